@@ -1,0 +1,1205 @@
+//! Validation and compilation of an indicator system into a [`Scorer`].
+//!
+//! Validation collects every problem with its path; compilation resolves names to slots,
+//! expressions to a compact typed form and rules to their parameters, so that evaluation
+//! never parses or looks anything up by name.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::dec::Dec;
+use crate::error::{Issue, ValidationErrors};
+use crate::expr::{self, Expr, Ref, Ty};
+use crate::model::*;
+
+/// Deepest indicator tree accepted.
+pub const MAX_TREE_DEPTH: usize = 16;
+/// Longest chain of metrics referring to metrics.
+pub const MAX_METRIC_CHAIN: usize = 64;
+/// Deepest nesting of `choose_one` rules.
+const MAX_RULE_NESTING: usize = 4;
+/// Largest rounding scale.
+const MAX_SCALE: u32 = 10;
+
+/// A compiled, immutable indicator system: cheap to clone, `Send + Sync`, evaluates many units.
+#[derive(Debug, Clone)]
+pub struct Scorer {
+    pub(crate) inner: Arc<Compiled>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub system: IndicatorSystem,
+    pub inputs: Vec<CInput>,
+    pub input_index: HashMap<String, u32>,
+    pub metrics: Vec<CMetric>,
+    pub nodes: Vec<CNode>,
+    pub top: Vec<u32>,
+    pub bonus: Vec<u32>,
+    pub max_bonus: Option<Decimal>,
+    pub max_total: Option<Decimal>,
+    pub vetoes: Vec<CVeto>,
+    pub grades: Vec<CGrade>,
+    pub rounding: RoundingPolicy,
+    pub excluded: ExcludedPoints,
+    pub full_points: Decimal,
+}
+
+#[derive(Debug)]
+pub(crate) struct CInput {
+    pub name: Arc<str>,
+    pub kind: InputKind,
+    pub percent: bool,
+    pub required: bool,
+    pub default: Option<InVal>,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub levels: Vec<Arc<str>>,
+    pub items: Vec<Arc<str>>,
+}
+
+/// An input value in its slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum InVal {
+    Absent,
+    Num(Decimal),
+    Bool(bool),
+    Level(u16, Option<Decimal>),
+    Items(Vec<bool>),
+}
+
+#[derive(Debug)]
+pub(crate) struct CMetric {
+    pub name: Arc<str>,
+    pub expr: Expr,
+    pub text: Arc<str>,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
+/// A measured value of a rule with what the explanation needs to show it.
+#[derive(Debug)]
+pub(crate) struct Measure {
+    pub expr: Expr,
+    pub text: Arc<str>,
+    pub label: Arc<str>,
+    pub label_en: Option<Arc<str>>,
+    pub percent: bool,
+    pub unit: Option<Arc<str>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CTier {
+    pub lower: Option<(Decimal, bool)>,
+    pub upper: Option<(Decimal, bool)>,
+    pub score: Decimal,
+}
+
+impl CTier {
+    pub fn contains(&self, v: Decimal) -> bool {
+        let above = match self.lower {
+            None => true,
+            Some((b, true)) => v >= b,
+            Some((b, false)) => v > b,
+        };
+        let below = match self.upper {
+            None => true,
+            Some((b, true)) => v <= b,
+            Some((b, false)) => v < b,
+        };
+        above && below
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct CBand {
+    pub min: Decimal,
+    pub max: Decimal,
+    pub min_inclusive: bool,
+    pub max_inclusive: bool,
+    pub default: Option<Decimal>,
+}
+
+impl CBand {
+    pub fn contains(&self, share: Decimal) -> bool {
+        (share > self.min || self.min_inclusive && share == self.min)
+            && (share < self.max || self.max_inclusive && share == self.max)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct CCase {
+    pub when: Expr,
+    pub text: Arc<str>,
+    pub score: Decimal,
+    pub label: Option<Arc<str>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct COption {
+    pub name: Arc<str>,
+    pub when: Option<(Expr, Arc<str>)>,
+    pub rule: CRule,
+}
+
+#[derive(Debug)]
+pub(crate) enum CRule {
+    Step {
+        value: Measure,
+        direction: Direction,
+        threshold: Decimal,
+        step: Decimal,
+        deduct: Decimal,
+        counting: Counting,
+        max_deduction: Option<Decimal>,
+    },
+    Tiers {
+        value: Measure,
+        tiers: Vec<CTier>,
+        otherwise: Option<Decimal>,
+    },
+    Ratio {
+        actual: Measure,
+        target: Measure,
+        better: Better,
+    },
+    Rate {
+        value: Measure,
+    },
+    Level {
+        input: u32,
+        bands: Vec<CBand>,
+    },
+    Checklist {
+        input: u32,
+        mode: ChecklistMode,
+        item_points: Vec<Decimal>,
+    },
+    PerOccurrence {
+        value: Measure,
+        deduct: Decimal,
+        max_deduction: Option<Decimal>,
+    },
+    Manual {
+        input: u32,
+    },
+    Cases {
+        cases: Vec<CCase>,
+        otherwise: Option<Decimal>,
+    },
+    Formula {
+        expr: Expr,
+        text: Arc<str>,
+        clamp: bool,
+    },
+    ChooseOne {
+        options: Vec<COption>,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) struct CNa {
+    pub when: Expr,
+    pub text: Arc<str>,
+    pub outcome: NaOutcome,
+    pub reason: Option<Arc<str>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CNode {
+    pub id: Arc<str>,
+    pub name: Arc<str>,
+    pub name_en: Option<Arc<str>>,
+    pub points: Decimal,
+    pub depth: u16,
+    pub parent: Option<u32>,
+    pub children: Vec<u32>,
+    pub rule: Option<CRule>,
+    pub na: Option<CNa>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CVeto {
+    pub id: Arc<str>,
+    pub name: Arc<str>,
+    pub name_en: Option<Arc<str>>,
+    pub when: Expr,
+    pub text: Arc<str>,
+    pub grade: Option<u32>,
+    pub total: Option<Decimal>,
+    pub max_total: Option<Decimal>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CGrade {
+    pub label: Arc<str>,
+    pub label_en: Option<Arc<str>>,
+    pub min: Option<Decimal>,
+}
+
+struct Cx<'s> {
+    issues: Vec<Issue>,
+    names: HashMap<String, (Ref, Ty)>,
+    inputs: &'s [InputDecl],
+    metrics: &'s [MetricDecl],
+}
+
+fn arc(s: &str) -> Arc<str> {
+    Arc::from(s)
+}
+
+fn opt_arc(s: &Option<String>) -> Option<Arc<str>> {
+    s.as_deref().map(arc)
+}
+
+fn range_text(min: Option<Decimal>, max: Option<Decimal>) -> String {
+    let lo = min.map_or("-∞".to_string(), |d| d.normalize().to_string());
+    let hi = max.map_or("+∞".to_string(), |d| d.normalize().to_string());
+    format!("[{lo}, {hi}]")
+}
+
+pub(crate) fn range_display(min: Option<Decimal>, max: Option<Decimal>) -> String {
+    range_text(min, max)
+}
+
+impl Cx<'_> {
+    fn issue(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.issues.push(Issue { path: path.into(), position: None, message: message.into() });
+    }
+
+    fn compile_expr(&mut self, path: &str, text: &str, want: Option<&Ty>) -> Option<Expr> {
+        let names = &self.names;
+        let resolve = |n: &str| names.get(n).cloned();
+        match Expr::compile(text, &resolve) {
+            Ok(e) => {
+                if let Some(want) = want
+                    && std::mem::discriminant(e.ty()) != std::mem::discriminant(want)
+                {
+                    let (w, g) = (ty_name(want), ty_name(e.ty()));
+                    self.issue(path, format!("expected {w}, but `{text}` is {g}"));
+                    return None;
+                }
+                Some(e)
+            }
+            Err(e) => {
+                self.issues.push(Issue { path: path.to_string(), position: Some(e.position), message: e.message });
+                None
+            }
+        }
+    }
+
+    fn measure(&mut self, path: &str, text: &str) -> Option<Measure> {
+        let expr = self.compile_expr(path, text, Some(&Ty::Num))?;
+        let (label, label_en, percent, unit) = match expr.as_ref_only() {
+            Some(Ref::Input(i)) => match self.inputs.get(i as usize) {
+                Some(d) => (arc(&d.name), opt_arc(&d.name_en), is_percent(&d.unit), opt_arc(&d.unit)),
+                None => (arc(text), None, false, None),
+            },
+            Some(Ref::Metric(m)) => match self.metrics.get(m as usize) {
+                Some(d) => (arc(&d.name), opt_arc(&d.name_en), is_percent(&d.unit), opt_arc(&d.unit)),
+                None => (arc(text), None, false, None),
+            },
+            None => (arc(text), None, false, None),
+        };
+        Some(Measure { expr, text: arc(text), label, label_en, percent, unit })
+    }
+
+    /// The declared range of a measured value when it is a bare input or metric.
+    fn declared_range(&self, m: &Measure) -> (Option<Decimal>, Option<Decimal>) {
+        match m.expr.as_ref_only() {
+            Some(Ref::Input(i)) => self.inputs.get(i as usize).map_or((None, None), |d| {
+                let min = d.min.map(Dec::value).or(matches!(d.kind, InputKind::Count).then_some(Decimal::ZERO));
+                (min, d.max.map(Dec::value))
+            }),
+            Some(Ref::Metric(i)) => {
+                self.metrics.get(i as usize).map_or((None, None), |d| (d.min.map(Dec::value), d.max.map(Dec::value)))
+            }
+            None => (None, None),
+        }
+    }
+
+    fn input_of_kind(&mut self, path: &str, name: &str, kinds: &[InputKind]) -> Option<u32> {
+        match self.names.get(name) {
+            Some((Ref::Input(i), _)) => {
+                let i = *i;
+                let kind = self.inputs.get(i as usize).map(|d| d.kind);
+                if kind.is_some_and(|k| kinds.contains(&k)) {
+                    Some(i)
+                } else {
+                    let want: Vec<String> = kinds.iter().map(|k| format!("{k:?}").to_lowercase()).collect();
+                    self.issue(path, format!("input `{name}` must be of kind {}", want.join(" or ")));
+                    None
+                }
+            }
+            _ => {
+                self.issue(path, format!("unknown input `{name}`"));
+                None
+            }
+        }
+    }
+}
+
+fn ty_name(t: &Ty) -> &'static str {
+    match t {
+        Ty::Num => "a number",
+        Ty::Bool => "a condition (true/false)",
+        Ty::Level(_) => "a level",
+    }
+}
+
+pub(crate) fn is_percent(unit: &Option<String>) -> bool {
+    matches!(unit.as_deref().map(str::trim), Some("%" | "％"))
+}
+
+fn valid_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("the name is empty".into());
+    }
+    if name.trim() != name {
+        return Err(format!("the name `{name}` has leading or trailing spaces"));
+    }
+    if name.chars().any(|c| c.is_control() || c == '`') {
+        return Err(format!("the name `{name}` contains a control character or a backtick"));
+    }
+    if matches!(name, "true" | "false" | "and" | "or" | "not" | "if" | "min" | "max" | "abs" | "round") {
+        return Err(format!("`{name}` is a reserved word of the expression language"));
+    }
+    Ok(())
+}
+
+impl Scorer {
+    /// Validates and compiles an indicator system; every problem is reported.
+    pub fn new(system: &IndicatorSystem) -> Result<Scorer, ValidationErrors> {
+        compile(system.clone()).map(|c| Scorer { inner: Arc::new(c) })
+    }
+
+    /// The indicator system this scorer was compiled from.
+    pub fn system(&self) -> &IndicatorSystem {
+        &self.inner.system
+    }
+}
+
+fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
+    let mut cx = Cx { issues: Vec::new(), names: HashMap::new(), inputs: &system.inputs, metrics: &system.metrics };
+    if system.format != FORMAT_VERSION {
+        cx.issue("format", format!("unsupported format version {} (this engine reads {FORMAT_VERSION})", system.format));
+    }
+    if system.id.trim().is_empty() {
+        cx.issue("id", "the system needs a non-empty id");
+    }
+    if system.name.trim().is_empty() {
+        cx.issue("name", "the system needs a non-empty name");
+    }
+
+    let inputs = compile_inputs(&mut cx, &system.inputs);
+    let input_index: HashMap<String, u32> =
+        system.inputs.iter().enumerate().map(|(i, d)| (d.name.clone(), u32::try_from(i).unwrap_or(u32::MAX))).collect();
+    let metrics = compile_metrics(&mut cx, &system.metrics);
+
+    let mut nodes = Vec::new();
+    let mut ids = HashSet::new();
+    let mut top = Vec::new();
+    if system.indicators.is_empty() {
+        cx.issue("indicators", "the system has no indicators");
+    }
+    for ind in &system.indicators {
+        if let Some(i) = compile_node(&mut cx, ind, None, 0, &mut nodes, &mut ids, "indicators", false) {
+            top.push(i);
+        }
+    }
+    let full_points = system.indicators.iter().fold(Decimal::ZERO, |acc, i| acc.saturating_add(i.points.value()));
+    if let Some(tp) = system.total_points
+        && tp.value() != full_points
+    {
+        cx.issue("total_points", format!("the top-level indicators' points sum to {}, not {}", full_points.normalize(), tp));
+    }
+
+    let mut bonus_nodes = Vec::new();
+    let (mut max_bonus, mut max_total) = (None, None);
+    if let Some(bonus) = &system.bonus {
+        for item in &bonus.items {
+            if !item.children.is_empty() {
+                cx.issue(format!("bonus.items[{}]", item.id), "a bonus item must be a leaf with a rule");
+            }
+            if let Some(i) = compile_node(&mut cx, item, None, 0, &mut nodes, &mut ids, "bonus.items", true) {
+                bonus_nodes.push(i);
+            }
+        }
+        max_bonus = bonus.max_bonus.map(Dec::value);
+        max_total = bonus.max_total.map(Dec::value);
+        if max_bonus.is_some_and(|m| m.is_sign_negative()) {
+            cx.issue("bonus.max_bonus", "must not be negative");
+        }
+        if max_total.is_some_and(|m| m.is_sign_negative()) {
+            cx.issue("bonus.max_total", "must not be negative");
+        }
+    }
+
+    let grades = compile_grades(&mut cx, &system.grades);
+    let vetoes = compile_vetoes(&mut cx, &system.vetoes, &system.grades);
+
+    for (place, r) in [("indicator", system.rounding.indicator), ("subtotal", system.rounding.subtotal), ("total", system.rounding.total)] {
+        if let Some(r) = r
+            && r.scale > MAX_SCALE
+        {
+            cx.issue(format!("rounding.{place}.scale"), format!("scale {} is above the largest accepted, {MAX_SCALE}", r.scale));
+        }
+    }
+
+    if !cx.issues.is_empty() {
+        return Err(ValidationErrors { issues: cx.issues });
+    }
+    Ok(Compiled {
+        rounding: system.rounding,
+        excluded: system.excluded_points,
+        system,
+        inputs,
+        input_index,
+        metrics,
+        nodes,
+        top,
+        bonus: bonus_nodes,
+        max_bonus,
+        max_total,
+        vetoes,
+        grades,
+        full_points,
+    })
+}
+
+fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
+    let mut out = Vec::with_capacity(decls.len());
+    for (i, d) in decls.iter().enumerate() {
+        let path = format!("inputs[{}]", if d.name.is_empty() { i.to_string() } else { d.name.clone() });
+        if let Err(m) = valid_name(&d.name) {
+            cx.issue(&path, m);
+        }
+        let slot = u32::try_from(i).unwrap_or(u32::MAX);
+        let ty = match d.kind {
+            InputKind::Boolean => Ty::Bool,
+            InputKind::Level => Ty::Level(d.levels.clone()),
+            _ => Ty::Num,
+        };
+        if cx.names.insert(d.name.clone(), (Ref::Input(slot), ty)).is_some() {
+            cx.issue(&path, format!("the input `{}` is declared twice", d.name));
+        }
+        let numeric = matches!(d.kind, InputKind::Number | InputKind::Count | InputKind::Manual);
+        if !numeric && (d.min.is_some() || d.max.is_some()) {
+            cx.issue(&path, "min/max apply only to number, count and manual inputs");
+        }
+        if let (Some(lo), Some(hi)) = (d.min, d.max)
+            && lo > hi
+        {
+            cx.issue(&path, format!("min {lo} is above max {hi}"));
+        }
+        if d.kind == InputKind::Level {
+            check_unique_list(cx, &format!("{path}.levels"), &d.levels, "level");
+        } else if !d.levels.is_empty() {
+            cx.issue(format!("{path}.levels"), "levels apply only to level inputs");
+        }
+        if d.kind == InputKind::Checklist {
+            check_unique_list(cx, &format!("{path}.items"), &d.items, "item");
+        } else if !d.items.is_empty() {
+            cx.issue(format!("{path}.items"), "items apply only to checklist inputs");
+        }
+        let mut c = CInput {
+            name: arc(&d.name),
+            kind: d.kind,
+            percent: is_percent(&d.unit),
+            required: d.required,
+            default: None,
+            min: d.min.map(Dec::value),
+            max: d.max.map(Dec::value),
+            levels: d.levels.iter().map(|s| arc(s)).collect(),
+            items: d.items.iter().map(|s| arc(s)).collect(),
+        };
+        if let Some(def) = &d.default {
+            let value = match def {
+                InputDefault::Bool(b) => crate::eval::RawInput::Bool(*b),
+                InputDefault::Number(n) => crate::eval::RawInput::Number(n.value()),
+                InputDefault::Text(t) => crate::eval::RawInput::Text(t.clone()),
+                InputDefault::Items(items) => crate::eval::RawInput::Items(items.clone()),
+            };
+            match crate::eval::convert_input(&c, &value) {
+                Ok(v) => c.default = Some(v),
+                Err(m) => cx.issue(format!("{path}.default"), m),
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn check_unique_list(cx: &mut Cx<'_>, path: &str, list: &[String], what: &str) {
+    if list.is_empty() {
+        cx.issue(path, format!("needs at least one {what}"));
+    }
+    if list.len() > usize::from(u16::MAX) {
+        cx.issue(path, format!("more than {} {what}s", u16::MAX));
+    }
+    let mut seen = HashSet::new();
+    for s in list {
+        if s.trim().is_empty() {
+            cx.issue(path, format!("an empty {what} name"));
+        } else if !seen.insert(s) {
+            cx.issue(path, format!("the {what} `{s}` appears twice"));
+        }
+    }
+}
+
+fn compile_metrics(cx: &mut Cx<'_>, decls: &[MetricDecl]) -> Vec<CMetric> {
+    // Register metric names first so that metrics may refer to each other in any order.
+    let n = decls.len();
+    let mut deps: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut parsed_ok = vec![true; n];
+    for (i, d) in decls.iter().enumerate() {
+        let path = format!("metrics[{}]", d.name);
+        if let Err(m) = valid_name(&d.name) {
+            cx.issue(&path, m);
+        }
+        if cx.names.contains_key(&d.name) {
+            cx.issue(&path, format!("the name `{}` is already declared", d.name));
+            parsed_ok[i] = false;
+            continue;
+        }
+        // Placeholder type; replaced once the metric is compiled in dependency order.
+        cx.names.insert(d.name.clone(), (Ref::Metric(u32::try_from(i).unwrap_or(u32::MAX)), Ty::Num));
+        if let (Some(lo), Some(hi)) = (d.min, d.max)
+            && lo > hi
+        {
+            cx.issue(&path, format!("min {lo} is above max {hi}"));
+        }
+    }
+    let index: HashMap<&str, usize> = decls.iter().enumerate().map(|(i, d)| (d.name.as_str(), i)).collect();
+    for (i, d) in decls.iter().enumerate() {
+        if !parsed_ok.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        match expr::referenced_names(&d.expr) {
+            Ok(names) => {
+                for (name, pos) in names {
+                    if let Some(&j) = index.get(name.as_str())
+                        && matches!(cx.names.get(&name), Some((Ref::Metric(_), _)))
+                        && let Some(list) = deps.get_mut(i)
+                    {
+                        list.push((j, pos));
+                    }
+                }
+            }
+            Err(e) => {
+                cx.issues.push(Issue { path: format!("metrics[{}].expr", d.name), position: Some(e.position), message: e.message });
+                if let Some(p) = parsed_ok.get_mut(i) {
+                    *p = false;
+                }
+            }
+        }
+    }
+    // Kahn's algorithm (iterative: a hostile chain cannot exhaust the stack), with chain length.
+    let mut indegree: Vec<usize> = deps.iter().map(Vec::len).collect();
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, list) in deps.iter().enumerate() {
+        for (j, _) in list {
+            if let Some(u) = users.get_mut(*j) {
+                u.push(i);
+            }
+        }
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut chain = vec![1usize; n];
+    let mut ready: Vec<usize> = (0..n).filter(|i| indegree.get(*i) == Some(&0)).collect();
+    while let Some(j) = ready.pop() {
+        order.push(j);
+        let cj = chain.get(j).copied().unwrap_or(1);
+        for &u in users.get(j).map(Vec::as_slice).unwrap_or(&[]) {
+            if let Some(c) = chain.get_mut(u) {
+                *c = (*c).max(cj + 1);
+            }
+            if let Some(d) = indegree.get_mut(u) {
+                *d -= 1;
+                if *d == 0 {
+                    ready.push(u);
+                }
+            }
+        }
+    }
+    if order.len() < n {
+        report_cycle(cx, decls, &deps, &indegree);
+    }
+    for &i in &order {
+        if chain.get(i).is_some_and(|c| *c > MAX_METRIC_CHAIN)
+            && let Some(d) = decls.get(i)
+        {
+            cx.issue(
+                format!("metrics[{}].expr", d.name),
+                format!("metrics refer to metrics more than {MAX_METRIC_CHAIN} levels deep"),
+            );
+            return Vec::new();
+        }
+    }
+    let mut compiled: Vec<Option<CMetric>> = (0..n).map(|_| None).collect();
+    for &i in &order {
+        let Some(d) = decls.get(i) else { continue };
+        if !parsed_ok.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let path = format!("metrics[{}].expr", d.name);
+        let Some(e) = cx.compile_expr(&path, &d.expr, None) else { continue };
+        if matches!(e.ty(), Ty::Level(_)) {
+            cx.issue(&path, "a metric must be a number or a condition");
+            continue;
+        }
+        if matches!(e.ty(), Ty::Bool) && (d.min.is_some() || d.max.is_some()) {
+            cx.issue(format!("metrics[{}]", d.name), "min/max apply only to numeric metrics");
+        }
+        if let Some(entry) = cx.names.get_mut(&d.name) {
+            entry.1 = e.ty().clone();
+        }
+        if let Some(slot) = compiled.get_mut(i) {
+            *slot = Some(CMetric {
+                name: arc(&d.name),
+                text: arc(&d.expr),
+                expr: e,
+                min: d.min.map(Dec::value),
+                max: d.max.map(Dec::value),
+            });
+        }
+    }
+    // Metric indices are slots: evaluation only happens when every metric compiled.
+    if compiled.iter().any(Option::is_none) {
+        return Vec::new();
+    }
+    compiled.into_iter().flatten().collect()
+}
+
+fn report_cycle(cx: &mut Cx<'_>, decls: &[MetricDecl], deps: &[Vec<(usize, usize)>], indegree: &[usize]) {
+    // Walk from a metric left in the cycle until a metric repeats.
+    let Some(start) = (0..decls.len()).find(|i| indegree.get(*i).is_some_and(|d| *d > 0)) else { return };
+    let mut path = vec![start];
+    let mut seen = HashSet::from([start]);
+    let mut cur = start;
+    loop {
+        let next = deps
+            .get(cur)
+            .and_then(|l| l.iter().find(|(j, _)| indegree.get(*j).is_some_and(|d| *d > 0)))
+            .map(|(j, _)| *j);
+        let Some(next) = next else { break };
+        if !seen.insert(next) {
+            let from = path.iter().position(|p| *p == next).unwrap_or(0);
+            let cycle: Vec<&str> = path
+                .get(from..)
+                .unwrap_or(&[])
+                .iter()
+                .chain(std::iter::once(&next))
+                .filter_map(|i| decls.get(*i).map(|d| d.name.as_str()))
+                .collect();
+            let first = path.get(from).copied().unwrap_or(next);
+            let position = deps.get(first).and_then(|l| l.iter().find(|(j, _)| indegree.get(*j).is_some_and(|d| *d > 0))).map(|(_, p)| *p);
+            if let Some(d) = decls.get(first) {
+                cx.issues.push(Issue {
+                    path: format!("metrics[{}].expr", d.name),
+                    position,
+                    message: format!("metrics refer to each other in a cycle: {}", cycle.join(" → ")),
+                });
+            }
+            return;
+        }
+        path.push(next);
+        cur = next;
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "recursive walk over the tree with its context")]
+fn compile_node(
+    cx: &mut Cx<'_>,
+    ind: &Indicator,
+    parent: Option<u32>,
+    depth: usize,
+    nodes: &mut Vec<CNode>,
+    ids: &mut HashSet<String>,
+    list: &str,
+    is_bonus: bool,
+) -> Option<u32> {
+    let path = format!("{list}[{}]", ind.id);
+    if depth >= MAX_TREE_DEPTH {
+        cx.issue(&path, format!("the indicator tree is deeper than {MAX_TREE_DEPTH} levels"));
+        return None;
+    }
+    if ind.id.trim().is_empty() {
+        cx.issue(&path, "an indicator needs a non-empty id");
+    } else if !ids.insert(ind.id.clone()) {
+        cx.issue(&path, format!("the id `{}` is used twice", ind.id));
+    }
+    if ind.name.trim().is_empty() {
+        cx.issue(&path, "an indicator needs a non-empty name");
+    }
+    let points = ind.points.value();
+    if points.is_sign_negative() {
+        cx.issue(format!("{path}.points"), format!("points must not be negative, found {}", ind.points));
+    }
+    let index = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+    nodes.push(CNode {
+        id: arc(&ind.id),
+        name: arc(&ind.name),
+        name_en: opt_arc(&ind.name_en),
+        points,
+        depth: u16::try_from(depth).unwrap_or(u16::MAX),
+        parent,
+        children: Vec::new(),
+        rule: None,
+        na: None,
+    });
+    let na = ind.not_applicable.as_ref().and_then(|na| {
+        let when = cx.compile_expr(&format!("{path}.not_applicable.when"), &na.when, Some(&Ty::Bool))?;
+        Some(CNa { when, text: arc(&na.when), outcome: na.outcome, reason: opt_arc(&na.reason) })
+    });
+    let mut children = Vec::new();
+    let rule = if ind.children.is_empty() {
+        match &ind.rule {
+            Some(rule) => compile_rule(cx, &format!("{path}.rule"), rule, points, 0),
+            None => {
+                cx.issue(&path, "a leaf indicator needs a rule");
+                None
+            }
+        }
+    } else {
+        if ind.rule.is_some() {
+            cx.issue(format!("{path}.rule"), "an indicator with children is scored by its children; remove the rule");
+        }
+        let mut sum = Decimal::ZERO;
+        for child in &ind.children {
+            sum = sum.saturating_add(child.points.value());
+            if let Some(c) = compile_node(cx, child, Some(index), depth + 1, nodes, ids, list, is_bonus) {
+                children.push(c);
+            }
+        }
+        if sum != points {
+            cx.issue(
+                format!("{path}.points"),
+                format!("children's points sum to {}, but the indicator has {}", sum.normalize(), ind.points),
+            );
+        }
+        None
+    };
+    if let Some(node) = nodes.get_mut(index as usize) {
+        node.children = children;
+        node.rule = rule;
+        node.na = na;
+    }
+    Some(index)
+}
+
+fn check_score(cx: &mut Cx<'_>, path: &str, score: Decimal, points: Decimal) {
+    if score.is_sign_negative() || score > points {
+        cx.issue(path, format!("score {} is outside [0, {}]", score.normalize(), points.normalize()));
+    }
+}
+
+fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesting: usize) -> Option<CRule> {
+    Some(match rule {
+        Rule::Step(r) => {
+            let value = cx.measure(&format!("{path}.value"), &r.value);
+            if r.step.value() <= Decimal::ZERO {
+                cx.issue(format!("{path}.step"), format!("the step must be positive, found {}", r.step));
+            }
+            if r.deduct.value() <= Decimal::ZERO {
+                cx.issue(format!("{path}.deduct"), format!("the deduction per step must be positive, found {}", r.deduct));
+            }
+            if r.max_deduction.is_some_and(|m| m.value().is_sign_negative()) {
+                cx.issue(format!("{path}.max_deduction"), "must not be negative");
+            }
+            CRule::Step {
+                value: value?,
+                direction: r.direction,
+                threshold: r.threshold.value(),
+                step: r.step.value(),
+                deduct: r.deduct.value(),
+                counting: r.counting,
+                max_deduction: r.max_deduction.map(Dec::value),
+            }
+        }
+        Rule::Tiers(r) => {
+            let value = cx.measure(&format!("{path}.value"), &r.value)?;
+            let tiers = compile_tiers(cx, path, &r.tiers, points)?;
+            if let Some(o) = r.otherwise {
+                check_score(cx, &format!("{path}.otherwise"), o.value(), points);
+            } else {
+                let (lo, hi) = cx.declared_range(&value);
+                check_coverage(cx, path, &tiers, lo, hi);
+            }
+            CRule::Tiers { value, tiers, otherwise: r.otherwise.map(Dec::value) }
+        }
+        Rule::Ratio(r) => {
+            let actual = cx.measure(&format!("{path}.actual"), &r.actual);
+            let target = cx.measure(&format!("{path}.target"), &r.target);
+            CRule::Ratio { actual: actual?, target: target?, better: r.direction }
+        }
+        Rule::Rate(r) => CRule::Rate { value: cx.measure(&format!("{path}.value"), &r.value)? },
+        Rule::Level(r) => {
+            let input = cx.input_of_kind(&format!("{path}.input"), &r.input, &[InputKind::Level])?;
+            let levels: Vec<String> = cx.inputs.get(input as usize).map(|d| d.levels.clone()).unwrap_or_default();
+            let mut bands: Vec<Option<CBand>> = levels.iter().map(|_| None).collect();
+            for (bi, b) in r.bands.iter().enumerate() {
+                let bpath = format!("{path}.bands[{bi}]");
+                let Some(li) = levels.iter().position(|l| *l == b.level) else {
+                    cx.issue(&bpath, format!("`{}` is not a level of input `{}` (levels: {})", b.level, r.input, levels.join(", ")));
+                    continue;
+                };
+                let (lo, hi) = (b.min.value(), b.max.value());
+                if lo.is_sign_negative() || hi > Decimal::ONE || lo > hi {
+                    cx.issue(&bpath, format!("the band [{lo}, {hi}] must lie within [0, 100%] with min ≤ max"));
+                }
+                let band = CBand {
+                    min: lo,
+                    max: hi,
+                    min_inclusive: b.min_inclusive,
+                    max_inclusive: b.max_inclusive,
+                    default: b.default.map(Dec::value),
+                };
+                if lo == hi && !(b.min_inclusive && b.max_inclusive) {
+                    cx.issue(&bpath, "the band is empty");
+                }
+                if let Some(d) = band.default
+                    && !band.contains(d)
+                {
+                    cx.issue(format!("{bpath}.default"), format!("the default share {} lies outside the band", d.normalize()));
+                }
+                match bands.get_mut(li) {
+                    Some(slot @ None) => *slot = Some(band),
+                    _ => cx.issue(&bpath, format!("the level `{}` has two bands", b.level)),
+                }
+            }
+            let mut out = Vec::with_capacity(bands.len());
+            for (li, b) in bands.into_iter().enumerate() {
+                match b {
+                    Some(b) => out.push(b),
+                    None => cx.issue(
+                        format!("{path}.bands"),
+                        format!("the level `{}` has no band", levels.get(li).map_or("", String::as_str)),
+                    ),
+                }
+            }
+            CRule::Level { input, bands: out }
+        }
+        Rule::Checklist(r) => {
+            let input = cx.input_of_kind(&format!("{path}.input"), &r.input, &[InputKind::Checklist])?;
+            let items: Vec<String> = cx.inputs.get(input as usize).map(|d| d.items.clone()).unwrap_or_default();
+            let mut item_points: Vec<Option<Decimal>> = vec![r.points_per_item.map(Dec::value); items.len()];
+            for ip in &r.item_points {
+                match items.iter().position(|i| *i == ip.item) {
+                    Some(k) => {
+                        if let Some(slot) = item_points.get_mut(k) {
+                            *slot = Some(ip.points.value());
+                        }
+                    }
+                    None => cx.issue(format!("{path}.item_points"), format!("`{}` is not an item of input `{}`", ip.item, r.input)),
+                }
+            }
+            let mut out = Vec::with_capacity(items.len());
+            for (k, p) in item_points.into_iter().enumerate() {
+                match p {
+                    Some(p) if !p.is_sign_negative() => out.push(p),
+                    Some(p) => cx.issue(format!("{path}.item_points"), format!("item points must not be negative, found {p}")),
+                    None => cx.issue(
+                        path,
+                        format!("the item `{}` has no points (give points_per_item or item_points)", items.get(k).map_or("", String::as_str)),
+                    ),
+                }
+            }
+            let sum = out.iter().fold(Decimal::ZERO, |a, p| a.saturating_add(*p));
+            if r.mode == ChecklistMode::Award && sum < points {
+                cx.issue(path, format!("the items award at most {}, so full points {} cannot be reached", sum.normalize(), points.normalize()));
+            }
+            CRule::Checklist { input, mode: r.mode, item_points: out }
+        }
+        Rule::PerOccurrence(r) => {
+            let value = cx.measure(&format!("{path}.value"), &r.value);
+            if r.deduct.value() <= Decimal::ZERO {
+                cx.issue(format!("{path}.deduct"), format!("the deduction per occurrence must be positive, found {}", r.deduct));
+            }
+            if r.max_deduction.is_some_and(|m| m.value().is_sign_negative()) {
+                cx.issue(format!("{path}.max_deduction"), "must not be negative");
+            }
+            CRule::PerOccurrence { value: value?, deduct: r.deduct.value(), max_deduction: r.max_deduction.map(Dec::value) }
+        }
+        Rule::Manual(r) => {
+            let input = cx.input_of_kind(&format!("{path}.input"), &r.input, &[InputKind::Manual, InputKind::Number])?;
+            CRule::Manual { input }
+        }
+        Rule::Cases(r) => {
+            if r.cases.is_empty() {
+                cx.issue(format!("{path}.cases"), "needs at least one case");
+            }
+            let mut cases = Vec::with_capacity(r.cases.len());
+            for (i, c) in r.cases.iter().enumerate() {
+                check_score(cx, &format!("{path}.cases[{i}].score"), c.score.value(), points);
+                if let Some(when) = cx.compile_expr(&format!("{path}.cases[{i}].when"), &c.when, Some(&Ty::Bool)) {
+                    cases.push(CCase { when, text: arc(&c.when), score: c.score.value(), label: opt_arc(&c.label) });
+                }
+            }
+            if let Some(o) = r.otherwise {
+                check_score(cx, &format!("{path}.otherwise"), o.value(), points);
+            }
+            CRule::Cases { cases, otherwise: r.otherwise.map(Dec::value) }
+        }
+        Rule::Formula(r) => {
+            let expr = cx.compile_expr(&format!("{path}.expr"), &r.expr, Some(&Ty::Num))?;
+            CRule::Formula { expr, text: arc(&r.expr), clamp: r.clamp }
+        }
+        Rule::ChooseOne(r) => {
+            if nesting >= MAX_RULE_NESTING {
+                cx.issue(path, format!("choose_one rules nested deeper than {MAX_RULE_NESTING} levels"));
+                return None;
+            }
+            if r.options.is_empty() {
+                cx.issue(format!("{path}.options"), "needs at least one option");
+            }
+            let mut options = Vec::with_capacity(r.options.len());
+            for (i, o) in r.options.iter().enumerate() {
+                let opath = format!("{path}.options[{i}]");
+                let when = match &o.when {
+                    Some(w) => cx.compile_expr(&format!("{opath}.when"), w, Some(&Ty::Bool)).map(|e| Some((e, arc(w)))),
+                    None => {
+                        if i + 1 < r.options.len() {
+                            cx.issue(&opath, "only the last option may omit `when` (later options could never apply)");
+                        }
+                        Some(None)
+                    }
+                };
+                let rule = compile_rule(cx, &format!("{opath}.rule"), &o.rule, points, nesting + 1);
+                if let (Some(when), Some(rule)) = (when, rule) {
+                    options.push(COption { name: arc(&o.name), when, rule });
+                }
+            }
+            CRule::ChooseOne { options }
+        }
+    })
+}
+
+fn compile_tiers(cx: &mut Cx<'_>, path: &str, tiers: &[Tier], points: Decimal) -> Option<Vec<CTier>> {
+    if tiers.is_empty() {
+        cx.issue(format!("{path}.tiers"), "needs at least one tier");
+        return None;
+    }
+    let before = cx.issues.len();
+    let mut out = Vec::with_capacity(tiers.len());
+    for (i, t) in tiers.iter().enumerate() {
+        let tpath = format!("{path}.tiers[{i}]");
+        check_score(cx, &format!("{tpath}.score"), t.score.value(), points);
+        let v = |d: Option<Dec>| d.map(Dec::value);
+        if let Some(eq) = t.eq {
+            if t.gt.is_some() || t.ge.is_some() || t.lt.is_some() || t.le.is_some() {
+                cx.issue(&tpath, "a tier with `eq` takes no other bound");
+            }
+            out.push(CTier { lower: Some((eq.value(), true)), upper: Some((eq.value(), true)), score: t.score.value() });
+            continue;
+        }
+        if t.gt.is_some() && t.ge.is_some() {
+            cx.issue(&tpath, "give either `gt` or `ge`, not both");
+        }
+        if t.lt.is_some() && t.le.is_some() {
+            cx.issue(&tpath, "give either `lt` or `le`, not both");
+        }
+        let lower = v(t.ge).map(|d| (d, true)).or(v(t.gt).map(|d| (d, false)));
+        let upper = v(t.le).map(|d| (d, true)).or(v(t.lt).map(|d| (d, false)));
+        if lower.is_none() && upper.is_none() {
+            cx.issue(&tpath, "a tier needs `eq` or at least one of `gt`, `ge`, `lt`, `le`");
+        }
+        if let (Some((lo, li)), Some((hi, hi_incl))) = (lower, upper)
+            && (lo > hi || lo == hi && !(li && hi_incl))
+        {
+            cx.issue(&tpath, format!("the tier is empty: its lower bound {} is not below its upper bound {}", lo.normalize(), hi.normalize()));
+        }
+        out.push(CTier { lower, upper, score: t.score.value() });
+    }
+    // Overlaps are never allowed: the table would be ambiguous.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|a, b| cmp_lower(out.get(*a).and_then(|t| t.lower), out.get(*b).and_then(|t| t.lower)));
+    for w in order.windows(2) {
+        let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else { continue };
+        let (Some(ta), Some(tb)) = (out.get(a), out.get(b)) else { continue };
+        if intersects(tb.lower, ta.upper) {
+            cx.issue(format!("{path}.tiers[{b}]"), format!("the tier overlaps tier {a}"));
+        }
+    }
+    if cx.issues.len() > before { None } else { Some(out) }
+}
+
+/// Orders lower bounds: unbounded first, then by value, inclusive before exclusive.
+fn cmp_lower(a: Option<(Decimal, bool)>, b: Option<(Decimal, bool)>) -> std::cmp::Ordering {
+    match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Less,
+        (_, None) => std::cmp::Ordering::Greater,
+        (Some((x, xi)), Some((y, yi))) => x.cmp(&y).then(yi.cmp(&xi)),
+    }
+}
+
+/// Whether an interval starting at `lower` begins before an interval ending at `upper` ends.
+fn intersects(lower: Option<(Decimal, bool)>, upper: Option<(Decimal, bool)>) -> bool {
+    match (lower, upper) {
+        (None, _) | (_, None) => true,
+        (Some((l, li)), Some((u, ui))) => l < u || l == u && li && ui,
+    }
+}
+
+/// Reports values of the declared domain that no tier covers.
+fn check_coverage(cx: &mut Cx<'_>, path: &str, tiers: &[CTier], dmin: Option<Decimal>, dmax: Option<Decimal>) {
+    let mut sorted: Vec<&CTier> = tiers.iter().collect();
+    sorted.sort_by(|a, b| cmp_lower(a.lower, b.lower));
+    // `covered` is the upper end of what is covered so far: None = nothing yet (start at -∞).
+    let mut covered: Option<Option<(Decimal, bool)>> = None;
+    let mut gaps: Vec<(Option<(Decimal, bool)>, Option<(Decimal, bool)>)> = Vec::new();
+    for t in &sorted {
+        match covered {
+            None => {
+                if t.lower.is_some() {
+                    gaps.push((None, t.lower.map(|(v, i)| (v, !i))));
+                }
+            }
+            Some(None) => {}
+            Some(Some((cv, ci))) => {
+                if let Some((lv, li)) = t.lower
+                    && (lv > cv || lv == cv && !ci && !li)
+                {
+                    gaps.push((Some((cv, !ci)), Some((lv, !li))));
+                }
+            }
+        }
+        covered = Some(match (covered, t.upper) {
+            (Some(None), _) | (_, None) => None,
+            (None, up) => up,
+            (Some(Some(c)), Some(u)) => Some(if u.0 > c.0 || u.0 == c.0 && u.1 { u } else { c }),
+        });
+    }
+    if let Some(Some((cv, ci))) = covered {
+        gaps.push((Some((cv, !ci)), None));
+    }
+    let domain_lo = dmin.map(|d| (d, true));
+    let domain_hi = dmax.map(|d| (d, true));
+    for (glo, ghi) in gaps {
+        let lo = max_lower(glo, domain_lo);
+        let hi = min_upper(ghi, domain_hi);
+        if intersects(lo, hi) {
+            cx.issue(
+                format!("{path}.tiers"),
+                format!(
+                    "no tier covers the values {}; add a tier, declare the metric's range, or give `otherwise`",
+                    interval_text(lo, hi)
+                ),
+            );
+        }
+    }
+}
+
+fn max_lower(a: Option<(Decimal, bool)>, b: Option<(Decimal, bool)>) -> Option<(Decimal, bool)> {
+    match (a, b) {
+        (None, x) | (x, None) => x,
+        (Some(x), Some(y)) => Some(if x.0 > y.0 || x.0 == y.0 && !x.1 { x } else { y }),
+    }
+}
+
+fn min_upper(a: Option<(Decimal, bool)>, b: Option<(Decimal, bool)>) -> Option<(Decimal, bool)> {
+    match (a, b) {
+        (None, x) | (x, None) => x,
+        (Some(x), Some(y)) => Some(if x.0 < y.0 || x.0 == y.0 && !x.1 { x } else { y }),
+    }
+}
+
+fn interval_text(lo: Option<(Decimal, bool)>, hi: Option<(Decimal, bool)>) -> String {
+    if let (Some((l, true)), Some((h, true))) = (lo, hi)
+        && l == h
+    {
+        return format!("= {}", l.normalize());
+    }
+    let left = match lo {
+        None => "(-∞".to_string(),
+        Some((v, true)) => format!("[{}", v.normalize()),
+        Some((v, false)) => format!("({}", v.normalize()),
+    };
+    let right = match hi {
+        None => "+∞)".to_string(),
+        Some((v, true)) => format!("{}]", v.normalize()),
+        Some((v, false)) => format!("{})", v.normalize()),
+    };
+    format!("{left}, {right}")
+}
+
+fn compile_grades(cx: &mut Cx<'_>, grades: &[Grade]) -> Vec<CGrade> {
+    if grades.is_empty() {
+        cx.issue("grades", "the grade table is empty");
+    }
+    let mut labels = HashSet::new();
+    let mut prev: Option<Decimal> = None;
+    let n = grades.len();
+    for (i, g) in grades.iter().enumerate() {
+        let path = format!("grades[{i}]");
+        if g.label.trim().is_empty() {
+            cx.issue(&path, "a grade needs a label");
+        } else if !labels.insert(g.label.clone()) {
+            cx.issue(&path, format!("the label `{}` appears twice", g.label));
+        }
+        match g.min {
+            None if i + 1 < n => cx.issue(format!("{path}.min"), "only the last grade may omit `min`"),
+            None => {}
+            Some(m) => {
+                if i + 1 == n && m.value() > Decimal::ZERO {
+                    cx.issue(
+                        format!("{path}.min"),
+                        format!("the last grade must catch every total (omit `min` or use 0), found {m}"),
+                    );
+                }
+                if let Some(p) = prev
+                    && m.value() >= p
+                {
+                    cx.issue(format!("{path}.min"), format!("grades go from highest to lowest: {m} is not below {}", p.normalize()));
+                }
+                prev = Some(m.value());
+            }
+        }
+    }
+    grades.iter().map(|g| CGrade { label: arc(&g.label), label_en: opt_arc(&g.label_en), min: g.min.map(Dec::value) }).collect()
+}
+
+fn compile_vetoes(cx: &mut Cx<'_>, vetoes: &[Veto], grades: &[Grade]) -> Vec<CVeto> {
+    let mut out = Vec::with_capacity(vetoes.len());
+    let mut ids = HashSet::new();
+    for v in vetoes {
+        let path = format!("vetoes[{}]", v.id);
+        if v.id.trim().is_empty() || !ids.insert(v.id.clone()) {
+            cx.issue(&path, "a veto needs a unique, non-empty id");
+        }
+        if v.grade.is_none() && v.total.is_none() && v.max_total.is_none() {
+            cx.issue(&path, "a veto must force a grade, set the total or cap the total");
+        }
+        let grade = match &v.grade {
+            Some(g) => match grades.iter().position(|x| x.label == *g) {
+                Some(i) => Some(u32::try_from(i).unwrap_or(u32::MAX)),
+                None => {
+                    cx.issue(format!("{path}.grade"), format!("`{g}` is not a label of the grade table"));
+                    None
+                }
+            },
+            None => None,
+        };
+        for (field, val) in [("total", v.total), ("max_total", v.max_total)] {
+            if val.is_some_and(|d| d.value().is_sign_negative()) {
+                cx.issue(format!("{path}.{field}"), "must not be negative");
+            }
+        }
+        if let Some(when) = cx.compile_expr(&format!("{path}.when"), &v.when, Some(&Ty::Bool)) {
+            out.push(CVeto {
+                id: arc(&v.id),
+                name: arc(&v.name),
+                name_en: opt_arc(&v.name_en),
+                when,
+                text: arc(&v.when),
+                grade,
+                total: v.total.map(Dec::value),
+                max_total: v.max_total.map(Dec::value),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,240 @@
+//! Exact decimal values in indicator-system files and inputs.
+//!
+//! Decimals are read from text, never through `f64`: a JSON number keeps its digits (serde_json's
+//! `arbitrary_precision`), a string may carry a percent sign (`"5%"` is `0.05`), and a binary
+//! float (a TOML float) is refused with a message that says how to write it instead.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The key serde_json uses to hand over a number's exact text when `arbitrary_precision` is on.
+const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Largest number of characters accepted for one decimal literal.
+const MAX_DECIMAL_TEXT: usize = 64;
+
+/// A decimal as written in an indicator system: `"0.5"`, `"100%"`, `5` or `0.5` (JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Dec(pub Decimal);
+
+impl Dec {
+    /// The decimal value.
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl From<Decimal> for Dec {
+    fn from(value: Decimal) -> Self {
+        Dec(value)
+    }
+}
+
+impl fmt::Display for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+impl FromStr for Dec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_decimal(s).map(Dec)
+    }
+}
+
+/// Parses a decimal from text exactly.
+///
+/// Accepts an optional sign, digits with an optional fraction, surrounding spaces, thousands
+/// separators between digit groups (`3,867.5`) and a trailing `%` or `％` (divides by 100
+/// exactly). Rejects exponents, `NaN`, `inf` and numbers beyond the 28-digit decimal range.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("expected a decimal number, found an empty value".to_string());
+    }
+    if trimmed.chars().count() > MAX_DECIMAL_TEXT {
+        return Err(format!("`{}…` is too long for a decimal number", truncate(trimmed, 24)));
+    }
+    let (body, percent) = match trimmed.strip_suffix('%').or_else(|| trimmed.strip_suffix('％')) {
+        Some(body) => (body.trim_end(), true),
+        None => (trimmed, false),
+    };
+    let unsigned = body.strip_prefix(['-', '+']).unwrap_or(body);
+    let mut digits = 0usize;
+    let mut seen_point = false;
+    let mut previous_was_digit = false;
+    for c in unsigned.chars() {
+        match c {
+            '0'..='9' => {
+                digits += 1;
+                previous_was_digit = true;
+            }
+            '.' if !seen_point => {
+                seen_point = true;
+                previous_was_digit = false;
+            }
+            ',' if previous_was_digit && !seen_point => previous_was_digit = false,
+            _ => return Err(format!("`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)")),
+        }
+    }
+    if digits == 0 || !previous_was_digit && !unsigned.ends_with('.') {
+        return Err(format!("`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)"));
+    }
+    let cleaned: String = body.chars().filter(|c| *c != ',').collect();
+    let value = Decimal::from_str_exact(&cleaned).map_err(|_| {
+        format!("`{trimmed}` is outside the exact decimal range (at most 28 significant digits, magnitude below 7.9e28)")
+    })?;
+    if percent {
+        percent_to_ratio(value).ok_or_else(|| format!("`{trimmed}` has too many decimal places to divide by 100 exactly"))
+    } else {
+        Ok(value)
+    }
+}
+
+/// Divides by 100 exactly (shifting the scale), or `None` when the scale would exceed 28.
+pub(crate) fn percent_to_ratio(value: Decimal) -> Option<Decimal> {
+    let scale = value.scale().checked_add(2)?;
+    if scale > 28 {
+        return value.checked_div(Decimal::ONE_HUNDRED);
+    }
+    let mut shifted = value;
+    shifted.set_scale(scale).ok()?;
+    Some(shifted)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0.normalize())
+    }
+}
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DecVisitor)
+    }
+}
+
+struct DecVisitor;
+
+impl<'de> Visitor<'de> for DecVisitor {
+    type Value = Dec;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number as a string (\"0.5\", \"95%\") or an integer")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
+        parse_decimal(v).map(Dec).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
+        Ok(Dec(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
+        Ok(Dec(Decimal::from(v)))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Dec, E> {
+        Decimal::from_i128(v).map(Dec).ok_or_else(|| E::custom(format!("`{v}` is outside the decimal range")))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
+        Err(E::custom(format!(
+            "the binary float `{v}` cannot be read exactly; write the decimal as a string, e.g. \"{v}\""
+        )))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dec, A::Error> {
+        // serde_json with `arbitrary_precision` hands a number over as a one-entry map whose
+        // value is the number's exact text.
+        let key: Option<Cow<'de, str>> = map.next_key()?;
+        match key {
+            Some(k) if k == JSON_NUMBER_TOKEN => {
+                let text: String = map.next_value()?;
+                parse_decimal(&text).map(Dec).map_err(de::Error::custom)
+            }
+            _ => Err(de::Error::custom("expected a decimal number, found an object")),
+        }
+    }
+}
+
+trait FromI128: Sized {
+    fn from_i128(v: i128) -> Option<Self>;
+}
+
+impl FromI128 for Decimal {
+    fn from_i128(v: i128) -> Option<Self> {
+        Decimal::try_from_i128_with_scale(v, 0).ok()
+    }
+}
+
+impl schemars::JsonSchema for Dec {
+    fn schema_name() -> Cow<'static, str> {
+        "Decimal".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact decimal: a string such as \"0.5\" or \"95%\" (a percent divides by 100), or a JSON number (read from its text, never through a binary float).",
+            "anyOf": [
+                { "type": "string", "pattern": "^\\s*[+-]?[0-9][0-9,]*(\\.[0-9]*)?\\s*[%％]?\\s*$" },
+                { "type": "number" }
+            ]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_plain_and_percent() {
+        assert_eq!(parse_decimal("82.39").unwrap().to_string(), "82.39");
+        assert_eq!(parse_decimal("95%").unwrap().to_string(), "0.95");
+        assert_eq!(parse_decimal(" 0.5 ％ ").unwrap().to_string(), "0.005");
+        assert_eq!(parse_decimal("-3,867.5").unwrap().to_string(), "-3867.5");
+        assert_eq!(parse_decimal("+7").unwrap().to_string(), "7");
+    }
+
+    #[test]
+    fn rejects_non_decimals() {
+        for bad in ["", "abc", "1e5", "NaN", "inf", "1.2.3", ",5", "5,", "--1", "%", "1,,2", "99999999999999999999999999999999"] {
+            assert!(parse_decimal(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn json_numbers_keep_their_digits() {
+        let d: Dec = serde_json::from_str("0.1").unwrap();
+        assert_eq!(d.0.to_string(), "0.1");
+        let d: Dec = serde_json::from_str("12345678901234567890.123456789").unwrap();
+        assert_eq!(d.0.to_string(), "12345678901234567890.123456789");
+        let d: Dec = serde_json::from_str("\"5%\"").unwrap();
+        assert_eq!(d.0.to_string(), "0.05");
+    }
+
+    #[test]
+    fn toml_float_is_refused() {
+        #[derive(Deserialize)]
+        struct T {
+            #[expect(dead_code, reason = "only the error matters")]
+            x: Dec,
+        }
+        let err = toml::from_str::<T>("x = 0.5").err().unwrap().to_string();
+        assert!(err.contains("as a string"), "{err}");
+        let ok: Result<T, _> = toml::from_str("x = \"0.5\"");
+        assert!(ok.is_ok());
+    }
+}

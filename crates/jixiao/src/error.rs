@@ -1,0 +1,206 @@
+//! Errors: loading and validating a system, reading inputs, evaluating.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// One problem found in an indicator system: where it is and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    /// Where: `indicators[2.1.1].rule.tiers[1]`, `metrics[预算完成率].expr`, `grades[2].min`.
+    pub path: String,
+    /// 1-based character position inside an expression, when the problem is in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<usize>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "{} (at position {p}): {}", self.path, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Every problem found while validating an indicator system (not just the first).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ValidationErrors {
+    /// The problems, in file order.
+    pub issues: Vec<Issue>,
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.issues.len();
+        write!(f, "the indicator system has {n} error{}", if n == 1 { "" } else { "s" })?;
+        for issue in &self.issues {
+            write!(f, "\n  - {issue}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Reading an indicator system failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The text is not valid JSON/TOML for the format.
+    #[error("{format} error at {path}: {message}")]
+    Syntax {
+        /// `JSON` or `TOML`.
+        format: &'static str,
+        /// Field path (`indicators[0].points`) and/or `line L column C`.
+        path: String,
+        /// What the parser expected.
+        message: String,
+    },
+    /// The file parsed but is not a valid indicator system.
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+}
+
+impl LoadError {
+    /// The problems as issues (one for a syntax error).
+    pub fn issues(&self) -> Vec<Issue> {
+        match self {
+            LoadError::Syntax { path, message, .. } => {
+                vec![Issue { path: path.clone(), position: None, message: message.clone() }]
+            }
+            LoadError::Invalid(v) => v.issues.clone(),
+        }
+    }
+}
+
+/// A problem with one input value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// A name that the system does not declare (a typo would otherwise be ignored).
+    #[error("input `{name}` is not declared by the indicator system")]
+    Unknown {
+        /// The name given.
+        name: String,
+    },
+    /// A required input without a value.
+    #[error("input `{name}` is required but was not given")]
+    Missing {
+        /// The input.
+        name: String,
+    },
+    /// A value that does not fit the input.
+    #[error("input `{name}`: {message}")]
+    Invalid {
+        /// The input.
+        name: String,
+        /// What was expected.
+        message: String,
+    },
+}
+
+impl InputError {
+    /// The input concerned.
+    pub fn name(&self) -> &str {
+        match self {
+            InputError::Unknown { name } | InputError::Missing { name } | InputError::Invalid { name, .. } => name,
+        }
+    }
+}
+
+/// What went wrong inside an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArithmeticFault {
+    /// Division by zero not guarded by the expression.
+    DivisionByZero,
+    /// A result beyond the decimal range.
+    Overflow,
+}
+
+impl fmt::Display for ArithmeticFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ArithmeticFault::DivisionByZero => "division by zero",
+            ArithmeticFault::Overflow => "result beyond the decimal range",
+        })
+    }
+}
+
+/// Evaluating a unit failed; one unit's error never affects another unit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// The inputs do not fit the system (every problem listed).
+    #[error("{}", list_inputs(.0))]
+    Inputs(Vec<InputError>),
+    /// An expression failed.
+    #[error("{location}: {fault} at position {position} of `{expr}`")]
+    Arithmetic {
+        /// `metric 预算完成率` or `indicator 2.1.1 rule.value`.
+        location: String,
+        /// The fault.
+        fault: ArithmeticFault,
+        /// 1-based position of the operator.
+        position: usize,
+        /// The expression text.
+        expr: String,
+    },
+    /// An optional input without value is needed.
+    #[error("input `{input}` is needed by {needed_by} but was not given")]
+    MissingInput {
+        /// The input.
+        input: String,
+        /// What needs it.
+        needed_by: String,
+    },
+    /// A metric's value lies outside its declared range.
+    #[error("metric `{metric}` = {value} is outside its declared range {range}")]
+    MetricOutOfRange {
+        /// The metric.
+        metric: String,
+        /// Its value.
+        value: Decimal,
+        /// The declared range, e.g. `[0, 1]`.
+        range: String,
+    },
+    /// A score that the rule cannot accept (manual score above points, level score outside its band ...).
+    #[error("indicator `{indicator}`: {message}")]
+    Score {
+        /// The indicator.
+        indicator: String,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+    /// Every indicator was excluded, so no total can be formed.
+    #[error("every indicator is excluded as not applicable; no total can be formed")]
+    AllExcluded,
+}
+
+fn list_inputs(errors: &[InputError]) -> String {
+    let mut s = String::new();
+    for (i, e) in errors.iter().enumerate() {
+        if i > 0 {
+            s.push_str("; ");
+        }
+        s.push_str(&e.to_string());
+    }
+    s
+}
+
+impl EvalError {
+    /// A stable machine-readable kind: `inputs`, `arithmetic`, `missing_input`, `metric_out_of_range`,
+    /// `score`, `all_excluded`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EvalError::Inputs(_) => "inputs",
+            EvalError::Arithmetic { .. } => "arithmetic",
+            EvalError::MissingInput { .. } => "missing_input",
+            EvalError::MetricOutOfRange { .. } => "metric_out_of_range",
+            EvalError::Score { .. } => "score",
+            EvalError::AllExcluded => "all_excluded",
+        }
+    }
+}

@@ -1,0 +1,1074 @@
+//! Evaluation: inputs in, every indicator's score with its reasons, the total and the grade out.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::compile::{CBand, CInput, CNode, CRule, Compiled, InVal, Measure, Scorer, range_display};
+use crate::dec::parse_decimal;
+use crate::error::{ArithmeticFault, EvalError, InputError};
+use crate::expr::{Env, Expr, Fault, Ref, Value};
+use crate::model::{Better, ChecklistMode, Counting, Direction, InputKind, NaOutcome, Rounding, RoundingMode};
+
+/// One input value as a user gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputValue {
+    /// A decimal (number, count and manual inputs).
+    Number(Decimal),
+    /// Yes or no.
+    Bool(bool),
+    /// Text: a decimal (`"82.39%"`, `"3,867"`), a level name, `是`/`否`, or checklist items
+    /// separated by `、` `,` `;`.
+    Text(String),
+    /// A level with an optional score (in points) inside its band.
+    Level {
+        /// The level's name.
+        level: String,
+        /// The score chosen inside the band.
+        score: Option<Decimal>,
+    },
+    /// The satisfied items of a checklist.
+    Items(Vec<String>),
+}
+
+pub(crate) use InputValue as RawInput;
+
+impl From<Decimal> for InputValue {
+    fn from(v: Decimal) -> Self {
+        InputValue::Number(v)
+    }
+}
+
+impl From<i64> for InputValue {
+    fn from(v: i64) -> Self {
+        InputValue::Number(Decimal::from(v))
+    }
+}
+
+impl From<bool> for InputValue {
+    fn from(v: bool) -> Self {
+        InputValue::Bool(v)
+    }
+}
+
+impl From<&str> for InputValue {
+    fn from(v: &str) -> Self {
+        InputValue::Text(v.to_string())
+    }
+}
+
+impl From<String> for InputValue {
+    fn from(v: String) -> Self {
+        InputValue::Text(v)
+    }
+}
+
+impl From<Vec<String>> for InputValue {
+    fn from(v: Vec<String>) -> Self {
+        InputValue::Items(v)
+    }
+}
+
+/// The inputs of one unit (department or project), by declared name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Values by input name.
+    pub values: BTreeMap<String, InputValue>,
+}
+
+impl Inputs {
+    /// No inputs.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets an input (builder style).
+    pub fn with(mut self, name: impl Into<String>, value: impl Into<InputValue>) -> Self {
+        self.values.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets an input.
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<InputValue>) {
+        self.values.insert(name.into(), value.into());
+    }
+}
+
+impl<K: Into<String>, V: Into<InputValue>> FromIterator<(K, V)> for Inputs {
+    fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
+        Inputs { values: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+    }
+}
+
+/// A measured value with what is needed to show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Measured {
+    /// The metric or input name, or the expression text.
+    pub label: Arc<str>,
+    /// English label when declared.
+    pub label_en: Option<Arc<str>>,
+    /// Unit when declared.
+    pub unit: Option<Arc<str>>,
+    /// Whether the value is a ratio shown as a percentage.
+    pub percent: bool,
+    /// The exact value.
+    pub value: Decimal,
+}
+
+/// How a leaf's score came about: the structured reason that explanations are rendered from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// A group: the sum of its children.
+    Group,
+    /// Not applicable (see [`IndicatorResult::status`]).
+    NotApplicable,
+    /// Deduction per step beyond a threshold.
+    Step {
+        /// The measured value.
+        measured: Measured,
+        /// Which side loses points.
+        direction: Direction,
+        /// The threshold.
+        threshold: Decimal,
+        /// Size of a step.
+        step: Decimal,
+        /// Points per step.
+        deduct: Decimal,
+        /// How partial steps count.
+        counting: Counting,
+        /// Distance beyond the threshold (zero on the good side).
+        gap: Decimal,
+        /// Steps counted.
+        steps: Decimal,
+        /// Points deducted (after any cap).
+        deduction: Decimal,
+        /// Whether the deduction was limited by the maximum or the points.
+        capped: bool,
+    },
+    /// A tier of a tier table.
+    Tier {
+        /// The measured value.
+        measured: Measured,
+        /// Index of the tier in the table.
+        index: usize,
+        /// Lower bound and whether it is inclusive.
+        lower: Option<(Decimal, bool)>,
+        /// Upper bound and whether it is inclusive.
+        upper: Option<(Decimal, bool)>,
+    },
+    /// No tier covered the value; the table's `otherwise` applied.
+    TierOtherwise {
+        /// The measured value.
+        measured: Measured,
+    },
+    /// Ratio to a target.
+    Ratio {
+        /// Actual value.
+        actual: Measured,
+        /// Target.
+        target: Measured,
+        /// Direction of improvement.
+        better: Better,
+        /// Share of the points scored, in [0, 1].
+        share: Decimal,
+    },
+    /// Rate × points.
+    Rate {
+        /// The rate.
+        measured: Measured,
+        /// The rate used after clamping to [0, 1].
+        used: Decimal,
+    },
+    /// A qualitative level.
+    Level {
+        /// The level given.
+        level: Arc<str>,
+        /// Share of the points scored.
+        share: Decimal,
+        /// Whether the evaluator gave the score (otherwise the band's default).
+        given: bool,
+        /// The band's lower share.
+        band_min: Decimal,
+        /// The band's upper share.
+        band_max: Decimal,
+    },
+    /// A checklist.
+    Checklist {
+        /// Award or deduct.
+        mode: ChecklistMode,
+        /// Satisfied items.
+        satisfied: Vec<Arc<str>>,
+        /// Missing items.
+        missing: Vec<Arc<str>>,
+    },
+    /// Deduction per occurrence.
+    PerOccurrence {
+        /// Number of occurrences.
+        measured: Measured,
+        /// Points per occurrence.
+        deduct: Decimal,
+        /// Points deducted (after any cap).
+        deduction: Decimal,
+        /// Whether the deduction was limited.
+        capped: bool,
+    },
+    /// A score given by the evaluator.
+    Manual {
+        /// The input holding it.
+        input: Arc<str>,
+    },
+    /// The first case that held.
+    Case {
+        /// Index of the case.
+        index: usize,
+        /// The table's wording of the case.
+        label: Option<Arc<str>>,
+        /// The condition text.
+        condition: Arc<str>,
+    },
+    /// No case held; `otherwise` applied.
+    CaseOtherwise,
+    /// A formula's result.
+    Formula {
+        /// The formula text.
+        expr: Arc<str>,
+        /// Its value before clamping.
+        value: Decimal,
+        /// Whether it was clamped into [0, points].
+        clamped: bool,
+    },
+    /// The option of a choose-one rule that applied.
+    Chosen {
+        /// The option's name.
+        option: Arc<str>,
+        /// Its index.
+        index: usize,
+        /// How the option's rule scored.
+        inner: Box<Outcome>,
+    },
+}
+
+/// Whether an indicator was scored or not applicable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Scored by its rule (leaf) or its children (group).
+    Scored,
+    /// Not applicable.
+    NotApplicable {
+        /// What it scores.
+        outcome: NaOutcome,
+        /// The table's wording.
+        reason: Option<Arc<str>>,
+        /// Set when a parent was not applicable rather than the indicator itself.
+        inherited: bool,
+    },
+}
+
+/// One deduction: its amount and, for checklists, the missing item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deduction {
+    /// Points deducted.
+    pub amount: Decimal,
+    /// The missing checklist item that caused it, if any; otherwise the indicator's outcome is the reason.
+    pub item: Option<Arc<str>>,
+}
+
+/// The result of one indicator (tree node or bonus item).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorResult {
+    /// Identifier.
+    pub id: Arc<str>,
+    /// Name.
+    pub name: Arc<str>,
+    /// English name.
+    pub name_en: Option<Arc<str>>,
+    /// Depth in the tree (0 = 一级指标).
+    pub depth: usize,
+    /// Index of the parent in the same result list.
+    pub parent: Option<usize>,
+    /// Whether the indicator is a leaf.
+    pub is_leaf: bool,
+    /// Points (分值).
+    pub points: Decimal,
+    /// Score (得分), rounded as the system says.
+    pub score: Decimal,
+    /// Score before indicator/subtotal rounding.
+    pub exact_score: Decimal,
+    /// The measured value of the rule (实际值), when the rule reads one.
+    pub value: Option<Decimal>,
+    /// Scored or not applicable.
+    pub status: Status,
+    /// How the score came about.
+    pub outcome: Outcome,
+    /// The deductions; their amounts sum to points − score.
+    pub deductions: Vec<Deduction>,
+}
+
+/// A veto that applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VetoResult {
+    /// Identifier.
+    pub id: Arc<str>,
+    /// Name.
+    pub name: Arc<str>,
+    /// English name.
+    pub name_en: Option<Arc<str>>,
+    /// Grade it forces.
+    pub grade: Option<Arc<str>>,
+    /// Total it sets.
+    pub total: Option<Decimal>,
+    /// Cap it puts on the total.
+    pub max_total: Option<Decimal>,
+}
+
+/// The evaluation of one unit: every indicator, subtotals, total and grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    /// The system's id.
+    pub system_id: Arc<str>,
+    /// The indicator tree's results in pre-order (parents before children).
+    pub indicators: Vec<IndicatorResult>,
+    /// Bonus items' results.
+    pub bonus: Vec<IndicatorResult>,
+    /// Full points of the tree.
+    pub full_points: Decimal,
+    /// Sum of the top-level scores.
+    pub tree_total: Decimal,
+    /// Points of indicators excluded as not applicable.
+    pub excluded_points: Decimal,
+    /// The tree total scaled to full points when indicators were excluded (按比例折算).
+    pub rescaled_total: Option<Decimal>,
+    /// Bonus added, after its cap.
+    pub bonus_total: Decimal,
+    /// Vetoes that applied.
+    pub vetoes: Vec<VetoResult>,
+    /// The total before final rounding.
+    pub exact_total: Decimal,
+    /// The total (综合得分).
+    pub total: Decimal,
+    /// The grade (评价等次).
+    pub grade: Arc<str>,
+    /// English grade label.
+    pub grade_en: Option<Arc<str>>,
+}
+
+impl Evaluation {
+    /// The result of an indicator (tree or bonus) by id.
+    pub fn indicator(&self, id: &str) -> Option<&IndicatorResult> {
+        self.indicators.iter().chain(self.bonus.iter()).find(|r| &*r.id == id)
+    }
+}
+
+pub(crate) fn round(value: Decimal, r: Rounding) -> Decimal {
+    let strategy = match r.mode {
+        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        RoundingMode::Down => RoundingStrategy::ToZero,
+        RoundingMode::Up => RoundingStrategy::AwayFromZero,
+    };
+    value.round_dp_with_strategy(r.scale, strategy)
+}
+
+fn split_items(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，', ';', '；', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Converts a user's value into the slot form for an input, checking kind and range.
+pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String> {
+    let number = |v: &InputValue| -> Result<Decimal, String> {
+        match v {
+            InputValue::Number(d) => Ok(*d),
+            InputValue::Text(t) => parse_decimal(t),
+            InputValue::Bool(_) => Err("expected a number, found true/false".into()),
+            InputValue::Level { .. } => Err("expected a number, found a level".into()),
+            InputValue::Items(_) => Err("expected a number, found a list".into()),
+        }
+    };
+    match c.kind {
+        InputKind::Number | InputKind::Count | InputKind::Manual => {
+            let d = number(v)?;
+            if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
+                return Err(format!("expected a whole number of occurrences (0, 1, 2 ...), found {}", d.normalize()));
+            }
+            if c.min.is_some_and(|m| d < m) || c.max.is_some_and(|m| d > m) {
+                return Err(format!("{} is outside the allowed range {}", d.normalize(), range_display(c.min, c.max)));
+            }
+            Ok(InVal::Num(d))
+        }
+        InputKind::Boolean => match v {
+            InputValue::Bool(b) => Ok(InVal::Bool(*b)),
+            InputValue::Number(d) if *d == Decimal::ONE || d.is_zero() => Ok(InVal::Bool(*d == Decimal::ONE)),
+            InputValue::Text(t) => match t.trim() {
+                "true" | "TRUE" | "True" | "是" | "有" | "yes" | "1" => Ok(InVal::Bool(true)),
+                "false" | "FALSE" | "False" | "否" | "无" | "no" | "0" => Ok(InVal::Bool(false)),
+                other => Err(format!("expected true/false (是/否), found `{other}`")),
+            },
+            _ => Err("expected true/false (是/否)".into()),
+        },
+        InputKind::Level => {
+            let (name, score) = match v {
+                InputValue::Text(t) => (t.trim(), None),
+                InputValue::Level { level, score } => (level.trim(), *score),
+                _ => return Err(format!("expected one of the levels {}", c.levels.join("/"))),
+            };
+            match c.levels.iter().position(|l| &**l == name) {
+                Some(i) => Ok(InVal::Level(u16::try_from(i).unwrap_or(u16::MAX), score)),
+                None => Err(format!("`{name}` is not a level (expected one of {})", c.levels.join("/"))),
+            }
+        }
+        InputKind::Checklist => {
+            let names = match v {
+                InputValue::Items(items) => items.clone(),
+                InputValue::Text(t) => split_items(t),
+                _ => return Err(format!("expected a list of satisfied items from {}", c.items.join("、"))),
+            };
+            let mut set = vec![false; c.items.len()];
+            for n in &names {
+                match c.items.iter().position(|i| **i == *n.trim()) {
+                    Some(k) => {
+                        if let Some(s) = set.get_mut(k) {
+                            *s = true;
+                        }
+                    }
+                    None => return Err(format!("`{n}` is not an item (items: {})", c.items.join("、"))),
+                }
+            }
+            Ok(InVal::Items(set))
+        }
+    }
+}
+
+impl Scorer {
+    /// Evaluates one unit.
+    ///
+    /// Every input problem is reported at once ([`EvalError::Inputs`]); otherwise the first
+    /// evaluation problem (a division by zero, a score outside its band ...) is returned.
+    pub fn evaluate(&self, inputs: &Inputs) -> Result<Evaluation, EvalError> {
+        let slots = self.resolve_inputs(inputs)?;
+        Run::new(&self.inner, &slots).evaluate()
+    }
+
+    /// Evaluates many units; one unit's error never affects the others.
+    pub fn evaluate_batch(&self, units: &[Inputs]) -> Vec<Result<Evaluation, EvalError>> {
+        units.iter().map(|u| self.evaluate(u)).collect()
+    }
+
+    /// Names of the declared inputs, in declaration order.
+    pub fn input_names(&self) -> impl Iterator<Item = &str> {
+        self.inner.inputs.iter().map(|i| &*i.name)
+    }
+
+    fn resolve_inputs(&self, inputs: &Inputs) -> Result<Vec<InVal>, EvalError> {
+        let c = &self.inner;
+        let mut slots = vec![InVal::Absent; c.inputs.len()];
+        let mut errors = Vec::new();
+        for (name, value) in &inputs.values {
+            let Some(&i) = c.input_index.get(name.as_str()) else {
+                errors.push(InputError::Unknown { name: name.clone() });
+                continue;
+            };
+            let (Some(decl), Some(slot)) = (c.inputs.get(i as usize), slots.get_mut(i as usize)) else { continue };
+            match convert_input(decl, value) {
+                Ok(v) => *slot = v,
+                Err(message) => errors.push(InputError::Invalid { name: name.clone(), message }),
+            }
+        }
+        for (decl, slot) in c.inputs.iter().zip(slots.iter_mut()) {
+            if *slot == InVal::Absent {
+                if let Some(d) = &decl.default {
+                    *slot = d.clone();
+                } else if decl.required {
+                    errors.push(InputError::Missing { name: decl.name.to_string() });
+                }
+            }
+        }
+        if errors.is_empty() { Ok(slots) } else { Err(EvalError::Inputs(errors)) }
+    }
+}
+
+struct Run<'a> {
+    c: &'a Compiled,
+    inputs: &'a [InVal],
+    metrics: Vec<Option<Value>>,
+}
+
+fn fill_needed_by(e: EvalError, who: impl FnOnce() -> String) -> EvalError {
+    match e {
+        EvalError::MissingInput { input, needed_by } if needed_by.is_empty() => EvalError::MissingInput { input, needed_by: who() },
+        other => other,
+    }
+}
+
+fn fault_error(f: Fault<EvalError>, location: impl FnOnce() -> String, text: &str) -> EvalError {
+    match f {
+        Fault::DivisionByZero(p) => EvalError::Arithmetic {
+            location: location(),
+            fault: ArithmeticFault::DivisionByZero,
+            position: p,
+            expr: text.to_string(),
+        },
+        Fault::Overflow(p) => {
+            EvalError::Arithmetic { location: location(), fault: ArithmeticFault::Overflow, position: p, expr: text.to_string() }
+        }
+        Fault::Env(e) => fill_needed_by(e, location),
+    }
+}
+
+impl Env for Run<'_> {
+    type Error = EvalError;
+
+    fn load(&mut self, r: Ref) -> Result<Value, EvalError> {
+        match r {
+            Ref::Input(i) => match self.inputs.get(i as usize) {
+                Some(InVal::Num(d)) => Ok(Value::Num(*d)),
+                Some(InVal::Bool(b)) => Ok(Value::Bool(*b)),
+                Some(InVal::Items(set)) => Ok(Value::Num(Decimal::from(set.iter().filter(|s| **s).count()))),
+                Some(InVal::Level(..)) => Ok(Value::Num(Decimal::ZERO)),
+                Some(InVal::Absent) | None => Err(EvalError::MissingInput {
+                    input: self.c.inputs.get(i as usize).map_or_else(String::new, |d| d.name.to_string()),
+                    needed_by: String::new(),
+                }),
+            },
+            Ref::Metric(m) => {
+                if let Some(Some(v)) = self.metrics.get(m as usize) {
+                    return Ok(*v);
+                }
+                let c = self.c;
+                let Some(metric) = c.metrics.get(m as usize) else {
+                    return Ok(Value::Num(Decimal::ZERO));
+                };
+                let v = metric.expr.eval(self).map_err(|f| fault_error(f, || format!("metric `{}`", metric.name), &metric.text))?;
+                if let Value::Num(d) = v
+                    && (metric.min.is_some_and(|lo| d < lo) || metric.max.is_some_and(|hi| d > hi))
+                {
+                    return Err(EvalError::MetricOutOfRange {
+                        metric: metric.name.to_string(),
+                        value: d.normalize(),
+                        range: range_display(metric.min, metric.max),
+                    });
+                }
+                if let Some(slot) = self.metrics.get_mut(m as usize) {
+                    *slot = Some(v);
+                }
+                Ok(v)
+            }
+        }
+    }
+
+    fn level_is(&mut self, input: u32, level: u16) -> Result<bool, EvalError> {
+        match self.inputs.get(input as usize) {
+            Some(InVal::Level(l, _)) => Ok(*l == level),
+            _ => Err(EvalError::MissingInput {
+                input: self.c.inputs.get(input as usize).map_or_else(String::new, |d| d.name.to_string()),
+                needed_by: String::new(),
+            }),
+        }
+    }
+}
+
+/// Leaf score before rounding with its outcome and deductions.
+struct Scored {
+    score: Decimal,
+    value: Option<Decimal>,
+    outcome: Outcome,
+    items: Vec<(Arc<str>, Decimal)>,
+}
+
+fn clamp01(d: Decimal) -> Decimal {
+    d.max(Decimal::ZERO).min(Decimal::ONE)
+}
+
+impl<'a> Run<'a> {
+    fn new(c: &'a Compiled, inputs: &'a [InVal]) -> Self {
+        Run { c, inputs, metrics: vec![None; c.metrics.len()] }
+    }
+
+    fn cond(&mut self, e: &Expr, text: &str, node: &CNode, field: &str) -> Result<bool, EvalError> {
+        match e.eval(self).map_err(|f| fault_error(f, || format!("indicator `{}` {field}", node.id), text))? {
+            Value::Bool(b) => Ok(b),
+            Value::Num(d) => Ok(!d.is_zero()),
+        }
+    }
+
+    fn measure(&mut self, m: &Measure, node: &CNode, field: &str) -> Result<Measured, EvalError> {
+        let value = match m.expr.eval(self).map_err(|f| fault_error(f, || format!("indicator `{}` {field}", node.id), &m.text))? {
+            Value::Num(d) => d,
+            Value::Bool(b) => Decimal::from(u8::from(b)),
+        };
+        Ok(Measured { label: m.label.clone(), label_en: m.label_en.clone(), unit: m.unit.clone(), percent: m.percent, value })
+    }
+
+    fn evaluate(mut self) -> Result<Evaluation, EvalError> {
+        let c = self.c;
+        let tree_len = c.bonus.first().map_or(c.nodes.len(), |b| *b as usize);
+        let mut results: Vec<IndicatorResult> = Vec::with_capacity(tree_len);
+        let mut excluded = Decimal::ZERO;
+        let mut tree_total = Decimal::ZERO;
+        for &t in &c.top {
+            let score = self.node(t, None, &mut results, &mut excluded)?;
+            tree_total = add(tree_total, score)?;
+        }
+        let mut bonus_results = Vec::with_capacity(c.bonus.len());
+        let mut bonus_sum = Decimal::ZERO;
+        let mut bonus_excluded = Decimal::ZERO;
+        for &b in &c.bonus {
+            let score = self.node(b, None, &mut bonus_results, &mut bonus_excluded)?;
+            bonus_sum = add(bonus_sum, score)?;
+        }
+
+        let rescaled_total = if excluded > Decimal::ZERO && c.excluded == crate::model::ExcludedPoints::Rescale {
+            let available = c.full_points - excluded;
+            if available <= Decimal::ZERO {
+                return Err(EvalError::AllExcluded);
+            }
+            Some(mul(tree_total, c.full_points)?.checked_div(available).ok_or(overflow("rescaling the total"))?)
+        } else {
+            None
+        };
+        let bonus_total = c.max_bonus.map_or(bonus_sum, |m| bonus_sum.min(m));
+        let mut total = add(rescaled_total.unwrap_or(tree_total), bonus_total)?;
+        if bonus_total > Decimal::ZERO
+            && let Some(m) = c.max_total
+        {
+            total = total.min(m.max(rescaled_total.unwrap_or(tree_total)));
+        }
+
+        let mut vetoes = Vec::new();
+        let mut forced: Option<u32> = None;
+        for v in &c.vetoes {
+            let holds = match v.when.eval(&mut self).map_err(|f| fault_error(f, || format!("veto `{}`", v.id), &v.text))? {
+                Value::Bool(b) => b,
+                Value::Num(d) => !d.is_zero(),
+            };
+            if !holds {
+                continue;
+            }
+            if let Some(t) = v.total {
+                total = t;
+            }
+            if let Some(m) = v.max_total {
+                total = total.min(m);
+            }
+            if let Some(g) = v.grade {
+                forced = Some(forced.map_or(g, |f| f.max(g)));
+            }
+            vetoes.push(VetoResult {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                name_en: v.name_en.clone(),
+                grade: v.grade.and_then(|g| c.grades.get(g as usize)).map(|g| g.label.clone()),
+                total: v.total,
+                max_total: v.max_total,
+            });
+        }
+
+        let exact_total = total;
+        let rounded = c.rounding.total.map_or(exact_total, |r| round(exact_total, r));
+        let graded = match c.rounding.grade_from {
+            crate::model::GradeFrom::RoundedTotal => rounded,
+            crate::model::GradeFrom::ExactTotal => exact_total,
+        };
+        let mut grade_index = c.grades.iter().position(|g| g.min.is_none_or(|m| graded >= m)).unwrap_or(c.grades.len().saturating_sub(1));
+        if let Some(f) = forced {
+            grade_index = f as usize;
+        }
+        let (grade, grade_en) = c.grades.get(grade_index).map_or((Arc::from(""), None), |g| (g.label.clone(), g.label_en.clone()));
+
+        Ok(Evaluation {
+            system_id: Arc::from(c.system.id.as_str()),
+            indicators: results,
+            bonus: bonus_results,
+            full_points: c.full_points,
+            tree_total,
+            excluded_points: excluded,
+            rescaled_total,
+            bonus_total,
+            vetoes,
+            exact_total,
+            total: rounded,
+            grade,
+            grade_en,
+        })
+    }
+
+    /// Evaluates node `i` into `out` (pre-order) and returns its score.
+    fn node(&mut self, i: u32, parent: Option<usize>, out: &mut Vec<IndicatorResult>, excluded: &mut Decimal) -> Result<Decimal, EvalError> {
+        let c = self.c;
+        let Some(node) = c.nodes.get(i as usize) else { return Ok(Decimal::ZERO) };
+        if let Some(na) = &node.na
+            && self.cond(&na.when, &na.text, node, "not_applicable.when")?
+        {
+            let status = Status::NotApplicable { outcome: na.outcome, reason: na.reason.clone(), inherited: false };
+            if na.outcome == NaOutcome::Excluded {
+                *excluded = add(*excluded, node.points)?;
+            }
+            return Ok(self.not_applicable(i, parent, out, status));
+        }
+        let position = out.len();
+        out.push(IndicatorResult {
+            id: node.id.clone(),
+            name: node.name.clone(),
+            name_en: node.name_en.clone(),
+            depth: usize::from(node.depth),
+            parent,
+            is_leaf: node.children.is_empty(),
+            points: node.points,
+            score: Decimal::ZERO,
+            exact_score: Decimal::ZERO,
+            value: None,
+            status: Status::Scored,
+            outcome: Outcome::Group,
+            deductions: Vec::new(),
+        });
+        let (exact, score, value, outcome, deductions) = if let Some(rule) = &node.rule {
+            let s = self.rule(rule, node)?;
+            let score = c.rounding.indicator.map_or(s.score, |r| round(s.score, r));
+            let lost = node.points - score;
+            let mut deductions = Vec::new();
+            if !s.items.is_empty() {
+                let mut left = lost;
+                for (item, p) in s.items {
+                    if left <= Decimal::ZERO {
+                        break;
+                    }
+                    let amount = p.min(left);
+                    left -= amount;
+                    deductions.push(Deduction { amount, item: Some(item) });
+                }
+                if left > Decimal::ZERO {
+                    deductions.push(Deduction { amount: left, item: None });
+                }
+            } else if lost > Decimal::ZERO {
+                deductions.push(Deduction { amount: lost, item: None });
+            }
+            (s.score, score, s.value, s.outcome, deductions)
+        } else {
+            let mut sum = Decimal::ZERO;
+            for &child in &node.children {
+                sum = add(sum, self.node(child, Some(position), out, excluded)?)?;
+            }
+            let score = c.rounding.subtotal.map_or(sum, |r| round(sum, r));
+            (sum, score, None, Outcome::Group, Vec::new())
+        };
+        if let Some(r) = out.get_mut(position) {
+            r.exact_score = exact;
+            r.score = score;
+            r.value = value;
+            r.outcome = outcome;
+            r.deductions = deductions;
+        }
+        Ok(score)
+    }
+
+    fn not_applicable(&self, i: u32, parent: Option<usize>, out: &mut Vec<IndicatorResult>, status: Status) -> Decimal {
+        let Some(node) = self.c.nodes.get(i as usize) else { return Decimal::ZERO };
+        let outcome = match &status {
+            Status::NotApplicable { outcome, .. } => *outcome,
+            Status::Scored => NaOutcome::FullPoints,
+        };
+        let score = if outcome == NaOutcome::FullPoints { node.points } else { Decimal::ZERO };
+        let position = out.len();
+        let deductions = if outcome == NaOutcome::Zero && node.points > Decimal::ZERO && node.children.is_empty() {
+            vec![Deduction { amount: node.points, item: None }]
+        } else {
+            Vec::new()
+        };
+        out.push(IndicatorResult {
+            id: node.id.clone(),
+            name: node.name.clone(),
+            name_en: node.name_en.clone(),
+            depth: usize::from(node.depth),
+            parent,
+            is_leaf: node.children.is_empty(),
+            points: node.points,
+            score,
+            exact_score: score,
+            value: None,
+            status: status.clone(),
+            outcome: Outcome::NotApplicable,
+            deductions,
+        });
+        let inherited = match status {
+            Status::NotApplicable { outcome, reason, .. } => Status::NotApplicable { outcome, reason, inherited: true },
+            s @ Status::Scored => s,
+        };
+        for &child in &node.children {
+            self.not_applicable(child, Some(position), out, inherited.clone());
+        }
+        score
+    }
+
+    fn rule(&mut self, rule: &CRule, node: &CNode) -> Result<Scored, EvalError> {
+        let points = node.points;
+        let scored = |score: Decimal, value: Option<Decimal>, outcome: Outcome| Scored { score, value, outcome, items: Vec::new() };
+        Ok(match rule {
+            CRule::Step { value, direction, threshold, step, deduct, counting, max_deduction } => {
+                let measured = self.measure(value, node, "rule.value")?;
+                let v = measured.value;
+                let gap = match direction {
+                    Direction::Above if v > *threshold => sub(v, *threshold)?,
+                    Direction::Below if v < *threshold => sub(*threshold, v)?,
+                    _ => Decimal::ZERO,
+                };
+                let raw_steps = gap.checked_div(*step).ok_or_else(|| overflow_at(node, "counting steps"))?;
+                let steps = match counting {
+                    Counting::Whole => raw_steps.floor(),
+                    Counting::Started => raw_steps.ceil(),
+                    Counting::Proportional => raw_steps,
+                };
+                let (deduction, capped) = capped_deduction(mul(steps, *deduct)?, *max_deduction, points);
+                let outcome = Outcome::Step {
+                    measured,
+                    direction: *direction,
+                    threshold: *threshold,
+                    step: *step,
+                    deduct: *deduct,
+                    counting: *counting,
+                    gap,
+                    steps,
+                    deduction,
+                    capped,
+                };
+                scored(points - deduction, Some(v), outcome)
+            }
+            CRule::Tiers { value, tiers, otherwise } => {
+                let measured = self.measure(value, node, "rule.value")?;
+                let v = measured.value;
+                match tiers.iter().position(|t| t.contains(v)) {
+                    Some(index) => {
+                        let t = tiers.get(index).map_or((None, None, Decimal::ZERO), |t| (t.lower, t.upper, t.score));
+                        scored(t.2, Some(v), Outcome::Tier { measured, index, lower: t.0, upper: t.1 })
+                    }
+                    None => match otherwise {
+                        Some(o) => scored(*o, Some(v), Outcome::TierOtherwise { measured }),
+                        None => {
+                            return Err(EvalError::Score {
+                                indicator: node.id.to_string(),
+                                message: format!("no tier covers the value {}", v.normalize()),
+                            });
+                        }
+                    },
+                }
+            }
+            CRule::Ratio { actual, target, better } => {
+                let a = self.measure(actual, node, "rule.actual")?;
+                let t = self.measure(target, node, "rule.target")?;
+                let (av, tv) = (a.value, t.value);
+                let share = match better {
+                    Better::HigherIsBetter if av >= tv => Decimal::ONE,
+                    Better::HigherIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
+                    Better::HigherIsBetter => clamp01(av.max(Decimal::ZERO).checked_div(tv).ok_or_else(|| overflow_at(node, "the ratio"))?),
+                    Better::LowerIsBetter if av <= tv => Decimal::ONE,
+                    Better::LowerIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
+                    Better::LowerIsBetter => clamp01(tv.checked_div(av).ok_or_else(|| overflow_at(node, "the ratio"))?),
+                };
+                let score = mul(points, share)?;
+                scored(score, Some(av), Outcome::Ratio { actual: a, target: t, better: *better, share })
+            }
+            CRule::Rate { value } => {
+                let measured = self.measure(value, node, "rule.value")?;
+                let used = clamp01(measured.value);
+                let v = measured.value;
+                scored(mul(points, used)?, Some(v), Outcome::Rate { measured, used })
+            }
+            CRule::Level { input, bands } => self.level(*input, bands, node)?,
+            CRule::Checklist { input, mode, item_points } => {
+                let decl = self.c.inputs.get(*input as usize);
+                let set = match self.inputs.get(*input as usize) {
+                    Some(InVal::Items(set)) => set.clone(),
+                    _ => {
+                        return Err(EvalError::MissingInput {
+                            input: decl.map_or_else(String::new, |d| d.name.to_string()),
+                            needed_by: format!("indicator `{}`", node.id),
+                        });
+                    }
+                };
+                let names = decl.map(|d| d.items.as_slice()).unwrap_or(&[]);
+                let (mut satisfied, mut missing, mut items) = (Vec::new(), Vec::new(), Vec::new());
+                let mut earned = Decimal::ZERO;
+                let mut lost = Decimal::ZERO;
+                for ((name, p), ok) in names.iter().zip(item_points).zip(set) {
+                    if ok {
+                        satisfied.push(name.clone());
+                        earned = add(earned, *p)?;
+                    } else {
+                        missing.push(name.clone());
+                        items.push((name.clone(), *p));
+                        lost = add(lost, *p)?;
+                    }
+                }
+                let score = match mode {
+                    ChecklistMode::Award => earned.min(points),
+                    ChecklistMode::Deduct => (points - lost.min(points)).max(Decimal::ZERO),
+                };
+                let value = Decimal::from(satisfied.len());
+                Scored { score, value: Some(value), outcome: Outcome::Checklist { mode: *mode, satisfied, missing }, items }
+            }
+            CRule::PerOccurrence { value, deduct, max_deduction } => {
+                let measured = self.measure(value, node, "rule.value")?;
+                let n = measured.value.max(Decimal::ZERO);
+                let (deduction, capped) = capped_deduction(mul(n, *deduct)?, *max_deduction, points);
+                let v = measured.value;
+                scored(points - deduction, Some(v), Outcome::PerOccurrence { measured, deduct: *deduct, deduction, capped })
+            }
+            CRule::Manual { input } => {
+                let decl = self.c.inputs.get(*input as usize);
+                let name = decl.map_or_else(|| Arc::from(""), |d| d.name.clone());
+                let v = match self.inputs.get(*input as usize) {
+                    Some(InVal::Num(d)) => *d,
+                    _ => {
+                        return Err(EvalError::MissingInput { input: name.to_string(), needed_by: format!("indicator `{}`", node.id) });
+                    }
+                };
+                if v.is_sign_negative() || v > points {
+                    return Err(EvalError::Score {
+                        indicator: node.id.to_string(),
+                        message: format!("the score {} given in `{name}` is outside [0, {}]", v.normalize(), points.normalize()),
+                    });
+                }
+                scored(v, Some(v), Outcome::Manual { input: name })
+            }
+            CRule::Cases { cases, otherwise } => {
+                for (index, case) in cases.iter().enumerate() {
+                    if self.cond(&case.when, &case.text, node, "rule.cases.when")? {
+                        return Ok(scored(
+                            case.score,
+                            None,
+                            Outcome::Case { index, label: case.label.clone(), condition: case.text.clone() },
+                        ));
+                    }
+                }
+                match otherwise {
+                    Some(o) => scored(*o, None, Outcome::CaseOtherwise),
+                    None => {
+                        return Err(EvalError::Score {
+                            indicator: node.id.to_string(),
+                            message: "no case holds and the rule gives no `otherwise`".to_string(),
+                        });
+                    }
+                }
+            }
+            CRule::Formula { expr, text, clamp } => {
+                let v = match expr.eval(self).map_err(|f| fault_error(f, || format!("indicator `{}` rule.expr", node.id), text))? {
+                    Value::Num(d) => d,
+                    Value::Bool(b) => Decimal::from(u8::from(b)),
+                };
+                let inside = !v.is_sign_negative() && v <= points;
+                if !inside && !clamp {
+                    return Err(EvalError::Score {
+                        indicator: node.id.to_string(),
+                        message: format!("the formula gives {}, outside [0, {}]", v.normalize(), points.normalize()),
+                    });
+                }
+                let score = v.max(Decimal::ZERO).min(points);
+                scored(score, Some(v), Outcome::Formula { expr: text.clone(), value: v, clamped: !inside })
+            }
+            CRule::ChooseOne { options } => {
+                for (index, option) in options.iter().enumerate() {
+                    let applies = match &option.when {
+                        Some((e, text)) => self.cond(e, text, node, "rule.options.when")?,
+                        None => true,
+                    };
+                    if applies {
+                        let inner = self.rule(&option.rule, node)?;
+                        return Ok(Scored {
+                            score: inner.score,
+                            value: inner.value,
+                            outcome: Outcome::Chosen { option: option.name.clone(), index, inner: Box::new(inner.outcome) },
+                            items: inner.items,
+                        });
+                    }
+                }
+                return Err(EvalError::Score {
+                    indicator: node.id.to_string(),
+                    message: "none of the alternatives applies".to_string(),
+                });
+            }
+        })
+    }
+
+    fn level(&mut self, input: u32, bands: &[CBand], node: &CNode) -> Result<Scored, EvalError> {
+        let points = node.points;
+        let decl = self.c.inputs.get(input as usize);
+        let (li, given) = match self.inputs.get(input as usize) {
+            Some(InVal::Level(l, s)) => (*l, *s),
+            _ => {
+                return Err(EvalError::MissingInput {
+                    input: decl.map_or_else(String::new, |d| d.name.to_string()),
+                    needed_by: format!("indicator `{}`", node.id),
+                });
+            }
+        };
+        let level: Arc<str> = decl.and_then(|d| d.levels.get(usize::from(li)).cloned()).unwrap_or_else(|| Arc::from(""));
+        let Some(band) = bands.get(usize::from(li)) else {
+            return Err(EvalError::Score { indicator: node.id.to_string(), message: format!("no band for level `{level}`") });
+        };
+        let band_text = || {
+            let lo = mul(points, band.min).unwrap_or_default().normalize();
+            let hi = mul(points, band.max).unwrap_or_default().normalize();
+            format!("{}{lo}, {hi}{}", if band.min_inclusive { "[" } else { "(" }, if band.max_inclusive { "]" } else { ")" })
+        };
+        let (score, share, was_given) = match given {
+            Some(s) => {
+                let share = if points.is_zero() { Decimal::ZERO } else { s.checked_div(points).ok_or_else(|| overflow_at(node, "the level share"))? };
+                if !band.contains(share) || s.is_sign_negative() || s > points {
+                    return Err(EvalError::Score {
+                        indicator: node.id.to_string(),
+                        message: format!("the score {} for level `{level}` is outside its band {}", s.normalize(), band_text()),
+                    });
+                }
+                (s, share, true)
+            }
+            None => {
+                let share = match (band.default, band.max_inclusive, band.min == band.max) {
+                    (Some(d), _, _) => d,
+                    (None, true, _) => band.max,
+                    (None, false, _) => {
+                        return Err(EvalError::Score {
+                            indicator: node.id.to_string(),
+                            message: format!("level `{level}` needs a score in {} (the band has no default)", band_text()),
+                        });
+                    }
+                };
+                (mul(points, share)?, share, false)
+            }
+        };
+        Ok(Scored {
+            score,
+            value: None,
+            outcome: Outcome::Level { level, share, given: was_given, band_min: band.min, band_max: band.max },
+            items: Vec::new(),
+        })
+    }
+}
+
+fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Decimal, bool) {
+    let cap = max.map_or(points, |m| m.min(points));
+    if raw > cap { (cap, true) } else { (raw.max(Decimal::ZERO), false) }
+}
+
+fn overflow(what: &str) -> EvalError {
+    EvalError::Score { indicator: String::new(), message: format!("arithmetic overflow while {what}") }
+}
+
+fn overflow_at(node: &CNode, what: &str) -> EvalError {
+    EvalError::Score { indicator: node.id.to_string(), message: format!("arithmetic overflow computing {what}") }
+}
+
+fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    a.checked_add(b).ok_or_else(|| overflow("adding scores"))
+}
+
+fn sub(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    a.checked_sub(b).ok_or_else(|| overflow("subtracting"))
+}
+
+fn mul(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
+    a.checked_mul(b).ok_or_else(|| overflow("multiplying"))
+}

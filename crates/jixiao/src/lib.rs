@@ -1,0 +1,34 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+pub mod dec;
+pub mod error;
+pub mod expr;
+pub mod model;
+
+mod compile;
+mod eval;
+mod load;
+
+pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Scorer};
+pub use dec::{Dec, parse_decimal};
+pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
+pub use eval::{Deduction, Evaluation, IndicatorResult, InputValue, Inputs, Measured, Outcome, Status, VetoResult};
+pub use load::MAX_SYSTEM_BYTES;
+pub use model::*;
+pub use rust_decimal::Decimal;
+
+impl Scorer {
+    /// Parses (JSON or TOML), validates and compiles an indicator system.
+    pub fn from_text(text: &str) -> Result<Scorer, LoadError> {
+        let system = IndicatorSystem::from_text(text)?;
+        Ok(Scorer::new(&system)?)
+    }
+}
+
+impl IndicatorSystem {
+    /// Validates the system, reporting every problem.
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        Scorer::new(self).map(|_| ())
+    }
+}

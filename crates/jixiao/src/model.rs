@@ -1,0 +1,676 @@
+//! The indicator-system format: plain data, as a finance bureau publishes it.
+//!
+//! JSON is canonical, TOML is accepted. Every struct refuses unknown fields so that a typo in a
+//! hand-written file is an error rather than a silently ignored rule.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::dec::Dec;
+
+/// The format version this crate reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// An indicator system (绩效评价指标体系): inputs, metrics, the indicator tree, grades and rounding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSystem {
+    /// Format version of this file; must be 1.
+    pub format: u32,
+    /// Stable identifier, e.g. `hunan-dept`.
+    pub id: String,
+    /// Name, e.g. `部门整体支出绩效评价指标表`.
+    pub name: String,
+    /// English name, used when explanations are rendered in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// Issuing body, e.g. `湖南省财政厅`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Region the table applies to, e.g. `湖南省`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Evaluation year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u32>,
+    /// Version of the table when the issuer gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Source document, e.g. `湘财绩〔2020〕7号`, or where a public copy was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Free notes: assumptions, reading of ambiguous wording, provenance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Full points of the whole table (usually 100); checked against the sum of the top level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_points: Option<Dec>,
+    /// Declared inputs: the base-data table (基础数据表) and evaluator judgements.
+    #[serde(default)]
+    pub inputs: Vec<InputDecl>,
+    /// Derived metrics: named expressions over inputs and other metrics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<MetricDecl>,
+    /// The indicator tree (一级 → 二级 → 三级 ...).
+    pub indicators: Vec<Indicator>,
+    /// Bonus items (加分项), added after the tree total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bonus: Option<Bonus>,
+    /// Veto items (一票否决).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vetoes: Vec<Veto>,
+    /// Grade table, highest first (优 ≥ 90, 良 ≥ 80, ...); the last grade catches the rest.
+    pub grades: Vec<Grade>,
+    /// Where and how scores are rounded.
+    #[serde(default)]
+    pub rounding: RoundingPolicy,
+    /// What happens to the points of indicators excluded as not applicable.
+    #[serde(default)]
+    pub excluded_points: ExcludedPoints,
+}
+
+/// A declared input (one cell of the base-data table or one judgement of the evaluator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InputDecl {
+    /// Name used in expressions and input files, e.g. `编制数`.
+    pub name: String,
+    /// English name for English explanations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// What kind of value it holds.
+    #[serde(default)]
+    pub kind: InputKind,
+    /// Unit: `万元`, `人`, `%`, `次` ... A `%` input is given as a percentage (`82.39%` or `0.8239`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// What the figure is and where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether a value must be given (ignored when a default exists).
+    #[serde(default = "default_true")]
+    pub required: bool,
+    /// Value used when the input is not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<InputDefault>,
+    /// Smallest allowed value (number, count, manual).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Dec>,
+    /// Largest allowed value (number, count, manual).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Dec>,
+    /// The levels a `level` input may take, best first (e.g. 达成, 部分达成, 未达成).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
+    /// The items of a `checklist` input (e.g. 财务管理制度, 资产管理制度, 内控制度).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The kind of value an input holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// A decimal figure (amounts, head counts, rates).
+    #[default]
+    Number,
+    /// A whole number of occurrences, never negative (violations, late payments).
+    Count,
+    /// Yes or no (有楼堂馆所项目).
+    Boolean,
+    /// One of the declared levels, optionally with a score inside its band.
+    Level,
+    /// The satisfied items of a declared checklist.
+    Checklist,
+    /// A score the evaluator gives directly (checked into [0, points] by a `manual` rule).
+    Manual,
+}
+
+/// A default value for an input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum InputDefault {
+    /// For boolean inputs.
+    Bool(bool),
+    /// For number, count and manual inputs.
+    Number(Dec),
+    /// For level inputs: the level's name.
+    Text(String),
+    /// For checklist inputs: the satisfied items.
+    Items(Vec<String>),
+}
+
+/// A derived metric (预算完成率 = ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MetricDecl {
+    /// Name used in expressions and rules.
+    pub name: String,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// Unit; `%` means the value is a ratio shown as a percentage (0.8239 → 82.39%).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The formula as the table states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The expression, e.g. `(上年结转 + 年初预算 + 本年追加 - 年末结余) / (上年结转 + 年初预算 + 本年追加)`.
+    pub expr: String,
+    /// Smallest value the metric can take; evaluation fails when the figures give less.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Dec>,
+    /// Largest value the metric can take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Dec>,
+}
+
+/// A node of the indicator tree: a group (with children) or a leaf (with a rule).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// Identifier, unique in the system (e.g. `2.1.1`).
+    pub id: String,
+    /// Name, e.g. `预算完成率`.
+    pub name: String,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// Points (分值); a group's points equal the sum of its children's.
+    pub points: Dec,
+    /// The scoring standard (评价标准) as published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+    /// What the indicator measures (指标解释).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Set when this row is not from the published table: why it is there and where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<String>,
+    /// The scoring rule; required on leaves, absent on groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+    /// When the indicator does not apply, and what it then scores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<NotApplicable>,
+    /// Child indicators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Indicator>,
+}
+
+/// A scoring rule: turns figures or judgements into a score in [0, points].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Rule {
+    /// Deduction per step beyond a threshold.
+    Step(StepRule),
+    /// Tier table.
+    Tiers(TiersRule),
+    /// Ratio of actual to target, capped at full points.
+    Ratio(RatioRule),
+    /// Rate × points.
+    Rate(RateRule),
+    /// Qualitative level mapped to a band of the points.
+    Level(LevelRule),
+    /// Points per satisfied checklist item.
+    Checklist(ChecklistRule),
+    /// Deduction per occurrence.
+    PerOccurrence(PerOccurrenceRule),
+    /// A score given by the evaluator.
+    Manual(ManualRule),
+    /// Ordered conditions, first match scores.
+    Cases(CasesRule),
+    /// A formula giving the score directly.
+    Formula(FormulaRule),
+    /// One of several alternative rules, whichever applies (二者择其一).
+    ChooseOne(ChooseOneRule),
+}
+
+/// Deduction per step beyond a threshold, never below zero.
+///
+/// 在职人员控制率 (湖南): "以100%为标准。在职人员控制率≦100%,计5分;每超过一个百分点扣0.5分,扣完为止" is
+/// `{value: 在职人员控制率, direction: above, threshold: 100%, step: 1%, deduct: 0.5, counting: proportional}`.
+/// 预算完成率: "100%计满分,每低于5%扣2分,扣完为止" is `{direction: below, threshold: 100%, step: 5%,
+/// deduct: 2, counting: whole}` when only whole 5-point steps count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRule {
+    /// Expression for the measured value (usually a metric name).
+    pub value: String,
+    /// Which side of the threshold loses points.
+    pub direction: Direction,
+    /// Full points on the good side of this value (inclusive).
+    pub threshold: Dec,
+    /// Size of one step (`1%` = one percentage point).
+    pub step: Dec,
+    /// Points deducted per step.
+    pub deduct: Dec,
+    /// How a partial step counts.
+    pub counting: Counting,
+    /// Largest total deduction (defaults to the indicator's points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_deduction: Option<Dec>,
+}
+
+/// Which side of a threshold is penalised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Values above the threshold lose points (每超过).
+    Above,
+    /// Values below the threshold lose points (每低于).
+    Below,
+}
+
+/// How the distance beyond a threshold turns into steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Counting {
+    /// Only complete steps count (17.61 pp at 5 pp a step = 3 steps).
+    Whole,
+    /// Every started step counts (17.61 pp at 5 pp a step = 4 steps).
+    Started,
+    /// Steps count fractionally (17.61 pp at 5 pp a step = 3.522 steps).
+    Proportional,
+}
+
+/// A tier table: the first tier containing the value gives the score.
+///
+/// 预算控制率 (湖南): "=0,计5分;0-10%(含),计4分;10-20%(含),计3分;20-30%(含),计2分;大于30%不得分" is
+/// tiers `{eq: 0, score: 5}`, `{gt: 0, le: 10%, score: 4}`, `{gt: 10%, le: 20%, score: 3}`,
+/// `{gt: 20%, le: 30%, score: 2}`, `{gt: 30%, score: 0}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TiersRule {
+    /// Expression for the measured value.
+    pub value: String,
+    /// The tiers; they must not overlap and must cover every value the metric can take.
+    pub tiers: Vec<Tier>,
+    /// Score for values no tier covers; without it, gaps are load errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otherwise: Option<Dec>,
+}
+
+/// One tier: an exact value (`eq`) or an interval with explicit inclusive/exclusive bounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// Exactly this value ("=0").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<Dec>,
+    /// Lower bound, exclusive ("大于30%").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<Dec>,
+    /// Lower bound, inclusive ("80%(含)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ge: Option<Dec>,
+    /// Upper bound, exclusive ("低于60%").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<Dec>,
+    /// Upper bound, inclusive ("10%(含)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub le: Option<Dec>,
+    /// Score in this tier.
+    pub score: Dec,
+}
+
+/// Ratio of the actual value to the target, capped at full points.
+///
+/// MOF project self-evaluation: 正向指标 "得分 = 权重 × 实际/目标" (`higher_is_better`),
+/// 反向指标 "得分 = 权重 × 目标/实际" (`lower_is_better`), never above the weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatioRule {
+    /// Expression for the actual value (全年完成值).
+    pub actual: String,
+    /// Expression for the target (年度指标值).
+    pub target: String,
+    /// Whether more is better (正向) or less is better (反向).
+    pub direction: Better,
+}
+
+/// Which way an indicator improves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    /// 正向指标: reaching or exceeding the target scores full points.
+    HigherIsBetter,
+    /// 反向指标: staying at or below the target scores full points.
+    LowerIsBetter,
+}
+
+/// Rate × points, the rate clamped to [0, 1].
+///
+/// MOF project self-evaluation: 预算执行 "得分 = 10 × 执行率"; 重庆: 执行率得分 = 执行率权重 (10) × 执行率,
+/// and each row's 得分系数 × 指标权重.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateRule {
+    /// Expression for the rate (a ratio: 95% is 0.95).
+    pub value: String,
+}
+
+/// A qualitative level mapped to a band of the points; the evaluator may pick a score in the band.
+///
+/// MOF 定性指标: "达成 / 部分达成 / 未达成 → 100%–80%(含80%) / 80%–50%(含50%) / 50%–0%" is bands
+/// `{level: 达成, min: 80%, max: 100%}`, `{level: 部分达成, min: 50%, max: 80%, max_inclusive: false}`,
+/// `{level: 未达成, min: 0, max: 50%, max_inclusive: false}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRule {
+    /// The `level` input this rule reads.
+    pub input: String,
+    /// One band per declared level.
+    pub bands: Vec<Band>,
+}
+
+/// The share of the points a level may score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    /// The level's name.
+    pub level: String,
+    /// Lowest share of the points (e.g. `80%`).
+    pub min: Dec,
+    /// Highest share of the points (e.g. `100%`).
+    pub max: Dec,
+    /// Whether `min` itself belongs to the band (default true).
+    #[serde(default = "default_true")]
+    pub min_inclusive: bool,
+    /// Whether `max` itself belongs to the band (default true).
+    #[serde(default = "default_true")]
+    pub max_inclusive: bool,
+    /// Share scored when the evaluator gives no score (must lie in the band); without it a
+    /// score is required for this level unless the band is a single value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Dec>,
+}
+
+/// Points per satisfied (or deducted per unsatisfied) checklist item.
+///
+/// 岳阳 管理制度健全性 3: three items, 1 point each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistRule {
+    /// The `checklist` input this rule reads.
+    pub input: String,
+    /// Award points per satisfied item, or deduct per missing item.
+    #[serde(default)]
+    pub mode: ChecklistMode,
+    /// Points of every item not listed in `item_points`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_per_item: Option<Dec>,
+    /// Points of particular items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_points: Vec<ItemPoints>,
+}
+
+/// Whether checklist items add or subtract points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChecklistMode {
+    /// Score = Σ points of satisfied items, at most the indicator's points.
+    #[default]
+    Award,
+    /// Score = points − Σ points of missing items, at least zero.
+    Deduct,
+}
+
+/// Points of one checklist item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemPoints {
+    /// The item's name as declared on the input.
+    pub item: String,
+    /// Its points.
+    pub points: Dec,
+}
+
+/// Deduction per occurrence, stopping at zero.
+///
+/// 岳阳 资金使用合规性 3: "每出现一例不符合要求的扣1分,扣完为止"; 支付进度 3: "每出现一个专项未按进度完成资金下达扣0.5分".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerOccurrenceRule {
+    /// Expression for the number of occurrences (usually a `count` input).
+    pub value: String,
+    /// Points deducted per occurrence.
+    pub deduct: Dec,
+    /// Largest total deduction (defaults to the indicator's points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_deduction: Option<Dec>,
+}
+
+/// A score the evaluator gives, checked to lie in [0, points].
+///
+/// Sichuan-style 履职成效 and the 满意度 rows scored from surveys are entered as scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManualRule {
+    /// The `manual` (or number) input holding the score.
+    pub input: String,
+}
+
+/// Ordered conditions: the first that holds gives the score.
+///
+/// 岳阳 资金结余 3: "无结余,3分;有结余,但不超过上年结转,2分;结余超过上年结转,不得分" is cases
+/// `{when: "年末结余 == 0", score: 3}`, `{when: "年末结余 <= 上年结转", score: 2}`, `otherwise: 0`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CasesRule {
+    /// The cases, tried in order.
+    pub cases: Vec<Case>,
+    /// Score when no case holds; without it that is an evaluation error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otherwise: Option<Dec>,
+}
+
+/// One case of a [`CasesRule`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Condition (a boolean expression).
+    pub when: String,
+    /// Score when it holds.
+    pub score: Dec,
+    /// How the table words this case (无结余), used in explanations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// A formula that gives the score directly.
+///
+/// 重庆 部门整体绩效自评表: a row's 指标得分 = 得分系数 × 指标权重 can be written `得分系数 * 10`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormulaRule {
+    /// Expression for the score.
+    pub expr: String,
+    /// Clamp the result into [0, points]; otherwise a result outside is an evaluation error.
+    #[serde(default)]
+    pub clamp: bool,
+}
+
+/// Alternative rules: the first option whose condition holds is used (二者择其一).
+///
+/// "结转结余率 or 结转结余变动率, whichever applies": option 结转结余变动率 `when: 上年结转结余 > 0`,
+/// then option 结转结余率 without a condition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChooseOneRule {
+    /// The options, tried in order; the last may omit `when`.
+    pub options: Vec<RuleOption>,
+}
+
+/// One option of a [`ChooseOneRule`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOption {
+    /// Name of the alternative (结转结余率).
+    pub name: String,
+    /// When this option applies; absent means always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// The rule scoring this option.
+    pub rule: Box<Rule>,
+}
+
+/// When an indicator does not apply, and what it scores then.
+///
+/// 新建楼堂馆所面积控制率: "没有楼堂馆所项目的部门按满分计算" is
+/// `{when: "not 有楼堂馆所项目", outcome: full_points, reason: "没有楼堂馆所项目的部门按满分计算"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotApplicable {
+    /// Condition (a boolean expression) under which the indicator does not apply.
+    pub when: String,
+    /// What the indicator scores when it does not apply.
+    pub outcome: NaOutcome,
+    /// The table's wording, shown in explanations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The outcome of a not-applicable indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NaOutcome {
+    /// Full points (按满分计算).
+    FullPoints,
+    /// Zero points.
+    Zero,
+    /// Removed from the evaluation; see [`ExcludedPoints`] for the total.
+    Excluded,
+}
+
+/// How the total treats excluded indicators' points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExcludedPoints {
+    /// Scale the total up to full points: total × full / (full − excluded) (按比例折算).
+    #[default]
+    Rescale,
+    /// Leave the total out of fewer points.
+    Drop,
+}
+
+/// Bonus items (加分项) with caps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bonus {
+    /// The bonus items: leaves with rules whose points are the most each can add.
+    pub items: Vec<Indicator>,
+    /// Most the bonus items may add together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bonus: Option<Dec>,
+    /// Most the total may reach with the bonus (e.g. 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_total: Option<Dec>,
+}
+
+/// A veto item (一票否决): when its condition holds, it forces a grade and/or caps or sets the total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Veto {
+    /// Identifier.
+    pub id: String,
+    /// Name, e.g. `发生重大违纪违规问题`.
+    pub name: String,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// Condition (a boolean expression).
+    pub when: String,
+    /// Grade forced when the veto applies (a label of the grade table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    /// Total set when the veto applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Dec>,
+    /// Cap on the total when the veto applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_total: Option<Dec>,
+}
+
+/// A grade with its inclusive lower bound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    /// Label, e.g. `优`, `优秀`.
+    pub label: String,
+    /// English label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
+    /// Inclusive lower bound of the total (90 for "90（含）-100分为优"); the last grade may omit it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Dec>,
+}
+
+/// Where rounding happens and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundingPolicy {
+    /// Rounding of every leaf score (none by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<Rounding>,
+    /// Rounding of every group's score after summing its children (none by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtotal: Option<Rounding>,
+    /// Rounding of the total (default: two places, half away from zero, 四舍五入); `null` for none.
+    #[serde(default = "default_total_rounding")]
+    pub total: Option<Rounding>,
+    /// Which total the grade is read from.
+    #[serde(default)]
+    pub grade_from: GradeFrom,
+}
+
+impl Default for RoundingPolicy {
+    fn default() -> Self {
+        RoundingPolicy { indicator: None, subtotal: None, total: default_total_rounding(), grade_from: GradeFrom::default() }
+    }
+}
+
+fn default_total_rounding() -> Option<Rounding> {
+    Some(Rounding { scale: 2, mode: RoundingMode::HalfUp })
+}
+
+/// Which value of the total the grade table reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GradeFrom {
+    /// The total after rounding (what the report prints).
+    #[default]
+    RoundedTotal,
+    /// The exact total before rounding.
+    ExactTotal,
+}
+
+/// A rounding step: decimal places and mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rounding {
+    /// Decimal places kept (0–10).
+    pub scale: u32,
+    /// Rounding mode.
+    #[serde(default)]
+    pub mode: RoundingMode,
+}
+
+/// Rounding modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Half away from zero (四舍五入): 2.345 → 2.35.
+    #[default]
+    HalfUp,
+    /// Half to even (银行家舍入): 2.345 → 2.34.
+    HalfEven,
+    /// Toward zero (去尾): 2.349 → 2.34.
+    Down,
+    /// Away from zero (进一): 2.341 → 2.35.
+    Up,
+}
