@@ -51,7 +51,6 @@ pub(crate) struct Compiled {
 pub(crate) struct CInput {
     pub name: Arc<str>,
     pub kind: InputKind,
-    pub percent: bool,
     pub required: bool,
     pub default: Option<InVal>,
     pub min: Option<Decimal>,
@@ -214,7 +213,6 @@ pub(crate) struct CNode {
     pub name_en: Option<Arc<str>>,
     pub points: Decimal,
     pub depth: u16,
-    pub parent: Option<u32>,
     pub children: Vec<u32>,
     pub rule: Option<CRule>,
     pub na: Option<CNa>,
@@ -266,7 +264,11 @@ pub(crate) fn range_display(min: Option<Decimal>, max: Option<Decimal>) -> Strin
 
 impl Cx<'_> {
     fn issue(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.issues.push(Issue { path: path.into(), position: None, message: message.into() });
+        self.issues.push(Issue {
+            path: path.into(),
+            position: None,
+            message: message.into(),
+        });
     }
 
     fn compile_expr(&mut self, path: &str, text: &str, want: Option<&Ty>) -> Option<Expr> {
@@ -284,7 +286,11 @@ impl Cx<'_> {
                 Some(e)
             }
             Err(e) => {
-                self.issues.push(Issue { path: path.to_string(), position: Some(e.position), message: e.message });
+                self.issues.push(Issue {
+                    path: path.to_string(),
+                    position: Some(e.position),
+                    message: e.message,
+                });
                 None
             }
         }
@@ -303,19 +309,30 @@ impl Cx<'_> {
             },
             None => (arc(text), None, false, None),
         };
-        Some(Measure { expr, text: arc(text), label, label_en, percent, unit })
+        Some(Measure {
+            expr,
+            text: arc(text),
+            label,
+            label_en,
+            percent,
+            unit,
+        })
     }
 
     /// The declared range of a measured value when it is a bare input or metric.
     fn declared_range(&self, m: &Measure) -> (Option<Decimal>, Option<Decimal>) {
         match m.expr.as_ref_only() {
             Some(Ref::Input(i)) => self.inputs.get(i as usize).map_or((None, None), |d| {
-                let min = d.min.map(Dec::value).or(matches!(d.kind, InputKind::Count).then_some(Decimal::ZERO));
+                let min = d
+                    .min
+                    .map(Dec::value)
+                    .or(matches!(d.kind, InputKind::Count).then_some(Decimal::ZERO));
                 (min, d.max.map(Dec::value))
             }),
-            Some(Ref::Metric(i)) => {
-                self.metrics.get(i as usize).map_or((None, None), |d| (d.min.map(Dec::value), d.max.map(Dec::value)))
-            }
+            Some(Ref::Metric(i)) => self
+                .metrics
+                .get(i as usize)
+                .map_or((None, None), |d| (d.min.map(Dec::value), d.max.map(Dec::value))),
             None => (None, None),
         }
     }
@@ -363,7 +380,10 @@ fn valid_name(name: &str) -> Result<(), String> {
     if name.chars().any(|c| c.is_control() || c == '`') {
         return Err(format!("the name `{name}` contains a control character or a backtick"));
     }
-    if matches!(name, "true" | "false" | "and" | "or" | "not" | "if" | "min" | "max" | "abs" | "round") {
+    if matches!(
+        name,
+        "true" | "false" | "and" | "or" | "not" | "if" | "min" | "max" | "abs" | "round"
+    ) {
         return Err(format!("`{name}` is a reserved word of the expression language"));
     }
     Ok(())
@@ -382,9 +402,20 @@ impl Scorer {
 }
 
 fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
-    let mut cx = Cx { issues: Vec::new(), names: HashMap::new(), inputs: &system.inputs, metrics: &system.metrics };
+    let mut cx = Cx {
+        issues: Vec::new(),
+        names: HashMap::new(),
+        inputs: &system.inputs,
+        metrics: &system.metrics,
+    };
     if system.format != FORMAT_VERSION {
-        cx.issue("format", format!("unsupported format version {} (this engine reads {FORMAT_VERSION})", system.format));
+        cx.issue(
+            "format",
+            format!(
+                "unsupported format version {} (this engine reads {FORMAT_VERSION})",
+                system.format
+            ),
+        );
     }
     if system.id.trim().is_empty() {
         cx.issue("id", "the system needs a non-empty id");
@@ -394,8 +425,12 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     }
 
     let inputs = compile_inputs(&mut cx, &system.inputs);
-    let input_index: HashMap<String, u32> =
-        system.inputs.iter().enumerate().map(|(i, d)| (d.name.clone(), u32::try_from(i).unwrap_or(u32::MAX))).collect();
+    let input_index: HashMap<String, u32> = system
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
     let metrics = compile_metrics(&mut cx, &system.metrics);
 
     let mut nodes = Vec::new();
@@ -405,15 +440,25 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         cx.issue("indicators", "the system has no indicators");
     }
     for ind in &system.indicators {
-        if let Some(i) = compile_node(&mut cx, ind, None, 0, &mut nodes, &mut ids, "indicators", false) {
+        if let Some(i) = compile_node(&mut cx, ind, 0, &mut nodes, &mut ids, "indicators") {
             top.push(i);
         }
     }
-    let full_points = system.indicators.iter().fold(Decimal::ZERO, |acc, i| acc.saturating_add(i.points.value()));
+    let full_points = system
+        .indicators
+        .iter()
+        .fold(Decimal::ZERO, |acc, i| acc.saturating_add(i.points.value()));
     if let Some(tp) = system.total_points
         && tp.value() != full_points
     {
-        cx.issue("total_points", format!("the top-level indicators' points sum to {}, not {}", full_points.normalize(), tp));
+        cx.issue(
+            "total_points",
+            format!(
+                "the top-level indicators' points sum to {}, not {}",
+                full_points.normalize(),
+                tp
+            ),
+        );
     }
 
     let mut bonus_nodes = Vec::new();
@@ -421,9 +466,12 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     if let Some(bonus) = &system.bonus {
         for item in &bonus.items {
             if !item.children.is_empty() {
-                cx.issue(format!("bonus.items[{}]", item.id), "a bonus item must be a leaf with a rule");
+                cx.issue(
+                    format!("bonus.items[{}]", item.id),
+                    "a bonus item must be a leaf with a rule",
+                );
             }
-            if let Some(i) = compile_node(&mut cx, item, None, 0, &mut nodes, &mut ids, "bonus.items", true) {
+            if let Some(i) = compile_node(&mut cx, item, 0, &mut nodes, &mut ids, "bonus.items") {
                 bonus_nodes.push(i);
             }
         }
@@ -440,11 +488,18 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     let grades = compile_grades(&mut cx, &system.grades);
     let vetoes = compile_vetoes(&mut cx, &system.vetoes, &system.grades);
 
-    for (place, r) in [("indicator", system.rounding.indicator), ("subtotal", system.rounding.subtotal), ("total", system.rounding.total)] {
+    for (place, r) in [
+        ("indicator", system.rounding.indicator),
+        ("subtotal", system.rounding.subtotal),
+        ("total", system.rounding.total),
+    ] {
         if let Some(r) = r
             && r.scale > MAX_SCALE
         {
-            cx.issue(format!("rounding.{place}.scale"), format!("scale {} is above the largest accepted, {MAX_SCALE}", r.scale));
+            cx.issue(
+                format!("rounding.{place}.scale"),
+                format!("scale {} is above the largest accepted, {MAX_SCALE}", r.scale),
+            );
         }
     }
 
@@ -472,7 +527,14 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
 fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
     let mut out = Vec::with_capacity(decls.len());
     for (i, d) in decls.iter().enumerate() {
-        let path = format!("inputs[{}]", if d.name.is_empty() { i.to_string() } else { d.name.clone() });
+        let path = format!(
+            "inputs[{}]",
+            if d.name.is_empty() {
+                i.to_string()
+            } else {
+                d.name.clone()
+            }
+        );
         if let Err(m) = valid_name(&d.name) {
             cx.issue(&path, m);
         }
@@ -507,7 +569,6 @@ fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
         let mut c = CInput {
             name: arc(&d.name),
             kind: d.kind,
-            percent: is_percent(&d.unit),
             required: d.required,
             default: None,
             min: d.min.map(Dec::value),
@@ -561,11 +622,16 @@ fn compile_metrics(cx: &mut Cx<'_>, decls: &[MetricDecl]) -> Vec<CMetric> {
         }
         if cx.names.contains_key(&d.name) {
             cx.issue(&path, format!("the name `{}` is already declared", d.name));
-            parsed_ok[i] = false;
+            if let Some(p) = parsed_ok.get_mut(i) {
+                *p = false;
+            }
             continue;
         }
         // Placeholder type; replaced once the metric is compiled in dependency order.
-        cx.names.insert(d.name.clone(), (Ref::Metric(u32::try_from(i).unwrap_or(u32::MAX)), Ty::Num));
+        cx.names.insert(
+            d.name.clone(),
+            (Ref::Metric(u32::try_from(i).unwrap_or(u32::MAX)), Ty::Num),
+        );
         if let (Some(lo), Some(hi)) = (d.min, d.max)
             && lo > hi
         {
@@ -589,7 +655,11 @@ fn compile_metrics(cx: &mut Cx<'_>, decls: &[MetricDecl]) -> Vec<CMetric> {
                 }
             }
             Err(e) => {
-                cx.issues.push(Issue { path: format!("metrics[{}].expr", d.name), position: Some(e.position), message: e.message });
+                cx.issues.push(Issue {
+                    path: format!("metrics[{}].expr", d.name),
+                    position: Some(e.position),
+                    message: e.message,
+                });
                 if let Some(p) = parsed_ok.get_mut(i) {
                     *p = false;
                 }
@@ -645,7 +715,9 @@ fn compile_metrics(cx: &mut Cx<'_>, decls: &[MetricDecl]) -> Vec<CMetric> {
             continue;
         }
         let path = format!("metrics[{}].expr", d.name);
-        let Some(e) = cx.compile_expr(&path, &d.expr, None) else { continue };
+        let Some(e) = cx.compile_expr(&path, &d.expr, None) else {
+            continue;
+        };
         if matches!(e.ty(), Ty::Level(_)) {
             cx.issue(&path, "a metric must be a number or a condition");
             continue;
@@ -675,7 +747,9 @@ fn compile_metrics(cx: &mut Cx<'_>, decls: &[MetricDecl]) -> Vec<CMetric> {
 
 fn report_cycle(cx: &mut Cx<'_>, decls: &[MetricDecl], deps: &[Vec<(usize, usize)>], indegree: &[usize]) {
     // Walk from a metric left in the cycle until a metric repeats.
-    let Some(start) = (0..decls.len()).find(|i| indegree.get(*i).is_some_and(|d| *d > 0)) else { return };
+    let Some(start) = (0..decls.len()).find(|i| indegree.get(*i).is_some_and(|d| *d > 0)) else {
+        return;
+    };
     let mut path = vec![start];
     let mut seen = HashSet::from([start]);
     let mut cur = start;
@@ -695,7 +769,10 @@ fn report_cycle(cx: &mut Cx<'_>, decls: &[MetricDecl], deps: &[Vec<(usize, usize
                 .filter_map(|i| decls.get(*i).map(|d| d.name.as_str()))
                 .collect();
             let first = path.get(from).copied().unwrap_or(next);
-            let position = deps.get(first).and_then(|l| l.iter().find(|(j, _)| indegree.get(*j).is_some_and(|d| *d > 0))).map(|(_, p)| *p);
+            let position = deps
+                .get(first)
+                .and_then(|l| l.iter().find(|(j, _)| indegree.get(*j).is_some_and(|d| *d > 0)))
+                .map(|(_, p)| *p);
             if let Some(d) = decls.get(first) {
                 cx.issues.push(Issue {
                     path: format!("metrics[{}].expr", d.name),
@@ -710,20 +787,20 @@ fn report_cycle(cx: &mut Cx<'_>, decls: &[MetricDecl], deps: &[Vec<(usize, usize
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "recursive walk over the tree with its context")]
 fn compile_node(
     cx: &mut Cx<'_>,
     ind: &Indicator,
-    parent: Option<u32>,
     depth: usize,
     nodes: &mut Vec<CNode>,
     ids: &mut HashSet<String>,
     list: &str,
-    is_bonus: bool,
 ) -> Option<u32> {
     let path = format!("{list}[{}]", ind.id);
     if depth >= MAX_TREE_DEPTH {
-        cx.issue(&path, format!("the indicator tree is deeper than {MAX_TREE_DEPTH} levels"));
+        cx.issue(
+            &path,
+            format!("the indicator tree is deeper than {MAX_TREE_DEPTH} levels"),
+        );
         return None;
     }
     if ind.id.trim().is_empty() {
@@ -736,7 +813,10 @@ fn compile_node(
     }
     let points = ind.points.value();
     if points.is_sign_negative() {
-        cx.issue(format!("{path}.points"), format!("points must not be negative, found {}", ind.points));
+        cx.issue(
+            format!("{path}.points"),
+            format!("points must not be negative, found {}", ind.points),
+        );
     }
     let index = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
     nodes.push(CNode {
@@ -745,14 +825,18 @@ fn compile_node(
         name_en: opt_arc(&ind.name_en),
         points,
         depth: u16::try_from(depth).unwrap_or(u16::MAX),
-        parent,
         children: Vec::new(),
         rule: None,
         na: None,
     });
     let na = ind.not_applicable.as_ref().and_then(|na| {
         let when = cx.compile_expr(&format!("{path}.not_applicable.when"), &na.when, Some(&Ty::Bool))?;
-        Some(CNa { when, text: arc(&na.when), outcome: na.outcome, reason: opt_arc(&na.reason) })
+        Some(CNa {
+            when,
+            text: arc(&na.when),
+            outcome: na.outcome,
+            reason: opt_arc(&na.reason),
+        })
     });
     let mut children = Vec::new();
     let rule = if ind.children.is_empty() {
@@ -765,19 +849,26 @@ fn compile_node(
         }
     } else {
         if ind.rule.is_some() {
-            cx.issue(format!("{path}.rule"), "an indicator with children is scored by its children; remove the rule");
+            cx.issue(
+                format!("{path}.rule"),
+                "an indicator with children is scored by its children; remove the rule",
+            );
         }
         let mut sum = Decimal::ZERO;
         for child in &ind.children {
             sum = sum.saturating_add(child.points.value());
-            if let Some(c) = compile_node(cx, child, Some(index), depth + 1, nodes, ids, list, is_bonus) {
+            if let Some(c) = compile_node(cx, child, depth + 1, nodes, ids, list) {
                 children.push(c);
             }
         }
         if sum != points {
             cx.issue(
                 format!("{path}.points"),
-                format!("children's points sum to {}, but the indicator has {}", sum.normalize(), ind.points),
+                format!(
+                    "children's points sum to {}, but the indicator has {}",
+                    sum.normalize(),
+                    ind.points
+                ),
             );
         }
         None
@@ -792,7 +883,10 @@ fn compile_node(
 
 fn check_score(cx: &mut Cx<'_>, path: &str, score: Decimal, points: Decimal) {
     if score.is_sign_negative() || score > points {
-        cx.issue(path, format!("score {} is outside [0, {}]", score.normalize(), points.normalize()));
+        cx.issue(
+            path,
+            format!("score {} is outside [0, {}]", score.normalize(), points.normalize()),
+        );
     }
 }
 
@@ -801,10 +895,16 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
         Rule::Step(r) => {
             let value = cx.measure(&format!("{path}.value"), &r.value);
             if r.step.value() <= Decimal::ZERO {
-                cx.issue(format!("{path}.step"), format!("the step must be positive, found {}", r.step));
+                cx.issue(
+                    format!("{path}.step"),
+                    format!("the step must be positive, found {}", r.step),
+                );
             }
             if r.deduct.value() <= Decimal::ZERO {
-                cx.issue(format!("{path}.deduct"), format!("the deduction per step must be positive, found {}", r.deduct));
+                cx.issue(
+                    format!("{path}.deduct"),
+                    format!("the deduction per step must be positive, found {}", r.deduct),
+                );
             }
             if r.max_deduction.is_some_and(|m| m.value().is_sign_negative()) {
                 cx.issue(format!("{path}.max_deduction"), "must not be negative");
@@ -828,27 +928,52 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
                 let (lo, hi) = cx.declared_range(&value);
                 check_coverage(cx, path, &tiers, lo, hi);
             }
-            CRule::Tiers { value, tiers, otherwise: r.otherwise.map(Dec::value) }
+            CRule::Tiers {
+                value,
+                tiers,
+                otherwise: r.otherwise.map(Dec::value),
+            }
         }
         Rule::Ratio(r) => {
             let actual = cx.measure(&format!("{path}.actual"), &r.actual);
             let target = cx.measure(&format!("{path}.target"), &r.target);
-            CRule::Ratio { actual: actual?, target: target?, better: r.direction }
+            CRule::Ratio {
+                actual: actual?,
+                target: target?,
+                better: r.direction,
+            }
         }
-        Rule::Rate(r) => CRule::Rate { value: cx.measure(&format!("{path}.value"), &r.value)? },
+        Rule::Rate(r) => CRule::Rate {
+            value: cx.measure(&format!("{path}.value"), &r.value)?,
+        },
         Rule::Level(r) => {
             let input = cx.input_of_kind(&format!("{path}.input"), &r.input, &[InputKind::Level])?;
-            let levels: Vec<String> = cx.inputs.get(input as usize).map(|d| d.levels.clone()).unwrap_or_default();
+            let levels: Vec<String> = cx
+                .inputs
+                .get(input as usize)
+                .map(|d| d.levels.clone())
+                .unwrap_or_default();
             let mut bands: Vec<Option<CBand>> = levels.iter().map(|_| None).collect();
             for (bi, b) in r.bands.iter().enumerate() {
                 let bpath = format!("{path}.bands[{bi}]");
                 let Some(li) = levels.iter().position(|l| *l == b.level) else {
-                    cx.issue(&bpath, format!("`{}` is not a level of input `{}` (levels: {})", b.level, r.input, levels.join(", ")));
+                    cx.issue(
+                        &bpath,
+                        format!(
+                            "`{}` is not a level of input `{}` (levels: {})",
+                            b.level,
+                            r.input,
+                            levels.join(", ")
+                        ),
+                    );
                     continue;
                 };
                 let (lo, hi) = (b.min.value(), b.max.value());
                 if lo.is_sign_negative() || hi > Decimal::ONE || lo > hi {
-                    cx.issue(&bpath, format!("the band [{lo}, {hi}] must lie within [0, 100%] with min ≤ max"));
+                    cx.issue(
+                        &bpath,
+                        format!("the band [{lo}, {hi}] must lie within [0, 100%] with min ≤ max"),
+                    );
                 }
                 let band = CBand {
                     min: lo,
@@ -863,7 +988,10 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
                 if let Some(d) = band.default
                     && !band.contains(d)
                 {
-                    cx.issue(format!("{bpath}.default"), format!("the default share {} lies outside the band", d.normalize()));
+                    cx.issue(
+                        format!("{bpath}.default"),
+                        format!("the default share {} lies outside the band", d.normalize()),
+                    );
                 }
                 match bands.get_mut(li) {
                     Some(slot @ None) => *slot = Some(band),
@@ -884,7 +1012,11 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
         }
         Rule::Checklist(r) => {
             let input = cx.input_of_kind(&format!("{path}.input"), &r.input, &[InputKind::Checklist])?;
-            let items: Vec<String> = cx.inputs.get(input as usize).map(|d| d.items.clone()).unwrap_or_default();
+            let items: Vec<String> = cx
+                .inputs
+                .get(input as usize)
+                .map(|d| d.items.clone())
+                .unwrap_or_default();
             let mut item_points: Vec<Option<Decimal>> = vec![r.points_per_item.map(Dec::value); items.len()];
             for ip in &r.item_points {
                 match items.iter().position(|i| *i == ip.item) {
@@ -893,38 +1025,69 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
                             *slot = Some(ip.points.value());
                         }
                     }
-                    None => cx.issue(format!("{path}.item_points"), format!("`{}` is not an item of input `{}`", ip.item, r.input)),
+                    None => cx.issue(
+                        format!("{path}.item_points"),
+                        format!("`{}` is not an item of input `{}`", ip.item, r.input),
+                    ),
                 }
             }
             let mut out = Vec::with_capacity(items.len());
             for (k, p) in item_points.into_iter().enumerate() {
                 match p {
                     Some(p) if !p.is_sign_negative() => out.push(p),
-                    Some(p) => cx.issue(format!("{path}.item_points"), format!("item points must not be negative, found {p}")),
+                    Some(p) => cx.issue(
+                        format!("{path}.item_points"),
+                        format!("item points must not be negative, found {p}"),
+                    ),
                     None => cx.issue(
                         path,
-                        format!("the item `{}` has no points (give points_per_item or item_points)", items.get(k).map_or("", String::as_str)),
+                        format!(
+                            "the item `{}` has no points (give points_per_item or item_points)",
+                            items.get(k).map_or("", String::as_str)
+                        ),
                     ),
                 }
             }
             let sum = out.iter().fold(Decimal::ZERO, |a, p| a.saturating_add(*p));
             if r.mode == ChecklistMode::Award && sum < points {
-                cx.issue(path, format!("the items award at most {}, so full points {} cannot be reached", sum.normalize(), points.normalize()));
+                cx.issue(
+                    path,
+                    format!(
+                        "the items award at most {}, so full points {} cannot be reached",
+                        sum.normalize(),
+                        points.normalize()
+                    ),
+                );
             }
-            CRule::Checklist { input, mode: r.mode, item_points: out }
+            CRule::Checklist {
+                input,
+                mode: r.mode,
+                item_points: out,
+            }
         }
         Rule::PerOccurrence(r) => {
             let value = cx.measure(&format!("{path}.value"), &r.value);
             if r.deduct.value() <= Decimal::ZERO {
-                cx.issue(format!("{path}.deduct"), format!("the deduction per occurrence must be positive, found {}", r.deduct));
+                cx.issue(
+                    format!("{path}.deduct"),
+                    format!("the deduction per occurrence must be positive, found {}", r.deduct),
+                );
             }
             if r.max_deduction.is_some_and(|m| m.value().is_sign_negative()) {
                 cx.issue(format!("{path}.max_deduction"), "must not be negative");
             }
-            CRule::PerOccurrence { value: value?, deduct: r.deduct.value(), max_deduction: r.max_deduction.map(Dec::value) }
+            CRule::PerOccurrence {
+                value: value?,
+                deduct: r.deduct.value(),
+                max_deduction: r.max_deduction.map(Dec::value),
+            }
         }
         Rule::Manual(r) => {
-            let input = cx.input_of_kind(&format!("{path}.input"), &r.input, &[InputKind::Manual, InputKind::Number])?;
+            let input = cx.input_of_kind(
+                &format!("{path}.input"),
+                &r.input,
+                &[InputKind::Manual, InputKind::Number],
+            )?;
             CRule::Manual { input }
         }
         Rule::Cases(r) => {
@@ -935,21 +1098,36 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
             for (i, c) in r.cases.iter().enumerate() {
                 check_score(cx, &format!("{path}.cases[{i}].score"), c.score.value(), points);
                 if let Some(when) = cx.compile_expr(&format!("{path}.cases[{i}].when"), &c.when, Some(&Ty::Bool)) {
-                    cases.push(CCase { when, text: arc(&c.when), score: c.score.value(), label: opt_arc(&c.label) });
+                    cases.push(CCase {
+                        when,
+                        text: arc(&c.when),
+                        score: c.score.value(),
+                        label: opt_arc(&c.label),
+                    });
                 }
             }
             if let Some(o) = r.otherwise {
                 check_score(cx, &format!("{path}.otherwise"), o.value(), points);
             }
-            CRule::Cases { cases, otherwise: r.otherwise.map(Dec::value) }
+            CRule::Cases {
+                cases,
+                otherwise: r.otherwise.map(Dec::value),
+            }
         }
         Rule::Formula(r) => {
             let expr = cx.compile_expr(&format!("{path}.expr"), &r.expr, Some(&Ty::Num))?;
-            CRule::Formula { expr, text: arc(&r.expr), clamp: r.clamp }
+            CRule::Formula {
+                expr,
+                text: arc(&r.expr),
+                clamp: r.clamp,
+            }
         }
         Rule::ChooseOne(r) => {
             if nesting >= MAX_RULE_NESTING {
-                cx.issue(path, format!("choose_one rules nested deeper than {MAX_RULE_NESTING} levels"));
+                cx.issue(
+                    path,
+                    format!("choose_one rules nested deeper than {MAX_RULE_NESTING} levels"),
+                );
                 return None;
             }
             if r.options.is_empty() {
@@ -959,17 +1137,26 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
             for (i, o) in r.options.iter().enumerate() {
                 let opath = format!("{path}.options[{i}]");
                 let when = match &o.when {
-                    Some(w) => cx.compile_expr(&format!("{opath}.when"), w, Some(&Ty::Bool)).map(|e| Some((e, arc(w)))),
+                    Some(w) => cx
+                        .compile_expr(&format!("{opath}.when"), w, Some(&Ty::Bool))
+                        .map(|e| Some((e, arc(w)))),
                     None => {
                         if i + 1 < r.options.len() {
-                            cx.issue(&opath, "only the last option may omit `when` (later options could never apply)");
+                            cx.issue(
+                                &opath,
+                                "only the last option may omit `when` (later options could never apply)",
+                            );
                         }
                         Some(None)
                     }
                 };
                 let rule = compile_rule(cx, &format!("{opath}.rule"), &o.rule, points, nesting + 1);
                 if let (Some(when), Some(rule)) = (when, rule) {
-                    options.push(COption { name: arc(&o.name), when, rule });
+                    options.push(COption {
+                        name: arc(&o.name),
+                        when,
+                        rule,
+                    });
                 }
             }
             CRule::ChooseOne { options }
@@ -992,7 +1179,11 @@ fn compile_tiers(cx: &mut Cx<'_>, path: &str, tiers: &[Tier], points: Decimal) -
             if t.gt.is_some() || t.ge.is_some() || t.lt.is_some() || t.le.is_some() {
                 cx.issue(&tpath, "a tier with `eq` takes no other bound");
             }
-            out.push(CTier { lower: Some((eq.value(), true)), upper: Some((eq.value(), true)), score: t.score.value() });
+            out.push(CTier {
+                lower: Some((eq.value(), true)),
+                upper: Some((eq.value(), true)),
+                score: t.score.value(),
+            });
             continue;
         }
         if t.gt.is_some() && t.ge.is_some() {
@@ -1009,22 +1200,40 @@ fn compile_tiers(cx: &mut Cx<'_>, path: &str, tiers: &[Tier], points: Decimal) -
         if let (Some((lo, li)), Some((hi, hi_incl))) = (lower, upper)
             && (lo > hi || lo == hi && !(li && hi_incl))
         {
-            cx.issue(&tpath, format!("the tier is empty: its lower bound {} is not below its upper bound {}", lo.normalize(), hi.normalize()));
+            cx.issue(
+                &tpath,
+                format!(
+                    "the tier is empty: its lower bound {} is not below its upper bound {}",
+                    lo.normalize(),
+                    hi.normalize()
+                ),
+            );
         }
-        out.push(CTier { lower, upper, score: t.score.value() });
+        out.push(CTier {
+            lower,
+            upper,
+            score: t.score.value(),
+        });
     }
     // Overlaps are never allowed: the table would be ambiguous.
     let mut order: Vec<usize> = (0..out.len()).collect();
     order.sort_by(|a, b| cmp_lower(out.get(*a).and_then(|t| t.lower), out.get(*b).and_then(|t| t.lower)));
     for w in order.windows(2) {
-        let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else { continue };
-        let (Some(ta), Some(tb)) = (out.get(a), out.get(b)) else { continue };
+        let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else {
+            continue;
+        };
+        let (Some(ta), Some(tb)) = (out.get(a), out.get(b)) else {
+            continue;
+        };
         if intersects(tb.lower, ta.upper) {
             cx.issue(format!("{path}.tiers[{b}]"), format!("the tier overlaps tier {a}"));
         }
     }
     if cx.issues.len() > before { None } else { Some(out) }
 }
+
+/// One end of an interval: value and whether it is inclusive; `None` is unbounded.
+type Bound = Option<(Decimal, bool)>;
 
 /// Orders lower bounds: unbounded first, then by value, inclusive before exclusive.
 fn cmp_lower(a: Option<(Decimal, bool)>, b: Option<(Decimal, bool)>) -> std::cmp::Ordering {
@@ -1050,7 +1259,7 @@ fn check_coverage(cx: &mut Cx<'_>, path: &str, tiers: &[CTier], dmin: Option<Dec
     sorted.sort_by(|a, b| cmp_lower(a.lower, b.lower));
     // `covered` is the upper end of what is covered so far: None = nothing yet (start at -∞).
     let mut covered: Option<Option<(Decimal, bool)>> = None;
-    let mut gaps: Vec<(Option<(Decimal, bool)>, Option<(Decimal, bool)>)> = Vec::new();
+    let mut gaps: Vec<(Bound, Bound)> = Vec::new();
     for t in &sorted {
         match covered {
             None => {
@@ -1153,13 +1362,23 @@ fn compile_grades(cx: &mut Cx<'_>, grades: &[Grade]) -> Vec<CGrade> {
                 if let Some(p) = prev
                     && m.value() >= p
                 {
-                    cx.issue(format!("{path}.min"), format!("grades go from highest to lowest: {m} is not below {}", p.normalize()));
+                    cx.issue(
+                        format!("{path}.min"),
+                        format!("grades go from highest to lowest: {m} is not below {}", p.normalize()),
+                    );
                 }
                 prev = Some(m.value());
             }
         }
     }
-    grades.iter().map(|g| CGrade { label: arc(&g.label), label_en: opt_arc(&g.label_en), min: g.min.map(Dec::value) }).collect()
+    grades
+        .iter()
+        .map(|g| CGrade {
+            label: arc(&g.label),
+            label_en: opt_arc(&g.label_en),
+            min: g.min.map(Dec::value),
+        })
+        .collect()
 }
 
 fn compile_vetoes(cx: &mut Cx<'_>, vetoes: &[Veto], grades: &[Grade]) -> Vec<CVeto> {
@@ -1177,7 +1396,10 @@ fn compile_vetoes(cx: &mut Cx<'_>, vetoes: &[Veto], grades: &[Grade]) -> Vec<CVe
             Some(g) => match grades.iter().position(|x| x.label == *g) {
                 Some(i) => Some(u32::try_from(i).unwrap_or(u32::MAX)),
                 None => {
-                    cx.issue(format!("{path}.grade"), format!("`{g}` is not a label of the grade table"));
+                    cx.issue(
+                        format!("{path}.grade"),
+                        format!("`{g}` is not a label of the grade table"),
+                    );
                     None
                 }
             },

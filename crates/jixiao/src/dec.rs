@@ -80,18 +80,27 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
                 previous_was_digit = false;
             }
             ',' if previous_was_digit && !seen_point => previous_was_digit = false,
-            _ => return Err(format!("`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)")),
+            _ => {
+                return Err(format!(
+                    "`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)"
+                ));
+            }
         }
     }
     if digits == 0 || !previous_was_digit && !unsigned.ends_with('.') {
-        return Err(format!("`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)"));
+        return Err(format!(
+            "`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)"
+        ));
     }
     let cleaned: String = body.chars().filter(|c| *c != ',').collect();
     let value = Decimal::from_str_exact(&cleaned).map_err(|_| {
-        format!("`{trimmed}` is outside the exact decimal range (at most 28 significant digits, magnitude below 7.9e28)")
+        format!(
+            "`{trimmed}` is outside the exact decimal range (at most 28 significant digits, magnitude below 7.9e28)"
+        )
     })?;
     if percent {
-        percent_to_ratio(value).ok_or_else(|| format!("`{trimmed}` has too many decimal places to divide by 100 exactly"))
+        percent_to_ratio(value)
+            .ok_or_else(|| format!("`{trimmed}` has too many decimal places to divide by 100 exactly"))
     } else {
         Ok(value)
     }
@@ -146,7 +155,9 @@ impl<'de> Visitor<'de> for DecVisitor {
     }
 
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Dec, E> {
-        Decimal::from_i128(v).map(Dec).ok_or_else(|| E::custom(format!("`{v}` is outside the decimal range")))
+        Decimal::from_i128(v)
+            .map(Dec)
+            .ok_or_else(|| E::custom(format!("`{v}` is outside the decimal range")))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
@@ -210,7 +221,20 @@ mod tests {
 
     #[test]
     fn rejects_non_decimals() {
-        for bad in ["", "abc", "1e5", "NaN", "inf", "1.2.3", ",5", "5,", "--1", "%", "1,,2", "99999999999999999999999999999999"] {
+        for bad in [
+            "",
+            "abc",
+            "1e5",
+            "NaN",
+            "inf",
+            "1.2.3",
+            ",5",
+            "5,",
+            "--1",
+            "%",
+            "1,,2",
+            "99999999999999999999999999999999",
+        ] {
             assert!(parse_decimal(bad).is_err(), "{bad} should be rejected");
         }
     }

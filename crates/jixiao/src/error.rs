@@ -68,7 +68,11 @@ impl LoadError {
     pub fn issues(&self) -> Vec<Issue> {
         match self {
             LoadError::Syntax { path, message, .. } => {
-                vec![Issue { path: path.clone(), position: None, message: message.clone() }]
+                vec![Issue {
+                    path: path.clone(),
+                    position: None,
+                    message: message.clone(),
+                }]
             }
             LoadError::Invalid(v) => v.issues.clone(),
         }

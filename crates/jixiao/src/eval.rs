@@ -97,7 +97,9 @@ impl Inputs {
 
 impl<K: Into<String>, V: Into<InputValue>> FromIterator<(K, V)> for Inputs {
     fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
-        Inputs { values: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+        Inputs {
+            values: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        }
     }
 }
 
@@ -394,10 +396,17 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
         InputKind::Number | InputKind::Count | InputKind::Manual => {
             let d = number(v)?;
             if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
-                return Err(format!("expected a whole number of occurrences (0, 1, 2 ...), found {}", d.normalize()));
+                return Err(format!(
+                    "expected a whole number of occurrences (0, 1, 2 ...), found {}",
+                    d.normalize()
+                ));
             }
             if c.min.is_some_and(|m| d < m) || c.max.is_some_and(|m| d > m) {
-                return Err(format!("{} is outside the allowed range {}", d.normalize(), range_display(c.min, c.max)));
+                return Err(format!(
+                    "{} is outside the allowed range {}",
+                    d.normalize(),
+                    range_display(c.min, c.max)
+                ));
             }
             Ok(InVal::Num(d))
         }
@@ -419,14 +428,22 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
             };
             match c.levels.iter().position(|l| &**l == name) {
                 Some(i) => Ok(InVal::Level(u16::try_from(i).unwrap_or(u16::MAX), score)),
-                None => Err(format!("`{name}` is not a level (expected one of {})", c.levels.join("/"))),
+                None => Err(format!(
+                    "`{name}` is not a level (expected one of {})",
+                    c.levels.join("/")
+                )),
             }
         }
         InputKind::Checklist => {
             let names = match v {
                 InputValue::Items(items) => items.clone(),
                 InputValue::Text(t) => split_items(t),
-                _ => return Err(format!("expected a list of satisfied items from {}", c.items.join("、"))),
+                _ => {
+                    return Err(format!(
+                        "expected a list of satisfied items from {}",
+                        c.items.join("、")
+                    ));
+                }
             };
             let mut set = vec![false; c.items.len()];
             for n in &names {
@@ -473,10 +490,15 @@ impl Scorer {
                 errors.push(InputError::Unknown { name: name.clone() });
                 continue;
             };
-            let (Some(decl), Some(slot)) = (c.inputs.get(i as usize), slots.get_mut(i as usize)) else { continue };
+            let (Some(decl), Some(slot)) = (c.inputs.get(i as usize), slots.get_mut(i as usize)) else {
+                continue;
+            };
             match convert_input(decl, value) {
                 Ok(v) => *slot = v,
-                Err(message) => errors.push(InputError::Invalid { name: name.clone(), message }),
+                Err(message) => errors.push(InputError::Invalid {
+                    name: name.clone(),
+                    message,
+                }),
             }
         }
         for (decl, slot) in c.inputs.iter().zip(slots.iter_mut()) {
@@ -484,11 +506,17 @@ impl Scorer {
                 if let Some(d) = &decl.default {
                     *slot = d.clone();
                 } else if decl.required {
-                    errors.push(InputError::Missing { name: decl.name.to_string() });
+                    errors.push(InputError::Missing {
+                        name: decl.name.to_string(),
+                    });
                 }
             }
         }
-        if errors.is_empty() { Ok(slots) } else { Err(EvalError::Inputs(errors)) }
+        if errors.is_empty() {
+            Ok(slots)
+        } else {
+            Err(EvalError::Inputs(errors))
+        }
     }
 }
 
@@ -500,7 +528,10 @@ struct Run<'a> {
 
 fn fill_needed_by(e: EvalError, who: impl FnOnce() -> String) -> EvalError {
     match e {
-        EvalError::MissingInput { input, needed_by } if needed_by.is_empty() => EvalError::MissingInput { input, needed_by: who() },
+        EvalError::MissingInput { input, needed_by } if needed_by.is_empty() => EvalError::MissingInput {
+            input,
+            needed_by: who(),
+        },
         other => other,
     }
 }
@@ -513,9 +544,12 @@ fn fault_error(f: Fault<EvalError>, location: impl FnOnce() -> String, text: &st
             position: p,
             expr: text.to_string(),
         },
-        Fault::Overflow(p) => {
-            EvalError::Arithmetic { location: location(), fault: ArithmeticFault::Overflow, position: p, expr: text.to_string() }
-        }
+        Fault::Overflow(p) => EvalError::Arithmetic {
+            location: location(),
+            fault: ArithmeticFault::Overflow,
+            position: p,
+            expr: text.to_string(),
+        },
         Fault::Env(e) => fill_needed_by(e, location),
     }
 }
@@ -531,7 +565,11 @@ impl Env for Run<'_> {
                 Some(InVal::Items(set)) => Ok(Value::Num(Decimal::from(set.iter().filter(|s| **s).count()))),
                 Some(InVal::Level(..)) => Ok(Value::Num(Decimal::ZERO)),
                 Some(InVal::Absent) | None => Err(EvalError::MissingInput {
-                    input: self.c.inputs.get(i as usize).map_or_else(String::new, |d| d.name.to_string()),
+                    input: self
+                        .c
+                        .inputs
+                        .get(i as usize)
+                        .map_or_else(String::new, |d| d.name.to_string()),
                     needed_by: String::new(),
                 }),
             },
@@ -543,7 +581,10 @@ impl Env for Run<'_> {
                 let Some(metric) = c.metrics.get(m as usize) else {
                     return Ok(Value::Num(Decimal::ZERO));
                 };
-                let v = metric.expr.eval(self).map_err(|f| fault_error(f, || format!("metric `{}`", metric.name), &metric.text))?;
+                let v = metric
+                    .expr
+                    .eval(self)
+                    .map_err(|f| fault_error(f, || format!("metric `{}`", metric.name), &metric.text))?;
                 if let Value::Num(d) = v
                     && (metric.min.is_some_and(|lo| d < lo) || metric.max.is_some_and(|hi| d > hi))
                 {
@@ -565,7 +606,11 @@ impl Env for Run<'_> {
         match self.inputs.get(input as usize) {
             Some(InVal::Level(l, _)) => Ok(*l == level),
             _ => Err(EvalError::MissingInput {
-                input: self.c.inputs.get(input as usize).map_or_else(String::new, |d| d.name.to_string()),
+                input: self
+                    .c
+                    .inputs
+                    .get(input as usize)
+                    .map_or_else(String::new, |d| d.name.to_string()),
                 needed_by: String::new(),
             }),
         }
@@ -586,22 +631,39 @@ fn clamp01(d: Decimal) -> Decimal {
 
 impl<'a> Run<'a> {
     fn new(c: &'a Compiled, inputs: &'a [InVal]) -> Self {
-        Run { c, inputs, metrics: vec![None; c.metrics.len()] }
+        Run {
+            c,
+            inputs,
+            metrics: vec![None; c.metrics.len()],
+        }
     }
 
     fn cond(&mut self, e: &Expr, text: &str, node: &CNode, field: &str) -> Result<bool, EvalError> {
-        match e.eval(self).map_err(|f| fault_error(f, || format!("indicator `{}` {field}", node.id), text))? {
+        match e
+            .eval(self)
+            .map_err(|f| fault_error(f, || format!("indicator `{}` {field}", node.id), text))?
+        {
             Value::Bool(b) => Ok(b),
             Value::Num(d) => Ok(!d.is_zero()),
         }
     }
 
     fn measure(&mut self, m: &Measure, node: &CNode, field: &str) -> Result<Measured, EvalError> {
-        let value = match m.expr.eval(self).map_err(|f| fault_error(f, || format!("indicator `{}` {field}", node.id), &m.text))? {
+        let value = match m
+            .expr
+            .eval(self)
+            .map_err(|f| fault_error(f, || format!("indicator `{}` {field}", node.id), &m.text))?
+        {
             Value::Num(d) => d,
             Value::Bool(b) => Decimal::from(u8::from(b)),
         };
-        Ok(Measured { label: m.label.clone(), label_en: m.label_en.clone(), unit: m.unit.clone(), percent: m.percent, value })
+        Ok(Measured {
+            label: m.label.clone(),
+            label_en: m.label_en.clone(),
+            unit: m.unit.clone(),
+            percent: m.percent,
+            value,
+        })
     }
 
     fn evaluate(mut self) -> Result<Evaluation, EvalError> {
@@ -627,7 +689,11 @@ impl<'a> Run<'a> {
             if available <= Decimal::ZERO {
                 return Err(EvalError::AllExcluded);
             }
-            Some(mul(tree_total, c.full_points)?.checked_div(available).ok_or(overflow("rescaling the total"))?)
+            Some(
+                mul(tree_total, c.full_points)?
+                    .checked_div(available)
+                    .ok_or(overflow("rescaling the total"))?,
+            )
         } else {
             None
         };
@@ -642,7 +708,11 @@ impl<'a> Run<'a> {
         let mut vetoes = Vec::new();
         let mut forced: Option<u32> = None;
         for v in &c.vetoes {
-            let holds = match v.when.eval(&mut self).map_err(|f| fault_error(f, || format!("veto `{}`", v.id), &v.text))? {
+            let holds = match v
+                .when
+                .eval(&mut self)
+                .map_err(|f| fault_error(f, || format!("veto `{}`", v.id), &v.text))?
+            {
                 Value::Bool(b) => b,
                 Value::Num(d) => !d.is_zero(),
             };
@@ -674,11 +744,18 @@ impl<'a> Run<'a> {
             crate::model::GradeFrom::RoundedTotal => rounded,
             crate::model::GradeFrom::ExactTotal => exact_total,
         };
-        let mut grade_index = c.grades.iter().position(|g| g.min.is_none_or(|m| graded >= m)).unwrap_or(c.grades.len().saturating_sub(1));
+        let mut grade_index = c
+            .grades
+            .iter()
+            .position(|g| g.min.is_none_or(|m| graded >= m))
+            .unwrap_or(c.grades.len().saturating_sub(1));
         if let Some(f) = forced {
             grade_index = f as usize;
         }
-        let (grade, grade_en) = c.grades.get(grade_index).map_or((Arc::from(""), None), |g| (g.label.clone(), g.label_en.clone()));
+        let (grade, grade_en) = c
+            .grades
+            .get(grade_index)
+            .map_or((Arc::from(""), None), |g| (g.label.clone(), g.label_en.clone()));
 
         Ok(Evaluation {
             system_id: Arc::from(c.system.id.as_str()),
@@ -698,13 +775,25 @@ impl<'a> Run<'a> {
     }
 
     /// Evaluates node `i` into `out` (pre-order) and returns its score.
-    fn node(&mut self, i: u32, parent: Option<usize>, out: &mut Vec<IndicatorResult>, excluded: &mut Decimal) -> Result<Decimal, EvalError> {
+    fn node(
+        &mut self,
+        i: u32,
+        parent: Option<usize>,
+        out: &mut Vec<IndicatorResult>,
+        excluded: &mut Decimal,
+    ) -> Result<Decimal, EvalError> {
         let c = self.c;
-        let Some(node) = c.nodes.get(i as usize) else { return Ok(Decimal::ZERO) };
+        let Some(node) = c.nodes.get(i as usize) else {
+            return Ok(Decimal::ZERO);
+        };
         if let Some(na) = &node.na
             && self.cond(&na.when, &na.text, node, "not_applicable.when")?
         {
-            let status = Status::NotApplicable { outcome: na.outcome, reason: na.reason.clone(), inherited: false };
+            let status = Status::NotApplicable {
+                outcome: na.outcome,
+                reason: na.reason.clone(),
+                inherited: false,
+            };
             if na.outcome == NaOutcome::Excluded {
                 *excluded = add(*excluded, node.points)?;
             }
@@ -739,13 +828,22 @@ impl<'a> Run<'a> {
                     }
                     let amount = p.min(left);
                     left -= amount;
-                    deductions.push(Deduction { amount, item: Some(item) });
+                    deductions.push(Deduction {
+                        amount,
+                        item: Some(item),
+                    });
                 }
                 if left > Decimal::ZERO {
-                    deductions.push(Deduction { amount: left, item: None });
+                    deductions.push(Deduction {
+                        amount: left,
+                        item: None,
+                    });
                 }
             } else if lost > Decimal::ZERO {
-                deductions.push(Deduction { amount: lost, item: None });
+                deductions.push(Deduction {
+                    amount: lost,
+                    item: None,
+                });
             }
             (s.score, score, s.value, s.outcome, deductions)
         } else {
@@ -767,15 +865,24 @@ impl<'a> Run<'a> {
     }
 
     fn not_applicable(&self, i: u32, parent: Option<usize>, out: &mut Vec<IndicatorResult>, status: Status) -> Decimal {
-        let Some(node) = self.c.nodes.get(i as usize) else { return Decimal::ZERO };
+        let Some(node) = self.c.nodes.get(i as usize) else {
+            return Decimal::ZERO;
+        };
         let outcome = match &status {
             Status::NotApplicable { outcome, .. } => *outcome,
             Status::Scored => NaOutcome::FullPoints,
         };
-        let score = if outcome == NaOutcome::FullPoints { node.points } else { Decimal::ZERO };
+        let score = if outcome == NaOutcome::FullPoints {
+            node.points
+        } else {
+            Decimal::ZERO
+        };
         let position = out.len();
         let deductions = if outcome == NaOutcome::Zero && node.points > Decimal::ZERO && node.children.is_empty() {
-            vec![Deduction { amount: node.points, item: None }]
+            vec![Deduction {
+                amount: node.points,
+                item: None,
+            }]
         } else {
             Vec::new()
         };
@@ -795,7 +902,11 @@ impl<'a> Run<'a> {
             deductions,
         });
         let inherited = match status {
-            Status::NotApplicable { outcome, reason, .. } => Status::NotApplicable { outcome, reason, inherited: true },
+            Status::NotApplicable { outcome, reason, .. } => Status::NotApplicable {
+                outcome,
+                reason,
+                inherited: true,
+            },
             s @ Status::Scored => s,
         };
         for &child in &node.children {
@@ -806,9 +917,22 @@ impl<'a> Run<'a> {
 
     fn rule(&mut self, rule: &CRule, node: &CNode) -> Result<Scored, EvalError> {
         let points = node.points;
-        let scored = |score: Decimal, value: Option<Decimal>, outcome: Outcome| Scored { score, value, outcome, items: Vec::new() };
+        let scored = |score: Decimal, value: Option<Decimal>, outcome: Outcome| Scored {
+            score,
+            value,
+            outcome,
+            items: Vec::new(),
+        };
         Ok(match rule {
-            CRule::Step { value, direction, threshold, step, deduct, counting, max_deduction } => {
+            CRule::Step {
+                value,
+                direction,
+                threshold,
+                step,
+                deduct,
+                counting,
+                max_deduction,
+            } => {
                 let measured = self.measure(value, node, "rule.value")?;
                 let v = measured.value;
                 let gap = match direction {
@@ -816,7 +940,9 @@ impl<'a> Run<'a> {
                     Direction::Below if v < *threshold => sub(*threshold, v)?,
                     _ => Decimal::ZERO,
                 };
-                let raw_steps = gap.checked_div(*step).ok_or_else(|| overflow_at(node, "counting steps"))?;
+                let raw_steps = gap
+                    .checked_div(*step)
+                    .ok_or_else(|| overflow_at(node, "counting steps"))?;
                 let steps = match counting {
                     Counting::Whole => raw_steps.floor(),
                     Counting::Started => raw_steps.ceil(),
@@ -837,13 +963,28 @@ impl<'a> Run<'a> {
                 };
                 scored(points - deduction, Some(v), outcome)
             }
-            CRule::Tiers { value, tiers, otherwise } => {
+            CRule::Tiers {
+                value,
+                tiers,
+                otherwise,
+            } => {
                 let measured = self.measure(value, node, "rule.value")?;
                 let v = measured.value;
                 match tiers.iter().position(|t| t.contains(v)) {
                     Some(index) => {
-                        let t = tiers.get(index).map_or((None, None, Decimal::ZERO), |t| (t.lower, t.upper, t.score));
-                        scored(t.2, Some(v), Outcome::Tier { measured, index, lower: t.0, upper: t.1 })
+                        let t = tiers
+                            .get(index)
+                            .map_or((None, None, Decimal::ZERO), |t| (t.lower, t.upper, t.score));
+                        scored(
+                            t.2,
+                            Some(v),
+                            Outcome::Tier {
+                                measured,
+                                index,
+                                lower: t.0,
+                                upper: t.1,
+                            },
+                        )
                     }
                     None => match otherwise {
                         Some(o) => scored(*o, Some(v), Outcome::TierOtherwise { measured }),
@@ -863,13 +1004,26 @@ impl<'a> Run<'a> {
                 let share = match better {
                     Better::HigherIsBetter if av >= tv => Decimal::ONE,
                     Better::HigherIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
-                    Better::HigherIsBetter => clamp01(av.max(Decimal::ZERO).checked_div(tv).ok_or_else(|| overflow_at(node, "the ratio"))?),
+                    Better::HigherIsBetter => clamp01(
+                        av.max(Decimal::ZERO)
+                            .checked_div(tv)
+                            .ok_or_else(|| overflow_at(node, "the ratio"))?,
+                    ),
                     Better::LowerIsBetter if av <= tv => Decimal::ONE,
                     Better::LowerIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
                     Better::LowerIsBetter => clamp01(tv.checked_div(av).ok_or_else(|| overflow_at(node, "the ratio"))?),
                 };
                 let score = mul(points, share)?;
-                scored(score, Some(av), Outcome::Ratio { actual: a, target: t, better: *better, share })
+                scored(
+                    score,
+                    Some(av),
+                    Outcome::Ratio {
+                        actual: a,
+                        target: t,
+                        better: *better,
+                        share,
+                    },
+                )
             }
             CRule::Rate { value } => {
                 let measured = self.measure(value, node, "rule.value")?;
@@ -878,7 +1032,11 @@ impl<'a> Run<'a> {
                 scored(mul(points, used)?, Some(v), Outcome::Rate { measured, used })
             }
             CRule::Level { input, bands } => self.level(*input, bands, node)?,
-            CRule::Checklist { input, mode, item_points } => {
+            CRule::Checklist {
+                input,
+                mode,
+                item_points,
+            } => {
                 let decl = self.c.inputs.get(*input as usize);
                 let set = match self.inputs.get(*input as usize) {
                     Some(InVal::Items(set)) => set.clone(),
@@ -908,14 +1066,36 @@ impl<'a> Run<'a> {
                     ChecklistMode::Deduct => (points - lost.min(points)).max(Decimal::ZERO),
                 };
                 let value = Decimal::from(satisfied.len());
-                Scored { score, value: Some(value), outcome: Outcome::Checklist { mode: *mode, satisfied, missing }, items }
+                Scored {
+                    score,
+                    value: Some(value),
+                    outcome: Outcome::Checklist {
+                        mode: *mode,
+                        satisfied,
+                        missing,
+                    },
+                    items,
+                }
             }
-            CRule::PerOccurrence { value, deduct, max_deduction } => {
+            CRule::PerOccurrence {
+                value,
+                deduct,
+                max_deduction,
+            } => {
                 let measured = self.measure(value, node, "rule.value")?;
                 let n = measured.value.max(Decimal::ZERO);
                 let (deduction, capped) = capped_deduction(mul(n, *deduct)?, *max_deduction, points);
                 let v = measured.value;
-                scored(points - deduction, Some(v), Outcome::PerOccurrence { measured, deduct: *deduct, deduction, capped })
+                scored(
+                    points - deduction,
+                    Some(v),
+                    Outcome::PerOccurrence {
+                        measured,
+                        deduct: *deduct,
+                        deduction,
+                        capped,
+                    },
+                )
             }
             CRule::Manual { input } => {
                 let decl = self.c.inputs.get(*input as usize);
@@ -923,13 +1103,20 @@ impl<'a> Run<'a> {
                 let v = match self.inputs.get(*input as usize) {
                     Some(InVal::Num(d)) => *d,
                     _ => {
-                        return Err(EvalError::MissingInput { input: name.to_string(), needed_by: format!("indicator `{}`", node.id) });
+                        return Err(EvalError::MissingInput {
+                            input: name.to_string(),
+                            needed_by: format!("indicator `{}`", node.id),
+                        });
                     }
                 };
                 if v.is_sign_negative() || v > points {
                     return Err(EvalError::Score {
                         indicator: node.id.to_string(),
-                        message: format!("the score {} given in `{name}` is outside [0, {}]", v.normalize(), points.normalize()),
+                        message: format!(
+                            "the score {} given in `{name}` is outside [0, {}]",
+                            v.normalize(),
+                            points.normalize()
+                        ),
                     });
                 }
                 scored(v, Some(v), Outcome::Manual { input: name })
@@ -940,7 +1127,11 @@ impl<'a> Run<'a> {
                         return Ok(scored(
                             case.score,
                             None,
-                            Outcome::Case { index, label: case.label.clone(), condition: case.text.clone() },
+                            Outcome::Case {
+                                index,
+                                label: case.label.clone(),
+                                condition: case.text.clone(),
+                            },
                         ));
                     }
                 }
@@ -955,7 +1146,10 @@ impl<'a> Run<'a> {
                 }
             }
             CRule::Formula { expr, text, clamp } => {
-                let v = match expr.eval(self).map_err(|f| fault_error(f, || format!("indicator `{}` rule.expr", node.id), text))? {
+                let v = match expr
+                    .eval(self)
+                    .map_err(|f| fault_error(f, || format!("indicator `{}` rule.expr", node.id), text))?
+                {
                     Value::Num(d) => d,
                     Value::Bool(b) => Decimal::from(u8::from(b)),
                 };
@@ -963,11 +1157,23 @@ impl<'a> Run<'a> {
                 if !inside && !clamp {
                     return Err(EvalError::Score {
                         indicator: node.id.to_string(),
-                        message: format!("the formula gives {}, outside [0, {}]", v.normalize(), points.normalize()),
+                        message: format!(
+                            "the formula gives {}, outside [0, {}]",
+                            v.normalize(),
+                            points.normalize()
+                        ),
                     });
                 }
                 let score = v.max(Decimal::ZERO).min(points);
-                scored(score, Some(v), Outcome::Formula { expr: text.clone(), value: v, clamped: !inside })
+                scored(
+                    score,
+                    Some(v),
+                    Outcome::Formula {
+                        expr: text.clone(),
+                        value: v,
+                        clamped: !inside,
+                    },
+                )
             }
             CRule::ChooseOne { options } => {
                 for (index, option) in options.iter().enumerate() {
@@ -980,7 +1186,11 @@ impl<'a> Run<'a> {
                         return Ok(Scored {
                             score: inner.score,
                             value: inner.value,
-                            outcome: Outcome::Chosen { option: option.name.clone(), index, inner: Box::new(inner.outcome) },
+                            outcome: Outcome::Chosen {
+                                option: option.name.clone(),
+                                index,
+                                inner: Box::new(inner.outcome),
+                            },
                             items: inner.items,
                         });
                     }
@@ -1005,22 +1215,40 @@ impl<'a> Run<'a> {
                 });
             }
         };
-        let level: Arc<str> = decl.and_then(|d| d.levels.get(usize::from(li)).cloned()).unwrap_or_else(|| Arc::from(""));
+        let level: Arc<str> = decl
+            .and_then(|d| d.levels.get(usize::from(li)).cloned())
+            .unwrap_or_else(|| Arc::from(""));
         let Some(band) = bands.get(usize::from(li)) else {
-            return Err(EvalError::Score { indicator: node.id.to_string(), message: format!("no band for level `{level}`") });
+            return Err(EvalError::Score {
+                indicator: node.id.to_string(),
+                message: format!("no band for level `{level}`"),
+            });
         };
         let band_text = || {
             let lo = mul(points, band.min).unwrap_or_default().normalize();
             let hi = mul(points, band.max).unwrap_or_default().normalize();
-            format!("{}{lo}, {hi}{}", if band.min_inclusive { "[" } else { "(" }, if band.max_inclusive { "]" } else { ")" })
+            format!(
+                "{}{lo}, {hi}{}",
+                if band.min_inclusive { "[" } else { "(" },
+                if band.max_inclusive { "]" } else { ")" }
+            )
         };
         let (score, share, was_given) = match given {
             Some(s) => {
-                let share = if points.is_zero() { Decimal::ZERO } else { s.checked_div(points).ok_or_else(|| overflow_at(node, "the level share"))? };
+                let share = if points.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    s.checked_div(points)
+                        .ok_or_else(|| overflow_at(node, "the level share"))?
+                };
                 if !band.contains(share) || s.is_sign_negative() || s > points {
                     return Err(EvalError::Score {
                         indicator: node.id.to_string(),
-                        message: format!("the score {} for level `{level}` is outside its band {}", s.normalize(), band_text()),
+                        message: format!(
+                            "the score {} for level `{level}` is outside its band {}",
+                            s.normalize(),
+                            band_text()
+                        ),
                     });
                 }
                 (s, share, true)
@@ -1032,7 +1260,10 @@ impl<'a> Run<'a> {
                     (None, false, _) => {
                         return Err(EvalError::Score {
                             indicator: node.id.to_string(),
-                            message: format!("level `{level}` needs a score in {} (the band has no default)", band_text()),
+                            message: format!(
+                                "level `{level}` needs a score in {} (the band has no default)",
+                                band_text()
+                            ),
                         });
                     }
                 };
@@ -1042,7 +1273,13 @@ impl<'a> Run<'a> {
         Ok(Scored {
             score,
             value: None,
-            outcome: Outcome::Level { level, share, given: was_given, band_min: band.min, band_max: band.max },
+            outcome: Outcome::Level {
+                level,
+                share,
+                given: was_given,
+                band_min: band.min,
+                band_max: band.max,
+            },
             items: Vec::new(),
         })
     }
@@ -1050,15 +1287,25 @@ impl<'a> Run<'a> {
 
 fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Decimal, bool) {
     let cap = max.map_or(points, |m| m.min(points));
-    if raw > cap { (cap, true) } else { (raw.max(Decimal::ZERO), false) }
+    if raw > cap {
+        (cap, true)
+    } else {
+        (raw.max(Decimal::ZERO), false)
+    }
 }
 
 fn overflow(what: &str) -> EvalError {
-    EvalError::Score { indicator: String::new(), message: format!("arithmetic overflow while {what}") }
+    EvalError::Score {
+        indicator: String::new(),
+        message: format!("arithmetic overflow while {what}"),
+    }
 }
 
 fn overflow_at(node: &CNode, what: &str) -> EvalError {
-    EvalError::Score { indicator: node.id.to_string(), message: format!("arithmetic overflow computing {what}") }
+    EvalError::Score {
+        indicator: node.id.to_string(),
+        message: format!("arithmetic overflow computing {what}"),
+    }
 }
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {

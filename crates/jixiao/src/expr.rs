@@ -39,7 +39,10 @@ impl fmt::Display for ExprError {
 }
 
 fn err<T>(position: usize, message: impl Into<String>) -> Result<T, ExprError> {
-    Err(ExprError { position, message: message.into() })
+    Err(ExprError {
+        position,
+        message: message.into(),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,7 +137,10 @@ fn is_ident_continue(c: char) -> bool {
 fn lex(text: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() > MAX_EXPR_CHARS {
-        return err(MAX_EXPR_CHARS, format!("expression longer than {MAX_EXPR_CHARS} characters"));
+        return err(
+            MAX_EXPR_CHARS,
+            format!("expression longer than {MAX_EXPR_CHARS} characters"),
+        );
     }
     let mut out = Vec::new();
     let mut i = 0usize;
@@ -172,7 +178,12 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
                 let mut s = String::new();
                 loop {
                     match at(j) {
-                        None => return err(pos, format!("unterminated {}", if c == '`' { "quoted name" } else { "string" })),
+                        None => {
+                            return err(
+                                pos,
+                                format!("unterminated {}", if c == '`' { "quoted name" } else { "string" }),
+                            );
+                        }
                         Some(d) if d == c => break,
                         Some(d) => s.push(d),
                     }
@@ -324,7 +335,11 @@ impl Parser {
         while let (Tok::Or, pos) = self.peek() {
             self.at += 1;
             let right = self.and()?;
-            left = fix_height(Node { ast: Ast::Or(Box::new(left), Box::new(right)), pos, height: 0 })?;
+            left = fix_height(Node {
+                ast: Ast::Or(Box::new(left), Box::new(right)),
+                pos,
+                height: 0,
+            })?;
         }
         Ok(left)
     }
@@ -334,7 +349,11 @@ impl Parser {
         while let (Tok::And, pos) = self.peek() {
             self.at += 1;
             let right = self.not()?;
-            left = fix_height(Node { ast: Ast::And(Box::new(left), Box::new(right)), pos, height: 0 })?;
+            left = fix_height(Node {
+                ast: Ast::And(Box::new(left), Box::new(right)),
+                pos,
+                height: 0,
+            })?;
         }
         Ok(left)
     }
@@ -345,7 +364,11 @@ impl Parser {
             self.enter(pos)?;
             let inner = self.not();
             self.depth -= 1;
-            return fix_height(Node { ast: Ast::Not(Box::new(inner?)), pos, height: 0 });
+            return fix_height(Node {
+                ast: Ast::Not(Box::new(inner?)),
+                pos,
+                height: 0,
+            });
         }
         self.cmp()
     }
@@ -359,7 +382,11 @@ impl Parser {
             if let (Tok::Cmp(_), p2) = self.peek() {
                 return err(p2, "comparisons cannot be chained; combine them with `and`");
             }
-            return fix_height(Node { ast: Ast::Cmp(op, Box::new(left), Box::new(right)), pos, height: 0 });
+            return fix_height(Node {
+                ast: Ast::Cmp(op, Box::new(left), Box::new(right)),
+                pos,
+                height: 0,
+            });
         }
         Ok(left)
     }
@@ -374,7 +401,11 @@ impl Parser {
             };
             let (_, pos) = self.bump();
             let right = self.mul()?;
-            left = fix_height(Node { ast: Ast::Ar(op, Box::new(left), Box::new(right)), pos, height: 0 })?;
+            left = fix_height(Node {
+                ast: Ast::Ar(op, Box::new(left), Box::new(right)),
+                pos,
+                height: 0,
+            })?;
         }
         Ok(left)
     }
@@ -389,7 +420,11 @@ impl Parser {
             };
             let (_, pos) = self.bump();
             let right = self.unary()?;
-            left = fix_height(Node { ast: Ast::Ar(op, Box::new(left), Box::new(right)), pos, height: 0 })?;
+            left = fix_height(Node {
+                ast: Ast::Ar(op, Box::new(left), Box::new(right)),
+                pos,
+                height: 0,
+            })?;
         }
         Ok(left)
     }
@@ -401,7 +436,11 @@ impl Parser {
                 self.enter(pos)?;
                 let inner = self.unary();
                 self.depth -= 1;
-                fix_height(Node { ast: Ast::Neg(Box::new(inner?)), pos, height: 0 })
+                fix_height(Node {
+                    ast: Ast::Neg(Box::new(inner?)),
+                    pos,
+                    height: 0,
+                })
             }
             (Tok::Plus, pos) => {
                 self.at += 1;
@@ -417,9 +456,21 @@ impl Parser {
     fn primary(&mut self) -> Result<Node, ExprError> {
         let (tok, pos) = self.bump();
         match tok {
-            Tok::Num(d) => Ok(Node { ast: Ast::Num(d), pos, height: 1 }),
-            Tok::Str(s) => Ok(Node { ast: Ast::Str(s), pos, height: 1 }),
-            Tok::Quoted(name) => Ok(Node { ast: Ast::Name(name), pos, height: 1 }),
+            Tok::Num(d) => Ok(Node {
+                ast: Ast::Num(d),
+                pos,
+                height: 1,
+            }),
+            Tok::Str(s) => Ok(Node {
+                ast: Ast::Str(s),
+                pos,
+                height: 1,
+            }),
+            Tok::Quoted(name) => Ok(Node {
+                ast: Ast::Name(name),
+                pos,
+                height: 1,
+            }),
             Tok::LParen => {
                 let inner = self.expr()?;
                 self.expect(&Tok::RParen, "`)`")?;
@@ -431,12 +482,30 @@ impl Parser {
                     return self.call(&name, pos);
                 }
                 match name.as_str() {
-                    "true" => Ok(Node { ast: Ast::Bool(true), pos, height: 1 }),
-                    "false" => Ok(Node { ast: Ast::Bool(false), pos, height: 1 }),
-                    _ => Ok(Node { ast: Ast::Name(name), pos, height: 1 }),
+                    "true" => Ok(Node {
+                        ast: Ast::Bool(true),
+                        pos,
+                        height: 1,
+                    }),
+                    "false" => Ok(Node {
+                        ast: Ast::Bool(false),
+                        pos,
+                        height: 1,
+                    }),
+                    _ => Ok(Node {
+                        ast: Ast::Name(name),
+                        pos,
+                        height: 1,
+                    }),
                 }
             }
-            other => err(pos, format!("expected a number, a name, a function call or `(`, found {}", describe(&other))),
+            other => err(
+                pos,
+                format!(
+                    "expected a number, a name, a function call or `(`, found {}",
+                    describe(&other)
+                ),
+            ),
         }
     }
 
@@ -450,7 +519,15 @@ impl Parser {
                 match self.bump() {
                     (Tok::Comma, _) => continue,
                     (Tok::RParen, _) => break,
-                    (other, p) => return err(p, format!("expected `,` or `)` in the call of `{name}`, found {}", describe(&other))),
+                    (other, p) => {
+                        return err(
+                            p,
+                            format!(
+                                "expected `,` or `)` in the call of `{name}`, found {}",
+                                describe(&other)
+                            ),
+                        );
+                    }
                 }
             }
         }
@@ -458,7 +535,14 @@ impl Parser {
             if args.len() == n {
                 Ok(())
             } else {
-                err(pos, format!("`{name}` takes {n} argument{}, found {}", if n == 1 { "" } else { "s" }, args.len()))
+                err(
+                    pos,
+                    format!(
+                        "`{name}` takes {n} argument{}, found {}",
+                        if n == 1 { "" } else { "s" },
+                        args.len()
+                    ),
+                )
             }
         };
         let ast = match name {
@@ -491,7 +575,9 @@ impl Parser {
                     return err(pos, "`round` takes 2 arguments");
                 };
                 let n = match places.ast {
-                    Ast::Num(d) if d.fract().is_zero() && d >= Decimal::ZERO && d <= Decimal::from(MAX_ROUND_PLACES) => {
+                    Ast::Num(d)
+                        if d.fract().is_zero() && d >= Decimal::ZERO && d <= Decimal::from(MAX_ROUND_PLACES) =>
+                    {
                         u32::try_from(d.mantissa() / 10i128.pow(d.scale())).unwrap_or(0)
                     }
                     _ => {
@@ -504,7 +590,10 @@ impl Parser {
                 Ast::Round(Box::new(value), n)
             }
             other => {
-                return err(pos, format!("unknown function `{other}` (known: if, min, max, abs, round)"));
+                return err(
+                    pos,
+                    format!("unknown function `{other}` (known: if, min, max, abs, round)"),
+                );
             }
         };
         fix_height(Node { ast, pos, height: 0 })
@@ -522,7 +611,10 @@ fn fix_height(mut node: Node) -> Result<Node, ExprError> {
     };
     node.height = child_max + 1;
     if node.height > MAX_EXPR_DEPTH {
-        return err(node.pos, format!("expression nested deeper than {MAX_EXPR_DEPTH} levels"));
+        return err(
+            node.pos,
+            format!("expression nested deeper than {MAX_EXPR_DEPTH} levels"),
+        );
     }
     Ok(node)
 }
@@ -545,7 +637,13 @@ fn parse(text: &str) -> Result<Node, ExprError> {
     let root = parser.expr()?;
     let (tok, pos) = parser.peek();
     if *tok != Tok::End {
-        return err(pos, format!("expected an operator or the end of the expression, found {}", describe(tok)));
+        return err(
+            pos,
+            format!(
+                "expected an operator or the end of the expression, found {}",
+                describe(tok)
+            ),
+        );
     }
     Ok(root)
 }
@@ -665,9 +763,18 @@ impl Expr {
     /// Parses and compiles `text`, resolving names with `resolve`.
     pub fn compile(text: &str, resolve: &dyn Fn(&str) -> Option<(Ref, Ty)>) -> Result<Expr, ExprError> {
         let root = parse(text)?;
-        let mut builder = Builder { ops: Vec::new(), refs: Vec::new(), resolve };
+        let mut builder = Builder {
+            ops: Vec::new(),
+            refs: Vec::new(),
+            resolve,
+        };
         let (root, ty) = builder.build(root)?;
-        Ok(Expr { ops: builder.ops, root, ty, refs: builder.refs })
+        Ok(Expr {
+            ops: builder.ops,
+            root,
+            ty,
+            refs: builder.refs,
+        })
     }
 
     /// The expression's static type.
@@ -782,7 +889,10 @@ impl Expr {
                 Value::Num(best.unwrap_or(Decimal::ZERO))
             }
             Op::Abs(a) => Value::Num(self.num(*a, env)?.abs()),
-            Op::Round(a, n) => Value::Num(self.num(*a, env)?.round_dp_with_strategy(*n, RoundingStrategy::MidpointAwayFromZero)),
+            Op::Round(a, n) => Value::Num(
+                self.num(*a, env)?
+                    .round_dp_with_strategy(*n, RoundingStrategy::MidpointAwayFromZero),
+            ),
         })
     }
 }
@@ -813,7 +923,12 @@ impl Builder<'_> {
         Ok(match node.ast {
             Ast::Num(d) => (self.push(Op::Const(d)), Ty::Num),
             Ast::Bool(b) => (self.push(Op::Bool(b)), Ty::Bool),
-            Ast::Str(s) => return err(pos, format!("a string (\"{s}\") can only be compared with a level input")),
+            Ast::Str(s) => {
+                return err(
+                    pos,
+                    format!("a string (\"{s}\") can only be compared with a level input"),
+                );
+            }
             Ast::Name(name) => {
                 let Some((r, ty)) = (self.resolve)(&name) else {
                     return err(pos, format!("unknown name `{name}` (not a declared input or metric)"));
@@ -823,7 +938,12 @@ impl Builder<'_> {
                 }
                 if let Ty::Level(_) = ty {
                     // A level is only usable inside a comparison with a string; see Cmp below.
-                    return err(pos, format!("the level input `{name}` can only be compared with a level name, e.g. `{name} == \"…\"`"));
+                    return err(
+                        pos,
+                        format!(
+                            "the level input `{name}` can only be compared with a level name, e.g. `{name} == \"…\"`"
+                        ),
+                    );
                 }
                 (self.push(Op::Load(r)), ty)
             }
@@ -913,24 +1033,39 @@ impl Builder<'_> {
             (Ast::Str(s), Ast::Name(_)) => (b, s),
             _ => return Ok(None),
         };
-        let Ast::Name(name) = &name_node.ast else { return Ok(None) };
+        let Ast::Name(name) = &name_node.ast else {
+            return Ok(None);
+        };
         let Some((r, ty)) = (self.resolve)(name) else {
-            return err(name_node.pos, format!("unknown name `{name}` (not a declared input or metric)"));
+            return err(
+                name_node.pos,
+                format!("unknown name `{name}` (not a declared input or metric)"),
+            );
         };
         let (Ref::Input(slot), Ty::Level(levels)) = (r, ty) else {
-            return err(pos, format!("only a level input can be compared with a string; `{name}` is not one"));
+            return err(
+                pos,
+                format!("only a level input can be compared with a string; `{name}` is not one"),
+            );
         };
         if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
             return err(pos, "levels can only be compared with `==` or `!=`");
         }
         let Some(idx) = levels.iter().position(|l| l == text) else {
-            return err(pos, format!("`{name}` has no level \"{text}\" (levels: {})", levels.join(", ")));
+            return err(
+                pos,
+                format!("`{name}` has no level \"{text}\" (levels: {})", levels.join(", ")),
+            );
         };
         if !self.refs.contains(&r) {
             self.refs.push(r);
         }
         let test = self.push(Op::LevelIs(slot, u16::try_from(idx).unwrap_or(u16::MAX)));
-        Ok(Some(if op == CmpOp::Ne { self.push(Op::Not(test)) } else { test }))
+        Ok(Some(if op == CmpOp::Ne {
+            self.push(Op::Not(test))
+        } else {
+            test
+        }))
     }
 }
 
@@ -947,12 +1082,18 @@ mod tests {
 
     fn resolve(name: &str) -> Option<(Ref, Ty)> {
         if name == "完成程度" {
-            return Some((Ref::Input(99), Ty::Level(vec!["达成".into(), "部分达成".into(), "未达成".into()])));
+            return Some((
+                Ref::Input(99),
+                Ty::Level(vec!["达成".into(), "部分达成".into(), "未达成".into()]),
+            ));
         }
         if name == "有项目" {
             return Some((Ref::Input(98), Ty::Bool));
         }
-        names().iter().position(|n| *n == name).map(|i| (Ref::Input(i as u32), Ty::Num))
+        names()
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| (Ref::Input(i as u32), Ty::Num))
     }
 
     impl Env for Vars {
@@ -985,16 +1126,28 @@ mod tests {
     #[test]
     fn arithmetic_is_exact() {
         assert_eq!(num("0.1 + 0.2", &[]), "0.3");
-        assert_eq!(num("在职人员数 / 编制数", &[("在职人员数", "76"), ("编制数", "80")]), "0.95");
+        assert_eq!(
+            num("在职人员数 / 编制数", &[("在职人员数", "76"), ("编制数", "80")]),
+            "0.95"
+        );
         assert_eq!(num("95% - 1", &[]), "-0.05");
         assert_eq!(num("-(2 + 3) * 4 ÷ 8", &[]), "-2.5");
-        assert_eq!(num("round(2.345, 2) + abs(-1) + min(3, 1, 2) + max(1, 9)", &[]), "13.35");
+        assert_eq!(
+            num("round(2.345, 2) + abs(-1) + min(3, 1, 2) + max(1, 9)", &[]),
+            "13.35"
+        );
         assert_eq!(num("（1 + 2）× 3", &[]), "9");
     }
 
     #[test]
     fn conditions_and_guards() {
-        assert_eq!(num("if(预算数 == 0, 1, 完成数 / 预算数)", &[("预算数", "0"), ("完成数", "5")]), "1");
+        assert_eq!(
+            num(
+                "if(预算数 == 0, 1, 完成数 / 预算数)",
+                &[("预算数", "0"), ("完成数", "5")]
+            ),
+            "1"
+        );
         assert_eq!(num("x > 1 and not (x >= 3) or false", &[("x", "2")]), "true");
         assert_eq!(num("x ≤ 2 && x ≠ 1", &[("x", "2")]), "true");
         assert_eq!(num("完成程度 == \"部分达成\"", &[]), "true");
@@ -1003,7 +1156,10 @@ mod tests {
 
     #[test]
     fn division_by_zero_reports_position() {
-        assert_eq!(eval("完成数 / 预算数", &[("预算数", "0"), ("完成数", "5")]), Err(Fault::DivisionByZero(5)));
+        assert_eq!(
+            eval("完成数 / 预算数", &[("预算数", "0"), ("完成数", "5")]),
+            Err(Fault::DivisionByZero(5))
+        );
     }
 
     #[test]
@@ -1025,17 +1181,40 @@ mod tests {
     #[test]
     fn hostile_nesting_is_refused() {
         let deep = format!("{}1{}", "(".repeat(500), ")".repeat(500));
-        assert!(Expr::compile(&deep, &resolve).unwrap_err().message.contains("nested deeper"));
+        assert!(
+            Expr::compile(&deep, &resolve)
+                .unwrap_err()
+                .message
+                .contains("nested deeper")
+        );
         let neg = format!("{}1", "-".repeat(1000));
-        assert!(Expr::compile(&neg, &resolve).unwrap_err().message.contains("nested deeper"));
+        assert!(
+            Expr::compile(&neg, &resolve)
+                .unwrap_err()
+                .message
+                .contains("nested deeper")
+        );
         let chain = vec!["1"; 1000].join("+");
-        assert!(Expr::compile(&chain, &resolve).unwrap_err().message.contains("nested deeper"));
+        assert!(
+            Expr::compile(&chain, &resolve)
+                .unwrap_err()
+                .message
+                .contains("nested deeper")
+        );
         let long = "1".repeat(MAX_EXPR_CHARS + 1);
-        assert!(Expr::compile(&long, &resolve).unwrap_err().message.contains("longer than"));
+        assert!(
+            Expr::compile(&long, &resolve)
+                .unwrap_err()
+                .message
+                .contains("longer than")
+        );
     }
 
     #[test]
     fn overflow_is_an_error() {
-        assert!(matches!(eval("79228162514264337593543950335 * 10", &[]), Err(Fault::Overflow(_))));
+        assert!(matches!(
+            eval("79228162514264337593543950335 * 10", &[]),
+            Err(Fault::Overflow(_))
+        ));
     }
 }

@@ -8,12 +8,15 @@ pub mod model;
 
 mod compile;
 mod eval;
+pub mod explain;
+pub mod json;
 mod load;
 
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Scorer};
 pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
 pub use eval::{Deduction, Evaluation, IndicatorResult, InputValue, Inputs, Measured, Outcome, Status, VetoResult};
+pub use explain::Lang;
 pub use load::MAX_SYSTEM_BYTES;
 pub use model::*;
 pub use rust_decimal::Decimal;

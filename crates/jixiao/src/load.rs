@@ -25,8 +25,16 @@ impl IndicatorSystem {
         let system = result.map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let location = if inner.line() > 0 { format!(" (line {} column {})", inner.line(), inner.column()) } else { String::new() };
-            LoadError::Syntax { format: "JSON", path: format!("{path}{location}"), message: strip_position(&inner.to_string()) }
+            let location = if inner.line() > 0 {
+                format!(" (line {} column {})", inner.line(), inner.column())
+            } else {
+                String::new()
+            };
+            LoadError::Syntax {
+                format: "JSON",
+                path: format!("{path}{location}"),
+                message: strip_position(&inner.to_string()),
+            }
         })?;
         de.end().map_err(|e| LoadError::Syntax {
             format: "JSON",
@@ -50,14 +58,25 @@ impl IndicatorSystem {
         result.map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let location = inner.span().map(|s| format!(" {}", toml_location(text, Some(s)))).unwrap_or_default();
-            LoadError::Syntax { format: "TOML", path: format!("{path}{location}"), message: inner.message().trim().to_string() }
+            let location = inner
+                .span()
+                .map(|s| format!(" {}", toml_location(text, Some(s))))
+                .unwrap_or_default();
+            LoadError::Syntax {
+                format: "TOML",
+                path: format!("{path}{location}"),
+                message: inner.message().trim().to_string(),
+            }
         })
     }
 
     /// Parses JSON or TOML, choosing by the first non-blank character (`{` means JSON).
     pub fn from_text(text: &str) -> Result<IndicatorSystem, LoadError> {
-        if text.trim_start().starts_with('{') { Self::from_json(text) } else { Self::from_toml(text) }
+        if text.trim_start().starts_with('{') {
+            Self::from_json(text)
+        } else {
+            Self::from_toml(text)
+        }
     }
 
     /// The canonical JSON form (pretty-printed).
@@ -79,7 +98,9 @@ fn strip_position(message: &str) -> String {
 }
 
 fn toml_location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    let Some(span) = span else { return "(unknown position)".into() };
+    let Some(span) = span else {
+        return "(unknown position)".into();
+    };
     let before = text.get(..span.start.min(text.len())).unwrap_or("");
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

@@ -630,12 +630,20 @@ pub struct RoundingPolicy {
 
 impl Default for RoundingPolicy {
     fn default() -> Self {
-        RoundingPolicy { indicator: None, subtotal: None, total: default_total_rounding(), grade_from: GradeFrom::default() }
+        RoundingPolicy {
+            indicator: None,
+            subtotal: None,
+            total: default_total_rounding(),
+            grade_from: GradeFrom::default(),
+        }
     }
 }
 
 fn default_total_rounding() -> Option<Rounding> {
-    Some(Rounding { scale: 2, mode: RoundingMode::HalfUp })
+    Some(Rounding {
+        scale: 2,
+        mode: RoundingMode::HalfUp,
+    })
 }
 
 /// Which value of the total the grade table reads.

@@ -1,0 +1,343 @@
+//! The JSON-in/JSON-out layer that every binding reuses.
+//!
+//! Decimals are strings in this JSON (`"91.73"`); inputs may also be JSON numbers, which are read
+//! from their digits, never through a binary float. Errors are JSON objects too:
+//! `{"error": {"kind": ..., "message": ..., "errors": [{"path", "position", "message"}]}}`.
+
+use serde_json::{Map, Value, json};
+
+use crate::compile::Scorer;
+use crate::error::{EvalError, LoadError};
+use crate::eval::{Evaluation, IndicatorResult, InputValue, Inputs, Outcome, Status};
+use crate::explain::{Lang, num};
+use crate::model::{IndicatorSystem, NaOutcome};
+
+/// An error of the JSON layer, itself serialisable as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct JsonError {
+    /// `syntax`, `validation`, `request`, or an evaluation kind (`inputs`, `arithmetic`, ...).
+    pub kind: String,
+    /// One line saying what went wrong.
+    pub message: String,
+    /// Details with locations: `{path, position?, message}`.
+    pub errors: Vec<Value>,
+}
+
+impl JsonError {
+    fn request(message: impl Into<String>) -> Self {
+        let message = message.into();
+        JsonError {
+            kind: "request".into(),
+            errors: vec![json!({"path": "", "message": message})],
+            message,
+        }
+    }
+
+    /// The error as a JSON value `{"error": {...}}`.
+    pub fn to_value(&self) -> Value {
+        json!({"error": {"kind": self.kind, "message": self.message, "errors": self.errors}})
+    }
+
+    /// The error as JSON text.
+    pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+}
+
+impl From<LoadError> for JsonError {
+    fn from(e: LoadError) -> Self {
+        let kind = match e {
+            LoadError::Syntax { .. } => "syntax",
+            _ => "validation",
+        };
+        let errors = e
+            .issues()
+            .into_iter()
+            .map(|i| match i.position {
+                Some(p) => json!({"path": i.path, "position": p, "message": i.message}),
+                None => json!({"path": i.path, "message": i.message}),
+            })
+            .collect();
+        JsonError {
+            kind: kind.into(),
+            message: e.to_string(),
+            errors,
+        }
+    }
+}
+
+impl From<EvalError> for JsonError {
+    fn from(e: EvalError) -> Self {
+        let errors = match &e {
+            EvalError::Inputs(list) => list
+                .iter()
+                .map(|i| {
+                    let kind = match i {
+                        crate::error::InputError::Unknown { .. } => "unknown",
+                        crate::error::InputError::Missing { .. } => "missing",
+                        _ => "invalid",
+                    };
+                    json!({"path": format!("inputs[{}]", i.name()), "input": i.name(), "kind": kind, "message": i.to_string()})
+                })
+                .collect(),
+            EvalError::Arithmetic { location, position, .. } => {
+                vec![json!({"path": location, "position": position, "message": e.to_string()})]
+            }
+            EvalError::MissingInput { input, .. } => {
+                vec![json!({"path": format!("inputs[{input}]"), "input": input, "message": e.to_string()})]
+            }
+            EvalError::MetricOutOfRange { metric, .. } => {
+                vec![json!({"path": format!("metrics[{metric}]"), "message": e.to_string()})]
+            }
+            EvalError::Score { indicator, .. } => {
+                vec![json!({"path": format!("indicators[{indicator}]"), "message": e.to_string()})]
+            }
+            _ => vec![json!({"path": "", "message": e.to_string()})],
+        };
+        JsonError {
+            kind: e.kind().into(),
+            message: e.to_string(),
+            errors,
+        }
+    }
+}
+
+/// Reads a unit's inputs from a JSON object (name → number, decimal string, bool, list of items,
+/// or `{"level": ..., "score": ...}`).
+pub fn inputs_from_value(value: &Value) -> Result<Inputs, JsonError> {
+    let Value::Object(map) = value else {
+        return Err(JsonError::request("the inputs must be a JSON object of name → value"));
+    };
+    let mut inputs = Inputs::new();
+    for (name, v) in map {
+        inputs.set(name.clone(), input_value(name, v)?);
+    }
+    Ok(inputs)
+}
+
+fn input_value(name: &str, v: &Value) -> Result<InputValue, JsonError> {
+    Ok(match v {
+        Value::Number(n) => InputValue::Text(n.to_string()),
+        Value::String(s) => InputValue::Text(s.clone()),
+        Value::Bool(b) => InputValue::Bool(*b),
+        Value::Array(items) => InputValue::Items(
+            items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => Ok(s.clone()),
+                    _ => Err(JsonError::request(format!(
+                        "input `{name}`: checklist items must be strings"
+                    ))),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(o) => {
+            let level = match o.get("level") {
+                Some(Value::String(s)) => s.clone(),
+                _ => {
+                    return Err(JsonError::request(format!(
+                        "input `{name}`: an object input needs a string `level`"
+                    )));
+                }
+            };
+            if let Some(k) = o.keys().find(|k| *k != "level" && *k != "score") {
+                return Err(JsonError::request(format!(
+                    "input `{name}`: unknown field `{k}` (expected level, score)"
+                )));
+            }
+            let score = match o.get("score") {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) => Some(parse(name, &n.to_string())?),
+                Some(Value::String(s)) => Some(parse(name, s)?),
+                Some(_) => return Err(JsonError::request(format!("input `{name}`: `score` must be a decimal"))),
+            };
+            InputValue::Level { level, score }
+        }
+        Value::Null => {
+            return Err(JsonError::request(format!(
+                "input `{name}`: null is not a value; leave the input out instead"
+            )));
+        }
+    })
+}
+
+fn parse(name: &str, text: &str) -> Result<rust_decimal::Decimal, JsonError> {
+    crate::dec::parse_decimal(text).map_err(|m| JsonError::request(format!("input `{name}`: {m}")))
+}
+
+fn parse_json(text: &str, what: &str) -> Result<Value, JsonError> {
+    serde_json::from_str(text).map_err(|e| JsonError::request(format!("{what} is not valid JSON: {e}")))
+}
+
+fn d(v: rust_decimal::Decimal) -> Value {
+    Value::String(num(v))
+}
+
+fn rule_kind(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Group => "group",
+        Outcome::NotApplicable => "not_applicable",
+        Outcome::Step { .. } => "step",
+        Outcome::Tier { .. } | Outcome::TierOtherwise { .. } => "tiers",
+        Outcome::Ratio { .. } => "ratio",
+        Outcome::Rate { .. } => "rate",
+        Outcome::Level { .. } => "level",
+        Outcome::Checklist { .. } => "checklist",
+        Outcome::PerOccurrence { .. } => "per_occurrence",
+        Outcome::Manual { .. } => "manual",
+        Outcome::Case { .. } | Outcome::CaseOtherwise => "cases",
+        Outcome::Formula { .. } => "formula",
+        Outcome::Chosen { .. } => "choose_one",
+    }
+}
+
+fn indicator_value(r: &IndicatorResult, all: &[IndicatorResult], lang: Lang) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(&*r.id));
+    m.insert("name".into(), json!(&*r.name));
+    m.insert("depth".into(), json!(r.depth));
+    m.insert(
+        "parent".into(),
+        r.parent.and_then(|p| all.get(p)).map_or(Value::Null, |p| json!(&*p.id)),
+    );
+    m.insert("leaf".into(), json!(r.is_leaf));
+    m.insert("points".into(), d(r.points));
+    m.insert("score".into(), d(r.score));
+    m.insert("exact_score".into(), d(r.exact_score));
+    m.insert("value".into(), r.value.map_or(Value::Null, d));
+    m.insert("rule".into(), json!(rule_kind(&r.outcome)));
+    match &r.status {
+        Status::Scored => {
+            m.insert("status".into(), json!("scored"));
+        }
+        Status::NotApplicable {
+            outcome,
+            reason,
+            inherited,
+        } => {
+            m.insert("status".into(), json!("not_applicable"));
+            let o = match outcome {
+                NaOutcome::FullPoints => "full_points",
+                NaOutcome::Zero => "zero",
+                NaOutcome::Excluded => "excluded",
+            };
+            m.insert("na_outcome".into(), json!(o));
+            m.insert("na_reason".into(), reason.as_deref().map_or(Value::Null, |s| json!(s)));
+            m.insert("na_inherited".into(), json!(inherited));
+        }
+    }
+    match &r.outcome {
+        Outcome::Tier { index, .. } => {
+            m.insert("tier".into(), json!(index));
+        }
+        Outcome::Chosen { option, .. } => {
+            m.insert("option".into(), json!(&**option));
+        }
+        Outcome::Case { index, .. } => {
+            m.insert("case".into(), json!(index));
+        }
+        Outcome::Level { level, .. } => {
+            m.insert("level".into(), json!(&**level));
+        }
+        _ => {}
+    }
+    let deductions: Vec<Value> = r
+        .deductions
+        .iter()
+        .map(|x| json!({"amount": num(x.amount), "item": x.item.as_deref()}))
+        .collect();
+    m.insert("deductions".into(), Value::Array(deductions));
+    m.insert("explanation".into(), json!(r.explain(lang)));
+    Value::Object(m)
+}
+
+/// An evaluation as a JSON value; every figure is a decimal string.
+pub fn evaluation_to_value(e: &Evaluation, lang: Lang) -> Value {
+    let vetoes: Vec<Value> = e
+        .vetoes
+        .iter()
+        .map(|v| {
+            json!({
+                "id": &*v.id,
+                "name": &*v.name,
+                "grade": v.grade.as_deref(),
+                "total": v.total.map(num),
+                "max_total": v.max_total.map(num),
+            })
+        })
+        .collect();
+    json!({
+        "system": &*e.system_id,
+        "total": num(e.total),
+        "exact_total": num(e.exact_total),
+        "grade": &*e.grade,
+        "grade_en": e.grade_en.as_deref(),
+        "full_points": num(e.full_points),
+        "tree_total": num(e.tree_total),
+        "excluded_points": num(e.excluded_points),
+        "rescaled_total": e.rescaled_total.map(num),
+        "bonus_total": num(e.bonus_total),
+        "vetoes": vetoes,
+        "indicators": e.indicators.iter().map(|r| indicator_value(r, &e.indicators, lang)).collect::<Vec<_>>(),
+        "bonus": e.bonus.iter().map(|r| indicator_value(r, &e.bonus, lang)).collect::<Vec<_>>(),
+        "explanation": e.explain(lang),
+    })
+}
+
+/// Validates a system (JSON or TOML text): `{"valid": true}` or `{"valid": false, "errors": [...]}`.
+pub fn validate_json(system: &str) -> String {
+    match Scorer::from_text(system) {
+        Ok(_) => json!({"valid": true, "errors": []}).to_string(),
+        Err(e) => {
+            let err = JsonError::from(e);
+            json!({"valid": false, "kind": err.kind, "errors": err.errors}).to_string()
+        }
+    }
+}
+
+/// Evaluates one unit: system text (JSON or TOML) and inputs JSON in, evaluation JSON out.
+pub fn evaluate_json(system: &str, inputs: &str) -> Result<String, JsonError> {
+    evaluate_json_lang(system, inputs, Lang::Zh)
+}
+
+/// As [`evaluate_json`], with explanations in the given language.
+pub fn evaluate_json_lang(system: &str, inputs: &str, lang: Lang) -> Result<String, JsonError> {
+    let scorer = Scorer::from_text(system)?;
+    let inputs = inputs_from_value(&parse_json(inputs, "the inputs")?)?;
+    let e = scorer.evaluate(&inputs)?;
+    Ok(evaluation_to_value(&e, lang).to_string())
+}
+
+/// Evaluates a JSON array of units; each element of the result is an evaluation or `{"error": ...}`.
+pub fn evaluate_batch_json(system: &str, units: &str, lang: Lang) -> Result<String, JsonError> {
+    let scorer = Scorer::from_text(system)?;
+    let Value::Array(units) = parse_json(units, "the units")? else {
+        return Err(JsonError::request("the units must be a JSON array of input objects"));
+    };
+    let out: Vec<Value> = units
+        .iter()
+        .map(
+            |u| match inputs_from_value(u).and_then(|i| scorer.evaluate(&i).map_err(JsonError::from)) {
+                Ok(e) => evaluation_to_value(&e, lang),
+                Err(e) => e.to_value(),
+            },
+        )
+        .collect();
+    Ok(Value::Array(out).to_string())
+}
+
+/// The explanation text of one unit's evaluation.
+pub fn explain_json(system: &str, inputs: &str, lang: Lang) -> Result<String, JsonError> {
+    let scorer = Scorer::from_text(system)?;
+    let inputs = inputs_from_value(&parse_json(inputs, "the inputs")?)?;
+    Ok(scorer.evaluate(&inputs)?.explain(lang))
+}
+
+/// The JSON Schema of the indicator-system format.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(IndicatorSystem);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,80 @@
+//! The file format: JSON and TOML read the same system, decimals stay exact, typos are errors.
+
+use jixiao::{IndicatorSystem, Inputs, LoadError, Scorer};
+
+const EXCERPT: &str = include_str!("../../../tests/vectors/systems/hunan-excerpt.json");
+
+#[test]
+fn json_and_toml_round_trip_to_the_same_system() {
+    let system = IndicatorSystem::from_json(EXCERPT).unwrap();
+    let toml = system.to_toml().unwrap();
+    let again = IndicatorSystem::from_toml(&toml).unwrap();
+    assert_eq!(system, again);
+    let json = system.to_json();
+    assert_eq!(IndicatorSystem::from_json(&json).unwrap(), system);
+}
+
+#[test]
+fn rule_numbers_may_be_json_numbers_and_stay_exact() {
+    let text = EXCERPT.replace(r#""deduct": "0.5""#, r#""deduct": 0.5"#);
+    assert_ne!(text, EXCERPT);
+    let system = IndicatorSystem::from_json(&text).unwrap();
+    assert_eq!(system, IndicatorSystem::from_json(EXCERPT).unwrap());
+}
+
+#[test]
+fn unknown_fields_are_errors_with_a_path() {
+    let text = EXCERPT.replace(
+        r#""counting": "proportional"}"#,
+        r#""counting": "proportional", "dedcut": "1"}"#,
+    );
+    let err = IndicatorSystem::from_json(&text).unwrap_err();
+    let LoadError::Syntax { path, message, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(message.contains("dedcut"), "{message}");
+    assert!(path.starts_with("indicators[0].children[0].children[0].rule"), "{path}");
+}
+
+#[test]
+fn toml_floats_are_refused_with_advice() {
+    let system = IndicatorSystem::from_json(EXCERPT).unwrap();
+    let toml = system.to_toml().unwrap().replace("deduct = \"0.5\"", "deduct = 0.5");
+    let err = IndicatorSystem::from_toml(&toml).unwrap_err().to_string();
+    assert!(err.contains("as a string"), "{err}");
+    assert!(err.contains("line"), "{err}");
+}
+
+#[test]
+fn trailing_garbage_is_a_syntax_error() {
+    let err = IndicatorSystem::from_json(&format!("{EXCERPT} x"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line"), "{err}");
+}
+
+#[test]
+fn scorer_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Scorer>();
+    let scorer = Scorer::from_text(EXCERPT).unwrap();
+    let e = std::thread::scope(|s| {
+        s.spawn(|| {
+            scorer.evaluate(
+                &Inputs::new()
+                    .with("编制数", 10)
+                    .with("在职人员数", 10)
+                    .with("本年度三公经费预算数", 1)
+                    .with("上年度三公经费预算数", 1)
+                    .with("上年结转", 0)
+                    .with("年初预算", 100)
+                    .with("本年追加", 0)
+                    .with("年末结余", 0),
+            )
+        })
+        .join()
+        .unwrap()
+    })
+    .unwrap();
+    assert_eq!(e.total.to_string(), "23");
+}
