@@ -106,6 +106,19 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     }
 }
 
+/// Parses the text of a JSON number exactly, including an exponent (`1.5e3`).
+pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
+    if text.contains(['e', 'E']) {
+        if text.len() > MAX_DECIMAL_TEXT {
+            return Err(format!("`{}…` is too long for a decimal number", truncate(text, 24)));
+        }
+        Decimal::from_scientific(text)
+            .map_err(|_| format!("`{text}` is outside the exact decimal range (at most 28 significant digits)"))
+    } else {
+        parse_decimal(text)
+    }
+}
+
 /// Divides by 100 exactly (shifting the scale), or `None` when the scale would exceed 28.
 pub(crate) fn percent_to_ratio(value: Decimal) -> Option<Decimal> {
     let scale = value.scale().checked_add(2)?;
@@ -173,7 +186,7 @@ impl<'de> Visitor<'de> for DecVisitor {
         match key {
             Some(k) if k == JSON_NUMBER_TOKEN => {
                 let text: String = map.next_value()?;
-                parse_decimal(&text).map(Dec).map_err(de::Error::custom)
+                parse_json_number(&text).map(Dec).map_err(de::Error::custom)
             }
             _ => Err(de::Error::custom("expected a decimal number, found an object")),
         }
@@ -245,6 +258,9 @@ mod tests {
         assert_eq!(d.0.to_string(), "0.1");
         let d: Dec = serde_json::from_str("12345678901234567890.123456789").unwrap();
         assert_eq!(d.0.to_string(), "12345678901234567890.123456789");
+        let d: Dec = serde_json::from_str("1.5e3").unwrap();
+        assert_eq!(d.0.normalize().to_string(), "1500");
+        assert!(serde_json::from_str::<Dec>("1e400").is_err());
         let d: Dec = serde_json::from_str("\"5%\"").unwrap();
         assert_eq!(d.0.to_string(), "0.05");
     }

@@ -471,9 +471,38 @@ impl Scorer {
         Run::new(&self.inner, &slots).evaluate()
     }
 
-    /// Evaluates many units; one unit's error never affects the others.
+    /// Evaluates many units, in order; one unit's error never affects the others.
+    ///
+    /// Large batches are split across the machine's cores (not on `wasm32`, which has no threads).
     pub fn evaluate_batch(&self, units: &[Inputs]) -> Vec<Result<Evaluation, EvalError>> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK {
+                return self.evaluate_parallel(units, threads);
+            }
+        }
         units.iter().map(|u| self.evaluate(u)).collect()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn evaluate_parallel(&self, units: &[Inputs], threads: usize) -> Vec<Result<Evaluation, EvalError>> {
+        let chunk = units.len().div_ceil(threads).max(PARALLEL_CHUNK);
+        let mut out = Vec::with_capacity(units.len());
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = units
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(|u| self.evaluate(u)).collect::<Vec<_>>()))
+                .collect();
+            for handle in handles {
+                match handle.join() {
+                    Ok(results) => out.extend(results),
+                    // Evaluation never panics; should it ever, the panic belongs to the caller.
+                    Err(payload) => std::panic::resume_unwind(payload),
+                }
+            }
+        });
+        out
     }
 
     /// Names of the declared inputs, in declaration order.
@@ -519,6 +548,10 @@ impl Scorer {
         }
     }
 }
+
+/// Smallest number of units worth a thread of their own.
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_CHUNK: usize = 64;
 
 struct Run<'a> {
     c: &'a Compiled,

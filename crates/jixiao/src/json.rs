@@ -118,7 +118,7 @@ pub fn inputs_from_value(value: &Value) -> Result<Inputs, JsonError> {
 
 fn input_value(name: &str, v: &Value) -> Result<InputValue, JsonError> {
     Ok(match v {
-        Value::Number(n) => InputValue::Text(n.to_string()),
+        Value::Number(n) => InputValue::Number(parse_number(name, &n.to_string())?),
         Value::String(s) => InputValue::Text(s.clone()),
         Value::Bool(b) => InputValue::Bool(*b),
         Value::Array(items) => InputValue::Items(
@@ -148,7 +148,7 @@ fn input_value(name: &str, v: &Value) -> Result<InputValue, JsonError> {
             }
             let score = match o.get("score") {
                 None | Some(Value::Null) => None,
-                Some(Value::Number(n)) => Some(parse(name, &n.to_string())?),
+                Some(Value::Number(n)) => Some(parse_number(name, &n.to_string())?),
                 Some(Value::String(s)) => Some(parse(name, s)?),
                 Some(_) => return Err(JsonError::request(format!("input `{name}`: `score` must be a decimal"))),
             };
@@ -164,6 +164,10 @@ fn input_value(name: &str, v: &Value) -> Result<InputValue, JsonError> {
 
 fn parse(name: &str, text: &str) -> Result<rust_decimal::Decimal, JsonError> {
     crate::dec::parse_decimal(text).map_err(|m| JsonError::request(format!("input `{name}`: {m}")))
+}
+
+fn parse_number(name: &str, text: &str) -> Result<rust_decimal::Decimal, JsonError> {
+    crate::dec::parse_json_number(text).map_err(|m| JsonError::request(format!("input `{name}`: {m}")))
 }
 
 fn parse_json(text: &str, what: &str) -> Result<Value, JsonError> {
