@@ -178,6 +178,14 @@ pub enum EvalError {
         /// What was wrong and what was expected.
         message: String,
     },
+    /// A score or total beyond the decimal range (only absurd figures get here).
+    #[error("{location}: arithmetic overflow while {what} (the figures are beyond the decimal range)")]
+    Overflow {
+        /// `indicator 2.1.1` or `total`.
+        location: String,
+        /// What was being computed.
+        what: &'static str,
+    },
     /// Every indicator was excluded, so no total can be formed.
     #[error("every indicator is excluded as not applicable; no total can be formed")]
     AllExcluded,
@@ -196,7 +204,7 @@ fn list_inputs(errors: &[InputError]) -> String {
 
 impl EvalError {
     /// A stable machine-readable kind: `inputs`, `arithmetic`, `missing_input`, `metric_out_of_range`,
-    /// `score`, `all_excluded`.
+    /// `score`, `overflow`, `all_excluded`.
     pub fn kind(&self) -> &'static str {
         match self {
             EvalError::Inputs(_) => "inputs",
@@ -204,6 +212,7 @@ impl EvalError {
             EvalError::MissingInput { .. } => "missing_input",
             EvalError::MetricOutOfRange { .. } => "metric_out_of_range",
             EvalError::Score { .. } => "score",
+            EvalError::Overflow { .. } => "overflow",
             EvalError::AllExcluded => "all_excluded",
         }
     }

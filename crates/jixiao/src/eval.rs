@@ -707,14 +707,14 @@ impl<'a> Run<'a> {
         let mut tree_total = Decimal::ZERO;
         for &t in &c.top {
             let score = self.node(t, None, &mut results, &mut excluded)?;
-            tree_total = add(tree_total, score)?;
+            tree_total = tree_total.checked_add(score).ok_or_else(|| total_overflow("adding the scores"))?;
         }
         let mut bonus_results = Vec::with_capacity(c.bonus.len());
         let mut bonus_sum = Decimal::ZERO;
         let mut bonus_excluded = Decimal::ZERO;
         for &b in &c.bonus {
             let score = self.node(b, None, &mut bonus_results, &mut bonus_excluded)?;
-            bonus_sum = add(bonus_sum, score)?;
+            bonus_sum = bonus_sum.checked_add(score).ok_or_else(|| total_overflow("adding the bonus"))?;
         }
 
         let rescaled_total = if excluded > Decimal::ZERO && c.excluded == crate::model::ExcludedPoints::Rescale {
@@ -722,16 +722,13 @@ impl<'a> Run<'a> {
             if available <= Decimal::ZERO {
                 return Err(EvalError::AllExcluded);
             }
-            Some(
-                mul(tree_total, c.full_points)?
-                    .checked_div(available)
-                    .ok_or(overflow("rescaling the total"))?,
-            )
+            let scaled = tree_total.checked_mul(c.full_points).and_then(|t| t.checked_div(available));
+            Some(scaled.ok_or_else(|| total_overflow("rescaling the total"))?)
         } else {
             None
         };
         let bonus_total = c.max_bonus.map_or(bonus_sum, |m| bonus_sum.min(m));
-        let mut total = add(rescaled_total.unwrap_or(tree_total), bonus_total)?;
+        let mut total = rescaled_total.unwrap_or(tree_total).checked_add(bonus_total).ok_or_else(|| total_overflow("adding the bonus"))?;
         if bonus_total > Decimal::ZERO
             && let Some(m) = c.max_total
         {
@@ -828,7 +825,7 @@ impl<'a> Run<'a> {
                 inherited: false,
             };
             if na.outcome == NaOutcome::Excluded {
-                *excluded = add(*excluded, node.points)?;
+                *excluded = excluded.checked_add(node.points).ok_or_else(|| overflow_at(node, "adding excluded points"))?;
             }
             return Ok(self.not_applicable(i, parent, out, status));
         }
@@ -882,7 +879,7 @@ impl<'a> Run<'a> {
         } else {
             let mut sum = Decimal::ZERO;
             for &child in &node.children {
-                sum = add(sum, self.node(child, Some(position), out, excluded)?)?;
+                sum = sum.checked_add(self.node(child, Some(position), out, excluded)?).ok_or_else(|| overflow_at(node, "adding the children's scores"))?;
             }
             let score = c.rounding.subtotal.map_or(sum, |r| round(sum, r));
             (sum, score, None, Outcome::Group, Vec::new())
@@ -969,8 +966,8 @@ impl<'a> Run<'a> {
                 let measured = self.measure(value, node, "rule.value")?;
                 let v = measured.value;
                 let gap = match direction {
-                    Direction::Above if v > *threshold => sub(v, *threshold)?,
-                    Direction::Below if v < *threshold => sub(*threshold, v)?,
+                    Direction::Above if v > *threshold => v.checked_sub(*threshold).ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
+                    Direction::Below if v < *threshold => threshold.checked_sub(v).ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
                     _ => Decimal::ZERO,
                 };
                 let raw_steps = gap
@@ -981,7 +978,8 @@ impl<'a> Run<'a> {
                     Counting::Started => raw_steps.ceil(),
                     Counting::Proportional => raw_steps,
                 };
-                let (deduction, capped) = capped_deduction(mul(steps, *deduct)?, *max_deduction, points);
+                let raw = steps.checked_mul(*deduct).ok_or_else(|| overflow_at(node, "the deduction"))?;
+                let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
                 let outcome = Outcome::Step {
                     measured,
                     direction: *direction,
@@ -1046,7 +1044,7 @@ impl<'a> Run<'a> {
                     Better::LowerIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
                     Better::LowerIsBetter => clamp01(tv.checked_div(av).ok_or_else(|| overflow_at(node, "the ratio"))?),
                 };
-                let score = mul(points, share)?;
+                let score = points.checked_mul(share).ok_or_else(|| overflow_at(node, "the score"))?;
                 scored(
                     score,
                     Some(av),
@@ -1062,7 +1060,8 @@ impl<'a> Run<'a> {
                 let measured = self.measure(value, node, "rule.value")?;
                 let used = clamp01(measured.value);
                 let v = measured.value;
-                scored(mul(points, used)?, Some(v), Outcome::Rate { measured, used })
+                let score = points.checked_mul(used).ok_or_else(|| overflow_at(node, "the score"))?;
+                scored(score, Some(v), Outcome::Rate { measured, used })
             }
             CRule::Level { input, bands } => self.level(*input, bands, node)?,
             CRule::Checklist {
@@ -1087,11 +1086,11 @@ impl<'a> Run<'a> {
                 for ((name, p), ok) in names.iter().zip(item_points).zip(set) {
                     if ok {
                         satisfied.push(name.clone());
-                        earned = add(earned, *p)?;
+                        earned = earned.checked_add(*p).ok_or_else(|| overflow_at(node, "the checklist points"))?;
                     } else {
                         missing.push(name.clone());
                         items.push((name.clone(), *p));
-                        lost = add(lost, *p)?;
+                        lost = lost.checked_add(*p).ok_or_else(|| overflow_at(node, "the checklist points"))?;
                     }
                 }
                 let score = match mode {
@@ -1117,7 +1116,8 @@ impl<'a> Run<'a> {
             } => {
                 let measured = self.measure(value, node, "rule.value")?;
                 let n = measured.value.max(Decimal::ZERO);
-                let (deduction, capped) = capped_deduction(mul(n, *deduct)?, *max_deduction, points);
+                let raw = n.checked_mul(*deduct).ok_or_else(|| overflow_at(node, "the deduction"))?;
+                let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
                 let v = measured.value;
                 scored(
                     points - deduction,
@@ -1258,8 +1258,8 @@ impl<'a> Run<'a> {
             });
         };
         let band_text = || {
-            let lo = mul(points, band.min).unwrap_or_default().normalize();
-            let hi = mul(points, band.max).unwrap_or_default().normalize();
+            let lo = points.checked_mul(band.min).unwrap_or_default().normalize();
+            let hi = points.checked_mul(band.max).unwrap_or_default().normalize();
             format!(
                 "{}{lo}, {hi}{}",
                 if band.min_inclusive { "[" } else { "(" },
@@ -1300,7 +1300,7 @@ impl<'a> Run<'a> {
                         });
                     }
                 };
-                (mul(points, share)?, share, false)
+                (points.checked_mul(share).ok_or_else(|| overflow_at(node, "the level score"))?, share, false)
             }
         };
         Ok(Scored {
@@ -1327,28 +1327,10 @@ fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Dec
     }
 }
 
-fn overflow(what: &str) -> EvalError {
-    EvalError::Score {
-        indicator: String::new(),
-        message: format!("arithmetic overflow while {what}"),
-    }
+fn overflow_at(node: &CNode, what: &'static str) -> EvalError {
+    EvalError::Overflow { location: format!("indicator `{}`", node.id), what }
 }
 
-fn overflow_at(node: &CNode, what: &str) -> EvalError {
-    EvalError::Score {
-        indicator: node.id.to_string(),
-        message: format!("arithmetic overflow computing {what}"),
-    }
-}
-
-fn add(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
-    a.checked_add(b).ok_or_else(|| overflow("adding scores"))
-}
-
-fn sub(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
-    a.checked_sub(b).ok_or_else(|| overflow("subtracting"))
-}
-
-fn mul(a: Decimal, b: Decimal) -> Result<Decimal, EvalError> {
-    a.checked_mul(b).ok_or_else(|| overflow("multiplying"))
+fn total_overflow(what: &'static str) -> EvalError {
+    EvalError::Overflow { location: "total".to_string(), what }
 }
