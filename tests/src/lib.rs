@@ -1,1 +1,816 @@
-//! Conformance helpers.
+//! Conformance helpers: load the language-neutral vectors of `tests/vectors/` and check them
+//! against the engine's JSON layer.
+//!
+//! The format is documented in `tests/vectors/README.md`. Python and JavaScript runners implement
+//! the same checks; this crate is the Rust one, reusable by other Rust test files:
+//!
+//! ```no_run
+//! let dir = jixiao_conformance::vectors_dir();
+//! let vectors = jixiao_conformance::load_vectors(&dir).unwrap_or_default();
+//! for v in &vectors {
+//!     for f in jixiao_conformance::run_vector(v, &dir) {
+//!         eprintln!("{f}");
+//!     }
+//! }
+//! ```
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use jixiao::{Decimal, Lang};
+use serde_json::{Map, Value};
+
+/// The folder holding the vectors (`tests/vectors`).
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// One vector file, parsed.
+#[derive(Debug, Clone)]
+pub struct Vector {
+    /// File name, e.g. `001-step-above-proportional.json`.
+    pub file: String,
+    /// The whole file.
+    pub value: Value,
+}
+
+/// One mismatch between a vector and the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Vector file name.
+    pub file: String,
+    /// Case name (`(vector)` for the vector itself).
+    pub case: String,
+    /// What was compared, e.g. `scores[2.1.1]`.
+    pub field: String,
+    /// What the vector expects.
+    pub expected: String,
+    /// What the engine gave.
+    pub actual: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} / {} / {}\n    expected: {}\n    actual:   {}",
+            self.file, self.case, self.field, self.expected, self.actual
+        )
+    }
+}
+
+/// Reads every `*.json` file directly in `dir`, sorted by name.
+///
+/// A file that cannot be read or is not a JSON object is an error naming the file; the format of
+/// its content is checked by [`check_format`] (called by [`run_vector`]).
+pub fn load_vectors(dir: &Path) -> Result<Vec<Vector>, Vec<String>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| vec![format!("cannot read {}: {e}", dir.display())])?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        let file = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match std::fs::read_to_string(&path) {
+            Err(e) => errors.push(format!("{file}: cannot read: {e}")),
+            Ok(text) => match serde_json::from_str::<Value>(&text) {
+                Err(e) => errors.push(format!("{file}: not valid JSON: {e}")),
+                Ok(value @ Value::Object(_)) => out.push(Vector { file, value }),
+                Ok(_) => errors.push(format!("{file}: a vector must be a JSON object")),
+            },
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+const VECTOR_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "features",
+    "system",
+    "system_file",
+    "cases",
+    "expect_validation_errors",
+    "validation_kind",
+    "validation_error_count",
+];
+const CASE_KEYS: &[&str] = &["name", "description", "inputs", "lang", "expect", "expect_error"];
+const EXPECT_KEYS: &[&str] = &[
+    "total",
+    "exact_total",
+    "grade",
+    "grade_en",
+    "tree_total",
+    "full_points",
+    "excluded_points",
+    "rescaled_total",
+    "bonus_total",
+    "scores",
+    "exact_scores",
+    "values",
+    "deductions",
+    "status",
+    "na_outcome",
+    "na_inherited",
+    "rules",
+    "tiers",
+    "cases",
+    "options",
+    "levels",
+    "vetoes",
+    "indicator_ids",
+    "explanation_contains",
+    "summary_contains",
+];
+const ERROR_KEYS: &[&str] = &["kind", "message_contains", "paths", "count", "errors"];
+const ERROR_ENTRY_KEYS: &[&str] = &["path", "position", "input", "kind", "message_contains"];
+const VALIDATION_ENTRY_KEYS: &[&str] = &["path", "position", "message_contains"];
+
+/// Checks the shape of a vector file; every problem is returned (empty when well-formed).
+pub fn check_format(v: &Vector) -> Vec<String> {
+    let mut p = Vec::new();
+    let Some(obj) = v.value.as_object() else {
+        return vec!["a vector must be a JSON object".into()];
+    };
+    unknown_keys(obj, VECTOR_KEYS, "vector", &mut p);
+    match obj.get("name").and_then(Value::as_str) {
+        Some(name) if !name.is_empty() => {
+            let stem = v.file.strip_suffix(".json").unwrap_or(&v.file);
+            let expected = stem.split_once('-').map_or("", |(_, rest)| rest);
+            let numbered = stem
+                .split_once('-')
+                .is_some_and(|(n, _)| n.len() == 3 && n.chars().all(|c| c.is_ascii_digit()));
+            if !numbered {
+                p.push(format!("the file name must be NNN-name.json, found `{}`", v.file));
+            } else if name != expected {
+                p.push(format!("`name` is `{name}` but the file name says `{expected}`"));
+            }
+        }
+        _ => p.push("`name` must be a non-empty string".into()),
+    }
+    if obj.get("description").and_then(Value::as_str).is_none_or(str::is_empty) {
+        p.push("`description` must be a non-empty string".into());
+    }
+    if let Some(f) = obj.get("features")
+        && !f.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+    {
+        p.push("`features` must be a list of strings".into());
+    }
+    match (obj.get("system"), obj.get("system_file")) {
+        (Some(Value::Object(_)), None) => {}
+        (None, Some(Value::String(_))) => {}
+        (Some(_), Some(_)) => p.push("give either `system` or `system_file`, not both".into()),
+        (Some(_), None) => p.push("`system` must be an object".into()),
+        (None, Some(_)) => p.push("`system_file` must be a string".into()),
+        (None, None) => p.push("a vector needs `system` or `system_file`".into()),
+    }
+    let cases = obj.get("cases");
+    let invalid = obj.get("expect_validation_errors");
+    match (cases, invalid) {
+        (Some(Value::Array(list)), None) => {
+            if list.is_empty() {
+                p.push("`cases` must not be empty".into());
+            }
+            if obj.contains_key("validation_kind") || obj.contains_key("validation_error_count") {
+                p.push("`validation_kind` and `validation_error_count` go with `expect_validation_errors`".into());
+            }
+            let mut names = BTreeSet::new();
+            for (i, c) in list.iter().enumerate() {
+                check_case(c, i, &mut names, &mut p);
+            }
+        }
+        (None, Some(Value::Array(list))) => {
+            if list.is_empty() {
+                p.push("`expect_validation_errors` must not be empty".into());
+            }
+            for (i, e) in list.iter().enumerate() {
+                entry_format(
+                    e,
+                    VALIDATION_ENTRY_KEYS,
+                    &format!("expect_validation_errors[{i}]"),
+                    &mut p,
+                );
+            }
+            if let Some(k) = obj.get("validation_kind")
+                && !matches!(k.as_str(), Some("validation" | "syntax"))
+            {
+                p.push("`validation_kind` must be \"validation\" or \"syntax\"".into());
+            }
+            if let Some(c) = obj.get("validation_error_count")
+                && c.as_u64().is_none()
+            {
+                p.push("`validation_error_count` must be a whole number".into());
+            }
+        }
+        (Some(_), Some(_)) => p.push("a vector has `cases` or `expect_validation_errors`, not both".into()),
+        (None, None) => p.push("a vector needs `cases` or `expect_validation_errors`".into()),
+        _ => p.push("`cases` and `expect_validation_errors` must be lists".into()),
+    }
+    p.into_iter().map(|m| format!("{}: {m}", v.file)).collect()
+}
+
+fn unknown_keys(obj: &Map<String, Value>, allowed: &[&str], what: &str, p: &mut Vec<String>) {
+    for k in obj.keys() {
+        if !allowed.contains(&k.as_str()) {
+            p.push(format!("{what}: unknown key `{k}` (allowed: {})", allowed.join(", ")));
+        }
+    }
+}
+
+fn strings_or_string(v: &Value) -> bool {
+    v.is_string() || v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+}
+
+fn entry_format(e: &Value, keys: &[&str], ctx: &str, p: &mut Vec<String>) {
+    let Some(o) = e.as_object() else {
+        p.push(format!("{ctx}: must be an object"));
+        return;
+    };
+    unknown_keys(o, keys, ctx, p);
+    if let Some(x) = o.get("path")
+        && !x.is_string()
+    {
+        p.push(format!("{ctx}: `path` must be a string"));
+    }
+    if let Some(x) = o.get("position")
+        && x.as_u64().is_none()
+    {
+        p.push(format!("{ctx}: `position` must be a whole number"));
+    }
+    for k in ["input", "kind"] {
+        if let Some(x) = o.get(k)
+            && !x.is_string()
+        {
+            p.push(format!("{ctx}: `{k}` must be a string"));
+        }
+    }
+    if let Some(x) = o.get("message_contains")
+        && !strings_or_string(x)
+    {
+        p.push(format!(
+            "{ctx}: `message_contains` must be a string or a list of strings"
+        ));
+    }
+}
+
+fn check_case(c: &Value, i: usize, names: &mut BTreeSet<String>, p: &mut Vec<String>) {
+    let Some(o) = c.as_object() else {
+        p.push(format!("cases[{i}]: must be an object"));
+        return;
+    };
+    let ctx = match o.get("name").and_then(Value::as_str) {
+        Some(n) if !n.is_empty() => {
+            if !names.insert(n.to_string()) {
+                p.push(format!("cases[{i}]: the case name `{n}` is used twice"));
+            }
+            format!("case `{n}`")
+        }
+        _ => {
+            p.push(format!("cases[{i}]: `name` must be a non-empty string"));
+            format!("cases[{i}]")
+        }
+    };
+    unknown_keys(o, CASE_KEYS, &ctx, p);
+    if !o.get("inputs").is_some_and(Value::is_object) {
+        p.push(format!("{ctx}: `inputs` must be an object"));
+    }
+    if let Some(l) = o.get("lang")
+        && !matches!(l.as_str(), Some("zh" | "en"))
+    {
+        p.push(format!("{ctx}: `lang` must be \"zh\" or \"en\""));
+    }
+    match (o.get("expect"), o.get("expect_error")) {
+        (Some(Value::Object(e)), None) => check_expect(e, &ctx, p),
+        (None, Some(Value::Object(e))) => {
+            unknown_keys(e, ERROR_KEYS, &format!("{ctx} expect_error"), p);
+            if !e.get("kind").is_some_and(Value::is_string) {
+                p.push(format!("{ctx}: `expect_error.kind` must be a string"));
+            }
+            if let Some(x) = e.get("message_contains")
+                && !strings_or_string(x)
+            {
+                p.push(format!("{ctx}: `expect_error.message_contains` must be strings"));
+            }
+            if let Some(x) = e.get("paths")
+                && !x.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+            {
+                p.push(format!("{ctx}: `expect_error.paths` must be a list of strings"));
+            }
+            if let Some(x) = e.get("count")
+                && x.as_u64().is_none()
+            {
+                p.push(format!("{ctx}: `expect_error.count` must be a whole number"));
+            }
+            match e.get("errors") {
+                None => {}
+                Some(Value::Array(list)) => {
+                    for (k, x) in list.iter().enumerate() {
+                        entry_format(x, ERROR_ENTRY_KEYS, &format!("{ctx} expect_error.errors[{k}]"), p);
+                    }
+                }
+                Some(_) => p.push(format!("{ctx}: `expect_error.errors` must be a list")),
+            }
+        }
+        (Some(_), Some(_)) => p.push(format!("{ctx}: give `expect` or `expect_error`, not both")),
+        (None, None) => p.push(format!("{ctx}: needs `expect` or `expect_error`")),
+        _ => p.push(format!("{ctx}: `expect`/`expect_error` must be objects")),
+    }
+}
+
+fn check_expect(e: &Map<String, Value>, ctx: &str, p: &mut Vec<String>) {
+    unknown_keys(e, EXPECT_KEYS, &format!("{ctx} expect"), p);
+    for (k, v) in e {
+        let ok = match k.as_str() {
+            "total" | "exact_total" | "grade" | "tree_total" | "full_points" | "excluded_points" | "bonus_total" => {
+                v.is_string()
+            }
+            "grade_en" | "rescaled_total" => v.is_string() || v.is_null(),
+            "scores" | "exact_scores" | "status" | "na_outcome" | "rules" | "options" | "levels" => {
+                map_of(v, Value::is_string)
+            }
+            "values" => map_of(v, |x| x.is_string() || x.is_null()),
+            "na_inherited" => map_of(v, Value::is_boolean),
+            "tiers" | "cases" => map_of(v, |x| x.as_u64().is_some()),
+            "deductions" => map_of(v, |x| {
+                x.as_array().is_some_and(|a| {
+                    a.iter().all(|d| {
+                        d.is_string()
+                            || d.as_object().is_some_and(|o| {
+                                o.keys().all(|k| k == "amount" || k == "item")
+                                    && o.get("amount").is_some_and(Value::is_string)
+                                    && o.get("item").is_none_or(|i| i.is_string() || i.is_null())
+                            })
+                    })
+                })
+            }),
+            "vetoes" | "indicator_ids" | "summary_contains" => {
+                v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+            }
+            "explanation_contains" => map_of(v, strings_or_string),
+            _ => true,
+        };
+        if !ok {
+            p.push(format!(
+                "{ctx}: `expect.{k}` has the wrong shape (see tests/vectors/README.md)"
+            ));
+        }
+    }
+}
+
+fn map_of(v: &Value, f: impl Fn(&Value) -> bool) -> bool {
+    v.as_object().is_some_and(|o| o.values().all(f))
+}
+
+/// The indicator-system text of a vector: the inline `system` serialised, or `system_file` read.
+pub fn system_text(v: &Vector, dir: &Path) -> Result<String, String> {
+    match (
+        v.value.get("system"),
+        v.value.get("system_file").and_then(Value::as_str),
+    ) {
+        (Some(s), _) => serde_json::to_string(s).map_err(|e| format!("cannot serialise `system`: {e}")),
+        (None, Some(f)) => {
+            std::fs::read_to_string(dir.join(f)).map_err(|e| format!("cannot read system_file `{f}`: {e}"))
+        }
+        (None, None) => Err("no system".into()),
+    }
+}
+
+/// The indicator system of a vector as JSON (for walking its rules).
+///
+/// A TOML system file is read through the engine's loader and given in its canonical JSON form.
+pub fn system_value(v: &Vector, dir: &Path) -> Result<Value, String> {
+    let text = system_text(v, dir)?;
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(&text).map_err(|e| format!("the system is not valid JSON: {e}"));
+    }
+    let system = jixiao::IndicatorSystem::from_text(&text).map_err(|e| format!("the system does not load: {e}"))?;
+    serde_json::from_str(&system.to_json()).map_err(|e| format!("the system does not serialise: {e}"))
+}
+
+/// Every rule `type` used in a system: tree leaves, bonus items and `choose_one` options.
+pub fn rule_kinds_in(system: &Value) -> BTreeSet<String> {
+    fn walk(v: &Value, out: &mut BTreeSet<String>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::Object(rule)) = o.get("rule")
+                    && let Some(t) = rule.get("type").and_then(Value::as_str)
+                {
+                    out.insert(t.to_string());
+                }
+                for x in o.values() {
+                    walk(x, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(system, &mut out);
+    out
+}
+
+/// Every rule kind the format defines, read from the engine's JSON Schema (the `type` constants
+/// of the `Rule` definition), so that a new kind added to the engine is noticed here.
+pub fn format_rule_kinds() -> BTreeSet<String> {
+    let schema: Value = serde_json::from_str(&jixiao::json::schema_json()).unwrap_or(Value::Null);
+    let mut out = BTreeSet::new();
+    let rule = schema
+        .get("$defs")
+        .or_else(|| schema.get("definitions"))
+        .and_then(|d| d.get("Rule"));
+    if let Some(rule) = rule {
+        collect_type_consts(rule, &mut out);
+    }
+    out
+}
+
+fn collect_type_consts(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(t) = o.get("properties").and_then(|p| p.get("type")) {
+                if let Some(c) = t.get("const").and_then(Value::as_str) {
+                    out.insert(c.to_string());
+                }
+                if let Some(list) = t.get("enum").and_then(Value::as_array) {
+                    out.extend(list.iter().filter_map(Value::as_str).map(str::to_string));
+                }
+            }
+            for (k, x) in o {
+                if k != "properties" {
+                    collect_type_consts(x, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_type_consts(x, out)),
+        _ => {}
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    case: &'a str,
+    failures: Vec<Failure>,
+}
+
+impl Ctx<'_> {
+    fn fail(&mut self, field: impl Into<String>, expected: impl fmt::Display, actual: impl fmt::Display) {
+        self.failures.push(Failure {
+            file: self.file.to_string(),
+            case: self.case.to_string(),
+            field: field.into(),
+            expected: expected.to_string(),
+            actual: actual.to_string(),
+        });
+    }
+
+    /// Compares two JSON values exactly (decimals are strings, so this compares their text).
+    fn same(&mut self, field: impl Into<String>, expected: &Value, actual: Option<&Value>) {
+        let actual = actual.unwrap_or(&Value::Null);
+        if expected != actual {
+            self.fail(field, expected, actual);
+        }
+    }
+}
+
+fn contains_list(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Runs one vector: format check, validation, then every case; returns every failure.
+pub fn run_vector(v: &Vector, dir: &Path) -> Vec<Failure> {
+    let mut cx = Ctx {
+        file: &v.file,
+        case: "(vector)",
+        failures: Vec::new(),
+    };
+    let problems = check_format(v);
+    if !problems.is_empty() {
+        for p in problems {
+            cx.fail("(vector format)", "a well-formed vector", p);
+        }
+        return cx.failures;
+    }
+    let system = match system_text(v, dir) {
+        Ok(s) => s,
+        Err(e) => {
+            cx.fail("system", "a readable system", e);
+            return cx.failures;
+        }
+    };
+    let validation: Value = serde_json::from_str(&jixiao::json::validate_json(&system)).unwrap_or(Value::Null);
+    if let Some(expected) = v.value.get("expect_validation_errors").and_then(Value::as_array) {
+        check_invalid(&mut cx, v, &system, &validation, expected);
+        return cx.failures;
+    }
+    if validation.get("valid") != Some(&Value::Bool(true)) {
+        cx.fail("validate_json", "{\"valid\": true}", &validation);
+        return cx.failures;
+    }
+    for case in v.value.get("cases").and_then(Value::as_array).into_iter().flatten() {
+        let name = case.get("name").and_then(Value::as_str).unwrap_or("");
+        let mut ccx = Ctx {
+            file: &v.file,
+            case: name,
+            failures: Vec::new(),
+        };
+        run_case(&mut ccx, &system, case);
+        cx.failures.append(&mut ccx.failures);
+    }
+    cx.failures
+}
+
+fn check_invalid(cx: &mut Ctx<'_>, v: &Vector, system: &str, validation: &Value, expected: &[Value]) {
+    let kind = v
+        .value
+        .get("validation_kind")
+        .and_then(Value::as_str)
+        .unwrap_or("validation");
+    if validation.get("valid") != Some(&Value::Bool(false)) {
+        cx.fail("validate_json.valid", false, validation);
+        return;
+    }
+    cx.same("validate_json.kind", &Value::from(kind), validation.get("kind"));
+    let actual: &[Value] = validation
+        .get("errors")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice);
+    if let Some(n) = v.value.get("validation_error_count").and_then(Value::as_u64)
+        && actual.len() as u64 != n
+    {
+        cx.fail("validate_json.errors (count)", n, Value::from(actual.to_vec()));
+    }
+    for (i, want) in expected.iter().enumerate() {
+        if !actual.iter().any(|a| entry_matches(want, a)) {
+            cx.fail(
+                format!("expect_validation_errors[{i}]"),
+                want,
+                format!("no matching error among {}", Value::from(actual.to_vec())),
+            );
+        }
+    }
+    // Evaluation must refuse the same system with the same kind of error.
+    match jixiao::json::evaluate_json_lang(system, "{}", Lang::Zh) {
+        Ok(out) => cx.fail("evaluate_json", format!("an error of kind `{kind}`"), out),
+        Err(e) => {
+            if e.kind != kind {
+                cx.fail("evaluate_json error kind", kind, e.to_value());
+            }
+        }
+    }
+}
+
+/// Whether an actual error entry `{path, position?, message, ...}` satisfies an expected one.
+fn entry_matches(want: &Value, actual: &Value) -> bool {
+    let Some(w) = want.as_object() else { return false };
+    for (k, x) in w {
+        let ok = match k.as_str() {
+            "message_contains" => {
+                let message = actual.get("message").and_then(Value::as_str).unwrap_or("");
+                contains_list(x).iter().all(|s| message.contains(s))
+            }
+            _ => actual.get(k) == Some(x),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn run_case(cx: &mut Ctx<'_>, system: &str, case: &Value) {
+    let inputs = case.get("inputs").map_or_else(|| "{}".to_string(), Value::to_string);
+    let lang = match case.get("lang").and_then(Value::as_str) {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    };
+    let result = jixiao::json::evaluate_json_lang(system, &inputs, lang);
+    match (case.get("expect"), case.get("expect_error"), result) {
+        (Some(expect), _, Ok(out)) => match serde_json::from_str::<Value>(&out) {
+            Ok(actual) => {
+                check_expect_values(cx, expect, &actual);
+                check_invariants(cx, &actual);
+            }
+            Err(e) => cx.fail("(output)", "evaluation JSON", format!("unparsable output: {e}")),
+        },
+        (Some(_), _, Err(e)) => cx.fail("(result)", "an evaluation", e.to_value()),
+        (None, Some(want), Ok(out)) => {
+            let kind = want.get("kind").cloned().unwrap_or(Value::Null);
+            cx.fail("(result)", format!("an error of kind {kind}"), out);
+        }
+        (None, Some(want), Err(e)) => check_error(cx, want, &e.to_value()),
+        (None, None, _) => cx.fail("(case)", "expect or expect_error", "neither"),
+    }
+}
+
+fn check_error(cx: &mut Ctx<'_>, want: &Value, actual: &Value) {
+    let err = actual.get("error").unwrap_or(&Value::Null);
+    if let Some(k) = want.get("kind") {
+        cx.same("error.kind", k, err.get("kind"));
+    }
+    let message = err.get("message").and_then(Value::as_str).unwrap_or("");
+    for s in want.get("message_contains").map(contains_list).unwrap_or_default() {
+        if !message.contains(s) {
+            cx.fail("error.message_contains", s, message);
+        }
+    }
+    let entries: &[Value] = err.get("errors").and_then(Value::as_array).map_or(&[], Vec::as_slice);
+    for p in want.get("paths").and_then(Value::as_array).into_iter().flatten() {
+        if !entries.iter().any(|e| e.get("path") == Some(p)) {
+            let paths: Vec<&Value> = entries.iter().filter_map(|e| e.get("path")).collect();
+            cx.fail(
+                "error.paths",
+                p,
+                Value::from(paths.into_iter().cloned().collect::<Vec<_>>()),
+            );
+        }
+    }
+    if let Some(n) = want.get("count").and_then(Value::as_u64)
+        && entries.len() as u64 != n
+    {
+        cx.fail("error.errors (count)", n, Value::from(entries.to_vec()));
+    }
+    for (i, w) in want
+        .get("errors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if !entries.iter().any(|a| entry_matches(w, a)) {
+            cx.fail(format!("error.errors[{i}]"), w, Value::from(entries.to_vec()));
+        }
+    }
+}
+
+/// The result object of an indicator (tree or bonus) by id.
+fn find_indicator<'a>(actual: &'a Value, id: &str) -> Option<&'a Value> {
+    ["indicators", "bonus"]
+        .iter()
+        .filter_map(|k| actual.get(*k).and_then(Value::as_array))
+        .flatten()
+        .find(|r| r.get("id").and_then(Value::as_str) == Some(id))
+}
+
+fn check_expect_values(cx: &mut Ctx<'_>, expect: &Value, actual: &Value) {
+    let Some(expect) = expect.as_object() else { return };
+    for (key, want) in expect {
+        match key.as_str() {
+            "total" | "exact_total" | "grade" | "grade_en" | "tree_total" | "full_points" | "excluded_points"
+            | "rescaled_total" | "bonus_total" => cx.same(key.clone(), want, actual.get(key)),
+            "vetoes" => {
+                let ids: Vec<Value> = actual
+                    .get("vetoes")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.get("id").cloned())
+                    .collect();
+                cx.same("vetoes", want, Some(&Value::from(ids)));
+            }
+            "indicator_ids" => {
+                let ids: Vec<Value> = actual
+                    .get("indicators")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.get("id").cloned())
+                    .collect();
+                cx.same("indicator_ids", want, Some(&Value::from(ids)));
+            }
+            "summary_contains" => {
+                let text = actual.get("explanation").and_then(Value::as_str).unwrap_or("");
+                for s in contains_list(want) {
+                    if !text.contains(s) {
+                        cx.fail("summary_contains", s, text);
+                    }
+                }
+            }
+            _ => per_indicator(cx, key, want, actual),
+        }
+    }
+}
+
+fn per_indicator(cx: &mut Ctx<'_>, key: &str, want: &Value, actual: &Value) {
+    let Some(map) = want.as_object() else { return };
+    for (id, w) in map {
+        let field = format!("{key}[{id}]");
+        let Some(r) = find_indicator(actual, id) else {
+            cx.fail(field, w, "no indicator with this id in the result");
+            continue;
+        };
+        match key {
+            "scores" => cx.same(field, w, r.get("score")),
+            "exact_scores" => cx.same(field, w, r.get("exact_score")),
+            "values" => cx.same(field, w, r.get("value")),
+            "status" => cx.same(field, w, r.get("status")),
+            "na_outcome" => cx.same(field, w, r.get("na_outcome")),
+            "na_inherited" => cx.same(field, w, r.get("na_inherited")),
+            "rules" => cx.same(field, w, r.get("rule")),
+            "tiers" => cx.same(field, w, r.get("tier")),
+            "cases" => cx.same(field, w, r.get("case")),
+            "options" => cx.same(field, w, r.get("option")),
+            "levels" => cx.same(field, w, r.get("level")),
+            "deductions" => {
+                let expected: Vec<Value> = w
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|d| match d {
+                        Value::String(a) => serde_json::json!({"amount": a, "item": null}),
+                        Value::Object(o) => serde_json::json!({
+                            "amount": o.get("amount").cloned().unwrap_or(Value::Null),
+                            "item": o.get("item").cloned().unwrap_or(Value::Null),
+                        }),
+                        other => other.clone(),
+                    })
+                    .collect();
+                cx.same(field, &Value::from(expected), r.get("deductions"));
+            }
+            "explanation_contains" => {
+                let text = r.get("explanation").and_then(Value::as_str).unwrap_or("");
+                for s in contains_list(w) {
+                    if !text.contains(s) {
+                        cx.fail(field.clone(), s, text);
+                    }
+                }
+            }
+            _ => cx.fail(field, "a known expectation", "unknown key"),
+        }
+    }
+}
+
+fn dec(v: Option<&Value>) -> Option<Decimal> {
+    v.and_then(Value::as_str).and_then(|s| jixiao::parse_decimal(s).ok())
+}
+
+/// Rust-only checks on every successful evaluation (not part of the vector contract):
+/// figures are decimal strings, leaf scores lie in [0, points], and a scored leaf's deductions
+/// add up to points − score (bonus items have none).
+fn check_invariants(cx: &mut Ctx<'_>, actual: &Value) {
+    for key in [
+        "total",
+        "exact_total",
+        "tree_total",
+        "full_points",
+        "excluded_points",
+        "bonus_total",
+    ] {
+        if dec(actual.get(key)).is_none() {
+            cx.fail(
+                format!("(invariant) {key}"),
+                "a decimal string",
+                actual.get(key).unwrap_or(&Value::Null),
+            );
+        }
+    }
+    let results = ["indicators", "bonus"]
+        .iter()
+        .filter_map(|k| actual.get(*k).and_then(Value::as_array).map(|list| (*k == "bonus", list)))
+        .flat_map(|(bonus, list)| list.iter().map(move |r| (bonus, r)));
+    for (bonus, r) in results {
+        let id = r.get("id").and_then(Value::as_str).unwrap_or("?");
+        let (Some(points), Some(score)) = (dec(r.get("points")), dec(r.get("score"))) else {
+            cx.fail(format!("(invariant) indicators[{id}]"), "decimal points and score", r);
+            continue;
+        };
+        if score.is_sign_negative() && !score.is_zero() || score > points {
+            cx.fail(
+                format!("(invariant) score[{id}]"),
+                format!("within [0, {points}]"),
+                score,
+            );
+        }
+        let leaf = r.get("leaf") == Some(&Value::Bool(true));
+        let excluded = r.get("na_outcome").and_then(Value::as_str) == Some("excluded");
+        // Bonus items only add points: what they do not add is no deduction.
+        let expected_lost = if bonus { Decimal::ZERO } else { points - score };
+        if leaf && !excluded {
+            let sum = r
+                .get("deductions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|d| dec(d.get("amount")))
+                .fold(Decimal::ZERO, |a, b| a + b);
+            if sum != expected_lost {
+                cx.fail(
+                    format!("(invariant) deductions[{id}]"),
+                    format!("amounts summing to {}", expected_lost.normalize()),
+                    sum.normalize(),
+                );
+            }
+        }
+    }
+}

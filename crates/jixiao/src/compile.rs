@@ -51,6 +51,7 @@ pub(crate) struct Compiled {
 pub(crate) struct CInput {
     pub name: Arc<str>,
     pub kind: InputKind,
+    pub percent: bool,
     pub required: bool,
     pub default: Option<InVal>,
     pub min: Option<Decimal>,
@@ -213,6 +214,7 @@ pub(crate) struct CNode {
     pub name_en: Option<Arc<str>>,
     pub points: Decimal,
     pub depth: u16,
+    pub is_bonus: bool,
     pub children: Vec<u32>,
     pub rule: Option<CRule>,
     pub na: Option<CNa>,
@@ -569,6 +571,7 @@ fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
         let mut c = CInput {
             name: arc(&d.name),
             kind: d.kind,
+            percent: is_percent(&d.unit),
             required: d.required,
             default: None,
             min: d.min.map(Dec::value),
@@ -825,6 +828,7 @@ fn compile_node(
         name_en: opt_arc(&ind.name_en),
         points,
         depth: u16::try_from(depth).unwrap_or(u16::MAX),
+        is_bonus: list != "indicators",
         children: Vec::new(),
         rule: None,
         na: None,

@@ -179,7 +179,7 @@ pub enum EvalError {
         message: String,
     },
     /// A score or total beyond the decimal range (only absurd figures get here).
-    #[error("{location}: arithmetic overflow while {what} (the figures are beyond the decimal range)")]
+    #[error("{location}: arithmetic overflow computing {what} (the figures are beyond the decimal range)")]
     Overflow {
         /// `indicator 2.1.1` or `total`.
         location: String,

@@ -402,8 +402,13 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
                 ));
             }
             if c.min.is_some_and(|m| d < m) || c.max.is_some_and(|m| d > m) {
+                let hint = if c.percent {
+                    " (a percentage: write 95% or 0.95)"
+                } else {
+                    ""
+                };
                 return Err(format!(
-                    "{} is outside the allowed range {}",
+                    "{} is outside the allowed range {}{hint}",
                     d.normalize(),
                     range_display(c.min, c.max)
                 ));
@@ -513,12 +518,16 @@ impl Scorer {
     fn resolve_inputs(&self, inputs: &Inputs) -> Result<Vec<InVal>, EvalError> {
         let c = &self.inner;
         let mut slots = vec![InVal::Absent; c.inputs.len()];
+        let mut given = vec![false; c.inputs.len()];
         let mut errors = Vec::new();
         for (name, value) in &inputs.values {
             let Some(&i) = c.input_index.get(name.as_str()) else {
                 errors.push(InputError::Unknown { name: name.clone() });
                 continue;
             };
+            if let Some(g) = given.get_mut(i as usize) {
+                *g = true;
+            }
             let (Some(decl), Some(slot)) = (c.inputs.get(i as usize), slots.get_mut(i as usize)) else {
                 continue;
             };
@@ -530,8 +539,8 @@ impl Scorer {
                 }),
             }
         }
-        for (decl, slot) in c.inputs.iter().zip(slots.iter_mut()) {
-            if *slot == InVal::Absent {
+        for ((decl, slot), given) in c.inputs.iter().zip(slots.iter_mut()).zip(given) {
+            if !given {
                 if let Some(d) = &decl.default {
                     *slot = d.clone();
                 } else if decl.required {
@@ -617,7 +626,7 @@ impl Env for Run<'_> {
                 let v = metric
                     .expr
                     .eval(self)
-                    .map_err(|f| fault_error(f, || format!("metric `{}`", metric.name), &metric.text))?;
+                    .map_err(|f| fault_error(f, || format!("metrics[{}].expr", metric.name), &metric.text))?;
                 if let Value::Num(d) = v
                     && (metric.min.is_some_and(|lo| d < lo) || metric.max.is_some_and(|hi| d > hi))
                 {
@@ -671,22 +680,15 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn cond(&mut self, e: &Expr, text: &str, node: &CNode, field: &str) -> Result<bool, EvalError> {
-        match e
-            .eval(self)
-            .map_err(|f| fault_error(f, || format!("indicator `{}` {field}", node.id), text))?
-        {
+    fn cond(&mut self, e: &Expr, text: &str, field: &dyn Fn() -> String) -> Result<bool, EvalError> {
+        match e.eval(self).map_err(|f| fault_error(f, field, text))? {
             Value::Bool(b) => Ok(b),
             Value::Num(d) => Ok(!d.is_zero()),
         }
     }
 
-    fn measure(&mut self, m: &Measure, node: &CNode, field: &str) -> Result<Measured, EvalError> {
-        let value = match m
-            .expr
-            .eval(self)
-            .map_err(|f| fault_error(f, || format!("indicator `{}` {field}", node.id), &m.text))?
-        {
+    fn measure(&mut self, m: &Measure, field: &dyn Fn() -> String) -> Result<Measured, EvalError> {
+        let value = match m.expr.eval(self).map_err(|f| fault_error(f, field, &m.text))? {
             Value::Num(d) => d,
             Value::Bool(b) => Decimal::from(u8::from(b)),
         };
@@ -707,33 +709,41 @@ impl<'a> Run<'a> {
         let mut tree_total = Decimal::ZERO;
         for &t in &c.top {
             let score = self.node(t, None, &mut results, &mut excluded)?;
-            tree_total = tree_total.checked_add(score).ok_or_else(|| total_overflow("adding the scores"))?;
+            tree_total = tree_total
+                .checked_add(score)
+                .ok_or_else(|| total_overflow("the sum of the scores"))?;
         }
         let mut bonus_results = Vec::with_capacity(c.bonus.len());
         let mut bonus_sum = Decimal::ZERO;
         let mut bonus_excluded = Decimal::ZERO;
         for &b in &c.bonus {
             let score = self.node(b, None, &mut bonus_results, &mut bonus_excluded)?;
-            bonus_sum = bonus_sum.checked_add(score).ok_or_else(|| total_overflow("adding the bonus"))?;
+            bonus_sum = bonus_sum
+                .checked_add(score)
+                .ok_or_else(|| total_overflow("the total with the bonus"))?;
         }
 
+        if excluded > Decimal::ZERO && excluded >= c.full_points {
+            return Err(EvalError::AllExcluded);
+        }
         let rescaled_total = if excluded > Decimal::ZERO && c.excluded == crate::model::ExcludedPoints::Rescale {
             let available = c.full_points - excluded;
-            if available <= Decimal::ZERO {
-                return Err(EvalError::AllExcluded);
-            }
-            let scaled = tree_total.checked_mul(c.full_points).and_then(|t| t.checked_div(available));
-            Some(scaled.ok_or_else(|| total_overflow("rescaling the total"))?)
+            let scaled = tree_total
+                .checked_mul(c.full_points)
+                .and_then(|t| t.checked_div(available));
+            Some(scaled.ok_or_else(|| total_overflow("the rescaled total"))?)
         } else {
             None
         };
-        let bonus_total = c.max_bonus.map_or(bonus_sum, |m| bonus_sum.min(m));
-        let mut total = rescaled_total.unwrap_or(tree_total).checked_add(bonus_total).ok_or_else(|| total_overflow("adding the bonus"))?;
-        if bonus_total > Decimal::ZERO
-            && let Some(m) = c.max_total
-        {
-            total = total.min(m.max(rescaled_total.unwrap_or(tree_total)));
+        // The bonus reported is what was actually added: after its own cap and the cap on the total.
+        let base = rescaled_total.unwrap_or(tree_total);
+        let mut bonus_total = c.max_bonus.map_or(bonus_sum, |m| bonus_sum.min(m));
+        if let Some(m) = c.max_total {
+            bonus_total = bonus_total.min((m - base).max(Decimal::ZERO));
         }
+        let mut total = base
+            .checked_add(bonus_total)
+            .ok_or_else(|| total_overflow("the total with the bonus"))?;
 
         let mut vetoes = Vec::new();
         let mut forced: Option<u32> = None;
@@ -741,7 +751,7 @@ impl<'a> Run<'a> {
             let holds = match v
                 .when
                 .eval(&mut self)
-                .map_err(|f| fault_error(f, || format!("veto `{}`", v.id), &v.text))?
+                .map_err(|f| fault_error(f, || format!("vetoes[{}].when", v.id), &v.text))?
             {
                 Value::Bool(b) => b,
                 Value::Num(d) => !d.is_zero(),
@@ -779,8 +789,9 @@ impl<'a> Run<'a> {
             .iter()
             .position(|g| g.min.is_none_or(|m| graded >= m))
             .unwrap_or(c.grades.len().saturating_sub(1));
+        // A veto forces its grade but never raises the grade the total earns.
         if let Some(f) = forced {
-            grade_index = f as usize;
+            grade_index = grade_index.max(f as usize);
         }
         let (grade, grade_en) = c
             .grades
@@ -817,7 +828,9 @@ impl<'a> Run<'a> {
             return Ok(Decimal::ZERO);
         };
         if let Some(na) = &node.na
-            && self.cond(&na.when, &na.text, node, "not_applicable.when")?
+            && self.cond(&na.when, &na.text, &|| {
+                format!("{}.not_applicable.when", node_path(node))
+            })?
         {
             let status = Status::NotApplicable {
                 outcome: na.outcome,
@@ -825,7 +838,9 @@ impl<'a> Run<'a> {
                 inherited: false,
             };
             if na.outcome == NaOutcome::Excluded {
-                *excluded = excluded.checked_add(node.points).ok_or_else(|| overflow_at(node, "adding excluded points"))?;
+                *excluded = excluded
+                    .checked_add(node.points)
+                    .ok_or_else(|| overflow_at(node, "the excluded points"))?;
             }
             return Ok(self.not_applicable(i, parent, out, status));
         }
@@ -846,9 +861,14 @@ impl<'a> Run<'a> {
             deductions: Vec::new(),
         });
         let (exact, score, value, outcome, deductions) = if let Some(rule) = &node.rule {
-            let s = self.rule(rule, node)?;
+            let s = self.rule(rule, node, &|| format!("{}.rule", node_path(node)))?;
             let score = c.rounding.indicator.map_or(s.score, |r| round(s.score, r));
-            let lost = node.points - score;
+            // Bonus items add points; what they do not add is not a deduction.
+            let lost = if node.is_bonus {
+                Decimal::ZERO
+            } else {
+                node.points - score
+            };
             let mut deductions = Vec::new();
             if !s.items.is_empty() {
                 let mut left = lost;
@@ -879,7 +899,9 @@ impl<'a> Run<'a> {
         } else {
             let mut sum = Decimal::ZERO;
             for &child in &node.children {
-                sum = sum.checked_add(self.node(child, Some(position), out, excluded)?).ok_or_else(|| overflow_at(node, "adding the children's scores"))?;
+                sum = sum
+                    .checked_add(self.node(child, Some(position), out, excluded)?)
+                    .ok_or_else(|| overflow_at(node, "the subtotal"))?;
             }
             let score = c.rounding.subtotal.map_or(sum, |r| round(sum, r));
             (sum, score, None, Outcome::Group, Vec::new())
@@ -908,7 +930,11 @@ impl<'a> Run<'a> {
             Decimal::ZERO
         };
         let position = out.len();
-        let deductions = if outcome == NaOutcome::Zero && node.points > Decimal::ZERO && node.children.is_empty() {
+        let deductions = if outcome == NaOutcome::Zero
+            && node.points > Decimal::ZERO
+            && node.children.is_empty()
+            && !node.is_bonus
+        {
             vec![Deduction {
                 amount: node.points,
                 item: None,
@@ -945,7 +971,7 @@ impl<'a> Run<'a> {
         score
     }
 
-    fn rule(&mut self, rule: &CRule, node: &CNode) -> Result<Scored, EvalError> {
+    fn rule(&mut self, rule: &CRule, node: &CNode, prefix: &dyn Fn() -> String) -> Result<Scored, EvalError> {
         let points = node.points;
         let scored = |score: Decimal, value: Option<Decimal>, outcome: Outcome| Scored {
             score,
@@ -963,22 +989,28 @@ impl<'a> Run<'a> {
                 counting,
                 max_deduction,
             } => {
-                let measured = self.measure(value, node, "rule.value")?;
+                let measured = self.measure(value, &|| format!("{}.value", prefix()))?;
                 let v = measured.value;
                 let gap = match direction {
-                    Direction::Above if v > *threshold => v.checked_sub(*threshold).ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
-                    Direction::Below if v < *threshold => threshold.checked_sub(v).ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
+                    Direction::Above if v > *threshold => v
+                        .checked_sub(*threshold)
+                        .ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
+                    Direction::Below if v < *threshold => threshold
+                        .checked_sub(v)
+                        .ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
                     _ => Decimal::ZERO,
                 };
                 let raw_steps = gap
                     .checked_div(*step)
-                    .ok_or_else(|| overflow_at(node, "counting steps"))?;
+                    .ok_or_else(|| overflow_at(node, "the number of steps"))?;
                 let steps = match counting {
                     Counting::Whole => raw_steps.floor(),
                     Counting::Started => raw_steps.ceil(),
                     Counting::Proportional => raw_steps,
                 };
-                let raw = steps.checked_mul(*deduct).ok_or_else(|| overflow_at(node, "the deduction"))?;
+                let raw = steps
+                    .checked_mul(*deduct)
+                    .ok_or_else(|| overflow_at(node, "the deduction"))?;
                 let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
                 let outcome = Outcome::Step {
                     measured,
@@ -999,7 +1031,7 @@ impl<'a> Run<'a> {
                 tiers,
                 otherwise,
             } => {
-                let measured = self.measure(value, node, "rule.value")?;
+                let measured = self.measure(value, &|| format!("{}.value", prefix()))?;
                 let v = measured.value;
                 match tiers.iter().position(|t| t.contains(v)) {
                     Some(index) => {
@@ -1029,8 +1061,8 @@ impl<'a> Run<'a> {
                 }
             }
             CRule::Ratio { actual, target, better } => {
-                let a = self.measure(actual, node, "rule.actual")?;
-                let t = self.measure(target, node, "rule.target")?;
+                let a = self.measure(actual, &|| format!("{}.actual", prefix()))?;
+                let t = self.measure(target, &|| format!("{}.target", prefix()))?;
                 let (av, tv) = (a.value, t.value);
                 let share = match better {
                     Better::HigherIsBetter if av >= tv => Decimal::ONE,
@@ -1044,7 +1076,9 @@ impl<'a> Run<'a> {
                     Better::LowerIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
                     Better::LowerIsBetter => clamp01(tv.checked_div(av).ok_or_else(|| overflow_at(node, "the ratio"))?),
                 };
-                let score = points.checked_mul(share).ok_or_else(|| overflow_at(node, "the score"))?;
+                let score = points
+                    .checked_mul(share)
+                    .ok_or_else(|| overflow_at(node, "the score"))?;
                 scored(
                     score,
                     Some(av),
@@ -1057,7 +1091,7 @@ impl<'a> Run<'a> {
                 )
             }
             CRule::Rate { value } => {
-                let measured = self.measure(value, node, "rule.value")?;
+                let measured = self.measure(value, &|| format!("{}.value", prefix()))?;
                 let used = clamp01(measured.value);
                 let v = measured.value;
                 let score = points.checked_mul(used).ok_or_else(|| overflow_at(node, "the score"))?;
@@ -1075,7 +1109,7 @@ impl<'a> Run<'a> {
                     _ => {
                         return Err(EvalError::MissingInput {
                             input: decl.map_or_else(String::new, |d| d.name.to_string()),
-                            needed_by: format!("indicator `{}`", node.id),
+                            needed_by: node_path(node),
                         });
                     }
                 };
@@ -1086,11 +1120,15 @@ impl<'a> Run<'a> {
                 for ((name, p), ok) in names.iter().zip(item_points).zip(set) {
                     if ok {
                         satisfied.push(name.clone());
-                        earned = earned.checked_add(*p).ok_or_else(|| overflow_at(node, "the checklist points"))?;
+                        earned = earned
+                            .checked_add(*p)
+                            .ok_or_else(|| overflow_at(node, "the checklist points"))?;
                     } else {
                         missing.push(name.clone());
                         items.push((name.clone(), *p));
-                        lost = lost.checked_add(*p).ok_or_else(|| overflow_at(node, "the checklist points"))?;
+                        lost = lost
+                            .checked_add(*p)
+                            .ok_or_else(|| overflow_at(node, "the checklist points"))?;
                     }
                 }
                 let score = match mode {
@@ -1114,9 +1152,11 @@ impl<'a> Run<'a> {
                 deduct,
                 max_deduction,
             } => {
-                let measured = self.measure(value, node, "rule.value")?;
+                let measured = self.measure(value, &|| format!("{}.value", prefix()))?;
                 let n = measured.value.max(Decimal::ZERO);
-                let raw = n.checked_mul(*deduct).ok_or_else(|| overflow_at(node, "the deduction"))?;
+                let raw = n
+                    .checked_mul(*deduct)
+                    .ok_or_else(|| overflow_at(node, "the deduction"))?;
                 let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
                 let v = measured.value;
                 scored(
@@ -1138,7 +1178,7 @@ impl<'a> Run<'a> {
                     _ => {
                         return Err(EvalError::MissingInput {
                             input: name.to_string(),
-                            needed_by: format!("indicator `{}`", node.id),
+                            needed_by: node_path(node),
                         });
                     }
                 };
@@ -1156,7 +1196,7 @@ impl<'a> Run<'a> {
             }
             CRule::Cases { cases, otherwise } => {
                 for (index, case) in cases.iter().enumerate() {
-                    if self.cond(&case.when, &case.text, node, "rule.cases.when")? {
+                    if self.cond(&case.when, &case.text, &|| format!("{}.cases[{index}].when", prefix()))? {
                         return Ok(scored(
                             case.score,
                             None,
@@ -1181,7 +1221,7 @@ impl<'a> Run<'a> {
             CRule::Formula { expr, text, clamp } => {
                 let v = match expr
                     .eval(self)
-                    .map_err(|f| fault_error(f, || format!("indicator `{}` rule.expr", node.id), text))?
+                    .map_err(|f| fault_error(f, || format!("{}.expr", prefix()), text))?
                 {
                     Value::Num(d) => d,
                     Value::Bool(b) => Decimal::from(u8::from(b)),
@@ -1211,11 +1251,11 @@ impl<'a> Run<'a> {
             CRule::ChooseOne { options } => {
                 for (index, option) in options.iter().enumerate() {
                     let applies = match &option.when {
-                        Some((e, text)) => self.cond(e, text, node, "rule.options.when")?,
+                        Some((e, text)) => self.cond(e, text, &|| format!("{}.options[{index}].when", prefix()))?,
                         None => true,
                     };
                     if applies {
-                        let inner = self.rule(&option.rule, node)?;
+                        let inner = self.rule(&option.rule, node, &|| format!("{}.options[{index}].rule", prefix()))?;
                         return Ok(Scored {
                             score: inner.score,
                             value: inner.value,
@@ -1244,7 +1284,7 @@ impl<'a> Run<'a> {
             _ => {
                 return Err(EvalError::MissingInput {
                     input: decl.map_or_else(String::new, |d| d.name.to_string()),
-                    needed_by: format!("indicator `{}`", node.id),
+                    needed_by: node_path(node),
                 });
             }
         };
@@ -1287,10 +1327,10 @@ impl<'a> Run<'a> {
                 (s, share, true)
             }
             None => {
-                let share = match (band.default, band.max_inclusive, band.min == band.max) {
-                    (Some(d), _, _) => d,
-                    (None, true, _) => band.max,
-                    (None, false, _) => {
+                let share = match band.default {
+                    Some(d) => d,
+                    None if band.min == band.max => band.min,
+                    None => {
                         return Err(EvalError::Score {
                             indicator: node.id.to_string(),
                             message: format!(
@@ -1300,7 +1340,13 @@ impl<'a> Run<'a> {
                         });
                     }
                 };
-                (points.checked_mul(share).ok_or_else(|| overflow_at(node, "the level score"))?, share, false)
+                (
+                    points
+                        .checked_mul(share)
+                        .ok_or_else(|| overflow_at(node, "the level score"))?,
+                    share,
+                    false,
+                )
             }
         };
         Ok(Scored {
@@ -1328,9 +1374,24 @@ fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Dec
 }
 
 fn overflow_at(node: &CNode, what: &'static str) -> EvalError {
-    EvalError::Overflow { location: format!("indicator `{}`", node.id), what }
+    EvalError::Overflow {
+        location: node_path(node),
+        what,
+    }
+}
+
+/// The path of an indicator in error messages: `indicators[2.1.1]` or `bonus.items[B1]`.
+fn node_path(node: &CNode) -> String {
+    if node.is_bonus {
+        format!("bonus.items[{}]", node.id)
+    } else {
+        format!("indicators[{}]", node.id)
+    }
 }
 
 fn total_overflow(what: &'static str) -> EvalError {
-    EvalError::Overflow { location: "total".to_string(), what }
+    EvalError::Overflow {
+        location: "total".to_string(),
+        what,
+    }
 }

@@ -87,6 +87,7 @@ impl From<EvalError> for JsonError {
             EvalError::MissingInput { input, .. } => {
                 vec![json!({"path": format!("inputs[{input}]"), "input": input, "message": e.to_string()})]
             }
+            EvalError::Overflow { location, .. } => vec![json!({"path": location, "message": e.to_string()})],
             EvalError::MetricOutOfRange { metric, .. } => {
                 vec![json!({"path": format!("metrics[{metric}]"), "message": e.to_string()})]
             }

@@ -81,7 +81,8 @@ pub struct InputDecl {
     /// What kind of value it holds.
     #[serde(default)]
     pub kind: InputKind,
-    /// Unit: `万元`, `人`, `%`, `次` ... A `%` input is given as a percentage (`82.39%` or `0.8239`).
+    /// Unit: `万元`, `人`, `%`, `次` ... A `%` input holds a ratio: give `"82.39%"` or `0.8239`
+    /// (a bare `82.39` means 8239%; declare `max` so that such a slip is refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// What the figure is and where it comes from.
@@ -567,7 +568,8 @@ pub struct Bonus {
     /// Most the bonus items may add together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_bonus: Option<Dec>,
-    /// Most the total may reach with the bonus (e.g. 100).
+    /// Most the total may reach with the bonus (e.g. 100); the bonus never lowers a total that
+    /// is already above it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_total: Option<Dec>,
 }
@@ -585,7 +587,8 @@ pub struct Veto {
     pub name_en: Option<String>,
     /// Condition (a boolean expression).
     pub when: String,
-    /// Grade forced when the veto applies (a label of the grade table).
+    /// Grade forced when the veto applies (a label of the grade table); a veto never raises
+    /// the grade that the total earns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
     /// Total set when the veto applies.
