@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod builtin;
 pub mod dec;
 pub mod error;
 pub mod expr;
@@ -12,6 +13,7 @@ pub mod explain;
 pub mod json;
 mod load;
 
+pub use builtin::{Builtin, builtin, builtins};
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Scorer};
 pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
