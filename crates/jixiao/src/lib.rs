@@ -3,6 +3,7 @@
 
 pub mod builtin;
 pub mod dec;
+mod describe;
 pub mod error;
 pub mod expr;
 pub mod model;
@@ -12,6 +13,7 @@ mod eval;
 pub mod explain;
 pub mod json;
 mod load;
+pub mod report;
 
 pub use builtin::{Builtin, builtin, builtins};
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Scorer};

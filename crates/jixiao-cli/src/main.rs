@@ -1,0 +1,401 @@
+//! `jixiao`: validate, show and score indicator systems on files.
+//!
+//! Exit status: 0 success; 1 the system is invalid (`validate`) or some units failed (`batch`);
+//! 2 nothing could be done (unreadable file, invalid system, bad arguments).
+
+mod batch;
+mod table;
+mod unit;
+mod xlsx;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jixiao::report::{self, Format};
+use jixiao::{IndicatorSystem, Lang, Scorer};
+
+/// An error for the user: one line, and the exit status it ends with.
+#[derive(Debug)]
+pub struct Fail {
+    message: String,
+    code: u8,
+}
+
+impl Fail {
+    /// A fatal error (exit status 2).
+    pub fn new(message: impl Into<String>) -> Self {
+        Fail {
+            message: message.into(),
+            code: 2,
+        }
+    }
+}
+
+/// Results of this command.
+pub type Result<T> = std::result::Result<T, Fail>;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "jixiao",
+    version,
+    about = "Exact, explainable scoring of budget performance evaluations (预算绩效评价)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the built-in indicator systems.
+    Templates {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print an indicator table as bureaus print it (一级/二级/三级指标, 分值, 评分标准).
+    Show {
+        /// A built-in id (see `jixiao templates`) or a system file (JSON or TOML).
+        system: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+        /// Language of the table.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a system file; list every error with its location (exit status 1 when invalid).
+    Validate {
+        /// A system file (JSON or TOML) or a built-in id.
+        system: String,
+    },
+    /// Score one unit: the filled-in self-evaluation table (自评表).
+    Score {
+        /// A built-in id or a system file.
+        #[arg(long)]
+        system: String,
+        /// The unit's inputs: JSON, TOML, CSV or Excel (.xlsx).
+        #[arg(long, required_unless_present = "example", conflicts_with = "example")]
+        input: Option<PathBuf>,
+        /// Score the example inputs bundled with a built-in system.
+        #[arg(long)]
+        example: bool,
+        /// Output format (default: from --out's extension, else table).
+        #[arg(long, value_enum)]
+        format: Option<ScoreFormat>,
+        /// Language of explanations and headers.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Write to this file instead of standard output (required for xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Score many units, one row each (CSV is streamed; Excel is read whole).
+    Batch {
+        /// A built-in id or a system file.
+        #[arg(long)]
+        system: String,
+        /// Units: CSV or Excel with a header row of input names, one unit per row.
+        #[arg(long)]
+        input: PathBuf,
+        /// Results: .csv or .xlsx.
+        #[arg(long)]
+        out: PathBuf,
+        /// The column naming each unit (default: a first column that is not an input).
+        #[arg(long)]
+        id_column: Option<String>,
+        /// Columns to ignore (repeatable).
+        #[arg(long)]
+        ignore_column: Vec<String>,
+        /// Language of the result headers.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// Print the JSON Schema of the indicator-system format.
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ShowFormat {
+    Text,
+    Md,
+    Html,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ScoreFormat {
+    Table,
+    Json,
+    Md,
+    Html,
+    Csv,
+    Xlsx,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(fail) => {
+            eprintln!("error: {}", fail.message);
+            ExitCode::from(fail.code)
+        }
+    }
+}
+
+fn lang(text: &str) -> Result<Lang> {
+    text.parse().map_err(Fail::new)
+}
+
+/// Reads a system named by a built-in id or a path.
+pub fn load_system(name: &str) -> Result<(IndicatorSystem, Scorer, Option<&'static jixiao::Builtin>)> {
+    if let Some(b) = jixiao::builtin(name) {
+        let system = b.system().map_err(|e| Fail::new(format!("built-in `{name}`: {e}")))?;
+        let scorer = Scorer::new(&system).map_err(|e| Fail::new(format!("built-in `{name}`: {e}")))?;
+        return Ok((system, scorer, Some(b)));
+    }
+    let path = Path::new(name);
+    if !path.exists() {
+        return Err(Fail::new(format!(
+            "`{name}` is neither a built-in system (see `jixiao templates`) nor an existing file"
+        )));
+    }
+    let text = read_text(path)?;
+    let system =
+        IndicatorSystem::from_text(&text).map_err(|e| Fail::new(format!("{name}: {}", one_line(&e.to_string()))))?;
+    let scorer = Scorer::new(&system).map_err(|e| Fail::new(format!("{name}: {}", one_line(&e.to_string()))))?;
+    Ok((system, scorer, None))
+}
+
+fn one_line(s: &str) -> String {
+    s.lines().map(str::trim).collect::<Vec<_>>().join("; ")
+}
+
+/// Reads a UTF-8 text file (a leading byte-order mark is dropped).
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Fail::new(format!("{}: cannot read: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|_| Fail::new(format!("{}: not UTF-8 text", path.display())))?;
+    if text.trim().is_empty() {
+        return Err(Fail::new(format!("{}: the file is empty", path.display())));
+    }
+    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+fn emit(out: &Option<PathBuf>, text: &str) -> Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| Fail::new(format!("{}: cannot write: {e}", path.display())))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`jixiao ... | head`) is not an error worth a message.
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
+            Ok(())
+        }
+    }
+}
+
+fn run(command: Command) -> Result<u8> {
+    match command {
+        Command::Templates { format } => templates(format),
+        Command::Show {
+            system,
+            format,
+            lang: l,
+            out,
+        } => show(&system, format, lang(&l)?, &out),
+        Command::Validate { system } => validate(&system),
+        Command::Score {
+            system,
+            input,
+            example,
+            format,
+            lang: l,
+            out,
+        } => score(&system, input.as_deref(), example, format, lang(&l)?, &out),
+        Command::Batch {
+            system,
+            input,
+            out,
+            id_column,
+            ignore_column,
+            lang: l,
+        } => {
+            let (system_data, scorer, _) = load_system(&system)?;
+            batch::run(&batch::Options {
+                system: &system_data,
+                scorer: &scorer,
+                input: &input,
+                out: &out,
+                id_column: id_column.as_deref(),
+                ignore: &ignore_column,
+                lang: lang(&l)?,
+            })
+        }
+        Command::Schema => {
+            emit(&None, &jixiao::json::schema_json())?;
+            Ok(0)
+        }
+    }
+}
+
+fn templates(format: ListFormat) -> Result<u8> {
+    let mut rows = Vec::new();
+    for b in jixiao::builtins() {
+        let s = b.system().map_err(|e| Fail::new(format!("built-in `{}`: {e}", b.id)))?;
+        rows.push((
+            b.id,
+            s.name,
+            s.issuer.unwrap_or_default(),
+            s.year.map(|y| y.to_string()).unwrap_or_default(),
+        ));
+    }
+    let text = match format {
+        ListFormat::Json => {
+            let list: Vec<_> = rows
+                .iter()
+                .map(|(id, name, issuer, year)| serde_json::json!({"id": id, "name": name, "issuer": issuer, "year": year}))
+                .collect();
+            format!("{}\n", serde_json::Value::Array(list))
+        }
+        ListFormat::Text => {
+            let cells: Vec<Vec<String>> = rows
+                .into_iter()
+                .map(|(id, name, issuer, year)| vec![id.to_string(), name, issuer, year])
+                .collect();
+            table::render(&["id", "名称", "发布单位", "年度"], &cells)
+        }
+    };
+    emit(&None, &text)?;
+    Ok(0)
+}
+
+fn show(name: &str, format: ShowFormat, lang: Lang, out: &Option<PathBuf>) -> Result<u8> {
+    let (system, _, _) = load_system(name)?;
+    let text = match format {
+        ShowFormat::Text => report::system_report(&system, Format::Text, lang),
+        ShowFormat::Md => report::system_report(&system, Format::Markdown, lang),
+        ShowFormat::Html => report::system_report(&system, Format::Html, lang),
+        ShowFormat::Csv => report::system_report(&system, Format::Csv, lang),
+        ShowFormat::Json => {
+            let rows: Vec<_> = report::system_rows(&system, lang)
+                .into_iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id, "depth": r.depth, "name": r.name, "points": report::figure(r.points),
+                        "standard": r.standard, "published": r.published, "assumed": r.assumed,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({"id": system.id, "name": system.name, "source": system.source, "rows": rows});
+            format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+        }
+    };
+    emit(out, &text)?;
+    Ok(0)
+}
+
+fn validate(name: &str) -> Result<u8> {
+    let text = match jixiao::builtin(name) {
+        Some(b) => b.text.to_string(),
+        None => read_text(Path::new(name))?,
+    };
+    let errors = match Scorer::from_text(&text) {
+        Ok(scorer) => {
+            let s = scorer.system();
+            let leaves = report::system_rows(s, Lang::Zh).iter().filter(|r| r.is_leaf).count();
+            let points: jixiao::Decimal = s.indicators.iter().map(|i| i.points.value()).sum();
+            emit(
+                &None,
+                &format!(
+                    "{name}: valid — {} ({}), {leaves} scored indicators, {} points\n",
+                    s.name,
+                    s.id,
+                    report::figure(points)
+                ),
+            )?;
+            return Ok(0);
+        }
+        Err(e) => e.issues(),
+    };
+    let mut out = String::new();
+    for issue in &errors {
+        out.push_str(&format!("{name}: {issue}\n"));
+    }
+    out.push_str(&format!(
+        "{name}: {} error{}\n",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    ));
+    eprint!("{out}");
+    Ok(1)
+}
+
+fn score(
+    name: &str,
+    input: Option<&Path>,
+    example: bool,
+    format: Option<ScoreFormat>,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let (system, scorer, builtin) = load_system(name)?;
+    let inputs = match (input, example) {
+        (_, true) => {
+            let b =
+                builtin.ok_or_else(|| Fail::new(format!("--example needs a built-in system; `{name}` is a file")))?;
+            b.example_inputs()
+                .map_err(|e| Fail::new(format!("built-in `{name}` example: {e}")))?
+        }
+        (Some(path), false) => unit::read(path, &scorer)?,
+        (None, false) => return Err(Fail::new("give --input FILE or --example")),
+    };
+    let evaluation = scorer.evaluate(&inputs).map_err(|e| {
+        let source = input.map_or_else(|| "example".to_string(), |p| p.display().to_string());
+        Fail::new(format!("{source}: {e}"))
+    })?;
+    let format = format.unwrap_or_else(
+        || match out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some("json") => ScoreFormat::Json,
+            Some("md") => ScoreFormat::Md,
+            Some("html" | "htm") => ScoreFormat::Html,
+            Some("csv") => ScoreFormat::Csv,
+            Some("xlsx") => ScoreFormat::Xlsx,
+            _ => ScoreFormat::Table,
+        },
+    );
+    let text = match format {
+        ScoreFormat::Table => report::evaluation_report(&system, &evaluation, Format::Text, lang),
+        ScoreFormat::Md => report::evaluation_report(&system, &evaluation, Format::Markdown, lang),
+        ScoreFormat::Html => report::evaluation_report(&system, &evaluation, Format::Html, lang),
+        ScoreFormat::Csv => report::evaluation_report(&system, &evaluation, Format::Csv, lang),
+        ScoreFormat::Json => {
+            let value = jixiao::json::evaluation_to_value(&evaluation, lang);
+            format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+        }
+        ScoreFormat::Xlsx => {
+            let path = out
+                .as_ref()
+                .ok_or_else(|| Fail::new("--format xlsx needs --out FILE.xlsx"))?;
+            let (header, rows) = report::evaluation_table(&system, &evaluation, lang);
+            xlsx::write_table(path, &system.name, &header, &rows)?;
+            return Ok(0);
+        }
+    };
+    emit(out, &text)?;
+    Ok(0)
+}

@@ -1,0 +1,97 @@
+//! Excel in and out.
+//!
+//! Excel stores numbers as binary doubles. A numeric cell is read as the shortest decimal text that
+//! round-trips to the stored double (what Excel itself shows: `0.1` stays `0.1`), then parsed
+//! exactly; results are written as numbers (the double nearest to the exact decimal) with the exact
+//! decimals available in CSV and JSON output.
+
+use std::path::Path;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use rust_xlsxwriter::{Format, Workbook};
+
+use crate::{Fail, Result};
+
+/// The first worksheet as rows of cell texts.
+pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>> {
+    let file = path.display().to_string();
+    let mut workbook =
+        open_workbook_auto(path).map_err(|e| Fail::new(format!("{file}: cannot open as a spreadsheet: {e}")))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| Fail::new(format!("{file}: the workbook has no worksheet")))?
+        .map_err(|e| Fail::new(format!("{file}: cannot read the first worksheet: {e}")))?;
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (r, row) in range.rows().enumerate() {
+        let mut cells = Vec::with_capacity(row.len());
+        for (c, cell) in row.iter().enumerate() {
+            let text = match cell {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Int(i) => i.to_string(),
+                // Display prints the shortest text that round-trips to the stored double.
+                Data::Float(f) => format!("{f}"),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(d) => d.to_string(),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Error(e) => {
+                    let row_no = top as usize + r + 1;
+                    let col = crate::unit::column_letter(left as usize + c);
+                    return Err(Fail::new(format!(
+                        "{file}: cell {col}{row_no} holds the Excel error {e}"
+                    )));
+                }
+            };
+            cells.push(text);
+        }
+        // Leading empty rows/columns of the sheet are not part of the range: pad to keep A1 positions.
+        let mut padded = vec![String::new(); left as usize];
+        padded.extend(cells);
+        rows.push(padded);
+    }
+    let mut out = vec![Vec::new(); top as usize];
+    out.extend(rows);
+    Ok(out)
+}
+
+/// A cell value: a number when the text is a decimal, else text.
+pub fn number_of(text: &str) -> Option<f64> {
+    let d = jixiao::parse_decimal(text).ok()?;
+    // The exact decimal's text, parsed once into the nearest double: Excel cannot hold more.
+    d.normalize().to_string().parse::<f64>().ok()
+}
+
+/// Writes a table (header + rows) to a new workbook.
+pub fn write_table(path: &Path, title: &str, header: &[String], rows: &[Vec<String>]) -> Result<()> {
+    let file = path.display().to_string();
+    let fail = |e: rust_xlsxwriter::XlsxError| Fail::new(format!("{file}: cannot write: {e}"));
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name(title)).map_err(fail)?;
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, col(c)?, h, &bold).map_err(fail)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| Fail::new(format!("{file}: too many rows for Excel")))?;
+        for (c, cell) in row.iter().enumerate() {
+            match number_of(cell) {
+                Some(n) if !cell.trim().is_empty() => sheet.write_number(r, col(c)?, n).map_err(fail)?,
+                _ => sheet.write_string(r, col(c)?, cell).map_err(fail)?,
+            };
+        }
+    }
+    sheet.autofit();
+    workbook.save(path).map_err(fail)
+}
+
+fn col(c: usize) -> Result<u16> {
+    u16::try_from(c).map_err(|_| Fail::new("too many columns for Excel"))
+}
+
+/// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
+pub fn sheet_name(title: &str) -> String {
+    let cleaned: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    if cleaned.is_empty() { "jixiao".into() } else { cleaned }
+}

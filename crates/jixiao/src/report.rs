@@ -1,0 +1,435 @@
+//! Reports: the indicator table as bureaus print it (指标表) and the filled-in self-evaluation table
+//! (自评表), as rows and as Markdown, HTML, CSV and aligned text. Pure text; writing files is the
+//! caller's business.
+
+use std::fmt::Write as _;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::eval::{Evaluation, Status};
+use crate::explain::{Lang, num};
+use crate::model::{Indicator, IndicatorSystem};
+
+/// A figure as tables print it: exact when it has at most four decimals, else rounded to two.
+pub fn figure(d: Decimal) -> String {
+    let n = d.normalize();
+    if n.scale() <= 4 {
+        n.to_string()
+    } else {
+        num(n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    }
+}
+
+/// One row of a report table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Indicator id.
+    pub id: String,
+    /// Depth (0 = 一级指标).
+    pub depth: usize,
+    /// Whether the row is a leaf (scored by a rule).
+    pub is_leaf: bool,
+    /// Name in the chosen language.
+    pub name: String,
+    /// Points (分值).
+    pub points: Decimal,
+    /// Score (得分), in evaluation reports.
+    pub score: Option<Decimal>,
+    /// Points lost (扣分), in evaluation reports.
+    pub lost: Option<Decimal>,
+    /// The standard as the engine applies it.
+    pub standard: String,
+    /// The published wording, when the system gives it.
+    pub published: Option<String>,
+    /// Why the row is assumed, when it is not from the published table.
+    pub assumed: Option<String>,
+    /// How the score came about, in evaluation reports.
+    pub explanation: Option<String>,
+}
+
+fn walk<'a>(list: &'a [Indicator], depth: usize, out: &mut Vec<(usize, &'a Indicator)>) {
+    for i in list {
+        out.push((depth, i));
+        walk(&i.children, depth + 1, out);
+    }
+}
+
+fn name_of(i: &Indicator, lang: Lang) -> String {
+    match (lang, &i.name_en) {
+        (Lang::En, Some(en)) => en.clone(),
+        _ => i.name.clone(),
+    }
+}
+
+/// The indicator table's rows (tree in pre-order, then bonus items).
+pub fn system_rows(system: &IndicatorSystem, lang: Lang) -> Vec<Row> {
+    let mut nodes = Vec::new();
+    walk(&system.indicators, 0, &mut nodes);
+    if let Some(b) = &system.bonus {
+        walk(&b.items, 0, &mut nodes);
+    }
+    nodes
+        .into_iter()
+        .map(|(depth, i)| Row {
+            id: i.id.clone(),
+            depth,
+            is_leaf: i.children.is_empty(),
+            name: name_of(i, lang),
+            points: i.points.value(),
+            score: None,
+            lost: None,
+            standard: system.describe_indicator(i, lang),
+            published: i.standard.clone(),
+            assumed: i.assumed.clone(),
+            explanation: None,
+        })
+        .collect()
+}
+
+/// The self-evaluation table's rows: every indicator with its score and explanation.
+pub fn evaluation_rows(system: &IndicatorSystem, e: &Evaluation, lang: Lang) -> Vec<Row> {
+    let mut rows = system_rows(system, lang);
+    for row in &mut rows {
+        if let Some(r) = e.indicator(&row.id) {
+            row.score = Some(r.score);
+            let is_bonus = e.bonus.iter().any(|b| b.id == r.id);
+            let excluded = matches!(
+                r.status,
+                Status::NotApplicable {
+                    outcome: crate::model::NaOutcome::Excluded,
+                    ..
+                }
+            );
+            row.lost = Some(if is_bonus || excluded {
+                Decimal::ZERO
+            } else {
+                r.points - r.score
+            });
+            row.explanation = Some(r.explain(lang));
+        }
+    }
+    rows
+}
+
+fn max_depth(rows: &[Row]) -> usize {
+    rows.iter().map(|r| r.depth).max().unwrap_or(0) + 1
+}
+
+fn level_header(level: usize, lang: Lang) -> String {
+    const ZH: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    match lang {
+        Lang::Zh => format!("{}级指标", ZH.get(level).copied().unwrap_or("下")),
+        Lang::En => format!("Level {}", level + 1),
+    }
+}
+
+struct Labels {
+    points: &'static str,
+    score: &'static str,
+    lost: &'static str,
+    standard: &'static str,
+    published: &'static str,
+    assumed: &'static str,
+    explanation: &'static str,
+    total: &'static str,
+    grade: &'static str,
+}
+
+fn labels(lang: Lang) -> Labels {
+    match lang {
+        Lang::Zh => Labels {
+            points: "分值",
+            score: "得分",
+            lost: "扣分",
+            standard: "评分标准",
+            published: "原文评分标准",
+            assumed: "说明",
+            explanation: "评分说明",
+            total: "合计",
+            grade: "评价等次",
+        },
+        Lang::En => Labels {
+            points: "Points",
+            score: "Score",
+            lost: "Deducted",
+            standard: "Scoring standard",
+            published: "Published wording",
+            assumed: "Note",
+            explanation: "Explanation",
+            total: "Total",
+            grade: "Grade",
+        },
+    }
+}
+
+/// A table: header and cells, before formatting.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
+    let l = labels(lang);
+    let depth = max_depth(rows);
+    let mut header: Vec<String> = (0..depth).map(|d| level_header(d, lang)).collect();
+    header.push(l.points.into());
+    if evaluation.is_some() {
+        header.extend([l.score.into(), l.lost.into(), l.explanation.into()]);
+    } else {
+        header.extend([l.standard.into(), l.published.into(), l.assumed.into()]);
+    }
+    let mut out = Vec::with_capacity(rows.len() + 2);
+    for r in rows {
+        let mut cells = vec![String::new(); depth];
+        if let Some(c) = cells.get_mut(r.depth) {
+            *c = format!("{} {}", r.id, r.name);
+        }
+        cells.push(figure(r.points));
+        if evaluation.is_some() {
+            cells.push(r.score.map(figure).unwrap_or_default());
+            cells.push(r.lost.map(figure).unwrap_or_default());
+            cells.push(r.explanation.clone().unwrap_or_default());
+        } else {
+            cells.push(r.standard.clone());
+            cells.push(r.published.clone().unwrap_or_default());
+            cells.push(r.assumed.clone().unwrap_or_default());
+        }
+        out.push(cells);
+    }
+    if let Some(e) = evaluation {
+        let mut total = vec![String::new(); depth];
+        if let Some(c) = total.first_mut() {
+            *c = l.total.into();
+        }
+        total.push(figure(e.full_points));
+        total.push(figure(e.total));
+        total.push(String::new());
+        total.push(e.explain(lang).lines().last().unwrap_or_default().to_string());
+        out.push(total);
+        let mut grade = vec![String::new(); depth];
+        if let Some(c) = grade.first_mut() {
+            *c = l.grade.into();
+        }
+        grade.push(String::new());
+        grade.push(match (lang, &e.grade_en) {
+            (Lang::En, Some(g)) => g.to_string(),
+            _ => e.grade.to_string(),
+        });
+        grade.push(String::new());
+        grade.push(String::new());
+        out.push(grade);
+    }
+    Table { header, rows: out }
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
+}
+
+fn markdown(title: &str, t: &Table) -> String {
+    let mut s = format!("# {}\n\n", md_cell(title));
+    let _ = writeln!(
+        s,
+        "| {} |",
+        t.header.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | ")
+    );
+    let _ = writeln!(s, "|{}", "---|".repeat(t.header.len()));
+    for r in &t.rows {
+        let _ = writeln!(
+            s,
+            "| {} |",
+            r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
+        );
+    }
+    s
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn html(title: &str, t: &Table, lang: Lang) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n\
+         body{{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:2em;color:#111}}\n\
+         table{{border-collapse:collapse;width:100%;font-size:14px}}\n\
+         th,td{{border:1px solid #444;padding:4px 6px;vertical-align:top}}\n\
+         th{{background:#eee}} td.n{{text-align:right;white-space:nowrap}}\n\
+         tr.total td{{font-weight:bold}}\n@media print{{body{{margin:0}} th{{background:none}}}}\n\
+         </style>\n</head>\n<body>\n<h1>{}</h1>\n<table>\n<thead><tr>",
+        if lang == Lang::Zh { "zh-CN" } else { "en" },
+        esc(title),
+        esc(title)
+    );
+    for h in &t.header {
+        let _ = write!(s, "<th>{}</th>", esc(h));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    let numeric = t.header.len().saturating_sub(if t.header.len() > 4 { 4 } else { 0 });
+    for (i, r) in t.rows.iter().enumerate() {
+        let total = i + 2 >= t.rows.len() && t.rows.len() >= 2 && r.first().is_some_and(|c| !c.contains(' '));
+        s.push_str(if total { "<tr class=\"total\">" } else { "<tr>" });
+        for (j, c) in r.iter().enumerate() {
+            let class = if j >= numeric && j < numeric + 3 && j + 1 < r.len() {
+                " class=\"n\""
+            } else {
+                ""
+            };
+            let _ = write!(s, "<td{class}>{}</td>", esc(c));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n</table>\n</body>\n</html>\n");
+    s
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv(t: &Table) -> String {
+    let mut s = String::new();
+    let line = |cells: &[String]| cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",");
+    s.push_str(&line(&t.header));
+    s.push_str("\r\n");
+    for r in &t.rows {
+        s.push_str(&line(r));
+        s.push_str("\r\n");
+    }
+    s
+}
+
+/// Display width of text in a terminal: CJK and full-width characters take two columns.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let wide = (0x1100..=0x115F).contains(&u)
+                || (0x2E80..=0xA4CF).contains(&u)
+                || (0xAC00..=0xD7A3).contains(&u)
+                || (0xF900..=0xFAFF).contains(&u)
+                || (0xFE30..=0xFE4F).contains(&u)
+                || (0xFF00..=0xFF60).contains(&u)
+                || (0xFFE0..=0xFFE6).contains(&u)
+                || (0x20000..=0x3FFFD).contains(&u);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn text(title: &str, rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> String {
+    let l = labels(lang);
+    let names: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{}{} {}", "  ".repeat(r.depth), r.id, r.name))
+        .collect();
+    let name_w = names.iter().map(|n| display_width(n)).max().unwrap_or(0).max(4);
+    let mut s = format!("{title}\n");
+    let head_last = if evaluation.is_some() {
+        l.explanation
+    } else {
+        l.standard
+    };
+    let mut header = format!(
+        "{}  {}",
+        pad(if lang == Lang::Zh { "指标" } else { "Indicator" }, name_w),
+        pad(l.points, 6)
+    );
+    if evaluation.is_some() {
+        let _ = write!(header, "  {}", pad(l.score, 6));
+    }
+    let _ = writeln!(s, "{header}  {head_last}");
+    for (r, n) in rows.iter().zip(&names) {
+        let mut line = format!("{}  {}", pad(n, name_w), pad(&figure(r.points), 6));
+        if evaluation.is_some() {
+            let _ = write!(line, "  {}", pad(&r.score.map(figure).unwrap_or_default(), 6));
+        }
+        let detail = match (evaluation.is_some(), r.is_leaf) {
+            (true, true) => r.explanation.clone().unwrap_or_default(),
+            (true, false) => String::new(),
+            (false, _) => r.standard.clone(),
+        };
+        if detail.is_empty() {
+            let _ = writeln!(s, "{}", line.trim_end());
+        } else {
+            let _ = writeln!(s, "{line}  {detail}");
+        }
+    }
+    if let Some(e) = evaluation {
+        for line in e.explain(lang).lines().skip(rows.len()) {
+            let _ = writeln!(s, "{line}");
+        }
+    }
+    s
+}
+
+fn system_title(system: &IndicatorSystem, lang: Lang) -> String {
+    let name = match (lang, &system.name_en) {
+        (Lang::En, Some(en)) => en.clone(),
+        _ => system.name.clone(),
+    };
+    format!("{name} ({})", system.id)
+}
+
+/// The report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned plain text for a terminal.
+    Text,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// A standalone, print-friendly HTML page.
+    Html,
+    /// CSV (RFC 4180, CRLF line ends).
+    Csv,
+}
+
+/// The indicator table (指标表) in a report format.
+pub fn system_report(system: &IndicatorSystem, format: Format, lang: Lang) -> String {
+    let rows = system_rows(system, lang);
+    let title = system_title(system, lang);
+    match format {
+        Format::Text => text(&title, &rows, None, lang),
+        Format::Markdown => markdown(&title, &table(&rows, None, lang)),
+        Format::Html => html(&title, &table(&rows, None, lang), lang),
+        Format::Csv => csv(&table(&rows, None, lang)),
+    }
+}
+
+/// The filled-in self-evaluation table (自评表) in a report format.
+pub fn evaluation_report(system: &IndicatorSystem, e: &Evaluation, format: Format, lang: Lang) -> String {
+    let rows = evaluation_rows(system, e, lang);
+    let title = system_title(system, lang);
+    match format {
+        Format::Text => text(&title, &rows, Some(e), lang),
+        Format::Markdown => markdown(&title, &table(&rows, Some(e), lang)),
+        Format::Html => html(&title, &table(&rows, Some(e), lang), lang),
+        Format::Csv => csv(&table(&rows, Some(e), lang)),
+    }
+}
+
+/// Header and cells of the self-evaluation table (for writers of other formats, e.g. xlsx).
+pub fn evaluation_table(system: &IndicatorSystem, e: &Evaluation, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
+    let t = table(&evaluation_rows(system, e, lang), Some(e), lang);
+    (t.header, t.rows)
+}
+
+/// Header and cells of the indicator table.
+pub fn system_table(system: &IndicatorSystem, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
+    let t = table(&system_rows(system, lang), None, lang);
+    (t.header, t.rows)
+}
