@@ -777,7 +777,12 @@ fn check_invariants(cx: &mut Ctx<'_>, actual: &Value) {
     }
     let results = ["indicators", "bonus"]
         .iter()
-        .filter_map(|k| actual.get(*k).and_then(Value::as_array).map(|list| (*k == "bonus", list)))
+        .filter_map(|k| {
+            actual
+                .get(*k)
+                .and_then(Value::as_array)
+                .map(|list| (*k == "bonus", list))
+        })
         .flat_map(|(bonus, list)| list.iter().map(move |r| (bonus, r)));
     for (bonus, r) in results {
         let id = r.get("id").and_then(Value::as_str).unwrap_or("?");

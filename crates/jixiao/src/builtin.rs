@@ -34,6 +34,9 @@ const BUILTINS: &[Builtin] = &[
     builtin!("hunan-dept"),
     builtin!("hunan-dept-8pt"),
     builtin!("xiangxi-commerce-2019"),
+    builtin!("yueyang-dept"),
+    builtin!("mof-project"),
+    builtin!("chongqing-dept"),
 ];
 
 /// Every built-in system, in a stable order.

@@ -582,7 +582,6 @@ fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
         if let Some(def) = &d.default {
             let value = match def {
                 InputDefault::Bool(b) => crate::eval::RawInput::Bool(*b),
-                InputDefault::Number(n) => crate::eval::RawInput::Number(n.value()),
                 InputDefault::Text(t) => crate::eval::RawInput::Text(t.clone()),
                 InputDefault::Items(items) => crate::eval::RawInput::Items(items.clone()),
             };

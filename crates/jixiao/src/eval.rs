@@ -779,7 +779,12 @@ impl<'a> Run<'a> {
         }
 
         let exact_total = total;
-        let rounded = c.rounding.total.map_or(exact_total, |r| round(exact_total, r));
+        // Rounding never lifts the total above what the points allow (e.g. `up` on 9.66 of 9.66).
+        let ceiling = exact_total.max(c.full_points.checked_add(bonus_total).unwrap_or(c.full_points));
+        let rounded = c
+            .rounding
+            .total
+            .map_or(exact_total, |r| round(exact_total, r).min(ceiling));
         let graded = match c.rounding.grade_from {
             crate::model::GradeFrom::RoundedTotal => rounded,
             crate::model::GradeFrom::ExactTotal => exact_total,
@@ -862,7 +867,10 @@ impl<'a> Run<'a> {
         });
         let (exact, score, value, outcome, deductions) = if let Some(rule) = &node.rule {
             let s = self.rule(rule, node, &|| format!("{}.rule", node_path(node)))?;
-            let score = c.rounding.indicator.map_or(s.score, |r| round(s.score, r));
+            let score = c
+                .rounding
+                .indicator
+                .map_or(s.score, |r| clamp_points(round(s.score, r), node.points));
             // Bonus items add points; what they do not add is not a deduction.
             let lost = if node.is_bonus {
                 Decimal::ZERO
@@ -903,7 +911,10 @@ impl<'a> Run<'a> {
                     .checked_add(self.node(child, Some(position), out, excluded)?)
                     .ok_or_else(|| overflow_at(node, "the subtotal"))?;
             }
-            let score = c.rounding.subtotal.map_or(sum, |r| round(sum, r));
+            let score = c
+                .rounding
+                .subtotal
+                .map_or(sum, |r| clamp_points(round(sum, r), node.points));
             (sum, score, None, Outcome::Group, Vec::new())
         };
         if let Some(r) = out.get_mut(position) {
@@ -1362,6 +1373,11 @@ impl<'a> Run<'a> {
             items: Vec::new(),
         })
     }
+}
+
+/// A rounded score stays within [0, points]: rounding a 9.66-point score up must not give 9.7.
+fn clamp_points(score: Decimal, points: Decimal) -> Decimal {
+    score.max(Decimal::ZERO).min(points)
 }
 
 fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Decimal, bool) {

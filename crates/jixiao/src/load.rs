@@ -20,6 +20,13 @@ impl IndicatorSystem {
         if text.len() > MAX_SYSTEM_BYTES {
             return Err(too_large("JSON", text.len()));
         }
+        if !text.trim_start().starts_with('{') {
+            return Err(LoadError::Syntax {
+                format: "JSON",
+                path: "(file)".into(),
+                message: "an indicator system is a JSON object `{\"format\": 1, ...}`".into(),
+            });
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let result: Result<IndicatorSystem, _> = serde_path_to_error::deserialize(&mut de);
         let system = result.map_err(|e| {

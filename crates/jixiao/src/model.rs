@@ -131,18 +131,87 @@ pub enum InputKind {
     Manual,
 }
 
-/// A default value for an input.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// A default value for an input: `true`/`false`, a number or text (a decimal such as `"0"` or
+/// `"95%"`, or a level's name), or a list of checklist items. Numbers keep their exact text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum InputDefault {
     /// For boolean inputs.
     Bool(bool),
-    /// For number, count and manual inputs.
-    Number(Dec),
-    /// For level inputs: the level's name.
+    /// For number, count and manual inputs (a decimal's text) and level inputs (the level's name).
     Text(String),
     /// For checklist inputs: the satisfied items.
     Items(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for InputDefault {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DefaultVisitor)
+    }
+}
+
+struct DefaultVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DefaultVisitor {
+    type Value = InputDefault;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("true/false, a decimal, a level name or a list of checklist items")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<InputDefault, E> {
+        Ok(InputDefault::Bool(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<InputDefault, E> {
+        Ok(InputDefault::Text(v.to_string()))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<InputDefault, E> {
+        Ok(InputDefault::Text(v.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<InputDefault, E> {
+        Ok(InputDefault::Text(v.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<InputDefault, E> {
+        Err(E::custom(format!(
+            "the binary float `{v}` cannot be read exactly; write the default as a string, e.g. \"{v}\""
+        )))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<InputDefault, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<String>()? {
+            items.push(item);
+        }
+        Ok(InputDefault::Items(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<InputDefault, A::Error> {
+        // A JSON number read with `arbitrary_precision`: keep its exact text.
+        let d = Dec::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(InputDefault::Text(d.to_string()))
+    }
+}
+
+impl JsonSchema for InputDefault {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "InputDefault".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A default value: true/false, a decimal (string or number), a level name, or a list of checklist items.",
+            "anyOf": [
+                { "type": "boolean" },
+                { "type": "string" },
+                { "type": "number" },
+                { "type": "array", "items": { "type": "string" } }
+            ]
+        })
+    }
 }
 
 /// A derived metric (预算完成率 = ...).
@@ -623,8 +692,10 @@ pub struct RoundingPolicy {
     /// Rounding of every group's score after summing its children (none by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<Rounding>,
-    /// Rounding of the total (default: two places, half away from zero, 四舍五入); `null` for none.
-    #[serde(default = "default_total_rounding")]
+    /// Rounding of the total (default: two places, half away from zero, 四舍五入); `"none"` (or
+    /// `null` in JSON) for no rounding.
+    #[serde(default = "default_total_rounding", with = "total_rounding")]
+    #[schemars(with = "TotalRounding")]
     pub total: Option<Rounding>,
     /// Which total the grade is read from.
     #[serde(default)]
@@ -639,6 +710,70 @@ impl Default for RoundingPolicy {
             total: default_total_rounding(),
             grade_from: GradeFrom::default(),
         }
+    }
+}
+
+/// The schema of `rounding.total`: a rounding step, or `"none"`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "only describes the schema of `rounding.total`")]
+enum TotalRounding {
+    /// Round the total.
+    Step(Rounding),
+    /// Do not round the total.
+    None(NoRounding),
+}
+
+/// `"none"`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only describes the schema of `rounding.total`")]
+enum NoRounding {
+    /// No rounding.
+    None,
+}
+
+/// `rounding.total` is written `"none"` when absent, because TOML has no `null` and leaving the
+/// field out means the default (two places).
+mod total_rounding {
+    use super::Rounding;
+    use serde::de::{self, MapAccess, Visitor};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<Rounding>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(r) => r.serialize(serializer),
+            None => serializer.serialize_str("none"),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Rounding>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<Rounding>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a rounding step {scale, mode} or \"none\"")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v == "none" {
+                    Ok(None)
+                } else {
+                    Err(E::custom(format!(
+                        "expected \"none\" or a rounding step, found \"{v}\""
+                    )))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                Rounding::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+            }
+        }
+        deserializer.deserialize_any(V)
     }
 }
 
