@@ -195,6 +195,10 @@ pub enum Outcome {
         band_min: Decimal,
         /// The band's upper share.
         band_max: Decimal,
+        /// Whether the lower share belongs to the band.
+        band_min_inclusive: bool,
+        /// Whether the upper share belongs to the band.
+        band_max_inclusive: bool,
     },
     /// A checklist.
     Checklist {
@@ -319,6 +323,8 @@ pub struct VetoResult {
     pub name_en: Option<Arc<str>>,
     /// Grade it forces.
     pub grade: Option<Arc<str>>,
+    /// English label of the grade it forces.
+    pub grade_en: Option<Arc<str>>,
     /// Total it sets.
     pub total: Option<Decimal>,
     /// Cap it puts on the total.
@@ -344,6 +350,8 @@ pub struct Evaluation {
     pub rescaled_total: Option<Decimal>,
     /// Bonus added, after its cap.
     pub bonus_total: Decimal,
+    /// Sum of the bonus items' scores before the caps.
+    pub bonus_items_total: Decimal,
     /// Vetoes that applied.
     pub vetoes: Vec<VetoResult>,
     /// The total before final rounding.
@@ -773,6 +781,10 @@ impl<'a> Run<'a> {
                 name: v.name.clone(),
                 name_en: v.name_en.clone(),
                 grade: v.grade.and_then(|g| c.grades.get(g as usize)).map(|g| g.label.clone()),
+                grade_en: v
+                    .grade
+                    .and_then(|g| c.grades.get(g as usize))
+                    .and_then(|g| g.label_en.clone()),
                 total: v.total,
                 max_total: v.max_total,
             });
@@ -812,6 +824,7 @@ impl<'a> Run<'a> {
             excluded_points: excluded,
             rescaled_total,
             bonus_total,
+            bonus_items_total: bonus_sum,
             vetoes,
             exact_total,
             total: rounded,
@@ -1369,6 +1382,8 @@ impl<'a> Run<'a> {
                 given: was_given,
                 band_min: band.min,
                 band_max: band.max,
+                band_min_inclusive: band.min_inclusive,
+                band_max_inclusive: band.max_inclusive,
             },
             items: Vec::new(),
         })

@@ -1,4 +1,7 @@
 //! Explanations rendered from the structured results, in Chinese (default) or English.
+//!
+//! Chinese text follows the usual spacing: a space between a figure and Chinese text
+//! (`82.39% 共`, `76 人`), none between Chinese words.
 
 use std::fmt::Write as _;
 
@@ -28,12 +31,37 @@ impl std::str::FromStr for Lang {
     }
 }
 
-/// A decimal for display: exact, without trailing zeros.
+/// A decimal exactly, without trailing zeros.
 pub fn num(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// A measured value for display: percentages as `82.39%`, other values to two places at most.
+/// A figure as tables and explanations print it: exact with up to four decimals, else rounded to
+/// two (the exact value stays in the structured result).
+pub fn figure(d: Decimal) -> String {
+    let n = d.normalize();
+    if n.scale() <= 4 {
+        n.to_string()
+    } else {
+        num(n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    }
+}
+
+/// A figure before rounding: exact with up to six decimals, else rounded to six.
+fn detail(d: Decimal) -> String {
+    let n = d.normalize();
+    if n.scale() <= 6 {
+        n.to_string()
+    } else {
+        num(n.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero))
+    }
+}
+
+fn two(d: Decimal) -> String {
+    num(d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// A measured value: percentages as `82.39%`, other values to two places at most.
 fn shown(value: Decimal, percent: bool) -> String {
     if percent {
         format!("{}%", two(value.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(value)))
@@ -42,14 +70,28 @@ fn shown(value: Decimal, percent: bool) -> String {
     }
 }
 
-fn two(d: Decimal) -> String {
-    num(d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+/// A figure with its unit: `82.39%`, `76 人`, `681 万元`.
+fn with_unit(text: String, m: &Measured) -> String {
+    match (&m.unit, m.percent) {
+        (Some(u), false) if !u.trim().is_empty() => format!("{text} {u}"),
+        _ => text,
+    }
 }
 
-fn unit_suffix(m: &Measured) -> String {
-    match (&m.unit, m.percent) {
-        (Some(u), false) => u.to_string(),
-        _ => String::new(),
+fn value_text(m: &Measured) -> String {
+    with_unit(shown(m.value, m.percent), m)
+}
+
+/// A space before Chinese text when the previous text ends in a figure or Latin letter.
+fn sp(before: &str) -> &'static str {
+    if before
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '%')
+    {
+        " "
+    } else {
+        ""
     }
 }
 
@@ -60,10 +102,6 @@ fn label(m: &Measured, lang: Lang) -> &str {
     }
 }
 
-fn value_text(m: &Measured) -> String {
-    format!("{}{}", shown(m.value, m.percent), unit_suffix(m))
-}
-
 fn amount_text(d: Decimal, m: &Measured, lang: Lang) -> String {
     if m.percent {
         let pp = two(d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d));
@@ -72,7 +110,7 @@ fn amount_text(d: Decimal, m: &Measured, lang: Lang) -> String {
             Lang::En => format!("{pp} percentage points"),
         }
     } else {
-        format!("{}{}", two(d), unit_suffix(m))
+        with_unit(two(d), m)
     }
 }
 
@@ -103,14 +141,55 @@ fn bound_text(lower: Option<(Decimal, bool)>, upper: Option<(Decimal, bool)>, pe
             (Lang::En, false) => format!("below {}", s(u)),
         });
     }
-    parts.join(if lang == Lang::Zh { "且" } else { " and " })
+    parts.join(if lang == Lang::Zh { " 且" } else { " and " })
 }
 
+/// A condition as people write it: `≤` rather than `<=`.
+fn pretty_condition(text: &str) -> String {
+    text.replace("<=", "≤")
+        .replace(">=", "≥")
+        .replace("!=", "≠")
+        .replace("==", "=")
+        .replace('*', "×")
+}
+
+/// "得 2 分（满分 5 分）", with a note when the score was rounded.
 fn score_tail(r: &IndicatorResult, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("得 {} 分（满分 {} 分）", num(r.score), num(r.points)),
-        Lang::En => format!("scores {} of {}", num(r.score), num(r.points)),
+    let rounded = r.score != r.exact_score;
+    match (lang, rounded) {
+        (Lang::Zh, false) => format!("得 {} 分（满分 {} 分）", figure(r.score), figure(r.points)),
+        (Lang::Zh, true) => {
+            format!(
+                "得 {} 分（满分 {} 分；计算值 {}，按规定舍入）",
+                figure(r.score),
+                figure(r.points),
+                detail(r.exact_score)
+            )
+        }
+        (Lang::En, false) => format!("scores {} of {}", figure(r.score), figure(r.points)),
+        (Lang::En, true) => {
+            format!(
+                "scores {} of {} ({} before rounding)",
+                figure(r.score),
+                figure(r.points),
+                detail(r.exact_score)
+            )
+        }
     }
+}
+
+fn cap_note(capped: bool, deduction: Decimal, points: Decimal, lang: Lang) -> String {
+    match (capped, deduction >= points, lang) {
+        (false, _, _) => String::new(),
+        (true, true, Lang::Zh) => "（扣完为止）".into(),
+        (true, false, Lang::Zh) => format!("（最多扣 {} 分）", figure(deduction)),
+        (true, true, Lang::En) => " (down to zero)".into(),
+        (true, false, Lang::En) => format!(" (at most {} may be deducted)", figure(deduction)),
+    }
+}
+
+fn points_word(d: Decimal) -> &'static str {
+    if d == Decimal::ONE { "point" } else { "points" }
 }
 
 impl IndicatorResult {
@@ -122,44 +201,52 @@ impl IndicatorResult {
             inherited,
         } = &self.status
         {
-            let why = reason.as_deref().map(|r| match lang {
-                Lang::Zh => format!("（{r}）"),
-                Lang::En => format!(" ({r})"),
-            });
-            let why = why.unwrap_or_default();
-            return match (lang, outcome, inherited) {
-                (Lang::Zh, _, true) => format!("上级指标不适用{why}，{}", na_zh(*outcome, self)),
-                (Lang::Zh, _, false) => format!("不适用{why}，{}", na_zh(*outcome, self)),
-                (Lang::En, _, true) => format!("parent not applicable{why}; {}", na_en(*outcome, self)),
-                (Lang::En, _, false) => format!("not applicable{why}; {}", na_en(*outcome, self)),
-            };
+            return explain_not_applicable(self, *outcome, reason.as_deref(), *inherited, lang);
         }
-        let body = explain_outcome(&self.outcome, self, lang);
-        let rounded = if self.score != self.exact_score {
-            match lang {
-                Lang::Zh => format!("（计算值 {}，按规定舍入）", num(self.exact_score)),
-                Lang::En => format!(" (computed {}, rounded as the system states)", num(self.exact_score)),
+        explain_outcome(&self.outcome, self, lang)
+    }
+}
+
+fn explain_not_applicable(
+    r: &IndicatorResult,
+    outcome: NaOutcome,
+    reason: Option<&str>,
+    inherited: bool,
+    lang: Lang,
+) -> String {
+    let tail = score_tail(r, lang);
+    match lang {
+        Lang::Zh => {
+            let head = if inherited {
+                "上级指标不适用，随之".to_string()
+            } else {
+                match reason {
+                    Some(why) => format!("不适用（{why}），"),
+                    None => "不适用，".to_string(),
+                }
+            };
+            match outcome {
+                NaOutcome::Excluded if inherited => format!("{head}不参与评分"),
+                NaOutcome::Excluded => format!("{head}不参与评分（{} 分不计入总分）", figure(r.points)),
+                NaOutcome::FullPoints if inherited => format!("{head}按满分计算，{tail}"),
+                NaOutcome::FullPoints | NaOutcome::Zero => format!("{head}{tail}"),
             }
-        } else {
-            String::new()
-        };
-        format!("{body}{rounded}")
-    }
-}
-
-fn na_zh(outcome: NaOutcome, r: &IndicatorResult) -> String {
-    match outcome {
-        NaOutcome::FullPoints => format!("按满分计算，得 {} 分", num(r.score)),
-        NaOutcome::Zero => "计 0 分".to_string(),
-        NaOutcome::Excluded => format!("不参与评分（{} 分不计入总分）", num(r.points)),
-    }
-}
-
-fn na_en(outcome: NaOutcome, r: &IndicatorResult) -> String {
-    match outcome {
-        NaOutcome::FullPoints => format!("full points, {}", num(r.score)),
-        NaOutcome::Zero => "scores 0".to_string(),
-        NaOutcome::Excluded => format!("excluded ({} points left out of the total)", num(r.points)),
+        }
+        Lang::En => {
+            let head = if inherited {
+                "parent not applicable".to_string()
+            } else {
+                match reason {
+                    Some(why) => format!("not applicable ({why})"),
+                    None => "not applicable".to_string(),
+                }
+            };
+            match outcome {
+                NaOutcome::Excluded if inherited => format!("{head}: excluded as well"),
+                NaOutcome::Excluded => format!("{head}: excluded ({} points left out of the total)", figure(r.points)),
+                NaOutcome::FullPoints | NaOutcome::Zero => format!("{head}: {tail}"),
+            }
+        }
     }
 }
 
@@ -174,17 +261,38 @@ fn counting_text(c: Counting, lang: Lang) -> &'static str {
     }
 }
 
+fn band_text(min: Decimal, max: Decimal, min_inclusive: bool, max_inclusive: bool, lang: Lang) -> String {
+    if min == max {
+        return shown(min, true);
+    }
+    let (lo, hi) = (shown(min, true), shown(max, true));
+    match (min_inclusive && max_inclusive, lang) {
+        (true, _) => format!("{lo}–{hi}"),
+        (false, Lang::Zh) => format!(
+            "{lo}（{}）–{hi}（{}）",
+            if min_inclusive { "含" } else { "不含" },
+            if max_inclusive { "含" } else { "不含" }
+        ),
+        (false, Lang::En) => format!(
+            "{lo} ({}) – {hi} ({})",
+            if min_inclusive { "inclusive" } else { "exclusive" },
+            if max_inclusive { "inclusive" } else { "exclusive" }
+        ),
+    }
+}
+
 fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String {
     let tail = score_tail(r, lang);
+    let zh = lang == Lang::Zh;
     match outcome {
-        Outcome::Group => match lang {
-            Lang::Zh => format!("小计 {} 分（满分 {} 分）", num(r.score), num(r.points)),
-            Lang::En => format!("subtotal {} of {}", num(r.score), num(r.points)),
-        },
-        Outcome::NotApplicable => match lang {
-            Lang::Zh => "不适用".to_string(),
-            Lang::En => "not applicable".to_string(),
-        },
+        Outcome::Group => {
+            if zh {
+                format!("小计 {} 分（满分 {} 分）", figure(r.score), figure(r.points))
+            } else {
+                format!("subtotal {} of {}", figure(r.score), figure(r.points))
+            }
+        }
+        Outcome::NotApplicable => (if zh { "不适用" } else { "not applicable" }).to_string(),
         Outcome::Step {
             measured,
             direction,
@@ -199,64 +307,53 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
         } => {
             let name = label(measured, lang);
             let value = value_text(measured);
-            let thr = format!("{}{}", shown(*threshold, measured.percent), unit_suffix(measured));
-            let step_text = if measured.percent {
-                shown(*step, true)
-            } else {
-                format!("{}{}", two(*step), unit_suffix(measured))
-            };
-            let cap = if *capped {
-                match lang {
-                    Lang::Zh => "（扣完为止）",
-                    Lang::En => " (capped)",
-                }
-            } else {
-                ""
-            };
-            match (lang, gap.is_zero()) {
-                (Lang::Zh, true) => {
-                    let side = if *direction == Direction::Below {
-                        "未低于"
-                    } else {
-                        "未超过"
-                    };
-                    format!("{name} {value}，{side} {thr}，不扣分，{tail}")
-                }
-                (Lang::Zh, false) => {
-                    let side = if *direction == Direction::Below {
-                        "低于"
-                    } else {
-                        "超过"
-                    };
+            let thr = with_unit(shown(*threshold, measured.percent), measured);
+            let step_text = with_unit(shown(*step, measured.percent), measured);
+            let cap = cap_note(*capped, *deduction, r.points, lang);
+            let below = *direction == Direction::Below;
+            if zh {
+                let side = if below { "低于" } else { "超过" };
+                if gap.is_zero() {
+                    format!("{name} {value}，未{side} {thr}，不扣分，{tail}")
+                } else {
                     format!(
-                        "{name} {value}，{side} {thr} 共 {}；按每{side} {step_text} 扣 {} 分（{}）扣 {} 分{cap}，{tail}",
+                        "{name} {value}，{side} {thr}{}共 {}；按每{side} {step_text}{}扣 {} 分（{}）扣 {} 分{cap}，{tail}",
+                        sp(&thr),
                         amount_text(*gap, measured, lang),
-                        num(*deduct),
+                        sp(&step_text),
+                        figure(*deduct),
                         counting_text(*counting, lang),
-                        num(*deduction),
+                        figure(*deduction),
                     )
                 }
-                (Lang::En, true) => {
-                    let side = if *direction == Direction::Below {
-                        "not below"
+            } else {
+                let side = if below { "below" } else { "above" };
+                if gap.is_zero() {
+                    format!("{name} {value} is not {side} {thr}: nothing deducted; {tail}")
+                } else {
+                    let per = if measured.percent {
+                        let pp = step.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(*step);
+                        if pp == Decimal::ONE {
+                            "percentage point".to_string()
+                        } else {
+                            format!("{} percentage points", two(pp))
+                        }
                     } else {
-                        "not above"
-                    };
-                    format!("{name} {value} is {side} {thr}: no deduction; {tail}")
-                }
-                (Lang::En, false) => {
-                    let side = if *direction == Direction::Below {
-                        "below"
-                    } else {
-                        "above"
+                        step_text
                     };
                     format!(
-                        "{name} {value} is {} {side} {thr}; {} points per {step_text} {side} ({}, {} steps) deducts {}{cap}; {tail}",
+                        "{name} {value} is {} {side} {thr}; at {} {} per {per} {side}, {} ({} steps), {} {} deducted{cap}; {tail}",
                         amount_text(*gap, measured, lang),
-                        num(*deduct),
+                        figure(*deduct),
+                        points_word(*deduct),
                         counting_text(*counting, lang),
-                        two(*steps),
-                        num(*deduction),
+                        figure(*steps),
+                        figure(*deduction),
+                        if *deduction == Decimal::ONE {
+                            "point is"
+                        } else {
+                            "points are"
+                        },
                     )
                 }
             }
@@ -265,88 +362,101 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             measured, lower, upper, ..
         } => {
             let bounds = bound_text(*lower, *upper, measured.percent, lang);
-            match lang {
-                Lang::Zh => format!(
+            if zh {
+                format!(
                     "{} {}，属于「{bounds}」档，{tail}",
                     label(measured, lang),
                     value_text(measured)
-                ),
-                Lang::En => format!(
+                )
+            } else {
+                format!(
                     "{} {} falls in the tier \"{bounds}\"; {tail}",
                     label(measured, lang),
                     value_text(measured)
-                ),
+                )
             }
         }
-        Outcome::TierOtherwise { measured } => match lang {
-            Lang::Zh => format!(
-                "{} {}，不在所列各档内，按其他情况{tail}",
-                label(measured, lang),
-                value_text(measured)
-            ),
-            Lang::En => format!(
-                "{} {} is in no listed tier; otherwise {tail}",
-                label(measured, lang),
-                value_text(measured)
-            ),
-        },
+        Outcome::TierOtherwise { measured } => {
+            if zh {
+                format!(
+                    "{} {}，不在所列各档内，按其他情况{tail}",
+                    label(measured, lang),
+                    value_text(measured)
+                )
+            } else {
+                format!(
+                    "{} {} is in none of the listed tiers; the table's other case applies: {tail}",
+                    label(measured, lang),
+                    value_text(measured)
+                )
+            }
+        }
         Outcome::Ratio {
             actual,
             target,
             better,
             share,
         } => {
-            let pct = shown(*share, true);
+            let (a, t) = (value_text(actual), value_text(target));
+            let reached = *share >= Decimal::ONE;
             match (lang, better) {
-                (Lang::Zh, Better::HigherIsBetter) => format!(
-                    "{} 实际 {}，目标 {}（正向指标），得分比例 {pct}，{tail}",
-                    label(actual, lang),
-                    value_text(actual),
-                    value_text(target)
-                ),
-                (Lang::Zh, Better::LowerIsBetter) => format!(
-                    "{} 实际 {}，目标 {}（反向指标），得分比例 {pct}，{tail}",
-                    label(actual, lang),
-                    value_text(actual),
-                    value_text(target)
-                ),
+                (Lang::Zh, Better::HigherIsBetter) if reached => {
+                    format!("{} {a}，目标 {t}（正向指标，达到目标），{tail}", label(actual, lang))
+                }
+                (Lang::Zh, Better::HigherIsBetter) => {
+                    format!(
+                        "{} {a}，目标 {t}（正向指标，实际/目标 = {}），{tail}",
+                        label(actual, lang),
+                        shown(*share, true)
+                    )
+                }
+                (Lang::Zh, Better::LowerIsBetter) if reached => {
+                    format!("{} {a}，目标 {t}（反向指标，未超过目标），{tail}", label(actual, lang))
+                }
+                (Lang::Zh, Better::LowerIsBetter) => {
+                    format!(
+                        "{} {a}，目标 {t}（反向指标，目标/实际 = {}），{tail}",
+                        label(actual, lang),
+                        shown(*share, true)
+                    )
+                }
                 (Lang::En, b) => format!(
-                    "{} actual {} against target {} ({}): {pct} of the points; {tail}",
+                    "{} {a} against the target {t} ({}): {} of the points; {tail}",
                     label(actual, lang),
-                    value_text(actual),
-                    value_text(target),
                     if *b == Better::HigherIsBetter {
                         "higher is better"
                     } else {
                         "lower is better"
-                    }
+                    },
+                    shown(*share, true)
                 ),
             }
         }
         Outcome::Rate { measured, used } => {
             let clamp = if *used != measured.value {
-                match lang {
-                    Lang::Zh => format!("（按 {} 计）", shown(*used, true)),
-                    Lang::En => format!(" (counted as {})", shown(*used, true)),
+                if zh {
+                    format!("（按 {} 计）", shown(*used, true))
+                } else {
+                    format!(" (counted as {})", shown(*used, true))
                 }
             } else {
                 String::new()
             };
-            match lang {
-                Lang::Zh => format!(
-                    "{} {}{clamp}，{} × {}，{tail}",
+            let v = shown(measured.value, true);
+            if zh {
+                format!(
+                    "{} {v}{clamp}，得分 = {} × {}，{tail}",
                     label(measured, lang),
-                    shown(measured.value, true),
-                    num(r.points),
+                    figure(r.points),
                     shown(*used, true)
-                ),
-                Lang::En => format!(
-                    "{} {}{clamp}: {} × {}; {tail}",
+                )
+            } else {
+                format!(
+                    "{} {v}{clamp}: score = {} × {}; {tail}",
                     label(measured, lang),
-                    shown(measured.value, true),
-                    num(r.points),
+                    figure(r.points),
                     shown(*used, true)
-                ),
+                )
             }
         }
         Outcome::Level {
@@ -355,20 +465,32 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             given,
             band_min,
             band_max,
+            band_min_inclusive,
+            band_max_inclusive,
         } => {
-            let band = format!("{}–{}", shown(*band_min, true), shown(*band_max, true));
-            match (lang, given) {
-                (Lang::Zh, true) => format!(
-                    "评价为「{level}」（{band}），评价人给分占 {}，{tail}",
+            let single = band_min == band_max;
+            let band = band_text(*band_min, *band_max, *band_min_inclusive, *band_max_inclusive, lang);
+            match (lang, single, given) {
+                (Lang::Zh, true, _) => format!("评价为「{level}」（计分值的 {band}），{tail}"),
+                (Lang::Zh, false, true) => {
+                    format!(
+                        "评价为「{level}」（分值的 {band}），评价人在档内给分（占分值的 {}），{tail}",
+                        shown(*share, true)
+                    )
+                }
+                (Lang::Zh, false, false) => {
+                    format!(
+                        "评价为「{level}」（分值的 {band}），未给分，按该档默认 {} 计，{tail}",
+                        shown(*share, true)
+                    )
+                }
+                (Lang::En, true, _) => format!("judged \"{level}\" ({band} of the points); {tail}"),
+                (Lang::En, false, true) => format!(
+                    "judged \"{level}\" ({band} of the points), scored by the evaluator at {} of the points; {tail}",
                     shown(*share, true)
                 ),
-                (Lang::Zh, false) => format!("评价为「{level}」（{band}），按 {} 计，{tail}", shown(*share, true)),
-                (Lang::En, true) => format!(
-                    "judged \"{level}\" ({band}); the evaluator gave {} of the points; {tail}",
-                    shown(*share, true)
-                ),
-                (Lang::En, false) => format!(
-                    "judged \"{level}\" ({band}); counted at {}; {tail}",
+                (Lang::En, false, false) => format!(
+                    "judged \"{level}\" ({band} of the points), no score given: the band's default {} applies; {tail}",
                     shown(*share, true)
                 ),
             }
@@ -380,33 +502,35 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
         } => {
             let join =
                 |v: &[std::sync::Arc<str>], sep: &str| v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(sep);
-            let (ok, no) = (join(satisfied, "、"), join(missing, "、"));
-            match lang {
-                Lang::Zh => {
-                    let mut s = format!("满足 {} 项", satisfied.len());
-                    if !ok.is_empty() {
-                        let _ = write!(s, "（{ok}）");
-                    }
-                    if !no.is_empty() {
-                        let verb = if *mode == ChecklistMode::Deduct {
-                            "扣分"
-                        } else {
-                            "未得分"
-                        };
-                        let _ = write!(s, "，缺少 {}（{no}）{verb}", missing.len());
-                    }
-                    format!("{s}，{tail}")
+            let total = satisfied.len() + missing.len();
+            let lost = r.points - r.score;
+            if zh {
+                let mut s = if missing.is_empty() {
+                    format!("{total} 项均满足（{}）", join(satisfied, "、"))
+                } else if satisfied.is_empty() {
+                    format!("{total} 项均未满足（{}）", join(missing, "、"))
+                } else {
+                    format!(
+                        "满足 {} 项（{}），缺少 {} 项（{}）",
+                        satisfied.len(),
+                        join(satisfied, "、"),
+                        missing.len(),
+                        join(missing, "、")
+                    )
+                };
+                if *mode == ChecklistMode::Deduct && lost > Decimal::ZERO {
+                    let _ = write!(s, "，扣 {} 分", figure(lost));
                 }
-                Lang::En => {
-                    let mut s = format!("{} item(s) satisfied", satisfied.len());
-                    if !ok.is_empty() {
-                        let _ = write!(s, " ({})", join(satisfied, ", "));
-                    }
-                    if !no.is_empty() {
-                        let _ = write!(s, ", {} missing ({})", missing.len(), join(missing, ", "));
-                    }
-                    format!("{s}; {tail}")
+                format!("{s}，{tail}")
+            } else {
+                let mut s = format!("{} of {total} items satisfied", satisfied.len());
+                if !missing.is_empty() {
+                    let _ = write!(s, "; missing: {}", join(missing, ", "));
                 }
+                if *mode == ChecklistMode::Deduct && lost > Decimal::ZERO {
+                    let _ = write!(s, "; {} {} deducted", figure(lost), points_word(lost));
+                }
+                format!("{s}; {tail}")
             }
         }
         Outcome::PerOccurrence {
@@ -415,70 +539,91 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             deduction,
             capped,
         } => {
-            let cap = if *capped {
-                match lang {
-                    Lang::Zh => "（扣完为止）",
-                    Lang::En => " (capped)",
+            let unit = measured
+                .unit
+                .as_deref()
+                .filter(|u| !u.trim().is_empty() && !measured.percent);
+            let cap = cap_note(*capped, *deduction, r.points, lang);
+            let n = two(measured.value);
+            if zh {
+                let unit = unit.unwrap_or("次");
+                if measured.value <= Decimal::ZERO {
+                    format!("{} 0 {unit}，不扣分，{tail}", label(measured, lang))
+                } else {
+                    format!(
+                        "{} {n} {unit}，每{unit}扣 {} 分，扣 {} 分{cap}，{tail}",
+                        label(measured, lang),
+                        figure(*deduct),
+                        figure(*deduction)
+                    )
                 }
+            } else if measured.value <= Decimal::ZERO {
+                format!("{}: none, nothing deducted; {tail}", label(measured, lang))
             } else {
-                ""
-            };
-            match lang {
-                Lang::Zh => format!(
-                    "{} {} 次，每次扣 {} 分，扣 {} 分{cap}，{tail}",
+                format!(
+                    "{}: {n} at {} {} each, {} deducted{cap}; {tail}",
                     label(measured, lang),
-                    two(measured.value),
-                    num(*deduct),
-                    num(*deduction)
-                ),
-                Lang::En => format!(
-                    "{} {} occurrence(s) at {} each deducts {}{cap}; {tail}",
-                    label(measured, lang),
-                    two(measured.value),
-                    num(*deduct),
-                    num(*deduction)
-                ),
+                    figure(*deduct),
+                    points_word(*deduct),
+                    figure(*deduction)
+                )
             }
         }
-        Outcome::Manual { input } => match lang {
-            Lang::Zh => format!("评价人评分（{input}），{tail}"),
-            Lang::En => format!("scored by the evaluator ({input}); {tail}"),
-        },
+        Outcome::Manual { input } => {
+            if zh {
+                format!("评价人评分（{input}），{tail}")
+            } else {
+                format!("scored by the evaluator ({input}); {tail}")
+            }
+        }
         Outcome::Case { label, condition, .. } => {
-            let what = label.as_deref().unwrap_or(condition);
-            match lang {
-                Lang::Zh => format!("符合「{what}」，{tail}"),
-                Lang::En => format!("\"{what}\" holds; {tail}"),
+            let what = label
+                .as_deref()
+                .map_or_else(|| pretty_condition(condition), str::to_string);
+            if zh {
+                format!("符合「{what}」，{tail}")
+            } else {
+                format!("case \"{what}\" applies; {tail}")
             }
         }
-        Outcome::CaseOtherwise => match lang {
-            Lang::Zh => format!("不符合所列情形，{tail}"),
-            Lang::En => format!("none of the listed cases holds; {tail}"),
-        },
+        Outcome::CaseOtherwise => {
+            if zh {
+                format!("不符合所列情形，{tail}")
+            } else {
+                format!("none of the listed cases applies; {tail}")
+            }
+        }
         Outcome::Formula { expr, value, clamped } => {
-            let c = match (clamped, lang) {
-                (true, Lang::Zh) => "，超出分值范围按上下限计",
-                (true, Lang::En) => ", clamped into the points",
-                _ => "",
+            let e = pretty_condition(expr);
+            let note = match (clamped, *value > r.points, lang) {
+                (false, _, _) => String::new(),
+                (true, true, Lang::Zh) => format!("，高于满分，按 {} 分计", figure(r.points)),
+                (true, false, Lang::Zh) => "，低于 0，按 0 分计".to_string(),
+                (true, true, Lang::En) => format!(", capped at the {} points", figure(r.points)),
+                (true, false, Lang::En) => ", raised to 0".to_string(),
             };
-            match lang {
-                Lang::Zh => format!("按公式 {expr} 计算为 {}{c}，{tail}", two(*value)),
-                Lang::En => format!("the formula {expr} gives {}{c}; {tail}", two(*value)),
+            if zh {
+                format!("按公式「{e}」计算为 {}{note}，{tail}", figure(*value))
+            } else {
+                format!("the formula \"{e}\" gives {}{note}; {tail}", figure(*value))
             }
         }
         Outcome::Chosen { option, inner, .. } => {
             let inner = explain_outcome(inner, r, lang);
-            match lang {
-                Lang::Zh => format!("按「{option}」计分：{inner}"),
-                Lang::En => format!("scored as \"{option}\": {inner}"),
+            if zh {
+                format!("按「{option}」计分：{inner}")
+            } else {
+                format!("scored as \"{option}\": {inner}")
             }
         }
     }
 }
 
 impl Evaluation {
-    /// The whole evaluation as text: one line per indicator, then bonus, vetoes, total and grade.
+    /// The whole evaluation as text: one line per indicator, then exclusions, bonus, vetoes,
+    /// the total and the grade.
     pub fn explain(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
         let mut out = String::new();
         for r in self.indicators.iter().chain(self.bonus.iter()) {
             let name = match (lang, &r.name_en) {
@@ -486,75 +631,143 @@ impl Evaluation {
                 _ => &r.name,
             };
             let indent = "  ".repeat(r.depth);
-            let _ = writeln!(out, "{indent}{} {name}：{}", r.id, r.explain(lang));
+            let colon = if zh { "：" } else { ": " };
+            let _ = writeln!(out, "{indent}{} {name}{colon}{}", r.id, r.explain(lang));
         }
+        let left = self.full_points - self.excluded_points;
         if let Some(t) = self.rescaled_total {
-            let _ = match lang {
-                Lang::Zh => writeln!(
+            let _ = if zh {
+                writeln!(
                     out,
-                    "不适用指标 {} 分不计入，得分 {} 按 {}/{} 折算为 {}",
-                    num(self.excluded_points),
-                    num(self.tree_total),
-                    num(self.full_points),
-                    num(self.full_points - self.excluded_points),
-                    two(t)
-                ),
-                Lang::En => writeln!(
+                    "不适用指标共 {} 分不计入，得分 {} 按 {}/{} 折算为 {}",
+                    figure(self.excluded_points),
+                    figure(self.tree_total),
+                    figure(self.full_points),
+                    figure(left),
+                    figure(t)
+                )
+            } else {
+                writeln!(
                     out,
-                    "{} excluded points left out; {} scaled by {}/{} to {}",
-                    num(self.excluded_points),
-                    num(self.tree_total),
-                    num(self.full_points),
-                    num(self.full_points - self.excluded_points),
-                    two(t)
-                ),
+                    "the {} points of excluded indicators are left out; {} of the remaining {}, scaled to {}: {}",
+                    figure(self.excluded_points),
+                    figure(self.tree_total),
+                    figure(left),
+                    figure(self.full_points),
+                    figure(t)
+                )
+            };
+        } else if self.excluded_points > Decimal::ZERO {
+            let _ = if zh {
+                writeln!(
+                    out,
+                    "不适用指标共 {} 分不计入，满分按 {} 分计",
+                    figure(self.excluded_points),
+                    figure(left)
+                )
+            } else {
+                writeln!(
+                    out,
+                    "the {} points of excluded indicators are left out; the total is out of {}",
+                    figure(self.excluded_points),
+                    figure(left)
+                )
             };
         }
         if !self.bonus.is_empty() {
-            let _ = match lang {
-                Lang::Zh => writeln!(out, "加分 {} 分", num(self.bonus_total)),
-                Lang::En => writeln!(out, "bonus {}", num(self.bonus_total)),
+            let capped = self.bonus_items_total != self.bonus_total;
+            let _ = match (zh, capped) {
+                (true, false) => writeln!(out, "加分 {} 分", figure(self.bonus_total)),
+                (true, true) => writeln!(
+                    out,
+                    "加分项合计 {} 分，受加分上限或总分上限限制，实际加分 {} 分",
+                    figure(self.bonus_items_total),
+                    figure(self.bonus_total)
+                ),
+                (false, false) => writeln!(out, "bonus {}", figure(self.bonus_total)),
+                (false, true) => writeln!(
+                    out,
+                    "bonus items {}, of which {} added under the caps",
+                    figure(self.bonus_items_total),
+                    figure(self.bonus_total)
+                ),
             };
         }
         for v in &self.vetoes {
             let mut effects = Vec::new();
             if let Some(t) = v.total {
-                effects.push(if lang == Lang::Zh {
-                    format!("总分计 {}", num(t))
+                effects.push(if zh {
+                    format!("总分计 {} 分", figure(t))
                 } else {
-                    format!("total set to {}", num(t))
+                    format!("total set to {}", figure(t))
                 });
             }
             if let Some(t) = v.max_total {
-                effects.push(if lang == Lang::Zh {
-                    format!("总分不超过 {}", num(t))
+                effects.push(if zh {
+                    format!("总分不超过 {} 分", figure(t))
                 } else {
-                    format!("total at most {}", num(t))
+                    format!("total at most {}", figure(t))
                 });
             }
             if let Some(g) = &v.grade {
-                effects.push(if lang == Lang::Zh {
-                    format!("等次定为「{g}」")
+                let g = match (lang, &v.grade_en) {
+                    (Lang::En, Some(en)) => en,
+                    _ => g,
+                };
+                effects.push(if zh {
+                    format!("等次不高于「{g}」")
                 } else {
-                    format!("grade set to \"{g}\"")
+                    format!("grade at most \"{g}\"")
                 });
             }
             let name = match (lang, &v.name_en) {
                 (Lang::En, Some(en)) => en,
                 _ => &v.name,
             };
-            let _ = match lang {
-                Lang::Zh => writeln!(out, "一票否决「{name}」：{}", effects.join("，")),
-                Lang::En => writeln!(out, "veto \"{name}\": {}", effects.join(", ")),
+            let _ = if zh {
+                writeln!(out, "一票否决「{name}」：{}", effects.join("，"))
+            } else {
+                writeln!(out, "veto \"{name}\": {}", effects.join(", "))
             };
         }
         let grade = match (lang, &self.grade_en) {
             (Lang::En, Some(en)) => en,
             _ => &self.grade,
         };
-        let _ = match lang {
-            Lang::Zh => write!(out, "综合得分 {} 分，评价等次：{grade}", num(self.total)),
-            Lang::En => write!(out, "total {}, grade: {grade}", num(self.total)),
+        let mut notes = Vec::new();
+        let full = if self.rescaled_total.is_some() {
+            self.full_points
+        } else {
+            left
+        };
+        if full != Decimal::ONE_HUNDRED {
+            notes.push(if zh {
+                format!("满分 {} 分", figure(full))
+            } else {
+                format!("out of {}", figure(full))
+            });
+        }
+        if self.total != self.exact_total {
+            notes.push(if zh {
+                format!("计算值 {}，按规定舍入", detail(self.exact_total))
+            } else {
+                format!("{} before rounding", detail(self.exact_total))
+            });
+        }
+        let _ = if zh {
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", notes.join("；"))
+            };
+            write!(out, "综合得分 {} 分{notes}，评价等次：{grade}", figure(self.total))
+        } else {
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join("; "))
+            };
+            write!(out, "total {}{notes}, grade: {grade}", figure(self.total))
         };
         out
     }

@@ -4,21 +4,13 @@
 
 use std::fmt::Write as _;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::eval::{Evaluation, Status};
-use crate::explain::{Lang, num};
+use crate::explain::Lang;
 use crate::model::{Indicator, IndicatorSystem};
 
-/// A figure as tables print it: exact when it has at most four decimals, else rounded to two.
-pub fn figure(d: Decimal) -> String {
-    let n = d.normalize();
-    if n.scale() <= 4 {
-        n.to_string()
-    } else {
-        num(n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
-    }
-}
+pub use crate::explain::figure;
 
 /// One row of a report table.
 #[derive(Debug, Clone, PartialEq, Eq)]
