@@ -69,6 +69,21 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// List a system's declared inputs (the base-data table to fill in); `--format csv` prints a
+    /// template for `jixiao score --input`.
+    Inputs {
+        /// A built-in id or a system file.
+        system: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InputsFormat::Text)]
+        format: InputsFormat,
+        /// Fill in the values of the built-in's example inputs.
+        #[arg(long)]
+        example: bool,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Check a system file; list every error with its location (exit status 1 when invalid).
     Validate {
         /// A system file (JSON or TOML) or a built-in id.
@@ -123,6 +138,13 @@ enum Command {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ListFormat {
     Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum InputsFormat {
+    Text,
+    Csv,
     Json,
 }
 
@@ -219,6 +241,12 @@ fn run(command: Command) -> Result<u8> {
             out,
         } => show(&system, format, lang(&l)?, &out),
         Command::Validate { system } => validate(&system),
+        Command::Inputs {
+            system,
+            format,
+            example,
+            out,
+        } => inputs(&system, format, example, &out),
         Command::Score {
             system,
             input,
@@ -303,6 +331,107 @@ fn show(name: &str, format: ShowFormat, lang: Lang, out: &Option<PathBuf>) -> Re
                 .collect();
             let doc = serde_json::json!({"id": system.id, "name": system.name, "source": system.source, "rows": rows});
             format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+        }
+    };
+    emit(out, &text)?;
+    Ok(0)
+}
+
+fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>) -> Result<u8> {
+    let (system, _, builtin) = load_system(name)?;
+    let values: serde_json::Map<String, serde_json::Value> = if example {
+        let b = builtin.ok_or_else(|| Fail::new(format!("--example needs a built-in system; `{name}` is a file")))?;
+        match serde_json::from_str(b.example) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => {
+                return Err(Fail::new(format!(
+                    "built-in `{name}`: its example inputs are not a JSON object"
+                )));
+            }
+        }
+    } else {
+        serde_json::Map::new()
+    };
+    let cell = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect::<Vec<_>>()
+            .join("、"),
+        Some(serde_json::Value::Object(o)) => o
+            .get("level")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let kind = |k: jixiao::InputKind| format!("{k:?}").to_lowercase();
+    let describe = |i: &jixiao::InputDecl| {
+        let mut d = i.description.clone().unwrap_or_default();
+        if !i.levels.is_empty() {
+            d = format!(
+                "{d}{}可选：{}",
+                if d.is_empty() { "" } else { "；" },
+                i.levels.join("/")
+            );
+        }
+        if !i.items.is_empty() {
+            d = format!(
+                "{d}{}填已满足的项，以“、”分隔：{}",
+                if d.is_empty() { "" } else { "；" },
+                i.items.join("、")
+            );
+        }
+        d
+    };
+    let text = match format {
+        InputsFormat::Json => {
+            let list: Vec<_> = system
+                .inputs
+                .iter()
+                .map(|i| serde_json::json!({"name": i.name, "kind": kind(i.kind), "unit": i.unit, "required": i.required && i.default.is_none(), "description": describe(i), "value": values.get(&i.name)}))
+                .collect();
+            format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default())
+        }
+        InputsFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut rows = vec![vec!["名称".to_string(), "数值".into(), "单位".into(), "说明".into()]];
+            for i in &system.inputs {
+                rows.push(vec![
+                    i.name.clone(),
+                    cell(values.get(&i.name)),
+                    i.unit.clone().unwrap_or_default(),
+                    describe(i),
+                ]);
+            }
+            for r in rows {
+                w.write_record(&r).map_err(|e| Fail::new(e.to_string()))?;
+            }
+            let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
+            String::from_utf8(bytes).map_err(|e| Fail::new(e.to_string()))?
+        }
+        InputsFormat::Text => {
+            let rows: Vec<Vec<String>> = system
+                .inputs
+                .iter()
+                .map(|i| {
+                    let need = match (&i.default, i.required) {
+                        (Some(_), _) | (None, false) => "可选",
+                        (None, true) => "必填",
+                    };
+                    vec![
+                        i.name.clone(),
+                        kind(i.kind),
+                        i.unit.clone().unwrap_or_default(),
+                        need.into(),
+                        cell(values.get(&i.name)),
+                        describe(i),
+                    ]
+                })
+                .collect();
+            table::render(&["名称", "类型", "单位", "必填", "数值", "说明"], &rows)
         }
     };
     emit(out, &text)?;

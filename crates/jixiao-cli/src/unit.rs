@@ -238,7 +238,7 @@ fn from_toml(text: &str, file: &str) -> Result<Inputs> {
     Ok(inputs)
 }
 
-/// One unit from a table: either two columns of name/value pairs, or a header row and one data row.
+/// One unit from a table: either rows of name, value (and notes), or a header row and one data row.
 fn from_table(rows: Vec<Vec<String>>, scorer: &Scorer, file: &str) -> Result<Inputs> {
     let rows: Vec<Vec<String>> = rows
         .into_iter()
@@ -254,11 +254,8 @@ fn from_table(rows: Vec<Vec<String>>, scorer: &Scorer, file: &str) -> Result<Inp
     } else {
         &rows[..]
     };
-    if !body.is_empty()
-        && body
-            .iter()
-            .all(|r| named(r) && r.len() >= 2 && r.iter().skip(2).all(|c| c.trim().is_empty()))
-    {
+    // Columns after the value (unit, description, as `jixiao inputs --format csv` prints them) are notes.
+    if !body.is_empty() && body.iter().all(|r| named(r) && r.len() >= 2) {
         let mut inputs = Inputs::new();
         for r in body {
             if let (Some(name), Some(value)) = (r.first().and_then(|c| input_for_header(c, scorer)), r.get(1))
