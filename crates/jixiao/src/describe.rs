@@ -288,14 +288,36 @@ impl IndicatorSystem {
                 (NaOutcome::Zero, false) => "zero",
                 (NaOutcome::Excluded, false) => "excluded",
             };
-            if zh {
-                text.push_str(&format!("；当 {} 时不适用，{outcome}", na.when));
-            } else {
-                text.push_str(&format!("; not applicable when {}: {outcome}", na.when));
+            match (&na.reason, zh) {
+                (Some(reason), true) => text.push_str(&format!("；{reason}")),
+                (None, true) => text.push_str(&format!("；{}时不适用，{outcome}", condition_zh(&na.when))),
+                (_, false) => text.push_str(&format!("; not applicable when {}: {outcome}", na.when)),
             }
         }
         text
     }
+}
+
+/// A condition in Chinese words: `not 有项目` → `非「有项目」`, `a == 0` → `a = 0`, `and`/`or` → 且/或.
+fn condition_zh(when: &str) -> String {
+    let mut out = String::new();
+    for word in when.split_whitespace() {
+        let w = match word {
+            "and" | "&&" => "且",
+            "or" | "||" => "或",
+            "not" | "!" => "非",
+            "==" | "=" => "=",
+            "!=" => "≠",
+            "<=" => "≤",
+            ">=" => "≥",
+            other => other,
+        };
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn tier_text(t: &Tier, percent: bool, lang: Lang) -> String {

@@ -389,6 +389,34 @@ fn split_items(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Splits a level written as text with its score, as a spreadsheet cell holds it:
+/// `部分达成`, `部分达成:3.5`, `部分达成：3.5`, `部分达成 3.5`, `部分达成（3.5）`, `部分达成(3.5分)`.
+fn split_level<'t>(text: &'t str, levels: &[Arc<str>]) -> Result<(&'t str, Option<Decimal>), String> {
+    if levels.iter().any(|l| &**l == text) {
+        return Ok((text, None));
+    }
+    let Some(level) = levels
+        .iter()
+        .filter(|l| text.starts_with(&***l))
+        .max_by_key(|l| l.len())
+    else {
+        return Ok((text, None));
+    };
+    let name = text.get(..level.len()).unwrap_or(text);
+    let rest = text.get(level.len()..).unwrap_or("").trim();
+    let rest = rest.strip_prefix([':', '：']).unwrap_or(rest).trim();
+    let rest = match rest.strip_prefix(['(', '（']) {
+        Some(inner) => inner.strip_suffix([')', '）']).unwrap_or(inner).trim(),
+        None => rest,
+    };
+    let rest = rest.strip_suffix('分').unwrap_or(rest).trim();
+    if rest.is_empty() {
+        return Ok((name, None));
+    }
+    let score = parse_decimal(rest).map_err(|m| format!("the score after level `{name}`: {m}"))?;
+    Ok((name, Some(score)))
+}
+
 /// Converts a user's value into the slot form for an input, checking kind and range.
 pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String> {
     let number = |v: &InputValue| -> Result<Decimal, String> {
@@ -435,7 +463,7 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
         },
         InputKind::Level => {
             let (name, score) = match v {
-                InputValue::Text(t) => (t.trim(), None),
+                InputValue::Text(t) => split_level(t.trim(), &c.levels)?,
                 InputValue::Level { level, score } => (level.trim(), *score),
                 _ => return Err(format!("expected one of the levels {}", c.levels.join("/"))),
             };

@@ -21,7 +21,7 @@ pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
 pub use eval::{Deduction, Evaluation, IndicatorResult, InputValue, Inputs, Measured, Outcome, Status, VetoResult};
 pub use explain::Lang;
-pub use load::MAX_SYSTEM_BYTES;
+pub use load::{MAX_SYSTEM_BYTES, json_error_text};
 pub use model::*;
 pub use rust_decimal::Decimal;
 

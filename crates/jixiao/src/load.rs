@@ -32,20 +32,23 @@ impl IndicatorSystem {
         let system = result.map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let location = if inner.line() > 0 {
-                format!(" (line {} column {})", inner.line(), inner.column())
-            } else {
-                String::new()
+            let location = json_location(text, inner.line(), inner.column());
+            // `?` is serde_path_to_error's path when the error is outside any field.
+            let path = match (path.as_str(), location.is_empty()) {
+                ("?" | "", true) => "(file)".to_string(),
+                ("?" | "", false) => location,
+                (p, true) => p.to_string(),
+                (p, false) => format!("{p} {location}"),
             };
             LoadError::Syntax {
                 format: "JSON",
-                path: format!("{path}{location}"),
+                path,
                 message: strip_position(&inner.to_string()),
             }
         })?;
         de.end().map_err(|e| LoadError::Syntax {
             format: "JSON",
-            path: format!("(line {} column {})", e.line(), e.column()),
+            path: json_location(text, e.line(), e.column()),
             message: strip_position(&e.to_string()),
         })?;
         Ok(system)
@@ -77,9 +80,9 @@ impl IndicatorSystem {
         })
     }
 
-    /// Parses JSON or TOML, choosing by the first non-blank character (`{` means JSON).
+    /// Parses JSON or TOML, choosing by the first non-blank character (`{` or `[` means JSON).
     pub fn from_text(text: &str) -> Result<IndicatorSystem, LoadError> {
-        if text.trim_start().starts_with('{') {
+        if text.trim_start().starts_with(['{', '[']) {
             Self::from_json(text)
         } else {
             Self::from_toml(text)
@@ -94,6 +97,31 @@ impl IndicatorSystem {
     /// The TOML form.
     pub fn to_toml(&self) -> Result<String, String> {
         toml::to_string(self).map_err(|e| e.to_string())
+    }
+}
+
+/// `(line L column C)` with C counted in characters, as editors show it (serde_json counts bytes).
+pub(crate) fn json_location(text: &str, line: usize, byte_column: usize) -> String {
+    if line == 0 {
+        return String::new();
+    }
+    let column = text.lines().nth(line - 1).map_or(byte_column, |l| {
+        l.get(..byte_column.min(l.len()))
+            .map_or(byte_column, |p| p.chars().count())
+            .max(1)
+    });
+    format!("(line {line} column {column})")
+}
+
+/// A serde_json error as one line with a character-counted location: `trailing comma at line 1 column 12`.
+pub fn json_error_text(text: &str, e: &serde_json::Error) -> String {
+    let message = strip_position(&e.to_string());
+    match json_location(text, e.line(), e.column())
+        .strip_prefix('(')
+        .and_then(|l| l.strip_suffix(')'))
+    {
+        Some(at) => format!("{message} at {at}"),
+        None => message,
     }
 }
 

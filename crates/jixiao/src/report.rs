@@ -158,6 +158,10 @@ fn labels(lang: Lang) -> Labels {
 struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    /// Columns holding figures (right-aligned in HTML).
+    numeric: Vec<usize>,
+    /// Trailing rows that are totals, not indicators.
+    totals: usize,
 }
 
 fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
@@ -211,7 +215,18 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
         grade.push(String::new());
         out.push(grade);
     }
-    Table { header, rows: out }
+    let numeric = if evaluation.is_some() {
+        vec![depth, depth + 1, depth + 2]
+    } else {
+        vec![depth]
+    };
+    let totals = if evaluation.is_some() { 2 } else { 0 };
+    Table {
+        header,
+        rows: out,
+        numeric,
+        totals,
+    }
 }
 
 fn md_cell(s: &str) -> String {
@@ -262,16 +277,15 @@ fn html(title: &str, t: &Table, lang: Lang) -> String {
         let _ = write!(s, "<th>{}</th>", esc(h));
     }
     s.push_str("</tr></thead>\n<tbody>\n");
-    let numeric = t.header.len().saturating_sub(if t.header.len() > 4 { 4 } else { 0 });
+    let first_total = t.rows.len().saturating_sub(t.totals);
     for (i, r) in t.rows.iter().enumerate() {
-        let total = i + 2 >= t.rows.len() && t.rows.len() >= 2 && r.first().is_some_and(|c| !c.contains(' '));
-        s.push_str(if total { "<tr class=\"total\">" } else { "<tr>" });
+        s.push_str(if i >= first_total {
+            "<tr class=\"total\">"
+        } else {
+            "<tr>"
+        });
         for (j, c) in r.iter().enumerate() {
-            let class = if j >= numeric && j < numeric + 3 && j + 1 < r.len() {
-                " class=\"n\""
-            } else {
-                ""
-            };
+            let class = if t.numeric.contains(&j) { " class=\"n\"" } else { "" };
             let _ = write!(s, "<td{class}>{}</td>", esc(c));
         }
         s.push_str("</tr>\n");
