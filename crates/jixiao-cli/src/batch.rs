@@ -1,23 +1,27 @@
 //! Many units, one row each. CSV input is streamed in chunks (memory does not grow with the number
 //! of rows); every chunk is scored across the machine's cores; a bad row gets its message in the
-//! error column and on standard error, and the rest are scored.
+//! error column and on standard error, and the rest are scored. Results are written to a temporary
+//! file beside `--out` and renamed into place at the end, so that a batch that cannot start (or
+//! stops half-way) leaves the previous results alone.
 
 use std::fs::File;
 use std::io::{BufReader, IsTerminal};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jixiao::report::system_rows;
 use jixiao::{Evaluation, IndicatorSystem, Inputs, Lang, Scorer};
 use rust_xlsxwriter::Workbook;
 
-use crate::unit::{Columns, extension, inputs_from_row, map_columns};
+use crate::unit::{Columns, extension, inputs_from_row, map_columns, names_input};
 use crate::{Fail, Result};
 
 /// Units scored together (and held in memory at once).
 const CHUNK: usize = 2048;
 /// Failed rows reported one by one on standard error before a summary takes over.
 const MAX_REPORTED: usize = 20;
+/// Rows that may stand above the header row (a title merged across the table, a date line).
+const MAX_TITLE_ROWS: usize = 10;
 
 /// What `jixiao batch` needs.
 pub struct Options<'a> {
@@ -30,32 +34,165 @@ pub struct Options<'a> {
     pub lang: Lang,
 }
 
+/// One input row: its number as the user sees it in a spreadsheet (the first row is 1) and its cells.
+struct Row {
+    no: usize,
+    cells: Vec<String>,
+    /// False when the row is not UTF-8 text; its cells are then decoded lossily (for the unit id only).
+    utf8: bool,
+}
+
+impl Row {
+    fn from_bytes(no: usize, record: &csv::ByteRecord) -> Row {
+        let cells: Option<Vec<String>> = record
+            .iter()
+            .map(|f| std::str::from_utf8(f).ok().map(str::to_string))
+            .collect();
+        match cells {
+            Some(cells) => Row { no, cells, utf8: true },
+            None => Row {
+                no,
+                cells: record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
+                utf8: false,
+            },
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// CSV rows, numbered by counting records (so CRLF line ends and quoted line breaks do not shift them).
+struct CsvRows {
+    reader: csv::Reader<BufReader<File>>,
+    record: csv::ByteRecord,
+    count: usize,
+    file: String,
+}
+
+impl CsvRows {
+    fn next(&mut self) -> Result<Option<Row>> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                self.count += 1;
+                Ok(Some(Row::from_bytes(self.count, &self.record)))
+            }
+            Err(e) => Err(Fail::new(format!("{}: {e}", self.file))),
+        }
+    }
+}
+
+/// The header among the first rows (rows above it, such as a title, are skipped): the first row in
+/// which at least two cells (or all the inputs, when the system declares fewer) name inputs; failing
+/// that, the first row naming any input (so that its other columns are reported by name).
+fn header_index(rows: &[Row], scorer: &Scorer, file: &str) -> Result<usize> {
+    let need = scorer.system().inputs.len().min(2);
+    let named = |r: &Row| {
+        if r.utf8 {
+            r.cells.iter().filter(|c| names_input(c, scorer)).count()
+        } else {
+            0
+        }
+    };
+    let found = rows
+        .iter()
+        .position(|r| r.utf8 && named(r) >= need)
+        .or_else(|| rows.iter().position(|r| named(r) > 0));
+    let not_utf8 = |end: usize| rows.iter().take(end).any(|r| !r.utf8);
+    match found {
+        Some(h) if !not_utf8(h) => Ok(h),
+        None if !not_utf8(rows.len()) => Err(Fail::new(format!(
+            "{file}: no header row naming the inputs of `{}` was found (looked at {} row{})",
+            scorer.system().id,
+            rows.len(),
+            if rows.len() == 1 { "" } else { "s" }
+        ))),
+        _ => Err(Fail::new(format!(
+            "{file}: not UTF-8 text; save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)"
+        ))),
+    }
+}
+
+/// The output format, known from `--out` before anything is read or written.
+#[derive(Clone, Copy)]
+enum OutKind {
+    Csv,
+    Xlsx,
+}
+
+impl OutKind {
+    fn of(path: &Path) -> Result<OutKind> {
+        match extension(path).as_str() {
+            "csv" => Ok(OutKind::Csv),
+            "xlsx" => Ok(OutKind::Xlsx),
+            other => Err(Fail::new(format!(
+                "{}: unknown output format `.{other}` (expected .csv or .xlsx)",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// A temporary file beside the results file; removed when dropped unless it was renamed into place.
+struct Temp {
+    path: PathBuf,
+    kept: bool,
+}
+
+impl Temp {
+    fn beside(out: &Path) -> Temp {
+        let name = out
+            .file_name()
+            .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
+        Temp {
+            path: out.with_file_name(format!(".{name}.jixiao-tmp")),
+            kept: false,
+        }
+    }
+
+    fn rename_to(mut self, out: &Path) -> Result<()> {
+        std::fs::rename(&self.path, out).map_err(|e| Fail::new(format!("{}: cannot write: {e}", out.display())))?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 enum Sink {
     Csv(Box<csv::Writer<File>>),
-    Xlsx(Box<Workbook>, u32),
+    /// The workbook, the next row to write, and which columns hold numbers (the rest are text:
+    /// unit codes such as `001` must not become the number 1).
+    Xlsx(Box<Workbook>, u32, Vec<bool>),
 }
 
 impl Sink {
-    fn open(path: &Path) -> Result<Sink> {
-        let file = path.display().to_string();
-        match extension(path).as_str() {
-            "csv" => {
-                let mut f = File::create(path).map_err(|e| Fail::new(format!("{file}: cannot create: {e}")))?;
+    /// Creates the sink writing to `temp`; errors name `out`, the file the user asked for.
+    fn create(kind: OutKind, temp: &Path, out: &Path, numeric: Vec<bool>) -> Result<Sink> {
+        let file = out.display().to_string();
+        match kind {
+            OutKind::Csv => {
+                let mut f = File::create(temp).map_err(|e| Fail::new(format!("{file}: cannot create: {e}")))?;
                 // A byte-order mark so that Excel opens the UTF-8 CSV with its Chinese headers intact.
                 std::io::Write::write_all(&mut f, "\u{feff}".as_bytes())
                     .map_err(|e| Fail::new(format!("{file}: {e}")))?;
                 Ok(Sink::Csv(Box::new(csv::Writer::from_writer(f))))
             }
-            "xlsx" => {
+            OutKind::Xlsx => {
                 let mut workbook = Workbook::new();
                 workbook
                     .add_worksheet_with_constant_memory()
                     .map_err(|e| Fail::new(format!("{file}: cannot create a worksheet: {e}")))?;
-                Ok(Sink::Xlsx(Box::new(workbook), 0))
+                Ok(Sink::Xlsx(Box::new(workbook), 0, numeric))
             }
-            other => Err(Fail::new(format!(
-                "{file}: unknown output format `.{other}` (expected .csv or .xlsx)"
-            ))),
         }
     }
 
@@ -63,12 +200,13 @@ impl Sink {
         let fail = |e: String| Fail::new(format!("{}: cannot write: {e}", out.display()));
         match self {
             Sink::Csv(w) => w.write_record(row).map_err(|e| fail(e.to_string())),
-            Sink::Xlsx(workbook, r) => {
+            Sink::Xlsx(workbook, r, numeric) => {
                 let sheet = workbook.worksheet_from_index(0).map_err(|e| fail(e.to_string()))?;
                 for (c, cell) in row.iter().enumerate() {
+                    let number = numeric.get(c).copied().unwrap_or(false) && *r > 0;
                     let c = u16::try_from(c).map_err(|_| fail("too many columns".into()))?;
                     let written = match crate::xlsx::number_of(cell) {
-                        Some(n) if *r > 0 => sheet.write_number(*r, c, n).map(|_| ()),
+                        Some(n) if number => sheet.write_number(*r, c, n).map(|_| ()),
                         _ => sheet.write_string(*r, c, cell).map(|_| ()),
                     };
                     written.map_err(|e| fail(e.to_string()))?;
@@ -79,15 +217,19 @@ impl Sink {
         }
     }
 
-    fn finish(self, out: &Path) -> Result<()> {
+    /// Writes everything out to `temp`.
+    fn finish(self, temp: &Path, out: &Path) -> Result<()> {
         let fail = |e: String| Fail::new(format!("{}: cannot write: {e}", out.display()));
         match self {
-            Sink::Csv(mut w) => w.flush().map_err(|e| fail(e.to_string())),
-            Sink::Xlsx(mut workbook, _) => {
+            Sink::Csv(w) => {
+                // Into the file and closed, before it is renamed.
+                w.into_inner().map(drop).map_err(|e| fail(e.error().to_string()))
+            }
+            Sink::Xlsx(mut workbook, _, _) => {
                 if let Ok(sheet) = workbook.worksheet_from_index(0) {
                     let _ = sheet.set_name("results");
                 }
-                workbook.save(out).map_err(|e| fail(e.to_string()))
+                workbook.save(temp).map_err(|e| fail(e.to_string()))
             }
         }
     }
@@ -112,20 +254,41 @@ impl Run<'_> {
                     self.result_row(row_no, unit, &e)
                 }
                 Err(e) => {
-                    self.failed += 1;
                     let message = e.to_string();
-                    if self.failed <= MAX_REPORTED {
-                        eprintln!("{} row {row_no} ({unit}): {message}", self.o.input.display());
-                    }
-                    let mut row = vec![row_no.to_string(), unit];
-                    row.extend(std::iter::repeat_n(String::new(), self.node_count + 2));
-                    row.push(message);
-                    row
+                    let line = format!("{} row {row_no} ({unit}): {message}", self.o.input.display());
+                    self.failed_row(row_no, unit, message, &line)
                 }
             };
             self.sink.write(&row, self.o.out)?;
         }
         Ok(())
+    }
+
+    /// Counts a failed row and reports it (`line`, on standard error, while few have failed); returns
+    /// its result row, the message in the error column.
+    fn failed_row(&mut self, row_no: usize, unit: String, message: String, line: &str) -> Vec<String> {
+        self.failed += 1;
+        if self.failed <= MAX_REPORTED {
+            eprintln!("{line}");
+        }
+        let mut row = vec![row_no.to_string(), unit];
+        row.extend(std::iter::repeat_n(String::new(), self.node_count + 2));
+        row.push(message);
+        row
+    }
+
+    /// A row that cannot be scored: written after the pending rows, to keep the input order.
+    fn bad_row(
+        &mut self,
+        chunk: &mut Vec<(usize, String, Inputs)>,
+        row_no: usize,
+        unit: String,
+        message: String,
+        line: &str,
+    ) -> Result<()> {
+        self.flush(chunk)?;
+        let row = self.failed_row(row_no, unit, message, line);
+        self.sink.write(&row, self.o.out)
     }
 
     fn result_row(&self, row_no: usize, unit: String, e: &Evaluation) -> Vec<String> {
@@ -179,84 +342,126 @@ fn progress(len: u64) -> ProgressBar {
     }
 }
 
+/// Which result columns hold numbers: the row number, the scores and the total.
+fn numeric_columns(width: usize, node_count: usize) -> Vec<bool> {
+    (0..width)
+        .map(|c| c == 0 || (2..=node_count + 2).contains(&c))
+        .collect()
+}
+
 /// Runs a batch; exit status 1 when any row failed.
 pub fn run(o: &Options<'_>) -> Result<u8> {
     let file = o.input.display().to_string();
     let node_count = system_rows(o.system, o.lang).len();
-    let mut sink = Sink::open(o.out)?;
-    sink.write(&header(o.system, o.lang), o.out)?;
-    let mut run = Run {
-        o,
-        sink,
-        node_count,
-        scored: 0,
-        failed: 0,
+    let kind = OutKind::of(o.out)?;
+    let result_header = header(o.system, o.lang);
+    let temp = Temp::beside(o.out);
+    // Nothing is created before the input is open and its header mapped.
+    let start = || -> Result<Run<'_>> {
+        let numeric = numeric_columns(result_header.len(), node_count);
+        let mut sink = Sink::create(kind, &temp.path, o.out, numeric)?;
+        sink.write(&result_header, o.out)?;
+        Ok(Run {
+            o,
+            sink,
+            node_count,
+            scored: 0,
+            failed: 0,
+        })
     };
     let mut chunk: Vec<(usize, String, Inputs)> = Vec::with_capacity(CHUNK);
-    match extension(o.input).as_str() {
+    let run = match extension(o.input).as_str() {
         "csv" => {
             let f = File::open(o.input).map_err(|e| Fail::new(format!("{file}: cannot read: {e}")))?;
             let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-            let bar = progress(len);
-            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(BufReader::new(f));
-            let header: Vec<String> = reader
-                .headers()
-                .map_err(|e| Fail::new(format!("{file}: cannot read the header row: {e}")))?
-                .iter()
-                .map(|h| h.trim_start_matches('\u{feff}').to_string())
-                .collect();
-            if header.iter().all(|h| h.trim().is_empty()) {
+            let mut rows = CsvRows {
+                reader: csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(BufReader::new(f)),
+                record: csv::ByteRecord::new(),
+                count: 0,
+                file: file.clone(),
+            };
+            // The first rows, until one is clearly the header.
+            let mut first = Vec::new();
+            let need = o.scorer.system().inputs.len().min(2);
+            while first.len() <= MAX_TITLE_ROWS {
+                let Some(row) = rows.next()? else { break };
+                if row.is_blank() {
+                    continue;
+                }
+                let header = row.utf8 && row.cells.iter().filter(|c| names_input(c, o.scorer)).count() >= need;
+                first.push(row);
+                if header {
+                    break;
+                }
+            }
+            if first.is_empty() {
                 return Err(Fail::new(format!(
                     "{file}: the file is empty (a header row of input names is needed)"
                 )));
             }
+            let h = header_index(&first, o.scorer, &file)?;
+            let mut first = first.into_iter().skip(h);
+            let header = first.next().map(|r| r.cells).unwrap_or_default();
             let columns = map_columns(&header, o.scorer, o.id_column, o.ignore, &file)?;
-            let mut record = csv::StringRecord::new();
-            loop {
-                match reader.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        let row_no = record.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
-                        let cells: Vec<String> = record.iter().map(str::to_string).collect();
-                        push_row(&mut run, &mut chunk, &columns, header.len(), row_no, cells)?;
-                    }
-                    Err(e) => return Err(Fail::new(format!("{file}: {e}"))),
-                }
+            let mut run = start()?;
+            let bar = progress(len);
+            for row in first {
+                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
+            }
+            while let Some(row) = rows.next()? {
+                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
                 if chunk.len() >= CHUNK {
                     run.flush(&mut chunk)?;
-                    bar.set_position(reader.position().byte());
+                    bar.set_position(rows.reader.position().byte());
                     bar.set_message(format!("{} units", run.scored + run.failed));
                 }
             }
             run.flush(&mut chunk)?;
             bar.finish_and_clear();
+            run
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
             let rows = crate::xlsx::read_rows(o.input)?;
             let mut rows = rows
                 .into_iter()
                 .enumerate()
-                .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()));
-            let (_, header) = rows
-                .next()
-                .ok_or_else(|| Fail::new(format!("{file}: the worksheet is empty")))?;
+                .map(|(i, cells)| Row {
+                    no: i + 1,
+                    cells,
+                    utf8: true,
+                })
+                .filter(|r| !r.is_blank())
+                .peekable();
+            if rows.peek().is_none() {
+                return Err(Fail::new(format!("{file}: the worksheet is empty")));
+            }
+            let first: Vec<Row> = rows.by_ref().take(MAX_TITLE_ROWS + 1).collect();
+            let h = header_index(&first, o.scorer, &file)?;
+            let mut first = first.into_iter().skip(h);
+            let header = first.next().map(|r| r.cells).unwrap_or_default();
             let columns = map_columns(&header, o.scorer, o.id_column, o.ignore, &file)?;
-            for (i, cells) in rows {
-                push_row(&mut run, &mut chunk, &columns, header.len(), i + 1, cells)?;
+            let mut run = start()?;
+            for row in first.chain(rows) {
+                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
                 if chunk.len() >= CHUNK {
                     run.flush(&mut chunk)?;
                 }
             }
             run.flush(&mut chunk)?;
+            run
         }
         other => {
             return Err(Fail::new(format!(
                 "{file}: unknown batch input format `.{other}` (expected .csv or .xlsx)"
             )));
         }
-    }
+    };
     let (scored, failed) = (run.scored, run.failed);
-    run.sink.finish(o.out)?;
+    run.sink.finish(&temp.path, o.out)?;
+    temp.rename_to(o.out)?;
     if failed > MAX_REPORTED {
         eprintln!(
             "… and {} more failed rows (see the error column)",
@@ -272,30 +477,31 @@ fn push_row(
     chunk: &mut Vec<(usize, String, Inputs)>,
     columns: &Columns,
     width: usize,
-    row_no: usize,
-    cells: Vec<String>,
+    row: Row,
 ) -> Result<()> {
-    if cells.iter().all(|c| c.trim().is_empty()) {
+    if row.is_blank() {
         return Ok(());
     }
+    // The unit's id, else (an empty cell, or no id column) its row number.
     let unit = columns
         .id
-        .and_then(|i| cells.get(i))
-        .map_or_else(|| row_no.to_string(), |s| s.trim().to_string());
+        .and_then(|i| row.cells.get(i))
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && (row.utf8 || !s.contains('\u{fffd}')))
+        .map_or_else(|| row.no.to_string(), str::to_string);
+    let input = run.o.input.display().to_string();
+    if !row.utf8 {
+        let message = format!("row {} is not UTF-8 text; save the file as UTF-8", row.no);
+        let line = format!("{input} {message}");
+        return run.bad_row(chunk, row.no, unit, message, &line);
+    }
+    let cells = row.cells;
     if cells.len() > width && cells.iter().skip(width).any(|c| !c.trim().is_empty()) {
         // Too many cells: report the row, score the rest.
-        run.failed += 1;
         let message = format!("the row has {} cells but the header has {width}", cells.len());
-        if run.failed <= MAX_REPORTED {
-            eprintln!("{} row {row_no} ({unit}): {message}", run.o.input.display());
-        }
-        let mut row = vec![row_no.to_string(), unit];
-        row.extend(std::iter::repeat_n(String::new(), run.node_count + 2));
-        row.push(message);
-        // Keep the output in input order: flush what is pending first.
-        run.flush(chunk)?;
-        return run.sink.write(&row, run.o.out);
+        let line = format!("{input} row {} ({unit}): {message}", row.no);
+        return run.bad_row(chunk, row.no, unit, message, &line);
     }
-    chunk.push((row_no, unit, inputs_from_row(columns, &cells)));
+    chunk.push((row.no, unit, inputs_from_row(columns, &cells)));
     Ok(())
 }

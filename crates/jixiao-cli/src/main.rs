@@ -196,10 +196,24 @@ pub fn load_system(name: &str) -> Result<(IndicatorSystem, Scorer, Option<&'stat
         )));
     }
     let text = read_text(path)?;
-    let system =
-        IndicatorSystem::from_text(&text).map_err(|e| Fail::new(format!("{name}: {}", one_line(&e.to_string()))))?;
+    let system = parse_system(path, &text).map_err(|e| Fail::new(format!("{name}: {}", one_line(&e.to_string()))))?;
     let scorer = Scorer::new(&system).map_err(|e| Fail::new(format!("{name}: {}", one_line(&e.to_string()))))?;
     Ok((system, scorer, None))
+}
+
+/// Parses a system file as its extension says (`.json`, `.toml`), else by its content.
+fn parse_system(path: &Path, text: &str) -> std::result::Result<IndicatorSystem, jixiao::LoadError> {
+    match unit::extension(path).as_str() {
+        "json" => IndicatorSystem::from_json(text),
+        "toml" => IndicatorSystem::from_toml(text),
+        _ => IndicatorSystem::from_text(text),
+    }
+}
+
+/// CSV for people: a byte-order mark first, so that Excel shows the Chinese text (it reads CSV
+/// without one in the system's code page).
+fn csv_for_excel(text: String) -> String {
+    format!("\u{feff}{text}")
 }
 
 fn one_line(s: &str) -> String {
@@ -318,7 +332,7 @@ fn show(name: &str, format: ShowFormat, lang: Lang, out: &Option<PathBuf>) -> Re
         ShowFormat::Text => report::system_report(&system, Format::Text, lang),
         ShowFormat::Md => report::system_report(&system, Format::Markdown, lang),
         ShowFormat::Html => report::system_report(&system, Format::Html, lang),
-        ShowFormat::Csv => report::system_report(&system, Format::Csv, lang),
+        ShowFormat::Csv => csv_for_excel(report::system_report(&system, Format::Csv, lang)),
         ShowFormat::Json => {
             let rows: Vec<_> = report::system_rows(&system, lang)
                 .into_iter()
@@ -359,11 +373,15 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
             .filter_map(serde_json::Value::as_str)
             .collect::<Vec<_>>()
             .join("、"),
-        Some(serde_json::Value::Object(o)) => o
-            .get("level")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("")
-            .to_string(),
+        // A level scored inside its band, as a cell gives it: `部分达成:3.5`.
+        Some(serde_json::Value::Object(o)) => {
+            let level = o.get("level").and_then(serde_json::Value::as_str).unwrap_or("");
+            match o.get("score") {
+                Some(serde_json::Value::String(score)) => format!("{level}:{score}"),
+                Some(serde_json::Value::Number(score)) => format!("{level}:{score}"),
+                _ => level.to_string(),
+            }
+        }
         Some(other) => other.to_string(),
         None => String::new(),
     };
@@ -410,7 +428,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
                 w.write_record(&r).map_err(|e| Fail::new(e.to_string()))?;
             }
             let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
-            String::from_utf8(bytes).map_err(|e| Fail::new(e.to_string()))?
+            csv_for_excel(String::from_utf8(bytes).map_err(|e| Fail::new(e.to_string()))?)
         }
         InputsFormat::Text => {
             let rows: Vec<Vec<String>> = system
@@ -421,13 +439,24 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
                         (Some(_), _) | (None, false) => "可选",
                         (None, true) => "必填",
                     };
+                    // The default, for an input that may be left out.
+                    let default = i.default.as_ref().map(|d| match d {
+                        jixiao::InputDefault::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+                        jixiao::InputDefault::Text(t) => t.clone(),
+                        jixiao::InputDefault::Items(items) => items.join("、"),
+                    });
+                    let notes = match (default, describe(i)) {
+                        (Some(d), notes) if notes.is_empty() => format!("默认 {d}"),
+                        (Some(d), notes) => format!("默认 {d}；{notes}"),
+                        (None, notes) => notes,
+                    };
                     vec![
                         i.name.clone(),
                         kind(i.kind),
                         i.unit.clone().unwrap_or_default(),
                         need.into(),
                         cell(values.get(&i.name)),
-                        describe(i),
+                        notes,
                     ]
                 })
                 .collect();
@@ -439,11 +468,15 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
 }
 
 fn validate(name: &str) -> Result<u8> {
-    let text = match jixiao::builtin(name) {
-        Some(b) => b.text.to_string(),
-        None => read_text(Path::new(name))?,
+    let loaded = match jixiao::builtin(name) {
+        Some(b) => Scorer::from_text(b.text),
+        None => {
+            let path = Path::new(name);
+            let text = read_text(path)?;
+            parse_system(path, &text).and_then(|s| Ok(Scorer::new(&s)?))
+        }
     };
-    let errors = match Scorer::from_text(&text) {
+    let errors = match loaded {
         Ok(scorer) => {
             let s = scorer.system();
             let leaves = report::system_rows(s, Lang::Zh).iter().filter(|r| r.is_leaf).count();
@@ -511,7 +544,7 @@ fn score(
         ScoreFormat::Table => report::evaluation_report(&system, &evaluation, Format::Text, lang),
         ScoreFormat::Md => report::evaluation_report(&system, &evaluation, Format::Markdown, lang),
         ScoreFormat::Html => report::evaluation_report(&system, &evaluation, Format::Html, lang),
-        ScoreFormat::Csv => report::evaluation_report(&system, &evaluation, Format::Csv, lang),
+        ScoreFormat::Csv => csv_for_excel(report::evaluation_report(&system, &evaluation, Format::Csv, lang)),
         ScoreFormat::Json => {
             let value = jixiao::json::evaluation_to_value(&evaluation, lang);
             format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())

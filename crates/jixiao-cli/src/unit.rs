@@ -24,33 +24,61 @@ const ID_HEADERS: &[&str] = &[
     "project",
 ];
 
-/// Strips a trailing unit in brackets (`编制数（人）`, `年初预算 (万元)`) and surrounding blanks.
-fn normalize_header(h: &str) -> &str {
+/// Splits a trailing unit in brackets off a header (`编制数（人）`, `年初预算 (万元)`): the name and
+/// the unit, both trimmed.
+fn split_unit(h: &str) -> (&str, Option<&str>) {
     let t = h.trim().trim_start_matches('\u{feff}').trim();
-    for (close, open) in [('）', '（'), (')', '(')] {
-        if t.ends_with(close)
-            && let Some(i) = t.rfind(open)
-            && i > 0
-        {
-            return t.get(..i).unwrap_or(t).trim();
-        }
+    if let Some(inner) = t.strip_suffix(['）', ')'])
+        && let Some(i) = inner.rfind(['（', '('])
+        && i > 0
+        && let (Some(name), Some(unit)) = (inner.get(..i), inner.get(i..))
+    {
+        let unit = unit.trim_start_matches(['（', '(']).trim();
+        return (name.trim(), Some(unit));
     }
-    t
+    (t, None)
 }
 
-/// The declared input a column header names, if any.
-pub fn input_for_header(header: &str, scorer: &Scorer) -> Option<String> {
-    let h = normalize_header(header);
+/// A header without its bracketed unit.
+fn normalize_header(h: &str) -> &str {
+    split_unit(h).0
+}
+
+/// Whether two spellings give the same unit (`%` and the full-width `％` are one).
+fn same_unit(a: &str, b: &str) -> bool {
+    let norm = |u: &str| u.trim().replace('％', "%");
+    norm(a).eq_ignore_ascii_case(&norm(b))
+}
+
+/// The declared input a column header (or a name cell) names, if any: its name, its display name
+/// `名称（单位）` or its English name. A bracketed unit other than the declared one is an error
+/// (the end of a sentence that starts with the header): `年初预算（元）` must not be read as 万元.
+pub fn input_for_header(header: &str, scorer: &Scorer) -> std::result::Result<Option<String>, String> {
+    let whole = header.trim().trim_start_matches('\u{feff}').trim();
     let inputs = &scorer.system().inputs;
-    inputs
-        .iter()
-        .find(|i| i.name == h || i.name == header.trim())
-        .or_else(|| {
-            inputs
-                .iter()
-                .find(|i| i.name_en.as_deref().is_some_and(|en| en.eq_ignore_ascii_case(h)))
-        })
-        .map(|i| i.name.clone())
+    if let Some(i) = inputs.iter().find(|i| i.name == whole) {
+        return Ok(Some(i.name.clone()));
+    }
+    let (h, unit) = split_unit(whole);
+    let Some(input) = inputs.iter().find(|i| i.name == h).or_else(|| {
+        inputs
+            .iter()
+            .find(|i| i.name_en.as_deref().is_some_and(|en| en.eq_ignore_ascii_case(h)))
+    }) else {
+        return Ok(None);
+    };
+    match (unit, input.unit.as_deref()) {
+        (Some(given), Some(declared)) if !given.is_empty() && !same_unit(given, declared) => Err(format!(
+            "is in {given}, but input `{}` is declared in {declared}",
+            input.name
+        )),
+        _ => Ok(Some(input.name.clone())),
+    }
+}
+
+/// Whether a cell names a declared input (with the right unit or not).
+pub fn names_input(cell: &str, scorer: &Scorer) -> bool {
+    !matches!(input_for_header(cell, scorer), Ok(None))
 }
 
 /// How a table's columns map to inputs.
@@ -88,7 +116,14 @@ pub fn map_columns(
             continue;
         }
         match input_for_header(h, scorer) {
-            Some(name) => {
+            Err(wrong) => {
+                return Err(Fail::new(format!(
+                    "{file}: column {} `{}` {wrong}",
+                    column_letter(i),
+                    h.trim()
+                )));
+            }
+            Ok(Some(name)) => {
                 if let Some(prev) = seen.insert(name.clone(), i) {
                     return Err(Fail::new(format!(
                         "{file}: columns {} and {} both give input `{name}`",
@@ -98,17 +133,20 @@ pub fn map_columns(
                 }
                 inputs.push((i, name));
             }
-            None if id.is_none() && (i == 0 || ID_HEADERS.contains(&normalize_header(h))) => id = Some(i),
-            None if h.trim().is_empty() => unknown.push(format!("column {} (no header)", column_letter(i))),
-            None => unknown.push(format!("`{}`", h.trim())),
+            Ok(None) if id.is_none() && (i == 0 || ID_HEADERS.contains(&normalize_header(h))) => id = Some(i),
+            Ok(None) if h.trim().is_empty() => unknown.push(format!("column {} (no header)", column_letter(i))),
+            Ok(None) => unknown.push(format!("`{}`", h.trim())),
         }
     }
     if !unknown.is_empty() {
         return Err(Fail::new(format!(
-            "{file}: {} {} not declared input{} of `{}` (use --ignore-column to skip a column)",
+            "{file}: {} {} of `{}` (use --ignore-column to skip a column)",
             unknown.join(", "),
-            if unknown.len() == 1 { "is" } else { "are" },
-            if unknown.len() == 1 { "" } else { "s" },
+            if unknown.len() == 1 {
+                "is not a declared input"
+            } else {
+                "are not declared inputs"
+            },
             scorer.system().id
         )));
     }
@@ -147,8 +185,12 @@ pub fn read(path: &Path, scorer: &Scorer) -> Result<Inputs> {
     match extension(path).as_str() {
         "json" => {
             let text = read_text(path)?;
-            let value: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| Fail::new(format!("{file}: not valid JSON: {e}")))?;
+            let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                Fail::new(format!(
+                    "{file}: not valid JSON: {}",
+                    jixiao::json_error_text(&text, &e)
+                ))
+            })?;
             jixiao::json::inputs_from_value(&value).map_err(|e| Fail::new(format!("{file}: {}", e.message)))
         }
         "toml" => from_toml(&read_text(path)?, &file),
@@ -159,8 +201,8 @@ pub fn read(path: &Path, scorer: &Scorer) -> Result<Inputs> {
                 .flexible(true)
                 .from_reader(text.as_bytes());
             let mut rows = Vec::new();
-            for (n, record) in reader.records().enumerate() {
-                let record = record.map_err(|e| Fail::new(format!("{file} row {}: {e}", n + 1)))?;
+            for record in reader.records() {
+                let record = record.map_err(|e| Fail::new(format!("{file} row {}: {e}", rows.len() + 1)))?;
                 rows.push(record.iter().map(str::to_string).collect());
             }
             from_table(rows, scorer, &file)
@@ -181,9 +223,16 @@ pub fn extension(path: &Path) -> String {
 }
 
 fn from_toml(text: &str, file: &str) -> Result<Inputs> {
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| Fail::new(format!("{file}: not valid TOML: {}", e.message())))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let at = e
+            .span()
+            .map(|span| {
+                let (line, column) = line_column(text, span.start);
+                format!(" at line {line} column {column}")
+            })
+            .unwrap_or_default();
+        Fail::new(format!("{file}: not valid TOML: {}{at}", e.message().trim()))
+    })?;
     let mut inputs = Inputs::new();
     for (name, value) in table {
         let v = match value {
@@ -192,7 +241,8 @@ fn from_toml(text: &str, file: &str) -> Result<Inputs> {
             toml::Value::Boolean(b) => InputValue::Bool(b),
             toml::Value::Float(f) => {
                 return Err(Fail::new(format!(
-                    "{file}: input `{name}`: the TOML float {f} cannot be read exactly; write it as a string, e.g. {name} = \"{f}\""
+                    "{file}: input `{name}`: the TOML float {f} cannot be read exactly; write it as a string, e.g. {} = \"{f}\"",
+                    toml_key(&name)
                 )));
             }
             toml::Value::Array(items) => InputValue::Items(
@@ -238,44 +288,85 @@ fn from_toml(text: &str, file: &str) -> Result<Inputs> {
     Ok(inputs)
 }
 
-/// One unit from a table: either rows of name, value (and notes), or a header row and one data row.
+/// The line and column (counted in characters, from 1) of a byte offset in a text.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// A TOML key as it may be written: quoted (a bare key is ASCII letters, digits, `_` and `-` only).
+fn toml_key(name: &str) -> String {
+    format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// First cells that mark the header of the long layout (name, value, notes).
+const NAME_HEADERS: &[&str] = &["名称", "项目", "指标", "数据项", "name", "input", "item"];
+/// Second cells that mark the header of the long layout.
+const VALUE_HEADERS: &[&str] = &["数值", "值", "数据", "value"];
+
+/// One unit from a table, its layout decided by the first row: a row naming two or more inputs is
+/// the header of the wide layout (header + one data row); otherwise every row gives one input as
+/// name, value (and notes), perhaps under a header row such as `名称,数值`.
 fn from_table(rows: Vec<Vec<String>>, scorer: &Scorer, file: &str) -> Result<Inputs> {
-    let rows: Vec<Vec<String>> = rows
+    // Rows with their numbers as the user sees them (row 1 first); blank rows left out.
+    let rows: Vec<(usize, Vec<String>)> = rows
         .into_iter()
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .enumerate()
+        .map(|(i, r)| (i + 1, r))
+        .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
         .collect();
-    if rows.is_empty() {
+    let Some((_, first)) = rows.first() else {
         return Err(Fail::new(format!("{file}: the table is empty")));
-    }
-    // Long layout: every row (but perhaps a header) starts with an input name.
-    let named = |r: &Vec<String>| r.first().is_some_and(|c| input_for_header(c, scorer).is_some());
-    let body = if rows.first().is_some_and(|r| !named(r)) {
-        rows.get(1..).unwrap_or(&[])
-    } else {
-        &rows[..]
     };
-    // Columns after the value (unit, description, as `jixiao inputs --format csv` prints them) are notes.
-    if !body.is_empty() && body.iter().all(|r| named(r) && r.len() >= 2) {
-        let mut inputs = Inputs::new();
-        for r in body {
-            if let (Some(name), Some(value)) = (r.first().and_then(|c| input_for_header(c, scorer)), r.get(1))
-                && !value.trim().is_empty()
-            {
-                inputs.set(name, InputValue::Text(value.trim().to_string()));
+    if first.iter().filter(|c| names_input(c, scorer)).count() >= 2 {
+        let columns = map_columns(first, scorer, None, &[], file)?;
+        return match rows.get(1..).unwrap_or(&[]) {
+            [(_, row)] => Ok(inputs_from_row(&columns, row)),
+            [] => Err(Fail::new(format!("{file}: a header row but no data row"))),
+            data => Err(Fail::new(format!(
+                "{file}: {} units; `jixiao score` takes one (use `jixiao batch` for many)",
+                data.len()
+            ))),
+        };
+    }
+    let is = |cell: Option<&String>, words: &[&str]| {
+        cell.is_some_and(|c| {
+            let c = normalize_header(c);
+            words.iter().any(|w| w.eq_ignore_ascii_case(c))
+        })
+    };
+    let header = !first.first().is_some_and(|c| names_input(c, scorer))
+        && (is(first.first(), NAME_HEADERS) || is(first.get(1), VALUE_HEADERS));
+    let mut inputs = Inputs::new();
+    let mut seen = std::collections::HashMap::new();
+    for (n, r) in rows.iter().skip(usize::from(header)) {
+        let cell = r.first().map_or("", |c| c.trim());
+        let name = match input_for_header(cell, scorer) {
+            Ok(Some(name)) => name,
+            Ok(None) if cell.is_empty() => {
+                return Err(Fail::new(format!("{file} row {n}: no input name in column A")));
             }
+            Ok(None) => {
+                return Err(Fail::new(format!(
+                    "{file} row {n}: `{cell}` is not a declared input of `{}`",
+                    scorer.system().id
+                )));
+            }
+            Err(wrong) => return Err(Fail::new(format!("{file} row {n}: `{cell}` {wrong}"))),
+        };
+        if let Some(prev) = seen.insert(name.clone(), *n) {
+            return Err(Fail::new(format!(
+                "{file}: rows {prev} and {n} both give input `{name}`"
+            )));
         }
-        return Ok(inputs);
+        // Columns after the value (unit, description, as `jixiao inputs --format csv` prints them) are notes.
+        if let Some(value) = r.get(1)
+            && !value.trim().is_empty()
+        {
+            inputs.set(name, InputValue::Text(value.trim().to_string()));
+        }
     }
-    let (header, data) = rows
-        .split_first()
-        .ok_or_else(|| Fail::new(format!("{file}: the table is empty")))?;
-    let columns = map_columns(header, scorer, None, &[], file)?;
-    match data {
-        [row] => Ok(inputs_from_row(&columns, row)),
-        [] => Err(Fail::new(format!("{file}: a header row but no data row"))),
-        _ => Err(Fail::new(format!(
-            "{file}: {} units; `jixiao score` takes one (use `jixiao batch` for many)",
-            data.len()
-        ))),
-    }
+    Ok(inputs)
 }

@@ -1,9 +1,9 @@
 //! Excel in and out.
 //!
-//! Excel stores numbers as binary doubles. A numeric cell is read as the shortest decimal text that
-//! round-trips to the stored double (what Excel itself shows: `0.1` stays `0.1`), then parsed
-//! exactly; results are written as numbers (the double nearest to the exact decimal) with the exact
-//! decimals available in CSV and JSON output.
+//! Excel stores numbers as binary doubles and shows them with at most 15 significant digits. A
+//! numeric cell is read as Excel shows it (`=1.1*100` holds 110.00000000000001 and reads as 110;
+//! `0.1` stays `0.1`), then parsed exactly; results are written as numbers (the double nearest to
+//! the exact decimal) with the exact decimals available in CSV and JSON output.
 
 use std::path::Path;
 
@@ -30,8 +30,7 @@ pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>> {
                 Data::Empty => String::new(),
                 Data::String(s) => s.clone(),
                 Data::Int(i) => i.to_string(),
-                // Display prints the shortest text that round-trips to the stored double.
-                Data::Float(f) => format!("{f}"),
+                Data::Float(f) => float_text(*f),
                 Data::Bool(b) => b.to_string(),
                 Data::DateTime(d) => d.to_string(),
                 Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -53,6 +52,13 @@ pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>> {
     let mut out = vec![Vec::new(); top as usize];
     out.extend(rows);
     Ok(out)
+}
+
+/// A stored double as Excel shows it: rounded to 15 significant digits, then parsed exactly (a
+/// value beyond the exact decimal range keeps its shortest round-trip text, for the engine to refuse).
+fn float_text(f: f64) -> String {
+    jixiao::Decimal::from_scientific(&format!("{f:.14e}"))
+        .map_or_else(|_| format!("{f}"), |d| d.normalize().to_string())
 }
 
 /// A cell value: a number when the text is a decimal, else text.

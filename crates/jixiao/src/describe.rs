@@ -288,18 +288,32 @@ impl IndicatorSystem {
                 (NaOutcome::Zero, false) => "zero",
                 (NaOutcome::Excluded, false) => "excluded",
             };
-            match (&na.reason, zh) {
-                (Some(reason), true) => text.push_str(&format!("；{reason}")),
-                (None, true) => text.push_str(&format!("；{}时不适用，{outcome}", condition_zh(&na.when))),
-                (_, false) => text.push_str(&format!("; not applicable when {}: {outcome}", na.when)),
+            if zh {
+                let cond = condition_zh(&na.when);
+                text.push_str(&format!(
+                    "；{cond}{}时不适用，{outcome}",
+                    if cond.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '%') {
+                        " "
+                    } else {
+                        ""
+                    }
+                ));
+            } else {
+                text.push_str(&format!("; not applicable when {}: {outcome}", na.when));
             }
         }
         text
     }
 }
 
-/// A condition in Chinese words: `not 有项目` → `非「有项目」`, `a == 0` → `a = 0`, `and`/`or` → 且/或.
+/// A condition in Chinese words: `not 有项目` → `有项目为否`, `a == 0` → `a = 0`, `and`/`or` → 且/或.
 fn condition_zh(when: &str) -> String {
+    let trimmed = when.trim();
+    if let Some(name) = trimmed.strip_prefix("not ").or_else(|| trimmed.strip_prefix('!'))
+        && !name.trim().contains(char::is_whitespace)
+    {
+        return format!("{}为否", name.trim().trim_matches('`'));
+    }
     let mut out = String::new();
     for word in when.split_whitespace() {
         let w = match word {
