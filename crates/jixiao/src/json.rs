@@ -351,3 +351,76 @@ pub fn schema_json() -> String {
     text.push('\n');
     text
 }
+
+/// What a front end needs to build a form and show the table: metadata, declared inputs (with
+/// kinds, units, levels, items, defaults, ranges) and the indicator rows with their standards.
+pub fn system_info_value(system: &IndicatorSystem, lang: Lang) -> Value {
+    let inputs: Vec<Value> = system
+        .inputs
+        .iter()
+        .map(|i| {
+            json!({
+                "name": i.name,
+                "name_en": i.name_en,
+                "kind": format!("{:?}", i.kind).to_lowercase(),
+                "unit": i.unit,
+                "description": i.description,
+                "required": i.required && i.default.is_none(),
+                "default": i.default.as_ref().map(|d| match d {
+                    crate::model::InputDefault::Bool(b) => json!(b),
+                    crate::model::InputDefault::Text(t) => json!(t),
+                    crate::model::InputDefault::Items(items) => json!(items),
+                }),
+                "min": i.min.map(|d| num(d.value())),
+                "max": i.max.map(|d| num(d.value())),
+                "levels": i.levels,
+                "items": i.items,
+            })
+        })
+        .collect();
+    let rows: Vec<Value> = crate::report::system_rows(system, lang)
+        .into_iter()
+        .map(|r| {
+            json!({
+                "id": r.id, "depth": r.depth, "name": r.name, "leaf": r.is_leaf, "points": num(r.points),
+                "standard": r.standard, "published": r.published, "assumed": r.assumed,
+            })
+        })
+        .collect();
+    let grades: Vec<Value> = system
+        .grades
+        .iter()
+        .map(|g| json!({"label": g.label, "label_en": g.label_en, "min": g.min.map(|d| num(d.value()))}))
+        .collect();
+    json!({
+        "format": system.format,
+        "id": system.id,
+        "name": system.name,
+        "name_en": system.name_en,
+        "issuer": system.issuer,
+        "region": system.region,
+        "year": system.year,
+        "source": system.source,
+        "notes": system.notes,
+        "total_points": num(system.indicators.iter().fold(rust_decimal::Decimal::ZERO, |a, i| a.saturating_add(i.points.value()))),
+        "inputs": inputs,
+        "indicators": rows,
+        "grades": grades,
+    })
+}
+
+/// [`system_info_value`] for a system text (JSON or TOML), as JSON text.
+pub fn system_info_json(system: &str, lang: Lang) -> Result<String, JsonError> {
+    let scorer = Scorer::from_text(system)?;
+    Ok(system_info_value(scorer.system(), lang).to_string())
+}
+
+/// The built-in systems: `[{id, name, name_en, issuer, region, year}]`.
+pub fn builtins_json() -> String {
+    let list: Vec<Value> = crate::builtin::builtins()
+        .iter()
+        .filter_map(|b| b.system().ok().map(|s| (b.id, s)))
+        .map(|(id, s)| json!({"id": id, "name": s.name, "name_en": s.name_en, "issuer": s.issuer, "region": s.region, "year": s.year}))
+        .collect();
+    Value::Array(list).to_string()
+}

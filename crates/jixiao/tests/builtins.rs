@@ -49,3 +49,42 @@ fn the_seed_report_is_reproduced() {
         completion.explain(Lang::Zh)
     );
 }
+
+#[test]
+fn the_json_layer_lists_builtins_and_describes_a_system_for_a_form() {
+    let list: serde_json::Value = serde_json::from_str(&jixiao::json::builtins_json()).unwrap();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, builtins().iter().map(|b| b.id).collect::<Vec<_>>());
+    let b = jixiao::builtin("hunan-dept").unwrap();
+    let info: serde_json::Value =
+        serde_json::from_str(&jixiao::json::system_info_json(b.text, Lang::Zh).unwrap()).unwrap();
+    assert_eq!(info["total_points"], "100");
+    let input = |name: &str| {
+        info["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(input("编制数")["unit"], "人");
+    assert_eq!(input("编制数")["required"], true);
+    assert_eq!(input("有新建楼堂馆所项目")["kind"], "boolean");
+    assert_eq!(input("有新建楼堂馆所项目")["required"], false);
+    assert_eq!(input("基础信息完善程度")["levels"].as_array().unwrap().len(), 3);
+    assert_eq!(input("满意度")["max"], "1");
+    let row = info["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "2.1.2")
+        .unwrap()
+        .clone();
+    assert!(row["standard"].as_str().unwrap().contains("不超过 10%计 4 分"), "{row}");
+}
