@@ -551,7 +551,12 @@ impl Scorer {
         self.inner.inputs.iter().map(|i| &*i.name)
     }
 
-    fn resolve_inputs(&self, inputs: &Inputs) -> Result<Vec<InVal>, EvalError> {
+    /// Evaluates resolved input slots (for analyses that vary one input).
+    pub(crate) fn evaluate_slots(&self, slots: &[InVal]) -> Result<Evaluation, EvalError> {
+        Run::new(&self.inner, slots).evaluate()
+    }
+
+    pub(crate) fn resolve_inputs(&self, inputs: &Inputs) -> Result<Vec<InVal>, EvalError> {
         let c = &self.inner;
         let mut slots = vec![InVal::Absent; c.inputs.len()];
         let mut given = vec![false; c.inputs.len()];

@@ -1,0 +1,1347 @@
+//! Analyses: what-if, comparison, audit of claimed scores, sensitivity to one input (exact
+//! breakpoints) and the least change of one input that reaches a goal.
+//!
+//! Sensitivity is found from the rules: every leaf's *regime* (its tier, its number of whole
+//! steps, whether a deduction has started or is capped, the case or option that applies, ...) is
+//! a step function of the varied input. Candidate points come from inverting each rule's critical
+//! values (thresholds, step edges, tier bounds) through the metric, and from a scan of the range;
+//! every change of regime is then located by bisection on the input's decimal grid, so a
+//! breakpoint is the first value (at that resolution) where the new regime holds.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::compile::{CRule, InVal, Scorer};
+use crate::error::EvalError;
+use crate::eval::{Evaluation, IndicatorResult, Inputs, Outcome, Status};
+use crate::explain::{Lang, figure};
+use crate::model::{Counting, InputKind, NaOutcome};
+
+/// Why an analysis could not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// The base inputs do not evaluate.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+    /// The request does not fit the system.
+    #[error("{0}")]
+    Request(String),
+}
+
+/// One row of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareRow {
+    /// Indicator id.
+    pub id: Arc<str>,
+    /// Name.
+    pub name: Arc<str>,
+    /// Depth in the tree.
+    pub depth: usize,
+    /// Points.
+    pub points: Decimal,
+    /// Score in the first evaluation.
+    pub a: Option<Decimal>,
+    /// Score in the second evaluation.
+    pub b: Option<Decimal>,
+}
+
+impl CompareRow {
+    /// b − a, when both exist.
+    pub fn change(&self) -> Option<Decimal> {
+        Some(self.b? - self.a?)
+    }
+}
+
+/// Two evaluations side by side (two years of one department, two departments, before/after).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// The first evaluation.
+    pub a: Evaluation,
+    /// The second evaluation.
+    pub b: Evaluation,
+    /// Every indicator of either, in the first's order then the second's.
+    pub rows: Vec<CompareRow>,
+}
+
+impl Comparison {
+    /// Compares two evaluations indicator by indicator (matched by id).
+    pub fn new(a: Evaluation, b: Evaluation) -> Comparison {
+        let mut rows: Vec<CompareRow> = a
+            .indicators
+            .iter()
+            .chain(&a.bonus)
+            .map(|r| CompareRow {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                depth: r.depth,
+                points: r.points,
+                a: Some(r.score),
+                b: b.indicator(&r.id).map(|x| x.score),
+            })
+            .collect();
+        for r in b.indicators.iter().chain(&b.bonus) {
+            if a.indicator(&r.id).is_none() {
+                rows.push(CompareRow {
+                    id: r.id.clone(),
+                    name: r.name.clone(),
+                    depth: r.depth,
+                    points: r.points,
+                    a: None,
+                    b: Some(r.score),
+                });
+            }
+        }
+        Comparison { a, b, rows }
+    }
+
+    /// b's total − a's total.
+    pub fn total_change(&self) -> Decimal {
+        self.b.total - self.a.total
+    }
+
+    /// The rows whose score differs.
+    pub fn changed(&self) -> impl Iterator<Item = &CompareRow> {
+        self.rows.iter().filter(|r| r.a != r.b)
+    }
+
+    /// The comparison as text: changed indicators with both explanations, totals and grades.
+    pub fn explain(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let mut out = String::new();
+        for row in self.changed() {
+            let (a, b) = (self.a.indicator(&row.id), self.b.indicator(&row.id));
+            let fmt = |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), figure);
+            let change = row.change().map_or_else(String::new, |c| {
+                if c.is_sign_negative() {
+                    figure(c)
+                } else {
+                    format!("+{}", figure(c))
+                }
+            });
+            let _ = if zh {
+                writeln!(
+                    out,
+                    "{} {}：{} → {} 分（{change}）",
+                    row.id,
+                    row.name,
+                    fmt(row.a),
+                    fmt(row.b)
+                )
+            } else {
+                writeln!(
+                    out,
+                    "{} {}: {} → {} ({change})",
+                    row.id,
+                    row.name,
+                    fmt(row.a),
+                    fmt(row.b)
+                )
+            };
+            if let (Some(a), Some(b)) = (a, b)
+                && a.is_leaf
+            {
+                let _ = writeln!(out, "  {} {}", if zh { "原：" } else { "was:" }, a.explain(lang));
+                let _ = writeln!(out, "  {} {}", if zh { "现：" } else { "now:" }, b.explain(lang));
+            }
+        }
+        let change = self.total_change();
+        let sign = if change.is_sign_negative() { "" } else { "+" };
+        let _ = if zh {
+            write!(
+                out,
+                "综合得分 {} → {} 分（{sign}{}），评价等次 {} → {}",
+                figure(self.a.total),
+                figure(self.b.total),
+                figure(change),
+                self.a.grade,
+                self.b.grade
+            )
+        } else {
+            write!(
+                out,
+                "total {} → {} ({sign}{}), grade {} → {}",
+                figure(self.a.total),
+                figure(self.b.total),
+                figure(change),
+                self.a.grade_en.as_deref().unwrap_or(&self.a.grade),
+                self.b.grade_en.as_deref().unwrap_or(&self.b.grade)
+            )
+        };
+        out
+    }
+}
+
+/// A claimed self-evaluation: scores by indicator id, and optionally the claimed total and grade.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Claims {
+    /// Claimed scores by indicator id (leaves and/or groups).
+    pub scores: BTreeMap<String, Decimal>,
+    /// Claimed total (综合得分).
+    pub total: Option<Decimal>,
+    /// Claimed grade (评价等次).
+    pub grade: Option<String>,
+}
+
+/// What kind of mismatch an audit found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscrepancyKind {
+    /// A claimed score differs from the one the unit's own figures give.
+    Score,
+    /// A claim names an indicator the system does not have.
+    UnknownIndicator,
+    /// A claimed score is outside [0, points].
+    OutOfRange,
+    /// A claimed group score is not the sum of its claimed children.
+    GroupSum,
+    /// The claimed total differs from the computed total.
+    Total,
+    /// The claimed total is not the sum of the claimed top-level scores.
+    TotalSum,
+    /// The claimed grade differs from the computed grade.
+    Grade,
+    /// The claimed grade is not the grade of the claimed total.
+    GradeOfClaimedTotal,
+}
+
+impl DiscrepancyKind {
+    /// A stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            DiscrepancyKind::Score => "score",
+            DiscrepancyKind::UnknownIndicator => "unknown_indicator",
+            DiscrepancyKind::OutOfRange => "out_of_range",
+            DiscrepancyKind::GroupSum => "group_sum",
+            DiscrepancyKind::Total => "total",
+            DiscrepancyKind::TotalSum => "total_sum",
+            DiscrepancyKind::Grade => "grade",
+            DiscrepancyKind::GradeOfClaimedTotal => "grade_of_claimed_total",
+        }
+    }
+}
+
+/// One mismatch between a claim and what follows from the figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discrepancy {
+    /// What kind.
+    pub kind: DiscrepancyKind,
+    /// The indicator, when the mismatch is about one.
+    pub id: Option<Arc<str>>,
+    /// Its name.
+    pub name: Option<Arc<str>>,
+    /// What was claimed.
+    pub claimed: String,
+    /// What the figures give.
+    pub computed: String,
+    /// computed − claimed, for figures.
+    pub difference: Option<Decimal>,
+    /// How the computed score comes about (zh), for indicator scores.
+    pub explanation: Option<String>,
+}
+
+/// The result of an audit: the recomputed evaluation and every discrepancy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audit {
+    /// The evaluation of the unit's own figures.
+    pub evaluation: Evaluation,
+    /// The mismatches (empty when the claims follow from the figures).
+    pub discrepancies: Vec<Discrepancy>,
+}
+
+impl Audit {
+    /// The audit as text, one line per discrepancy.
+    pub fn explain(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        if self.discrepancies.is_empty() {
+            return if zh {
+                format!(
+                    "自评结果与基础数据相符（综合得分 {} 分，{}）",
+                    figure(self.evaluation.total),
+                    self.evaluation.grade
+                )
+            } else {
+                format!(
+                    "the claims follow from the figures (total {}, {})",
+                    figure(self.evaluation.total),
+                    self.evaluation.grade
+                )
+            };
+        }
+        let mut out = String::new();
+        for d in &self.discrepancies {
+            let what = match (&d.id, &d.name) {
+                (Some(id), Some(name)) => format!("{id} {name}"),
+                (Some(id), None) => id.to_string(),
+                _ => String::new(),
+            };
+            let line = match (d.kind, zh) {
+                (DiscrepancyKind::Score, true) => format!(
+                    "{what}：自评 {} 分，按基础数据应得 {} 分（差 {}）；{}",
+                    d.claimed,
+                    d.computed,
+                    d.difference.map(figure).unwrap_or_default(),
+                    d.explanation.as_deref().unwrap_or("")
+                ),
+                (DiscrepancyKind::UnknownIndicator, true) => format!("{what}：指标表中没有该指标"),
+                (DiscrepancyKind::OutOfRange, true) => {
+                    format!("{what}：自评 {} 分超出分值范围 {}", d.claimed, d.computed)
+                }
+                (DiscrepancyKind::GroupSum, true) => {
+                    format!("{what}：自评 {} 分，但其下级指标自评合计 {} 分", d.claimed, d.computed)
+                }
+                (DiscrepancyKind::Total, true) => {
+                    format!("综合得分：自评 {} 分，按基础数据应得 {} 分", d.claimed, d.computed)
+                }
+                (DiscrepancyKind::TotalSum, true) => {
+                    format!("综合得分：自评 {} 分，但一级指标自评合计 {} 分", d.claimed, d.computed)
+                }
+                (DiscrepancyKind::Grade, true) => {
+                    format!("评价等次：自评「{}」，按基础数据应为「{}」", d.claimed, d.computed)
+                }
+                (DiscrepancyKind::GradeOfClaimedTotal, true) => {
+                    format!(
+                        "评价等次：自评「{}」，但自评总分对应的等次为「{}」",
+                        d.claimed, d.computed
+                    )
+                }
+                (kind, false) => format!("{} {what}: claimed {}, computed {}", kind.code(), d.claimed, d.computed),
+            };
+            let _ = writeln!(out, "{line}");
+        }
+        out.trim_end().to_string()
+    }
+}
+
+/// A goal for [`Scorer::target`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Goal {
+    /// A total of at least this.
+    Total(Decimal),
+    /// At least this grade (a label of the grade table).
+    Grade(String),
+    /// At least this score on an indicator.
+    Indicator {
+        /// Indicator id.
+        id: String,
+        /// Score to reach.
+        score: Decimal,
+    },
+}
+
+/// A point where some score of the unit changes regime as the input varies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breakpoint {
+    /// The first value of the input (at its resolution) in the new regime.
+    pub at: Decimal,
+    /// The indicators whose regime changes here, with their scores just before and at the point.
+    pub indicators: Vec<BreakpointChange>,
+    /// Total just before the point.
+    pub total_before: Option<Decimal>,
+    /// Total at the point.
+    pub total_at: Option<Decimal>,
+    /// Grade just before the point.
+    pub grade_before: Option<Arc<str>>,
+    /// Grade at the point.
+    pub grade_at: Option<Arc<str>>,
+    /// When the evaluation fails on one side: the error there.
+    pub error: Option<String>,
+}
+
+/// One indicator's change at a breakpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreakpointChange {
+    /// Indicator id.
+    pub id: Arc<str>,
+    /// Name.
+    pub name: Arc<str>,
+    /// Score just before.
+    pub before: Option<Decimal>,
+    /// Score at the point.
+    pub at: Option<Decimal>,
+    /// How the score comes about at the point (zh).
+    pub explanation: Option<String>,
+}
+
+/// Scores as a function of one input over a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sensitivity {
+    /// The input varied.
+    pub input: String,
+    /// Range start.
+    pub from: Decimal,
+    /// Range end.
+    pub to: Decimal,
+    /// The resolution of the input (the step of its decimal grid).
+    pub resolution: Decimal,
+    /// The unit's evaluation at the range start (None when it fails there).
+    pub start: Option<Evaluation>,
+    /// Every change of regime in the range, in increasing order of the input.
+    pub breakpoints: Vec<Breakpoint>,
+}
+
+/// The least change of one input that reaches a goal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The input varied.
+    pub input: String,
+    /// Its current value.
+    pub current: Decimal,
+    /// The value that reaches the goal (None when unreachable).
+    pub required: Option<Decimal>,
+    /// The evaluation at the required value.
+    pub reached: Option<Evaluation>,
+    /// The indicators whose scores change between the current and the required value.
+    pub deciding: Vec<Arc<str>>,
+    /// Why the goal cannot be reached, when it cannot.
+    pub unreachable: Option<String>,
+    /// The sentence for people, e.g. "本年追加 须降至 289.9 以下（减少 609.1 万元），…".
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Regime {
+    NotApplicable(NaOutcome),
+    Plain,
+    Steps(Decimal),
+    Gap(bool, bool),
+    Tier(usize),
+    Otherwise,
+    Share(i8),
+    Occurrences(Decimal, bool),
+    Case(Option<usize>),
+    Clamp(i8),
+    Chosen(usize, Box<Regime>),
+}
+
+fn share_code(share: Decimal) -> i8 {
+    if share <= Decimal::ZERO {
+        0
+    } else if share >= Decimal::ONE {
+        2
+    } else {
+        1
+    }
+}
+
+fn outcome_regime(o: &Outcome) -> Regime {
+    match o {
+        Outcome::Step {
+            counting,
+            gap,
+            steps,
+            capped,
+            ..
+        } => match counting {
+            Counting::Proportional => Regime::Gap(!gap.is_zero(), *capped),
+            _ => Regime::Steps(if *capped { Decimal::NEGATIVE_ONE } else { *steps }),
+        },
+        Outcome::Tier { index, .. } => Regime::Tier(*index),
+        Outcome::TierOtherwise { .. } => Regime::Otherwise,
+        Outcome::Ratio { share, .. } => Regime::Share(share_code(*share)),
+        Outcome::Rate { used, .. } => Regime::Share(share_code(*used)),
+        Outcome::PerOccurrence { measured, capped, .. } => {
+            Regime::Occurrences(if *capped { Decimal::NEGATIVE_ONE } else { measured.value }, *capped)
+        }
+        Outcome::Case { index, .. } => Regime::Case(Some(*index)),
+        Outcome::CaseOtherwise => Regime::Case(None),
+        Outcome::Formula { value, clamped, .. } => Regime::Clamp(if !clamped {
+            1
+        } else if value.is_sign_negative() {
+            0
+        } else {
+            2
+        }),
+        Outcome::Chosen { index, inner, .. } => Regime::Chosen(*index, Box::new(outcome_regime(inner))),
+        _ => Regime::Plain,
+    }
+}
+
+fn result_regime(r: &IndicatorResult) -> Regime {
+    match &r.status {
+        Status::NotApplicable { outcome, .. } => Regime::NotApplicable(*outcome),
+        Status::Scored => outcome_regime(&r.outcome),
+    }
+}
+
+/// The discrete state of a whole evaluation: every leaf's regime, the grade and the vetoes applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    Ok {
+        leaves: Vec<Regime>,
+        grade: Arc<str>,
+        vetoes: Vec<Arc<str>>,
+    },
+    Failed(String),
+}
+
+fn state(e: &Result<Evaluation, EvalError>) -> State {
+    match e {
+        Ok(e) => State::Ok {
+            leaves: e
+                .indicators
+                .iter()
+                .chain(&e.bonus)
+                .filter(|r| r.is_leaf)
+                .map(result_regime)
+                .collect(),
+            grade: e.grade.clone(),
+            vetoes: e.vetoes.iter().map(|v| v.id.clone()).collect(),
+        },
+        Err(err) => State::Failed(err.kind().to_string()),
+    }
+}
+
+struct Probe<'a> {
+    scorer: &'a Scorer,
+    slots: Vec<InVal>,
+    slot: usize,
+    resolution: Decimal,
+    cache: BTreeMap<Decimal, Result<Evaluation, EvalError>>,
+}
+
+impl Probe<'_> {
+    fn at(&mut self, x: Decimal) -> &Result<Evaluation, EvalError> {
+        if !self.cache.contains_key(&x) {
+            if let Some(s) = self.slots.get_mut(self.slot) {
+                *s = InVal::Num(x);
+            }
+            let e = self.scorer.evaluate_slots(&self.slots);
+            self.cache.insert(x, e);
+        }
+        // INVARIANT: inserted just above.
+        self.cache.get(&x).unwrap_or_else(|| unreachable_result())
+    }
+
+    fn state(&mut self, x: Decimal) -> State {
+        state(self.at(x))
+    }
+
+    fn snap(&self, x: Decimal) -> Decimal {
+        snap(x, self.resolution)
+    }
+
+    /// First grid point in (lo, hi] whose state differs from lo's (lo's state differs from hi's).
+    fn first_change(&mut self, mut lo: Decimal, mut hi: Decimal) -> Decimal {
+        let left = self.state(lo);
+        while hi - lo > self.resolution {
+            let mid = self.snap(lo + (hi - lo) / Decimal::TWO);
+            let mid = if mid <= lo {
+                lo + self.resolution
+            } else if mid >= hi {
+                hi - self.resolution
+            } else {
+                mid
+            };
+            if self.state(mid) == left {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        hi
+    }
+}
+
+/// An input's allowed range (declared min and max).
+type Allowed = (Option<Decimal>, Option<Decimal>);
+
+fn unreachable_result() -> &'static Result<Evaluation, EvalError> {
+    static FAILED: std::sync::OnceLock<Result<Evaluation, EvalError>> = std::sync::OnceLock::new();
+    FAILED.get_or_init(|| Err(EvalError::AllExcluded))
+}
+
+fn snap(x: Decimal, resolution: Decimal) -> Decimal {
+    if resolution.is_zero() {
+        return x;
+    }
+    (x / resolution).round() * resolution
+}
+
+impl Scorer {
+    /// Evaluates the unit before and after changing some inputs.
+    pub fn what_if(&self, base: &Inputs, changes: &Inputs) -> Result<Comparison, EvalError> {
+        let before = self.evaluate(base)?;
+        let mut changed = base.clone();
+        for (k, v) in &changes.values {
+            changed.values.insert(k.clone(), v.clone());
+        }
+        let after = self.evaluate(&changed)?;
+        Ok(Comparison::new(before, after))
+    }
+
+    /// The grade the grade table gives a total.
+    pub fn grade_of(&self, total: Decimal) -> Arc<str> {
+        let grades = &self.inner.grades;
+        grades
+            .iter()
+            .find(|g| g.min.is_none_or(|m| total >= m))
+            .or(grades.last())
+            .map_or_else(|| Arc::from(""), |g| g.label.clone())
+    }
+
+    /// Recomputes a unit from its figures and lists every claim that does not follow from them.
+    pub fn audit(&self, inputs: &Inputs, claims: &Claims) -> Result<Audit, EvalError> {
+        let e = self.evaluate(inputs)?;
+        let mut out = Vec::new();
+        for (id, claimed) in &claims.scores {
+            let Some(r) = e.indicator(id) else {
+                out.push(Discrepancy {
+                    kind: DiscrepancyKind::UnknownIndicator,
+                    id: Some(Arc::from(id.as_str())),
+                    name: None,
+                    claimed: figure(*claimed),
+                    computed: String::new(),
+                    difference: None,
+                    explanation: None,
+                });
+                continue;
+            };
+            if claimed.is_sign_negative() || *claimed > r.points {
+                out.push(Discrepancy {
+                    kind: DiscrepancyKind::OutOfRange,
+                    id: Some(r.id.clone()),
+                    name: Some(r.name.clone()),
+                    claimed: figure(*claimed),
+                    computed: format!("[0, {}]", figure(r.points)),
+                    difference: None,
+                    explanation: None,
+                });
+            }
+            // A claim written with fewer decimals is compared at its own precision (4.73 for 4.7278…).
+            let computed = if r.score.normalize().scale() > claimed.normalize().scale() {
+                r.score.round_dp_with_strategy(
+                    claimed.normalize().scale(),
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                )
+            } else {
+                r.score
+            };
+            if *claimed != computed {
+                out.push(Discrepancy {
+                    kind: DiscrepancyKind::Score,
+                    id: Some(r.id.clone()),
+                    name: Some(r.name.clone()),
+                    claimed: figure(*claimed),
+                    computed: figure(r.score),
+                    difference: Some(r.score - *claimed),
+                    explanation: Some(r.explain(Lang::Zh)),
+                });
+            }
+        }
+        // Claimed groups against their claimed children, when every child is claimed.
+        for (i, r) in e.indicators.iter().enumerate() {
+            let Some(claimed) = claims.scores.get(&*r.id) else {
+                continue;
+            };
+            let children: Vec<&IndicatorResult> = e.indicators.iter().filter(|c| c.parent == Some(i)).collect();
+            if children.is_empty() {
+                continue;
+            }
+            let sums: Option<Vec<Decimal>> = children.iter().map(|c| claims.scores.get(&*c.id).copied()).collect();
+            if let Some(sums) = sums {
+                let sum: Decimal = sums.iter().sum();
+                if !within_rounding(sum, *claimed, sums.len()) {
+                    out.push(Discrepancy {
+                        kind: DiscrepancyKind::GroupSum,
+                        id: Some(r.id.clone()),
+                        name: Some(r.name.clone()),
+                        claimed: figure(*claimed),
+                        computed: figure(sum),
+                        difference: Some(sum - *claimed),
+                        explanation: None,
+                    });
+                }
+            }
+        }
+        if let Some(total) = claims.total {
+            if total != e.total {
+                out.push(Discrepancy {
+                    kind: DiscrepancyKind::Total,
+                    id: None,
+                    name: None,
+                    claimed: figure(total),
+                    computed: figure(e.total),
+                    difference: Some(e.total - total),
+                    explanation: None,
+                });
+            }
+            let top: Option<Vec<Decimal>> = e
+                .indicators
+                .iter()
+                .filter(|r| r.depth == 0)
+                .map(|r| claims.scores.get(&*r.id).copied())
+                .collect();
+            let bonus: Decimal = e.bonus.iter().filter_map(|b| claims.scores.get(&*b.id)).sum();
+            if let Some(top) = top
+                && e.rescaled_total.is_none()
+            {
+                let sum = top.iter().sum::<Decimal>() + bonus;
+                if !within_rounding(sum, total, top.len() + 1) && e.vetoes.is_empty() {
+                    out.push(Discrepancy {
+                        kind: DiscrepancyKind::TotalSum,
+                        id: None,
+                        name: None,
+                        claimed: figure(total),
+                        computed: figure(sum),
+                        difference: Some(sum - total),
+                        explanation: None,
+                    });
+                }
+            }
+            if let Some(grade) = &claims.grade {
+                let of_claimed = self.grade_of(total);
+                if e.vetoes.is_empty() && **grade != *of_claimed {
+                    out.push(Discrepancy {
+                        kind: DiscrepancyKind::GradeOfClaimedTotal,
+                        id: None,
+                        name: None,
+                        claimed: grade.clone(),
+                        computed: of_claimed.to_string(),
+                        difference: None,
+                        explanation: None,
+                    });
+                }
+            }
+        }
+        if let Some(grade) = &claims.grade
+            && **grade != *e.grade
+        {
+            out.push(Discrepancy {
+                kind: DiscrepancyKind::Grade,
+                id: None,
+                name: None,
+                claimed: grade.clone(),
+                computed: e.grade.to_string(),
+                difference: None,
+                explanation: None,
+            });
+        }
+        Ok(Audit {
+            evaluation: e,
+            discrepancies: out,
+        })
+    }
+
+    fn probe(
+        &self,
+        inputs: &Inputs,
+        input: &str,
+        resolution: Option<Decimal>,
+    ) -> Result<(Probe<'_>, Decimal, Allowed), AnalysisError> {
+        let c = &self.inner;
+        let slot = *c.input_index.get(input).ok_or_else(|| {
+            AnalysisError::Request(format!(
+                "`{input}` is not a declared input (inputs: {})",
+                self.input_names().collect::<Vec<_>>().join(", ")
+            ))
+        })? as usize;
+        let decl = c
+            .inputs
+            .get(slot)
+            .ok_or_else(|| AnalysisError::Request(format!("`{input}` has no slot")))?;
+        if !matches!(decl.kind, InputKind::Number | InputKind::Count | InputKind::Manual) {
+            return Err(AnalysisError::Request(format!(
+                "`{input}` is not a numeric input; only number, count and manual inputs can be varied"
+            )));
+        }
+        let slots = self.resolve_inputs(inputs)?;
+        let current = match slots.get(slot) {
+            Some(InVal::Num(d)) => *d,
+            _ => {
+                return Err(AnalysisError::Request(format!(
+                    "`{input}` has no current value; give it in the inputs"
+                )));
+            }
+        };
+        let resolution = match resolution {
+            Some(r) if r > Decimal::ZERO => r,
+            Some(_) => return Err(AnalysisError::Request("the resolution must be positive".into())),
+            None if decl.kind == InputKind::Count => Decimal::ONE,
+            None => {
+                let scale = current.normalize().scale().max(if decl.percent { 4 } else { 2 });
+                Decimal::new(1, scale.min(10))
+            }
+        };
+        let probe = Probe {
+            scorer: self,
+            slots,
+            slot,
+            resolution,
+            cache: BTreeMap::new(),
+        };
+        Ok((probe, current, (decl.min, decl.max)))
+    }
+
+    /// Candidate points from the rules: the input values at which a rule's measured value reaches
+    /// one of its critical values, by inverting the measure as a ratio of linear functions of the input.
+    fn rule_candidates(&self, probe: &mut Probe<'_>, lo: Decimal, hi: Decimal) -> Vec<Decimal> {
+        let mid = probe.snap(lo + (hi - lo) / Decimal::TWO);
+        let points = [lo, mid, hi];
+        let values: Vec<Option<Evaluation>> = points.iter().map(|x| probe.at(*x).clone().ok()).collect();
+        let mut out = Vec::new();
+        for node in &self.inner.nodes {
+            let Some(rule) = &node.rule else { continue };
+            let critical = critical_values(rule, node.points);
+            if critical.is_empty() {
+                continue;
+            }
+            let measured: Vec<Option<Decimal>> = values
+                .iter()
+                .map(|e| e.as_ref().and_then(|e| e.indicator(&node.id)).and_then(|r| r.value))
+                .collect();
+            let (Some(Some(m0)), Some(Some(m1)), Some(Some(m2))) = (measured.first(), measured.get(1), measured.get(2))
+            else {
+                continue;
+            };
+            if m0 == m2 && m0 == m1 {
+                continue;
+            }
+            // m(x) (1 + d x) = a + b x through three points; solve m(x) = c for each critical c.
+            let fit = fit_fractional([(lo, *m0), (mid, *m1), (hi, *m2)]);
+            for c in critical {
+                if let Some((a, b, d)) = fit
+                    && let Some(x) = (c - a).checked_div(b - c * d)
+                    && x > lo
+                    && x <= hi
+                {
+                    let x = probe.snap(x);
+                    out.extend([x - probe.resolution, x, x + probe.resolution]);
+                }
+            }
+        }
+        out
+    }
+
+    /// Every change of regime of any score as `input` goes from `from` to `to`.
+    pub fn sensitivity(
+        &self,
+        inputs: &Inputs,
+        input: &str,
+        from: Decimal,
+        to: Decimal,
+        resolution: Option<Decimal>,
+    ) -> Result<Sensitivity, AnalysisError> {
+        let (mut probe, _, (min, max)) = self.probe(inputs, input, resolution)?;
+        let lo = probe.snap(from.min(to).max(min.unwrap_or(Decimal::MIN)));
+        let hi = probe.snap(from.max(to).min(max.unwrap_or(Decimal::MAX)));
+        if lo >= hi {
+            return Err(AnalysisError::Request(format!(
+                "the range {}–{} is empty within the input's allowed values",
+                figure(lo),
+                figure(hi)
+            )));
+        }
+        let breakpoints = breakpoints(self, &mut probe, lo, hi)?;
+        let start = probe.at(lo).clone().ok();
+        Ok(Sensitivity {
+            input: input.to_string(),
+            from: lo,
+            to: hi,
+            resolution: probe.resolution,
+            start,
+            breakpoints,
+        })
+    }
+
+    /// The least change of `input` (either way, within `range` or the input's allowed values)
+    /// that reaches `goal`.
+    pub fn target(
+        &self,
+        inputs: &Inputs,
+        input: &str,
+        goal: &Goal,
+        range: Option<(Decimal, Decimal)>,
+        resolution: Option<Decimal>,
+    ) -> Result<Target, AnalysisError> {
+        let c = &self.inner;
+        let (mut probe, current, (min, max)) = self.probe(inputs, input, resolution)?;
+        let unit = c.inputs.get(probe.slot).map(|d| d.percent).unwrap_or(false);
+        let base = probe.at(current).clone()?;
+        match goal {
+            Goal::Grade(g) if !c.grades.iter().any(|x| &*x.label == g) => {
+                return Err(AnalysisError::Request(format!("`{g}` is not a grade of the system")));
+            }
+            Goal::Indicator { id, .. } if base.indicator(id).is_none() => {
+                return Err(AnalysisError::Request(format!(
+                    "`{id}` is not an indicator of the system"
+                )));
+            }
+            _ => {}
+        }
+        let grade_rank = |label: &str| c.grades.iter().position(|g| &*g.label == label);
+        let reaches = |e: &Result<Evaluation, EvalError>| -> bool {
+            let Ok(e) = e else { return false };
+            match goal {
+                Goal::Total(t) => e.total >= *t,
+                Goal::Grade(g) => match (grade_rank(&e.grade), grade_rank(g)) {
+                    (Some(have), Some(want)) => have <= want,
+                    _ => false,
+                },
+                Goal::Indicator { id, score } => e.indicator(id).is_some_and(|r| r.score >= *score),
+            }
+        };
+        let (lo, hi) = match range {
+            Some((a, b)) => (a.min(b), a.max(b)),
+            None => {
+                let span = current.abs().max(Decimal::ONE_HUNDRED) * Decimal::TEN;
+                (min.unwrap_or(current - span), max.unwrap_or(current + span))
+            }
+        };
+        let (lo, hi) = (
+            probe.snap(lo.max(min.unwrap_or(Decimal::MIN))),
+            probe.snap(hi.min(max.unwrap_or(Decimal::MAX))),
+        );
+        let current = probe.snap(current);
+        let label = input.to_string();
+        if reaches(probe.at(current)) {
+            return Ok(Target {
+                input: label,
+                current,
+                required: Some(current),
+                reached: Some(base),
+                deciding: Vec::new(),
+                unreachable: None,
+                message: format!("当前取值已达到目标（{}）", goal_text(goal)),
+            });
+        }
+        let mut found: Vec<Decimal> = Vec::new();
+        for (a, b) in [(current, hi), (current, lo)] {
+            if a == b {
+                continue;
+            }
+            let mut points = breakpoints(self, &mut probe, a.min(b), a.max(b))?
+                .into_iter()
+                .map(|p| p.at)
+                .collect::<Vec<_>>();
+            points.extend([a, b]);
+            points.retain(|p| *p >= a.min(b) && *p <= a.max(b));
+            points.sort();
+            points.dedup();
+            if b < a {
+                points.reverse();
+            }
+            // Walk away from the current value; within a regime the scores are monotone, so the
+            // first satisfying grid point is found by bisection between the last failing point and
+            // the first satisfying one.
+            let mut last = a;
+            for p in points.into_iter().skip(1) {
+                let here = reaches(probe.at(p));
+                // Also test just before the breakpoint: the end of the previous regime.
+                let before = if b > a {
+                    p - probe.resolution
+                } else {
+                    p + probe.resolution
+                };
+                let (ok_point, fail_point) = if before != last && reaches(probe.at(before)) {
+                    (before, last)
+                } else if here {
+                    (
+                        p,
+                        if before != last && !reaches(probe.at(before)) {
+                            before
+                        } else {
+                            last
+                        },
+                    )
+                } else {
+                    last = p;
+                    continue;
+                };
+                found.push(bisect_goal(&mut probe, fail_point, ok_point, &reaches));
+                break;
+            }
+        }
+        let best = found.into_iter().min_by_key(|x| (*x - current).abs());
+        let Some(x) = best else {
+            let best_total = probe
+                .cache
+                .values()
+                .filter_map(|e| e.as_ref().ok())
+                .map(|e| e.total)
+                .max();
+            let why = match (goal, best_total) {
+                (_, None) => "在该范围内无法完成评价".to_string(),
+                (Goal::Indicator { id, .. }, _) => {
+                    let best = probe
+                        .cache
+                        .values()
+                        .filter_map(|e| e.as_ref().ok())
+                        .filter_map(|e| e.indicator(id).map(|r| r.score))
+                        .max();
+                    format!("该指标在此范围内最高得 {} 分", best.map(figure).unwrap_or_default())
+                }
+                (_, Some(t)) => format!("此范围内综合得分最高为 {} 分", figure(t)),
+            };
+            let vetoed = !base.vetoes.is_empty()
+                && probe
+                    .cache
+                    .values()
+                    .all(|e| e.as_ref().map_or(true, |e| !e.vetoes.is_empty()));
+            let why = if vetoed {
+                format!(
+                    "{why}；一票否决「{}」始终适用",
+                    base.vetoes
+                        .iter()
+                        .map(|v| v.name.to_string())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            } else {
+                why
+            };
+            return Ok(Target {
+                input: label.clone(),
+                current,
+                required: None,
+                reached: None,
+                deciding: Vec::new(),
+                unreachable: Some(why.clone()),
+                message: format!(
+                    "{label} 在 {}–{} 范围内的任何取值都无法{}：{why}",
+                    shown(lo, unit),
+                    shown(hi, unit),
+                    goal_text(goal)
+                ),
+            });
+        };
+        let reached = probe.at(x).clone()?;
+        let deciding: Vec<Arc<str>> = base
+            .indicators
+            .iter()
+            .chain(&base.bonus)
+            .filter(|r| r.is_leaf)
+            .filter(|r| reached.indicator(&r.id).is_some_and(|n| n.score != r.score))
+            .map(|r| r.id.clone())
+            .collect();
+        let up = x > current;
+        let change = (x - current).abs();
+        let unit_text = c
+            .system
+            .inputs
+            .iter()
+            .find(|i| i.name == label)
+            .and_then(|i| i.unit.clone())
+            .filter(|u| !unit && !u.trim().is_empty())
+            .map_or_else(String::new, |u| format!(" {u}"));
+        let mut message = format!(
+            "{label} 须{} {} {}（{}{}{unit_text}）",
+            if up { "提高到" } else { "降至" },
+            shown(x, unit),
+            if up { "以上" } else { "以下" },
+            if up { "增加 " } else { "减少 " },
+            shown(change, unit)
+        );
+        let _ = write!(message, "，{}", goal_text(goal));
+        if let Some(id) = deciding.first()
+            && let Some(r) = reached.indicator(id)
+        {
+            let _ = write!(message, "；届时 {} {}：{}", r.id, r.name, r.explain(Lang::Zh));
+        }
+        let _ = write!(
+            message,
+            "；综合得分 {} 分，评价等次「{}」",
+            figure(reached.total),
+            reached.grade
+        );
+        Ok(Target {
+            input: label,
+            current,
+            required: Some(x),
+            reached: Some(reached),
+            deciding,
+            unreachable: None,
+            message,
+        })
+    }
+}
+
+/// Whether a sum of `n` rounded claims may differ from a claimed total only by their rounding:
+/// at most half a unit of the claim's last decimal per term.
+fn within_rounding(sum: Decimal, claimed: Decimal, n: usize) -> bool {
+    let scale = claimed.normalize().scale().max(sum.normalize().scale().min(2));
+    let half_unit = Decimal::new(5, scale + 1);
+    (sum - claimed).abs() <= half_unit * Decimal::from(n.max(1))
+}
+
+fn shown(x: Decimal, percent: bool) -> String {
+    if percent {
+        format!("{}%", figure(x * Decimal::ONE_HUNDRED))
+    } else {
+        figure(x)
+    }
+}
+
+fn goal_text(goal: &Goal) -> String {
+    match goal {
+        Goal::Total(t) => format!("使综合得分达到 {} 分", figure(*t)),
+        Goal::Grade(g) => format!("使评价等次达到「{g}」"),
+        Goal::Indicator { id, score } => format!("使指标 {id} 得到 {} 分", figure(*score)),
+    }
+}
+
+fn bisect_goal(
+    probe: &mut Probe<'_>,
+    fail: Decimal,
+    ok: Decimal,
+    reaches: &dyn Fn(&Result<Evaluation, EvalError>) -> bool,
+) -> Decimal {
+    let (mut fail, mut ok) = (fail, ok);
+    while (ok - fail).abs() > probe.resolution {
+        let mid = probe.snap(fail + (ok - fail) / Decimal::TWO);
+        if mid == fail || mid == ok {
+            break;
+        }
+        if reaches(probe.at(mid)) {
+            ok = mid;
+        } else {
+            fail = mid;
+        }
+    }
+    ok
+}
+
+/// Fits m(x)(1 + d x) = a + b x through three points; `None` when degenerate.
+fn fit_fractional(p: [(Decimal, Decimal); 3]) -> Option<(Decimal, Decimal, Decimal)> {
+    // a + b x − d x m = m for each point: a 3×3 linear system, solved by Cramer's rule.
+    let rows: Vec<[Decimal; 4]> = p.iter().map(|(x, m)| [Decimal::ONE, *x, -(*x * *m), *m]).collect();
+    let det3 = |c: [[Decimal; 3]; 3]| -> Option<Decimal> {
+        let t1 = c[0][0].checked_mul(
+            c[1][1]
+                .checked_mul(c[2][2])?
+                .checked_sub(c[1][2].checked_mul(c[2][1])?)?,
+        )?;
+        let t2 = c[0][1].checked_mul(
+            c[1][0]
+                .checked_mul(c[2][2])?
+                .checked_sub(c[1][2].checked_mul(c[2][0])?)?,
+        )?;
+        let t3 = c[0][2].checked_mul(
+            c[1][0]
+                .checked_mul(c[2][1])?
+                .checked_sub(c[1][1].checked_mul(c[2][0])?)?,
+        )?;
+        t1.checked_sub(t2)?.checked_add(t3)
+    };
+    let (r0, r1, r2) = (rows.first()?, rows.get(1)?, rows.get(2)?);
+    let m = |i: usize, j: usize| -> Decimal { [r0, r1, r2].get(i).and_then(|r| r.get(j)).copied().unwrap_or_default() };
+    let base = [
+        [m(0, 0), m(0, 1), m(0, 2)],
+        [m(1, 0), m(1, 1), m(1, 2)],
+        [m(2, 0), m(2, 1), m(2, 2)],
+    ];
+    let det = det3(base)?;
+    if det.is_zero() {
+        return None;
+    }
+    let with = |col: usize| {
+        let mut c = base;
+        for (i, row) in c.iter_mut().enumerate() {
+            if let Some(cell) = row.get_mut(col) {
+                *cell = m(i, 3);
+            }
+        }
+        det3(c)
+    };
+    Some((
+        with(0)?.checked_div(det)?,
+        with(1)?.checked_div(det)?,
+        with(2)?.checked_div(det)?,
+    ))
+}
+
+/// The measured values at which a rule's regime changes.
+fn critical_values(rule: &CRule, points: Decimal) -> Vec<Decimal> {
+    match rule {
+        CRule::Step {
+            threshold,
+            step,
+            deduct,
+            counting,
+            max_deduction,
+            direction,
+            ..
+        } => {
+            let cap = max_deduction.map_or(points, |m| m.min(points));
+            let steps_to_cap = if deduct.is_zero() {
+                Decimal::ZERO
+            } else {
+                (cap / *deduct).ceil()
+            };
+            let sign = if *direction == crate::model::Direction::Above {
+                Decimal::ONE
+            } else {
+                Decimal::NEGATIVE_ONE
+            };
+            let mut out = vec![*threshold];
+            match counting {
+                Counting::Proportional => out.push(*threshold + sign * cap / *deduct * *step),
+                _ => {
+                    let n = steps_to_cap.min(Decimal::from(200));
+                    let mut k = Decimal::ONE;
+                    while k <= n {
+                        out.push(*threshold + sign * k * *step);
+                        k += Decimal::ONE;
+                    }
+                }
+            }
+            out
+        }
+        CRule::Tiers { tiers, .. } => tiers
+            .iter()
+            .flat_map(|t| [t.lower.map(|l| l.0), t.upper.map(|u| u.0)])
+            .flatten()
+            .collect(),
+        CRule::Rate { .. } => vec![Decimal::ZERO, Decimal::ONE],
+        CRule::PerOccurrence {
+            deduct, max_deduction, ..
+        } => {
+            let cap = max_deduction.map_or(points, |m| m.min(points));
+            if deduct.is_zero() {
+                Vec::new()
+            } else {
+                vec![cap / *deduct]
+            }
+        }
+        CRule::ChooseOne { options } => options.iter().flat_map(|o| critical_values(&o.rule, points)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn breakpoints(
+    scorer: &Scorer,
+    probe: &mut Probe<'_>,
+    lo: Decimal,
+    hi: Decimal,
+) -> Result<Vec<Breakpoint>, AnalysisError> {
+    let mut points: Vec<Decimal> = Vec::new();
+    let steps = 64u32;
+    for i in 0..=steps {
+        points.push(probe.snap(lo + (hi - lo) * Decimal::from(i) / Decimal::from(steps)));
+    }
+    points.extend(scorer.rule_candidates(probe, lo, hi));
+    points.retain(|p| *p >= lo && *p <= hi);
+    points.sort();
+    points.dedup();
+    let mut changes: Vec<Decimal> = Vec::new();
+    for w in points.windows(2) {
+        let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else {
+            continue;
+        };
+        let mut left = a;
+        // Several changes may lie between two samples: find them one by one.
+        let mut guard = 0;
+        while probe.state(left) != probe.state(b) && guard < 1000 {
+            let x = probe.first_change(left, b);
+            changes.push(x);
+            left = x;
+            guard += 1;
+        }
+    }
+    changes.dedup();
+    let mut out = Vec::with_capacity(changes.len());
+    for x in changes {
+        let before = probe.at(x - probe.resolution).clone();
+        let at = probe.at(x).clone();
+        let mut indicators = Vec::new();
+        let mut error = None;
+        match (&before, &at) {
+            (Ok(b), Ok(a)) => {
+                for (rb, ra) in b
+                    .indicators
+                    .iter()
+                    .chain(&b.bonus)
+                    .zip(a.indicators.iter().chain(&a.bonus))
+                {
+                    if rb.is_leaf
+                        && (result_regime(rb) != result_regime(ra) || rb.score != ra.score && rb.status != ra.status)
+                    {
+                        indicators.push(BreakpointChange {
+                            id: ra.id.clone(),
+                            name: ra.name.clone(),
+                            before: Some(rb.score),
+                            at: Some(ra.score),
+                            explanation: Some(ra.explain(Lang::Zh)),
+                        });
+                    }
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => error = Some(e.to_string()),
+        }
+        out.push(Breakpoint {
+            at: x,
+            indicators,
+            total_before: before.as_ref().ok().map(|e| e.total),
+            total_at: at.as_ref().ok().map(|e| e.total),
+            grade_before: before.as_ref().ok().map(|e| e.grade.clone()),
+            grade_at: at.as_ref().ok().map(|e| e.grade.clone()),
+            error,
+        });
+    }
+    Ok(out)
+}
+
+impl Sensitivity {
+    /// The breakpoints as text.
+    pub fn explain(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let mut out = String::new();
+        let _ = if zh {
+            writeln!(
+                out,
+                "{} 在 {}–{} 之间（精度 {}）的分段点：",
+                self.input,
+                figure(self.from),
+                figure(self.to),
+                figure(self.resolution)
+            )
+        } else {
+            writeln!(
+                out,
+                "breakpoints of {} in {}–{} (resolution {}):",
+                self.input,
+                figure(self.from),
+                figure(self.to),
+                figure(self.resolution)
+            )
+        };
+        if self.breakpoints.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}",
+                if zh {
+                    "（无：该范围内各项得分的计分情形不变）"
+                } else {
+                    "(none: every score keeps its regime)"
+                }
+            );
+        }
+        for b in &self.breakpoints {
+            let total = match (b.total_before, b.total_at) {
+                (Some(x), Some(y)) => format!("{} → {}", figure(x), figure(y)),
+                _ => b.error.clone().unwrap_or_default(),
+            };
+            let _ = writeln!(
+                out,
+                "{} = {}：{} {total}",
+                self.input,
+                figure(b.at),
+                if zh { "综合得分" } else { "total" }
+            );
+            for c in &b.indicators {
+                let _ = writeln!(
+                    out,
+                    "  {} {}：{} → {}；{}",
+                    c.id,
+                    c.name,
+                    c.before.map(figure).unwrap_or_default(),
+                    c.at.map(figure).unwrap_or_default(),
+                    c.explanation.as_deref().unwrap_or("")
+                );
+            }
+        }
+        out.trim_end().to_string()
+    }
+}

@@ -1,0 +1,142 @@
+//! Analyses on the seed (湘西州商务局 2019), with every expected figure worked out by hand.
+//!
+//! 预算调整率 = 本年追加 / 2000 (tiers: = 0 → 5; (0, 10%] → 4; (10%, 20%] → 3; (20%, 30%] → 2; > 30% → 0).
+//! 预算完成率 = (860 + 2000 + x + 108 − 681) / (860 + 2000 + x + 108), so its shortfall below 100% is
+//! 681 / (2968 + x) and the whole 5-point steps are floor(13620 / (2968 + x)), 1 point each.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test helpers outside #[test] functions")]
+
+use jixiao::analysis::{Claims, DiscrepancyKind, Goal};
+use jixiao::{Decimal, Inputs, Lang, Scorer};
+
+fn seed() -> (Scorer, Inputs) {
+    let b = jixiao::builtin("xiangxi-commerce-2019").unwrap();
+    (b.scorer().unwrap(), b.example_inputs().unwrap())
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+#[test]
+fn sensitivity_finds_the_tier_and_step_edges_exactly() {
+    let (scorer, inputs) = seed();
+    let s = scorer
+        .sensitivity(&inputs, "本年追加", d("0"), d("1000"), None)
+        .unwrap();
+    assert_eq!(s.resolution, d("0.01"));
+    let at: Vec<String> = s.breakpoints.iter().map(|b| b.at.normalize().to_string()).collect();
+    // 2.1.2 leaves "= 0" at 0.01, 10% at 200.01, 20% at 400.01, 30% at 600.01;
+    // 2.1.1 drops from 4 to 3 whole steps just above x = 437 (13620 / 3405 = 4 exactly).
+    assert_eq!(
+        at,
+        ["0.01", "200.01", "400.01", "437.01", "600.01"],
+        "{}",
+        s.explain(Lang::Zh)
+    );
+    let b = &s.breakpoints[3];
+    assert_eq!(b.indicators.len(), 1);
+    assert_eq!(&*b.indicators[0].id, "2.1.1");
+    assert_eq!(
+        (b.indicators[0].before, b.indicators[0].at),
+        (Some(d("1")), Some(d("2")))
+    );
+    let last = &s.breakpoints[4];
+    assert_eq!(
+        (last.indicators[0].before, last.indicators[0].at),
+        (Some(d("2")), Some(d("0")))
+    );
+}
+
+#[test]
+fn target_gives_the_least_change_and_the_next_smaller_change_misses() {
+    let (scorer, inputs) = seed();
+    let goal = Goal::Indicator {
+        id: "2.1.2".into(),
+        score: d("2"),
+    };
+    let t = scorer.target(&inputs, "本年追加", &goal, None, None).unwrap();
+    assert_eq!(t.required, Some(d("600")), "{}", t.message);
+    assert!(
+        t.message.contains("本年追加 须降至 600 以下（减少 299 万元）"),
+        "{}",
+        t.message
+    );
+    let at = |x: &str| scorer.evaluate(&inputs.clone().with("本年追加", x)).unwrap();
+    assert_eq!(at("600").indicator("2.1.2").unwrap().score, d("2"));
+    assert_eq!(at("600.01").indicator("2.1.2").unwrap().score, d("0"));
+}
+
+#[test]
+fn an_unreachable_target_says_why() {
+    let (scorer, inputs) = seed();
+    // 年末结余 cannot make the total 100: other rows (公用经费控制率) lose points regardless.
+    let t = scorer
+        .target(&inputs, "年末结余", &Goal::Total(d("100")), None, None)
+        .unwrap();
+    assert_eq!(t.required, None);
+    assert!(
+        t.unreachable.as_deref().unwrap().contains("综合得分最高为"),
+        "{}",
+        t.message
+    );
+}
+
+#[test]
+fn what_if_with_no_change_changes_nothing() {
+    let (scorer, inputs) = seed();
+    let c = scorer.what_if(&inputs, &Inputs::new()).unwrap();
+    assert_eq!(c.total_change(), Decimal::ZERO);
+    assert_eq!(c.changed().count(), 0);
+    let c = scorer.what_if(&inputs, &Inputs::new().with("本年追加", "0")).unwrap();
+    // 追加 0: 预算调整率 5 (was 0); 预算完成率 2287/2968 = 77.06%, 4 whole steps → 1 (was 2).
+    assert_eq!(c.total_change(), d("4"));
+    let changed: Vec<&str> = c.changed().filter(|r| r.depth == 2).map(|r| &*r.id).collect();
+    assert_eq!(changed, ["2.1.1", "2.1.2"]);
+    assert!(
+        c.explain(Lang::Zh).contains("综合得分 91.73 → 95.73 分（+4）"),
+        "{}",
+        c.explain(Lang::Zh)
+    );
+}
+
+#[test]
+fn audit_finds_claims_that_do_not_follow_from_the_figures() {
+    let (scorer, inputs) = seed();
+    let own = scorer.evaluate(&inputs).unwrap();
+    let mut claims = Claims {
+        total: Some(own.total),
+        grade: Some(own.grade.to_string()),
+        ..Claims::default()
+    };
+    for r in &own.indicators {
+        claims.scores.insert(r.id.to_string(), r.score);
+    }
+    assert!(scorer.audit(&inputs, &claims).unwrap().discrepancies.is_empty());
+    // The report's own kind of mismatch: 预算完成率 claimed at full points.
+    claims.scores.insert("2.1.1".into(), d("5"));
+    let audit = scorer.audit(&inputs, &claims).unwrap();
+    let kinds: Vec<DiscrepancyKind> = audit.discrepancies.iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds,
+        [DiscrepancyKind::Score, DiscrepancyKind::GroupSum],
+        "{}",
+        audit.explain(Lang::Zh)
+    );
+    assert_eq!(audit.discrepancies[0].difference, Some(d("-3")));
+    assert!(
+        audit
+            .explain(Lang::Zh)
+            .contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2 分（差 -3）")
+    );
+    // A claimed grade that is not the grade of the claimed total.
+    claims.grade = Some("良好".into());
+    let kinds: Vec<DiscrepancyKind> = scorer
+        .audit(&inputs, &claims)
+        .unwrap()
+        .discrepancies
+        .iter()
+        .map(|d| d.kind)
+        .collect();
+    assert!(kinds.contains(&DiscrepancyKind::GradeOfClaimedTotal) && kinds.contains(&DiscrepancyKind::Grade));
+}
