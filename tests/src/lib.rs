@@ -101,7 +101,16 @@ const VECTOR_KEYS: &[&str] = &[
     "validation_kind",
     "validation_error_count",
 ];
-const CASE_KEYS: &[&str] = &["name", "description", "inputs", "lang", "expect", "expect_error"];
+const CASE_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "inputs",
+    "lang",
+    "expect",
+    "expect_error",
+    "analysis",
+    "expect_analysis",
+];
 const EXPECT_KEYS: &[&str] = &[
     "total",
     "exact_total",
@@ -278,6 +287,22 @@ fn check_case(c: &Value, i: usize, names: &mut BTreeSet<String>, p: &mut Vec<Str
         }
     };
     unknown_keys(o, CASE_KEYS, &ctx, p);
+    if let Some(request) = o.get("analysis") {
+        // An analysis case: the request carries its own inputs.
+        if !request.is_object() {
+            p.push(format!(
+                "{ctx}: `analysis` must be an object (one of what_if, compare, audit, sensitivity, target)"
+            ));
+        }
+        match (o.get("expect_analysis"), o.get("expect_error"), o.get("expect"), o.get("inputs")) {
+            (Some(Value::Object(_)), None, None, None) | (None, Some(Value::Object(_)), None, None) => {}
+            _ => p.push(format!("{ctx}: an analysis case takes `expect_analysis` (an object) or `expect_error`, and no `inputs`/`expect`")),
+        }
+        return;
+    }
+    if o.contains_key("expect_analysis") {
+        p.push(format!("{ctx}: `expect_analysis` needs an `analysis` request"));
+    }
     if !o.get("inputs").is_some_and(Value::is_object) {
         p.push(format!("{ctx}: `inputs` must be an object"));
     }
@@ -589,7 +614,74 @@ fn entry_matches(want: &Value, actual: &Value) -> bool {
     true
 }
 
+/// Checks that `want` is contained in `actual`: objects key by key, arrays element by element with
+/// the same length, other values equal; a key `x_contains` checks that the string `x` contains
+/// each of the given fragments.
+fn check_subset(cx: &mut Ctx<'_>, path: &str, want: &Value, actual: &Value) {
+    match (want, actual) {
+        (Value::Object(w), Value::Object(a)) => {
+            for (k, v) in w {
+                if let Some(field) = k.strip_suffix("_contains") {
+                    let text = a.get(field).and_then(Value::as_str).unwrap_or("");
+                    for s in contains_list(v) {
+                        if !text.contains(s) {
+                            cx.fail(format!("{path}.{field}"), format!("text containing `{s}`"), text);
+                        }
+                    }
+                    continue;
+                }
+                match a.get(k) {
+                    Some(x) => check_subset(cx, &format!("{path}.{k}"), v, x),
+                    None => cx.fail(format!("{path}.{k}"), v, "(missing)"),
+                }
+            }
+        }
+        (Value::Array(w), Value::Array(a)) => {
+            if w.len() != a.len() {
+                cx.fail(format!("{path} (length)"), w.len(), Value::from(a.clone()));
+                return;
+            }
+            for (i, (x, y)) in w.iter().zip(a).enumerate() {
+                check_subset(cx, &format!("{path}[{i}]"), x, y);
+            }
+        }
+        (w, a) => {
+            if w != a {
+                cx.fail(path.to_string(), w, a);
+            }
+        }
+    }
+}
+
+fn run_analysis(cx: &mut Ctx<'_>, system: &str, case: &Value, request: &Value, lang: Lang) {
+    match (
+        jixiao::json::analysis_json(system, &request.to_string(), lang),
+        case.get("expect_analysis"),
+        case.get("expect_error"),
+    ) {
+        (Ok(out), Some(want), _) => match serde_json::from_str::<Value>(&out) {
+            Ok(actual) => check_subset(cx, "analysis", want, &actual),
+            Err(e) => cx.fail("(output)", "analysis JSON", format!("unparsable output: {e}")),
+        },
+        (Err(e), Some(_), _) => cx.fail("(result)", "an analysis", e.to_value()),
+        (Ok(out), None, Some(want)) => {
+            let kind = want.get("kind").cloned().unwrap_or(Value::Null);
+            cx.fail("(result)", format!("an error of kind {kind}"), out);
+        }
+        (Err(e), None, Some(want)) => check_error(cx, want, &e.to_value()),
+        (_, None, None) => cx.fail("(case)", "expect_analysis or expect_error", "neither"),
+    }
+}
+
 fn run_case(cx: &mut Ctx<'_>, system: &str, case: &Value) {
+    if let Some(request) = case.get("analysis") {
+        let lang = if case.get("lang").and_then(Value::as_str) == Some("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        };
+        return run_analysis(cx, system, case, request, lang);
+    }
     let inputs = case.get("inputs").map_or_else(|| "{}".to_string(), Value::to_string);
     let lang = match case.get("lang").and_then(Value::as_str) {
         Some("en") => Lang::En,

@@ -643,7 +643,12 @@ impl Scorer {
             let sums: Option<Vec<Decimal>> = children.iter().map(|c| claims.scores.get(&*c.id).copied()).collect();
             if let Some(sums) = sums {
                 let sum: Decimal = sums.iter().sum();
-                if !within_rounding(sum, *claimed, sums.len()) {
+                let sum_rounded = self
+                    .inner
+                    .rounding
+                    .subtotal
+                    .map_or_else(|| to_scale_of(sum, *claimed), |r| crate::eval::round(sum, r));
+                if sum_rounded != *claimed {
                     out.push(Discrepancy {
                         kind: DiscrepancyKind::GroupSum,
                         id: Some(r.id.clone()),
@@ -679,7 +684,12 @@ impl Scorer {
                 && e.rescaled_total.is_none()
             {
                 let sum = top.iter().sum::<Decimal>() + bonus;
-                if !within_rounding(sum, total, top.len() + 1) && e.vetoes.is_empty() {
+                let sum_rounded = self
+                    .inner
+                    .rounding
+                    .total
+                    .map_or_else(|| to_scale_of(sum, total), |r| crate::eval::round(sum, r));
+                if sum_rounded != total && e.vetoes.is_empty() {
                     out.push(Discrepancy {
                         kind: DiscrepancyKind::TotalSum,
                         id: None,
@@ -1058,12 +1068,15 @@ impl Scorer {
     }
 }
 
-/// Whether a sum of `n` rounded claims may differ from a claimed total only by their rounding:
-/// at most half a unit of the claim's last decimal per term.
-fn within_rounding(sum: Decimal, claimed: Decimal, n: usize) -> bool {
-    let scale = claimed.normalize().scale().max(sum.normalize().scale().min(2));
-    let half_unit = Decimal::new(5, scale + 1);
-    (sum - claimed).abs() <= half_unit * Decimal::from(n.max(1))
+/// A sum written with more decimals than the claim it is checked against, rounded (四舍五入) to
+/// the claim's decimals: claims are figures as the table prints them.
+fn to_scale_of(sum: Decimal, claimed: Decimal) -> Decimal {
+    let scale = claimed.normalize().scale();
+    if sum.normalize().scale() > scale {
+        sum.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    } else {
+        sum
+    }
 }
 
 fn shown(x: Decimal, percent: bool) -> String {

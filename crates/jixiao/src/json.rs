@@ -424,3 +424,214 @@ pub fn builtins_json() -> String {
         .collect();
     Value::Array(list).to_string()
 }
+
+fn inputs_field(request: &Value, field: &str) -> Result<Inputs, JsonError> {
+    match request.get(field) {
+        Some(v) => inputs_from_value(v),
+        None => Err(JsonError::request(format!("the request needs `{field}`"))),
+    }
+}
+
+fn decimal_field(request: &Value, field: &str) -> Result<Option<rust_decimal::Decimal>, JsonError> {
+    match request.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => crate::dec::parse_decimal(s)
+            .map(Some)
+            .map_err(|m| JsonError::request(format!("`{field}`: {m}"))),
+        Some(Value::Number(n)) => crate::dec::parse_json_number(&n.to_string())
+            .map(Some)
+            .map_err(|m| JsonError::request(format!("`{field}`: {m}"))),
+        Some(_) => Err(JsonError::request(format!("`{field}` must be a decimal"))),
+    }
+}
+
+fn required_decimal(request: &Value, field: &str) -> Result<rust_decimal::Decimal, JsonError> {
+    decimal_field(request, field)?.ok_or_else(|| JsonError::request(format!("the request needs `{field}`")))
+}
+
+fn string_field<'v>(request: &'v Value, field: &str) -> Result<&'v str, JsonError> {
+    request
+        .get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| JsonError::request(format!("the request needs a string `{field}`")))
+}
+
+fn analysis_error(e: crate::analysis::AnalysisError) -> JsonError {
+    match e {
+        crate::analysis::AnalysisError::Eval(e) => JsonError::from(e),
+        crate::analysis::AnalysisError::Request(m) => JsonError::request(m),
+    }
+}
+
+fn comparison_value(c: &crate::analysis::Comparison, lang: Lang) -> Value {
+    let rows: Vec<Value> = c
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "id": &*r.id, "name": &*r.name, "depth": r.depth, "points": num(r.points),
+                "a": r.a.map(num), "b": r.b.map(num), "change": r.change().map(num),
+            })
+        })
+        .collect();
+    json!({
+        "rows": rows,
+        "total_a": num(c.a.total),
+        "total_b": num(c.b.total),
+        "total_change": num(c.total_change()),
+        "grade_a": &*c.a.grade,
+        "grade_b": &*c.b.grade,
+        "changed": c.changed().map(|r| &*r.id).collect::<Vec<_>>(),
+        "explanation": c.explain(lang),
+    })
+}
+
+/// Runs one analysis described by a JSON request and returns its result as JSON. Requests:
+/// `{"what_if": {"inputs", "changes"}}`, `{"compare": {"a", "b"}}`,
+/// `{"audit": {"inputs", "claims": {"scores": {id: score}, "total", "grade"}}}`,
+/// `{"sensitivity": {"inputs", "input", "from", "to", "resolution"?}}`,
+/// `{"target": {"inputs", "input", "goal": {"total"} | {"grade"} | {"indicator", "score"}, "from"?, "to"?, "resolution"?}}`.
+pub fn analysis_json(system: &str, request: &str, lang: Lang) -> Result<String, JsonError> {
+    let scorer = Scorer::from_text(system)?;
+    let request = parse_json(request, "the request")?;
+    Ok(analysis_value(&scorer, &request, lang)?.to_string())
+}
+
+/// [`analysis_json`] on a compiled scorer and a parsed request.
+pub fn analysis_value(scorer: &Scorer, request: &Value, lang: Lang) -> Result<Value, JsonError> {
+    let Value::Object(map) = request else {
+        return Err(JsonError::request(
+            "the request must be an object with one key: what_if, compare, audit, sensitivity or target",
+        ));
+    };
+    let mut entries = map.iter();
+    let (Some((kind, body)), None) = (entries.next(), entries.next()) else {
+        return Err(JsonError::request(
+            "the request must have exactly one key: what_if, compare, audit, sensitivity or target",
+        ));
+    };
+    match kind.as_str() {
+        "what_if" => {
+            let c = scorer.what_if(&inputs_field(body, "inputs")?, &inputs_field(body, "changes")?)?;
+            Ok(comparison_value(&c, lang))
+        }
+        "compare" => {
+            let a = scorer.evaluate(&inputs_field(body, "a")?)?;
+            let b = scorer.evaluate(&inputs_field(body, "b")?)?;
+            Ok(comparison_value(&crate::analysis::Comparison::new(a, b), lang))
+        }
+        "audit" => {
+            let claims_value = body
+                .get("claims")
+                .ok_or_else(|| JsonError::request("the request needs `claims`"))?;
+            let mut claims = crate::analysis::Claims {
+                total: decimal_field(claims_value, "total")?,
+                grade: claims_value.get("grade").and_then(Value::as_str).map(str::to_string),
+                ..Default::default()
+            };
+            if let Some(Value::Object(scores)) = claims_value.get("scores") {
+                for (id, v) in scores {
+                    let d = decimal_field(&json!({ "score": v }), "score")?
+                        .ok_or_else(|| JsonError::request(format!("claims.scores[{id}] must be a decimal")))?;
+                    claims.scores.insert(id.clone(), d);
+                }
+            }
+            let audit = scorer.audit(&inputs_field(body, "inputs")?, &claims)?;
+            let discrepancies: Vec<Value> = audit
+                .discrepancies
+                .iter()
+                .map(|d| {
+                    json!({
+                        "kind": d.kind.code(), "id": d.id.as_deref(), "name": d.name.as_deref(),
+                        "claimed": d.claimed, "computed": d.computed, "difference": d.difference.map(num),
+                        "explanation": d.explanation,
+                    })
+                })
+                .collect();
+            Ok(json!({
+                "total": num(audit.evaluation.total),
+                "grade": &*audit.evaluation.grade,
+                "discrepancies": discrepancies,
+                "explanation": audit.explain(lang),
+            }))
+        }
+        "sensitivity" => {
+            let s = scorer
+                .sensitivity(
+                    &inputs_field(body, "inputs")?,
+                    string_field(body, "input")?,
+                    required_decimal(body, "from")?,
+                    required_decimal(body, "to")?,
+                    decimal_field(body, "resolution")?,
+                )
+                .map_err(analysis_error)?;
+            let breakpoints: Vec<Value> = s
+                .breakpoints
+                .iter()
+                .map(|b| {
+                    json!({
+                        "at": num(b.at),
+                        "total_before": b.total_before.map(num), "total_at": b.total_at.map(num),
+                        "grade_before": b.grade_before.as_deref(), "grade_at": b.grade_at.as_deref(),
+                        "error": b.error,
+                        "indicators": b.indicators.iter().map(|c| json!({
+                            "id": &*c.id, "name": &*c.name, "before": c.before.map(num), "at": c.at.map(num),
+                            "explanation": c.explanation,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            Ok(json!({
+                "input": s.input, "from": num(s.from), "to": num(s.to), "resolution": num(s.resolution),
+                "breakpoints": breakpoints, "explanation": s.explain(lang),
+            }))
+        }
+        "target" => {
+            let goal_value = body
+                .get("goal")
+                .ok_or_else(|| JsonError::request("the request needs `goal`"))?;
+            let goal = if let Some(t) = decimal_field(goal_value, "total")? {
+                crate::analysis::Goal::Total(t)
+            } else if let Some(g) = goal_value.get("grade").and_then(Value::as_str) {
+                crate::analysis::Goal::Grade(g.to_string())
+            } else if let Some(id) = goal_value.get("indicator").and_then(Value::as_str) {
+                crate::analysis::Goal::Indicator {
+                    id: id.to_string(),
+                    score: required_decimal(goal_value, "score")?,
+                }
+            } else {
+                return Err(JsonError::request(
+                    "`goal` needs `total`, `grade`, or `indicator` with `score`",
+                ));
+            };
+            let range = match (decimal_field(body, "from")?, decimal_field(body, "to")?) {
+                (Some(a), Some(b)) => Some((a, b)),
+                (None, None) => None,
+                _ => return Err(JsonError::request("give both `from` and `to`, or neither")),
+            };
+            let t = scorer
+                .target(
+                    &inputs_field(body, "inputs")?,
+                    string_field(body, "input")?,
+                    &goal,
+                    range,
+                    decimal_field(body, "resolution")?,
+                )
+                .map_err(analysis_error)?;
+            Ok(json!({
+                "input": t.input,
+                "current": num(t.current),
+                "required": t.required.map(num),
+                "change": t.required.map(|r| num(r - t.current)),
+                "total": t.reached.as_ref().map(|e| num(e.total)),
+                "grade": t.reached.as_ref().map(|e| e.grade.to_string()),
+                "deciding": t.deciding.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+                "unreachable": t.unreachable,
+                "message": t.message,
+            }))
+        }
+        other => Err(JsonError::request(format!(
+            "unknown analysis `{other}` (expected what_if, compare, audit, sensitivity or target)"
+        ))),
+    }
+}

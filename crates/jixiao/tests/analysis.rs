@@ -4,7 +4,11 @@
 //! 预算完成率 = (860 + 2000 + x + 108 − 681) / (860 + 2000 + x + 108), so its shortfall below 100% is
 //! 681 / (2968 + x) and the whole 5-point steps are floor(13620 / (2968 + x)), 1 point each.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test helpers outside #[test] functions")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] functions"
+)]
 
 use jixiao::analysis::{Claims, DiscrepancyKind, Goal};
 use jixiao::{Decimal, Inputs, Lang, Scorer};
