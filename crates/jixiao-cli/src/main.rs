@@ -3,6 +3,7 @@
 //! Exit status: 0 success; 1 the system is invalid (`validate`) or some units failed (`batch`);
 //! 2 nothing could be done (unreadable file, invalid system, bad arguments).
 
+mod analyze;
 mod batch;
 mod table;
 mod unit;
@@ -131,6 +132,152 @@ enum Command {
         #[arg(long, default_value = "zh")]
         lang: String,
     },
+    /// What if some inputs were different: every indicator, the total and the grade, before and after.
+    Whatif {
+        /// A built-in id or a system file.
+        #[arg(long)]
+        system: String,
+        /// The unit's inputs (JSON, TOML, CSV or Excel).
+        #[arg(long, required_unless_present = "example", conflicts_with = "example")]
+        input: Option<PathBuf>,
+        /// Start from a built-in's example inputs.
+        #[arg(long)]
+        example: bool,
+        /// A changed input, `名称=值` (repeatable), e.g. --set 本年追加=300.
+        #[arg(long = "set", required = true)]
+        sets: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
+        format: analyze::AnalysisFormat,
+        /// Language.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Two units (or two years of one) side by side, indicator by indicator.
+    Compare {
+        /// A built-in id or a system file.
+        #[arg(long)]
+        system: String,
+        /// The first unit's inputs.
+        #[arg(long)]
+        input: PathBuf,
+        /// The second unit's inputs.
+        #[arg(long)]
+        with: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
+        format: analyze::AnalysisFormat,
+        /// Language.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Every score as one input varies over a range: the exact breakpoints (tier edges, step edges,
+    /// where a deduction starts or stops, grade changes).
+    Sensitivity {
+        /// A built-in id or a system file.
+        #[arg(long)]
+        system: String,
+        /// The unit's inputs.
+        #[arg(long, required_unless_present = "example", conflicts_with = "example")]
+        input: Option<PathBuf>,
+        /// Start from a built-in's example inputs.
+        #[arg(long)]
+        example: bool,
+        /// The input to vary.
+        #[arg(long)]
+        vary: String,
+        /// Range start.
+        #[arg(long, allow_hyphen_values = true)]
+        from: String,
+        /// Range end.
+        #[arg(long, allow_hyphen_values = true)]
+        to: String,
+        /// The input's resolution (default: 1 for counts, else 0.01, or 0.0001 for percentages).
+        #[arg(long)]
+        resolution: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
+        format: analyze::AnalysisFormat,
+        /// Language.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The least change of one input that reaches a goal ("达到优秀还需要…"); exit status 1 when
+    /// no value of the input reaches it.
+    Target {
+        /// A built-in id or a system file.
+        #[arg(long)]
+        system: String,
+        /// The unit's inputs.
+        #[arg(long, required_unless_present = "example", conflicts_with = "example")]
+        input: Option<PathBuf>,
+        /// Start from a built-in's example inputs.
+        #[arg(long)]
+        example: bool,
+        /// The input to change.
+        #[arg(long)]
+        vary: String,
+        /// The goal: total=90, grade=优 or INDICATOR_ID=score (e.g. 2.1.1=5).
+        #[arg(long)]
+        goal: String,
+        /// Search from (default: the input's allowed range around the current value).
+        #[arg(long, allow_hyphen_values = true)]
+        from: Option<String>,
+        /// Search to.
+        #[arg(long, allow_hyphen_values = true)]
+        to: Option<String>,
+        /// The input's resolution.
+        #[arg(long)]
+        resolution: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
+        format: analyze::AnalysisFormat,
+        /// Language.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check claimed self-evaluation scores against the unit's own figures (复核). One unit:
+    /// --input and --claims (JSON: {"scores": {id: score}, "total", "grade"}); many units: a CSV or
+    /// Excel table with input columns and claimed scores (columns named by indicator id, 总分, 等次)
+    /// and --out. Exit status 1 when any claim does not follow from the figures.
+    Audit {
+        /// A built-in id or a system file.
+        #[arg(long)]
+        system: String,
+        /// One unit's inputs, or a table of units with their claims.
+        #[arg(long)]
+        input: PathBuf,
+        /// The claims of one unit (JSON).
+        #[arg(long, conflicts_with = "out")]
+        claims: Option<PathBuf>,
+        /// The audit report of a table (.csv or .xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The column naming each unit in a table.
+        #[arg(long)]
+        id_column: Option<String>,
+        /// Columns to ignore (repeatable).
+        #[arg(long)]
+        ignore_column: Vec<String>,
+        /// Output format of a one-unit audit.
+        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
+        format: analyze::AnalysisFormat,
+        /// Language.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
     /// Print the JSON Schema of the indicator-system format.
     Schema,
 }
@@ -230,7 +377,7 @@ pub fn read_text(path: &Path) -> Result<String> {
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
-fn emit(out: &Option<PathBuf>, text: &str) -> Result<()> {
+pub fn emit(out: &Option<PathBuf>, text: &str) -> Result<()> {
     match out {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| Fail::new(format!("{}: cannot write: {e}", path.display())))
@@ -287,6 +434,104 @@ fn run(command: Command) -> Result<u8> {
                 ignore: &ignore_column,
                 lang: lang(&l)?,
             })
+        }
+        Command::Whatif {
+            system,
+            input,
+            example,
+            sets,
+            format,
+            lang: l,
+            out,
+        } => {
+            let (_, scorer, inputs) = analyze::base_inputs(&system, input.as_deref(), example)?;
+            analyze::whatif(&scorer, &inputs, &sets, format, lang(&l)?, &out)
+        }
+        Command::Compare {
+            system,
+            input,
+            with,
+            format,
+            lang: l,
+            out,
+        } => {
+            let (_, scorer, _) = load_system(&system)?;
+            let a = unit::read(&input, &scorer)?;
+            let b = unit::read(&with, &scorer)?;
+            analyze::compare(&scorer, &a, &b, format, lang(&l)?, &out)
+        }
+        Command::Sensitivity {
+            system,
+            input,
+            example,
+            vary,
+            from,
+            to,
+            resolution,
+            format,
+            lang: l,
+            out,
+        } => {
+            let (_, scorer, inputs) = analyze::base_inputs(&system, input.as_deref(), example)?;
+            let v = analyze::Vary {
+                input: &vary,
+                from: Some(&from),
+                to: Some(&to),
+                resolution: resolution.as_deref(),
+            };
+            analyze::sensitivity(&scorer, &inputs, &v, format, lang(&l)?, &out)
+        }
+        Command::Target {
+            system,
+            input,
+            example,
+            vary,
+            goal,
+            from,
+            to,
+            resolution,
+            format,
+            lang: l,
+            out,
+        } => {
+            let (_, scorer, inputs) = analyze::base_inputs(&system, input.as_deref(), example)?;
+            let v = analyze::Vary {
+                input: &vary,
+                from: from.as_deref(),
+                to: to.as_deref(),
+                resolution: resolution.as_deref(),
+            };
+            analyze::target(&scorer, &inputs, &v, &goal, format, lang(&l)?, &out)
+        }
+        Command::Audit {
+            system,
+            input,
+            claims,
+            out,
+            id_column,
+            ignore_column,
+            format,
+            lang: l,
+        } => {
+            let (system_data, scorer, _) = load_system(&system)?;
+            match (claims, out) {
+                (Some(claims), None) => {
+                    let inputs = unit::read(&input, &scorer)?;
+                    analyze::audit_one(&scorer, &inputs, &claims, format, lang(&l)?, &None)
+                }
+                (None, Some(out)) => analyze::audit_table(
+                    &system_data,
+                    &scorer,
+                    &input,
+                    &out,
+                    id_column.as_deref(),
+                    &ignore_column,
+                    lang(&l)?,
+                ),
+                _ => Err(Fail::new(
+                    "give --claims FILE for one unit, or --out FILE for a table of units",
+                )),
+            }
         }
         Command::Schema => {
             emit(&None, &jixiao::json::schema_json())?;

@@ -144,8 +144,8 @@ impl Comparison {
             if let (Some(a), Some(b)) = (a, b)
                 && a.is_leaf
             {
-                let _ = writeln!(out, "  {} {}", if zh { "原：" } else { "was:" }, a.explain(lang));
-                let _ = writeln!(out, "  {} {}", if zh { "现：" } else { "now:" }, b.explain(lang));
+                let _ = writeln!(out, "  {}{}", if zh { "原：" } else { "was: " }, a.explain(lang));
+                let _ = writeln!(out, "  {}{}", if zh { "现：" } else { "now: " }, b.explain(lang));
             }
         }
         let change = self.total_change();
@@ -1045,7 +1045,11 @@ impl Scorer {
             shown(change, unit)
         );
         let _ = write!(message, "，{}", goal_text(goal));
-        if let Some(id) = deciding.first()
+        let shown_id = match goal {
+            Goal::Indicator { id, .. } => Some(id.as_str()),
+            _ => deciding.first().map(|d| &**d),
+        };
+        if let Some(id) = shown_id
             && let Some(r) = reached.indicator(id)
         {
             let _ = write!(message, "；届时 {} {}：{}", r.id, r.name, r.explain(Lang::Zh));

@@ -58,16 +58,39 @@ fn detail(d: Decimal) -> String {
 }
 
 fn two(d: Decimal) -> String {
-    num(d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    places(d, 2)
+}
+
+fn places(d: Decimal, dp: u32) -> String {
+    num(d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// A measured value: percentages as `82.39%`, other values to two places at most.
 fn shown(value: Decimal, percent: bool) -> String {
+    shown_dp(value, percent, 2)
+}
+
+fn shown_dp(value: Decimal, percent: bool, dp: u32) -> String {
     if percent {
-        format!("{}%", two(value.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(value)))
+        format!(
+            "{}%",
+            places(value.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(value), dp)
+        )
     } else {
-        two(value)
+        places(value, dp)
     }
+}
+
+/// The value as displayed with `dp` places (percentages: `dp` places of the percentage).
+fn displayed(value: Decimal, percent: bool, dp: u32) -> Decimal {
+    let dp = if percent { dp + 2 } else { dp };
+    value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The fewest places (2, 4, 6 or 8) at which the displayed figure still tells the truth, e.g.
+/// 90.0003% rather than 90% when 90% itself would fall in another step or tier.
+fn honest_places(consistent: impl Fn(u32) -> bool) -> u32 {
+    [2, 4, 6].into_iter().find(|dp| consistent(*dp)).unwrap_or(8)
 }
 
 /// A figure with its unit: `82.39%`, `76 人`, `681 万元`.
@@ -79,7 +102,11 @@ fn with_unit(text: String, m: &Measured) -> String {
 }
 
 fn value_text(m: &Measured) -> String {
-    with_unit(shown(m.value, m.percent), m)
+    value_text_dp(m, 2)
+}
+
+fn value_text_dp(m: &Measured, dp: u32) -> String {
+    with_unit(shown_dp(m.value, m.percent, dp), m)
 }
 
 /// A space before Chinese text when the previous text ends in a figure or Latin letter.
@@ -102,15 +129,15 @@ fn label(m: &Measured, lang: Lang) -> &str {
     }
 }
 
-fn amount_text(d: Decimal, m: &Measured, lang: Lang) -> String {
+fn amount_text(d: Decimal, m: &Measured, lang: Lang, dp: u32) -> String {
     if m.percent {
-        let pp = two(d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d));
+        let pp = places(d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d), dp);
         match lang {
             Lang::Zh => format!("{pp} 个百分点"),
             Lang::En => format!("{pp} percentage points"),
         }
     } else {
-        with_unit(two(d), m)
+        with_unit(places(d, dp), m)
     }
 }
 
@@ -306,7 +333,24 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             capped,
         } => {
             let name = label(measured, lang);
-            let value = value_text(measured);
+            // Show as many places as it takes for the figures to agree with the steps counted.
+            let dp = honest_places(|dp| {
+                let g = displayed(*gap, measured.percent, dp);
+                let v = displayed(measured.value, measured.percent, dp);
+                let shown_gap = match direction {
+                    Direction::Below => (*threshold - v).max(Decimal::ZERO),
+                    Direction::Above => (v - *threshold).max(Decimal::ZERO),
+                };
+                let counted = |x: Decimal| match counting {
+                    Counting::Whole => x.checked_div(*step).map(|q| q.floor()),
+                    Counting::Started => x.checked_div(*step).map(|q| q.ceil()),
+                    Counting::Proportional => Some(*steps),
+                };
+                counted(g) == Some(*steps)
+                    && counted(shown_gap) == Some(*steps)
+                    && (gap.is_zero() == shown_gap.is_zero())
+            });
+            let value = value_text_dp(measured, dp);
             let thr = with_unit(shown(*threshold, measured.percent), measured);
             let step_text = with_unit(shown(*step, measured.percent), measured);
             let cap = cap_note(*capped, *deduction, r.points, lang);
@@ -319,7 +363,7 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
                     format!(
                         "{name} {value}，{side} {thr}{}共 {}；按每{side} {step_text}{}扣 {} 分（{}）扣 {} 分{cap}，{tail}",
                         sp(&thr),
-                        amount_text(*gap, measured, lang),
+                        amount_text(*gap, measured, lang, dp),
                         sp(&step_text),
                         figure(*deduct),
                         counting_text(*counting, lang),
@@ -343,7 +387,7 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
                     };
                     format!(
                         "{name} {value} is {} {side} {thr}; at {} {} per {per} {side}, {} ({} steps), {} {} deducted{cap}; {tail}",
-                        amount_text(*gap, measured, lang),
+                        amount_text(*gap, measured, lang, dp),
                         figure(*deduct),
                         points_word(*deduct),
                         counting_text(*counting, lang),
@@ -362,17 +406,19 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             measured, lower, upper, ..
         } => {
             let bounds = bound_text(*lower, *upper, measured.percent, lang);
+            // Show as many places as it takes for the figure to lie in its tier (30.0001% in "大于 30%").
+            let dp = honest_places(|dp| {
+                let v = displayed(measured.value, measured.percent, dp);
+                lower.is_none_or(|(l, incl)| v > l || incl && v == l)
+                    && upper.is_none_or(|(u, incl)| v < u || incl && v == u)
+            });
+            let value = value_text_dp(measured, dp);
             if zh {
-                format!(
-                    "{} {}，属于「{bounds}」档，{tail}",
-                    label(measured, lang),
-                    value_text(measured)
-                )
+                format!("{} {value}，属于「{bounds}」档，{tail}", label(measured, lang))
             } else {
                 format!(
-                    "{} {} falls in the tier \"{bounds}\"; {tail}",
-                    label(measured, lang),
-                    value_text(measured)
+                    "{} {value} falls in the tier \"{bounds}\"; {tail}",
+                    label(measured, lang)
                 )
             }
         }

@@ -1,0 +1,538 @@
+//! The analysis subcommands: whatif, compare, sensitivity, target and audit (one unit or a table).
+
+use std::path::{Path, PathBuf};
+
+use jixiao::analysis::{Claims, Goal};
+use jixiao::{Decimal, InputValue, Inputs, Lang, Scorer};
+
+use crate::unit::{self, extension, inputs_from_row, map_columns};
+use crate::{Fail, Result, emit, load_system};
+
+/// Output formats of the analysis subcommands.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum AnalysisFormat {
+    /// Sentences for people.
+    Text,
+    /// The JSON layer's result (figures as decimal strings).
+    Json,
+}
+
+/// The unit to analyse: `--input FILE` or a built-in's `--example`.
+pub fn base_inputs(
+    system: &str,
+    input: Option<&Path>,
+    example: bool,
+) -> Result<(jixiao::IndicatorSystem, Scorer, Inputs)> {
+    let (s, scorer, builtin) = load_system(system)?;
+    let inputs = match (input, example) {
+        (_, true) => builtin
+            .ok_or_else(|| Fail::new(format!("--example needs a built-in system; `{system}` is a file")))?
+            .example_inputs()
+            .map_err(|e| Fail::new(format!("built-in `{system}` example: {e}")))?,
+        (Some(path), false) => unit::read(path, &scorer)?,
+        (None, false) => return Err(Fail::new("give --input FILE or --example")),
+    };
+    Ok((s, scorer, inputs))
+}
+
+fn decimal(text: &str, what: &str) -> Result<Decimal> {
+    jixiao::parse_decimal(text).map_err(|m| Fail::new(format!("{what}: {m}")))
+}
+
+fn set(body: &mut serde_json::Value, key: &str, value: &str) {
+    if let Some(map) = body.as_object_mut() {
+        map.insert(key.to_string(), serde_json::Value::String(value.to_string()));
+    }
+}
+
+fn json_out(value: serde_json::Value, out: &Option<PathBuf>) -> Result<u8> {
+    emit(
+        out,
+        &format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default()),
+    )?;
+    Ok(0)
+}
+
+fn run_json(scorer: &Scorer, request: serde_json::Value, lang: Lang) -> Result<serde_json::Value> {
+    jixiao::json::analysis_value(scorer, &request, lang).map_err(|e| Fail::new(e.message))
+}
+
+fn inputs_json(inputs: &Inputs) -> serde_json::Value {
+    let map: serde_json::Map<String, serde_json::Value> = inputs
+        .values
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                InputValue::Number(d) => serde_json::Value::String(d.normalize().to_string()),
+                InputValue::Bool(b) => serde_json::Value::Bool(*b),
+                InputValue::Text(t) => serde_json::Value::String(t.clone()),
+                InputValue::Level { level, score } => {
+                    serde_json::json!({"level": level, "score": score.map(|s| s.normalize().to_string())})
+                }
+                InputValue::Items(items) => serde_json::json!(items),
+            };
+            (k.clone(), value)
+        })
+        .collect();
+    serde_json::Value::Object(map)
+}
+
+/// `--set 名称=值` pairs.
+pub fn changes(sets: &[String], scorer: &Scorer) -> Result<Inputs> {
+    let mut out = Inputs::new();
+    for s in sets {
+        let (name, value) = s
+            .split_once(['=', '＝'])
+            .ok_or_else(|| Fail::new(format!("--set `{s}`: expected NAME=VALUE, e.g. --set 本年追加=300")))?;
+        let name = name.trim();
+        if !scorer.input_names().any(|n| n == name) {
+            return Err(Fail::new(format!(
+                "--set `{s}`: `{name}` is not a declared input of `{}`",
+                scorer.system().id
+            )));
+        }
+        out.set(name, InputValue::Text(value.trim().to_string()));
+    }
+    if out.values.is_empty() {
+        return Err(Fail::new("give at least one --set NAME=VALUE"));
+    }
+    Ok(out)
+}
+
+/// `jixiao whatif`.
+pub fn whatif(
+    scorer: &Scorer,
+    inputs: &Inputs,
+    sets: &[String],
+    format: AnalysisFormat,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let changes = changes(sets, scorer)?;
+    match format {
+        AnalysisFormat::Json => {
+            let request =
+                serde_json::json!({"what_if": {"inputs": inputs_json(inputs), "changes": inputs_json(&changes)}});
+            json_out(run_json(scorer, request, lang)?, out)
+        }
+        AnalysisFormat::Text => {
+            let c = scorer.what_if(inputs, &changes).map_err(|e| Fail::new(e.to_string()))?;
+            emit(out, &format!("{}\n", c.explain(lang)))?;
+            Ok(0)
+        }
+    }
+}
+
+/// `jixiao compare`.
+pub fn compare(
+    scorer: &Scorer,
+    a: &Inputs,
+    b: &Inputs,
+    format: AnalysisFormat,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    match format {
+        AnalysisFormat::Json => {
+            let request = serde_json::json!({"compare": {"a": inputs_json(a), "b": inputs_json(b)}});
+            json_out(run_json(scorer, request, lang)?, out)
+        }
+        AnalysisFormat::Text => {
+            let ea = scorer.evaluate(a).map_err(|e| Fail::new(format!("--input: {e}")))?;
+            let eb = scorer.evaluate(b).map_err(|e| Fail::new(format!("--with: {e}")))?;
+            emit(
+                out,
+                &format!("{}\n", jixiao::analysis::Comparison::new(ea, eb).explain(lang)),
+            )?;
+            Ok(0)
+        }
+    }
+}
+
+/// What `jixiao sensitivity` and `jixiao target` vary.
+pub struct Vary<'a> {
+    /// The input.
+    pub input: &'a str,
+    /// Range start.
+    pub from: Option<&'a str>,
+    /// Range end.
+    pub to: Option<&'a str>,
+    /// Resolution.
+    pub resolution: Option<&'a str>,
+}
+
+/// `jixiao sensitivity`.
+pub fn sensitivity(
+    scorer: &Scorer,
+    inputs: &Inputs,
+    v: &Vary<'_>,
+    format: AnalysisFormat,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let (Some(from), Some(to)) = (v.from, v.to) else {
+        return Err(Fail::new("give the range with --from and --to"));
+    };
+    let resolution = v.resolution.map(|r| decimal(r, "--resolution")).transpose()?;
+    let s = scorer
+        .sensitivity(
+            inputs,
+            v.input,
+            decimal(from, "--from")?,
+            decimal(to, "--to")?,
+            resolution,
+        )
+        .map_err(|e| Fail::new(e.to_string()))?;
+    match format {
+        AnalysisFormat::Json => {
+            let mut body = serde_json::json!({"inputs": inputs_json(inputs), "input": v.input, "from": from, "to": to});
+            if let Some(r) = v.resolution {
+                set(&mut body, "resolution", r);
+            }
+            json_out(run_json(scorer, serde_json::json!({ "sensitivity": body }), lang)?, out)
+        }
+        AnalysisFormat::Text => {
+            emit(out, &format!("{}\n", s.explain(lang)))?;
+            Ok(0)
+        }
+    }
+}
+
+/// Parses `--goal total=90`, `--goal grade=优`, `--goal 2.1.1=5`.
+pub fn goal(text: &str) -> Result<Goal> {
+    let (k, v) = text.split_once(['=', '＝']).ok_or_else(|| {
+        Fail::new(format!(
+            "--goal `{text}`: expected total=90, grade=优 or INDICATOR_ID=score"
+        ))
+    })?;
+    Ok(match k.trim() {
+        "total" | "总分" | "综合得分" => Goal::Total(decimal(v, "--goal total")?),
+        "grade" | "等次" | "评价等次" => Goal::Grade(v.trim().to_string()),
+        id => Goal::Indicator {
+            id: id.to_string(),
+            score: decimal(v, "--goal")?,
+        },
+    })
+}
+
+/// `jixiao target`.
+pub fn target(
+    scorer: &Scorer,
+    inputs: &Inputs,
+    v: &Vary<'_>,
+    goal_text: &str,
+    format: AnalysisFormat,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let g = goal(goal_text)?;
+    let range = match (v.from, v.to) {
+        (Some(a), Some(b)) => Some((decimal(a, "--from")?, decimal(b, "--to")?)),
+        (None, None) => None,
+        _ => return Err(Fail::new("give both --from and --to, or neither")),
+    };
+    let resolution = v.resolution.map(|r| decimal(r, "--resolution")).transpose()?;
+    let t = scorer
+        .target(inputs, v.input, &g, range, resolution)
+        .map_err(|e| Fail::new(e.to_string()))?;
+    match format {
+        AnalysisFormat::Json => {
+            let goal_json = match &g {
+                Goal::Total(t) => serde_json::json!({"total": t.normalize().to_string()}),
+                Goal::Grade(label) => serde_json::json!({ "grade": label }),
+                Goal::Indicator { id, score } => {
+                    serde_json::json!({"indicator": id, "score": score.normalize().to_string()})
+                }
+            };
+            let mut body = serde_json::json!({"inputs": inputs_json(inputs), "input": v.input, "goal": goal_json});
+            if let (Some(a), Some(b)) = (v.from, v.to) {
+                set(&mut body, "from", a);
+                set(&mut body, "to", b);
+            }
+            if let Some(r) = v.resolution {
+                set(&mut body, "resolution", r);
+            }
+            json_out(run_json(scorer, serde_json::json!({ "target": body }), lang)?, out)
+        }
+        AnalysisFormat::Text => {
+            emit(out, &format!("{}\n", t.message))?;
+            Ok(if t.required.is_some() { 0 } else { 1 })
+        }
+    }
+}
+
+fn claims_from_json(path: &Path) -> Result<Claims> {
+    let file = path.display().to_string();
+    let text = crate::read_text(path)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        Fail::new(format!(
+            "{file}: not valid JSON: {}",
+            jixiao::json_error_text(&text, &e)
+        ))
+    })?;
+    let mut claims = Claims::default();
+    let dec = |v: &serde_json::Value, what: &str| -> Result<Decimal> {
+        match v {
+            serde_json::Value::String(s) => decimal(s, &format!("{file}: {what}")),
+            serde_json::Value::Number(n) => decimal(&n.to_string(), &format!("{file}: {what}")),
+            _ => Err(Fail::new(format!("{file}: {what} must be a decimal"))),
+        }
+    };
+    if let Some(scores) = value.get("scores") {
+        let map = scores
+            .as_object()
+            .ok_or_else(|| Fail::new(format!("{file}: `scores` must be an object of indicator id → score")))?;
+        for (id, v) in map {
+            claims.scores.insert(id.clone(), dec(v, &format!("scores[{id}]"))?);
+        }
+    }
+    if let Some(t) = value.get("total") {
+        claims.total = Some(dec(t, "total")?);
+    }
+    if let Some(g) = value.get("grade") {
+        claims.grade = Some(
+            g.as_str()
+                .ok_or_else(|| Fail::new(format!("{file}: `grade` must be text")))?
+                .to_string(),
+        );
+    }
+    if value.get("scores").is_none() && value.get("total").is_none() && value.get("grade").is_none() {
+        return Err(Fail::new(format!(
+            "{file}: no claims (expected `scores`, `total` and/or `grade`)"
+        )));
+    }
+    Ok(claims)
+}
+
+/// `jixiao audit` of one unit.
+pub fn audit_one(
+    scorer: &Scorer,
+    inputs: &Inputs,
+    claims: &Path,
+    format: AnalysisFormat,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let claims = claims_from_json(claims)?;
+    let audit = scorer.audit(inputs, &claims).map_err(|e| Fail::new(e.to_string()))?;
+    match format {
+        AnalysisFormat::Json => {
+            let scores: serde_json::Map<String, serde_json::Value> = claims
+                .scores
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.normalize().to_string())))
+                .collect();
+            let request = serde_json::json!({"audit": {"inputs": inputs_json(inputs), "claims": {
+                "scores": scores, "total": claims.total.map(|t| t.normalize().to_string()), "grade": claims.grade}}});
+            json_out(run_json(scorer, request, lang)?, out)?;
+        }
+        AnalysisFormat::Text => emit(out, &format!("{}\n", audit.explain(lang)))?,
+    }
+    Ok(if audit.discrepancies.is_empty() { 0 } else { 1 })
+}
+
+const TOTAL_HEADERS: &[&str] = &["总分", "综合得分", "自评总分", "自评得分", "total"];
+const GRADE_HEADERS: &[&str] = &["等次", "评价等次", "自评等次", "grade"];
+
+/// The indicator a claim column names: `2.1.1`, `2.1.1 预算完成率`, `2.1.1 自评`.
+fn claim_column(header: &str, ids: &std::collections::HashSet<String>) -> Option<String> {
+    let id = header.split_whitespace().next()?;
+    ids.contains(id).then(|| id.to_string())
+}
+
+fn read_table(path: &Path) -> Result<Vec<Vec<String>>> {
+    let file = path.display().to_string();
+    match extension(path).as_str() {
+        "csv" => {
+            let text = crate::read_text(path)?;
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let mut rows = Vec::new();
+            for (n, record) in reader.records().enumerate() {
+                let record = record.map_err(|e| Fail::new(format!("{file} row {}: {e}", n + 1)))?;
+                rows.push(record.iter().map(str::to_string).collect());
+            }
+            Ok(rows)
+        }
+        "xlsx" | "xlsm" | "xls" | "ods" => crate::xlsx::read_rows(path),
+        other => Err(Fail::new(format!(
+            "{file}: unknown table format `.{other}` (expected .csv or .xlsx)"
+        ))),
+    }
+}
+
+/// `jixiao audit` of a table: one unit per row, its input columns and its claimed scores
+/// (columns named by indicator id, as `jixiao batch` writes them, plus 总分 and 等次).
+pub fn audit_table(
+    system: &jixiao::IndicatorSystem,
+    scorer: &Scorer,
+    input: &Path,
+    out: &Path,
+    id_column: Option<&str>,
+    ignore: &[String],
+    lang: Lang,
+) -> Result<u8> {
+    let file = input.display().to_string();
+    let rows = read_table(input)?;
+    let header_at = rows
+        .iter()
+        .take(10)
+        .position(|r| r.iter().filter(|c| unit::names_input(c, scorer)).count() >= 2)
+        .ok_or_else(|| {
+            Fail::new(format!(
+                "{file}: no header row naming the inputs of `{}` in the first 10 rows",
+                system.id
+            ))
+        })?;
+    let header = rows.get(header_at).cloned().unwrap_or_default();
+    let ids: std::collections::HashSet<String> = jixiao::report::system_rows(system, Lang::Zh)
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let mut claim_cols: Vec<(usize, String)> = Vec::new();
+    let (mut total_col, mut grade_col) = (None, None);
+    let mut skip: Vec<String> = ignore.to_vec();
+    for (i, h) in header.iter().enumerate() {
+        let t = h.trim();
+        if TOTAL_HEADERS.contains(&t) {
+            total_col = Some(i);
+        } else if GRADE_HEADERS.contains(&t) {
+            grade_col = Some(i);
+        } else if let Some(id) = claim_column(t, &ids) {
+            claim_cols.push((i, id));
+        } else {
+            continue;
+        }
+        skip.push(t.to_string());
+    }
+    if claim_cols.is_empty() && total_col.is_none() && grade_col.is_none() {
+        return Err(Fail::new(format!(
+            "{file}: no claimed scores: name claim columns by indicator id (`2.1.1` or `2.1.1 预算完成率`), 总分 and 等次"
+        )));
+    }
+    let columns = map_columns(&header, scorer, id_column, &skip, &file)?;
+    let zh = lang == Lang::Zh;
+    let mut table: Vec<Vec<String>> = vec![
+        if zh {
+            ["行号", "单位", "核算总分", "核算等次", "不符项数", "不符明细", "错误"]
+        } else {
+            [
+                "row",
+                "unit",
+                "computed total",
+                "computed grade",
+                "discrepancies",
+                "details",
+                "error",
+            ]
+        }
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    ];
+    let (mut flagged, mut failed) = (0usize, 0usize);
+    for (n, row) in rows.iter().enumerate().skip(header_at + 1) {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let row_no = n + 1;
+        let unit_id = columns
+            .id
+            .and_then(|i| row.get(i))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| row_no.to_string());
+        let inputs = inputs_from_row(&columns, row);
+        let mut claims = Claims::default();
+        let mut problem = None;
+        for (i, id) in &claim_cols {
+            if let Some(cell) = row.get(*i).filter(|c| !c.trim().is_empty()) {
+                match jixiao::parse_decimal(cell) {
+                    Ok(d) => {
+                        claims.scores.insert(id.clone(), d);
+                    }
+                    Err(m) => problem = Some(format!("claimed score of {id}: {m}")),
+                }
+            }
+        }
+        if let Some(cell) = total_col.and_then(|i| row.get(i)).filter(|c| !c.trim().is_empty()) {
+            match jixiao::parse_decimal(cell) {
+                Ok(d) => claims.total = Some(d),
+                Err(m) => problem = Some(format!("claimed total: {m}")),
+            }
+        }
+        claims.grade = grade_col
+            .and_then(|i| row.get(i))
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        let result = match problem {
+            Some(p) => Err(p),
+            None => scorer.audit(&inputs, &claims).map_err(|e| e.to_string()),
+        };
+        let line = match result {
+            Ok(a) => {
+                if !a.discrepancies.is_empty() {
+                    flagged += 1;
+                }
+                let details = a.explain(lang).lines().collect::<Vec<_>>().join("；");
+                vec![
+                    row_no.to_string(),
+                    unit_id,
+                    a.evaluation.total.normalize().to_string(),
+                    a.evaluation.grade.to_string(),
+                    a.discrepancies.len().to_string(),
+                    if a.discrepancies.is_empty() {
+                        String::new()
+                    } else {
+                        details
+                    },
+                    String::new(),
+                ]
+            }
+            Err(message) => {
+                failed += 1;
+                eprintln!("{file} row {row_no} ({unit_id}): {message}");
+                vec![
+                    row_no.to_string(),
+                    unit_id,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    message,
+                ]
+            }
+        };
+        table.push(line);
+    }
+    let (head, body) = table
+        .split_first()
+        .map(|(h, b)| (h.clone(), b.to_vec()))
+        .unwrap_or_default();
+    match extension(out).as_str() {
+        "csv" => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for r in std::iter::once(&head).chain(body.iter()) {
+                w.write_record(r).map_err(|e| Fail::new(e.to_string()))?;
+            }
+            let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
+            let text = format!("\u{feff}{}", String::from_utf8_lossy(&bytes));
+            std::fs::write(out, text).map_err(|e| Fail::new(format!("{}: cannot write: {e}", out.display())))?;
+        }
+        "xlsx" => crate::xlsx::write_table(out, "audit", &head, &body)?,
+        other => {
+            return Err(Fail::new(format!(
+                "{}: unknown output format `.{other}` (expected .csv or .xlsx)",
+                out.display()
+            )));
+        }
+    }
+    eprintln!(
+        "{} units audited: {flagged} with discrepancies, {failed} failed → {}",
+        body.len(),
+        out.display()
+    );
+    Ok(if flagged + failed > 0 { 1 } else { 0 })
+}

@@ -1,0 +1,287 @@
+//! The analysis subcommands on the seed (湘西州商务局 2019): whatif, compare, sensitivity, target
+//! and audit, one unit and a table. Figures are worked out by hand in the engine's analysis tests:
+//! 预算调整率 = 本年追加 / 2000 (tiers at 0, 10%, 20%, 30%); 预算完成率's shortfall is 681 / (2968 + 追加).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{SEED, fatal, ok, read_csv, run, stderr, stdout, tempdir, write};
+
+#[test]
+fn whatif_shows_what_changed_and_why() {
+    let dir = tempdir();
+    let out = ok(
+        dir.path(),
+        &["whatif", "--system", SEED, "--example", "--set", "本年追加=0"],
+    );
+    assert!(out.contains("2.1.2 预算调整率：0 → 5 分（+5）"), "{out}");
+    assert!(out.contains("2.1.1 预算完成率：2 → 1 分（-1）"), "{out}");
+    assert!(
+        out.contains("现：预算调整率 0%，属于「等于 0%」档，得 5 分（满分 5 分）"),
+        "{out}"
+    );
+    assert!(
+        out.trim_end()
+            .ends_with("综合得分 91.73 → 95.73 分（+4），评价等次 优秀 → 优秀"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        dir.path(),
+        &[
+            "whatif",
+            "--system",
+            SEED,
+            "--example",
+            "--set",
+            "本年追加=0",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(json["total_change"], "4");
+    assert_eq!(json["changed"], serde_json::json!(["2", "2.1", "2.1.1", "2.1.2"]));
+}
+
+#[test]
+fn whatif_refuses_unknown_inputs_and_bad_pairs() {
+    let dir = tempdir();
+    assert_eq!(
+        fatal(
+            dir.path(),
+            &["whatif", "--system", SEED, "--example", "--set", "本年追减=0"]
+        ),
+        "error: --set `本年追减=0`: `本年追减` is not a declared input of `xiangxi-commerce-2019`"
+    );
+    assert_eq!(
+        fatal(
+            dir.path(),
+            &["whatif", "--system", SEED, "--example", "--set", "本年追加"]
+        ),
+        "error: --set `本年追加`: expected NAME=VALUE, e.g. --set 本年追加=300"
+    );
+}
+
+#[test]
+fn compare_two_units() {
+    let dir = tempdir();
+    let b = jixiao::builtin(SEED).unwrap();
+    write(dir.path(), "a.json", b.example);
+    write(
+        dir.path(),
+        "b.json",
+        &b.example.replace("\"本年追加\": \"899\"", "\"本年追加\": \"100\""),
+    );
+    let out = ok(
+        dir.path(),
+        &["compare", "--system", SEED, "--input", "a.json", "--with", "b.json"],
+    );
+    // 100 / 2000 = 5% → 4; 预算完成率 shortfall 681/3068 = 22.2% → 4 steps → 1.
+    assert!(out.contains("2.1.2 预算调整率：0 → 4 分（+4）"), "{out}");
+    assert!(out.contains("综合得分 91.73 → 94.73 分（+3）"), "{out}");
+}
+
+#[test]
+fn sensitivity_lists_the_breakpoints() {
+    let dir = tempdir();
+    let out = ok(
+        dir.path(),
+        &[
+            "sensitivity",
+            "--system",
+            SEED,
+            "--example",
+            "--vary",
+            "本年追加",
+            "--from",
+            "0",
+            "--to",
+            "1000",
+        ],
+    );
+    let points: Vec<&str> = out.lines().filter(|l| l.starts_with("本年追加 = ")).collect();
+    let at: Vec<&str> = points
+        .iter()
+        .map(|l| l.trim_start_matches("本年追加 = ").split('：').next().unwrap())
+        .collect();
+    assert_eq!(at, ["0.01", "200.01", "400.01", "437.01", "600.01"], "{out}");
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        dir.path(),
+        &[
+            "sensitivity",
+            "--system",
+            SEED,
+            "--example",
+            "--vary",
+            "本年追加",
+            "--from",
+            "0",
+            "--to",
+            "1000",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(json["breakpoints"][3]["at"], "437.01");
+    assert_eq!(json["breakpoints"][3]["indicators"][0]["id"], "2.1.1");
+}
+
+#[test]
+fn target_says_how_far_and_which_rule_decides() {
+    let dir = tempdir();
+    let out = ok(
+        dir.path(),
+        &[
+            "target",
+            "--system",
+            SEED,
+            "--example",
+            "--vary",
+            "本年追加",
+            "--goal",
+            "2.1.2=2",
+        ],
+    );
+    assert!(
+        out.starts_with("本年追加 须降至 600 以下（减少 299 万元），使指标 2.1.2 得到 2 分"),
+        "{out}"
+    );
+    assert!(out.contains("预算调整率 30%，属于「大于 20% 且不超过 30%」档"), "{out}");
+    // Unreachable: exit status 1 and the reason on standard output.
+    let o = run(
+        dir.path(),
+        &[
+            "target",
+            "--system",
+            SEED,
+            "--example",
+            "--vary",
+            "年末结余",
+            "--goal",
+            "total=99",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("无法使综合得分达到 99 分：此范围内综合得分最高为 94.73 分"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        fatal(
+            dir.path(),
+            &[
+                "target",
+                "--system",
+                SEED,
+                "--example",
+                "--vary",
+                "本年追加",
+                "--goal",
+                "grade=特优"
+            ]
+        ),
+        "error: `特优` is not a grade of the system"
+    );
+}
+
+#[test]
+fn audit_one_unit() {
+    let dir = tempdir();
+    let b = jixiao::builtin(SEED).unwrap();
+    write(dir.path(), "unit.json", b.example);
+    write(
+        dir.path(),
+        "own.json",
+        r#"{"scores": {"2.1.1": "2", "2.1.2": "0"}, "total": "91.73", "grade": "优秀"}"#,
+    );
+    let out = ok(
+        dir.path(),
+        &[
+            "audit",
+            "--system",
+            SEED,
+            "--input",
+            "unit.json",
+            "--claims",
+            "own.json",
+        ],
+    );
+    assert_eq!(out.trim_end(), "自评结果与基础数据相符（综合得分 91.73 分，优秀）");
+    write(
+        dir.path(),
+        "claims.json",
+        r#"{"scores": {"2.1.1": "5"}, "total": "94.73", "grade": "优秀"}"#,
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "audit",
+            "--system",
+            SEED,
+            "--input",
+            "unit.json",
+            "--claims",
+            "claims.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        text.contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2 分（差 -3）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("综合得分：自评 94.73 分，按基础数据应得 91.73 分"),
+        "{text}"
+    );
+}
+
+#[test]
+fn audit_a_table_of_units() {
+    let dir = tempdir();
+    let b = jixiao::builtin(SEED).unwrap();
+    let example: serde_json::Value = serde_json::from_str(b.example).unwrap();
+    let names: Vec<String> = example.as_object().unwrap().keys().cloned().collect();
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(|i| i.as_str().unwrap()).collect::<Vec<_>>().join("、"),
+        other => other.to_string(),
+    };
+    let values: Vec<String> = names.iter().map(|n| cell(&example[n])).collect();
+    let quote = |s: &str| {
+        if s.contains([',', '"']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut text = format!("单位名称,{},2.1.1 预算完成率,总分,等次\n", names.join(","));
+    let row = values.iter().map(|v| quote(v)).collect::<Vec<_>>().join(",");
+    text.push_str(&format!("州商务局,{row},2,91.73,优秀\n"));
+    text.push_str(&format!("虚报单位,{row},5,94.73,优秀\n"));
+    write(dir.path(), "units.csv", &text);
+    let o = run(
+        dir.path(),
+        &["audit", "--system", SEED, "--input", "units.csv", "--out", "audit.csv"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 units audited: 1 with discrepancies, 0 failed"),
+        "{}",
+        stderr(&o)
+    );
+    let rows = read_csv(&dir.path().join("audit.csv"));
+    assert_eq!(
+        rows[0],
+        ["行号", "单位", "核算总分", "核算等次", "不符项数", "不符明细", "错误"]
+    );
+    assert_eq!(rows[1][..5], ["2", "州商务局", "91.73", "优秀", "0"]);
+    assert_eq!(rows[2][..5], ["3", "虚报单位", "91.73", "优秀", "2"]);
+    assert!(
+        rows[2][5].contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2 分"),
+        "{:?}",
+        rows[2]
+    );
+}
