@@ -134,27 +134,13 @@ enum Command {
     },
     /// What if some inputs were different: every indicator, the total and the grade, before and after.
     Whatif {
-        /// A built-in id or a system file.
-        #[arg(long)]
-        system: String,
-        /// The unit's inputs (JSON, TOML, CSV or Excel).
-        #[arg(long, required_unless_present = "example", conflicts_with = "example")]
-        input: Option<PathBuf>,
-        /// Start from a built-in's example inputs.
-        #[arg(long)]
-        example: bool,
+        #[command(flatten)]
+        unit: UnitArgs,
         /// A changed input, `名称=值` (repeatable), e.g. --set 本年追加=300.
         #[arg(long = "set", required = true)]
         sets: Vec<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
-        format: analyze::AnalysisFormat,
-        /// Language.
-        #[arg(long, default_value = "zh")]
-        lang: String,
-        /// Write to this file instead of standard output.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: AnalysisOut,
     },
     /// Two units (or two years of one) side by side, indicator by indicator.
     Compare {
@@ -167,28 +153,14 @@ enum Command {
         /// The second unit's inputs.
         #[arg(long)]
         with: PathBuf,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
-        format: analyze::AnalysisFormat,
-        /// Language.
-        #[arg(long, default_value = "zh")]
-        lang: String,
-        /// Write to this file instead of standard output.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: AnalysisOut,
     },
     /// Every score as one input varies over a range: the exact breakpoints (tier edges, step edges,
     /// where a deduction starts or stops, grade changes).
     Sensitivity {
-        /// A built-in id or a system file.
-        #[arg(long)]
-        system: String,
-        /// The unit's inputs.
-        #[arg(long, required_unless_present = "example", conflicts_with = "example")]
-        input: Option<PathBuf>,
-        /// Start from a built-in's example inputs.
-        #[arg(long)]
-        example: bool,
+        #[command(flatten)]
+        unit: UnitArgs,
         /// The input to vary.
         #[arg(long)]
         vary: String,
@@ -201,28 +173,14 @@ enum Command {
         /// The input's resolution (default: 1 for counts, else 0.01, or 0.0001 for percentages).
         #[arg(long)]
         resolution: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
-        format: analyze::AnalysisFormat,
-        /// Language.
-        #[arg(long, default_value = "zh")]
-        lang: String,
-        /// Write to this file instead of standard output.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: AnalysisOut,
     },
     /// The least change of one input that reaches a goal ("达到优秀还需要…"); exit status 1 when
     /// no value of the input reaches it.
     Target {
-        /// A built-in id or a system file.
-        #[arg(long)]
-        system: String,
-        /// The unit's inputs.
-        #[arg(long, required_unless_present = "example", conflicts_with = "example")]
-        input: Option<PathBuf>,
-        /// Start from a built-in's example inputs.
-        #[arg(long)]
-        example: bool,
+        #[command(flatten)]
+        unit: UnitArgs,
         /// The input to change.
         #[arg(long)]
         vary: String,
@@ -238,15 +196,8 @@ enum Command {
         /// The input's resolution.
         #[arg(long)]
         resolution: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
-        format: analyze::AnalysisFormat,
-        /// Language.
-        #[arg(long, default_value = "zh")]
-        lang: String,
-        /// Write to this file instead of standard output.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: AnalysisOut,
     },
     /// Check claimed self-evaluation scores against the unit's own figures (复核). One unit:
     /// --input and --claims (JSON: {"scores": {id: score}, "total", "grade"}); many units: a CSV or
@@ -280,6 +231,34 @@ enum Command {
     },
     /// Print the JSON Schema of the indicator-system format.
     Schema,
+}
+
+/// The unit an analysis starts from.
+#[derive(clap::Args, Debug)]
+struct UnitArgs {
+    /// A built-in id or a system file.
+    #[arg(long)]
+    system: String,
+    /// The unit's inputs (JSON, TOML, CSV or Excel).
+    #[arg(long, required_unless_present = "example", conflicts_with = "example")]
+    input: Option<PathBuf>,
+    /// Start from a built-in's example inputs.
+    #[arg(long)]
+    example: bool,
+}
+
+/// Where and how an analysis is written.
+#[derive(clap::Args, Debug)]
+struct AnalysisOut {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = analyze::AnalysisFormat::Text)]
+    format: analyze::AnalysisFormat,
+    /// Language.
+    #[arg(long, default_value = "zh")]
+    lang: String,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -436,72 +415,58 @@ fn run(command: Command) -> Result<u8> {
             })
         }
         Command::Whatif {
-            system,
-            input,
-            example,
+            unit: u,
             sets,
-            format,
-            lang: l,
-            out,
+            output: o,
         } => {
-            let (_, scorer, inputs) = analyze::base_inputs(&system, input.as_deref(), example)?;
-            analyze::whatif(&scorer, &inputs, &sets, format, lang(&l)?, &out)
+            let (_, scorer, inputs) = analyze::base_inputs(&u.system, u.input.as_deref(), u.example)?;
+            analyze::whatif(&scorer, &inputs, &sets, o.format, lang(&o.lang)?, &o.out)
         }
         Command::Compare {
             system,
             input,
             with,
-            format,
-            lang: l,
-            out,
+            output: o,
         } => {
             let (_, scorer, _) = load_system(&system)?;
             let a = unit::read(&input, &scorer)?;
             let b = unit::read(&with, &scorer)?;
-            analyze::compare(&scorer, &a, &b, format, lang(&l)?, &out)
+            analyze::compare(&scorer, &a, &b, o.format, lang(&o.lang)?, &o.out)
         }
         Command::Sensitivity {
-            system,
-            input,
-            example,
+            unit: u,
             vary,
             from,
             to,
             resolution,
-            format,
-            lang: l,
-            out,
+            output: o,
         } => {
-            let (_, scorer, inputs) = analyze::base_inputs(&system, input.as_deref(), example)?;
+            let (_, scorer, inputs) = analyze::base_inputs(&u.system, u.input.as_deref(), u.example)?;
             let v = analyze::Vary {
                 input: &vary,
                 from: Some(&from),
                 to: Some(&to),
                 resolution: resolution.as_deref(),
             };
-            analyze::sensitivity(&scorer, &inputs, &v, format, lang(&l)?, &out)
+            analyze::sensitivity(&scorer, &inputs, &v, o.format, lang(&o.lang)?, &o.out)
         }
         Command::Target {
-            system,
-            input,
-            example,
+            unit: u,
             vary,
             goal,
             from,
             to,
             resolution,
-            format,
-            lang: l,
-            out,
+            output: o,
         } => {
-            let (_, scorer, inputs) = analyze::base_inputs(&system, input.as_deref(), example)?;
+            let (_, scorer, inputs) = analyze::base_inputs(&u.system, u.input.as_deref(), u.example)?;
             let v = analyze::Vary {
                 input: &vary,
                 from: from.as_deref(),
                 to: to.as_deref(),
                 resolution: resolution.as_deref(),
             };
-            analyze::target(&scorer, &inputs, &v, &goal, format, lang(&l)?, &out)
+            analyze::target(&scorer, &inputs, &v, &goal, o.format, lang(&o.lang)?, &o.out)
         }
         Command::Audit {
             system,
