@@ -1,0 +1,142 @@
+//! One exception hierarchy, created once, and the one place that maps the engine's errors onto it.
+//!
+//! ```text
+//! ValueError
+//! └── JixiaoError                 kind, errors
+//!     ├── ValidationError         an indicator system that does not load (kind `syntax` or `validation`)
+//!     └── EvaluationError         a unit that cannot be scored (kind `arithmetic`, `score`, ...)
+//!         └── InputError          inputs that do not fit the system (kind `inputs`, `missing_input`); .inputs
+//! ```
+//!
+//! Every exception carries `kind` (the JSON layer's error kind) and `errors`: one dict per problem
+//! with the keys `path`, `message`, `position`, `input` and `kind` (None where they do not apply),
+//! exactly the entries of the JSON layer's `{"error": {...}}`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use jixiao::json::JsonError;
+use jixiao::{EvalError, LoadError};
+use pyo3::create_exception;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyType};
+use serde_json::Value;
+
+create_exception!(
+    jixiao,
+    JixiaoError,
+    PyValueError,
+    "Base class of the errors jixiao raises (a ValueError); `kind` and `errors` say what and where."
+);
+create_exception!(
+    jixiao,
+    ValidationError,
+    JixiaoError,
+    "An indicator system that does not load: `kind` is `syntax` or `validation`, `errors` lists every problem (path, position, message)."
+);
+create_exception!(
+    jixiao,
+    EvaluationError,
+    JixiaoError,
+    "A unit that cannot be scored (a division by zero, a score outside its band ...): `errors` says where."
+);
+create_exception!(
+    jixiao,
+    InputError,
+    EvaluationError,
+    "Inputs that do not fit the indicator system: `inputs` names them, `errors` says what is wrong with each."
+);
+
+/// The exception class for a JSON-layer error kind.
+fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, PyType> {
+    match kind {
+        "syntax" | "validation" => py.get_type::<ValidationError>(),
+        "inputs" | "missing_input" => py.get_type::<InputError>(),
+        "request" | "internal" => py.get_type::<JixiaoError>(),
+        _ => py.get_type::<EvaluationError>(),
+    }
+}
+
+/// One entry of `errors` as a dict with every key present.
+fn entry<'py>(py: Python<'py>, e: &Value) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for key in ["path", "message", "input", "kind"] {
+        d.set_item(key, e.get(key).and_then(Value::as_str))?;
+    }
+    d.set_item("position", e.get("position").and_then(Value::as_u64))?;
+    Ok(d)
+}
+
+/// The Python exception for an error of the JSON layer (which every engine error converts to).
+pub fn json_error(py: Python<'_>, err: &JsonError) -> PyErr {
+    build(py, err).unwrap_or_else(|e| e)
+}
+
+fn build(py: Python<'_>, err: &JsonError) -> PyResult<PyErr> {
+    let class = class_for(py, &err.kind);
+    let exc = class.call1((err.message.as_str(),))?;
+    exc.setattr("kind", err.kind.as_str())?;
+    let entries = PyList::empty(py);
+    let mut inputs: Vec<&str> = Vec::new();
+    for e in &err.errors {
+        entries.append(entry(py, e)?)?;
+        if let Some(name) = e.get("input").and_then(Value::as_str)
+            && !inputs.contains(&name)
+        {
+            inputs.push(name);
+        }
+    }
+    exc.setattr("errors", entries)?;
+    if class.is(py.get_type::<InputError>()) {
+        exc.setattr("inputs", PyList::new(py, inputs)?)?;
+    }
+    Ok(PyErr::from_value(exc))
+}
+
+/// A system that does not load.
+pub fn load_error(py: Python<'_>, e: LoadError) -> PyErr {
+    json_error(py, &JsonError::from(e))
+}
+
+/// A unit that cannot be scored.
+pub fn eval_error(py: Python<'_>, e: EvalError) -> PyErr {
+    json_error(py, &JsonError::from(e))
+}
+
+/// A request that makes no sense (an unknown built-in, a bad option): a `JixiaoError` of kind `request`.
+pub fn request_error(py: Python<'_>, message: impl Into<String>) -> PyErr {
+    plain(py, "request", message.into())
+}
+
+fn plain(py: Python<'_>, kind: &str, message: String) -> PyErr {
+    json_error(
+        py,
+        &JsonError {
+            kind: kind.into(),
+            errors: vec![serde_json::json!({"path": "", "message": message})],
+            message,
+        },
+    )
+}
+
+/// Runs engine code so that a panic, should one ever happen, becomes a `JixiaoError` rather than
+/// a `PanicException` (which is not an `Exception`). The engine is written never to panic; this is
+/// the belt to those braces.
+pub fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        format!("internal error in the jixiao engine (please report it): {what}")
+    })
+}
+
+/// [`guard`] for code that returns a `PyResult`.
+pub fn guarded<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match guard(f) {
+        Ok(r) => r,
+        Err(message) => Err(plain(py, "internal", message)),
+    }
+}

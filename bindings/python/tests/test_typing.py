@@ -1,0 +1,57 @@
+"""The hand-written stubs match the extension (mypy.stubtest), and typed code using them checks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+pytest.importorskip("mypy")
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_stubtest(tmp_path: Path) -> None:
+    # From an empty folder, so that the installed package (not the source tree) is checked.
+    r = run(["mypy.stubtest", "jixiao", "--mypy-config-file", str(PYPROJECT)], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_typed_usage_checks_under_mypy_strict(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        """
+        from decimal import Decimal
+        import jixiao
+
+        system: jixiao.IndicatorSystem = jixiao.IndicatorSystem.builtin("hunan-dept")
+        inputs: dict[str, jixiao.InputValue] = {"编制数": Decimal("76"), "预算管理制度": ["财务管理制度"]}
+        try:
+            result = system.evaluate(inputs)
+        except jixiao.InputError as e:
+            names: list[str] = e.inputs
+            details: list[jixiao.ErrorDetail] = e.errors
+        else:
+            total: Decimal = result.total
+            grade: str = result.grade
+            lost: list[Decimal] = [d.amount for r in result.indicators for d in r.deductions]
+            text: str = result.explain("en")
+        for i in system.inputs:
+            unit: str | None = i.unit
+        tree: list[jixiao.Indicator] = system.indicators[0].children
+        ids: list[str] = [b["id"] for b in jixiao.builtins()]
+        """
+    )
+    (tmp_path / "usage.py").write_text(code, encoding="utf-8")
+    r = run(["mypy", "--strict", "--config-file", str(PYPROJECT), "usage.py"], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    bad = code + '\nwrong: int = result.total\n'
+    (tmp_path / "usage.py").write_text(bad, encoding="utf-8")
+    r = run(["mypy", "--strict", "--config-file", str(PYPROJECT), "usage.py"], tmp_path)
+    assert r.returncode != 0 and "Decimal" in r.stdout

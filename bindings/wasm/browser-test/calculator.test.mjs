@@ -1,0 +1,343 @@
+// The calculator page in a real browser: Debian's chromium (/usr/bin/chromium, never a
+// downloaded one) driven by playwright-core. Serves out/site on 127.0.0.1, chooses the seed
+// system, types its example inputs, checks total and grade against the Rust engine's answer (the
+// conformance vector 105, which the Rust runner checks), changes an input, enters bad values,
+// exports, opens system files, and saves screenshots under out/test-results/.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+import * as jx from '../out/pkg/index.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SITE = path.resolve(HERE, '../out/site');
+const RESULTS = path.resolve(HERE, '../out/test-results');
+const ROOT = path.resolve(HERE, '../../..');
+const SEED = 'xiangxi-commerce-2019';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// What the Rust engine answers for the seed: the conformance vector that `cargo test` checks.
+const vector = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'tests/vectors/105-builtin-xiangxi-commerce-2019-seed.json'), 'utf8'),
+);
+const seedCase = vector.cases.find((c) => c.name === 'the seed report');
+const example = jx.builtinExample(SEED);
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.md': 'text/markdown; charset=utf-8',
+};
+
+let server;
+let base;
+let context;
+let profile;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(SITE, 'index.html')), `no ${SITE}: run bindings/wasm/build.sh first`);
+  assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: apt-get install -y chromium`);
+  fs.mkdirSync(RESULTS, { recursive: true });
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const file = path.normalize(path.join(SITE, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
+    if (!file.startsWith(SITE) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'jixiao-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    acceptDownloads: true,
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+/** A fresh page; every console error and page error fails the test at the end. */
+async function open(t, query = '') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(base + query);
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+  t.after(async () => {
+    await page.close();
+    assert.deepEqual(problems, [], 'the page logged errors');
+  });
+  return page;
+}
+
+const field = (page, name) => page.locator(`.field[data-input="${name}"]`);
+
+/** Fills the form by typing and clicking, as a person would, from an inputs object. */
+async function typeInputs(page, info, values) {
+  for (const input of info.inputs) {
+    const v = values[input.name];
+    if (v === undefined) continue;
+    const f = field(page, input.name);
+    switch (input.kind) {
+      case 'checklist':
+        for (const item of input.items) {
+          const box = f.getByLabel(item, { exact: true });
+          if (v.includes(item)) await box.check();
+          else await box.uncheck();
+        }
+        break;
+      case 'boolean':
+        await f.locator('select').selectOption(v ? 'true' : 'false');
+        break;
+      case 'level':
+        await f.locator('select').selectOption(typeof v === 'string' ? v : v.level);
+        if (typeof v === 'object' && v.score !== undefined) await f.locator('input.level-score').pressSequentially(String(v.score));
+        break;
+      default: {
+        const box = f.locator('input[type="text"]');
+        await box.fill('');
+        await box.pressSequentially(String(v));
+      }
+    }
+  }
+}
+
+async function shown(page) {
+  return {
+    total: (await page.locator('#total').textContent()).trim(),
+    grade: (await page.locator('#grade').textContent()).trim(),
+  };
+}
+
+test('the seed system: typed inputs give 91.73 / 优秀, as the Rust engine; edits update; bad values are flagged', async (t) => {
+  assert.ok(seedCase, 'vector 105 has the seed case');
+  assert.deepEqual(seedCase.inputs, example, "the vector's inputs are the built-in example");
+  const page = await open(t);
+
+  // Choose the seed system from the list of built-ins.
+  const options = await page.locator('#system-select option').allTextContents();
+  assert.ok(options.length >= jx.builtins().length + 1, 'every built-in is offered');
+  await page.selectOption('#system-select', SEED);
+  await page.waitForSelector('#inputs-form .field');
+  const info = jx.builtin(SEED).info();
+  assert.equal(await page.locator('#inputs-form .field').count(), info.inputs.length, 'one field per declared input');
+  assert.equal(await page.locator('#system-name').textContent(), info.name);
+  // Labels, units, descriptions and pickers come from the declared inputs.
+  await assertFieldShape(page, info);
+  assert.doesNotMatch(await page.locator('#inputs-form').textContent(), /null|undefined|NaN/);
+
+  // Type the seed inputs.
+  await typeInputs(page, info, example);
+  await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  const seed = await shown(page);
+  assert.equal(seed.total, seedCase.expect.total ?? '91.73');
+  assert.equal(seed.total, '91.73');
+  assert.equal(seed.grade, '优秀');
+  // And the same as the WebAssembly engine in Node, row by row and against the vector.
+  const engine = jx.builtin(SEED).evaluate(example);
+  assert.equal(seed.total, engine.total);
+  for (const [id, score] of Object.entries(seedCase.expect.scores ?? {})) {
+    const cell = (await page.locator(`#result-table tr[data-id="${id}"] .c-score`).textContent()).trim();
+    assert.equal(cell, score, `score of ${id}`);
+  }
+  // Every deduction shows its reason: 预算完成率 2 of 5 (82.39%).
+  const row = page.locator('#result-table tr[data-id="2.1.1"]');
+  assert.match(await row.textContent(), /82\.39%/);
+  assert.match(await row.locator('.deduction').textContent(), /扣分：3/);
+  // The chart has one bar pair per 一级指标, labelled with score / points.
+  const tops = engine.indicators.filter((r) => r.depth === 0);
+  assert.equal(await page.locator('#chart svg g[data-id]').count(), tops.length);
+  for (const r of tops) {
+    const label = `${jx.displayFigure(r.score)} / ${r.points}`;
+    assert.equal(await page.locator(`#chart g[data-id="${r.id}"] text.value`).textContent(), label);
+  }
+  // Unrounded subtotals are shown as the engine's tables print them, the exact value on hover.
+  for (const r of engine.indicators) {
+    const cell = page.locator(`#result-table tr[data-id="${r.id}"] .c-score`);
+    assert.equal((await cell.textContent()).trim(), jx.displayFigure(r.score), `shown score of ${r.id}`);
+  }
+  assert.doesNotMatch(await page.locator('main').textContent(), /null|undefined|NaN/);
+  await page.evaluate(() => {
+    document.activeElement?.blur();
+    window.scrollTo(0, 0);
+    document.querySelector('.form-panel').scrollTop = 0;
+  });
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-seed.png') });
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-seed-full.png'), fullPage: true });
+
+  // Change one input: the score updates to what the engine gives for the changed unit.
+  const changed = { ...example, 满意度: '80%' };
+  const expected = jx.builtin(SEED).evaluate(changed);
+  assert.notEqual(expected.total, '91.73', 'the change matters');
+  const satisfaction = field(page, '满意度').locator('input');
+  await satisfaction.fill('');
+  await satisfaction.pressSequentially('80%');
+  await page.waitForFunction((t) => document.querySelector('#total').textContent.trim() === t, expected.total);
+  assert.deepEqual(await shown(page), { total: expected.total, grade: expected.grade });
+
+  // 目标测算: what 满意度 must be to get back to 优秀, as the engine's target analysis says.
+  await page.locator('#target-box summary').click();
+  await page.selectOption('#target-input', '满意度');
+  await page.selectOption('#target-goal', 'grade:优秀');
+  await page.click('#target-run');
+  const target = jx.builtin(SEED).analyze({ target: { inputs: changed, input: '满意度', goal: { grade: '优秀' } } });
+  assert.ok(target.required, JSON.stringify(target));
+  await page.locator('#target-result').filter({ hasText: target.message }).waitFor();
+
+  // A bad value: a message next to the field, and the result marked as not current.
+  const staff = field(page, '编制数');
+  await staff.locator('input').fill('');
+  await staff.locator('input').pressSequentially('七十六');
+  await assertMessage(staff, /请输入数字/);
+  assert.equal(await page.locator('#target-result').textContent(), '', 'a target for other figures is cleared');
+  assert.equal(await staff.locator('input').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#status').textContent(), /有误/);
+  assert.equal(await page.locator('#export-csv').isDisabled(), true, 'no export of a result that is not current');
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-bad-value.png') });
+  // Negative where the system does not allow it.
+  await staff.locator('input').fill('-5');
+  await assertMessage(staff, /不能小于 0/);
+  // A percentage out of range says how to write one.
+  await satisfaction.fill('95');
+  await assertMessage(field(page, '满意度'), /不能大于 100%/);
+  await satisfaction.fill('95%');
+  // Missing: clearing a required field and leaving it.
+  await staff.locator('input').fill('');
+  await staff.locator('input').blur();
+  await assertMessage(staff, /必填/);
+  // Back to the seed figure: the messages go, the result is current again.
+  await staff.locator('input').pressSequentially('76');
+  await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  assert.equal(await staff.locator('.msg').textContent(), '');
+  assert.equal(await page.locator('#export-csv').isDisabled(), false);
+});
+
+async function assertFieldShape(page, info) {
+  const byKind = new Map();
+  for (const i of info.inputs) if (!byKind.has(i.kind)) byKind.set(i.kind, i);
+  for (const [kind, input] of byKind) {
+    const f = field(page, input.name);
+    assert.match(await f.textContent(), new RegExp(input.name));
+    if (input.description) assert.match(await f.textContent(), new RegExp(escape(input.description)));
+    if (input.unit && kind !== 'boolean') assert.equal(await f.locator('.unit').textContent(), input.unit);
+    if (kind === 'checklist') assert.equal(await f.locator('input[type="checkbox"]').count(), input.items.length);
+    if (kind === 'level') {
+      const levels = await f.locator('select option').allTextContents();
+      for (const l of input.levels) assert.ok(levels.includes(l), `level ${l}`);
+    }
+  }
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function assertMessage(f, pattern) {
+  await f.locator('.msg').filter({ hasText: pattern }).waitFor({ timeout: 5_000 });
+  assert.match(await f.locator('.msg').textContent(), pattern);
+}
+
+test('time to first result, exports and the print layout', async (t) => {
+  const page = await open(t, `?system=${SEED}&example=1`);
+  await page.waitForFunction(() => window.__jixiao?.firstResult !== null);
+  const timing = await page.evaluate(() => ({
+    ready: window.__jixiao.ready,
+    firstResult: window.__jixiao.firstResult,
+    evaluate: window.__jixiao.firstEvaluateMs,
+    domContentLoaded: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd,
+  }));
+  t.diagnostic(
+    `time to first result: ${timing.firstResult.toFixed(0)} ms after navigation start ` +
+      `(engine ready at ${timing.ready.toFixed(0)} ms; first evaluation ${timing.evaluate.toFixed(2)} ms)`,
+  );
+  fs.writeFileSync(path.join(RESULTS, 'timing.json'), `${JSON.stringify(timing, null, 2)}\n`);
+  assert.deepEqual(await shown(page), { total: '91.73', grade: '优秀' });
+
+  // JSON export: the inputs as given and the engine's evaluation.
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const doc = JSON.parse(fs.readFileSync(await jsonDownload.path(), 'utf8'));
+  assert.equal(jsonDownload.suggestedFilename(), `${SEED}-自评表.json`);
+  assert.equal(doc.system.id, SEED);
+  assert.equal(doc.evaluation.total, '91.73');
+  assert.deepEqual(jx.builtin(SEED).evaluate(doc.inputs), doc.evaluation, 'the exported inputs reproduce the result');
+
+  // CSV export: the engine's 自评表 (as `jixiao score --format csv`), with a BOM for Excel.
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const csv = fs.readFileSync(await csvDownload.path(), 'utf8');
+  assert.ok(csv.startsWith('\ufeff'));
+  assert.equal(csv.slice(1), jx.builtin(SEED).report(example, { format: 'csv' }));
+  assert.match(csv, /91\.73/);
+
+  // Base-data CSV: one row per declared input, readable by `jixiao score --input`.
+  const [inputsDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-inputs-csv')]);
+  const rows = fs.readFileSync(await inputsDownload.path(), 'utf8').slice(1).trim().split('\r\n');
+  assert.equal(rows[0], '名称,数值,单位,说明');
+  assert.equal(rows.length, jx.builtin(SEED).inputs().length + 1);
+  assert.ok(rows.includes('满意度,95%,%,社会公众或服务对象满意度调查结果'));
+
+  // Print layout: no toolbar, the form as plain values, the table and chart kept.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.toolbar').isVisible(), false);
+  assert.equal(await page.locator('#result-table').isVisible(), true);
+  assert.equal(await page.locator('#chart svg').isVisible(), true);
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-print.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+});
+
+test('opening files: a TOML system builds its form; an invalid one lists its errors', async (t) => {
+  const page = await open(t);
+  await page.setInputFiles('#system-file', path.join(ROOT, 'tests/vectors/systems/budget-control.toml'));
+  await page.waitForSelector('#inputs-form .field');
+  const toml = jx.IndicatorSystem.fromToml(
+    fs.readFileSync(path.join(ROOT, 'tests/vectors/systems/budget-control.toml'), 'utf8'),
+  );
+  assert.equal(await page.locator('#system-name').textContent(), toml.name);
+  assert.equal(await page.locator('#inputs-form .field').count(), toml.inputs().length);
+
+  await page.setInputFiles('#system-file', {
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(
+      JSON.stringify({ format: 1, id: 'x', name: 'x', indicators: [{ id: '1', name: 'a', points: '5' }], grades: [{ label: '合格' }] }),
+    ),
+  });
+  await page.waitForSelector('#load-errors:not([hidden])');
+  assert.match(await page.locator('#load-errors').textContent(), /indicators\[1\]/);
+  await page.setInputFiles('#system-file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": 1,') });
+  await page.waitForFunction(() => document.querySelector('#load-errors').textContent.includes('格式错误'));
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-load-error.png'), fullPage: true });
+});

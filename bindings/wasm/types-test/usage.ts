@@ -1,0 +1,124 @@
+// A small usage of the package, checked with `tsc --noEmit -p types-test` against the hand-written
+// declarations (js/index.d.ts). It is compiled, not run; the Node tests run the real thing.
+
+import {
+  EvaluationError,
+  IndicatorSystem,
+  InputError,
+  JixiaoError,
+  LoadError,
+  RequestError,
+  analysisJson,
+  builtin,
+  builtinExample,
+  builtins,
+  builtinsJson,
+  compareDecimals,
+  displayFigure,
+  evaluateBatchJson,
+  evaluateJson,
+  explainJson,
+  parseDecimal,
+  systemInfoJson,
+  validateJson,
+  version,
+  type BatchResult,
+  type Comparison,
+  type Decimal,
+  type ErrorDetail,
+  type Evaluation,
+  type IndicatorResult,
+  type InputInfo,
+  type Inputs,
+  type SystemInfo,
+  type Target,
+  type ValidationResult,
+} from '../js/index.js';
+
+const v: string = version();
+const list = builtins();
+const first: string | undefined = list[0]?.id;
+
+const system: IndicatorSystem = builtin('xiangxi-commerce-2019');
+const example = builtinExample('xiangxi-commerce-2019');
+const result: Evaluation = system.evaluate(example, { lang: 'zh' });
+const total: Decimal = result.total;
+const grade: string = result.grade;
+const rows: IndicatorResult[] = result.indicators.filter((r) => r.depth === 0);
+const lost: Decimal[] = rows.flatMap((r) => r.deductions.map((d) => d.amount));
+const naOutcome: 'full_points' | 'zero' | 'excluded' | undefined = result.indicators[0]?.na_outcome;
+
+// Inputs: decimals as strings, counts as integers, booleans, checklists, levels.
+const inputs: Inputs = {
+  编制数: 76,
+  年初预算: '2000',
+  满意度: '95%',
+  有新建楼堂馆所项目: false,
+  预算管理制度: ['财务管理制度'],
+  经济效益: { level: '部分达成', score: '3.5' },
+  社会效益: '达成',
+  其他收入: undefined,
+};
+const again: Evaluation = system.evaluate(new Map([['编制数', '76']]));
+
+const batch: BatchResult[] = system.evaluateBatch([inputs, example], { lang: 'en' });
+for (const item of batch) {
+  if ('error' in item) {
+    const details: ErrorDetail[] = item.error.errors;
+    console.log(item.error.kind, details.length);
+  } else {
+    console.log(item.total);
+  }
+}
+
+const check: ValidationResult = IndicatorSystem.fromJson('{}').validate();
+if (!check.valid) for (const e of check.errors) console.log(e.path, e.position ?? '', e.message);
+const fromToml = IndicatorSystem.fromToml('format = 1');
+const fromText = IndicatorSystem.fromText('{}');
+const info: SystemInfo = system.info('en');
+const declared: InputInfo[] = system.inputs();
+const kinds = declared.map((i) => i.kind);
+const text: string = system.explain(inputs, 'en') + system.report(inputs, { format: 'csv', lang: 'zh' });
+const id: string = system.id + system.name + system.toJson();
+
+const whatIf: Comparison = system.analyze({ what_if: { inputs: example, changes: { 满意度: '80%' } } });
+const target: Target = system.analyze({ target: { inputs: example, input: '满意度', goal: { grade: '良好' } } });
+const reachable: boolean = target.unreachable === null && whatIf.changed.length >= 0;
+
+try {
+  system.evaluate({ 编制数: 'abc' });
+} catch (e) {
+  if (e instanceof InputError) {
+    const kind: 'inputs' | 'missing_input' = e.kind;
+    for (const d of e.errors) console.log(d.input, d.kind, d.path);
+    console.log(kind);
+  } else if (e instanceof LoadError || e instanceof EvaluationError || e instanceof RequestError) {
+    console.log(e.kind, e.message);
+  } else if (e instanceof JixiaoError) {
+    console.log(e.errors);
+  }
+}
+
+// The JSON layer: text in, text out.
+const json: string =
+  evaluateJson(system.toJson(), JSON.stringify(example)) +
+  evaluateBatchJson(system.toJson(), '[]', 'en') +
+  explainJson(system.toJson(), '{}') +
+  systemInfoJson(system.toJson()) +
+  validateJson('{}') +
+  analysisJson(system.toJson(), '{}') +
+  builtinsJson();
+const order: -1 | 0 | 1 = compareDecimals(parseDecimal('95%'), '0.95');
+const figure: string = displayFigure(result.indicators[0]?.score ?? '0');
+
+{
+  using scoped = builtin('hunan-dept');
+  console.log(scoped.id);
+}
+system.free();
+
+console.log(v, first, total, grade, lost, naOutcome, again, fromToml, fromText, info, kinds, text, id, reachable, json, order, figure);
+
+// @ts-expect-error: a bigint is not an input value (decimals are strings, counts safe integers).
+const wrong: Inputs = { 编制数: 76n };
+console.log(wrong);

@@ -1,0 +1,797 @@
+// 绩效自评计算器: the calculator page. Plain JS over the jixiao package (./pkg/index.js); every
+// score, deduction, subtotal, total and grade comes from the engine (WebAssembly, client-side).
+// This file builds the form from the system's declared inputs, sends what the user typed as text,
+// and shows what the engine answers. It knows no scoring rule.
+
+import {
+  IndicatorSystem,
+  JixiaoError,
+  builtinExample,
+  builtins,
+  compareDecimals,
+  displayFigure,
+  parseDecimal,
+  version,
+} from './pkg/index.js';
+
+const timing = { ready: performance.now(), firstResult: null, firstEvaluateMs: null };
+window.__jixiao = timing;
+performance.mark('jixiao:ready');
+
+const $ = (id) => document.getElementById(id);
+
+/** A figure as the engine's tables print it (exact up to 4 places, else rounded to 2). */
+const fig = (d) => displayFigure(d);
+
+const state = {
+  system: null, // IndicatorSystem
+  info: null, // SystemInfo
+  builtinId: null,
+  fields: new Map(), // input name → {input, root, controls..., msg}
+  touched: new Set(),
+  showAllMissing: false,
+  lastInputs: null,
+  lastEvaluation: null,
+  fresh: false,
+};
+
+const KIND_TITLES = {
+  syntax: '指标体系文件格式错误',
+  validation: '指标体系有错误',
+  inputs: '基础数据有误',
+  missing_input: '缺少计算所需的数据',
+  arithmetic: '计算出错',
+  overflow: '数值超出精确计算范围',
+  metric_out_of_range: '计算值超出允许范围',
+  score: '得分超出允许范围',
+  all_excluded: '所有指标均不适用，无法形成总分',
+  request: '请求有误',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === null || v === undefined) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c !== null && c !== undefined && c !== false) node.append(c);
+  }
+  return node;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** A decimal string × 100, exactly (display only): "0.95" → "95", "1" → "100", "0.005" → "0.5". */
+function times100(s) {
+  const neg = s.startsWith('-');
+  const [int, frac = ''] = (neg ? s.slice(1) : s).split('.');
+  const f = frac.padEnd(2, '0');
+  const whole = (int + f.slice(0, 2)).replace(/^0+(?=\d)/, '');
+  const rest = f.slice(2).replace(/0+$/, '');
+  return (neg ? '-' : '') + (rest ? `${whole}.${rest}` : whole);
+}
+
+function shown(value, input) {
+  return input.unit === '%' ? `${times100(value)}%` : `${value}${input.unit ? ` ${input.unit}` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choosing a system
+
+function setEngineStatus(text, bad = false) {
+  const s = $('engine-status');
+  s.textContent = text;
+  s.classList.toggle('bad', bad);
+}
+
+function fillBuiltinList() {
+  const select = $('system-select');
+  for (const b of builtins()) {
+    const extra = [b.region, b.year ? `${b.year}年` : null].filter(Boolean).join(' · ');
+    select.append(el('option', { value: b.id, text: extra ? `${b.name}（${extra}）` : b.name }));
+  }
+  select.disabled = false;
+}
+
+function showLoadErrors(title, errors) {
+  const box = $('load-errors');
+  box.replaceChildren(
+    el('h2', { text: title }),
+    el(
+      'table',
+      {},
+      el('thead', {}, el('tr', {}, el('th', { text: '位置' }), el('th', { text: '说明' }))),
+      el(
+        'tbody',
+        {},
+        errors.map((e) =>
+          el(
+            'tr',
+            {},
+            el('td', { class: 'path', text: e.position ? `${e.path}（第 ${e.position} 个字符）` : e.path || '—' }),
+            el('td', { text: e.message }),
+          ),
+        ),
+      ),
+    ),
+  );
+  box.hidden = false;
+}
+
+function useSystem(system, builtinId) {
+  const check = system.validate();
+  if (!check.valid) {
+    showLoadErrors(`${KIND_TITLES[check.kind] ?? '指标体系有错误'}：共 ${check.errors.length} 处`, check.errors);
+    system.free();
+    return false;
+  }
+  state.system?.free();
+  state.system = system;
+  state.info = system.info('zh');
+  state.builtinId = builtinId;
+  state.touched.clear();
+  state.showAllMissing = false;
+  state.lastEvaluation = null;
+  state.lastInputs = null;
+  $('load-errors').hidden = true;
+  renderHeader(state.info);
+  buildForm(state.info);
+  renderTable(state.info, null);
+  renderChart(null);
+  fillTargetForm(state.info);
+  $('workspace').hidden = false;
+  $('fill-example').disabled = builtinId === null;
+  $('inputs-file').disabled = false;
+  $('clear-form').disabled = false;
+  recompute();
+  return true;
+}
+
+function chooseBuiltin(id) {
+  if (!id) return;
+  try {
+    useSystem(IndicatorSystem.builtin(id), id);
+  } catch (e) {
+    if (!(e instanceof JixiaoError)) throw e;
+    showLoadErrors(KIND_TITLES[e.kind] ?? e.message, e.errors);
+  }
+}
+
+async function openSystemFile(file) {
+  const text = await file.text();
+  const lower = file.name.toLowerCase();
+  try {
+    const system = lower.endsWith('.toml')
+      ? IndicatorSystem.fromToml(text)
+      : lower.endsWith('.json')
+        ? IndicatorSystem.fromJson(text)
+        : IndicatorSystem.fromText(text);
+    if (useSystem(system, null)) {
+      const select = $('system-select');
+      select.querySelector('option[data-file]')?.remove();
+      const option = el('option', { value: '', 'data-file': '1', text: `文件：${file.name}` });
+      select.append(option);
+      option.selected = true;
+    }
+  } catch (e) {
+    if (!(e instanceof JixiaoError)) throw e;
+    showLoadErrors(`${file.name}：${KIND_TITLES[e.kind] ?? '无法读取'}`, e.errors);
+  }
+}
+
+function renderHeader(info) {
+  $('system-header').hidden = false;
+  $('system-name').textContent = info.name;
+  const meta = [info.issuer, info.region, info.year ? `${info.year} 年` : null, `满分 ${info.total_points} 分`, `编号 ${info.id}`];
+  $('system-meta').textContent = meta.filter(Boolean).join(' · ');
+  const hasNotes = info.source || info.notes.length > 0;
+  $('system-notes-box').hidden = !hasNotes;
+  $('system-source').textContent = info.source ? `来源：${info.source}` : '';
+  $('system-notes').replaceChildren(...info.notes.map((n) => el('li', { text: n })));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form, generated from the declared inputs
+
+function buildForm(info) {
+  const form = $('inputs-form');
+  form.replaceChildren();
+  state.fields.clear();
+  info.inputs.forEach((input, i) => {
+    const id = `in-${i}`;
+    const msg = el('p', { class: 'msg', id: `${id}-msg`, role: 'alert' });
+    const desc = input.description ? el('p', { class: 'desc', id: `${id}-desc`, text: input.description }) : null;
+    const describedBy = [desc ? `${id}-desc` : null, `${id}-msg`].filter(Boolean).join(' ');
+    const required = input.required ? el('span', { class: 'req', title: '必填', text: '*' }) : null;
+    const root = el('div', { class: `field kind-${input.kind}`, 'data-input': input.name });
+    const field = { input, root, msg };
+
+    if (input.kind === 'checklist') {
+      const defaults = Array.isArray(input.default) ? input.default : [];
+      field.boxes = input.items.map((item, k) =>
+        el('input', { type: 'checkbox', id: `${id}-${k}`, value: item, checked: defaults.includes(item) }),
+      );
+      root.append(
+        el(
+          'fieldset',
+          { 'aria-describedby': describedBy },
+          el('legend', {}, input.name, required),
+          desc,
+          el(
+            'div',
+            { class: 'items' },
+            field.boxes.map((box, k) => el('label', { class: 'item', for: `${id}-${k}` }, box, input.items[k])),
+          ),
+          msg,
+        ),
+      );
+    } else {
+      let control;
+      if (input.kind === 'boolean') {
+        const dflt = typeof input.default === 'boolean' ? `（默认：${input.default ? '是' : '否'}）` : '请选择';
+        control = el(
+          'select',
+          { id, 'aria-describedby': describedBy },
+          el('option', { value: '', text: dflt }),
+          el('option', { value: 'true', text: '是' }),
+          el('option', { value: 'false', text: '否' }),
+        );
+        field.select = control;
+      } else if (input.kind === 'level') {
+        const dflt = typeof input.default === 'string' ? `（默认：${input.default}）` : '请选择等级';
+        control = el(
+          'select',
+          { id, 'aria-describedby': describedBy },
+          el('option', { value: '', text: dflt }),
+          input.levels.map((l) => el('option', { value: l, text: l })),
+        );
+        field.select = control;
+        field.score = el('input', {
+          type: 'text',
+          inputmode: 'decimal',
+          class: 'level-score',
+          id: `${id}-score`,
+          placeholder: '档内得分（选填）',
+          'aria-label': `${input.name} 档内得分`,
+        });
+      } else {
+        const placeholder =
+          typeof input.default === 'string'
+            ? `默认 ${input.default}`
+            : input.kind === 'count'
+              ? '次数，如 0'
+              : input.unit === '%'
+                ? '如 95%'
+                : '必填';
+        control = el('input', {
+          type: 'text',
+          inputmode: 'decimal',
+          id,
+          placeholder,
+          'aria-describedby': describedBy,
+        });
+        field.text = control;
+      }
+      const unit = input.unit && input.kind !== 'boolean' ? el('span', { class: 'unit', text: input.unit }) : null;
+      root.append(
+        ...[
+          el('label', { for: id }, input.name, required),
+          el('div', { class: 'control' }, control, field.score ?? null, unit),
+          desc,
+          msg,
+        ].filter(Boolean),
+      );
+    }
+    state.fields.set(input.name, field);
+    form.append(root);
+  });
+}
+
+/** The form's values as inputs for the engine: text as typed (decimals are never JS numbers). */
+function collectInputs() {
+  const inputs = {};
+  const local = new Map();
+  for (const [name, f] of state.fields) {
+    switch (f.input.kind) {
+      case 'checklist':
+        inputs[name] = f.boxes.filter((b) => b.checked).map((b) => b.value);
+        break;
+      case 'boolean':
+        if (f.select.value !== '') inputs[name] = f.select.value === 'true';
+        break;
+      case 'level': {
+        const level = f.select.value;
+        const score = f.score.value.trim();
+        if (level && score) inputs[name] = { level, score };
+        else if (level) inputs[name] = level;
+        else if (score) local.set(name, '请先选择等级，再填写档内得分');
+        break;
+      }
+      default: {
+        const text = f.text.value.trim();
+        if (text !== '') inputs[name] = text;
+      }
+    }
+  }
+  return { inputs, local };
+}
+
+/** Puts values (an inputs object as the engine reads it) into the form. */
+function setInputs(values) {
+  for (const [name, f] of state.fields) {
+    const v = values[name];
+    switch (f.input.kind) {
+      case 'checklist': {
+        const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[、,，;；]/).map((s) => s.trim()) : null;
+        if (items) f.boxes.forEach((b) => (b.checked = items.includes(b.value)));
+        break;
+      }
+      case 'boolean':
+        f.select.value = v === true || v === 'true' || v === '是' ? 'true' : v === false || v === 'false' || v === '否' ? 'false' : '';
+        break;
+      case 'level':
+        if (v && typeof v === 'object') {
+          f.select.value = v.level ?? '';
+          f.score.value = v.score ?? '';
+        } else {
+          f.select.value = v ?? '';
+          f.score.value = '';
+        }
+        break;
+      default:
+        f.text.value = v === undefined || v === null ? '' : String(v);
+    }
+  }
+}
+
+function clearMessages() {
+  for (const f of state.fields.values()) {
+    f.msg.textContent = '';
+    f.root.classList.remove('invalid');
+    for (const c of [f.text, f.select, f.score]) c?.removeAttribute('aria-invalid');
+  }
+}
+
+function fieldMessage(name, text) {
+  const f = state.fields.get(name);
+  if (!f) return false;
+  f.msg.textContent = f.msg.textContent ? `${f.msg.textContent}；${text}` : text;
+  f.root.classList.add('invalid');
+  for (const c of [f.text, f.select]) c?.setAttribute('aria-invalid', 'true');
+  return true;
+}
+
+/** A Chinese message for an input the engine refused, from the declared kind and range. */
+function invalidMessage(f, detail) {
+  const input = f.input;
+  if (input.kind === 'level') return `请从 ${input.levels.join('、')} 中选择`;
+  if (input.kind === 'checklist') return `只能勾选 ${input.items.join('、')}`;
+  if (input.kind === 'boolean') return '请选择“是”或“否”';
+  const raw = f.text.value.trim();
+  let value;
+  try {
+    value = parseDecimal(raw);
+  } catch {
+    return input.unit === '%' ? '请输入数字，如 95% 或 0.95' : '请输入数字，如 82.39 或 3,867';
+  }
+  const hint = input.unit === '%' ? '（百分比请写作 95% 或 0.95）' : '';
+  if (input.kind === 'count' && !/^\d+$/.test(value)) return '请输入非负整数（次数）';
+  if (input.min !== null && compareDecimals(value, input.min) < 0) return `不能小于 ${shown(input.min, input)}${hint}`;
+  if (input.max !== null && compareDecimals(value, input.max) > 0) return `不能大于 ${shown(input.max, input)}${hint}`;
+  return detail.message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluating as the user types
+
+function recompute() {
+  if (!state.system) return;
+  clearMessages();
+  $('target-result').textContent = ''; // a target found for other figures no longer applies
+  const errorsList = $('eval-errors');
+  errorsList.replaceChildren();
+  const { inputs, local } = collectInputs();
+  for (const [name, text] of local) fieldMessage(name, text);
+  let evaluation = null;
+  const started = performance.now();
+  try {
+    evaluation = state.system.evaluate(inputs);
+  } catch (e) {
+    if (!(e instanceof JixiaoError)) throw e;
+    showEvaluationError(e);
+  }
+  const elapsed = performance.now() - started;
+  if (evaluation && local.size === 0) {
+    state.lastEvaluation = evaluation;
+    state.lastInputs = inputs;
+    state.fresh = true;
+    renderResult(evaluation);
+    $('status').textContent = `已按填写的数据计算（${elapsed < 1 ? '不到 1' : elapsed.toFixed(0)} 毫秒）。`;
+    $('status').className = 'status ok';
+    if (timing.firstResult === null) {
+      timing.firstResult = performance.now();
+      timing.firstEvaluateMs = elapsed;
+      performance.mark('jixiao:first-result');
+    }
+  } else {
+    state.fresh = false;
+    document.body.classList.toggle('stale', state.lastEvaluation !== null);
+    if (evaluation) $('status').textContent = '请修正标红的输入。';
+  }
+  for (const id of ['export-json', 'export-csv', 'export-inputs-csv', 'print']) $(id).disabled = !state.fresh;
+  document.body.classList.toggle('has-result', state.fresh);
+}
+
+function showEvaluationError(e) {
+  const status = $('status');
+  status.className = 'status bad';
+  if (e.kind === 'inputs') {
+    const missing = [];
+    let invalid = 0;
+    for (const d of e.errors) {
+      const f = state.fields.get(d.input);
+      if (d.kind === 'missing') {
+        missing.push(d.input);
+        if (state.touched.has(d.input) || state.showAllMissing) fieldMessage(d.input, '请填写此项（必填）');
+      } else if (d.kind === 'invalid' && f) {
+        invalid += 1;
+        fieldMessage(d.input, invalidMessage(f, d));
+      } else {
+        $('eval-errors').append(el('li', { text: d.message }));
+      }
+    }
+    const parts = [];
+    if (invalid) parts.push(`${invalid} 项数据有误，请按标红处修正`);
+    if (missing.length) {
+      const names = missing.slice(0, 4).join('、') + (missing.length > 4 ? ' 等' : '');
+      parts.push(`还有 ${missing.length} 项必填数据未填写：${names}`);
+    }
+    if (state.lastEvaluation) parts.push('下方为上次的计算结果');
+    status.replaceChildren(parts.join('；') + '。');
+    if (missing.length && !state.showAllMissing) {
+      status.append(' ', el('button', { type: 'button', class: 'link', text: '标出未填项', onclick: showMissing }));
+    }
+    return;
+  }
+  status.textContent = `${KIND_TITLES[e.kind] ?? '无法计算'}。${state.lastEvaluation ? '下方为上次的计算结果。' : ''}`;
+  for (const d of e.errors) {
+    const onField = d.input && fieldMessage(d.input, e.kind === 'missing_input' ? '计算需要此项，请填写' : KIND_TITLES[e.kind]);
+    $('eval-errors').append(el('li', { text: onField ? `${d.input}：${d.message}` : d.message }));
+  }
+}
+
+function showMissing() {
+  state.showAllMissing = true;
+  recompute();
+  document.querySelector('.field.invalid')?.scrollIntoView({ block: 'center' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results: summary, table, chart
+
+function renderResult(ev) {
+  document.body.classList.remove('stale');
+  $('total').textContent = ev.total;
+  $('full-points').textContent = ev.full_points;
+  const grade = $('grade');
+  grade.textContent = ev.grade;
+  grade.dataset.rank = String(state.info.grades.findIndex((g) => g.label === ev.grade));
+  const notes = [];
+  if (ev.rescaled_total !== null) notes.push(`不适用指标 ${ev.excluded_points} 分已剔除，按比例折算`);
+  if (ev.bonus.length && ev.bonus_total !== '0') notes.push(`含加分 ${ev.bonus_total} 分`);
+  const vetoes = $('vetoes');
+  vetoes.hidden = ev.vetoes.length === 0 && notes.length === 0;
+  vetoes.textContent = [
+    ...notes,
+    ...ev.vetoes.map((v) => `一票否决：${v.name}${v.grade ? `（等级定为${v.grade}）` : ''}${v.max_total ? `（总分不超过 ${v.max_total}）` : ''}`),
+  ].join('；');
+  renderTable(state.info, ev);
+  renderChart(ev);
+  $('explanation').textContent = ev.explanation;
+}
+
+function renderTable(info, ev) {
+  const results = new Map();
+  if (ev) for (const r of [...ev.indicators, ...ev.bonus]) results.set(r.id, r);
+  const body = $('result-table').tBodies[0];
+  body.replaceChildren(
+    ...info.indicators.map((row) => {
+      const r = results.get(row.id);
+      const lost = r && r.leaf && r.deductions.length > 0;
+      const tr = el('tr', {
+        class: [`depth-${Math.min(row.depth, 3)}`, row.leaf ? 'leaf' : 'group', lost ? 'lost' : ''].join(' ').trim(),
+        'data-id': row.id,
+      });
+      let score = '—';
+      let exact = null;
+      let badge = null;
+      if (r) {
+        score = fig(r.score);
+        if (score !== r.score) exact = `精确值 ${r.score}`;
+        if (r.status === 'not_applicable') {
+          const outcome = { full_points: '按满分计', zero: '计 0 分', excluded: '不计入' }[r.na_outcome] ?? '';
+          badge = el('span', { class: 'badge na', text: `不适用·${outcome}` });
+        }
+      }
+      const reason = el('td', { class: 'c-reason' });
+      if (row.leaf || !r) {
+        reason.append(el('div', { class: 'standard', text: row.standard }));
+      }
+      if (r && row.leaf) {
+        if (r.deductions.length) {
+          const parts = r.deductions.map((d) => (d.item ? `${d.item} ${fig(d.amount)}` : fig(d.amount)));
+          reason.append(el('div', { class: 'deduction', text: `扣分：${parts.join('；')}` }));
+        }
+        reason.append(el('div', { class: 'why', text: r.explanation }));
+      }
+      tr.append(
+        el('td', { class: 'c-id', text: row.id }),
+        el(
+          'td',
+          { class: 'c-name' },
+          el('span', { class: 'name', text: row.name }),
+          badge,
+          row.assumed ? el('span', { class: 'assumed', title: row.assumed, text: '※推定' }) : null,
+        ),
+        el('td', { class: 'c-points', text: row.points }),
+        el('td', { class: 'c-score', title: exact }, el('output', { text: score })),
+        reason,
+      );
+      return tr;
+    }),
+  );
+  if (!ev) {
+    $('total').textContent = '—';
+    $('full-points').textContent = info.total_points;
+    $('grade').textContent = '—';
+    $('explanation').textContent = '';
+  }
+}
+
+function renderChart(ev) {
+  const box = $('chart');
+  box.replaceChildren();
+  const rows = ev ? ev.indicators.filter((r) => r.depth === 0) : [];
+  if (rows.length === 0) {
+    box.append(el('p', { class: 'placeholder', text: '填写基础数据后显示各一级指标的得分。' }));
+    return;
+  }
+  // Geometry only: bar lengths are pixels, so a float is fine here; every figure shown is the
+  // engine's decimal text.
+  const max = Math.max(...rows.map((r) => Number(r.points)), 1);
+  const labelW = 120;
+  const valueW = 92;
+  const barW = 360;
+  const rowH = 30;
+  const width = labelW + barW + valueW;
+  const height = rows.length * rowH + 26;
+  const root = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    width: '100%',
+    role: 'img',
+    'aria-label': `一级指标得分：${rows.map((r) => `${r.name} ${fig(r.score)}/${r.points}`).join('，')}`,
+    class: 'chart',
+  });
+  rows.forEach((r, i) => {
+    const y = i * rowH + 6;
+    const pw = (Number(r.points) / max) * barW;
+    const sw = Number(r.points) > 0 ? (Number(r.score) / max) * barW : 0;
+    const g = svg('g', { 'data-id': r.id });
+    g.append(
+      svg('text', { x: labelW - 8, y: y + 15, 'text-anchor': 'end', class: 'label' }, r.name),
+      svg('rect', { x: labelW, y: y + 2, width: Math.max(pw, 1), height: 18, rx: 3, class: 'bar-points' }),
+      svg('rect', { x: labelW, y: y + 2, width: Math.max(sw, 0), height: 18, rx: 3, class: r.score === r.points ? 'bar-score full' : 'bar-score' }),
+      svg('text', { x: labelW + barW + 8, y: y + 15, class: 'value' }, `${fig(r.score)} / ${r.points}`),
+    );
+    root.append(g);
+  });
+  const ly = rows.length * rowH + 14;
+  root.append(
+    svg('rect', { x: labelW, y: ly - 9, width: 12, height: 10, class: 'bar-score' }),
+    svg('text', { x: labelW + 16, y: ly, class: 'legend' }, '得分'),
+    svg('rect', { x: labelW + 60, y: ly - 9, width: 12, height: 10, class: 'bar-points' }),
+    svg('text', { x: labelW + 76, y: ly, class: 'legend' }, '分值'),
+  );
+  box.append(root);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 目标测算: the engine's `target` analysis on the current inputs
+
+function fillTargetForm(info) {
+  const inputs = info.inputs.filter((i) => i.kind === 'number' || i.kind === 'count');
+  $('target-input').replaceChildren(...inputs.map((i) => el('option', { value: i.name, text: i.unit ? `${i.name}（${i.unit}）` : i.name })));
+  const goals = info.grades.filter((g) => g.min !== null).map((g) => el('option', { value: `grade:${g.label}`, text: `等级达到「${g.label}」` }));
+  goals.push(el('option', { value: `total:${info.total_points}`, text: `总分 ${info.total_points} 分（满分）` }));
+  $('target-goal').replaceChildren(...goals);
+  $('target-result').textContent = '';
+  $('target-box').hidden = inputs.length === 0;
+}
+
+function runTarget() {
+  const out = $('target-result');
+  if (!state.fresh) {
+    out.textContent = '请先把基础数据填写完整、无误，再测算。';
+    return;
+  }
+  const [kind, value] = $('target-goal').value.split(/:(.*)/s);
+  const goal = kind === 'grade' ? { grade: value } : { total: value };
+  try {
+    const t = state.system.analyze({ target: { inputs: state.lastInputs, input: $('target-input').value, goal } });
+    out.replaceChildren(t.message);
+    if (t.deciding.length) {
+      const names = new Map(state.info.indicators.map((r) => [r.id, r.name]));
+      const list = t.deciding.map((id) => (names.has(id) ? `${id} ${names.get(id)}` : id)).join('、');
+      out.append(el('span', { class: 'deciding', text: `（起作用的指标：${list}）` }));
+    }
+  } catch (e) {
+    if (!(e instanceof JixiaoError)) throw e;
+    out.textContent = `无法测算：${e.message}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export and print
+
+function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function baseName() {
+  return `${state.info.id}-自评表`;
+}
+
+function csvCell(s) {
+  const t = String(s ?? '');
+  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+}
+
+/** The input values as the CLI reads a base-data table: 名称, 数值, 单位, 说明. */
+function inputsCsv(inputs) {
+  const rows = [['名称', '数值', '单位', '说明']];
+  for (const input of state.info.inputs) {
+    const v = inputs[input.name];
+    let cell = '';
+    if (Array.isArray(v)) cell = v.join('、');
+    else if (typeof v === 'boolean') cell = v ? '是' : '否';
+    else if (v && typeof v === 'object') cell = `${v.level}:${v.score}`;
+    else if (v !== undefined) cell = v;
+    rows.push([input.name, cell, input.unit ?? '', input.description ?? '']);
+  }
+  return `\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+function exportJson() {
+  const doc = {
+    format: 'jixiao-self-evaluation',
+    format_version: 1,
+    engine: version(),
+    exported_at: new Date().toISOString(),
+    system: { id: state.info.id, name: state.info.name, builtin: state.builtinId !== null },
+    inputs: state.lastInputs,
+    evaluation: state.lastEvaluation,
+  };
+  download(`${baseName()}.json`, `${JSON.stringify(doc, null, 2)}\n`, 'application/json');
+}
+
+function exportCsv() {
+  // The engine's own 自评表 CSV (as `jixiao score --format csv`), with a BOM for Excel.
+  const text = state.system.report(state.lastInputs, { format: 'csv', lang: 'zh' });
+  download(`${baseName()}.csv`, `\ufeff${text}`, 'text/csv;charset=utf-8');
+}
+
+async function importInputs(file) {
+  let doc;
+  try {
+    doc = JSON.parse(await file.text());
+  } catch (e) {
+    showLoadErrors(`${file.name}：不是有效的 JSON`, [{ path: '', message: String(e.message) }]);
+    return;
+  }
+  const inputs = doc && typeof doc === 'object' && doc.inputs && typeof doc.inputs === 'object' ? doc.inputs : doc;
+  if (doc?.system?.id && doc.system.builtin && doc.system.id !== state.info?.id) {
+    $('system-select').value = doc.system.id;
+    chooseBuiltin(doc.system.id);
+  }
+  $('load-errors').hidden = true;
+  setInputs(inputs);
+  for (const name of Object.keys(inputs)) state.touched.add(name);
+  recompute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wiring
+
+function wire() {
+  $('system-select').addEventListener('change', (e) => chooseBuiltin(e.target.value));
+  $('system-file').addEventListener('change', (e) => {
+    const file = e.target.files?.[0];
+    if (file) openSystemFile(file).finally(() => (e.target.value = ''));
+  });
+  $('inputs-file').addEventListener('change', (e) => {
+    const file = e.target.files?.[0];
+    if (file) importInputs(file).finally(() => (e.target.value = ''));
+  });
+  $('fill-example').addEventListener('click', () => {
+    if (!state.builtinId) return;
+    setInputs(builtinExample(state.builtinId));
+    for (const f of state.fields.values()) state.touched.add(f.input.name);
+    recompute();
+  });
+  $('clear-form').addEventListener('click', () => {
+    setInputs({});
+    for (const f of state.fields.values()) {
+      if (f.boxes) {
+        const defaults = Array.isArray(f.input.default) ? f.input.default : [];
+        f.boxes.forEach((b) => (b.checked = defaults.includes(b.value)));
+      }
+    }
+    state.touched.clear();
+    state.showAllMissing = false;
+    state.lastEvaluation = null;
+    renderTable(state.info, null);
+    renderChart(null);
+    recompute();
+  });
+  const form = $('inputs-form');
+  form.addEventListener('input', recompute);
+  form.addEventListener('change', recompute);
+  form.addEventListener('focusout', (e) => {
+    const name = e.target.closest('[data-input]')?.dataset.input;
+    if (name && !state.touched.has(name)) {
+      state.touched.add(name);
+      recompute();
+    }
+  });
+  form.addEventListener('submit', (e) => e.preventDefault());
+  $('export-json').addEventListener('click', exportJson);
+  $('export-csv').addEventListener('click', exportCsv);
+  $('export-inputs-csv').addEventListener('click', () =>
+    download(`${state.info.id}-基础数据.csv`, inputsCsv(state.lastInputs), 'text/csv;charset=utf-8'),
+  );
+  $('print').addEventListener('click', () => window.print());
+  $('target-run').addEventListener('click', runTarget);
+  window.addEventListener('beforeprint', () => {
+    $('print-stamp').textContent = `打印于 ${new Date().toLocaleString('zh-CN')}`;
+  });
+}
+
+function start() {
+  $('version').textContent = version();
+  fillBuiltinList();
+  wire();
+  setEngineStatus(`计算引擎已就绪（${Math.round(timing.ready)} 毫秒）`);
+  const params = new URLSearchParams(location.search);
+  const id = params.get('system');
+  if (id) {
+    $('system-select').value = id;
+    chooseBuiltin(id);
+    if (params.has('example') && state.builtinId) $('fill-example').click();
+  }
+  document.documentElement.dataset.ready = 'true';
+}
+
+try {
+  start();
+} catch (e) {
+  setEngineStatus(`页面出错：${e.message}`, true);
+  throw e;
+}
