@@ -939,7 +939,14 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
         }
         Rule::Ratio(r) => {
             let actual = cx.measure(&format!("{path}.actual"), &r.actual);
-            let target = cx.measure(&format!("{path}.target"), &r.target);
+            let mut target = cx.measure(&format!("{path}.target"), &r.target);
+            // A constant target (`"95%"`, `"2200"`) is shown in the actual value's unit.
+            if let (Some(a), Some(t)) = (&actual, &mut target)
+                && t.expr.as_const().is_some()
+            {
+                t.percent = a.percent;
+                t.unit = a.unit.clone();
+            }
             CRule::Ratio {
                 actual: actual?,
                 target: target?,

@@ -931,6 +931,10 @@ impl<'a> Run<'a> {
                         break;
                     }
                     let amount = p.min(left);
+                    // A missing item worth no points costs nothing: no deduction line for it.
+                    if amount <= Decimal::ZERO {
+                        continue;
+                    }
                     left -= amount;
                     deductions.push(Deduction {
                         amount,

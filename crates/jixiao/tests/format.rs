@@ -78,3 +78,22 @@ fn scorer_is_send_and_sync() {
     .unwrap();
     assert_eq!(e.total.to_string(), "23");
 }
+
+#[test]
+fn a_missing_checklist_item_worth_nothing_is_no_deduction() {
+    let text = r#"{"format": 1, "id": "c", "name": "c",
+      "inputs": [{"name": "制度", "kind": "checklist", "items": ["甲", "乙", "丙"]}],
+      "indicators": [{"id": "1", "name": "制度健全性", "points": "2", "rule": {"type": "checklist", "input": "制度",
+        "item_points": [{"item": "甲", "points": "0"}, {"item": "乙", "points": "1"}, {"item": "丙", "points": "1"}]}}],
+      "grades": [{"label": "差"}]}"#;
+    let scorer = Scorer::from_text(text).unwrap();
+    let e = scorer.evaluate(&Inputs::new().with("制度", "丙")).unwrap();
+    let r = e.indicator("1").unwrap();
+    assert_eq!(r.score.to_string(), "1");
+    let amounts: Vec<String> = r
+        .deductions
+        .iter()
+        .map(|d| format!("{}:{}", d.item.as_deref().unwrap_or(""), d.amount))
+        .collect();
+    assert_eq!(amounts, ["乙:1"]);
+}
