@@ -326,7 +326,7 @@ fn result_row<'py>(
     d.set_item("score", py_decimal(py, r.score)?)?;
     d.set_item("lost", py_decimal(py, lost(r, bonus))?)?;
     d.set_item("value", py_opt_decimal(py, r.value)?)?;
-    d.set_item("rule", rule_kind(&r.outcome))?;
+    d.set_item("rule", r.outcome.kind())?;
     d.set_item("status", status_text(&r.status))?;
     d.set_item("explanation", r.explain(lang))?;
     Ok(d)
@@ -345,28 +345,6 @@ fn lost(r: &IndicatorResult, bonus: bool) -> jixiao::Decimal {
         jixiao::Decimal::ZERO
     } else {
         r.points - r.score
-    }
-}
-
-/// The JSON layer's `rule` field of a result.
-// INVARIANT: the same mapping as `rule_kind` in crates/jixiao/src/json.rs (private there); the
-// conformance tests compare `IndicatorResult.rule` with `to_dict()` on every vector case.
-fn rule_kind(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Group => "group",
-        Outcome::NotApplicable => "not_applicable",
-        Outcome::Step { .. } => "step",
-        Outcome::Tier { .. } | Outcome::TierOtherwise { .. } => "tiers",
-        Outcome::Ratio { .. } => "ratio",
-        Outcome::Rate { .. } => "rate",
-        Outcome::Level { .. } => "level",
-        Outcome::Checklist { .. } => "checklist",
-        Outcome::PerOccurrence { .. } => "per_occurrence",
-        Outcome::Manual { .. } => "manual",
-        Outcome::Case { .. } | Outcome::CaseOtherwise => "cases",
-        Outcome::Formula { .. } => "formula",
-        Outcome::Chosen { .. } => "choose_one",
-        _ => "unknown",
     }
 }
 
@@ -481,7 +459,7 @@ impl PyIndicatorResult {
     /// How the score came about: `group`, `not_applicable`, or the rule kind (`step`, `tiers`, ...).
     #[getter]
     fn rule(&self) -> PyResult<&'static str> {
-        Ok(rule_kind(&self.r()?.outcome))
+        Ok(self.r()?.outcome.kind())
     }
 
     /// `scored` or `not_applicable`.

@@ -174,15 +174,7 @@ pub fn sensitivity(
         return Err(Fail::new("give the range with --from and --to"));
     };
     let resolution = v.resolution.map(|r| decimal(r, "--resolution")).transpose()?;
-    let s = scorer
-        .sensitivity(
-            inputs,
-            v.input,
-            decimal(from, "--from")?,
-            decimal(to, "--to")?,
-            resolution,
-        )
-        .map_err(|e| Fail::new(e.to_string()))?;
+    let (from_value, to_value) = (decimal(from, "--from")?, decimal(to, "--to")?);
     match format {
         AnalysisFormat::Json => {
             let mut body = serde_json::json!({"inputs": inputs_json(inputs), "input": v.input, "from": from, "to": to});
@@ -192,6 +184,9 @@ pub fn sensitivity(
             json_out(run_json(scorer, serde_json::json!({ "sensitivity": body }), lang)?, out)
         }
         AnalysisFormat::Text => {
+            let s = scorer
+                .sensitivity(inputs, v.input, from_value, to_value, resolution)
+                .map_err(|e| Fail::new(e.to_string()))?;
             emit(out, &format!("{}\n", s.explain(lang)))?;
             Ok(0)
         }
@@ -232,9 +227,6 @@ pub fn target(
         _ => return Err(Fail::new("give both --from and --to, or neither")),
     };
     let resolution = v.resolution.map(|r| decimal(r, "--resolution")).transpose()?;
-    let t = scorer
-        .target(inputs, v.input, &g, range, resolution)
-        .map_err(|e| Fail::new(e.to_string()))?;
     match format {
         AnalysisFormat::Json => {
             let goal_json = match &g {
@@ -255,6 +247,9 @@ pub fn target(
             json_out(run_json(scorer, serde_json::json!({ "target": body }), lang)?, out)
         }
         AnalysisFormat::Text => {
+            let t = scorer
+                .target(inputs, v.input, &g, range, resolution)
+                .map_err(|e| Fail::new(e.to_string()))?;
             emit(out, &format!("{}\n", t.message))?;
             Ok(if t.required.is_some() { 0 } else { 1 })
         }
@@ -314,7 +309,6 @@ pub fn audit_one(
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let claims = claims_from_json(claims)?;
-    let audit = scorer.audit(inputs, &claims).map_err(|e| Fail::new(e.to_string()))?;
     match format {
         AnalysisFormat::Json => {
             let scores: serde_json::Map<String, serde_json::Value> = claims
@@ -324,11 +318,20 @@ pub fn audit_one(
                 .collect();
             let request = serde_json::json!({"audit": {"inputs": inputs_json(inputs), "claims": {
                 "scores": scores, "total": claims.total.map(|t| t.normalize().to_string()), "grade": claims.grade}}});
-            json_out(run_json(scorer, request, lang)?, out)?;
+            let result = run_json(scorer, request, lang)?;
+            let clean = result
+                .get("discrepancies")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(Vec::is_empty);
+            json_out(result, out)?;
+            Ok(if clean { 0 } else { 1 })
         }
-        AnalysisFormat::Text => emit(out, &format!("{}\n", audit.explain(lang)))?,
+        AnalysisFormat::Text => {
+            let audit = scorer.audit(inputs, &claims).map_err(|e| Fail::new(e.to_string()))?;
+            emit(out, &format!("{}\n", audit.explain(lang)))?;
+            Ok(if audit.discrepancies.is_empty() { 0 } else { 1 })
+        }
     }
-    Ok(if audit.discrepancies.is_empty() { 0 } else { 1 })
 }
 
 const TOTAL_HEADERS: &[&str] = &["总分", "综合得分", "自评总分", "自评得分", "total"];
@@ -343,19 +346,7 @@ fn claim_column(header: &str, ids: &std::collections::HashSet<String>) -> Option
 fn read_table(path: &Path) -> Result<Vec<Vec<String>>> {
     let file = path.display().to_string();
     match extension(path).as_str() {
-        "csv" => {
-            let text = crate::read_text(path)?;
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            let mut rows = Vec::new();
-            for (n, record) in reader.records().enumerate() {
-                let record = record.map_err(|e| Fail::new(format!("{file} row {}: {e}", n + 1)))?;
-                rows.push(record.iter().map(str::to_string).collect());
-            }
-            Ok(rows)
-        }
+        "csv" => unit::read_csv_rows(path),
         "xlsx" | "xlsm" | "xls" | "ods" => crate::xlsx::read_rows(path),
         other => Err(Fail::new(format!(
             "{file}: unknown table format `.{other}` (expected .csv or .xlsx)"

@@ -194,24 +194,28 @@ pub fn read(path: &Path, scorer: &Scorer) -> Result<Inputs> {
             jixiao::json::inputs_from_value(&value).map_err(|e| Fail::new(format!("{file}: {}", e.message)))
         }
         "toml" => from_toml(&read_text(path)?, &file),
-        "csv" => {
-            let text = read_text(path)?;
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            let mut rows = Vec::new();
-            for record in reader.records() {
-                let record = record.map_err(|e| Fail::new(format!("{file} row {}: {e}", rows.len() + 1)))?;
-                rows.push(record.iter().map(str::to_string).collect());
-            }
-            from_table(rows, scorer, &file)
-        }
+        "csv" => from_table(read_csv_rows(path)?, scorer, &file),
         "xlsx" | "xlsm" | "xls" | "ods" => from_table(crate::xlsx::read_rows(path)?, scorer, &file),
         other => Err(Fail::new(format!(
             "{file}: unknown input format `.{other}` (expected .json, .toml, .csv or .xlsx)"
         ))),
     }
+}
+
+/// Every row of a (small) CSV file as cell texts; a batch streams its CSV instead.
+pub fn read_csv_rows(path: &Path) -> Result<Vec<Vec<String>>> {
+    let file = path.display().to_string();
+    let text = read_text(path)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Fail::new(format!("{file} row {}: {e}", rows.len() + 1)))?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(rows)
 }
 
 /// The lower-case extension of a path.

@@ -254,14 +254,11 @@ fn opt_arc(s: &Option<String>) -> Option<Arc<str>> {
     s.as_deref().map(arc)
 }
 
-fn range_text(min: Option<Decimal>, max: Option<Decimal>) -> String {
+/// A declared range for messages: `[0, +∞]`.
+pub(crate) fn range_display(min: Option<Decimal>, max: Option<Decimal>) -> String {
     let lo = min.map_or("-∞".to_string(), |d| d.normalize().to_string());
     let hi = max.map_or("+∞".to_string(), |d| d.normalize().to_string());
     format!("[{lo}, {hi}]")
-}
-
-pub(crate) fn range_display(min: Option<Decimal>, max: Option<Decimal>) -> String {
-    range_text(min, max)
 }
 
 impl Cx<'_> {

@@ -256,6 +256,28 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// The rule kind as the JSON layer names it: `group`, `not_applicable`, `step`, `tiers`,
+    /// `ratio`, `rate`, `level`, `checklist`, `per_occurrence`, `manual`, `cases`, `formula`, `choose_one`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Group => "group",
+            Outcome::NotApplicable => "not_applicable",
+            Outcome::Step { .. } => "step",
+            Outcome::Tier { .. } | Outcome::TierOtherwise { .. } => "tiers",
+            Outcome::Ratio { .. } => "ratio",
+            Outcome::Rate { .. } => "rate",
+            Outcome::Level { .. } => "level",
+            Outcome::Checklist { .. } => "checklist",
+            Outcome::PerOccurrence { .. } => "per_occurrence",
+            Outcome::Manual { .. } => "manual",
+            Outcome::Case { .. } | Outcome::CaseOtherwise => "cases",
+            Outcome::Formula { .. } => "formula",
+            Outcome::Chosen { .. } => "choose_one",
+        }
+    }
+}
+
 /// Whether an indicator was scored or not applicable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {

@@ -184,24 +184,6 @@ fn d(v: rust_decimal::Decimal) -> Value {
     Value::String(num(v))
 }
 
-fn rule_kind(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Group => "group",
-        Outcome::NotApplicable => "not_applicable",
-        Outcome::Step { .. } => "step",
-        Outcome::Tier { .. } | Outcome::TierOtherwise { .. } => "tiers",
-        Outcome::Ratio { .. } => "ratio",
-        Outcome::Rate { .. } => "rate",
-        Outcome::Level { .. } => "level",
-        Outcome::Checklist { .. } => "checklist",
-        Outcome::PerOccurrence { .. } => "per_occurrence",
-        Outcome::Manual { .. } => "manual",
-        Outcome::Case { .. } | Outcome::CaseOtherwise => "cases",
-        Outcome::Formula { .. } => "formula",
-        Outcome::Chosen { .. } => "choose_one",
-    }
-}
-
 fn indicator_value(r: &IndicatorResult, all: &[IndicatorResult], lang: Lang) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), json!(&*r.id));
@@ -216,7 +198,7 @@ fn indicator_value(r: &IndicatorResult, all: &[IndicatorResult], lang: Lang) -> 
     m.insert("score".into(), d(r.score));
     m.insert("exact_score".into(), d(r.exact_score));
     m.insert("value".into(), r.value.map_or(Value::Null, d));
-    m.insert("rule".into(), json!(rule_kind(&r.outcome)));
+    m.insert("rule".into(), json!(r.outcome.kind()));
     match &r.status {
         Status::Scored => {
             m.insert("status".into(), json!("scored"));
