@@ -62,7 +62,7 @@ pub fn builtins_json() -> String {
 /// The text (JSON) of a built-in system, or `undefined` for an unknown id.
 #[wasm_bindgen(js_name = builtinText)]
 pub fn builtin_text(id: &str) -> Option<String> {
-    jixiao::builtin(id).map(|b| b.text.to_string())
+    jixiao::builtin(id).map(|b| b.text().to_string())
 }
 
 /// The bundled example inputs (JSON text) of a built-in system, or `undefined` for an unknown id.
@@ -177,7 +177,7 @@ impl CompiledSystem {
                 known.join(", ")
             )))
         })?;
-        CompiledSystem::load(b.text, "json")
+        CompiledSystem::load(b.text(), "json")
     }
 
     /// The system's `id`.

@@ -679,7 +679,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
 
 fn validate(name: &str) -> Result<u8> {
     let loaded = match jixiao::builtin(name) {
-        Some(b) => Scorer::from_text(b.text),
+        Some(b) => Scorer::from_text(b.text()),
         None => {
             let path = Path::new(name);
             let text = read_text(path)?;

@@ -62,7 +62,7 @@ fn the_json_layer_lists_builtins_and_describes_a_system_for_a_form() {
     assert_eq!(ids, builtins().iter().map(|b| b.id).collect::<Vec<_>>());
     let b = jixiao::builtin("hunan-dept").unwrap();
     let info: serde_json::Value =
-        serde_json::from_str(&jixiao::json::system_info_json(b.text, Lang::Zh).unwrap()).unwrap();
+        serde_json::from_str(&jixiao::json::system_info_json(b.text(), Lang::Zh).unwrap()).unwrap();
     assert_eq!(info["total_points"], "100");
     let input = |name: &str| {
         info["inputs"]
@@ -87,4 +87,25 @@ fn the_json_layer_lists_builtins_and_describes_a_system_for_a_form() {
         .unwrap()
         .clone();
     assert!(row["standard"].as_str().unwrap().contains("不超过 10%计 4 分"), "{row}");
+}
+
+#[test]
+fn builtin_texts_are_the_files_byte_for_byte() {
+    // The texts are deflated at build time and inflated on first use: what comes out must be the
+    // committed file, and every file in systems/ must be registered.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("systems");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let Some(id) = name.strip_suffix(".json").filter(|id| !id.ends_with(".example")) else {
+            continue;
+        };
+        files += 1;
+        let b = jixiao::builtin(id).unwrap_or_else(|| panic!("systems/{name} is not registered"));
+        assert_eq!(b.text(), std::fs::read_to_string(&path).unwrap(), "{id}");
+        // Twice: the second call returns the text inflated by the first.
+        assert!(std::ptr::eq(b.text(), b.text()), "{id} is inflated once");
+    }
+    assert_eq!(files, builtins().len());
 }
