@@ -56,6 +56,9 @@ try {
   const wasmJson = time(() => {
     for (const t of texts) raw.evaluate(t, 'zh');
   });
+  const wasmScore = time(() => {
+    for (const t of texts) raw.score(t);
+  });
   const wasmApi = time(() => {
     for (const u of objects) system.evaluate(u);
   });
@@ -66,6 +69,7 @@ try {
   // Same answers on both sides: the first unit's evaluation, as text.
   const check = JSON.parse(raw.evaluate(texts[0], 'zh'));
   if (check.total !== system.evaluate(objects[0]).total) throw new Error('the two wasm paths disagree');
+  if (JSON.parse(raw.score(texts[0])).total !== check.total) throw new Error('score and evaluate disagree');
 
   const us = (ns) => `${(ns / 1000).toFixed(1).padStart(7)} µs`;
   const lines = [
@@ -73,10 +77,24 @@ try {
     `native engine     ${us(native.engine_ns)} per unit`,
     `native JSON       ${us(native.json_ns)} per unit`,
     `wasm JSON         ${us(wasmJson)} per unit   ${(wasmJson / native.json_ns).toFixed(2)}× native JSON`,
+    `native score      ${us(native.score_ns)} per unit   (CompiledSystem.score compiled natively)`,
+    `wasm score        ${us(wasmScore)} per unit   ${(wasmScore / native.score_ns).toFixed(2)}× native score`,
     `wasm JS API       ${us(wasmApi)} per unit   ${(wasmApi / native.json_ns).toFixed(2)}× native JSON`,
     `wasm batch        ${us(wasmBatch)} per unit   ${(wasmBatch / native.json_ns).toFixed(2)}× native JSON`,
   ];
   console.log(lines.join('\n'));
+  if (process.env.JIXIAO_BENCH_JSON) {
+    fs.writeFileSync(
+      process.env.JIXIAO_BENCH_JSON,
+      JSON.stringify({
+        node: process.version,
+        native_json_ns: native.json_ns,
+        wasm_json_ns: wasmJson,
+        native_score_ns: native.score_ns,
+        wasm_score_ns: wasmScore,
+      }),
+    );
+  }
   const timingFile = path.join(HERE, 'out/test-results/timing.json');
   if (fs.existsSync(timingFile)) {
     const t = JSON.parse(fs.readFileSync(timingFile, 'utf8'));

@@ -1955,6 +1955,80 @@ proptest! {
 
 }
 
+/// The scores-only path agrees with `evaluate` on everything it reports (or fails the same way).
+fn scores_agree(scorer: &Scorer, unit: &Inputs) -> Result<(), TestCaseError> {
+    let full = scorer.evaluate(unit);
+    let fast = scorer.score(unit);
+    match (&full, &fast) {
+        (Ok(e), Ok(s)) => {
+            let scores: Vec<Decimal> = e.indicators.iter().chain(&e.bonus).map(|r| r.score).collect();
+            let ids: Vec<&str> = e.indicators.iter().chain(&e.bonus).map(|r| &*r.id).collect();
+            prop_assert_eq!(&scorer.indicator_ids().collect::<Vec<_>>(), &ids);
+            prop_assert_eq!(&s.indicators, &scores);
+            prop_assert_eq!(s.total, e.total);
+            prop_assert_eq!(s.exact_total, e.exact_total);
+            prop_assert_eq!(scorer.grade_label(s.grade), Some(&*e.grade));
+            prop_assert_eq!(s.vetoed, !e.vetoes.is_empty());
+        }
+        (Err(a), Err(b)) => prop_assert_eq!(a, b),
+        _ => prop_assert!(
+            false,
+            "evaluate {:?} but score {:?}",
+            full.map(|e| e.total),
+            fast.map(|s| s.total)
+        ),
+    }
+    // Slot by slot through the builder: the same prepared inputs as `prepare`.
+    let mut builder = scorer.inputs_builder();
+    for (name, value) in &unit.values {
+        match scorer.input_slot(name) {
+            Some(slot) => builder.set(slot, value),
+            None => return Ok(()),
+        }
+    }
+    let built = builder.finish();
+    let prepared = scorer.prepare(unit);
+    prop_assert_eq!(built.is_ok(), prepared.is_ok());
+    if let (Ok(b), Ok(p)) = (built, prepared) {
+        prop_assert_eq!(&b, &p);
+        prop_assert_eq!(scorer.evaluate_prepared(&p), full);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(LARGE_BATCH_CASES))]
+
+    /// `score` (no explanations, buffers reused) equals `evaluate`, and `score_batch` equals
+    /// `score` unit by unit, in order, across threads.
+    #[test]
+    fn scores_only_equals_evaluate(
+        (built, units) in system_with_units(1..=6),
+        spoil in prop::collection::vec((0usize..6, 0u8..4), 0..=3),
+    ) {
+        let mut units = units;
+        for (i, how) in spoil {
+            if let Some(unit) = units.get_mut(i) {
+                spoil_unit(unit, how);
+            }
+        }
+        let scorer = scorer(&built);
+        for unit in &units {
+            scores_agree(&scorer, unit)?;
+        }
+        let prepared: Vec<_> = units.iter().filter_map(|u| scorer.prepare(u).ok()).collect();
+        let many: Vec<_> = prepared.iter().cycle().take(300).cloned().collect();
+        let batch = scorer.score_batch(&many);
+        prop_assert_eq!(batch.len(), many.len());
+        let mut reused = jixiao::Scores::default();
+        for (p, got) in many.iter().zip(&batch) {
+            let one = scorer.score_into(p, &mut reused).map(|()| reused.clone());
+            prop_assert_eq!(got, &one);
+        }
+    }
+
+}
+
 proptest! {
     #![proptest_config(config(LARGE_BATCH_CASES))]
 

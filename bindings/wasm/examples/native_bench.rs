@@ -7,7 +7,8 @@
 //! strings) and prints one JSON line: nanoseconds per unit (median of the rounds) for
 //! - `engine`: `Scorer::evaluate` on ready-made `Inputs`;
 //! - `json`: what the wasm `CompiledSystem.evaluate` does per unit: inputs JSON text parsed,
-//!   evaluated, the evaluation written as JSON text (explanations in Chinese).
+//!   evaluated, the evaluation written as JSON text (explanations in Chinese);
+//! - `score`: the wasm `CompiledSystem.score` compiled natively (inputs JSON in, figures JSON out).
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -86,7 +87,18 @@ fn run() -> Result<String, String> {
         }
         Ok(())
     })?;
-    Ok(json!({"units": n, "rounds": rounds, "engine_ns": engine, "json_ns": json_layer}).to_string())
+    // The wasm `CompiledSystem::score`, compiled natively: inputs JSON text in, figures JSON out.
+    let system = jixiao_wasm::CompiledSystem::load(jixiao_benches::BENCH_30, "json")?;
+    let score = time(rounds, n, || {
+        for t in &texts {
+            black_box(system.score(black_box(t))?);
+        }
+        Ok(())
+    })?;
+    Ok(
+        json!({"units": n, "rounds": rounds, "engine_ns": engine, "json_ns": json_layer, "score_ns": score})
+            .to_string(),
+    )
 }
 
 fn main() -> ExitCode {

@@ -223,6 +223,28 @@ impl CompiledSystem {
         Ok(json::evaluation_to_value(&e, lang).to_string())
     }
 
+    /// Scores one unit without explanations (inputs as JSON text): `{"total": "91.73", "grade":
+    /// "优秀", "scores": {"1.1.1": "5", ...}}`, every figure a decimal string. The same figures as
+    /// `evaluate`, computed by the engine's scores-only path (what a page re-scoring on every
+    /// keystroke, or a batch, needs).
+    pub fn score(&self, inputs: &str) -> JsonResult {
+        let scorer = self.scorer()?;
+        let prepared = scorer.prepare(&Self::inputs(inputs)?).map_err(fail)?;
+        let mut out = jixiao::Scores::default();
+        scorer.score_into(&prepared, &mut out).map_err(fail)?;
+        let scores: serde_json::Map<String, Value> = scorer
+            .indicator_ids()
+            .zip(&out.indicators)
+            .map(|(id, s)| (id.to_string(), Value::String(s.to_string())))
+            .collect();
+        Ok(json!({
+            "total": out.total.to_string(),
+            "grade": scorer.grade_label(out.grade).unwrap_or(""),
+            "scores": scores,
+        })
+        .to_string())
+    }
+
     /// Evaluates a JSON array of units in order; each element is an evaluation or `{"error": ...}`.
     #[wasm_bindgen(js_name = evaluateBatch)]
     pub fn evaluate_batch(&self, units: &str, lang_code: &str) -> JsonResult {
@@ -343,6 +365,19 @@ mod tests {
         assert_eq!(v, serde_json::from_str::<Value>(&validate_json(text)).unwrap());
         assert_eq!(error(&sys.evaluate("{}", "zh").unwrap_err())["kind"], "validation");
         assert_eq!(error(&sys.info("zh").unwrap_err())["kind"], "validation");
+    }
+
+    #[test]
+    fn score_gives_the_figures_of_evaluate() {
+        let b = jixiao::builtin(SEED).unwrap();
+        let system = CompiledSystem::builtin(SEED).unwrap();
+        let scored: Value = serde_json::from_str(&system.score(b.example).unwrap()).unwrap();
+        let full: Value = serde_json::from_str(&system.evaluate(b.example, "zh").unwrap()).unwrap();
+        assert_eq!(scored["total"], "91.73");
+        assert_eq!(scored["grade"], "优秀");
+        assert_eq!(scored["total"], full["total"]);
+        assert_eq!(scored["scores"]["2.1.1"], "2");
+        assert_eq!(error(&system.score("{}").unwrap_err())["kind"], "inputs");
     }
 
     #[test]

@@ -440,6 +440,29 @@ fn split_level<'t>(text: &'t str, levels: &[Arc<str>]) -> Result<(&'t str, Optio
 }
 
 /// Converts a user's value into the slot form for an input, checking kind and range.
+/// A decimal for a number, count or manual-score input, checked against its declaration.
+fn check_number(c: &CInput, d: Decimal) -> Result<InVal, String> {
+    if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
+        return Err(format!(
+            "expected a whole number of occurrences (0, 1, 2 ...), found {}",
+            d.normalize()
+        ));
+    }
+    if c.min.is_some_and(|m| d < m) || c.max.is_some_and(|m| d > m) {
+        let hint = if c.percent {
+            " (a percentage: write 95% or 0.95)"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "{} is outside the allowed range {}{hint}",
+            d.normalize(),
+            range_display(c.min, c.max)
+        ));
+    }
+    Ok(InVal::Num(d))
+}
+
 pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String> {
     let number = |v: &InputValue| -> Result<Decimal, String> {
         match v {
@@ -451,28 +474,7 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
         }
     };
     match c.kind {
-        InputKind::Number | InputKind::Count | InputKind::Manual => {
-            let d = number(v)?;
-            if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
-                return Err(format!(
-                    "expected a whole number of occurrences (0, 1, 2 ...), found {}",
-                    d.normalize()
-                ));
-            }
-            if c.min.is_some_and(|m| d < m) || c.max.is_some_and(|m| d > m) {
-                let hint = if c.percent {
-                    " (a percentage: write 95% or 0.95)"
-                } else {
-                    ""
-                };
-                return Err(format!(
-                    "{} is outside the allowed range {}{hint}",
-                    d.normalize(),
-                    range_display(c.min, c.max)
-                ));
-            }
-            Ok(InVal::Num(d))
-        }
+        InputKind::Number | InputKind::Count | InputKind::Manual => check_number(c, number(v)?),
         InputKind::Boolean => match v {
             InputValue::Bool(b) => Ok(InVal::Bool(*b)),
             InputValue::Number(d) if *d == Decimal::ONE || d.is_zero() => Ok(InVal::Bool(*d == Decimal::ONE)),
@@ -542,35 +544,131 @@ impl Scorer {
         {
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
             if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK {
-                return self.evaluate_parallel(units, threads);
+                return in_parallel(units, threads, |part| part.iter().map(|u| self.evaluate(u)).collect());
             }
         }
         units.iter().map(|u| self.evaluate(u)).collect()
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
-    fn evaluate_parallel(&self, units: &[Inputs], threads: usize) -> Vec<Result<Evaluation, EvalError>> {
-        let chunk = units.len().div_ceil(threads).max(PARALLEL_CHUNK);
-        let mut out = Vec::with_capacity(units.len());
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = units
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().map(|u| self.evaluate(u)).collect::<Vec<_>>()))
-                .collect();
-            for handle in handles {
-                match handle.join() {
-                    Ok(results) => out.extend(results),
-                    // Evaluation never panics; should it ever, the panic belongs to the caller.
-                    Err(payload) => std::panic::resume_unwind(payload),
-                }
-            }
-        });
-        out
-    }
-
     /// Names of the declared inputs, in declaration order.
     pub fn input_names(&self) -> impl Iterator<Item = &str> {
         self.inner.inputs.iter().map(|i| &*i.name)
+    }
+
+    /// Resolves a unit's inputs against this system once: names looked up, text parsed, values
+    /// checked, defaults filled in. Every input problem is reported at once, as by [`evaluate`].
+    ///
+    /// [`evaluate`]: Scorer::evaluate
+    pub fn prepare(&self, inputs: &Inputs) -> Result<PreparedInputs, EvalError> {
+        Ok(PreparedInputs {
+            system: self.identity(),
+            values: self.resolve_inputs(inputs)?,
+        })
+    }
+
+    /// An empty set of prepared inputs, to fill slot by slot with [`InputsBuilder`] (columnar
+    /// sources: one name lookup per column, not per cell).
+    pub fn inputs_builder(&self) -> InputsBuilder<'_> {
+        let n = self.inner.inputs.len();
+        InputsBuilder {
+            scorer: self,
+            values: vec![InVal::Absent; n],
+            given: vec![false; n],
+            errors: Vec::new(),
+        }
+    }
+
+    /// The slot (declaration index) of an input, for [`InputsBuilder::set`].
+    pub fn input_slot(&self, name: &str) -> Option<usize> {
+        self.inner.input_index.get(name).map(|&i| i as usize)
+    }
+
+    /// Evaluates prepared inputs (the same result as [`evaluate`](Scorer::evaluate)).
+    pub fn evaluate_prepared(&self, inputs: &PreparedInputs) -> Result<Evaluation, EvalError> {
+        self.check_identity(inputs)?;
+        Run::new(&self.inner, &inputs.values).evaluate()
+    }
+
+    /// Scores prepared inputs into `out`: every indicator's score, the total and the grade —
+    /// computed by the same code as [`evaluate`](Scorer::evaluate), without building names,
+    /// outcomes and deductions. `out`'s buffers are reused: no allocation per unit once warm.
+    pub fn score_into(&self, inputs: &PreparedInputs, out: &mut Scores) -> Result<(), EvalError> {
+        self.check_identity(inputs)?;
+        let c = &*self.inner;
+        let mut run = Run::reusing(
+            c,
+            &inputs.values,
+            false,
+            std::mem::take(&mut out.metrics),
+            std::mem::take(&mut out.indicators),
+        );
+        let result = run.run(&mut Vec::new(), &mut Vec::new());
+        out.metrics = std::mem::take(&mut run.metrics);
+        out.indicators = std::mem::take(&mut run.scores);
+        let t = result?;
+        out.total = t.total;
+        out.exact_total = t.exact_total;
+        out.grade = t.grade;
+        out.vetoed = t.vetoed;
+        Ok(())
+    }
+
+    /// Scores one unit (see [`score_into`](Scorer::score_into)).
+    pub fn score(&self, inputs: &Inputs) -> Result<Scores, EvalError> {
+        let mut out = Scores::default();
+        self.score_into(&self.prepare(inputs)?, &mut out)?;
+        Ok(out)
+    }
+
+    /// Scores many prepared units, in order, across the machine's cores (not on `wasm32`).
+    pub fn score_batch(&self, units: &[PreparedInputs]) -> Vec<Result<Scores, EvalError>> {
+        let one = |part: &[PreparedInputs]| {
+            // One scratch per thread; each result keeps only its figures.
+            let mut scratch = Scores::default();
+            part.iter()
+                .map(|u| {
+                    self.score_into(u, &mut scratch).map(|()| Scores {
+                        indicators: scratch.indicators.clone(),
+                        metrics: Vec::new(),
+                        ..scratch
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK {
+                return in_parallel(units, threads, one);
+            }
+        }
+        one(units)
+    }
+
+    /// The grade label of [`Scores::grade`].
+    pub fn grade_label(&self, grade: usize) -> Option<&str> {
+        self.inner.grades.get(grade).map(|g| &*g.label)
+    }
+
+    /// Ids of the indicators in the order of [`Scores::indicators`]: the tree in pre-order, then
+    /// the bonus items (the order of [`Evaluation::indicators`] followed by [`Evaluation::bonus`]).
+    pub fn indicator_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner.nodes.iter().map(|n| &*n.id)
+    }
+
+    fn identity(&self) -> usize {
+        Arc::as_ptr(&self.inner) as usize
+    }
+
+    fn check_identity(&self, inputs: &PreparedInputs) -> Result<(), EvalError> {
+        if inputs.system == self.identity() {
+            Ok(())
+        } else {
+            Err(EvalError::Inputs(vec![InputError::Invalid {
+                name: "(all)".into(),
+                message: "these inputs were prepared for another indicator system".into(),
+            }]))
+        }
     }
 
     /// Evaluates resolved input slots (for analyses that vary one input).
@@ -621,6 +719,161 @@ impl Scorer {
     }
 }
 
+/// `units` split into one contiguous part per thread, each mapped by `f`, results in order.
+#[cfg(not(target_arch = "wasm32"))]
+fn in_parallel<T: Sync, R: Send>(units: &[T], threads: usize, f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    let chunk = units.len().div_ceil(threads).max(PARALLEL_CHUNK);
+    let mut out = Vec::with_capacity(units.len());
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = units.chunks(chunk).map(|part| scope.spawn(move || f(part))).collect();
+        for handle in handles {
+            match handle.join() {
+                Ok(results) => out.extend(results),
+                // Evaluation never panics; should it ever, the panic belongs to the caller.
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+    });
+    out
+}
+
+/// A unit's inputs resolved against one system ([`Scorer::prepare`], [`InputsBuilder`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedInputs {
+    /// The scorer they were prepared for (its address): using them with another is an error.
+    system: usize,
+    values: Vec<InVal>,
+}
+
+/// Fills prepared inputs slot by slot ([`Scorer::inputs_builder`]); reusable across units.
+#[derive(Debug)]
+pub struct InputsBuilder<'s> {
+    scorer: &'s Scorer,
+    values: Vec<InVal>,
+    given: Vec<bool>,
+    errors: Vec<InputError>,
+}
+
+impl InputsBuilder<'_> {
+    /// Sets the input in `slot` ([`Scorer::input_slot`]); a value that does not fit is recorded
+    /// and reported by [`finish`](Self::finish). An unknown slot is recorded as such.
+    pub fn set(&mut self, slot: usize, value: &InputValue) {
+        let c = &*self.scorer.inner;
+        let (Some(decl), Some(target), Some(given)) =
+            (c.inputs.get(slot), self.values.get_mut(slot), self.given.get_mut(slot))
+        else {
+            self.errors.push(InputError::Unknown {
+                name: format!("(slot {slot})"),
+            });
+            return;
+        };
+        *given = true;
+        match convert_input(decl, value) {
+            Ok(v) => *target = v,
+            Err(message) => self.errors.push(InputError::Invalid {
+                name: decl.name.to_string(),
+                message,
+            }),
+        }
+    }
+
+    /// Sets a decimal input without going through [`InputValue`] (numbers from a typed column).
+    pub fn set_number(&mut self, slot: usize, value: Decimal) {
+        let c = &*self.scorer.inner;
+        match (c.inputs.get(slot), self.values.get_mut(slot), self.given.get_mut(slot)) {
+            (Some(decl), Some(target), Some(given))
+                if matches!(decl.kind, InputKind::Number | InputKind::Count | InputKind::Manual) =>
+            {
+                *given = true;
+                match check_number(decl, value) {
+                    Ok(v) => *target = v,
+                    Err(message) => self.errors.push(InputError::Invalid {
+                        name: decl.name.to_string(),
+                        message,
+                    }),
+                }
+            }
+            _ => self.set(slot, &InputValue::Number(value)),
+        }
+    }
+
+    /// Marks the input in `slot` as not given (a blank cell): its default applies, if any.
+    pub fn clear(&mut self, slot: usize) {
+        if let (Some(v), Some(g)) = (self.values.get_mut(slot), self.given.get_mut(slot)) {
+            *v = InVal::Absent;
+            *g = false;
+        }
+    }
+
+    /// Completes the unit into `out` (defaults filled in, missing inputs reported with every
+    /// other problem) and resets the builder for the next unit.
+    pub fn finish_into(&mut self, out: &mut PreparedInputs) -> Result<(), EvalError> {
+        let c = &*self.scorer.inner;
+        for ((decl, slot), given) in c.inputs.iter().zip(self.values.iter_mut()).zip(self.given.iter_mut()) {
+            if !*given {
+                if let Some(d) = &decl.default {
+                    *slot = d.clone();
+                } else if decl.required {
+                    self.errors.push(InputError::Missing {
+                        name: decl.name.to_string(),
+                    });
+                }
+            }
+            *given = false;
+        }
+        out.system = self.scorer.identity();
+        std::mem::swap(&mut out.values, &mut self.values);
+        self.values.clear();
+        self.values.resize(c.inputs.len(), InVal::Absent);
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(EvalError::Inputs(std::mem::take(&mut self.errors)))
+        }
+    }
+
+    /// Completes the unit (see [`finish_into`](Self::finish_into)).
+    pub fn finish(&mut self) -> Result<PreparedInputs, EvalError> {
+        let mut out = PreparedInputs {
+            system: 0,
+            values: Vec::new(),
+        };
+        self.finish_into(&mut out).map(|()| out)
+    }
+}
+
+/// The figures of one unit without explanations ([`Scorer::score_into`]).
+#[derive(Debug, Clone, Default)]
+pub struct Scores {
+    /// Every indicator's score in the order of [`Scorer::indicator_ids`] (tree in pre-order, then
+    /// bonus items), rounded as the system says.
+    pub indicators: Vec<Decimal>,
+    /// The total before final rounding.
+    pub exact_total: Decimal,
+    /// The total (综合得分).
+    pub total: Decimal,
+    /// The grade, as an index into the system's grades ([`Scorer::grade_label`]).
+    pub grade: usize,
+    /// Whether a veto applied.
+    pub vetoed: bool,
+    /// Scratch space for the metrics, kept between units.
+    metrics: Vec<Option<Value>>,
+}
+
+/// Equal figures (the scratch space is not compared).
+impl PartialEq for Scores {
+    fn eq(&self, other: &Self) -> bool {
+        self.indicators == other.indicators
+            && self.exact_total == other.exact_total
+            && self.total == other.total
+            && self.grade == other.grade
+            && self.vetoed == other.vetoed
+    }
+}
+
+impl Eq for Scores {}
+
 /// Smallest number of units worth a thread of their own.
 #[cfg(not(target_arch = "wasm32"))]
 const PARALLEL_CHUNK: usize = 64;
@@ -629,6 +882,25 @@ struct Run<'a> {
     c: &'a Compiled,
     inputs: &'a [InVal],
     metrics: Vec<Option<Value>>,
+    /// The score of every node (after indicator/subtotal rounding), by node index.
+    scores: Vec<Decimal>,
+    /// Whether to build the full [`Evaluation`] (results with names, outcomes, deductions, vetoes)
+    /// or only the figures ([`Scores`]). The figures are computed by the same code either way.
+    full: bool,
+}
+
+/// The figures of a run, before they become an [`Evaluation`] or [`Scores`].
+struct Totals {
+    tree_total: Decimal,
+    excluded: Decimal,
+    rescaled_total: Option<Decimal>,
+    bonus_total: Decimal,
+    bonus_sum: Decimal,
+    vetoes: Vec<VetoResult>,
+    vetoed: bool,
+    exact_total: Decimal,
+    total: Decimal,
+    grade: usize,
 }
 
 fn fill_needed_by(e: EvalError, who: impl FnOnce() -> String) -> EvalError {
@@ -641,7 +913,7 @@ fn fill_needed_by(e: EvalError, who: impl FnOnce() -> String) -> EvalError {
     }
 }
 
-fn fault_error(f: Fault<EvalError>, location: impl FnOnce() -> String, text: &str) -> EvalError {
+fn fault_error(f: Fault<Box<EvalError>>, location: impl FnOnce() -> String, text: &str) -> EvalError {
     match f {
         Fault::DivisionByZero(p) => EvalError::Arithmetic {
             location: location(),
@@ -655,14 +927,36 @@ fn fault_error(f: Fault<EvalError>, location: impl FnOnce() -> String, text: &st
             position: p,
             expr: text.to_string(),
         },
-        Fault::Env(e) => fill_needed_by(e, location),
+        Fault::Env(e) => fill_needed_by(*e, location),
     }
 }
 
+// Boxed: the error travels up through every level of an expression's evaluation, and a small
+// `Result` is cheaper to return than one the size of an `EvalError`.
 impl Env for Run<'_> {
-    type Error = EvalError;
+    type Error = Box<EvalError>;
 
-    fn load(&mut self, r: Ref) -> Result<Value, EvalError> {
+    fn load(&mut self, r: Ref) -> Result<Value, Box<EvalError>> {
+        self.load_value(r).map_err(Box::new)
+    }
+
+    fn level_is(&mut self, input: u32, level: u16) -> Result<bool, Box<EvalError>> {
+        match self.inputs.get(input as usize) {
+            Some(InVal::Level(l, _)) => Ok(*l == level),
+            _ => Err(Box::new(EvalError::MissingInput {
+                input: self
+                    .c
+                    .inputs
+                    .get(input as usize)
+                    .map_or_else(String::new, |d| d.name.to_string()),
+                needed_by: String::new(),
+            })),
+        }
+    }
+}
+
+impl Run<'_> {
+    fn load_value(&mut self, r: Ref) -> Result<Value, EvalError> {
         match r {
             Ref::Input(i) => match self.inputs.get(i as usize) {
                 Some(InVal::Num(d)) => Ok(Value::Num(*d)),
@@ -706,20 +1000,6 @@ impl Env for Run<'_> {
             }
         }
     }
-
-    fn level_is(&mut self, input: u32, level: u16) -> Result<bool, EvalError> {
-        match self.inputs.get(input as usize) {
-            Some(InVal::Level(l, _)) => Ok(*l == level),
-            _ => Err(EvalError::MissingInput {
-                input: self
-                    .c
-                    .inputs
-                    .get(input as usize)
-                    .map_or_else(String::new, |d| d.name.to_string()),
-                needed_by: String::new(),
-            }),
-        }
-    }
 }
 
 /// Leaf score before rounding with its outcome and deductions.
@@ -730,16 +1010,47 @@ struct Scored {
     items: Vec<(Arc<str>, Decimal)>,
 }
 
+/// A measured value with its label, for the outcome (full runs only).
+fn measured(m: &Measure, value: Decimal) -> Measured {
+    Measured {
+        label: m.label.clone(),
+        label_en: m.label_en.clone(),
+        unit: m.unit.clone(),
+        percent: m.percent,
+        value,
+    }
+}
+
+/// The outcome of a scores-only run, which nobody reads.
+const UNREAD: Outcome = Outcome::Group;
+
 fn clamp01(d: Decimal) -> Decimal {
     d.max(Decimal::ZERO).min(Decimal::ONE)
 }
 
 impl<'a> Run<'a> {
     fn new(c: &'a Compiled, inputs: &'a [InVal]) -> Self {
+        Self::reusing(c, inputs, true, Vec::new(), Vec::new())
+    }
+
+    /// A run whose buffers are `metrics` and `scores` (cleared here): no allocation once warm.
+    fn reusing(
+        c: &'a Compiled,
+        inputs: &'a [InVal],
+        full: bool,
+        mut metrics: Vec<Option<Value>>,
+        mut scores: Vec<Decimal>,
+    ) -> Self {
+        metrics.clear();
+        metrics.resize(c.metrics.len(), None);
+        scores.clear();
+        scores.resize(c.nodes.len(), Decimal::ZERO);
         Run {
             c,
             inputs,
-            metrics: vec![None; c.metrics.len()],
+            metrics,
+            scores,
+            full,
         }
     }
 
@@ -750,17 +1061,10 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn measure(&mut self, m: &Measure, field: &dyn Fn() -> String) -> Result<Measured, EvalError> {
-        let value = match m.expr.eval(self).map_err(|f| fault_error(f, field, &m.text))? {
+    fn measure(&mut self, m: &Measure, field: &dyn Fn() -> String) -> Result<Decimal, EvalError> {
+        Ok(match m.expr.eval(self).map_err(|f| fault_error(f, field, &m.text))? {
             Value::Num(d) => d,
             Value::Bool(b) => Decimal::from(u8::from(b)),
-        };
-        Ok(Measured {
-            label: m.label.clone(),
-            label_en: m.label_en.clone(),
-            unit: m.unit.clone(),
-            percent: m.percent,
-            value,
         })
     }
 
@@ -768,19 +1072,50 @@ impl<'a> Run<'a> {
         let c = self.c;
         let tree_len = c.bonus.first().map_or(c.nodes.len(), |b| *b as usize);
         let mut results: Vec<IndicatorResult> = Vec::with_capacity(tree_len);
+        let mut bonus_results = Vec::with_capacity(c.bonus.len());
+        let t = self.run(&mut results, &mut bonus_results)?;
+        let (grade, grade_en) = c
+            .grades
+            .get(t.grade)
+            .map_or((Arc::from(""), None), |g| (g.label.clone(), g.label_en.clone()));
+        Ok(Evaluation {
+            system_id: Arc::from(c.system.id.as_str()),
+            indicators: results,
+            bonus: bonus_results,
+            full_points: c.full_points,
+            tree_total: t.tree_total,
+            excluded_points: t.excluded,
+            rescaled_total: t.rescaled_total,
+            bonus_total: t.bonus_total,
+            bonus_items_total: t.bonus_sum,
+            vetoes: t.vetoes,
+            exact_total: t.exact_total,
+            total: t.total,
+            grade,
+            grade_en,
+        })
+    }
+
+    /// Scores every node (into `self.scores`, and into `results` in a full run) and computes the
+    /// totals and the grade.
+    fn run(
+        &mut self,
+        results: &mut Vec<IndicatorResult>,
+        bonus_results: &mut Vec<IndicatorResult>,
+    ) -> Result<Totals, EvalError> {
+        let c = self.c;
         let mut excluded = Decimal::ZERO;
         let mut tree_total = Decimal::ZERO;
         for &t in &c.top {
-            let score = self.node(t, None, &mut results, &mut excluded)?;
+            let score = self.node(t, None, results, &mut excluded)?;
             tree_total = tree_total
                 .checked_add(score)
                 .ok_or_else(|| total_overflow("the sum of the scores"))?;
         }
-        let mut bonus_results = Vec::with_capacity(c.bonus.len());
         let mut bonus_sum = Decimal::ZERO;
         let mut bonus_excluded = Decimal::ZERO;
         for &b in &c.bonus {
-            let score = self.node(b, None, &mut bonus_results, &mut bonus_excluded)?;
+            let score = self.node(b, None, bonus_results, &mut bonus_excluded)?;
             bonus_sum = bonus_sum
                 .checked_add(score)
                 .ok_or_else(|| total_overflow("the total with the bonus"))?;
@@ -809,11 +1144,12 @@ impl<'a> Run<'a> {
             .ok_or_else(|| total_overflow("the total with the bonus"))?;
 
         let mut vetoes = Vec::new();
+        let mut vetoed = false;
         let mut forced: Option<u32> = None;
         for v in &c.vetoes {
             let holds = match v
                 .when
-                .eval(&mut self)
+                .eval(self)
                 .map_err(|f| fault_error(f, || format!("vetoes[{}].when", v.id), &v.text))?
             {
                 Value::Bool(b) => b,
@@ -830,6 +1166,10 @@ impl<'a> Run<'a> {
             }
             if let Some(g) = v.grade {
                 forced = Some(forced.map_or(g, |f| f.max(g)));
+            }
+            vetoed = true;
+            if !self.full {
+                continue;
             }
             vetoes.push(VetoResult {
                 id: v.id.clone(),
@@ -865,26 +1205,17 @@ impl<'a> Run<'a> {
         if let Some(f) = forced {
             grade_index = grade_index.max(f as usize);
         }
-        let (grade, grade_en) = c
-            .grades
-            .get(grade_index)
-            .map_or((Arc::from(""), None), |g| (g.label.clone(), g.label_en.clone()));
-
-        Ok(Evaluation {
-            system_id: Arc::from(c.system.id.as_str()),
-            indicators: results,
-            bonus: bonus_results,
-            full_points: c.full_points,
+        Ok(Totals {
             tree_total,
-            excluded_points: excluded,
+            excluded,
             rescaled_total,
             bonus_total,
-            bonus_items_total: bonus_sum,
+            bonus_sum,
             vetoes,
+            vetoed,
             exact_total,
             total: rounded,
-            grade,
-            grade_en,
+            grade: grade_index,
         })
     }
 
@@ -918,21 +1249,23 @@ impl<'a> Run<'a> {
             return Ok(self.not_applicable(i, parent, out, status));
         }
         let position = out.len();
-        out.push(IndicatorResult {
-            id: node.id.clone(),
-            name: node.name.clone(),
-            name_en: node.name_en.clone(),
-            depth: usize::from(node.depth),
-            parent,
-            is_leaf: node.children.is_empty(),
-            points: node.points,
-            score: Decimal::ZERO,
-            exact_score: Decimal::ZERO,
-            value: None,
-            status: Status::Scored,
-            outcome: Outcome::Group,
-            deductions: Vec::new(),
-        });
+        if self.full {
+            out.push(IndicatorResult {
+                id: node.id.clone(),
+                name: node.name.clone(),
+                name_en: node.name_en.clone(),
+                depth: usize::from(node.depth),
+                parent,
+                is_leaf: node.children.is_empty(),
+                points: node.points,
+                score: Decimal::ZERO,
+                exact_score: Decimal::ZERO,
+                value: None,
+                status: Status::Scored,
+                outcome: Outcome::Group,
+                deductions: Vec::new(),
+            });
+        }
         let (exact, score, value, outcome, deductions) = if let Some(rule) = &node.rule {
             let s = self.rule(rule, node, &|| format!("{}.rule", node_path(node)))?;
             let score = c
@@ -946,7 +1279,9 @@ impl<'a> Run<'a> {
                 node.points - score
             };
             let mut deductions = Vec::new();
-            if !s.items.is_empty() {
+            if !self.full {
+                // Scores only: no deduction lines.
+            } else if !s.items.is_empty() {
                 let mut left = lost;
                 for (item, p) in s.items {
                     if left <= Decimal::ZERO {
@@ -989,6 +1324,12 @@ impl<'a> Run<'a> {
                 .map_or(sum, |r| clamp_points(round(sum, r), node.points));
             (sum, score, None, Outcome::Group, Vec::new())
         };
+        if let Some(slot) = self.scores.get_mut(i as usize) {
+            *slot = score;
+        }
+        if !self.full {
+            return Ok(score);
+        }
         if let Some(r) = out.get_mut(position) {
             r.exact_score = exact;
             r.score = score;
@@ -999,7 +1340,13 @@ impl<'a> Run<'a> {
         Ok(score)
     }
 
-    fn not_applicable(&self, i: u32, parent: Option<usize>, out: &mut Vec<IndicatorResult>, status: Status) -> Decimal {
+    fn not_applicable(
+        &mut self,
+        i: u32,
+        parent: Option<usize>,
+        out: &mut Vec<IndicatorResult>,
+        status: Status,
+    ) -> Decimal {
         let Some(node) = self.c.nodes.get(i as usize) else {
             return Decimal::ZERO;
         };
@@ -1012,6 +1359,15 @@ impl<'a> Run<'a> {
         } else {
             Decimal::ZERO
         };
+        if let Some(slot) = self.scores.get_mut(i as usize) {
+            *slot = score;
+        }
+        if !self.full {
+            for &child in &node.children {
+                self.not_applicable(child, None, out, status.clone());
+            }
+            return score;
+        }
         let position = out.len();
         let deductions = if outcome == NaOutcome::Zero
             && node.points > Decimal::ZERO
@@ -1056,6 +1412,7 @@ impl<'a> Run<'a> {
 
     fn rule(&mut self, rule: &CRule, node: &CNode, prefix: &dyn Fn() -> String) -> Result<Scored, EvalError> {
         let points = node.points;
+        let full = self.full;
         let scored = |score: Decimal, value: Option<Decimal>, outcome: Outcome| Scored {
             score,
             value,
@@ -1072,8 +1429,7 @@ impl<'a> Run<'a> {
                 counting,
                 max_deduction,
             } => {
-                let measured = self.measure(value, &|| format!("{}.value", prefix()))?;
-                let v = measured.value;
+                let v = self.measure(value, &|| format!("{}.value", prefix()))?;
                 let gap = match direction {
                     Direction::Above if v > *threshold => v
                         .checked_sub(*threshold)
@@ -1095,17 +1451,21 @@ impl<'a> Run<'a> {
                     .checked_mul(*deduct)
                     .ok_or_else(|| overflow_at(node, "the deduction"))?;
                 let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
-                let outcome = Outcome::Step {
-                    measured,
-                    direction: *direction,
-                    threshold: *threshold,
-                    step: *step,
-                    deduct: *deduct,
-                    counting: *counting,
-                    gap,
-                    steps,
-                    deduction,
-                    capped,
+                let outcome = if full {
+                    Outcome::Step {
+                        measured: measured(value, v),
+                        direction: *direction,
+                        threshold: *threshold,
+                        step: *step,
+                        deduct: *deduct,
+                        counting: *counting,
+                        gap,
+                        steps,
+                        deduction,
+                        capped,
+                    }
+                } else {
+                    UNREAD
                 };
                 scored(points - deduction, Some(v), outcome)
             }
@@ -1114,26 +1474,35 @@ impl<'a> Run<'a> {
                 tiers,
                 otherwise,
             } => {
-                let measured = self.measure(value, &|| format!("{}.value", prefix()))?;
-                let v = measured.value;
+                let v = self.measure(value, &|| format!("{}.value", prefix()))?;
                 match tiers.iter().position(|t| t.contains(v)) {
                     Some(index) => {
                         let t = tiers
                             .get(index)
                             .map_or((None, None, Decimal::ZERO), |t| (t.lower, t.upper, t.score));
-                        scored(
-                            t.2,
-                            Some(v),
+                        let outcome = if full {
                             Outcome::Tier {
-                                measured,
+                                measured: measured(value, v),
                                 index,
                                 lower: t.0,
                                 upper: t.1,
-                            },
-                        )
+                            }
+                        } else {
+                            UNREAD
+                        };
+                        scored(t.2, Some(v), outcome)
                     }
                     None => match otherwise {
-                        Some(o) => scored(*o, Some(v), Outcome::TierOtherwise { measured }),
+                        Some(o) => {
+                            let outcome = if full {
+                                Outcome::TierOtherwise {
+                                    measured: measured(value, v),
+                                }
+                            } else {
+                                UNREAD
+                            };
+                            scored(*o, Some(v), outcome)
+                        }
                         None => {
                             return Err(EvalError::Score {
                                 indicator: node.id.to_string(),
@@ -1144,9 +1513,8 @@ impl<'a> Run<'a> {
                 }
             }
             CRule::Ratio { actual, target, better } => {
-                let a = self.measure(actual, &|| format!("{}.actual", prefix()))?;
-                let t = self.measure(target, &|| format!("{}.target", prefix()))?;
-                let (av, tv) = (a.value, t.value);
+                let av = self.measure(actual, &|| format!("{}.actual", prefix()))?;
+                let tv = self.measure(target, &|| format!("{}.target", prefix()))?;
                 let share = match better {
                     Better::HigherIsBetter if av >= tv => Decimal::ONE,
                     Better::HigherIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
@@ -1162,23 +1530,31 @@ impl<'a> Run<'a> {
                 let score = points
                     .checked_mul(share)
                     .ok_or_else(|| overflow_at(node, "the score"))?;
-                scored(
-                    score,
-                    Some(av),
+                let outcome = if full {
                     Outcome::Ratio {
-                        actual: a,
-                        target: t,
+                        actual: measured(actual, av),
+                        target: measured(target, tv),
                         better: *better,
                         share,
-                    },
-                )
+                    }
+                } else {
+                    UNREAD
+                };
+                scored(score, Some(av), outcome)
             }
             CRule::Rate { value } => {
-                let measured = self.measure(value, &|| format!("{}.value", prefix()))?;
-                let used = clamp01(measured.value);
-                let v = measured.value;
+                let v = self.measure(value, &|| format!("{}.value", prefix()))?;
+                let used = clamp01(v);
                 let score = points.checked_mul(used).ok_or_else(|| overflow_at(node, "the score"))?;
-                scored(score, Some(v), Outcome::Rate { measured, used })
+                let outcome = if full {
+                    Outcome::Rate {
+                        measured: measured(value, v),
+                        used,
+                    }
+                } else {
+                    UNREAD
+                };
+                scored(score, Some(v), outcome)
             }
             CRule::Level { input, bands } => self.level(*input, bands, node)?,
             CRule::Checklist {
@@ -1188,7 +1564,7 @@ impl<'a> Run<'a> {
             } => {
                 let decl = self.c.inputs.get(*input as usize);
                 let set = match self.inputs.get(*input as usize) {
-                    Some(InVal::Items(set)) => set.clone(),
+                    Some(InVal::Items(set)) => set,
                     _ => {
                         return Err(EvalError::MissingInput {
                             input: decl.map_or_else(String::new, |d| d.name.to_string()),
@@ -1200,15 +1576,21 @@ impl<'a> Run<'a> {
                 let (mut satisfied, mut missing, mut items) = (Vec::new(), Vec::new(), Vec::new());
                 let mut earned = Decimal::ZERO;
                 let mut lost = Decimal::ZERO;
-                for ((name, p), ok) in names.iter().zip(item_points).zip(set) {
+                let mut count = 0_usize;
+                for ((name, p), &ok) in names.iter().zip(item_points).zip(set) {
                     if ok {
-                        satisfied.push(name.clone());
+                        count += 1;
+                        if full {
+                            satisfied.push(name.clone());
+                        }
                         earned = earned
                             .checked_add(*p)
                             .ok_or_else(|| overflow_at(node, "the checklist points"))?;
                     } else {
-                        missing.push(name.clone());
-                        items.push((name.clone(), *p));
+                        if full {
+                            missing.push(name.clone());
+                            items.push((name.clone(), *p));
+                        }
                         lost = lost
                             .checked_add(*p)
                             .ok_or_else(|| overflow_at(node, "the checklist points"))?;
@@ -1218,14 +1600,17 @@ impl<'a> Run<'a> {
                     ChecklistMode::Award => earned.min(points),
                     ChecklistMode::Deduct => (points - lost.min(points)).max(Decimal::ZERO),
                 };
-                let value = Decimal::from(satisfied.len());
                 Scored {
                     score,
-                    value: Some(value),
-                    outcome: Outcome::Checklist {
-                        mode: *mode,
-                        satisfied,
-                        missing,
+                    value: Some(Decimal::from(count)),
+                    outcome: if full {
+                        Outcome::Checklist {
+                            mode: *mode,
+                            satisfied,
+                            missing,
+                        }
+                    } else {
+                        UNREAD
                     },
                     items,
                 }
@@ -1235,32 +1620,32 @@ impl<'a> Run<'a> {
                 deduct,
                 max_deduction,
             } => {
-                let measured = self.measure(value, &|| format!("{}.value", prefix()))?;
-                let n = measured.value.max(Decimal::ZERO);
+                let v = self.measure(value, &|| format!("{}.value", prefix()))?;
+                let n = v.max(Decimal::ZERO);
                 let raw = n
                     .checked_mul(*deduct)
                     .ok_or_else(|| overflow_at(node, "the deduction"))?;
                 let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
-                let v = measured.value;
-                scored(
-                    points - deduction,
-                    Some(v),
+                let outcome = if full {
                     Outcome::PerOccurrence {
-                        measured,
+                        measured: measured(value, v),
                         deduct: *deduct,
                         deduction,
                         capped,
-                    },
-                )
+                    }
+                } else {
+                    UNREAD
+                };
+                scored(points - deduction, Some(v), outcome)
             }
             CRule::Manual { input } => {
                 let decl = self.c.inputs.get(*input as usize);
-                let name = decl.map_or_else(|| Arc::from(""), |d| d.name.clone());
+                let name = || decl.map_or_else(|| Arc::from(""), |d| d.name.clone());
                 let v = match self.inputs.get(*input as usize) {
                     Some(InVal::Num(d)) => *d,
                     _ => {
                         return Err(EvalError::MissingInput {
-                            input: name.to_string(),
+                            input: name().to_string(),
                             needed_by: node_path(node),
                         });
                     }
@@ -1269,26 +1654,33 @@ impl<'a> Run<'a> {
                     return Err(EvalError::Score {
                         indicator: node.id.to_string(),
                         message: format!(
-                            "the score {} given in `{name}` is outside [0, {}]",
+                            "the score {} given in `{}` is outside [0, {}]",
                             v.normalize(),
+                            name(),
                             points.normalize()
                         ),
                     });
                 }
-                scored(v, Some(v), Outcome::Manual { input: name })
+                let outcome = if full {
+                    Outcome::Manual { input: name() }
+                } else {
+                    UNREAD
+                };
+                scored(v, Some(v), outcome)
             }
             CRule::Cases { cases, otherwise } => {
                 for (index, case) in cases.iter().enumerate() {
                     if self.cond(&case.when, &case.text, &|| format!("{}.cases[{index}].when", prefix()))? {
-                        return Ok(scored(
-                            case.score,
-                            None,
+                        let outcome = if full {
                             Outcome::Case {
                                 index,
                                 label: case.label.clone(),
                                 condition: case.text.clone(),
-                            },
-                        ));
+                            }
+                        } else {
+                            UNREAD
+                        };
+                        return Ok(scored(case.score, None, outcome));
                     }
                 }
                 match otherwise {
@@ -1321,15 +1713,16 @@ impl<'a> Run<'a> {
                     });
                 }
                 let score = v.max(Decimal::ZERO).min(points);
-                scored(
-                    score,
-                    Some(v),
+                let outcome = if full {
                     Outcome::Formula {
                         expr: text.clone(),
                         value: v,
                         clamped: !inside,
-                    },
-                )
+                    }
+                } else {
+                    UNREAD
+                };
+                scored(score, Some(v), outcome)
             }
             CRule::ChooseOne { options } => {
                 for (index, option) in options.iter().enumerate() {
@@ -1339,14 +1732,19 @@ impl<'a> Run<'a> {
                     };
                     if applies {
                         let inner = self.rule(&option.rule, node, &|| format!("{}.options[{index}].rule", prefix()))?;
-                        return Ok(Scored {
-                            score: inner.score,
-                            value: inner.value,
-                            outcome: Outcome::Chosen {
+                        let outcome = if full {
+                            Outcome::Chosen {
                                 option: option.name.clone(),
                                 index,
                                 inner: Box::new(inner.outcome),
-                            },
+                            }
+                        } else {
+                            UNREAD
+                        };
+                        return Ok(Scored {
+                            score: inner.score,
+                            value: inner.value,
+                            outcome,
                             items: inner.items,
                         });
                     }
@@ -1371,13 +1769,14 @@ impl<'a> Run<'a> {
                 });
             }
         };
-        let level: Arc<str> = decl
-            .and_then(|d| d.levels.get(usize::from(li)).cloned())
-            .unwrap_or_else(|| Arc::from(""));
+        let level = || -> Arc<str> {
+            decl.and_then(|d| d.levels.get(usize::from(li)).cloned())
+                .unwrap_or_else(|| Arc::from(""))
+        };
         let Some(band) = bands.get(usize::from(li)) else {
             return Err(EvalError::Score {
                 indicator: node.id.to_string(),
-                message: format!("no band for level `{level}`"),
+                message: format!("no band for level `{}`", level()),
             });
         };
         let band_text = || {
@@ -1401,8 +1800,9 @@ impl<'a> Run<'a> {
                     return Err(EvalError::Score {
                         indicator: node.id.to_string(),
                         message: format!(
-                            "the score {} for level `{level}` is outside its band {}",
+                            "the score {} for level `{}` is outside its band {}",
                             s.normalize(),
+                            level(),
                             band_text()
                         ),
                     });
@@ -1417,7 +1817,8 @@ impl<'a> Run<'a> {
                         return Err(EvalError::Score {
                             indicator: node.id.to_string(),
                             message: format!(
-                                "level `{level}` needs a score in {} (the band has no default)",
+                                "level `{}` needs a score in {} (the band has no default)",
+                                level(),
                                 band_text()
                             ),
                         });
@@ -1435,14 +1836,18 @@ impl<'a> Run<'a> {
         Ok(Scored {
             score,
             value: None,
-            outcome: Outcome::Level {
-                level,
-                share,
-                given: was_given,
-                band_min: band.min,
-                band_max: band.max,
-                band_min_inclusive: band.min_inclusive,
-                band_max_inclusive: band.max_inclusive,
+            outcome: if self.full {
+                Outcome::Level {
+                    level: level(),
+                    share,
+                    given: was_given,
+                    band_min: band.min,
+                    band_max: band.max,
+                    band_min_inclusive: band.min_inclusive,
+                    band_max_inclusive: band.max_inclusive,
+                }
+            } else {
+                UNREAD
             },
             items: Vec::new(),
         })

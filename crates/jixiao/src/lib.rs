@@ -20,7 +20,10 @@ pub use builtin::{Builtin, builtin, builtins};
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Scorer};
 pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
-pub use eval::{Deduction, Evaluation, IndicatorResult, InputValue, Inputs, Measured, Outcome, Status, VetoResult};
+pub use eval::{
+    Deduction, Evaluation, IndicatorResult, InputValue, Inputs, InputsBuilder, Measured, Outcome, PreparedInputs,
+    Scores, Status, VetoResult,
+};
 pub use explain::Lang;
 pub use load::{MAX_SYSTEM_BYTES, json_error_text};
 pub use model::*;
