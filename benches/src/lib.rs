@@ -6,6 +6,8 @@
 
 use jixiao::{Decimal, InputValue, Inputs};
 
+pub mod hunan;
+
 /// `benches/systems/bench-30.json`: a department-wide table of 31 leaf indicators (steps, tiers,
 /// levels, checklists, ratio, rate, per-occurrence, cases, choose-one, formula, manual, a
 /// not-applicable row, an excluded row, bonus items and a veto).

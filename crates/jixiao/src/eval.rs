@@ -403,6 +403,9 @@ pub(crate) fn round(value: Decimal, r: Rounding) -> Decimal {
     value.round_dp_with_strategy(r.scale, strategy)
 }
 
+/// Checklist cells meaning that no item is satisfied.
+const NO_ITEMS: [&str; 5] = ["无", "none", "-", "—", "／"];
+
 fn split_items(text: &str) -> Vec<String> {
     text.split(['、', ',', '，', ';', '；', '\n'])
         .map(str::trim)
@@ -502,6 +505,10 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
         InputKind::Checklist => {
             let names = match v {
                 InputValue::Items(items) => items.clone(),
+                // A spreadsheet cell says "none of them" with 无 or a dash (unless that is an item).
+                InputValue::Text(t) if NO_ITEMS.contains(&t.trim()) && !c.items.iter().any(|i| **i == *t.trim()) => {
+                    Vec::new()
+                }
                 InputValue::Text(t) => split_items(t),
                 _ => {
                     return Err(format!(
@@ -1006,7 +1013,8 @@ impl Run<'_> {
 struct Scored {
     score: Decimal,
     value: Option<Decimal>,
-    outcome: Outcome,
+    /// Boxed, and only in a full run: a scores-only run should not move ~180 bytes per leaf.
+    outcome: Option<Box<Outcome>>,
     items: Vec<(Arc<str>, Decimal)>,
 }
 
@@ -1322,7 +1330,7 @@ impl<'a> Run<'a> {
                 .rounding
                 .subtotal
                 .map_or(sum, |r| clamp_points(round(sum, r), node.points));
-            (sum, score, None, Outcome::Group, Vec::new())
+            (sum, score, None, None, Vec::new())
         };
         if let Some(slot) = self.scores.get_mut(i as usize) {
             *slot = score;
@@ -1334,7 +1342,7 @@ impl<'a> Run<'a> {
             r.exact_score = exact;
             r.score = score;
             r.value = value;
-            r.outcome = outcome;
+            r.outcome = outcome.map_or(Outcome::Group, |o| *o);
             r.deductions = deductions;
         }
         Ok(score)
@@ -1416,7 +1424,7 @@ impl<'a> Run<'a> {
         let scored = |score: Decimal, value: Option<Decimal>, outcome: Outcome| Scored {
             score,
             value,
-            outcome,
+            outcome: full.then(|| Box::new(outcome)),
             items: Vec::new(),
         };
         Ok(match rule {
@@ -1603,15 +1611,13 @@ impl<'a> Run<'a> {
                 Scored {
                     score,
                     value: Some(Decimal::from(count)),
-                    outcome: if full {
-                        Outcome::Checklist {
+                    outcome: full.then(|| {
+                        Box::new(Outcome::Checklist {
                             mode: *mode,
                             satisfied,
                             missing,
-                        }
-                    } else {
-                        UNREAD
-                    },
+                        })
+                    }),
                     items,
                 }
             }
@@ -1733,13 +1739,13 @@ impl<'a> Run<'a> {
                     if applies {
                         let inner = self.rule(&option.rule, node, &|| format!("{}.options[{index}].rule", prefix()))?;
                         let outcome = if full {
-                            Outcome::Chosen {
+                            Some(Box::new(Outcome::Chosen {
                                 option: option.name.clone(),
                                 index,
-                                inner: Box::new(inner.outcome),
-                            }
+                                inner: inner.outcome.unwrap_or_else(|| Box::new(Outcome::Group)),
+                            }))
                         } else {
-                            UNREAD
+                            None
                         };
                         return Ok(Scored {
                             score: inner.score,
@@ -1837,7 +1843,7 @@ impl<'a> Run<'a> {
             score,
             value: None,
             outcome: if self.full {
-                Outcome::Level {
+                Some(Box::new(Outcome::Level {
                     level: level(),
                     share,
                     given: was_given,
@@ -1845,9 +1851,9 @@ impl<'a> Run<'a> {
                     band_max: band.max,
                     band_min_inclusive: band.min_inclusive,
                     band_max_inclusive: band.max_inclusive,
-                }
+                }))
             } else {
-                UNREAD
+                None
             },
             items: Vec::new(),
         })

@@ -97,3 +97,25 @@ fn a_missing_checklist_item_worth_nothing_is_no_deduction() {
         .collect();
     assert_eq!(amounts, ["乙:1"]);
 }
+
+#[test]
+fn a_checklist_cell_of_wu_means_no_item_unless_wu_is_an_item() {
+    let system = |items: &str| {
+        format!(
+            r#"{{"format": 1, "id": "c", "name": "c",
+      "inputs": [{{"name": "制度", "kind": "checklist", "items": [{items}]}}],
+      "indicators": [{{"id": "1", "name": "制度健全性", "points": "2", "rule": {{"type": "checklist", "input": "制度", "points_per_item": "1"}}}}],
+      "grades": [{{"label": "差"}}]}}"#
+        )
+    };
+    let scorer = Scorer::from_text(&system(r#""甲", "乙""#)).unwrap();
+    for none in ["无", " 无 ", "-", "none"] {
+        let e = scorer.evaluate(&Inputs::new().with("制度", none)).unwrap();
+        assert_eq!(e.indicator("1").unwrap().value.unwrap().to_string(), "0", "{none:?}");
+    }
+    // An empty cell is a missing input, not an empty list.
+    assert!(scorer.evaluate(&Inputs::new()).is_err());
+    let scorer = Scorer::from_text(&system(r#""无", "乙""#)).unwrap();
+    let e = scorer.evaluate(&Inputs::new().with("制度", "无")).unwrap();
+    assert_eq!(e.indicator("1").unwrap().value.unwrap().to_string(), "1");
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Prints the performance table of BENCHMARKS.md from the results of one `make bench` run.
+
+Reads criterion's estimates (target/criterion and benches/peer-zen/target/criterion), the Python
+and Node bench results and the CLI batch measurements that `make bench` leaves in target/bench/,
+and prints every target of the performance issue as a ratio measured in that run, with the
+machine it ran on. Reads only; runs nothing. A figure that is missing (a stage that was skipped)
+is shown as such, never guessed.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CRITERION_DIRS = [ROOT / "target" / "criterion", ROOT / "benches" / "peer-zen" / "target" / "criterion"]
+BENCH_DIR = ROOT / "target" / "bench"
+
+
+def criterion_medians():
+    """{(group, function, parameter): median ns per iteration}"""
+    out = {}
+    for base in CRITERION_DIRS:
+        if not base.is_dir():
+            continue
+        for meta in base.glob("**/new/benchmark.json"):
+            try:
+                b = json.loads(meta.read_text())
+                est = json.loads((meta.parent / "estimates.json").read_text())
+            except (OSError, ValueError):
+                continue
+            key = (b.get("group_id"), b.get("function_id"), b.get("value_str"))
+            out[key] = est["median"]["point_estimate"]
+    return out
+
+
+def load_json(name):
+    try:
+        return json.loads((BENCH_DIR / name).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def machine():
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; {rustc}"
+
+
+def fmt_ns(ns):
+    if ns is None:
+        return "—"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.2f} µs"
+    return f"{ns:.0f} ns"
+
+
+def main():
+    m = criterion_medians()
+
+    def get(group, function, value=None, per=1):
+        ns = m.get((group, function, value))
+        return None if ns is None else ns / per
+
+    rows = []
+
+    def row(target, measured, ratio, goal, ok):
+        verdict = "—" if ok is None else ("met" if ok else "NOT met")
+        rows.append((target, measured, "—" if ratio is None else f"{ratio:.2f}×", goal, verdict))
+
+    def ratio(a, b):
+        return None if a is None or b is None or b == 0 else a / b
+
+    # 1. Against hand-written Rust (per unit, 1 000 units per iteration).
+    hand = get("handwritten", "hunan-dept/score_by_hand", per=1000)
+    score = get("handwritten", "hunan-dept/engine score_into", per=1000)
+    evaluate = get("handwritten", "hunan-dept/engine evaluate", per=1000)
+    r = ratio(score, hand)
+    row("1. engine scores vs hand-written Rust", f"{fmt_ns(score)} vs {fmt_ns(hand)}", r, "≤ 1.5×", None if r is None else r <= 1.5)
+    r2 = ratio(evaluate, hand)
+    row("   engine full evaluate vs hand-written", f"{fmt_ns(evaluate)} vs {fmt_ns(hand)}", r2, "(for reference)", None)
+
+    # 2. Against the peer engine (ZEN).
+    zen = get("hunan-dept", "zen evaluate from the unit", per=1000)
+    jx = get("hunan-dept", "jixiao evaluate", per=1000)
+    r = ratio(zen, jx)
+    row("2. ZEN vs jixiao evaluate", f"{fmt_ns(zen)} vs {fmt_ns(jx)}", r, "≥ 20×", None if r is None else r >= 20)
+
+    # 3. Batch scaling.
+    small = get("batch", "all cores", "1000", per=1000)
+    large = get("batch", "all cores", "1000000", per=1_000_000)
+    r = ratio(large, small)
+    row("3. batch per unit, 1M vs 1k units", f"{fmt_ns(large)} vs {fmt_ns(small)}", r, "within 1.2×", None if r is None else 1 / 1.2 <= r <= 1.2)
+    one = get("batch", "one thread", "1000000", per=1_000_000)
+    r = ratio(one, large)
+    row("   all cores vs one thread (1M units)", f"{fmt_ns(large)} vs {fmt_ns(one)}", r, f"≥ 1.8× on 2 cores ({os.cpu_count()} here)", None if r is None else r >= 1.8)
+    cli = load_json("cli.json")
+    if cli:
+        runs = sorted(cli, key=lambda c: c["rows"])
+        lo, hi = runs[0], runs[-1]
+        per_lo = lo["seconds"] / lo["rows"] * 1e9
+        per_hi = hi["seconds"] / hi["rows"] * 1e9
+        row(f"   CLI streamed CSV, time per row {hi['rows']:,} vs {lo['rows']:,}", f"{fmt_ns(per_hi)} vs {fmt_ns(per_lo)}", per_hi / per_lo, "flat", None)
+        mem = ", ".join(f"{c['rows']:,}: {c['peak_kib'] / 1024:.1f} MiB" for c in runs)
+        row("   CLI streamed CSV, peak memory", mem, hi["peak_kib"] / lo["peak_kib"], "flat (not × rows)", hi["peak_kib"] < 2 * lo["peak_kib"])
+
+    # 4. Python.
+    py = load_json("python.json")
+    if py:
+        for key, label, goal, limit, higher in [
+            ("arrow_speedup", "4. Python batch from pyarrow vs pure Python", "≥ 30×", 30, True),
+            ("pandas_speedup", "   Python batch from pandas vs pure Python", "≥ 15×", 15, True),
+            ("single_call_ratio", "   Python evaluate() vs native evaluate", "< 3×", 3, False),
+        ]:
+            v = py.get(key)
+            ok = None if v is None else (v >= limit if higher else v < limit)
+            row(label, "", v, goal, ok)
+    else:
+        row("4. Python", "not run (build the wheel: make test-python)", None, "", None)
+
+    # 5. WASM in Node.
+    node = load_json("node.json")
+    if node:
+        r = ratio(node.get("wasm_score_ns"), node.get("native_score_ns"))
+        row("5. Node (wasm) score vs native, same code", f"{fmt_ns(node.get('wasm_score_ns'))} vs {fmt_ns(node.get('native_score_ns'))}", r, "≤ 3×", None if r is None else r <= 3)
+        r = ratio(node.get("wasm_json_ns"), node.get("native_json_ns"))
+        row("   Node (wasm) evaluate + JSON vs native", f"{fmt_ns(node.get('wasm_json_ns'))} vs {fmt_ns(node.get('native_json_ns'))}", r, "≤ 3×", None if r is None else r <= 3)
+    else:
+        row("5. Node", "not run (build the package: make test-wasm)", None, "", None)
+
+    # 6. Load and explanations.
+    load = get("load", "hunan-dept")
+    row("6. load hunan-dept (parse+validate+compile)", fmt_ns(load), None, "< 1 ms", None if load is None else load < 1e6)
+    plain = get("explain", "evaluate", per=1000)
+    explained = get("explain", "evaluate + explain zh", per=1000)
+    r = ratio(explained, plain)
+    row("   evaluate + explanation vs evaluate", f"{fmt_ns(explained)} vs {fmt_ns(plain)}", r, "≤ 3×", None if r is None else r <= 3)
+
+    print(f"jixiao benchmarks — {machine()}")
+    widths = [max(len(str(x[i])) for x in rows + [("target", "measured", "ratio", "goal", "")]) for i in range(5)]
+    header = ("target", "measured", "ratio", "goal", "")
+    for line in [header] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
