@@ -89,9 +89,9 @@ fuzz-regressions: fuzz-build
 	  fi; \
 	done
 
-## bench: criterion benchmarks (reports in target/criterion)
+## bench: every benchmark of the performance issue and the table of ratios (BENCHMARKS.md)
 bench:
-	$(CARGO) bench -p jixiao-benches
+	bash benches/run.sh
 
 ## example: the main job: the seed report's 自评表, ending in 91.73 / 优秀
 example:

@@ -1,6 +1,7 @@
 //! Batch scaling on workload W (the built-in `hunan-dept`, 26 leaf indicators): time per unit from
-//! 1 000 to 1 000 000 units, through `Scorer::score_batch` (all cores) and one thread
-//! (`score_into` in a loop), so that flatness and the use of the cores read off one run.
+//! 1 000 to 1 000 000 units, through `Scorer::score_table` (all cores, the table's buffers reused
+//! between batches) and on one thread (`score_into` in a loop, figures copied into a flat table),
+//! so that flatness and the use of the cores read off one run.
 //!
 //! `cargo bench -p jixiao-benches --bench batch`. The units are 10 000 distinct generated units
 //! (benches/src/hunan.rs), repeated to the batch size.
@@ -12,7 +13,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use jixiao::{PreparedInputs, Scores};
+use jixiao::{Decimal, PreparedInputs, ScoreTable, Scores};
 use jixiao_benches::hunan::hunan_dept_inputs;
 
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
@@ -30,21 +31,26 @@ fn batch(c: &mut Criterion) {
     g.sample_size(10);
     for n in SIZES {
         let units: Vec<PreparedInputs> = distinct.iter().cycle().take(n).cloned().collect();
-        assert!(
-            scorer.score_batch(&units).iter().all(Result::is_ok),
-            "every unit scores"
-        );
+        let mut table = ScoreTable::default();
+        scorer.score_table(&units, &mut table);
+        assert!(table.errors.is_empty(), "every unit scores");
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("all cores", n), &units, |b, units| {
-            b.iter(|| scorer.score_batch(black_box(units)))
+            b.iter(|| scorer.score_table(black_box(units), &mut table))
         });
+        // The same work on one thread: each unit scored and its figures copied into a flat table.
+        let width = scorer.indicator_ids().count();
+        let mut flat = vec![Decimal::ZERO; n * width];
+        let mut totals = vec![Decimal::ZERO; n];
         g.bench_with_input(BenchmarkId::new("one thread", n), &units, |b, units| {
+            let mut out = Scores::default();
             b.iter(|| {
-                let mut out = Scores::default();
-                for unit in units {
+                for ((unit, row), total) in units.iter().zip(flat.chunks_mut(width)).zip(totals.iter_mut()) {
                     scorer.score_into(black_box(unit), &mut out).expect("the unit scores");
-                    black_box(&out);
+                    row.copy_from_slice(&out.indicators);
+                    *total = out.total;
                 }
+                black_box(&flat);
             })
         });
     }

@@ -2025,6 +2025,27 @@ proptest! {
             let one = scorer.score_into(p, &mut reused).map(|()| reused.clone());
             prop_assert_eq!(got, &one);
         }
+        // The flat table, filled twice (its buffers reused), holds the same figures row by row.
+        let mut table = jixiao::ScoreTable::default();
+        scorer.score_table(&many[..many.len() / 3], &mut table);
+        scorer.score_table(&many, &mut table);
+        prop_assert_eq!(table.totals.len(), many.len());
+        let failed: Vec<usize> = table.errors.iter().map(|(r, _)| *r).collect();
+        let expected_failed: Vec<usize> = batch.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
+        prop_assert_eq!(failed, expected_failed);
+        for (r, got) in batch.iter().enumerate() {
+            match got {
+                Ok(s) => {
+                    prop_assert_eq!(table.row(r), Some(s.indicators.as_slice()));
+                    prop_assert_eq!(table.totals.get(r), Some(&s.total));
+                    prop_assert_eq!(table.grades.get(r), Some(&s.grade));
+                }
+                Err(e) => {
+                    prop_assert_eq!(table.row(r), None);
+                    prop_assert!(table.errors.iter().any(|(i, te)| *i == r && te == e));
+                }
+            }
+        }
     }
 
 }

@@ -652,6 +652,73 @@ impl Scorer {
         one(units)
     }
 
+    /// Scores many prepared units into one flat table whose buffers are reused from call to
+    /// call, across the machine's cores (not on `wasm32`): the batch entry point for large or
+    /// streamed batches, with no allocation per unit. Row `r` of the table is `units[r]`.
+    pub fn score_table(&self, units: &[PreparedInputs], out: &mut ScoreTable) {
+        let width = self.inner.nodes.len();
+        out.width = width;
+        out.scores.clear();
+        out.scores.resize(units.len() * width, Decimal::ZERO);
+        out.totals.clear();
+        out.totals.resize(units.len(), Decimal::ZERO);
+        out.grades.clear();
+        out.grades.resize(units.len(), 0);
+        out.errors.clear();
+        let fill = |first: usize,
+                    part: &[PreparedInputs],
+                    scores: &mut [Decimal],
+                    totals: &mut [Decimal],
+                    grades: &mut [usize]| {
+            let mut scratch = Scores::default();
+            let mut errors = Vec::new();
+            let rows = part
+                .iter()
+                .zip(scores.chunks_mut(width.max(1)))
+                .zip(totals.iter_mut().zip(grades.iter_mut()));
+            for (r, ((unit, row), (total, grade))) in rows.enumerate() {
+                match self.score_into(unit, &mut scratch) {
+                    Ok(()) => {
+                        row.copy_from_slice(scratch.indicators.get(..row.len()).unwrap_or_default());
+                        *total = scratch.total;
+                        *grade = scratch.grade;
+                    }
+                    Err(e) => errors.push((first + r, e)),
+                }
+            }
+            errors
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK && width > 0 {
+                let per = units.len().div_ceil(threads).max(PARALLEL_CHUNK);
+                let fill = &fill;
+                std::thread::scope(|scope| {
+                    let parts = units
+                        .chunks(per)
+                        .zip(out.scores.chunks_mut(per * width))
+                        .zip(out.totals.chunks_mut(per).zip(out.grades.chunks_mut(per)))
+                        .enumerate();
+                    let handles: Vec<_> = parts
+                        .map(|(k, ((part, scores), (totals, grades)))| {
+                            scope.spawn(move || fill(k * per, part, scores, totals, grades))
+                        })
+                        .collect();
+                    for handle in handles {
+                        match handle.join() {
+                            Ok(errors) => out.errors.extend(errors),
+                            Err(payload) => std::panic::resume_unwind(payload),
+                        }
+                    }
+                });
+                return;
+            }
+        }
+        let errors = fill(0, units, &mut out.scores, &mut out.totals, &mut out.grades);
+        out.errors = errors;
+    }
+
     /// The grade label of [`Scores::grade`].
     pub fn grade_label(&self, grade: usize) -> Option<&str> {
         self.inner.grades.get(grade).map(|g| &*g.label)
@@ -866,6 +933,31 @@ pub struct Scores {
     pub vetoed: bool,
     /// Scratch space for the metrics, kept between units.
     metrics: Vec<Option<Value>>,
+}
+
+/// The figures of many units in flat columns ([`Scorer::score_table`]); reusable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScoreTable {
+    /// Indicators per row: the length of [`Scorer::indicator_ids`].
+    pub width: usize,
+    /// Row-major scores: row `r`'s indicator `j` is at `r * width + j` (zero in a failed row).
+    pub scores: Vec<Decimal>,
+    /// Each row's total (zero in a failed row).
+    pub totals: Vec<Decimal>,
+    /// Each row's grade, an index for [`Scorer::grade_label`] (zero in a failed row).
+    pub grades: Vec<usize>,
+    /// The rows that failed, in row order, with their errors.
+    pub errors: Vec<(usize, EvalError)>,
+}
+
+impl ScoreTable {
+    /// Row `r`'s scores, unless the row failed.
+    pub fn row(&self, r: usize) -> Option<&[Decimal]> {
+        if self.errors.binary_search_by_key(&r, |(i, _)| *i).is_ok() {
+            return None;
+        }
+        self.scores.get(r * self.width..(r + 1) * self.width)
+    }
 }
 
 /// Equal figures (the scratch space is not compared).

@@ -22,7 +22,7 @@ pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
 pub use eval::{
     Deduction, Evaluation, IndicatorResult, InputValue, Inputs, InputsBuilder, Measured, Outcome, PreparedInputs,
-    Scores, Status, VetoResult,
+    ScoreTable, Scores, Status, VetoResult,
 };
 pub use explain::Lang;
 pub use load::{MAX_SYSTEM_BYTES, json_error_text};
