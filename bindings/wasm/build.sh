@@ -16,13 +16,13 @@ OUT="$HERE/out"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WASM_OPT="$HERE/node_modules/.bin/wasm-opt"
 
-# Full LTO and one codegen unit, opt-level 3, then wasm-opt -O3: opt-level "z" + wasm-opt -Oz saves
-# only ~5 % of the size and is 2.4x slower, "s" is larger (figures in bindings/wasm/README.md).
+# Full LTO and one codegen unit, opt-level "z", then wasm-opt -Oz: 876 KiB against 1173 KiB at
+# "3"/-O3, and per-unit scoring in Node still well within 3x native (figures in README.md).
 # The workspace's release profile stays as it is for native builds; these apply to this build only.
 export CARGO_PROFILE_RELEASE_LTO=fat
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
-export CARGO_PROFILE_RELEASE_OPT_LEVEL="${JIXIAO_WASM_OPT_LEVEL:-3}"
-WASM_OPT_LEVEL="${JIXIAO_WASM_OPT:--O3}"
+export CARGO_PROFILE_RELEASE_OPT_LEVEL="${JIXIAO_WASM_OPT_LEVEL:-z}"
+WASM_OPT_LEVEL="${JIXIAO_WASM_OPT:--Oz}"
 
 # The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept them.
 WASM_FEATURES=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
@@ -69,9 +69,9 @@ gz=$(gzip -9 -c "$OUT/pkg/jixiao_wasm_bg.wasm" | wc -c)
 awk -v b="$raw_before" -v r="$raw" -v g="$gz" 'BEGIN {
   printf "jixiao_wasm_bg.wasm: %d bytes before wasm-opt; after: %d bytes raw (%.1f KiB), %d bytes gzip -9 (%.1f KiB)\n", b, r, r / 1024, g, g / 1024
 }'
-# The budget (600 KiB raw after wasm-opt) is not met by the engine as it is (see README.md: the
-# TOML loader's second serde path, serde_path_to_error and the analyses are most of the code, the
-# built-in systems most of the data); it is reported, and enforced with JIXIAO_WASM_BUDGET_STRICT=1.
+# The budget (600 KiB raw after wasm-opt) is not met by the engine as it is (see README.md: serde
+# for the model with located errors, core/alloc generics, the evaluator, analyses and TOML); it is
+# reported, and enforced with JIXIAO_WASM_BUDGET_STRICT=1.
 budget_kib="${JIXIAO_WASM_BUDGET_KIB:-600}"
 if [ "$raw" -ge $((budget_kib * 1024)) ]; then
   echo "WARNING: jixiao_wasm_bg.wasm is $((raw / 1024)) KiB raw, over its budget of $budget_kib KiB" >&2
