@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jixiao::report::system_rows;
-use jixiao::{Evaluation, IndicatorSystem, Inputs, Lang, Scorer};
+use jixiao::{EvalError, IndicatorSystem, Inputs, Lang, ScoreTable, Scorer};
 use rust_xlsxwriter::Workbook;
 
 use crate::unit::{Columns, extension, inputs_from_row, map_columns, names_input};
@@ -241,17 +241,40 @@ struct Run<'a> {
     node_count: usize,
     scored: usize,
     failed: usize,
+    /// The scores of the current chunk (buffers reused from chunk to chunk).
+    table: ScoreTable,
 }
 
 impl Run<'_> {
     fn flush(&mut self, chunk: &mut Vec<(usize, String, Inputs)>) -> Result<()> {
+        // Scores only (the result table has no explanations): inputs prepared and scored across
+        // the cores into a flat table whose buffers serve every chunk.
         let inputs: Vec<Inputs> = chunk.iter_mut().map(|(_, _, i)| std::mem::take(i)).collect();
-        let results = self.o.scorer.evaluate_batch(&inputs);
-        for ((row_no, unit, _), result) in chunk.drain(..).zip(results) {
+        let prepared = self.o.scorer.prepare_batch(&inputs);
+        drop(inputs);
+        let mut ready = Vec::with_capacity(prepared.len());
+        let mut outcome: Vec<std::result::Result<usize, EvalError>> = Vec::with_capacity(prepared.len());
+        for p in prepared {
+            match p {
+                Ok(p) => {
+                    outcome.push(Ok(ready.len()));
+                    ready.push(p);
+                }
+                Err(e) => outcome.push(Err(e)),
+            }
+        }
+        let mut table = std::mem::take(&mut self.table);
+        self.o.scorer.score_table(&ready, &mut table);
+        let mut errors = std::mem::take(&mut table.errors).into_iter().peekable();
+        for ((row_no, unit, _), outcome) in chunk.drain(..).zip(outcome) {
+            let result = outcome.and_then(|r| match errors.next_if(|(i, _)| *i == r) {
+                Some((_, e)) => Err(e),
+                None => Ok(r),
+            });
             let row = match result {
-                Ok(e) => {
+                Ok(r) => {
                     self.scored += 1;
-                    self.result_row(row_no, unit, &e)
+                    self.result_row(row_no, unit, &table, r)
                 }
                 Err(e) => {
                     let message = e.to_string();
@@ -261,6 +284,7 @@ impl Run<'_> {
             };
             self.sink.write(&row, self.o.out)?;
         }
+        self.table = table;
         Ok(())
     }
 
@@ -291,18 +315,21 @@ impl Run<'_> {
         self.sink.write(&row, self.o.out)
     }
 
-    fn result_row(&self, row_no: usize, unit: String, e: &Evaluation) -> Vec<String> {
+    fn result_row(&self, row_no: usize, unit: String, table: &ScoreTable, r: usize) -> Vec<String> {
         let mut row = Vec::with_capacity(self.node_count + 5);
         row.push(row_no.to_string());
         row.push(unit);
         row.extend(
-            e.indicators
+            table
+                .row(r)
+                .unwrap_or_default()
                 .iter()
-                .chain(&e.bonus)
-                .map(|r| r.score.normalize().to_string()),
+                .map(|s| s.normalize().to_string()),
         );
-        row.push(e.total.normalize().to_string());
-        row.push(e.grade.to_string());
+        let total = table.totals.get(r).copied().unwrap_or_default();
+        row.push(total.normalize().to_string());
+        let grade = table.grades.get(r).and_then(|g| self.o.scorer.grade_label(*g));
+        row.push(grade.unwrap_or_default().to_string());
         row.push(String::new());
         row
     }
@@ -367,6 +394,7 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             node_count,
             scored: 0,
             failed: 0,
+            table: ScoreTable::default(),
         })
     };
     let mut chunk: Vec<(usize, String, Inputs)> = Vec::with_capacity(CHUNK);

@@ -573,6 +573,19 @@ impl Scorer {
         })
     }
 
+    /// Prepares many units, in order, across the machine's cores (not on `wasm32`).
+    pub fn prepare_batch(&self, units: &[Inputs]) -> Vec<Result<PreparedInputs, EvalError>> {
+        let one = |part: &[Inputs]| part.iter().map(|u| self.prepare(u)).collect::<Vec<_>>();
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK {
+                return in_parallel(units, threads, one);
+            }
+        }
+        one(units)
+    }
+
     /// An empty set of prepared inputs, to fill slot by slot with [`InputsBuilder`] (columnar
     /// sources: one name lookup per column, not per cell).
     pub fn inputs_builder(&self) -> InputsBuilder<'_> {
