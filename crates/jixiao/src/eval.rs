@@ -1175,7 +1175,12 @@ impl<'a> Run<'a> {
     }
 
     fn measure(&mut self, m: &Measure, field: &dyn Fn() -> String) -> Result<Decimal, EvalError> {
-        Ok(match m.expr.eval(self).map_err(|f| fault_error(f, field, &m.text))? {
+        // Most rules read one metric or input by name: no need to go through the interpreter.
+        let value = match m.expr.as_load() {
+            Some(r) => self.load_value(r).map_err(|e| fill_needed_by(e, field))?,
+            None => m.expr.eval(self).map_err(|f| fault_error(f, field, &m.text))?,
+        };
+        Ok(match value {
             Value::Num(d) => d,
             Value::Bool(b) => Decimal::from(u8::from(b)),
         })

@@ -807,6 +807,14 @@ impl Expr {
         }
     }
 
+    /// The reference, when the whole expression is one name (a rule reading a metric or input).
+    pub fn as_load(&self) -> Option<Ref> {
+        match self.ops.get(self.root as usize) {
+            Some(Op::Load(r)) => Some(*r),
+            _ => None,
+        }
+    }
+
     /// Evaluates the expression.
     pub fn eval<E: Env>(&self, env: &mut E) -> Result<Value, Fault<E::Error>> {
         self.eval_op(self.root, env)

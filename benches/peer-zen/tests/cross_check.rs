@@ -1,0 +1,205 @@
+//! The ZEN encoding of hunan-dept scores every unit as jixiao does: the same total, grade and leaf
+//! scores, compared as normalized decimal strings, over thousands of varied departments; and it
+//! refuses the units jixiao refuses.
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test whose fixture does not load should stop at once, loudly"
+)]
+
+use jixiao::{Decimal, Evaluation, InputValue, Inputs, Scorer};
+use jixiao_benches::hunan::hunan_dept_inputs;
+use jixiao_peer_zen::{ZenPeer, ZenScores, zen_input};
+use zen_engine::Variable;
+
+fn scorer() -> Scorer {
+    jixiao::builtin("hunan-dept")
+        .expect("hunan-dept is built in")
+        .scorer()
+        .expect("hunan-dept loads")
+}
+
+fn peer() -> ZenPeer {
+    ZenPeer::new().expect("the JDM graph loads")
+}
+
+fn text(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Every difference between the two engines' results for one unit, as lines of text.
+fn differences(j: &Evaluation, z: &ZenScores) -> Vec<String> {
+    let mut out = Vec::new();
+    if text(j.total) != text(z.total) {
+        out.push(format!("total: jixiao {} zen {}", text(j.total), text(z.total)));
+    }
+    if *j.grade != *z.grade {
+        out.push(format!("grade: jixiao {} zen {}", j.grade, z.grade));
+    }
+    for (id, zen) in z.by_id() {
+        match j.indicator(id) {
+            Some(r) if text(r.score) == text(zen) => {}
+            Some(r) => out.push(format!("{id}: jixiao {} zen {}", text(r.score), text(zen))),
+            None => out.push(format!("{id}: not in jixiao's result")),
+        }
+    }
+    out
+}
+
+/// Scores `units` with both engines and fails listing the first disagreements, if any; returns
+/// how many units got each grade (优, 良, 中, 差) and how many leaf scores compared carry more than
+/// 12 significant digits (the quotients of the proportional steps and rates).
+fn cross_check(units: &[Inputs]) -> ([usize; 4], usize) {
+    let (scorer, zen) = (scorer(), peer());
+    let mut grades = [0usize; 4];
+    let mut long = 0;
+    let mut failures = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        let j = scorer
+            .evaluate(unit)
+            .unwrap_or_else(|e| panic!("unit {i}: jixiao: {e}"));
+        let z = zen.evaluate_zen(unit).unwrap_or_else(|e| panic!("unit {i}: zen: {e}"));
+        let d = differences(&j, &z);
+        long += z.leaves.iter().filter(|s| text(**s).len() > 13).count();
+        if !d.is_empty() && failures.len() < 10 {
+            failures.push(format!("unit {i}:\n  {}", d.join("\n  ")));
+        }
+        if let Some(slot) = ["优", "良", "中", "差"]
+            .iter()
+            .position(|g| *g == &*j.grade)
+            .and_then(|k| grades.get_mut(k))
+        {
+            *slot += 1;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "ZEN disagrees with jixiao:\n{}",
+        failures.join("\n")
+    );
+    (grades, long)
+}
+
+#[test]
+fn the_builtin_example_scores_the_same() {
+    let unit = jixiao::builtin("hunan-dept")
+        .expect("hunan-dept is built in")
+        .example_inputs()
+        .expect("the example parses");
+    let (grades, _) = cross_check(std::slice::from_ref(&unit));
+    assert_eq!(grades.iter().sum::<usize>(), 1);
+}
+
+#[test]
+fn thousands_of_varied_departments_score_the_same() {
+    // Seed 42's first 1 000 units are the benchmark's units.
+    let mut units = hunan_dept_inputs(3_000, 42);
+    units.extend(hunan_dept_inputs(2_000, 7));
+    let (grades, long) = cross_check(&units);
+    eprintln!(
+        "cross-checked {} units ({long} leaf scores of more than 12 digits); grades 优/良/中/差: {grades:?}",
+        units.len()
+    );
+    assert!(grades.iter().all(|n| *n > 0), "every grade occurs: {grades:?}");
+    assert!(long > units.len(), "the long quotients are compared too");
+}
+
+#[test]
+fn units_written_as_text_score_the_same() {
+    // Spreadsheet-style values: percentages, thousands separators, levels with their score.
+    let mut units = hunan_dept_inputs(200, 99);
+    for unit in &mut units {
+        for value in unit.values.values_mut() {
+            *value = match value.clone() {
+                InputValue::Number(d) => InputValue::Text(d.to_string()),
+                InputValue::Level { level, score } => InputValue::Text(match score {
+                    Some(s) => format!("{level}：{s}"),
+                    None => level,
+                }),
+                InputValue::Items(items) => InputValue::Text(items.join("、")),
+                other => other,
+            };
+        }
+        unit.set("满意度", "87.5%");
+        unit.set("年初预算", "1,234,567.89");
+    }
+    cross_check(&units);
+}
+
+#[test]
+fn an_evaluation_leaves_its_request_untouched() {
+    let zen = peer();
+    for unit in hunan_dept_inputs(50, 3) {
+        let request = Variable::from(zen_input(&unit).expect("the unit converts"));
+        let first = zen.evaluate_variable(request.clone()).expect("ZEN scores the unit");
+        let again = zen
+            .evaluate_variable(request.clone())
+            .expect("ZEN scores the unit again");
+        assert_eq!(first, again);
+        assert_eq!(request, Variable::from(zen_input(&unit).expect("the unit converts")));
+    }
+}
+
+#[test]
+fn both_engines_refuse_the_same_broken_units() {
+    let (scorer, zen) = (scorer(), peer());
+    let base = hunan_dept_inputs(1, 11).remove(0);
+    let broken: Vec<(&str, Inputs)> = vec![
+        ("a required input is missing", {
+            let mut u = base.clone();
+            u.values.remove("年初预算");
+            u
+        }),
+        (
+            "部分达成 without a score",
+            base.clone().with(
+                "经济效益",
+                InputValue::Level {
+                    level: "部分达成".into(),
+                    score: None,
+                },
+            ),
+        ),
+        (
+            "a score outside its level's band",
+            base.clone().with(
+                "社会效益",
+                InputValue::Level {
+                    level: "达成".into(),
+                    score: Some(Decimal::new(15, 1)),
+                },
+            ),
+        ),
+        ("an unknown level", base.clone().with("基础信息完善程度", "很完善")),
+        (
+            "an unknown checklist item",
+            base.clone().with("预算管理制度", "预算资金管理办法、考勤制度"),
+        ),
+        ("a negative amount", base.clone().with("上年结转", -1)),
+        (
+            "a fraction of an occurrence",
+            base.clone().with("违规使用资金事项", Decimal::new(15, 1)),
+        ),
+        ("满意度 above 100%", base.clone().with("满意度", "101%")),
+        ("no planned work", base.clone().with("计划工作任务数", 0)),
+        (
+            "a year-end balance above the funds",
+            base.clone().with("年末结余", 1_000_000_000),
+        ),
+        ("编制数 of 0", base.clone().with("编制数", 0)),
+        ("a new building without its approved area", {
+            let mut u = base.clone().with("有新建楼堂馆所项目", true);
+            u.set("楼堂馆所批准面积", 0);
+            u
+        }),
+        ("an unknown input", base.clone().with("不存在的输入", 1)),
+    ];
+    for (what, unit) in &broken {
+        let j = scorer.evaluate(unit);
+        let z = zen.evaluate_zen(unit);
+        match (j, z) {
+            (Err(j), Err(z)) => eprintln!("{what}:\n  jixiao: {j}\n  zen: {z}"),
+            (j, z) => panic!("{what}: jixiao {:?}, zen {:?}", j.map(|e| e.total), z.map(|s| s.total)),
+        }
+    }
+}
