@@ -130,7 +130,7 @@ def main():
         for key, label, goal, limit, higher in [
             ("arrow_speedup", "4. Python batch from pyarrow vs pure Python", "≥ 30×", 30, True),
             ("pandas_speedup", "   Python batch from pandas vs pure Python", "≥ 15×", 15, True),
-            ("single_call_ratio", "   Python evaluate() vs native evaluate", "< 3×", 3, False),
+            ("single_vs_native", "   Python evaluate() vs native evaluate", "< 3×", 3, False),
         ]:
             v = py.get(key)
             ok = None if v is None else (v >= limit if higher else v < limit)
