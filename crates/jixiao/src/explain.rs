@@ -224,27 +224,36 @@ fn pretty_condition(text: &str) -> String {
 
 /// "得 2 分（满分 5 分）", with a note when the score was rounded.
 fn score_tail(r: &IndicatorResult, lang: Lang) -> String {
+    // Pieces pushed, not formatted: every line of every explanation ends with this.
     let rounded = r.score != r.exact_score;
-    match (lang, rounded) {
-        (Lang::Zh, false) => format!("得 {} 分（满分 {} 分）", figure(r.score), figure(r.points)),
-        (Lang::Zh, true) => {
-            format!(
-                "得 {} 分（满分 {} 分；计算值 {}，按规定舍入）",
-                figure(r.score),
-                figure(r.points),
-                detail(r.exact_score)
-            )
+    let mut s = String::with_capacity(64);
+    match lang {
+        Lang::Zh => {
+            s.push_str("得 ");
+            s.push_str(&figure(r.score));
+            s.push_str(" 分（满分 ");
+            s.push_str(&figure(r.points));
+            if rounded {
+                s.push_str(" 分；计算值 ");
+                s.push_str(&detail(r.exact_score));
+                s.push_str("，按规定舍入）");
+            } else {
+                s.push_str(" 分）");
+            }
         }
-        (Lang::En, false) => format!("scores {} of {}", figure(r.score), figure(r.points)),
-        (Lang::En, true) => {
-            format!(
-                "scores {} of {} ({} before rounding)",
-                figure(r.score),
-                figure(r.points),
-                detail(r.exact_score)
-            )
+        Lang::En => {
+            s.push_str("scores ");
+            s.push_str(&figure(r.score));
+            s.push_str(" of ");
+            s.push_str(&figure(r.points));
+            if rounded {
+                s.push_str(" (");
+                s.push_str(&detail(r.exact_score));
+                s.push_str(" before rounding)");
+            }
         }
     }
+    s
 }
 
 fn cap_note(capped: bool, deduction: Decimal, points: Decimal, lang: Lang) -> String {
@@ -351,16 +360,22 @@ fn band_text(min: Decimal, max: Decimal, min_inclusive: bool, max_inclusive: boo
 }
 
 fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String {
-    let tail = score_tail(r, lang);
     let zh = lang == Lang::Zh;
-    match outcome {
-        Outcome::Group => {
-            if zh {
-                format!("小计 {} 分（满分 {} 分）", figure(r.score), figure(r.points))
-            } else {
-                format!("subtotal {} of {}", figure(r.score), figure(r.points))
-            }
+    if let Outcome::Group = outcome {
+        // Pieces pushed, not formatted (a third of the lines are subtotals).
+        let mut s = String::with_capacity(40);
+        s.push_str(if zh { "小计 " } else { "subtotal " });
+        s.push_str(&figure(r.score));
+        s.push_str(if zh { " 分（满分 " } else { " of " });
+        s.push_str(&figure(r.points));
+        if zh {
+            s.push_str(" 分）");
         }
+        return s;
+    }
+    let tail = score_tail(r, lang);
+    match outcome {
+        Outcome::Group => String::new(),
         Outcome::NotApplicable => (if zh { "不适用" } else { "not applicable" }).to_string(),
         Outcome::Step {
             measured,
