@@ -549,8 +549,7 @@ impl Scorer {
     pub fn evaluate_batch(&self, units: &[Inputs]) -> Vec<Result<Evaluation, EvalError>> {
         #[cfg(not(target_arch = "wasm32"))]
         {
-            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-            if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK {
+            if let Some(threads) = batch_threads(units.len()) {
                 return in_parallel(units, threads, |part| part.iter().map(|u| self.evaluate(u)).collect());
             }
         }
@@ -578,8 +577,7 @@ impl Scorer {
         let one = |part: &[Inputs]| part.iter().map(|u| self.prepare(u)).collect::<Vec<_>>();
         #[cfg(not(target_arch = "wasm32"))]
         {
-            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-            if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK {
+            if let Some(threads) = batch_threads(units.len()) {
                 return in_parallel(units, threads, one);
             }
         }
@@ -657,8 +655,7 @@ impl Scorer {
         };
         #[cfg(not(target_arch = "wasm32"))]
         {
-            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-            if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK {
+            if let Some(threads) = batch_threads(units.len()) {
                 return in_parallel(units, threads, one);
             }
         }
@@ -703,8 +700,7 @@ impl Scorer {
         };
         #[cfg(not(target_arch = "wasm32"))]
         {
-            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-            if threads > 1 && units.len() >= 2 * PARALLEL_CHUNK && width > 0 {
+            if let Some(threads) = batch_threads(units.len()).filter(|_| width > 0) {
                 let per = units.len().div_ceil(threads).max(PARALLEL_CHUNK);
                 let fill = &fill;
                 std::thread::scope(|scope| {
@@ -763,46 +759,17 @@ impl Scorer {
         Run::new(&self.inner, slots).evaluate()
     }
 
+    /// The inputs by name into their slots: what [`InputsBuilder`] does slot by slot.
     pub(crate) fn resolve_inputs(&self, inputs: &Inputs) -> Result<Vec<InVal>, EvalError> {
-        let c = &self.inner;
-        let mut slots = vec![InVal::Absent; c.inputs.len()];
-        let mut given = vec![false; c.inputs.len()];
-        let mut errors = Vec::new();
+        let mut builder = self.inputs_builder();
         for (name, value) in &inputs.values {
-            let Some(&i) = c.input_index.get(name.as_str()) else {
-                errors.push(InputError::Unknown { name: name.clone() });
-                continue;
-            };
-            if let Some(g) = given.get_mut(i as usize) {
-                *g = true;
-            }
-            let (Some(decl), Some(slot)) = (c.inputs.get(i as usize), slots.get_mut(i as usize)) else {
-                continue;
-            };
-            match convert_input(decl, value) {
-                Ok(v) => *slot = v,
-                Err(message) => errors.push(InputError::Invalid {
-                    name: name.clone(),
-                    message,
-                }),
+            match self.inner.input_index.get(name.as_str()) {
+                Some(&i) => builder.set(i as usize, value),
+                None => builder.errors.push(InputError::Unknown { name: name.clone() }),
             }
         }
-        for ((decl, slot), given) in c.inputs.iter().zip(slots.iter_mut()).zip(given) {
-            if !given {
-                if let Some(d) = &decl.default {
-                    *slot = d.clone();
-                } else if decl.required {
-                    errors.push(InputError::Missing {
-                        name: decl.name.to_string(),
-                    });
-                }
-            }
-        }
-        if errors.is_empty() {
-            Ok(slots)
-        } else {
-            Err(EvalError::Inputs(errors))
-        }
+        builder.complete()?;
+        Ok(builder.values)
     }
 }
 
@@ -896,6 +863,17 @@ impl InputsBuilder<'_> {
     /// Completes the unit into `out` (defaults filled in, missing inputs reported with every
     /// other problem) and resets the builder for the next unit.
     pub fn finish_into(&mut self, out: &mut PreparedInputs) -> Result<(), EvalError> {
+        let result = self.complete();
+        out.system = self.scorer.identity();
+        std::mem::swap(&mut out.values, &mut self.values);
+        self.values.clear();
+        self.values.resize(self.scorer.inner.inputs.len(), InVal::Absent);
+        result
+    }
+
+    /// Fills in the defaults of the inputs not given, reports the missing ones with every other
+    /// problem, and forgets which inputs were given.
+    fn complete(&mut self) -> Result<(), EvalError> {
         let c = &*self.scorer.inner;
         for ((decl, slot), given) in c.inputs.iter().zip(self.values.iter_mut()).zip(self.given.iter_mut()) {
             if !*given {
@@ -909,10 +887,6 @@ impl InputsBuilder<'_> {
             }
             *given = false;
         }
-        out.system = self.scorer.identity();
-        std::mem::swap(&mut out.values, &mut self.values);
-        self.values.clear();
-        self.values.resize(c.inputs.len(), InVal::Absent);
         if self.errors.is_empty() {
             Ok(())
         } else {
@@ -985,6 +959,13 @@ impl PartialEq for Scores {
 }
 
 impl Eq for Scores {}
+
+/// How many threads a batch of `len` units is worth: `None` to stay on this one.
+#[cfg(not(target_arch = "wasm32"))]
+fn batch_threads(len: usize) -> Option<usize> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    (threads > 1 && len >= 2 * PARALLEL_CHUNK).then_some(threads)
+}
 
 /// Smallest number of units worth a thread of their own.
 #[cfg(not(target_arch = "wasm32"))]
