@@ -39,12 +39,7 @@ fn lang(text: &str) -> Result<Lang, String> {
 }
 
 fn parse_json(text: &str, what: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| {
-        fail(request(format!(
-            "{what} is not valid JSON: {}",
-            jixiao::json_error_text(text, &e)
-        )))
-    })
+    jixiao::parse_json_value(text).map_err(|e| fail(request(format!("{what} is not valid JSON: {e}"))))
 }
 
 /// The engine's version (the crate version; the format version is in each system's `format`).

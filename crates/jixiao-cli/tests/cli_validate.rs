@@ -232,8 +232,8 @@ fn using_a_system_with_errors_is_fatal_with_one_line() {
 fn validate_columns_count_characters_not_bytes() {
     let dir = tempdir();
     // A wrong type: points that are not a number. The line is
-    // `      {"id": "2.2", "name": "资金使用合规性", "points": "five",`: the value ends at character
-    // 55 (byte 69). Columns are counted in characters, as editors count them and as expression
+    // `      {"id": "2.2", "name": "资金使用合规性", "points": "five",`: the value starts at character
+    // 50 (byte 64). Columns are counted in characters, as editors count them and as expression
     // positions are counted (`at position 17` in validate_lists_every_error_with_its_location).
     let text = SIMPLE.replace(r#""points": "5","#, r#""points": "five","#);
     write(dir.path(), "five.json", &text);
@@ -241,7 +241,7 @@ fn validate_columns_count_characters_not_bytes() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
-        "five.json: indicators[1].children[1].points (line 29 column 55): `five` is not a decimal number \
+        "five.json: indicators[1].children[1].points (line 29 column 50): `five` is not a decimal number \
          (expected digits such as `82.39` or `95%`)\nfive.json: 1 error\n"
     );
 }

@@ -90,9 +90,9 @@ impl Builtin {
 
     /// The bundled example inputs.
     pub fn example_inputs(&self) -> Result<Inputs, JsonError> {
-        let value: serde_json::Value = serde_json::from_str(self.example).map_err(|e| JsonError {
+        let value = crate::tree::parse_json_value(self.example).map_err(|message| JsonError {
             kind: "request".into(),
-            message: e.to_string(),
+            message,
             errors: Vec::new(),
         })?;
         inputs_from_value(&value)

@@ -172,12 +172,7 @@ fn parse_number(name: &str, text: &str) -> Result<rust_decimal::Decimal, JsonErr
 }
 
 fn parse_json(text: &str, what: &str) -> Result<Value, JsonError> {
-    serde_json::from_str(text).map_err(|e| {
-        JsonError::request(format!(
-            "{what} is not valid JSON: {}",
-            crate::load::json_error_text(text, &e)
-        ))
-    })
+    crate::tree::parse_json_value(text).map_err(|e| JsonError::request(format!("{what} is not valid JSON: {e}")))
 }
 
 fn d(v: rust_decimal::Decimal) -> Value {

@@ -14,7 +14,9 @@ mod eval;
 pub mod explain;
 pub mod json;
 mod load;
+mod read;
 pub mod report;
+mod tree;
 
 pub use builtin::{Builtin, builtin, builtins};
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Scorer};
@@ -28,6 +30,7 @@ pub use explain::Lang;
 pub use load::{MAX_SYSTEM_BYTES, json_error_text};
 pub use model::*;
 pub use rust_decimal::Decimal;
+pub use tree::{MAX_NESTING, parse_json_value};
 
 impl Scorer {
     /// Parses (JSON or TOML), validates and compiles an indicator system.

@@ -1,7 +1,11 @@
 //! Reading and writing indicator-system files.
 
+use std::borrow::Cow;
+
 use crate::error::LoadError;
 use crate::model::IndicatorSystem;
+use crate::read::{self, Path, ReadError};
+use crate::tree::{self, Key, Node, Value};
 
 /// Largest indicator-system text accepted (bytes).
 pub const MAX_SYSTEM_BYTES: usize = 8 * 1024 * 1024;
@@ -27,60 +31,31 @@ impl IndicatorSystem {
                 message: "an indicator system is a JSON object `{\"format\": 1, ...}`".into(),
             });
         }
-        deserialize_json(text).map_err(|(path, inner)| {
-            let path = path.map(|p| p.to_string()).unwrap_or_default();
-            let location = json_location(text, inner.line(), inner.column());
-            // `?` is serde_path_to_error's path when the error is outside any field.
-            let path = match (path.as_str(), location.is_empty()) {
-                ("?" | "." | "", true) => "(file)".to_string(),
-                ("?" | "." | "", false) => location,
-                (p, true) => p.to_string(),
-                (p, false) => format!("{p} {location}"),
-            };
-            LoadError::Syntax {
-                format: "JSON",
-                path,
-                message: strip_position(&inner.to_string()),
-            }
-        })
+        let tree = tree::parse_json(text).map_err(|e| LoadError::Syntax {
+            format: "JSON",
+            path: tree::location(text, e.at),
+            message: e.message,
+        })?;
+        read::system(&tree).map_err(|e| read_error("JSON", text, e))
     }
 
     /// Parses the TOML form.
     ///
-    /// The TOML document is read into its spanned values, turned into the canonical JSON
-    /// (numbers keep their digits) and read by the same code as [`from_json`](Self::from_json);
-    /// errors are located back in the TOML text. One reader of the format, not two: the model's
-    /// deserializer is compiled once (it is most of the WASM module's code).
+    /// The TOML document is read into its spanned values and then by the same reader as
+    /// [`from_json`](Self::from_json): errors name the field path and the TOML line and column.
     pub fn from_toml(text: &str) -> Result<IndicatorSystem, LoadError> {
         if text.len() > MAX_SYSTEM_BYTES {
             return Err(too_large("TOML", text.len()));
         }
         let document = toml::de::DeTable::parse(text).map_err(|e| LoadError::Syntax {
             format: "TOML",
-            path: toml_location(text, e.span()),
+            path: e
+                .span()
+                .map_or_else(|| "(unknown position)".into(), |s| tree::location(text, s.start)),
             message: e.message().trim().to_string(),
         })?;
-        let json = toml_table_to_json(document.get_ref(), text, "")?;
-        let json = serde_json::to_string(&json).map_err(|e| LoadError::Syntax {
-            format: "TOML",
-            path: "(file)".into(),
-            message: e.to_string(),
-        })?;
-        deserialize_json(&json).map_err(|(path, inner)| {
-            let span = path
-                .as_ref()
-                .and_then(|p| toml_span_of(document.get_ref(), p))
-                .unwrap_or_else(|| document.span());
-            let shown = match path.map(|p| p.to_string()).unwrap_or_default().as_str() {
-                "?" | "." | "" => String::new(),
-                p => format!("{p} "),
-            };
-            LoadError::Syntax {
-                format: "TOML",
-                path: format!("{shown}{}", toml_location(text, Some(span))),
-                message: strip_position(&inner.to_string()),
-            }
-        })
+        let tree = toml_table(document.get_ref(), document.span().start, text, &Path::Root)?;
+        read::system(&tree).map_err(|e| read_error("TOML", text, e))
     }
 
     /// Parses JSON or TOML, choosing by the first non-blank character (`{` or `[` means JSON).
@@ -103,76 +78,79 @@ impl IndicatorSystem {
     }
 }
 
-/// Reads the model from JSON text, with the path of the field an error is in.
-/// (`None` after the value: trailing characters).
-fn deserialize_json(text: &str) -> Result<IndicatorSystem, (Option<serde_path_to_error::Path>, serde_json::Error)> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let system: IndicatorSystem = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().clone();
-        (Some(path), e.into_inner())
-    })?;
-    de.end().map_err(|e| (None, e))?;
-    Ok(system)
-}
-
-fn toml_error(text: &str, path: &str, span: std::ops::Range<usize>, message: String) -> LoadError {
-    let location = toml_location(text, Some(span));
+fn read_error(format: &'static str, text: &str, e: ReadError) -> LoadError {
+    let location = tree::location(text, e.at);
     LoadError::Syntax {
-        format: "TOML",
-        path: if path.is_empty() {
+        format,
+        path: if e.path.is_empty() {
             location
         } else {
-            format!("{path} {location}")
+            format!("{} {location}", e.path)
         },
-        message,
+        message: e.message,
     }
 }
 
-fn toml_table_to_json(table: &toml::de::DeTable<'_>, text: &str, path: &str) -> Result<serde_json::Value, LoadError> {
-    let mut map = serde_json::Map::new();
-    for (key, value) in table.iter() {
-        let key = key.get_ref();
-        let inner = if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        };
-        map.insert(key.to_string(), toml_to_json(value, text, &inner)?);
-    }
-    Ok(serde_json::Value::Object(map))
+fn toml_error(text: &str, path: &Path<'_>, at: usize, message: String) -> LoadError {
+    read_error(
+        "TOML",
+        text,
+        ReadError {
+            path: path.render(),
+            at,
+            message,
+        },
+    )
 }
 
-/// One TOML value as JSON. Numbers keep their digits; a float is refused (as in JSON-less TOML
-/// reading: a binary float in a table of decimals is a mistake waiting to happen) with the
-/// string to write instead; dates have no place in an indicator system.
-fn toml_to_json(
-    value: &toml::Spanned<toml::de::DeValue<'_>>,
+fn toml_table<'a>(
+    table: &toml::de::DeTable<'a>,
+    at: usize,
     text: &str,
-    path: &str,
-) -> Result<serde_json::Value, LoadError> {
+    path: &Path<'_>,
+) -> Result<Node<'a>, LoadError> {
+    let mut entries = Vec::with_capacity(table.len());
+    for (key, value) in table.iter() {
+        let name = key.get_ref().clone();
+        let node = toml_value(value, text, &Path::Field(path, &name))?;
+        entries.push((
+            Key {
+                at: key.span().start,
+                name,
+            },
+            node,
+        ));
+    }
+    Ok(Node {
+        at,
+        value: Value::Object(entries),
+    })
+}
+
+/// One TOML value as a tree node. Integers keep their value in any radix; a float is refused
+/// (a binary float in a table of decimals is a mistake waiting to happen) with the string to
+/// write instead; dates have no place in an indicator system.
+fn toml_value<'a>(
+    value: &toml::Spanned<toml::de::DeValue<'a>>,
+    text: &str,
+    path: &Path<'_>,
+) -> Result<Node<'a>, LoadError> {
     use toml::de::DeValue;
-    Ok(match value.get_ref() {
-        DeValue::String(s) => serde_json::Value::String(s.to_string()),
-        DeValue::Boolean(b) => serde_json::Value::Bool(*b),
+    let at = value.span().start;
+    let value = match value.get_ref() {
+        DeValue::String(s) => Value::String(s.clone()),
+        DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Integer(i) => {
             let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
-            let number = if i.radix() == 10 {
-                digits.trim_start_matches('+').parse::<serde_json::Number>().ok()
-            } else {
-                i128::from_str_radix(&digits, i.radix())
-                    .ok()
-                    .and_then(|n| n.to_string().parse::<serde_json::Number>().ok())
-            };
-            serde_json::Value::Number(
-                number
-                    .ok_or_else(|| toml_error(text, path, value.span(), format!("the integer `{i}` cannot be read")))?,
-            )
+            let number = i128::from_str_radix(digits.trim_start_matches('+'), i.radix())
+                .map_err(|_| toml_error(text, path, at, format!("the integer `{i}` cannot be read")))?;
+            Value::Number(Cow::Owned(number.to_string()))
         }
         DeValue::Float(f) => {
             return Err(toml_error(
                 text,
                 path,
-                value.span(),
+                at,
                 format!("the binary float `{f}` cannot be read exactly; write the decimal as a string, e.g. \"{f}\""),
             ));
         }
@@ -180,44 +158,20 @@ fn toml_to_json(
             return Err(toml_error(
                 text,
                 path,
-                value.span(),
+                at,
                 "a date is not a value of an indicator system".to_string(),
             ));
         }
-        DeValue::Array(items) => serde_json::Value::Array(
+        DeValue::Array(items) => Value::Array(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| toml_to_json(item, text, &format!("{path}[{i}]")))
+                .map(|(i, item)| toml_value(item, text, &Path::Index(path, i)))
                 .collect::<Result<_, _>>()?,
         ),
-        DeValue::Table(table) => toml_table_to_json(table, text, path)?,
-    })
-}
-
-/// The span of the deepest TOML value on a field path.
-fn toml_span_of(table: &toml::de::DeTable<'_>, path: &serde_path_to_error::Path) -> Option<std::ops::Range<usize>> {
-    use serde_path_to_error::Segment;
-    use toml::de::DeValue;
-    let mut span = None;
-    let mut current: Option<&DeValue<'_>> = None;
-    let mut top = Some(table);
-    for segment in path.iter() {
-        let next = match (segment, current, top.take()) {
-            (Segment::Map { key }, None, Some(t)) => t.get(key.as_str()),
-            (Segment::Map { key }, Some(DeValue::Table(t)), _) => t.get(key.as_str()),
-            (Segment::Seq { index }, Some(DeValue::Array(a)), _) => a.get(*index),
-            (Segment::Enum { .. } | Segment::Unknown, _, t) => {
-                top = t;
-                continue;
-            }
-            _ => None,
-        };
-        let Some(next) = next else { break };
-        span = Some(next.span());
-        current = Some(next.get_ref());
-    }
-    span
+        DeValue::Table(table) => return toml_table(table, at, text, path),
+    };
+    Ok(Node { at, value })
 }
 
 /// `(line L column C)` with C counted in characters, as editors show it (serde_json counts bytes).
@@ -250,16 +204,6 @@ fn strip_position(message: &str) -> String {
         Some(i) => message.get(..i).unwrap_or(message).to_string(),
         None => message.to_string(),
     }
-}
-
-fn toml_location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    let Some(span) = span else {
-        return "(unknown position)".into();
-    };
-    let before = text.get(..span.start.min(text.len())).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("(line {line} column {column})")
 }
 
 #[cfg(test)]
@@ -297,7 +241,9 @@ mod tests {
         assert!(e.contains("indicators[0].points (line 12 column 10)"), "{e}");
         assert!(e.contains("write the decimal as a string, e.g. \"10.5\""), "{e}");
         let e = toml_error(&TOML.replace("value = \"a\"", "value = \"a\", bogus = 1"));
-        assert!(e.contains("indicators[0].rule (line 13 column 8)"), "{e}");
+        // The unknown key itself is located, not just the rule holding it.
+        assert!(e.contains("indicators[0].rule.bogus (line 13 column 38)"), "{e}");
+        assert!(e.contains("unknown field `bogus`, expected `value`"), "{e}");
         let e = toml_error(&TOML.replace("points = 10", "points = 1979-05-27"));
         assert!(e.contains("indicators[0].points (line 12 column 10): a date"), "{e}");
         let e = toml_error(&TOML.replace("points = 10", "points = "));

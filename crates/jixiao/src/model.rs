@@ -4,7 +4,7 @@
 //! hand-written file is an error rather than a silently ignored rule.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::dec::Dec;
 
@@ -12,7 +12,7 @@ use crate::dec::Dec;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// An indicator system (绩效评价指标体系): inputs, metrics, the indicator tree, grades and rounding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSystem {
     /// Format version of this file; must be 1.
@@ -70,7 +70,7 @@ pub struct IndicatorSystem {
 }
 
 /// A declared input (one cell of the base-data table or one judgement of the evaluator).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InputDecl {
     /// Name used in expressions and input files, e.g. `编制数`.
@@ -113,7 +113,7 @@ fn default_true() -> bool {
 }
 
 /// The kind of value an input holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
     /// A decimal figure (amounts, head counts, rates).
@@ -131,6 +131,20 @@ pub enum InputKind {
     Manual,
 }
 
+impl InputKind {
+    /// The kind's name as written in a system file (`number`, `checklist`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Number => "number",
+            InputKind::Count => "count",
+            InputKind::Boolean => "boolean",
+            InputKind::Level => "level",
+            InputKind::Checklist => "checklist",
+            InputKind::Manual => "manual",
+        }
+    }
+}
+
 /// A default value for an input: `true`/`false`, a number or text (a decimal such as `"0"` or
 /// `"95%"`, or a level's name), or a list of checklist items. Numbers keep their exact text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,58 +156,6 @@ pub enum InputDefault {
     Text(String),
     /// For checklist inputs: the satisfied items.
     Items(Vec<String>),
-}
-
-impl<'de> Deserialize<'de> for InputDefault {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DefaultVisitor)
-    }
-}
-
-struct DefaultVisitor;
-
-impl<'de> serde::de::Visitor<'de> for DefaultVisitor {
-    type Value = InputDefault;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("true/false, a decimal, a level name or a list of checklist items")
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<InputDefault, E> {
-        Ok(InputDefault::Bool(v))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<InputDefault, E> {
-        Ok(InputDefault::Text(v.to_string()))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<InputDefault, E> {
-        Ok(InputDefault::Text(v.to_string()))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<InputDefault, E> {
-        Ok(InputDefault::Text(v.to_string()))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<InputDefault, E> {
-        Err(E::custom(format!(
-            "the binary float `{v}` cannot be read exactly; write the default as a string, e.g. \"{v}\""
-        )))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<InputDefault, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<String>()? {
-            items.push(item);
-        }
-        Ok(InputDefault::Items(items))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<InputDefault, A::Error> {
-        // A JSON number read with `arbitrary_precision`: keep its exact text.
-        let d = Dec::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        Ok(InputDefault::Text(d.to_string()))
-    }
 }
 
 impl JsonSchema for InputDefault {
@@ -215,7 +177,7 @@ impl JsonSchema for InputDefault {
 }
 
 /// A derived metric (预算完成率 = ...).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetricDecl {
     /// Name used in expressions and rules.
@@ -240,7 +202,7 @@ pub struct MetricDecl {
 }
 
 /// A node of the indicator tree: a group (with children) or a leaf (with a rule).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
     /// Identifier, unique in the system (e.g. `2.1.1`).
@@ -273,7 +235,7 @@ pub struct Indicator {
 }
 
 /// A scoring rule: turns figures or judgements into a score in [0, points].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Rule {
     /// Deduction per step beyond a threshold.
@@ -306,7 +268,7 @@ pub enum Rule {
 /// `{value: 在职人员控制率, direction: above, threshold: 100%, step: 1%, deduct: 0.5, counting: proportional}`.
 /// 预算完成率: "100%计满分,每低于5%扣2分,扣完为止" is `{direction: below, threshold: 100%, step: 5%,
 /// deduct: 2, counting: whole}` when only whole 5-point steps count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepRule {
     /// Expression for the measured value (usually a metric name).
@@ -327,7 +289,7 @@ pub struct StepRule {
 }
 
 /// Which side of a threshold is penalised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Values above the threshold lose points (每超过).
@@ -337,7 +299,7 @@ pub enum Direction {
 }
 
 /// How the distance beyond a threshold turns into steps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Counting {
     /// Only complete steps count (17.61 pp at 5 pp a step = 3 steps).
@@ -353,7 +315,7 @@ pub enum Counting {
 /// 预算控制率 (湖南): "=0,计5分;0-10%(含),计4分;10-20%(含),计3分;20-30%(含),计2分;大于30%不得分" is
 /// tiers `{eq: 0, score: 5}`, `{gt: 0, le: 10%, score: 4}`, `{gt: 10%, le: 20%, score: 3}`,
 /// `{gt: 20%, le: 30%, score: 2}`, `{gt: 30%, score: 0}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TiersRule {
     /// Expression for the measured value.
@@ -366,7 +328,7 @@ pub struct TiersRule {
 }
 
 /// One tier: an exact value (`eq`) or an interval with explicit inclusive/exclusive bounds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// Exactly this value ("=0").
@@ -392,7 +354,7 @@ pub struct Tier {
 ///
 /// MOF project self-evaluation: 正向指标 "得分 = 权重 × 实际/目标" (`higher_is_better`),
 /// 反向指标 "得分 = 权重 × 目标/实际" (`lower_is_better`), never above the weight.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatioRule {
     /// Expression for the actual value (全年完成值).
@@ -404,7 +366,7 @@ pub struct RatioRule {
 }
 
 /// Which way an indicator improves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Better {
     /// 正向指标: reaching or exceeding the target scores full points.
@@ -417,7 +379,7 @@ pub enum Better {
 ///
 /// MOF project self-evaluation: 预算执行 "得分 = 10 × 执行率"; 重庆: 执行率得分 = 执行率权重 (10) × 执行率,
 /// and each row's 得分系数 × 指标权重.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RateRule {
     /// Expression for the rate (a ratio: 95% is 0.95).
@@ -429,7 +391,7 @@ pub struct RateRule {
 /// MOF 定性指标: "达成 / 部分达成 / 未达成 → 100%–80%(含80%) / 80%–50%(含50%) / 50%–0%" is bands
 /// `{level: 达成, min: 80%, max: 100%}`, `{level: 部分达成, min: 50%, max: 80%, max_inclusive: false}`,
 /// `{level: 未达成, min: 0, max: 50%, max_inclusive: false}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LevelRule {
     /// The `level` input this rule reads.
@@ -439,7 +401,7 @@ pub struct LevelRule {
 }
 
 /// The share of the points a level may score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     /// The level's name.
@@ -463,7 +425,7 @@ pub struct Band {
 /// Points per satisfied (or deducted per unsatisfied) checklist item.
 ///
 /// 岳阳 管理制度健全性 3: three items, 1 point each.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistRule {
     /// The `checklist` input this rule reads.
@@ -480,7 +442,7 @@ pub struct ChecklistRule {
 }
 
 /// Whether checklist items add or subtract points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChecklistMode {
     /// Score = Σ points of satisfied items, at most the indicator's points.
@@ -491,7 +453,7 @@ pub enum ChecklistMode {
 }
 
 /// Points of one checklist item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemPoints {
     /// The item's name as declared on the input.
@@ -503,7 +465,7 @@ pub struct ItemPoints {
 /// Deduction per occurrence, stopping at zero.
 ///
 /// 岳阳 资金使用合规性 3: "每出现一例不符合要求的扣1分,扣完为止"; 支付进度 3: "每出现一个专项未按进度完成资金下达扣0.5分".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerOccurrenceRule {
     /// Expression for the number of occurrences (usually a `count` input).
@@ -518,7 +480,7 @@ pub struct PerOccurrenceRule {
 /// A score the evaluator gives, checked to lie in [0, points].
 ///
 /// Sichuan-style 履职成效 and the 满意度 rows scored from surveys are entered as scores.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualRule {
     /// The `manual` (or number) input holding the score.
@@ -529,7 +491,7 @@ pub struct ManualRule {
 ///
 /// 岳阳 资金结余 3: "无结余,3分;有结余,但不超过上年结转,2分;结余超过上年结转,不得分" is cases
 /// `{when: "年末结余 == 0", score: 3}`, `{when: "年末结余 <= 上年结转", score: 2}`, `otherwise: 0`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CasesRule {
     /// The cases, tried in order.
@@ -540,7 +502,7 @@ pub struct CasesRule {
 }
 
 /// One case of a [`CasesRule`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
     /// Condition (a boolean expression).
@@ -555,7 +517,7 @@ pub struct Case {
 /// A formula that gives the score directly.
 ///
 /// 重庆 部门整体绩效自评表: a row's 指标得分 = 得分系数 × 指标权重 can be written `得分系数 * 10`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormulaRule {
     /// Expression for the score.
@@ -569,7 +531,7 @@ pub struct FormulaRule {
 ///
 /// "结转结余率 or 结转结余变动率, whichever applies": option 结转结余变动率 `when: 上年结转结余 > 0`,
 /// then option 结转结余率 without a condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChooseOneRule {
     /// The options, tried in order; the last may omit `when`.
@@ -577,7 +539,7 @@ pub struct ChooseOneRule {
 }
 
 /// One option of a [`ChooseOneRule`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleOption {
     /// Name of the alternative (结转结余率).
@@ -593,7 +555,7 @@ pub struct RuleOption {
 ///
 /// 新建楼堂馆所面积控制率: "没有楼堂馆所项目的部门按满分计算" is
 /// `{when: "not 有楼堂馆所项目", outcome: full_points, reason: "没有楼堂馆所项目的部门按满分计算"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotApplicable {
     /// Condition (a boolean expression) under which the indicator does not apply.
@@ -606,7 +568,7 @@ pub struct NotApplicable {
 }
 
 /// The outcome of a not-applicable indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NaOutcome {
     /// Full points (按满分计算).
@@ -618,7 +580,7 @@ pub enum NaOutcome {
 }
 
 /// How the total treats excluded indicators' points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExcludedPoints {
     /// Scale the total up to full points: total × full / (full − excluded) (按比例折算).
@@ -629,7 +591,7 @@ pub enum ExcludedPoints {
 }
 
 /// Bonus items (加分项) with caps.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bonus {
     /// The bonus items: leaves with rules whose points are the most each can add.
@@ -644,7 +606,7 @@ pub struct Bonus {
 }
 
 /// A veto item (一票否决): when its condition holds, it forces a grade and/or caps or sets the total.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Veto {
     /// Identifier.
@@ -669,7 +631,7 @@ pub struct Veto {
 }
 
 /// A grade with its inclusive lower bound.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grade {
     /// Label, e.g. `优`, `优秀`.
@@ -683,7 +645,7 @@ pub struct Grade {
 }
 
 /// Where rounding happens and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoundingPolicy {
     /// Rounding of every leaf score (none by default).
@@ -694,7 +656,7 @@ pub struct RoundingPolicy {
     pub subtotal: Option<Rounding>,
     /// Rounding of the total (default: two places, half away from zero, 四舍五入); `"none"` (or
     /// `null` in JSON) for no rounding.
-    #[serde(default = "default_total_rounding", with = "total_rounding")]
+    #[serde(default = "default_total_rounding", serialize_with = "total_rounding::serialize")]
     #[schemars(with = "TotalRounding")]
     pub total: Option<Rounding>,
     /// Which total the grade is read from.
@@ -737,43 +699,13 @@ enum NoRounding {
 /// field out means the default (two places).
 mod total_rounding {
     use super::Rounding;
-    use serde::de::{self, MapAccess, Visitor};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde::{Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(value: &Option<Rounding>, serializer: S) -> Result<S::Ok, S::Error> {
         match value {
             Some(r) => r.serialize(serializer),
             None => serializer.serialize_str("none"),
         }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Rounding>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Option<Rounding>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a rounding step {scale, mode} or \"none\"")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                if v == "none" {
-                    Ok(None)
-                } else {
-                    Err(E::custom(format!(
-                        "expected \"none\" or a rounding step, found \"{v}\""
-                    )))
-                }
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                Rounding::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
-            }
-        }
-        deserializer.deserialize_any(V)
     }
 }
 
@@ -785,7 +717,7 @@ fn default_total_rounding() -> Option<Rounding> {
 }
 
 /// Which value of the total the grade table reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GradeFrom {
     /// The total after rounding (what the report prints).
@@ -796,7 +728,7 @@ pub enum GradeFrom {
 }
 
 /// A rounding step: decimal places and mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rounding {
     /// Decimal places kept (0–10).
@@ -807,7 +739,7 @@ pub struct Rounding {
 }
 
 /// Rounding modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingMode {
     /// Half away from zero (四舍五入): 2.345 → 2.35.
