@@ -8,6 +8,7 @@
 //! every change of regime is then located by bisection on the input's decimal grid, so a
 //! breakpoint is the first value (at that resolution) where the new regime holds.
 
+use crate::dec::Arith;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -813,7 +814,7 @@ impl Scorer {
             let fit = fit_fractional([(lo, *m0), (mid, *m1), (hi, *m2)]);
             for c in critical {
                 if let Some((a, b, d)) = fit
-                    && let Some(x) = (c - a).checked_div(b - c * d)
+                    && let Some(x) = (c - a).div_checked(b - c * d)
                     && x > lo
                     && x <= hi
                 {
@@ -1125,22 +1126,22 @@ fn fit_fractional(p: [(Decimal, Decimal); 3]) -> Option<(Decimal, Decimal, Decim
     // a + b x − d x m = m for each point: a 3×3 linear system, solved by Cramer's rule.
     let rows: Vec<[Decimal; 4]> = p.iter().map(|(x, m)| [Decimal::ONE, *x, -(*x * *m), *m]).collect();
     let det3 = |c: [[Decimal; 3]; 3]| -> Option<Decimal> {
-        let t1 = c[0][0].checked_mul(
+        let t1 = c[0][0].mul_checked(
             c[1][1]
-                .checked_mul(c[2][2])?
-                .checked_sub(c[1][2].checked_mul(c[2][1])?)?,
+                .mul_checked(c[2][2])?
+                .sub_checked(c[1][2].mul_checked(c[2][1])?)?,
         )?;
-        let t2 = c[0][1].checked_mul(
+        let t2 = c[0][1].mul_checked(
             c[1][0]
-                .checked_mul(c[2][2])?
-                .checked_sub(c[1][2].checked_mul(c[2][0])?)?,
+                .mul_checked(c[2][2])?
+                .sub_checked(c[1][2].mul_checked(c[2][0])?)?,
         )?;
-        let t3 = c[0][2].checked_mul(
+        let t3 = c[0][2].mul_checked(
             c[1][0]
-                .checked_mul(c[2][1])?
-                .checked_sub(c[1][1].checked_mul(c[2][0])?)?,
+                .mul_checked(c[2][1])?
+                .sub_checked(c[1][1].mul_checked(c[2][0])?)?,
         )?;
-        t1.checked_sub(t2)?.checked_add(t3)
+        t1.sub_checked(t2)?.add_checked(t3)
     };
     let (r0, r1, r2) = (rows.first()?, rows.get(1)?, rows.get(2)?);
     let m = |i: usize, j: usize| -> Decimal { [r0, r1, r2].get(i).and_then(|r| r.get(j)).copied().unwrap_or_default() };
@@ -1163,9 +1164,9 @@ fn fit_fractional(p: [(Decimal, Decimal); 3]) -> Option<(Decimal, Decimal, Decim
         det3(c)
     };
     Some((
-        with(0)?.checked_div(det)?,
-        with(1)?.checked_div(det)?,
-        with(2)?.checked_div(det)?,
+        with(0)?.div_checked(det)?,
+        with(1)?.div_checked(det)?,
+        with(2)?.div_checked(det)?,
     ))
 }
 

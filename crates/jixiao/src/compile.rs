@@ -344,7 +344,7 @@ impl Cx<'_> {
                 if kind.is_some_and(|k| kinds.contains(&k)) {
                     Some(i)
                 } else {
-                    let want: Vec<String> = kinds.iter().map(|k| format!("{k:?}").to_lowercase()).collect();
+                    let want: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
                     self.issue(path, format!("input `{name}` must be of kind {}", want.join(" or ")));
                     None
                 }

@@ -130,6 +130,45 @@ pub(crate) fn percent_to_ratio(value: Decimal) -> Option<Decimal> {
     Some(shifted)
 }
 
+/// Checked decimal arithmetic, called rather than inlined.
+///
+/// rust_decimal marks its multiplication and addition `#[inline(always)]`, so every
+/// `checked_mul` of the engine carried its own copy of the 96-bit arithmetic (about 1.5 KiB of
+/// WASM each, ~48 KiB in all). The engine calls these instead: in the WASM build they are never
+/// inlined (one copy each); native builds inline them as before. Same results either way.
+pub(crate) trait Arith: Sized {
+    /// `self × other`, `None` on overflow.
+    fn mul_checked(self, other: Self) -> Option<Self>;
+    /// `self + other`, `None` on overflow.
+    fn add_checked(self, other: Self) -> Option<Self>;
+    /// `self − other`, `None` on overflow.
+    fn sub_checked(self, other: Self) -> Option<Self>;
+    /// `self ÷ other`, `None` on overflow or division by zero.
+    fn div_checked(self, other: Self) -> Option<Self>;
+}
+
+impl Arith for Decimal {
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn mul_checked(self, other: Decimal) -> Option<Decimal> {
+        self.checked_mul(other)
+    }
+
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn add_checked(self, other: Decimal) -> Option<Decimal> {
+        self.checked_add(other)
+    }
+
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn sub_checked(self, other: Decimal) -> Option<Decimal> {
+        self.checked_sub(other)
+    }
+
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    fn div_checked(self, other: Decimal) -> Option<Decimal> {
+        self.checked_div(other)
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }

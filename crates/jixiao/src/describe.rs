@@ -1,6 +1,7 @@
 //! Scoring standards (评分标准) rendered from the rules, so that a printed table says what the
 //! engine will actually do — to be read beside the published wording.
 
+use crate::dec::Arith;
 use rust_decimal::Decimal;
 
 use crate::compile::is_percent;
@@ -11,7 +12,7 @@ use crate::model::*;
 /// Renders a decimal as the table would print it: a percentage when `percent`, else plain.
 fn shown(d: Decimal, percent: bool) -> String {
     if percent {
-        format!("{}%", num(d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d)))
+        format!("{}%", num(d.mul_checked(Decimal::ONE_HUNDRED).unwrap_or(d)))
     } else {
         num(d)
     }

@@ -1,5 +1,6 @@
 //! Evaluation: inputs in, every indicator's score with its reasons, the total and the grade out.
 
+use crate::dec::Arith;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -1208,7 +1209,7 @@ impl<'a> Run<'a> {
         for &t in &c.top {
             let score = self.node(t, None, results, &mut excluded)?;
             tree_total = tree_total
-                .checked_add(score)
+                .add_checked(score)
                 .ok_or_else(|| total_overflow("the sum of the scores"))?;
         }
         let mut bonus_sum = Decimal::ZERO;
@@ -1216,7 +1217,7 @@ impl<'a> Run<'a> {
         for &b in &c.bonus {
             let score = self.node(b, None, bonus_results, &mut bonus_excluded)?;
             bonus_sum = bonus_sum
-                .checked_add(score)
+                .add_checked(score)
                 .ok_or_else(|| total_overflow("the total with the bonus"))?;
         }
 
@@ -1226,8 +1227,8 @@ impl<'a> Run<'a> {
         let rescaled_total = if excluded > Decimal::ZERO && c.excluded == crate::model::ExcludedPoints::Rescale {
             let available = c.full_points - excluded;
             let scaled = tree_total
-                .checked_mul(c.full_points)
-                .and_then(|t| t.checked_div(available));
+                .mul_checked(c.full_points)
+                .and_then(|t| t.div_checked(available));
             Some(scaled.ok_or_else(|| total_overflow("the rescaled total"))?)
         } else {
             None
@@ -1239,7 +1240,7 @@ impl<'a> Run<'a> {
             bonus_total = bonus_total.min((m - base).max(Decimal::ZERO));
         }
         let mut total = base
-            .checked_add(bonus_total)
+            .add_checked(bonus_total)
             .ok_or_else(|| total_overflow("the total with the bonus"))?;
 
         let mut vetoes = Vec::new();
@@ -1286,7 +1287,7 @@ impl<'a> Run<'a> {
 
         let exact_total = total;
         // Rounding never lifts the total above what the points allow (e.g. `up` on 9.66 of 9.66).
-        let ceiling = exact_total.max(c.full_points.checked_add(bonus_total).unwrap_or(c.full_points));
+        let ceiling = exact_total.max(c.full_points.add_checked(bonus_total).unwrap_or(c.full_points));
         let rounded = c
             .rounding
             .total
@@ -1342,7 +1343,7 @@ impl<'a> Run<'a> {
             };
             if na.outcome == NaOutcome::Excluded {
                 *excluded = excluded
-                    .checked_add(node.points)
+                    .add_checked(node.points)
                     .ok_or_else(|| overflow_at(node, "the excluded points"))?;
             }
             return Ok(self.not_applicable(i, parent, out, status));
@@ -1414,7 +1415,7 @@ impl<'a> Run<'a> {
             let mut sum = Decimal::ZERO;
             for &child in &node.children {
                 sum = sum
-                    .checked_add(self.node(child, Some(position), out, excluded)?)
+                    .add_checked(self.node(child, Some(position), out, excluded)?)
                     .ok_or_else(|| overflow_at(node, "the subtotal"))?;
             }
             let score = c
@@ -1531,15 +1532,15 @@ impl<'a> Run<'a> {
                 let v = self.measure(value, &|| format!("{}.value", prefix()))?;
                 let gap = match direction {
                     Direction::Above if v > *threshold => v
-                        .checked_sub(*threshold)
+                        .sub_checked(*threshold)
                         .ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
                     Direction::Below if v < *threshold => threshold
-                        .checked_sub(v)
+                        .sub_checked(v)
                         .ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
                     _ => Decimal::ZERO,
                 };
                 let raw_steps = gap
-                    .checked_div(*step)
+                    .div_checked(*step)
                     .ok_or_else(|| overflow_at(node, "the number of steps"))?;
                 let steps = match counting {
                     Counting::Whole => raw_steps.floor(),
@@ -1547,7 +1548,7 @@ impl<'a> Run<'a> {
                     Counting::Proportional => raw_steps,
                 };
                 let raw = steps
-                    .checked_mul(*deduct)
+                    .mul_checked(*deduct)
                     .ok_or_else(|| overflow_at(node, "the deduction"))?;
                 let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
                 let outcome = if full {
@@ -1619,15 +1620,15 @@ impl<'a> Run<'a> {
                     Better::HigherIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
                     Better::HigherIsBetter => clamp01(
                         av.max(Decimal::ZERO)
-                            .checked_div(tv)
+                            .div_checked(tv)
                             .ok_or_else(|| overflow_at(node, "the ratio"))?,
                     ),
                     Better::LowerIsBetter if av <= tv => Decimal::ONE,
                     Better::LowerIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
-                    Better::LowerIsBetter => clamp01(tv.checked_div(av).ok_or_else(|| overflow_at(node, "the ratio"))?),
+                    Better::LowerIsBetter => clamp01(tv.div_checked(av).ok_or_else(|| overflow_at(node, "the ratio"))?),
                 };
                 let score = points
-                    .checked_mul(share)
+                    .mul_checked(share)
                     .ok_or_else(|| overflow_at(node, "the score"))?;
                 let outcome = if full {
                     Outcome::Ratio {
@@ -1644,7 +1645,7 @@ impl<'a> Run<'a> {
             CRule::Rate { value } => {
                 let v = self.measure(value, &|| format!("{}.value", prefix()))?;
                 let used = clamp01(v);
-                let score = points.checked_mul(used).ok_or_else(|| overflow_at(node, "the score"))?;
+                let score = points.mul_checked(used).ok_or_else(|| overflow_at(node, "the score"))?;
                 let outcome = if full {
                     Outcome::Rate {
                         measured: measured(value, v),
@@ -1683,7 +1684,7 @@ impl<'a> Run<'a> {
                             satisfied.push(name.clone());
                         }
                         earned = earned
-                            .checked_add(*p)
+                            .add_checked(*p)
                             .ok_or_else(|| overflow_at(node, "the checklist points"))?;
                     } else {
                         if full {
@@ -1691,7 +1692,7 @@ impl<'a> Run<'a> {
                             items.push((name.clone(), *p));
                         }
                         lost = lost
-                            .checked_add(*p)
+                            .add_checked(*p)
                             .ok_or_else(|| overflow_at(node, "the checklist points"))?;
                     }
                 }
@@ -1720,7 +1721,7 @@ impl<'a> Run<'a> {
                 let v = self.measure(value, &|| format!("{}.value", prefix()))?;
                 let n = v.max(Decimal::ZERO);
                 let raw = n
-                    .checked_mul(*deduct)
+                    .mul_checked(*deduct)
                     .ok_or_else(|| overflow_at(node, "the deduction"))?;
                 let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
                 let outcome = if full {
@@ -1877,8 +1878,8 @@ impl<'a> Run<'a> {
             });
         };
         let band_text = || {
-            let lo = points.checked_mul(band.min).unwrap_or_default().normalize();
-            let hi = points.checked_mul(band.max).unwrap_or_default().normalize();
+            let lo = points.mul_checked(band.min).unwrap_or_default().normalize();
+            let hi = points.mul_checked(band.max).unwrap_or_default().normalize();
             format!(
                 "{}{lo}, {hi}{}",
                 if band.min_inclusive { "[" } else { "(" },
@@ -1890,7 +1891,7 @@ impl<'a> Run<'a> {
                 let share = if points.is_zero() {
                     Decimal::ZERO
                 } else {
-                    s.checked_div(points)
+                    s.div_checked(points)
                         .ok_or_else(|| overflow_at(node, "the level share"))?
                 };
                 if !band.contains(share) || s.is_sign_negative() || s > points {
@@ -1923,7 +1924,7 @@ impl<'a> Run<'a> {
                 };
                 (
                     points
-                        .checked_mul(share)
+                        .mul_checked(share)
                         .ok_or_else(|| overflow_at(node, "the level score"))?,
                     share,
                     false,

@@ -3,6 +3,7 @@
 //! Chinese text follows the usual spacing: a space between a figure and Chinese text
 //! (`82.39% 共`, `76 人`), none between Chinese words.
 
+use crate::dec::Arith;
 use std::fmt::Write as _;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -116,7 +117,7 @@ fn shown_dp(value: Decimal, percent: bool, dp: u32) -> String {
     if percent {
         format!(
             "{}%",
-            places(value.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(value), dp)
+            places(value.mul_checked(Decimal::ONE_HUNDRED).unwrap_or(value), dp)
         )
     } else {
         places(value, dp)
@@ -173,7 +174,7 @@ fn label(m: &Measured, lang: Lang) -> &str {
 
 fn amount_text(d: Decimal, m: &Measured, lang: Lang, dp: u32) -> String {
     if m.percent {
-        let pp = places(d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d), dp);
+        let pp = places(d.mul_checked(Decimal::ONE_HUNDRED).unwrap_or(d), dp);
         match lang {
             Lang::Zh => format!("{pp} 个百分点"),
             Lang::En => format!("{pp} percentage points"),
@@ -399,8 +400,8 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
                     Direction::Above => (v - *threshold).max(Decimal::ZERO),
                 };
                 let counted = |x: Decimal| match counting {
-                    Counting::Whole => x.checked_div(*step).map(|q| q.floor()),
-                    Counting::Started => x.checked_div(*step).map(|q| q.ceil()),
+                    Counting::Whole => x.div_checked(*step).map(|q| q.floor()),
+                    Counting::Started => x.div_checked(*step).map(|q| q.ceil()),
                     Counting::Proportional => Some(*steps),
                 };
                 counted(g) == Some(*steps)
@@ -433,7 +434,7 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
                     format!("{name} {value} is not {side} {thr}: nothing deducted; {tail}")
                 } else {
                     let per = if measured.percent {
-                        let pp = step.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(*step);
+                        let pp = step.mul_checked(Decimal::ONE_HUNDRED).unwrap_or(*step);
                         if pp == Decimal::ONE {
                             "percentage point".to_string()
                         } else {

@@ -10,6 +10,7 @@
 //! checked operations. `if`, `and` and `or` evaluate lazily, so `if(预算数 == 0, 1, 完成数 / 预算数)`
 //! guards its division. Length and nesting are bounded so that a hostile file cannot exhaust the stack.
 
+use crate::dec::Arith;
 use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -852,14 +853,14 @@ impl Expr {
                 let y = self.num(*b, env)?;
                 let pos = *pos as usize;
                 let r = match op {
-                    ArOp::Add => x.checked_add(y),
-                    ArOp::Sub => x.checked_sub(y),
-                    ArOp::Mul => x.checked_mul(y),
+                    ArOp::Add => x.add_checked(y),
+                    ArOp::Sub => x.sub_checked(y),
+                    ArOp::Mul => x.mul_checked(y),
                     ArOp::Div => {
                         if y.is_zero() {
                             return Err(Fault::DivisionByZero(pos));
                         }
-                        x.checked_div(y)
+                        x.div_checked(y)
                     }
                 };
                 Value::Num(r.ok_or(Fault::Overflow(pos))?)
