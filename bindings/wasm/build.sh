@@ -28,8 +28,26 @@ WASM_OPT_LEVEL="${JIXIAO_WASM_OPT:--Oz}"
 WASM_FEATURES=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-reference-types --enable-multivalue)
 
-echo "== cargo build (wasm32-unknown-unknown, release)"
-cargo build --manifest-path "$ROOT/Cargo.toml" -p jixiao-wasm --lib --target wasm32-unknown-unknown --release
+# The standard library is rebuilt with the module (nightly `-Zbuild-std`, needs the nightly's
+# `rust-src`) with panics that abort at once: no panic message formatting, no unwinding tables.
+# The engine never panics on any input (its lints forbid unwrap/expect/panic/indexing and the
+# fuzzers and property tests check it), so this only drops dead weight (~65 KiB). A panic, should
+# one ever happen, is a trap (a JS `RuntimeError: unreachable`). JIXIAO_WASM_STABLE=1 builds with
+# the stable toolchain instead (a larger module, the same behaviour).
+if [ "${JIXIAO_WASM_STABLE:-0}" = 1 ]; then
+  echo "== cargo build (wasm32-unknown-unknown, release, stable)"
+  cargo build --manifest-path "$ROOT/Cargo.toml" -p jixiao-wasm --lib --target wasm32-unknown-unknown --release
+else
+  if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+    echo "no rust-src for the nightly toolchain: rustup component add rust-src --toolchain nightly" >&2
+    echo "(or JIXIAO_WASM_STABLE=1 for a larger module built with stable)" >&2
+    exit 1
+  fi
+  echo "== cargo +nightly build -Zbuild-std (wasm32-unknown-unknown, release, panic=immediate-abort)"
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+    cargo +nightly build --manifest-path "$ROOT/Cargo.toml" -p jixiao-wasm --lib \
+    --target wasm32-unknown-unknown --release -Zbuild-std=std,panic_abort
+fi
 
 want="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' "$ROOT/Cargo.toml")"
 have="$(wasm-bindgen --version | awk '{print $2}')"
