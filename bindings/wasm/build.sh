@@ -16,8 +16,8 @@ OUT="$HERE/out"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WASM_OPT="$HERE/node_modules/.bin/wasm-opt"
 
-# Full LTO and one codegen unit, opt-level "z", then wasm-opt -Oz: 876 KiB against 1173 KiB at
-# "3"/-O3, and per-unit scoring in Node still well within 3x native (figures in README.md).
+# Full LTO and one codegen unit, opt-level "z", then wasm-opt -Oz (smaller than "3"/-O3 by a
+# quarter, and per-unit scoring in Node still well within 3x native: figures in README.md).
 # The workspace's release profile stays as it is for native builds; these apply to this build only.
 export CARGO_PROFILE_RELEASE_LTO=fat
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
@@ -87,14 +87,11 @@ gz=$(gzip -9 -c "$OUT/pkg/jixiao_wasm_bg.wasm" | wc -c)
 awk -v b="$raw_before" -v r="$raw" -v g="$gz" 'BEGIN {
   printf "jixiao_wasm_bg.wasm: %d bytes before wasm-opt; after: %d bytes raw (%.1f KiB), %d bytes gzip -9 (%.1f KiB)\n", b, r, r / 1024, g, g / 1024
 }'
-# The budget (600 KiB raw after wasm-opt) is not met by the engine as it is (see README.md: serde
-# for the model with located errors, core/alloc generics, the evaluator, analyses and TOML); it is
-# reported, and enforced with JIXIAO_WASM_BUDGET_STRICT=1.
+# The budget: 600 KiB raw after wasm-opt. A build over it fails (JIXIAO_WASM_BUDGET_KIB raises it
+# for an experiment); the README lists what the module is made of.
 budget_kib="${JIXIAO_WASM_BUDGET_KIB:-600}"
 if [ "$raw" -ge $((budget_kib * 1024)) ]; then
-  echo "WARNING: jixiao_wasm_bg.wasm is $((raw / 1024)) KiB raw, over its budget of $budget_kib KiB" >&2
-  if [ "${JIXIAO_WASM_BUDGET_STRICT:-0}" = 1 ]; then
-    exit 1
-  fi
+  echo "jixiao_wasm_bg.wasm is $raw bytes raw, over its budget of $budget_kib KiB ($((budget_kib * 1024)) bytes)" >&2
+  exit 1
 fi
 echo "built $OUT/pkg and $OUT/site"
