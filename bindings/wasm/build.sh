@@ -44,9 +44,13 @@ else
     exit 1
   fi
   echo "== cargo +nightly build -Zbuild-std (wasm32-unknown-unknown, release, panic=immediate-abort)"
+  # `alloc` and the allocator at opt-level 3: at "z" (which -Zbuild-std would otherwise give the
+  # whole standard library) scoring in Node was 3.1x native, at 3 it is 2.6x, for 5 KiB.
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
     cargo +nightly build --manifest-path "$ROOT/Cargo.toml" -p jixiao-wasm --lib \
-    --target wasm32-unknown-unknown --release -Zbuild-std=std,panic_abort
+    --target wasm32-unknown-unknown --release -Zbuild-std=std,panic_abort \
+    --config 'profile.release.package.alloc.opt-level=3' \
+    --config 'profile.release.package.dlmalloc.opt-level=3'
 fi
 
 want="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' "$ROOT/Cargo.toml")"
