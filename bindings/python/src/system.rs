@@ -354,7 +354,7 @@ impl PyIndicatorSystem {
         let json = py.import("json")?;
         let kwargs = PyDict::new(py);
         kwargs.set_item("parse_float", crate::convert::decimal_type(py)?)?;
-        Ok(Some(json.call_method("loads", (b.example,), Some(&kwargs))?))
+        Ok(Some(json.call_method("loads", (b.example(),), Some(&kwargs))?))
     }
 
     /// Scores one unit: a mapping of input name → value (`Decimal`, `int`, `float`, `str`, `bool`,

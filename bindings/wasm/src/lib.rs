@@ -63,7 +63,7 @@ pub fn builtin_text(id: &str) -> Option<String> {
 /// The bundled example inputs (JSON text) of a built-in system, or `undefined` for an unknown id.
 #[wasm_bindgen(js_name = builtinExample)]
 pub fn builtin_example(id: &str) -> Option<String> {
-    jixiao::builtin(id).map(|b| b.example.to_string())
+    jixiao::builtin(id).map(|b| b.example().to_string())
 }
 
 /// Validates a system text (JSON or TOML): `{"valid": true, "errors": []}` or
@@ -366,8 +366,8 @@ mod tests {
     fn score_gives_the_figures_of_evaluate() {
         let b = jixiao::builtin(SEED).unwrap();
         let system = CompiledSystem::builtin(SEED).unwrap();
-        let scored: Value = serde_json::from_str(&system.score(b.example).unwrap()).unwrap();
-        let full: Value = serde_json::from_str(&system.evaluate(b.example, "zh").unwrap()).unwrap();
+        let scored: Value = serde_json::from_str(&system.score(b.example()).unwrap()).unwrap();
+        let full: Value = serde_json::from_str(&system.evaluate(b.example(), "zh").unwrap()).unwrap();
         assert_eq!(scored["total"], "91.73");
         assert_eq!(scored["grade"], "优秀");
         assert_eq!(scored["total"], full["total"]);

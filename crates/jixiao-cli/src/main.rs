@@ -565,7 +565,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
     let (system, _, builtin) = load_system(name)?;
     let values: serde_json::Map<String, serde_json::Value> = if example {
         let b = builtin.ok_or_else(|| Fail::new(format!("--example needs a built-in system; `{name}` is a file")))?;
-        match serde_json::from_str(b.example) {
+        match serde_json::from_str(b.example()) {
             Ok(serde_json::Value::Object(m)) => m,
             _ => {
                 return Err(Fail::new(format!(

@@ -66,11 +66,11 @@ fn whatif_refuses_unknown_inputs_and_bad_pairs() {
 fn compare_two_units() {
     let dir = tempdir();
     let b = jixiao::builtin(SEED).unwrap();
-    write(dir.path(), "a.json", b.example);
+    write(dir.path(), "a.json", b.example());
     write(
         dir.path(),
         "b.json",
-        &b.example.replace("\"本年追加\": \"899\"", "\"本年追加\": \"100\""),
+        &b.example().replace("\"本年追加\": \"899\"", "\"本年追加\": \"100\""),
     );
     let out = ok(
         dir.path(),
@@ -190,7 +190,7 @@ fn target_says_how_far_and_which_rule_decides() {
 fn audit_one_unit() {
     let dir = tempdir();
     let b = jixiao::builtin(SEED).unwrap();
-    write(dir.path(), "unit.json", b.example);
+    write(dir.path(), "unit.json", b.example());
     write(
         dir.path(),
         "own.json",
@@ -242,7 +242,7 @@ fn audit_one_unit() {
 fn audit_a_table_of_units() {
     let dir = tempdir();
     let b = jixiao::builtin(SEED).unwrap();
-    let example: serde_json::Value = serde_json::from_str(b.example).unwrap();
+    let example: serde_json::Value = serde_json::from_str(b.example()).unwrap();
     let names: Vec<String> = example.as_object().unwrap().keys().cloned().collect();
     let cell = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),

@@ -10,7 +10,7 @@ use common::{SEED, SIMPLE, assert_clean, cell_text, csv_line, fatal, ok, run, se
 /// The seed's example as JSON with one change.
 fn example_with(edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> String {
     let b = jixiao::builtin(SEED).unwrap();
-    let mut value: serde_json::Value = serde_json::from_str(b.example).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(b.example()).unwrap();
     edit(value.as_object_mut().unwrap());
     serde_json::to_string_pretty(&value).unwrap()
 }

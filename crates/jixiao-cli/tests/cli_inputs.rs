@@ -235,7 +235,7 @@ fn readme_walkthrough() {
     let dir = tempdir();
     let b = jixiao::builtin("hunan-dept").unwrap();
     let system = b.system().unwrap();
-    let example: serde_json::Value = serde_json::from_str(b.example).unwrap();
+    let example: serde_json::Value = serde_json::from_str(b.example()).unwrap();
     let example = example.as_object().unwrap();
     let expected: serde_json::Value = serde_json::from_str(&ok(
         dir.path(),

@@ -448,11 +448,11 @@ fn score_in_english() {
 fn score_input_json_file() {
     let dir = tempdir();
     let b = jixiao::builtin(SEED).unwrap();
-    write(dir.path(), "unit.json", b.example);
+    write(dir.path(), "unit.json", b.example());
     let out = ok(dir.path(), &["score", "--system", SEED, "--input", "unit.json"]);
     assert_eq!(out, example(dir.path(), "table"));
     // With a byte-order mark, as Windows editors save it.
-    write(dir.path(), "bom.json", &format!("\u{feff}{}", b.example));
+    write(dir.path(), "bom.json", &format!("\u{feff}{}", b.example()));
     assert_eq!(ok(dir.path(), &["score", "--system", SEED, "--input", "bom.json"]), out);
 }
 

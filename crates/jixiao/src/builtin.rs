@@ -12,45 +12,31 @@ use crate::json::{JsonError, inputs_from_value};
 use crate::model::IndicatorSystem;
 
 /// A built-in indicator system.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Builtin {
     /// Identifier, e.g. `hunan-dept`.
     pub id: &'static str,
-    /// Example inputs (one unit) as JSON text.
-    pub example: &'static str,
-    /// The system's JSON text, deflated by `build.rs`.
-    packed: &'static [u8],
-    /// The text, inflated on first use.
-    text: OnceLock<String>,
 }
 
-impl PartialEq for Builtin {
-    fn eq(&self, other: &Self) -> bool {
-        self.id == other.id
-    }
-}
+/// The systems and examples, deflated together by `build.rs`.
+static PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.deflate"));
 
-impl Eq for Builtin {}
+/// `(id, system start, system end, example start, example end)` in the inflated bundle.
+const INDEX: &[(&str, usize, usize, usize, usize)] = &include!(concat!(env!("OUT_DIR"), "/builtins_index.rs"));
 
-macro_rules! builtin {
-    ($id:literal) => {
-        Builtin {
-            id: $id,
-            example: include_str!(concat!("../systems/", $id, ".example.json")),
-            packed: include_bytes!(concat!(env!("OUT_DIR"), "/", $id, ".json.deflate")),
-            text: OnceLock::new(),
-        }
-    };
-}
+/// The inflated bundle, made on first use.
+static BUNDLE: OnceLock<String> = OnceLock::new();
 
-// A `static`, not a `const`: one copy of the data in the binary, and one inflated text per system.
+// The order in which the built-ins are listed (the seed's tables first).
 static BUILTINS: [Builtin; 6] = [
-    builtin!("hunan-dept"),
-    builtin!("hunan-dept-8pt"),
-    builtin!("xiangxi-commerce-2019"),
-    builtin!("yueyang-dept"),
-    builtin!("mof-project"),
-    builtin!("chongqing-dept"),
+    Builtin { id: "hunan-dept" },
+    Builtin { id: "hunan-dept-8pt" },
+    Builtin {
+        id: "xiangxi-commerce-2019",
+    },
+    Builtin { id: "yueyang-dept" },
+    Builtin { id: "mof-project" },
+    Builtin { id: "chongqing-dept" },
 ];
 
 /// Every built-in system, in a stable order.
@@ -63,19 +49,37 @@ pub fn builtin(id: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.id == id)
 }
 
+/// A text of the bundle. Inflating data this crate deflated at build time cannot fail; were it
+/// ever to, the empty text is refused by every loader with a clear error instead of a panic here.
+fn part(id: &str, example: bool) -> &'static str {
+    let bundle = BUNDLE.get_or_init(|| {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(PACKED, 8 * crate::load::MAX_SYSTEM_BYTES)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    });
+    INDEX
+        .iter()
+        .find(|entry| entry.0 == id)
+        .and_then(|&(_, s0, s1, e0, e1)| {
+            if example {
+                bundle.get(e0..e1)
+            } else {
+                bundle.get(s0..s1)
+            }
+        })
+        .unwrap_or_default()
+}
+
 impl Builtin {
     /// The system as JSON text, exactly as in `crates/jixiao/systems/`.
-    pub fn text(&self) -> &str {
-        // Inflating data this crate deflated at build time cannot fail; were it ever to, the
-        // empty text is refused by every loader with a clear error instead of a panic here.
-        self.text
-            .get_or_init(|| {
-                miniz_oxide::inflate::decompress_to_vec_with_limit(self.packed, crate::load::MAX_SYSTEM_BYTES)
-                    .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
-                    .unwrap_or_default()
-            })
-            .as_str()
+    pub fn text(&self) -> &'static str {
+        part(self.id, false)
+    }
+
+    /// Example inputs (one unit) as JSON text, exactly as in `crates/jixiao/systems/`.
+    pub fn example(&self) -> &'static str {
+        part(self.id, true)
     }
 
     /// The system (parsed; built-ins are checked by the test suite to parse and validate).
@@ -90,7 +94,7 @@ impl Builtin {
 
     /// The bundled example inputs.
     pub fn example_inputs(&self) -> Result<Inputs, JsonError> {
-        let value = crate::tree::parse_json_value(self.example).map_err(|message| JsonError {
+        let value = crate::tree::parse_json_value(self.example()).map_err(|message| JsonError {
             kind: "request".into(),
             message,
             errors: Vec::new(),

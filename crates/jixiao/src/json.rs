@@ -975,7 +975,7 @@ mod tests {
     fn the_json_written_is_the_json_macros_byte_for_byte() {
         let mut seen = Seen::default();
         for b in crate::builtin::builtins() {
-            let unit: Value = serde_json::from_str(b.example).unwrap();
+            let unit: Value = serde_json::from_str(b.example()).unwrap();
             let mut bare = unit.clone();
             if let Value::Object(m) = &mut bare {
                 let first = m.keys().next().cloned();

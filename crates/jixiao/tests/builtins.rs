@@ -104,6 +104,8 @@ fn builtin_texts_are_the_files_byte_for_byte() {
         files += 1;
         let b = jixiao::builtin(id).unwrap_or_else(|| panic!("systems/{name} is not registered"));
         assert_eq!(b.text(), std::fs::read_to_string(&path).unwrap(), "{id}");
+        let example = dir.join(format!("{id}.example.json"));
+        assert_eq!(b.example(), std::fs::read_to_string(&example).unwrap(), "{id}");
         // Twice: the second call returns the text inflated by the first.
         assert!(std::ptr::eq(b.text(), b.text()), "{id} is inflated once");
     }

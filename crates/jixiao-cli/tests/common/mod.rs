@@ -93,7 +93,7 @@ pub fn dec(text: &str) -> Decimal {
 /// The seed's bundled example inputs as (name, JSON value), in file order.
 pub fn seed_example() -> Vec<(String, serde_json::Value)> {
     let b = jixiao::builtin(SEED).expect("the seed is built in");
-    let value: serde_json::Value = serde_json::from_str(b.example).expect("example is JSON");
+    let value: serde_json::Value = serde_json::from_str(b.example()).expect("example is JSON");
     value
         .as_object()
         .expect("example is an object")
