@@ -8,7 +8,6 @@
 //! every change of regime is then located by bisection on the input's decimal grid, so a
 //! breakpoint is the first value (at that resolution) where the new regime holds.
 
-use crate::dec::Arith;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -16,6 +15,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::compile::{CRule, InVal, Scorer};
+use crate::dec::Arith;
 use crate::error::EvalError;
 use crate::eval::{Evaluation, IndicatorResult, Inputs, Outcome, Status};
 use crate::explain::{Lang, figure};
@@ -627,7 +627,7 @@ impl Scorer {
                     name: Some(r.name.clone()),
                     claimed: figure(*claimed),
                     computed: figure(r.score),
-                    difference: Some(r.score - *claimed),
+                    difference: r.score.checked_sub(*claimed),
                     explanation: Some(r.explain(Lang::Zh)),
                 });
             }
@@ -642,8 +642,9 @@ impl Scorer {
                 continue;
             }
             let sums: Option<Vec<Decimal>> = children.iter().map(|c| claims.scores.get(&*c.id).copied()).collect();
-            if let Some(sums) = sums {
-                let sum: Decimal = sums.iter().sum();
+            // Claims are the user's figures: an absurd one (already reported out of range) may
+            // overflow a sum, which then is not compared.
+            if let Some(sum) = sums.and_then(|s| checked_sum(&s)) {
                 let sum_rounded = self
                     .inner
                     .rounding
@@ -656,7 +657,7 @@ impl Scorer {
                         name: Some(r.name.clone()),
                         claimed: figure(*claimed),
                         computed: figure(sum),
-                        difference: Some(sum - *claimed),
+                        difference: sum.checked_sub(*claimed),
                         explanation: None,
                     });
                 }
@@ -670,7 +671,7 @@ impl Scorer {
                     name: None,
                     claimed: figure(total),
                     computed: figure(e.total),
-                    difference: Some(e.total - total),
+                    difference: e.total.checked_sub(total),
                     explanation: None,
                 });
             }
@@ -680,11 +681,17 @@ impl Scorer {
                 .filter(|r| r.depth == 0)
                 .map(|r| claims.scores.get(&*r.id).copied())
                 .collect();
-            let bonus: Decimal = e.bonus.iter().filter_map(|b| claims.scores.get(&*b.id)).sum();
+            let bonus: Vec<Decimal> = e
+                .bonus
+                .iter()
+                .filter_map(|b| claims.scores.get(&*b.id).copied())
+                .collect();
             if let Some(top) = top
                 && e.rescaled_total.is_none()
+                && let Some(sum) = checked_sum(&top)
+                    .zip(checked_sum(&bonus))
+                    .and_then(|(t, b)| t.checked_add(b))
             {
-                let sum = top.iter().sum::<Decimal>() + bonus;
                 let sum_rounded = self
                     .inner
                     .rounding
@@ -697,7 +704,7 @@ impl Scorer {
                         name: None,
                         claimed: figure(total),
                         computed: figure(sum),
-                        difference: Some(sum - total),
+                        difference: sum.checked_sub(total),
                         explanation: None,
                     });
                 }
@@ -767,8 +774,20 @@ impl Scorer {
                 )));
             }
         };
+        if current.abs() > LIMIT {
+            return Err(AnalysisError::Request(format!(
+                "`{input}` is {}, beyond the ±10^15 within which inputs are varied",
+                figure(current)
+            )));
+        }
         let resolution = match resolution {
-            Some(r) if r > Decimal::ZERO => r,
+            Some(r) if r >= MIN_RESOLUTION && r <= LIMIT => r,
+            Some(r) if r > Decimal::ZERO => {
+                return Err(AnalysisError::Request(format!(
+                    "the resolution {} is outside 0.0000000001–10^15",
+                    r.normalize()
+                )));
+            }
             Some(_) => return Err(AnalysisError::Request("the resolution must be positive".into())),
             None if decl.kind == InputKind::Count => Decimal::ONE,
             None => {
@@ -813,8 +832,13 @@ impl Scorer {
             // m(x) (1 + d x) = a + b x through three points; solve m(x) = c for each critical c.
             let fit = fit_fractional([(lo, *m0), (mid, *m1), (hi, *m2)]);
             for c in critical {
+                // The rules' figures and the other inputs may be anything: an overflow here
+                // only means no candidate from this rule.
                 if let Some((a, b, d)) = fit
-                    && let Some(x) = (c - a).div_checked(b - c * d)
+                    && let Some(x) = c
+                        .sub_checked(a)
+                        .zip(c.mul_checked(d).and_then(|cd| b.sub_checked(cd)))
+                        .and_then(|(num, den)| num.div_checked(den))
                     && x > lo
                     && x <= hi
                 {
@@ -836,8 +860,8 @@ impl Scorer {
         resolution: Option<Decimal>,
     ) -> Result<Sensitivity, AnalysisError> {
         let (mut probe, _, (min, max)) = self.probe(inputs, input, resolution)?;
-        let lo = probe.snap(from.min(to).max(min.unwrap_or(Decimal::MIN)));
-        let hi = probe.snap(from.max(to).min(max.unwrap_or(Decimal::MAX)));
+        let lo = probe.snap(from.min(to).max(min.unwrap_or(-LIMIT)).max(-LIMIT));
+        let hi = probe.snap(from.max(to).min(max.unwrap_or(LIMIT)).min(LIMIT));
         if lo >= hi {
             return Err(AnalysisError::Request(format!(
                 "the range {}–{} is empty within the input's allowed values",
@@ -902,8 +926,8 @@ impl Scorer {
             }
         };
         let (lo, hi) = (
-            probe.snap(lo.max(min.unwrap_or(Decimal::MIN))),
-            probe.snap(hi.min(max.unwrap_or(Decimal::MAX))),
+            probe.snap(lo.max(min.unwrap_or(-LIMIT)).max(-LIMIT)),
+            probe.snap(hi.min(max.unwrap_or(LIMIT)).min(LIMIT)),
         );
         let current = probe.snap(current);
         let label = input.to_string();
@@ -1122,9 +1146,24 @@ fn bisect_goal(
 }
 
 /// Fits m(x)(1 + d x) = a + b x through three points; `None` when degenerate.
+/// Inputs are varied within ±10^15 (far beyond any budget figure in 万元 or 元), so that the
+/// searches' own arithmetic (midpoints, snapping to the resolution) cannot overflow.
+const LIMIT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// The finest resolution of a search: ten decimal places, the finest rounding a system may ask.
+const MIN_RESOLUTION: Decimal = Decimal::from_parts(1, 0, 0, false, 10);
+
+/// The sum, or `None` when it overflows.
+fn checked_sum(values: &[Decimal]) -> Option<Decimal> {
+    values.iter().try_fold(Decimal::ZERO, |sum, v| sum.checked_add(*v))
+}
+
 fn fit_fractional(p: [(Decimal, Decimal); 3]) -> Option<(Decimal, Decimal, Decimal)> {
     // a + b x − d x m = m for each point: a 3×3 linear system, solved by Cramer's rule.
-    let rows: Vec<[Decimal; 4]> = p.iter().map(|(x, m)| [Decimal::ONE, *x, -(*x * *m), *m]).collect();
+    let rows: Vec<[Decimal; 4]> = p
+        .iter()
+        .map(|(x, m)| Some([Decimal::ONE, *x, -(x.mul_checked(*m)?), *m]))
+        .collect::<Option<_>>()?;
     let det3 = |c: [[Decimal; 3]; 3]| -> Option<Decimal> {
         let t1 = c[0][0].mul_checked(
             c[1][1]
@@ -1183,11 +1222,9 @@ fn critical_values(rule: &CRule, points: Decimal) -> Vec<Decimal> {
             ..
         } => {
             let cap = max_deduction.map_or(points, |m| m.min(points));
-            let steps_to_cap = if deduct.is_zero() {
-                Decimal::ZERO
-            } else {
-                (cap / *deduct).ceil()
-            };
+            // The system's figures may be anything the format accepts: what overflows gives no
+            // critical value (the scan between grid points still finds the change).
+            let steps_to_cap = cap.div_checked(*deduct).map_or(Decimal::ZERO, |s| s.ceil());
             let sign = if *direction == crate::model::Direction::Above {
                 Decimal::ONE
             } else {
@@ -1195,12 +1232,16 @@ fn critical_values(rule: &CRule, points: Decimal) -> Vec<Decimal> {
             };
             let mut out = vec![*threshold];
             match counting {
-                Counting::Proportional => out.push(*threshold + sign * cap / *deduct * *step),
+                Counting::Proportional => out.extend(
+                    cap.div_checked(*deduct)
+                        .and_then(|n| n.mul_checked(sign * *step))
+                        .and_then(|d| threshold.add_checked(d)),
+                ),
                 _ => {
                     let n = steps_to_cap.min(Decimal::from(200));
                     let mut k = Decimal::ONE;
                     while k <= n {
-                        out.push(*threshold + sign * k * *step);
+                        out.extend(k.mul_checked(sign * *step).and_then(|d| threshold.add_checked(d)));
                         k += Decimal::ONE;
                     }
                 }
@@ -1217,11 +1258,7 @@ fn critical_values(rule: &CRule, points: Decimal) -> Vec<Decimal> {
             deduct, max_deduction, ..
         } => {
             let cap = max_deduction.map_or(points, |m| m.min(points));
-            if deduct.is_zero() {
-                Vec::new()
-            } else {
-                vec![cap / *deduct]
-            }
+            cap.div_checked(*deduct).into_iter().collect()
         }
         CRule::ChooseOne { options } => options.iter().flat_map(|o| critical_values(&o.rule, points)).collect(),
         _ => Vec::new(),

@@ -1,10 +1,10 @@
 //! Scoring standards (评分标准) rendered from the rules, so that a printed table says what the
 //! engine will actually do — to be read beside the published wording.
 
-use crate::dec::Arith;
 use rust_decimal::Decimal;
 
 use crate::compile::is_percent;
+use crate::dec::Arith;
 use crate::dec::Dec;
 use crate::explain::{Lang, num};
 use crate::model::*;

@@ -1,12 +1,12 @@
 //! Evaluation: inputs in, every indicator's score with its reasons, the total and the grade out.
 
-use crate::dec::Arith;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::compile::{CBand, CInput, CNode, CRule, Compiled, InVal, Measure, Scorer, range_display};
+use crate::dec::Arith;
 use crate::dec::parse_decimal;
 use crate::error::{ArithmeticFault, EvalError, InputError};
 use crate::expr::{Env, Expr, Fault, Ref, Value};

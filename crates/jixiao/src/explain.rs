@@ -3,11 +3,11 @@
 //! Chinese text follows the usual spacing: a space between a figure and Chinese text
 //! (`82.39% 共`, `76 人`), none between Chinese words.
 
-use crate::dec::Arith;
 use std::fmt::Write as _;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use crate::dec::Arith;
 use crate::eval::{Evaluation, IndicatorResult, Measured, Outcome, Status};
 use crate::model::{Better, ChecklistMode, Counting, Direction, NaOutcome};
 

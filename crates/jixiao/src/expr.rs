@@ -10,11 +10,11 @@
 //! checked operations. `if`, `and` and `or` evaluate lazily, so `if(预算数 == 0, 1, 完成数 / 预算数)`
 //! guards its division. Length and nesting are bounded so that a hostile file cannot exhaust the stack.
 
-use crate::dec::Arith;
 use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use crate::dec::Arith;
 use crate::dec::percent_to_ratio;
 
 /// Longest expression accepted, in characters.

@@ -144,3 +144,82 @@ fn audit_finds_claims_that_do_not_follow_from_the_figures() {
         .collect();
     assert!(kinds.contains(&DiscrepancyKind::GradeOfClaimedTotal) && kinds.contains(&DiscrepancyKind::Grade));
 }
+
+#[test]
+fn absurd_claims_are_reported_not_a_panic() {
+    // Claims are the user's figures. At the edge of the decimal range, their sums overflow: the
+    // audit reports them out of range and leaves the sums it cannot form uncompared.
+    let (scorer, inputs) = seed();
+    let e = scorer.evaluate(&inputs).unwrap();
+    let big = Decimal::MAX;
+    let mut claims = Claims {
+        total: Some(-big),
+        ..Claims::default()
+    };
+    for r in &e.indicators {
+        let claim = if r.depth == 1 { -big } else { big };
+        claims.scores.insert(r.id.to_string(), claim);
+    }
+    let audit = scorer.audit(&inputs, &claims).unwrap();
+    let out_of_range = audit
+        .discrepancies
+        .iter()
+        .filter(|d| d.kind == DiscrepancyKind::OutOfRange)
+        .count();
+    assert_eq!(out_of_range, e.indicators.len());
+    assert!(audit.discrepancies.iter().any(|d| d.kind == DiscrepancyKind::Total));
+}
+
+#[test]
+fn absurd_search_parameters_are_errors_or_clamped_never_a_panic() {
+    let (scorer, inputs) = seed();
+    let (big, tiny) = (Decimal::MAX, Decimal::new(1, 28));
+    // A range beyond ±10^15 is clamped to it; the breakpoints are still found.
+    let s = scorer.sensitivity(&inputs, "本年追加", -big, big, None).unwrap();
+    assert_eq!(s.to, d("1000000000000000"));
+    assert!(!s.breakpoints.is_empty());
+    // Resolutions outside 10^-10..10^15 are refused with the figure given.
+    let e = scorer
+        .sensitivity(&inputs, "本年追加", d("0"), d("1"), Some(tiny))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the resolution 0.0000000000000000000000000001 is outside 0.0000000001–10^15"
+    );
+    assert!(
+        scorer
+            .sensitivity(&inputs, "本年追加", d("0"), d("1"), Some(big))
+            .is_err()
+    );
+    assert!(
+        scorer
+            .target(&inputs, "本年追加", &Goal::Total(d("95")), None, Some(tiny))
+            .is_err()
+    );
+    // Goals that cannot be reached, over huge ranges: an answer, not a panic.
+    for goal in [Goal::Total(big), Goal::Total(-big), Goal::Grade("优秀".into())] {
+        let _ = scorer.target(&inputs, "本年追加", &goal, Some((-big, big)), None);
+    }
+    // A current value beyond ±10^15 cannot be varied.
+    let huge = inputs.clone().with("本年追加", "999999999999999999");
+    let e = scorer.sensitivity(&huge, "本年追加", d("0"), d("1"), None).unwrap_err();
+    assert!(e.to_string().contains("beyond the ±10^15"), "{e}");
+}
+
+#[test]
+fn absurd_rule_figures_give_no_candidates_not_a_panic() {
+    // A step rule whose figures overflow every product the search forms.
+    let text = r#"{"format": 1, "id": "x", "name": "x",
+      "inputs": [{"name": "a"}],
+      "indicators": [{"id": "1", "name": "甲", "points": "79228162514264337593543950335",
+        "rule": {"type": "step", "value": "a", "direction": "above", "threshold": "0",
+                 "step": "79228162514264337593543950335", "deduct": "0.0000000000000000000000000001",
+                 "counting": "proportional"}},
+        {"id": "2", "name": "乙", "points": "79228162514264337593543950335",
+        "rule": {"type": "per_occurrence", "value": "a", "deduct": "0.0000000000000000000000000001"}}],
+      "grades": [{"label": "合格"}]}"#;
+    let scorer = Scorer::from_text(text).unwrap();
+    let inputs = Inputs::new().with("a", "1");
+    let _ = scorer.sensitivity(&inputs, "a", d("-1000"), d("1000"), None);
+    let _ = scorer.target(&inputs, "a", &Goal::Total(d("1")), None, None);
+}
