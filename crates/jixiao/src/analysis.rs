@@ -627,7 +627,7 @@ impl Scorer {
                     name: Some(r.name.clone()),
                     claimed: figure(*claimed),
                     computed: figure(r.score),
-                    difference: r.score.checked_sub(*claimed),
+                    difference: r.score.sub_checked(*claimed),
                     explanation: Some(r.explain(Lang::Zh)),
                 });
             }
@@ -657,7 +657,7 @@ impl Scorer {
                         name: Some(r.name.clone()),
                         claimed: figure(*claimed),
                         computed: figure(sum),
-                        difference: sum.checked_sub(*claimed),
+                        difference: sum.sub_checked(*claimed),
                         explanation: None,
                     });
                 }
@@ -671,7 +671,7 @@ impl Scorer {
                     name: None,
                     claimed: figure(total),
                     computed: figure(e.total),
-                    difference: e.total.checked_sub(total),
+                    difference: e.total.sub_checked(total),
                     explanation: None,
                 });
             }
@@ -690,7 +690,7 @@ impl Scorer {
                 && e.rescaled_total.is_none()
                 && let Some(sum) = checked_sum(&top)
                     .zip(checked_sum(&bonus))
-                    .and_then(|(t, b)| t.checked_add(b))
+                    .and_then(|(t, b)| t.add_checked(b))
             {
                 let sum_rounded = self
                     .inner
@@ -704,7 +704,7 @@ impl Scorer {
                         name: None,
                         claimed: figure(total),
                         computed: figure(sum),
-                        difference: sum.checked_sub(total),
+                        difference: sum.sub_checked(total),
                         explanation: None,
                     });
                 }
@@ -785,7 +785,7 @@ impl Scorer {
             Some(r) if r > Decimal::ZERO => {
                 return Err(AnalysisError::Request(format!(
                     "the resolution {} is outside 0.0000000001–10^15",
-                    r.normalize()
+                    crate::explain::num(r)
                 )));
             }
             Some(_) => return Err(AnalysisError::Request("the resolution must be positive".into())),
@@ -1155,7 +1155,7 @@ const MIN_RESOLUTION: Decimal = Decimal::from_parts(1, 0, 0, false, 10);
 
 /// The sum, or `None` when it overflows.
 fn checked_sum(values: &[Decimal]) -> Option<Decimal> {
-    values.iter().try_fold(Decimal::ZERO, |sum, v| sum.checked_add(*v))
+    values.iter().try_fold(Decimal::ZERO, |sum, v| sum.add_checked(*v))
 }
 
 fn fit_fractional(p: [(Decimal, Decimal); 3]) -> Option<(Decimal, Decimal, Decimal)> {

@@ -123,7 +123,7 @@ pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
 pub(crate) fn percent_to_ratio(value: Decimal) -> Option<Decimal> {
     let scale = value.scale().checked_add(2)?;
     if scale > 28 {
-        return value.checked_div(Decimal::ONE_HUNDRED);
+        return value.div_checked(Decimal::ONE_HUNDRED);
     }
     let mut shifted = value;
     shifted.set_scale(scale).ok()?;
@@ -147,6 +147,10 @@ pub(crate) trait Arith: Sized {
     fn div_checked(self, other: Self) -> Option<Self>;
 }
 
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the one place that calls rust_decimal's inlined arithmetic"
+)]
 impl Arith for Decimal {
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn mul_checked(self, other: Decimal) -> Option<Decimal> {
