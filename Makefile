@@ -10,7 +10,7 @@ SHELL := bash
 CARGO ?= cargo
 NIGHTLY ?= +nightly
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := load expr evaluate_json
+FUZZ_TARGETS := load expr evaluate_json analysis_json
 # -a: debug assertions (integer overflow panics) in the fuzzed build; -timeout: a unit slower
 # than 10 s counts as a hang. libFuzzer's progress lines (`#123 NEW ...`) are left out of the log.
 FUZZ_BUILD_FLAGS ?= -a

@@ -469,19 +469,12 @@ pub fn schema_json() -> String {
 /// What a front end needs to build a form and show the table: metadata, declared inputs (with
 /// kinds, units, levels, items, defaults, ranges) and the indicator rows with their standards.
 pub fn system_info_value(system: &IndicatorSystem, lang: Lang) -> Value {
-    use crate::model::{InputDefault, InputKind};
+    use crate::model::InputDefault;
     let inputs = system
         .inputs
         .iter()
         .map(|i| {
-            let kind = match i.kind {
-                InputKind::Number => "number",
-                InputKind::Count => "count",
-                InputKind::Boolean => "boolean",
-                InputKind::Level => "level",
-                InputKind::Checklist => "checklist",
-                InputKind::Manual => "manual",
-            };
+            let kind = i.kind.as_str();
             let default = match &i.default {
                 None => Value::Null,
                 Some(InputDefault::Bool(b)) => Value::Bool(*b),

@@ -498,4 +498,75 @@ mod tests {
         assert_eq!(location("数", 2), "(line 1 column 1)");
         assert_eq!(location("ab", 99), "(line 1 column 3)");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// On JSON text with one character inserted, removed or replaced (near-valid text, where
+        /// parsers differ), the parser accepts what serde_json accepts and reads the same value,
+        /// except a key given twice (refused here), and refuses what serde_json refuses.
+        #[test]
+        fn agrees_with_serde_json(
+            value in json_value(),
+            at in 0usize..400,
+            edit in 0u8..3,
+            c in proptest::sample::select(&[
+                '[', ']', '{', '}', ':', ',', '"', '\\', '/', '0', '1', '9', 'e', 'E', '.', '+', '-',
+                ' ', 't', 'f', 'n', 'u', 'a', '\u{1}', '\n',
+            ][..]),
+        ) {
+            let mut chars: Vec<char> = value.to_string().chars().collect();
+            let at = at % (chars.len() + 1);
+            match edit {
+                0 => chars.insert(at, c),
+                1 if at < chars.len() => {
+                    chars.remove(at);
+                }
+                _ if at < chars.len() => {
+                    if let Some(x) = chars.get_mut(at) {
+                        *x = c;
+                    }
+                }
+                _ => chars.push(c),
+            }
+            let text: String = chars.into_iter().collect();
+            let ours = parse_json_value(&text);
+            let theirs = serde_json::from_str::<serde_json::Value>(&text);
+            match (&ours, &theirs) {
+                (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
+                (Err(e), Ok(_)) => proptest::prop_assert!(e.contains("given twice"), "{text:?}: {e}"),
+                (Ok(a), Err(e)) => proptest::prop_assert!(false, "{text:?}: read {a} where serde_json says {e}"),
+                (Err(_), Err(_)) => {}
+            }
+        }
+
+        /// Any JSON value, written compactly or pretty, reads back as itself.
+        #[test]
+        fn reads_back_any_written_value(value in json_value(), pretty in proptest::bool::ANY) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            } else {
+                value.to_string()
+            };
+            proptest::prop_assert_eq!(parse_json_value(&text).ok(), Some(value));
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            r"-?(0|[1-9][0-9]{0,30})(\.[0-9]{1,12})?([eE][+-]?[0-9]{1,2})?"
+                .prop_map(|n| serde_json::Value::Number(n.parse().unwrap_or_else(|_| 0.into()))),
+            "\\PC{0,12}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                proptest::collection::btree_map("\\PC{0,6}", inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
 }

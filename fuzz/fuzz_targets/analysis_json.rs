@@ -1,0 +1,45 @@
+//! Fuzz target `analysis_json`: fuzzed analysis requests (what-if, compare, audit, sensitivity,
+//! target) on the seed system (湘西州商务局 2019) through the JSON layer. Nothing may panic (the
+//! analyses search over user-given ranges and add up user-given claims), and an answer is valid
+//! JSON with the shape of its kind.
+#![no_main]
+// A fuzz harness reports a broken invariant by panicking; libFuzzer records the input.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::sync::OnceLock;
+
+use jixiao::json::analysis_value;
+use jixiao::{Lang, Scorer};
+use libfuzzer_sys::fuzz_target;
+
+fn scorer() -> &'static Scorer {
+    static SCORER: OnceLock<Scorer> = OnceLock::new();
+    SCORER.get_or_init(|| jixiao::builtin("xiangxi-commerce-2019").unwrap().scorer().unwrap())
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(request) = jixiao::parse_json_value(text) else {
+        return;
+    };
+    for lang in [Lang::Zh, Lang::En] {
+        match analysis_value(scorer(), &request, lang) {
+            Ok(out) => {
+                let kind = request
+                    .as_object()
+                    .and_then(|o| o.keys().next())
+                    .cloned()
+                    .unwrap_or_default();
+                assert!(out.is_object(), "{kind}: the answer is not an object: {out}");
+                let text = out.to_string();
+                let again: serde_json::Value = serde_json::from_str(&text).expect("the answer is valid JSON");
+                assert_eq!(again, out);
+            }
+            Err(e) => {
+                let _ = e.to_json();
+            }
+        }
+    }
+});
