@@ -395,9 +395,15 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             let dp = honest_places(|dp| {
                 let g = displayed(*gap, measured.percent, dp);
                 let v = displayed(measured.value, measured.percent, dp);
+                // Only the penalised side has a gap (the other side's difference may not even
+                // exist: a value far below an upper threshold can be more than the range away).
                 let shown_gap = match direction {
-                    Direction::Below => (*threshold - v).max(Decimal::ZERO),
-                    Direction::Above => (v - *threshold).max(Decimal::ZERO),
+                    Direction::Below if v < *threshold => threshold.sub_checked(v),
+                    Direction::Above if v > *threshold => v.sub_checked(*threshold),
+                    _ => Some(Decimal::ZERO),
+                };
+                let Some(shown_gap) = shown_gap else {
+                    return false;
                 };
                 let counted = |x: Decimal| match counting {
                     Counting::Whole => x.div_checked(*step).map(|q| q.floor()),

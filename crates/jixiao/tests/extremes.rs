@@ -1,0 +1,92 @@
+//! Figures at the edges of the decimal range — in the system and in the inputs — give a score or
+//! a located error, never a panic, in every rule kind, in both languages, in every output.
+
+use jixiao::report::{Format, evaluation_report};
+use jixiao::{IndicatorSystem, Lang, Scorer};
+
+const EDGES: [&str; 9] = [
+    "79228162514264337593543950335",
+    "-79228162514264337593543950335",
+    "70000000000000000000000000000",
+    "-70000000000000000000000000000",
+    "0.0000000000000000000000000001",
+    "-0.0000000000000000000000000001",
+    "0",
+    "1",
+    "0.5",
+];
+
+/// One leaf of each rule kind over the input `a` (and `b`), with `x` in its figures.
+fn rules(x: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in ["above", "below"] {
+        for counting in ["whole", "started", "proportional"] {
+            out.push(format!(
+                r#"{{"type": "step", "value": "a", "direction": "{dir}", "threshold": "{x}", "step": "{x}", "deduct": "{x}", "counting": "{counting}"}}"#
+            ));
+            out.push(format!(
+                r#"{{"type": "step", "value": "a", "direction": "{dir}", "threshold": "{x}", "step": "1", "deduct": "0.5", "counting": "{counting}"}}"#
+            ));
+        }
+    }
+    out.push(format!(
+        r#"{{"type": "tiers", "value": "a", "tiers": [{{"le": "{x}", "score": "10"}}, {{"gt": "{x}", "score": "0"}}]}}"#
+    ));
+    for dir in ["higher_is_better", "lower_is_better"] {
+        out.push(format!(
+            r#"{{"type": "ratio", "actual": "a", "target": "b", "direction": "{dir}"}}"#
+        ));
+    }
+    out.push(r#"{"type": "rate", "value": "a"}"#.to_string());
+    out.push(format!(
+        r#"{{"type": "per_occurrence", "value": "a", "deduct": "{x}"}}"#
+    ));
+    out.push(r#"{"type": "formula", "expr": "a * b", "clamp": true}"#.to_string());
+    out.push(format!(
+        r#"{{"type": "cases", "cases": [{{"when": "a > {x}", "score": "10"}}], "otherwise": "0"}}"#
+    ));
+    out
+}
+
+#[test]
+fn edge_figures_never_panic() {
+    let mut evaluated = 0;
+    let mut refused = 0;
+    for x in EDGES {
+        for rule in rules(x) {
+            let system = format!(
+                r#"{{"format": 1, "id": "x", "name": "x", "inputs": [{{"name": "a"}}, {{"name": "b"}}],
+                  "indicators": [{{"id": "1", "name": "甲", "points": "10", "rule": {rule}}}],
+                  "grades": [{{"label": "合格"}}]}}"#
+            );
+            let Ok(model) = IndicatorSystem::from_json(&system) else {
+                refused += 1;
+                continue;
+            };
+            let Ok(scorer) = Scorer::new(&model) else {
+                refused += 1;
+                continue;
+            };
+            for a in EDGES {
+                for b in ["1", "0.0000000000000000000000000001", EDGES[0], EDGES[1]] {
+                    let inputs = format!(r#"{{"a": "{a}", "b": "{b}"}}"#);
+                    let text = jixiao::json::evaluate_json(&system, &inputs);
+                    let en = jixiao::json::evaluate_json_lang(&system, &inputs, Lang::En);
+                    assert_eq!(text.is_ok(), en.is_ok(), "{rule} a={a} b={b}");
+                    let units = jixiao::json::inputs_from_value(&jixiao::parse_json_value(&inputs).unwrap()).unwrap();
+                    if let Ok(e) = scorer.evaluate(&units) {
+                        let _ = e.explain(Lang::Zh);
+                        let _ = e.explain(Lang::En);
+                        for format in [Format::Text, Format::Markdown, Format::Csv, Format::Html] {
+                            let _ = evaluation_report(&model, &e, format, Lang::Zh);
+                        }
+                        evaluated += 1;
+                    }
+                }
+            }
+        }
+    }
+    // The sweep is not vacuous: most systems load and many units evaluate.
+    assert!(refused < 60, "{refused} systems refused");
+    assert!(evaluated > 1000, "{evaluated} units evaluated");
+}
