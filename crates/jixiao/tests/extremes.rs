@@ -1,6 +1,7 @@
 //! Figures at the edges of the decimal range — in the system and in the inputs — give a score or
 //! a located error, never a panic, in every rule kind, in both languages, in every output.
 
+use jixiao::analysis::Goal;
 use jixiao::report::{Format, evaluation_report};
 use jixiao::{IndicatorSystem, Lang, Scorer};
 
@@ -52,6 +53,7 @@ fn rules(x: &str) -> Vec<String> {
 fn edge_figures_never_panic() {
     let mut evaluated = 0;
     let mut refused = 0;
+    let mut searched = 0;
     for x in EDGES {
         for rule in rules(x) {
             let system = format!(
@@ -67,6 +69,18 @@ fn edge_figures_never_panic() {
                 refused += 1;
                 continue;
             };
+            // The analyses search the input `a` while `b` sits at an edge.
+            for b in ["1", EDGES[0], EDGES[4]] {
+                let units = jixiao::json::inputs_from_value(
+                    &jixiao::parse_json_value(&format!(r#"{{"a": "1", "b": "{b}"}}"#)).unwrap(),
+                )
+                .unwrap();
+                let d = |s: &str| s.parse::<jixiao::Decimal>().unwrap();
+                if scorer.sensitivity(&units, "a", d("-1000"), d("1000"), Some(d("1"))).is_ok() {
+                    searched += 1;
+                }
+                let _ = scorer.target(&units, "a", &Goal::Total(d("5")), None, Some(d("1")));
+            }
             for a in EDGES {
                 for b in ["1", "0.0000000000000000000000000001", EDGES[0], EDGES[1]] {
                     let inputs = format!(r#"{{"a": "{a}", "b": "{b}"}}"#);
@@ -86,6 +100,7 @@ fn edge_figures_never_panic() {
             }
         }
     }
+    assert!(searched > 100, "{searched} searches ran");
     // The sweep is not vacuous: most systems load and many units evaluate.
     assert!(refused < 60, "{refused} systems refused");
     assert!(evaluated > 1000, "{evaluated} units evaluated");
