@@ -115,10 +115,11 @@ fn shown(value: Decimal, percent: bool) -> String {
 
 fn shown_dp(value: Decimal, percent: bool, dp: u32) -> String {
     if percent {
-        format!(
-            "{}%",
-            places(value.mul_checked(Decimal::ONE_HUNDRED).unwrap_or(value), dp)
-        )
+        match value.mul_checked(Decimal::ONE_HUNDRED) {
+            Some(p) => format!("{}%", places(p, dp)),
+            // A ratio too large to be written as a percentage: the ratio, said to be one.
+            None => format!("{}×100%", places(value, dp)),
+        }
     } else {
         places(value, dp)
     }
@@ -893,6 +894,12 @@ impl Evaluation {
 #[cfg(test)]
 mod text_tests {
     use super::*;
+
+    #[test]
+    fn a_percentage_beyond_the_range_is_written_as_the_ratio_it_is() {
+        assert_eq!(shown_dp(Decimal::new(8239, 4), true, 2), "82.39%");
+        assert_eq!(shown_dp(Decimal::MAX, true, 2), "79228162514264337593543950335×100%");
+    }
 
     #[test]
     fn text_is_display() {

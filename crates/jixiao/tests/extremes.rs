@@ -76,7 +76,10 @@ fn edge_figures_never_panic() {
                 )
                 .unwrap();
                 let d = |s: &str| s.parse::<jixiao::Decimal>().unwrap();
-                if scorer.sensitivity(&units, "a", d("-1000"), d("1000"), Some(d("1"))).is_ok() {
+                if scorer
+                    .sensitivity(&units, "a", d("-1000"), d("1000"), Some(d("1")))
+                    .is_ok()
+                {
                     searched += 1;
                 }
                 let _ = scorer.target(&units, "a", &Goal::Total(d("5")), None, Some(d("1")));
