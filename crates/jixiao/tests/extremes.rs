@@ -108,3 +108,57 @@ fn edge_figures_never_panic() {
     assert!(refused < 60, "{refused} systems refused");
     assert!(evaluated > 1000, "{evaluated} units evaluated");
 }
+
+#[test]
+fn edge_points_bonus_vetoes_and_grades_never_panic() {
+    let mut evaluated = 0;
+    for x in EDGES {
+        let systems = [
+            // Points, a level band's default and a checklist item at the edge.
+            format!(
+                r#"{{"format": 1, "id": "x", "name": "x",
+                  "inputs": [{{"name": "a"}}, {{"name": "l", "kind": "level", "levels": ["好", "差"]}},
+                             {{"name": "c", "kind": "checklist", "items": ["甲", "乙"]}}],
+                  "indicators": [{{"id": "1", "name": "甲", "points": "{x}", "rule": {{"type": "rate", "value": "a"}}}},
+                    {{"id": "2", "name": "乙", "points": "{x}", "rule": {{"type": "level", "input": "l", "bands": [
+                      {{"level": "好", "min": "0.8", "max": "1", "default": "0.9"}}, {{"level": "差", "min": "0", "max": "0.8", "max_inclusive": false, "default": "0.5"}}]}}}},
+                    {{"id": "3", "name": "丙", "points": "{x}", "rule": {{"type": "checklist", "input": "c", "item_points": [
+                      {{"item": "甲", "points": "{x}"}}, {{"item": "乙", "points": "{x}"}}]}}}}],
+                  "grades": [{{"label": "优", "min": "{x}"}}, {{"label": "差"}}]}}"#
+            ),
+            // Bonus and vetoes at the edge, rounding of the total to none and to 0 places.
+            format!(
+                r#"{{"format": 1, "id": "x", "name": "x",
+                  "inputs": [{{"name": "a"}}, {{"name": "l", "kind": "level", "levels": ["好", "差"]}},
+                             {{"name": "c", "kind": "checklist", "items": ["甲", "乙"]}}],
+                  "indicators": [{{"id": "1", "name": "甲", "points": "100", "rule": {{"type": "formula", "expr": "a", "clamp": true}}}}],
+                  "bonus": {{"items": [{{"id": "b1", "name": "加分", "points": "{x}", "rule": {{"type": "formula", "expr": "a", "clamp": true}}}}],
+                             "max_bonus": "{x}", "max_total": "{x}"}},
+                  "vetoes": [{{"id": "v", "name": "否决", "when": "a > {x}", "total": "{x}", "max_total": "{x}"}}],
+                  "rounding": {{"total": {{"scale": 0, "mode": "up"}}, "subtotal": {{"scale": 10}}}},
+                  "grades": [{{"label": "优", "min": "90"}}, {{"label": "差"}}]}}"#
+            ),
+        ];
+        for system in &systems {
+            let Ok(model) = IndicatorSystem::from_json(system) else {
+                continue;
+            };
+            let Ok(scorer) = Scorer::new(&model) else {
+                continue;
+            };
+            for a in EDGES {
+                for (l, c) in [("好", "甲,乙"), ("差", "无")] {
+                    let inputs = format!(r#"{{"a": "{a}", "l": "{l}", "c": "{c}"}}"#);
+                    let _ = jixiao::json::evaluate_json(system, &inputs);
+                    let units = jixiao::json::inputs_from_value(&jixiao::parse_json_value(&inputs).unwrap()).unwrap();
+                    if let Ok(e) = scorer.evaluate(&units) {
+                        let _ = e.explain(Lang::En);
+                        let _ = evaluation_report(&model, &e, Format::Text, Lang::Zh);
+                        evaluated += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(evaluated > 150, "{evaluated} units evaluated");
+}
