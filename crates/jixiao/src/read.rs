@@ -710,6 +710,120 @@ impl Read for Rounding {
     }
 }
 
+/// `serde::Deserialize` for the model, for services that embed a system in their own
+/// configuration: any self-describing format is read into the same tree and by the same reader
+/// (errors say `path: message`, without a position). A binary float is refused with the string to
+/// write instead, as everywhere; serde_json's `arbitrary_precision` numbers keep their digits.
+impl<'de> serde::Deserialize<'de> for IndicatorSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let node = Node::<'static>::deserialize(deserializer)?;
+        system(&node).map_err(|e| {
+            serde::de::Error::custom(if e.path.is_empty() {
+                e.message
+            } else {
+                format!("{}: {}", e.path, e.message)
+            })
+        })
+    }
+}
+
+/// The key under which serde_json (`arbitrary_precision`) hands over a number's exact text.
+const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+impl<'de> serde::Deserialize<'de> for Node<'static> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl NodeVisitor {
+    fn node(value: Value<'static>) -> Node<'static> {
+        Node { at: 0, value }
+    }
+
+    fn number(text: String) -> Node<'static> {
+        Self::node(Value::Number(std::borrow::Cow::Owned(text)))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node<'static>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an indicator system's value (object, list, string, integer, boolean)")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Self::node(Value::Bool(v)))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Self::number(v.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Self::number(v.to_string()))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(Self::number(v.to_string()))
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(Self::number(v.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Err(E::custom(format!(
+            "the binary float `{v}` cannot be read exactly; write the decimal as a string, e.g. \"{v}\""
+        )))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Self::node(Value::String(std::borrow::Cow::Owned(v.to_string()))))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Self::node(Value::Null))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Self::node(Value::Null))
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        serde::Deserialize::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node<'static>>()? {
+            items.push(item);
+        }
+        Ok(Self::node(Value::Array(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if name == JSON_NUMBER_TOKEN && entries.is_empty() {
+                return Ok(Self::number(map.next_value::<String>()?));
+            }
+            let value = map.next_value::<Node<'static>>()?;
+            entries.push((
+                Key {
+                    at: 0,
+                    name: std::borrow::Cow::Owned(name),
+                },
+                value,
+            ));
+        }
+        Ok(Self::node(Value::Object(entries)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::error::LoadError;
@@ -900,5 +1014,33 @@ mod tests {
             let text = SYSTEM.replacen(r#""kind": "checklist""#, &format!(r#""kind": "{}""#, kind.as_str()), 1);
             assert_eq!(IndicatorSystem::from_json(&text).unwrap().inputs[1].kind, kind);
         }
+    }
+
+    #[test]
+    fn deserialize_reads_like_from_json_in_any_format() {
+        for b in crate::builtins() {
+            let direct = IndicatorSystem::from_json(b.text()).unwrap();
+            let via_serde: IndicatorSystem = serde_json::from_str(b.text()).unwrap();
+            assert_eq!(via_serde, direct, "{}", b.id);
+            let toml = direct.to_toml().unwrap();
+            let via_toml: IndicatorSystem = toml::from_str(&toml).unwrap();
+            assert_eq!(via_toml, direct, "{}", b.id);
+        }
+        // Embedded in a service's own configuration.
+        #[derive(serde::Deserialize)]
+        struct Config {
+            system: IndicatorSystem,
+        }
+        let config: Config = serde_json::from_str(&format!(r#"{{"system": {SYSTEM}}}"#)).unwrap();
+        assert_eq!(config.system, IndicatorSystem::from_json(SYSTEM).unwrap());
+        // The reader's errors, with their path; binary floats refused as everywhere.
+        let bad = SYSTEM.replacen(r#""points": 10"#, r#""points": 10, "pionts": 1"#, 1);
+        let e = serde_json::from_str::<IndicatorSystem>(&bad).err().unwrap().to_string();
+        assert!(e.starts_with("indicators[0].pionts: unknown field `pionts`"), "{e}");
+        let toml = IndicatorSystem::from_json(SYSTEM).unwrap().to_toml().unwrap();
+        let float = toml.replacen("points = \"10\"", "points = 10.5", 1);
+        assert_ne!(float, toml);
+        let e = toml::from_str::<IndicatorSystem>(&float).err().unwrap().to_string();
+        assert!(e.contains("write the decimal as a string, e.g. \"10.5\""), "{e}");
     }
 }
