@@ -13,7 +13,13 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The key serde_json uses to hand over a number's exact text when `arbitrary_precision` is on.
-const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub(crate) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Why a binary float (a TOML float, a float from another serde format) is refused, and what to
+/// write instead: the one wording wherever a float can arrive.
+pub(crate) fn float_refused(float: impl fmt::Display) -> String {
+    format!("the binary float `{float}` cannot be read exactly; write the decimal as a string, e.g. \"{float}\"")
+}
 
 /// Largest number of characters accepted for one decimal literal.
 const MAX_DECIMAL_TEXT: usize = 64;
@@ -217,9 +223,7 @@ impl<'de> Visitor<'de> for DecVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
-        Err(E::custom(format!(
-            "the binary float `{v}` cannot be read exactly; write the decimal as a string, e.g. \"{v}\""
-        )))
+        Err(E::custom(float_refused(v)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dec, A::Error> {

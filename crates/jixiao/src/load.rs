@@ -147,12 +147,7 @@ fn toml_value<'a>(
             Value::Number(Cow::Owned(number.to_string()))
         }
         DeValue::Float(f) => {
-            return Err(toml_error(
-                text,
-                path,
-                at,
-                format!("the binary float `{f}` cannot be read exactly; write the decimal as a string, e.g. \"{f}\""),
-            ));
+            return Err(toml_error(text, path, at, crate::dec::float_refused(f)));
         }
         DeValue::Datetime(_) => {
             return Err(toml_error(

@@ -5,7 +5,7 @@
 //! their text, and the reader is a small part of the WASM module (the derived deserializers with
 //! the path tracking were a fifth of it).
 
-use crate::dec::{Dec, parse_decimal, parse_json_number};
+use crate::dec::{Dec, JSON_NUMBER_TOKEN, parse_decimal, parse_json_number};
 use crate::model::*;
 use crate::tree::{Key, Node, Value};
 
@@ -727,9 +727,6 @@ impl<'de> serde::Deserialize<'de> for IndicatorSystem {
     }
 }
 
-/// The key under which serde_json (`arbitrary_precision`) hands over a number's exact text.
-const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
-
 impl<'de> serde::Deserialize<'de> for Node<'static> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
@@ -776,9 +773,7 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Err(E::custom(format!(
-            "the binary float `{v}` cannot be read exactly; write the decimal as a string, e.g. \"{v}\""
-        )))
+        Err(E::custom(crate::dec::float_refused(v)))
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {

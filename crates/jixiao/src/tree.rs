@@ -196,25 +196,8 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         let open = self.pos;
         self.pos += 1;
-        let start = self.pos;
-        // Fast path: no escape.
-        loop {
-            match self.peek() {
-                None => {
-                    self.pos = open;
-                    return Err(self.error("a string is not closed"));
-                }
-                Some(b'"') => {
-                    let s = self.text.get(start..self.pos).unwrap_or("");
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(0..=0x1f) => return Err(self.error("a control character inside a string must be escaped")),
-                Some(_) => self.pos += 1,
-            }
-        }
-        let mut out = String::from(self.text.get(start..self.pos).unwrap_or(""));
+        // Borrowed from the text until the first escape; owned from there on.
+        let mut owned: Option<String> = None;
         loop {
             let run = self.pos;
             while let Some(b) = self.peek() {
@@ -223,7 +206,8 @@ impl<'a> Parser<'a> {
                 }
                 self.pos += 1;
             }
-            out.push_str(self.text.get(run..self.pos).unwrap_or(""));
+            // The run stops only at ASCII bytes, so it is whole characters.
+            let piece = self.text.get(run..self.pos).unwrap_or("");
             match self.peek() {
                 None => {
                     self.pos = open;
@@ -231,9 +215,17 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok(match owned {
+                        None => Cow::Borrowed(piece),
+                        Some(mut out) => {
+                            out.push_str(piece);
+                            Cow::Owned(out)
+                        }
+                    });
                 }
                 Some(b'\\') => {
+                    let out = owned.get_or_insert_with(String::new);
+                    out.push_str(piece);
                     self.pos += 1;
                     let simple = match self.peek() {
                         Some(b'"') => Some('"'),
