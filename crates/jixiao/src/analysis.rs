@@ -19,7 +19,7 @@ use crate::dec::Arith;
 use crate::error::EvalError;
 use crate::eval::{Evaluation, IndicatorResult, Inputs, Outcome, Status};
 use crate::explain::{Lang, figure};
-use crate::model::{Counting, InputKind, NaOutcome};
+use crate::format::{Counting, InputKind, NaOutcome};
 
 /// Why an analysis could not run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,6 +31,16 @@ pub enum AnalysisError {
     /// The request does not fit the system.
     #[error("{0}")]
     Request(String),
+}
+
+impl AnalysisError {
+    /// A stable machine-readable kind: the evaluation's kind ([`EvalError::kind`]) or `request`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AnalysisError::Eval(e) => e.kind(),
+            AnalysisError::Request(_) => "request",
+        }
+    }
 }
 
 /// One row of a comparison.
@@ -1225,7 +1235,7 @@ fn critical_values(rule: &CRule, points: Decimal) -> Vec<Decimal> {
             // The system's figures may be anything the format accepts: what overflows gives no
             // critical value (the scan between grid points still finds the change).
             let steps_to_cap = cap.div_checked(*deduct).map_or(Decimal::ZERO, |s| s.ceil());
-            let sign = if *direction == crate::model::Direction::Above {
+            let sign = if *direction == crate::format::Direction::Above {
                 Decimal::ONE
             } else {
                 Decimal::NEGATIVE_ONE

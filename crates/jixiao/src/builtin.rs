@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use crate::compile::Scorer;
 use crate::error::LoadError;
 use crate::eval::Inputs;
+use crate::format::IndicatorSystem;
 use crate::json::{JsonError, inputs_from_value};
-use crate::model::IndicatorSystem;
 
 /// A built-in indicator system.
 #[derive(Debug, PartialEq, Eq)]
@@ -53,7 +53,7 @@ pub fn builtin(id: &str) -> Option<&'static Builtin> {
 /// ever to, the empty text is refused by every loader with a clear error instead of a panic here.
 fn part(id: &str, example: bool) -> &'static str {
     let bundle = BUNDLE.get_or_init(|| {
-        miniz_oxide::inflate::decompress_to_vec_with_limit(PACKED, 8 * crate::load::MAX_SYSTEM_BYTES)
+        miniz_oxide::inflate::decompress_to_vec_with_limit(PACKED, 8 * crate::format::MAX_SYSTEM_BYTES)
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .unwrap_or_default()
@@ -94,7 +94,7 @@ impl Builtin {
 
     /// The bundled example inputs.
     pub fn example_inputs(&self) -> Result<Inputs, JsonError> {
-        let value = crate::tree::parse_json_value(self.example()).map_err(|message| JsonError {
+        let value = crate::format::tree::parse_json_value(self.example()).map_err(|message| JsonError {
             kind: "request".into(),
             message,
             errors: Vec::new(),

@@ -201,7 +201,7 @@ impl<'de> Visitor<'de> for DecVisitor {
     type Value = Dec;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a decimal number as a string (\"0.5\", \"95%\") or an integer")
+        f.write_str("a decimal number as a string (\"0.5\", \"95%\") or a number")
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {

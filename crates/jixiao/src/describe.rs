@@ -7,7 +7,7 @@ use crate::compile::is_percent;
 use crate::dec::Arith;
 use crate::dec::Dec;
 use crate::explain::{Lang, num};
-use crate::model::*;
+use crate::format::*;
 
 /// Renders a decimal as the table would print it: a percentage when `percent`, else plain.
 fn shown(d: Decimal, percent: bool) -> String {

@@ -33,6 +33,13 @@ pub struct ValidationErrors {
     pub issues: Vec<Issue>,
 }
 
+impl ValidationErrors {
+    /// A stable machine-readable kind: `validation`.
+    pub fn kind(&self) -> &'static str {
+        "validation"
+    }
+}
+
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.issues.len();
@@ -49,12 +56,16 @@ impl fmt::Display for ValidationErrors {
 #[non_exhaustive]
 pub enum LoadError {
     /// The text is not valid JSON/TOML for the format.
-    #[error("{format} error at {path}: {message}")]
+    #[error("{format} error at {}: {message}", syntax_place(path, *line, *column))]
     Syntax {
         /// `JSON` or `TOML`.
         format: &'static str,
-        /// Field path (`indicators[0].points`) and/or `line L column C`.
+        /// Field path (`indicators[0].points`); empty for the document itself or a syntax error.
         path: String,
+        /// 1-based line of the offending value or key, when known.
+        line: Option<usize>,
+        /// 1-based column (in characters) of the offending value or key, when known.
+        column: Option<usize>,
         /// What the parser expected.
         message: String,
     },
@@ -63,13 +74,38 @@ pub enum LoadError {
     Invalid(#[from] ValidationErrors),
 }
 
+/// `indicators[0].points (line 5 column 40)`, `(line 1 column 9)`, or `(file)` when nothing is known.
+fn syntax_place(path: &str, line: Option<usize>, column: Option<usize>) -> String {
+    match (path.is_empty(), line.zip(column)) {
+        (true, None) => "(file)".to_string(),
+        (false, None) => path.to_string(),
+        (true, Some((l, c))) => format!("(line {l} column {c})"),
+        (false, Some((l, c))) => format!("{path} (line {l} column {c})"),
+    }
+}
+
 impl LoadError {
-    /// The problems as issues (one for a syntax error).
+    /// A stable machine-readable kind: `syntax` (the text does not read as the format) or
+    /// `validation` (it reads, but is not a valid indicator system).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LoadError::Syntax { .. } => "syntax",
+            LoadError::Invalid(_) => "validation",
+        }
+    }
+
+    /// The problems as issues (one for a syntax error, whose path carries its line and column).
     pub fn issues(&self) -> Vec<Issue> {
         match self {
-            LoadError::Syntax { path, message, .. } => {
+            LoadError::Syntax {
+                path,
+                line,
+                column,
+                message,
+                ..
+            } => {
                 vec![Issue {
-                    path: path.clone(),
+                    path: syntax_place(path, *line, *column),
                     position: None,
                     message: message.clone(),
                 }]
@@ -106,6 +142,15 @@ pub enum InputError {
 }
 
 impl InputError {
+    /// A stable machine-readable kind: `unknown`, `missing` or `invalid`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InputError::Unknown { .. } => "unknown",
+            InputError::Missing { .. } => "missing",
+            InputError::Invalid { .. } => "invalid",
+        }
+    }
+
     /// The input concerned.
     pub fn name(&self) -> &str {
         match self {

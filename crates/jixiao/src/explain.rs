@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::dec::Arith;
 use crate::eval::{Evaluation, IndicatorResult, Measured, Outcome, Status};
-use crate::model::{Better, ChecklistMode, Counting, Direction, NaOutcome};
+use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome};
 
 /// The language of explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -727,6 +727,10 @@ pub struct Expr {
     ops: Vec<Op>,
     root: u32,
     ty: Ty,
+    #[cfg_attr(
+        not(feature = "internals"),
+        expect(dead_code, reason = "read by the fuzzers and property tests only")
+    )]
     refs: Vec<Ref>,
 }
 
@@ -784,6 +788,7 @@ impl Expr {
     }
 
     /// Every input and metric the expression reads (each once).
+    #[cfg(feature = "internals")]
     pub fn refs(&self) -> &[Ref] {
         &self.refs
     }

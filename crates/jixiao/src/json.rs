@@ -10,7 +10,7 @@ use crate::compile::Scorer;
 use crate::error::{EvalError, LoadError};
 use crate::eval::{Evaluation, IndicatorResult, InputValue, Inputs, Outcome, Status};
 use crate::explain::{Lang, num};
-use crate::model::{IndicatorSystem, NaOutcome};
+use crate::format::{IndicatorSystem, NaOutcome};
 
 /// An error of the JSON layer, itself serialisable as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,10 +58,7 @@ impl JsonError {
 
 impl From<LoadError> for JsonError {
     fn from(e: LoadError) -> Self {
-        let kind = match e {
-            LoadError::Syntax { .. } => "syntax",
-            _ => "validation",
-        };
+        let kind = e.kind();
         let errors = e
             .issues()
             .into_iter()
@@ -200,7 +197,8 @@ fn parse_number(name: &str, text: &str) -> Result<rust_decimal::Decimal, JsonErr
 }
 
 fn parse_json(text: &str, what: &str) -> Result<Value, JsonError> {
-    crate::tree::parse_json_value(text).map_err(|e| JsonError::request(format!("{what} is not valid JSON: {e}")))
+    crate::format::tree::parse_json_value(text)
+        .map_err(|e| JsonError::request(format!("{what} is not valid JSON: {e}")))
 }
 
 // Every object below is built through these few out-of-line helpers rather than `json!`, whose
@@ -469,7 +467,7 @@ pub fn schema_json() -> String {
 /// What a front end needs to build a form and show the table: metadata, declared inputs (with
 /// kinds, units, levels, items, defaults, ranges) and the indicator rows with their standards.
 pub fn system_info_value(system: &IndicatorSystem, lang: Lang) -> Value {
-    use crate::model::InputDefault;
+    use crate::format::InputDefault;
     let inputs = system
         .inputs
         .iter()
@@ -931,10 +929,12 @@ mod tests {
         for i in system.indicators.iter().take(3) {
             out.push(json!({"audit": {"inputs": unit, "claims": {"scores": {i.id.clone(): "0"}, "total": 0}}}));
         }
-        let numbers = system
-            .inputs
-            .iter()
-            .filter(|i| matches!(i.kind, crate::model::InputKind::Number | crate::model::InputKind::Count));
+        let numbers = system.inputs.iter().filter(|i| {
+            matches!(
+                i.kind,
+                crate::format::InputKind::Number | crate::format::InputKind::Count
+            )
+        });
         for input in numbers.take(4) {
             let name = &input.name;
             let changed = {
@@ -1031,7 +1031,7 @@ mod tests {
         use crate::error::{EvalError, LoadError};
         use crate::eval::{Evaluation, IndicatorResult, Outcome, Status};
         use crate::explain::{Lang, num};
-        use crate::model::{IndicatorSystem, NaOutcome};
+        use crate::format::{IndicatorSystem, NaOutcome};
 
         pub fn request_error(message: impl Into<String>) -> JsonError {
             let message = message.into();
@@ -1225,9 +1225,9 @@ mod tests {
                         "description": i.description,
                         "required": i.required && i.default.is_none(),
                         "default": i.default.as_ref().map(|d| match d {
-                            crate::model::InputDefault::Bool(b) => json!(b),
-                            crate::model::InputDefault::Text(t) => json!(t),
-                            crate::model::InputDefault::Items(items) => json!(items),
+                            crate::format::InputDefault::Bool(b) => json!(b),
+                            crate::format::InputDefault::Text(t) => json!(t),
+                            crate::format::InputDefault::Items(items) => json!(items),
                         }),
                         "min": i.min.map(|d| num(d.value())),
                         "max": i.max.map(|d| num(d.value())),

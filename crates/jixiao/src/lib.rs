@@ -6,17 +6,19 @@ pub mod builtin;
 pub mod dec;
 mod describe;
 pub mod error;
+/// The expression interpreter: internal, exposed only to the fuzzers and property tests through
+/// the `internals` feature (no stability promise).
+#[cfg(feature = "internals")]
 pub mod expr;
-pub mod model;
+#[cfg(not(feature = "internals"))]
+mod expr;
+mod format;
 
 mod compile;
 mod eval;
 pub mod explain;
 pub mod json;
-mod load;
-mod read;
 pub mod report;
-mod tree;
 
 pub use builtin::{Builtin, builtin, builtins};
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Scorer};
@@ -27,10 +29,14 @@ pub use eval::{
     ScoreTable, Scores, Status, VetoResult,
 };
 pub use explain::Lang;
-pub use load::{MAX_SYSTEM_BYTES, json_error_text};
-pub use model::*;
+pub use format::{
+    Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
+    ExcludedPoints, FORMAT_VERSION, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputDefault,
+    InputKind, ItemPoints, LevelRule, MAX_NESTING, MAX_SYSTEM_BYTES, ManualRule, MetricDecl, NaOutcome, NotApplicable,
+    PerOccurrenceRule, RateRule, RatioRule, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, StepRule, Tier,
+    TiersRule, Veto, json_error_text, parse_json_value,
+};
 pub use rust_decimal::Decimal;
-pub use tree::{MAX_NESTING, parse_json_value};
 
 impl Scorer {
     /// Parses (JSON or TOML), validates and compiles an indicator system.

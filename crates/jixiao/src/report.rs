@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::eval::{Evaluation, Status};
 use crate::explain::Lang;
-use crate::model::{Indicator, IndicatorSystem};
+use crate::format::{Indicator, IndicatorSystem};
 
 pub use crate::explain::figure;
 
@@ -88,7 +88,7 @@ pub fn evaluation_rows(system: &IndicatorSystem, e: &Evaluation, lang: Lang) -> 
             let excluded = matches!(
                 r.status,
                 Status::NotApplicable {
-                    outcome: crate::model::NaOutcome::Excluded,
+                    outcome: crate::format::NaOutcome::Excluded,
                     ..
                 }
             );

@@ -4,16 +4,19 @@
 //! hand-written file is an error rather than a silently ignored rule.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dec::Dec;
+
+use super::de::{TAGGED, Tagged, TaggedVisitor};
 
 /// The format version this crate reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// An indicator system (绩效评价指标体系): inputs, metrics, the indicator tree, grades and rounding.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "an indicator system (an object)")]
 pub struct IndicatorSystem {
     /// Format version of this file; must be 1.
     pub format: u32,
@@ -70,8 +73,9 @@ pub struct IndicatorSystem {
 }
 
 /// A declared input (one cell of the base-data table or one judgement of the evaluator).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "an input (an object)")]
 pub struct InputDecl {
     /// Name used in expressions and input files, e.g. `编制数`.
     pub name: String,
@@ -113,7 +117,7 @@ fn default_true() -> bool {
 }
 
 /// The kind of value an input holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
     /// A decimal figure (amounts, head counts, rates).
@@ -176,9 +180,66 @@ impl JsonSchema for InputDefault {
     }
 }
 
+impl<'de> Deserialize<'de> for InputDefault {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(InputDefaultVisitor)
+    }
+}
+
+struct InputDefaultVisitor;
+
+impl<'de> serde::de::Visitor<'de> for InputDefaultVisitor {
+    type Value = InputDefault;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("true/false, a decimal, a level name or a list of checklist items")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<InputDefault, E> {
+        Ok(InputDefault::Bool(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<InputDefault, E> {
+        Ok(InputDefault::Text(v.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<InputDefault, E> {
+        Ok(InputDefault::Text(v.to_string()))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<InputDefault, E> {
+        Ok(InputDefault::Text(v.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<InputDefault, E> {
+        Err(E::custom(crate::dec::float_refused(v)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<InputDefault, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<String>()? {
+            items.push(item);
+        }
+        Ok(InputDefault::Items(items))
+    }
+
+    /// A number in serde_json's exact form: kept exactly, written without trailing zeros.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InputDefault, A::Error> {
+        match map.next_key::<std::borrow::Cow<'de, str>>()? {
+            Some(key) if key == crate::dec::JSON_NUMBER_TOKEN => {
+                let text: std::borrow::Cow<'de, str> = map.next_value()?;
+                let number = crate::dec::parse_json_number(&text).map_err(serde::de::Error::custom)?;
+                Ok(InputDefault::Text(Dec(number).to_string()))
+            }
+            _ => Err(serde::de::Error::invalid_type(serde::de::Unexpected::Map, &self)),
+        }
+    }
+}
+
 /// A derived metric (预算完成率 = ...).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a metric (an object)")]
 pub struct MetricDecl {
     /// Name used in expressions and rules.
     pub name: String,
@@ -202,8 +263,9 @@ pub struct MetricDecl {
 }
 
 /// A node of the indicator tree: a group (with children) or a leaf (with a rule).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "an indicator (an object)")]
 pub struct Indicator {
     /// Identifier, unique in the system (e.g. `2.1.1`).
     pub id: String,
@@ -262,14 +324,61 @@ pub enum Rule {
     ChooseOne(ChooseOneRule),
 }
 
+/// The names of the rule kinds, as the `type` field spells them.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RuleKind {
+    Step,
+    Tiers,
+    Ratio,
+    Rate,
+    Level,
+    Checklist,
+    PerOccurrence,
+    Manual,
+    Cases,
+    Formula,
+    ChooseOne,
+}
+
+impl Tagged for Rule {
+    const TAG: &'static str = "type";
+    type Kind = RuleKind;
+
+    fn variant<'de, D: serde::Deserializer<'de>>(kind: RuleKind, rest: D) -> Result<Self, D::Error> {
+        Ok(match kind {
+            RuleKind::Step => Rule::Step(StepRule::deserialize(rest)?),
+            RuleKind::Tiers => Rule::Tiers(TiersRule::deserialize(rest)?),
+            RuleKind::Ratio => Rule::Ratio(RatioRule::deserialize(rest)?),
+            RuleKind::Rate => Rule::Rate(RateRule::deserialize(rest)?),
+            RuleKind::Level => Rule::Level(LevelRule::deserialize(rest)?),
+            RuleKind::Checklist => Rule::Checklist(ChecklistRule::deserialize(rest)?),
+            RuleKind::PerOccurrence => Rule::PerOccurrence(PerOccurrenceRule::deserialize(rest)?),
+            RuleKind::Manual => Rule::Manual(ManualRule::deserialize(rest)?),
+            RuleKind::Cases => Rule::Cases(CasesRule::deserialize(rest)?),
+            RuleKind::Formula => Rule::Formula(FormulaRule::deserialize(rest)?),
+            RuleKind::ChooseOne => Rule::ChooseOne(ChooseOneRule::deserialize(rest)?),
+        })
+    }
+}
+
+/// Reads `{"type": "step", ...}` with the variant's fields located as they stand in the text
+/// (serde's derived internally tagged enums buffer the object and lose the positions).
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_struct(TAGGED, &["type"], TaggedVisitor::<Rule>(std::marker::PhantomData))
+    }
+}
+
 /// Deduction per step beyond a threshold, never below zero.
 ///
 /// 在职人员控制率 (湖南): "以100%为标准。在职人员控制率≦100%,计5分;每超过一个百分点扣0.5分,扣完为止" is
 /// `{value: 在职人员控制率, direction: above, threshold: 100%, step: 1%, deduct: 0.5, counting: proportional}`.
 /// 预算完成率: "100%计满分,每低于5%扣2分,扣完为止" is `{direction: below, threshold: 100%, step: 5%,
 /// deduct: 2, counting: whole}` when only whole 5-point steps count.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct StepRule {
     /// Expression for the measured value (usually a metric name).
     pub value: String,
@@ -289,7 +398,7 @@ pub struct StepRule {
 }
 
 /// Which side of a threshold is penalised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Values above the threshold lose points (每超过).
@@ -299,7 +408,7 @@ pub enum Direction {
 }
 
 /// How the distance beyond a threshold turns into steps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Counting {
     /// Only complete steps count (17.61 pp at 5 pp a step = 3 steps).
@@ -315,8 +424,9 @@ pub enum Counting {
 /// 预算控制率 (湖南): "=0,计5分;0-10%(含),计4分;10-20%(含),计3分;20-30%(含),计2分;大于30%不得分" is
 /// tiers `{eq: 0, score: 5}`, `{gt: 0, le: 10%, score: 4}`, `{gt: 10%, le: 20%, score: 3}`,
 /// `{gt: 20%, le: 30%, score: 2}`, `{gt: 30%, score: 0}`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct TiersRule {
     /// Expression for the measured value.
     pub value: String,
@@ -328,8 +438,9 @@ pub struct TiersRule {
 }
 
 /// One tier: an exact value (`eq`) or an interval with explicit inclusive/exclusive bounds.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a tier (an object)")]
 pub struct Tier {
     /// Exactly this value ("=0").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -354,8 +465,9 @@ pub struct Tier {
 ///
 /// MOF project self-evaluation: 正向指标 "得分 = 权重 × 实际/目标" (`higher_is_better`),
 /// 反向指标 "得分 = 权重 × 目标/实际" (`lower_is_better`), never above the weight.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct RatioRule {
     /// Expression for the actual value (全年完成值).
     pub actual: String,
@@ -366,7 +478,7 @@ pub struct RatioRule {
 }
 
 /// Which way an indicator improves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Better {
     /// 正向指标: reaching or exceeding the target scores full points.
@@ -379,8 +491,9 @@ pub enum Better {
 ///
 /// MOF project self-evaluation: 预算执行 "得分 = 10 × 执行率"; 重庆: 执行率得分 = 执行率权重 (10) × 执行率,
 /// and each row's 得分系数 × 指标权重.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct RateRule {
     /// Expression for the rate (a ratio: 95% is 0.95).
     pub value: String,
@@ -391,8 +504,9 @@ pub struct RateRule {
 /// MOF 定性指标: "达成 / 部分达成 / 未达成 → 100%–80%(含80%) / 80%–50%(含50%) / 50%–0%" is bands
 /// `{level: 达成, min: 80%, max: 100%}`, `{level: 部分达成, min: 50%, max: 80%, max_inclusive: false}`,
 /// `{level: 未达成, min: 0, max: 50%, max_inclusive: false}`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct LevelRule {
     /// The `level` input this rule reads.
     pub input: String,
@@ -401,8 +515,9 @@ pub struct LevelRule {
 }
 
 /// The share of the points a level may score.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a band (an object)")]
 pub struct Band {
     /// The level's name.
     pub level: String,
@@ -425,8 +540,9 @@ pub struct Band {
 /// Points per satisfied (or deducted per unsatisfied) checklist item.
 ///
 /// 岳阳 管理制度健全性 3: three items, 1 point each.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct ChecklistRule {
     /// The `checklist` input this rule reads.
     pub input: String,
@@ -442,7 +558,7 @@ pub struct ChecklistRule {
 }
 
 /// Whether checklist items add or subtract points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChecklistMode {
     /// Score = Σ points of satisfied items, at most the indicator's points.
@@ -453,8 +569,9 @@ pub enum ChecklistMode {
 }
 
 /// Points of one checklist item.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "an item's points (an object)")]
 pub struct ItemPoints {
     /// The item's name as declared on the input.
     pub item: String,
@@ -465,8 +582,9 @@ pub struct ItemPoints {
 /// Deduction per occurrence, stopping at zero.
 ///
 /// 岳阳 资金使用合规性 3: "每出现一例不符合要求的扣1分,扣完为止"; 支付进度 3: "每出现一个专项未按进度完成资金下达扣0.5分".
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct PerOccurrenceRule {
     /// Expression for the number of occurrences (usually a `count` input).
     pub value: String,
@@ -480,8 +598,9 @@ pub struct PerOccurrenceRule {
 /// A score the evaluator gives, checked to lie in [0, points].
 ///
 /// Sichuan-style 履职成效 and the 满意度 rows scored from surveys are entered as scores.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct ManualRule {
     /// The `manual` (or number) input holding the score.
     pub input: String,
@@ -491,8 +610,9 @@ pub struct ManualRule {
 ///
 /// 岳阳 资金结余 3: "无结余,3分;有结余,但不超过上年结转,2分;结余超过上年结转,不得分" is cases
 /// `{when: "年末结余 == 0", score: 3}`, `{when: "年末结余 <= 上年结转", score: 2}`, `otherwise: 0`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct CasesRule {
     /// The cases, tried in order.
     pub cases: Vec<Case>,
@@ -502,8 +622,9 @@ pub struct CasesRule {
 }
 
 /// One case of a [`CasesRule`].
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a case (an object)")]
 pub struct Case {
     /// Condition (a boolean expression).
     pub when: String,
@@ -517,8 +638,9 @@ pub struct Case {
 /// A formula that gives the score directly.
 ///
 /// 重庆 部门整体绩效自评表: a row's 指标得分 = 得分系数 × 指标权重 can be written `得分系数 * 10`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct FormulaRule {
     /// Expression for the score.
     pub expr: String,
@@ -531,16 +653,18 @@ pub struct FormulaRule {
 ///
 /// "结转结余率 or 结转结余变动率, whichever applies": option 结转结余变动率 `when: 上年结转结余 > 0`,
 /// then option 结转结余率 without a condition.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rule (an object)")]
 pub struct ChooseOneRule {
     /// The options, tried in order; the last may omit `when`.
     pub options: Vec<RuleOption>,
 }
 
 /// One option of a [`ChooseOneRule`].
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "an option (an object)")]
 pub struct RuleOption {
     /// Name of the alternative (结转结余率).
     pub name: String,
@@ -555,8 +679,9 @@ pub struct RuleOption {
 ///
 /// 新建楼堂馆所面积控制率: "没有楼堂馆所项目的部门按满分计算" is
 /// `{when: "not 有楼堂馆所项目", outcome: full_points, reason: "没有楼堂馆所项目的部门按满分计算"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a not-applicable rule (an object)")]
 pub struct NotApplicable {
     /// Condition (a boolean expression) under which the indicator does not apply.
     pub when: String,
@@ -568,7 +693,7 @@ pub struct NotApplicable {
 }
 
 /// The outcome of a not-applicable indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NaOutcome {
     /// Full points (按满分计算).
@@ -580,7 +705,7 @@ pub enum NaOutcome {
 }
 
 /// How the total treats excluded indicators' points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExcludedPoints {
     /// Scale the total up to full points: total × full / (full − excluded) (按比例折算).
@@ -591,8 +716,9 @@ pub enum ExcludedPoints {
 }
 
 /// Bonus items (加分项) with caps.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "the bonus (an object)")]
 pub struct Bonus {
     /// The bonus items: leaves with rules whose points are the most each can add.
     pub items: Vec<Indicator>,
@@ -606,8 +732,9 @@ pub struct Bonus {
 }
 
 /// A veto item (一票否决): when its condition holds, it forces a grade and/or caps or sets the total.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a veto (an object)")]
 pub struct Veto {
     /// Identifier.
     pub id: String,
@@ -631,8 +758,9 @@ pub struct Veto {
 }
 
 /// A grade with its inclusive lower bound.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a grade (an object)")]
 pub struct Grade {
     /// Label, e.g. `优`, `优秀`.
     pub label: String,
@@ -645,8 +773,9 @@ pub struct Grade {
 }
 
 /// Where rounding happens and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rounding policy (an object)")]
 pub struct RoundingPolicy {
     /// Rounding of every leaf score (none by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -656,7 +785,11 @@ pub struct RoundingPolicy {
     pub subtotal: Option<Rounding>,
     /// Rounding of the total (default: two places, half away from zero, 四舍五入); `"none"` (or
     /// `null` in JSON) for no rounding.
-    #[serde(default = "default_total_rounding", serialize_with = "total_rounding::serialize")]
+    #[serde(
+        default = "default_total_rounding",
+        serialize_with = "total_rounding::serialize",
+        deserialize_with = "total_rounding::deserialize"
+    )]
     #[schemars(with = "TotalRounding")]
     pub total: Option<Rounding>,
     /// Which total the grade is read from.
@@ -699,7 +832,49 @@ enum NoRounding {
 /// field out means the default (two places).
 mod total_rounding {
     use super::Rounding;
-    use serde::{Serialize, Serializer};
+    use serde::de::{self, MapAccess, Visitor, value::MapAccessDeserializer};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// `"none"` or `null` mean no rounding; otherwise a rounding step.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Rounding>, D::Error> {
+        deserializer.deserialize_any(TotalVisitor)
+    }
+
+    struct TotalVisitor;
+
+    impl<'de> Visitor<'de> for TotalVisitor {
+        type Value = Option<Rounding>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("\"none\" or a rounding step {scale, mode}")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(TotalVisitor)
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if v == "none" {
+                Ok(None)
+            } else {
+                Err(E::custom(format_args!(
+                    "expected \"none\" or a rounding step {{scale, mode}}, found \"{v}\""
+                )))
+            }
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            Rounding::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
 
     pub fn serialize<S: Serializer>(value: &Option<Rounding>, serializer: S) -> Result<S::Ok, S::Error> {
         match value {
@@ -717,7 +892,7 @@ fn default_total_rounding() -> Option<Rounding> {
 }
 
 /// Which value of the total the grade table reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GradeFrom {
     /// The total after rounding (what the report prints).
@@ -728,8 +903,9 @@ pub enum GradeFrom {
 }
 
 /// A rounding step: decimal places and mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a rounding step {scale, mode} (an object)")]
 pub struct Rounding {
     /// Decimal places kept (0–10).
     pub scale: u32,
@@ -739,7 +915,7 @@ pub struct Rounding {
 }
 
 /// Rounding modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingMode {
     /// Half away from zero (四舍五入): 2.345 → 2.35.

@@ -2,19 +2,38 @@
 
 use std::borrow::Cow;
 
+use super::IndicatorSystem;
+use super::de::{self, DeError, Path};
+use super::tree::{self, Key, Node, Value};
 use crate::error::LoadError;
-use crate::model::IndicatorSystem;
-use crate::read::{self, Path, ReadError};
-use crate::tree::{self, Key, Node, Value};
 
 /// Largest indicator-system text accepted (bytes).
 pub const MAX_SYSTEM_BYTES: usize = 8 * 1024 * 1024;
 
 fn too_large(format: &'static str, len: usize) -> LoadError {
+    syntax(
+        format,
+        "",
+        None,
+        format!("the text is {len} bytes, above the limit of {MAX_SYSTEM_BYTES}"),
+    )
+}
+
+/// A syntax error at `path` (may be empty) and, when known, a byte offset in `text`.
+fn syntax(format: &'static str, path: &str, at: Option<(&str, usize)>, message: String) -> LoadError {
+    let (line, column) = match at {
+        Some((text, at)) => {
+            let (line, column) = tree::line_column(text, at);
+            (Some(line), Some(column))
+        }
+        None => (None, None),
+    };
     LoadError::Syntax {
         format,
-        path: "(file)".into(),
-        message: format!("the text is {len} bytes, above the limit of {MAX_SYSTEM_BYTES}"),
+        path: path.to_string(),
+        line,
+        column,
+        message,
     }
 }
 
@@ -25,18 +44,15 @@ impl IndicatorSystem {
             return Err(too_large("JSON", text.len()));
         }
         if !text.trim_start().starts_with('{') {
-            return Err(LoadError::Syntax {
-                format: "JSON",
-                path: "(file)".into(),
-                message: "an indicator system is a JSON object `{\"format\": 1, ...}`".into(),
-            });
+            return Err(syntax(
+                "JSON",
+                "",
+                None,
+                "an indicator system is a JSON object `{\"format\": 1, ...}`".into(),
+            ));
         }
-        let tree = tree::parse_json(text).map_err(|e| LoadError::Syntax {
-            format: "JSON",
-            path: tree::location(text, e.at),
-            message: e.message,
-        })?;
-        read::system(&tree).map_err(|e| read_error("JSON", text, e))
+        let tree = tree::parse_json(text).map_err(|e| syntax("JSON", "", Some((text, e.at)), e.message))?;
+        de::from_node(&tree).map_err(|e| read_error("JSON", text, e))
     }
 
     /// Parses the TOML form.
@@ -47,15 +63,12 @@ impl IndicatorSystem {
         if text.len() > MAX_SYSTEM_BYTES {
             return Err(too_large("TOML", text.len()));
         }
-        let document = toml::de::DeTable::parse(text).map_err(|e| LoadError::Syntax {
-            format: "TOML",
-            path: e
-                .span()
-                .map_or_else(|| "(unknown position)".into(), |s| tree::location(text, s.start)),
-            message: e.message().trim().to_string(),
+        let document = toml::de::DeTable::parse(text).map_err(|e| {
+            let at = e.span().map(|s| (text, s.start));
+            syntax("TOML", "", at, e.message().trim().to_string())
         })?;
         let tree = toml_table(document.get_ref(), document.span().start, text, &Path::Root)?;
-        read::system(&tree).map_err(|e| read_error("TOML", text, e))
+        de::from_node(&tree).map_err(|e| read_error("TOML", text, e))
     }
 
     /// Parses JSON or TOML, choosing by the first non-blank character (`{` or `[` means JSON).
@@ -78,29 +91,15 @@ impl IndicatorSystem {
     }
 }
 
-fn read_error(format: &'static str, text: &str, e: ReadError) -> LoadError {
-    let location = tree::location(text, e.at);
-    LoadError::Syntax {
-        format,
-        path: if e.path.is_empty() {
-            location
-        } else {
-            format!("{} {location}", e.path)
-        },
-        message: e.message,
+fn read_error(format: &'static str, text: &str, e: DeError) -> LoadError {
+    match &e.place {
+        Some((path, at)) => syntax(format, path, Some((text, *at)), e.message),
+        None => syntax(format, "", None, e.message),
     }
 }
 
 fn toml_error(text: &str, path: &Path<'_>, at: usize, message: String) -> LoadError {
-    read_error(
-        "TOML",
-        text,
-        ReadError {
-            path: path.render(),
-            at,
-            message,
-        },
-    )
+    syntax("TOML", &path.render(), Some((text, at)), message)
 }
 
 fn toml_table<'a>(

@@ -60,6 +60,12 @@ pub(crate) struct SyntaxError {
 /// `(line L column C)` of a byte offset, both 1-based, the column counted in characters as
 /// editors show it.
 pub(crate) fn location(text: &str, at: usize) -> String {
+    let (line, column) = line_column(text, at);
+    format!("(line {line} column {column})")
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_column(text: &str, at: usize) -> (usize, usize) {
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -67,7 +73,7 @@ pub(crate) fn location(text: &str, at: usize) -> String {
     let before = text.get(..at).unwrap_or("");
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("(line {line} column {column})")
+    (line, column)
 }
 
 /// Parses JSON text into a tree.
