@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use crate::dec::Dec;
 use crate::error::{Issue, ValidationErrors};
 use crate::expr::{self, Expr, Ref, Ty};
-use crate::model::*;
+use crate::format::*;
 
 /// Deepest indicator tree accepted.
 pub const MAX_TREE_DEPTH: usize = 16;
@@ -29,8 +29,14 @@ pub struct Scorer {
     pub(crate) inner: Arc<Compiled>,
 }
 
+/// The source of [`Compiled::id`]: every compiled system gets a number no other one in this
+/// process has had, so that prepared inputs can never be taken for another system's.
+static NEXT_SCORER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 #[derive(Debug)]
 pub(crate) struct Compiled {
+    /// Unique in the process (not an address, which a later system may reuse).
+    pub id: u64,
     pub system: IndicatorSystem,
     pub inputs: Vec<CInput>,
     pub input_index: HashMap<String, u32>,
@@ -506,6 +512,7 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         return Err(ValidationErrors { issues: cx.issues });
     }
     Ok(Compiled {
+        id: NEXT_SCORER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         rounding: system.rounding,
         excluded: system.excluded_points,
         system,

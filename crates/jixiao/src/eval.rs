@@ -10,7 +10,7 @@ use crate::dec::Arith;
 use crate::dec::parse_decimal;
 use crate::error::{ArithmeticFault, EvalError, InputError};
 use crate::expr::{Env, Expr, Fault, Ref, Value};
-use crate::model::{Better, ChecklistMode, Counting, Direction, InputKind, NaOutcome, Rounding, RoundingMode};
+use crate::format::{Better, ChecklistMode, Counting, Direction, InputKind, NaOutcome, Rounding, RoundingMode};
 
 /// One input value as a user gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,9 +41,28 @@ impl From<Decimal> for InputValue {
     }
 }
 
-impl From<i64> for InputValue {
-    fn from(v: i64) -> Self {
-        InputValue::Number(Decimal::from(v))
+/// Whole numbers of every width are figures (`Inputs::new().with("编制数", 76u32)`).
+macro_rules! input_from_integer {
+    ($($t:ty),*) => {$(
+        impl From<$t> for InputValue {
+            fn from(v: $t) -> Self {
+                InputValue::Number(Decimal::from(v))
+            }
+        }
+    )*};
+}
+
+input_from_integer!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl From<crate::Dec> for InputValue {
+    fn from(v: crate::Dec) -> Self {
+        InputValue::Number(v.0)
+    }
+}
+
+impl From<&[&str]> for InputValue {
+    fn from(items: &[&str]) -> Self {
+        InputValue::Items(items.iter().map(|s| s.to_string()).collect())
     }
 }
 
@@ -740,8 +759,8 @@ impl Scorer {
         self.inner.nodes.iter().map(|n| &*n.id)
     }
 
-    fn identity(&self) -> usize {
-        Arc::as_ptr(&self.inner) as usize
+    fn identity(&self) -> u64 {
+        self.inner.id
     }
 
     fn check_identity(&self, inputs: &PreparedInputs) -> Result<(), EvalError> {
@@ -796,8 +815,9 @@ fn in_parallel<T: Sync, R: Send>(units: &[T], threads: usize, f: impl Fn(&[T]) -
 /// A unit's inputs resolved against one system ([`Scorer::prepare`], [`InputsBuilder`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreparedInputs {
-    /// The scorer they were prepared for (its address): using them with another is an error.
-    system: usize,
+    /// The scorer they were prepared for ([`Compiled::id`](crate::compile::Compiled)): using
+    /// them with another is an error.
+    system: u64,
     values: Vec<InVal>,
 }
 
@@ -1224,7 +1244,7 @@ impl<'a> Run<'a> {
         if excluded > Decimal::ZERO && excluded >= c.full_points {
             return Err(EvalError::AllExcluded);
         }
-        let rescaled_total = if excluded > Decimal::ZERO && c.excluded == crate::model::ExcludedPoints::Rescale {
+        let rescaled_total = if excluded > Decimal::ZERO && c.excluded == crate::format::ExcludedPoints::Rescale {
             let available = c.full_points - excluded;
             let scaled = tree_total
                 .mul_checked(c.full_points)
@@ -1293,8 +1313,8 @@ impl<'a> Run<'a> {
             .total
             .map_or(exact_total, |r| round(exact_total, r).min(ceiling));
         let graded = match c.rounding.grade_from {
-            crate::model::GradeFrom::RoundedTotal => rounded,
-            crate::model::GradeFrom::ExactTotal => exact_total,
+            crate::format::GradeFrom::RoundedTotal => rounded,
+            crate::format::GradeFrom::ExactTotal => exact_total,
         };
         let mut grade_index = c
             .grades
