@@ -6,7 +6,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use jixiao::Lang;
-use jixiao::json::{evaluate_batch_json, evaluate_json, evaluate_json_lang, explain_json};
+use jixiao::wire::{evaluate_batch_json, evaluate_json, evaluate_json_lang, explain_json};
 use libfuzzer_sys::fuzz_target;
 
 const SYSTEM: &str = include_str!("../../tests/vectors/systems/hunan-excerpt.json");

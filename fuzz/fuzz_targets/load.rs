@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => {
                 let _ = e.to_string();
                 let _ = e.kind();
-                let _ = jixiao::json::JsonError::from(e).to_json();
+                let _ = jixiao::wire::JsonError::from(e).to_json();
             }
         }
     }
@@ -60,7 +60,7 @@ fn check_round_trip(system: &IndicatorSystem) {
 fn check_evaluation(e: &Evaluation) {
     for lang in [Lang::Zh, Lang::En] {
         let _ = e.explain(lang);
-        let _ = jixiao::json::evaluation_to_value(e, lang).to_string();
+        let _ = jixiao::wire::evaluation_to_value(e, lang).to_string();
         for r in e.indicators.iter().chain(&e.bonus) {
             let _ = r.explain(lang);
         }

@@ -445,7 +445,7 @@ pub fn rule_kinds_in(system: &Value) -> BTreeSet<String> {
 /// Every rule kind the format defines, read from the engine's JSON Schema (the `type` constants
 /// of the `Rule` definition), so that a new kind added to the engine is noticed here.
 pub fn format_rule_kinds() -> BTreeSet<String> {
-    let schema: Value = serde_json::from_str(&jixiao::json::schema_json()).unwrap_or(Value::Null);
+    let schema: Value = serde_json::from_str(&jixiao::wire::schema_json()).unwrap_or(Value::Null);
     let mut out = BTreeSet::new();
     let rule = schema
         .get("$defs")
@@ -534,7 +534,7 @@ pub fn run_vector(v: &Vector, dir: &Path) -> Vec<Failure> {
             return cx.failures;
         }
     };
-    let validation: Value = serde_json::from_str(&jixiao::json::validate_json(&system)).unwrap_or(Value::Null);
+    let validation: Value = serde_json::from_str(&jixiao::wire::validate_json(&system)).unwrap_or(Value::Null);
     if let Some(expected) = v.value.get("expect_validation_errors").and_then(Value::as_array) {
         check_invalid(&mut cx, v, &system, &validation, expected);
         return cx.failures;
@@ -586,7 +586,7 @@ fn check_invalid(cx: &mut Ctx<'_>, v: &Vector, system: &str, validation: &Value,
         }
     }
     // Evaluation must refuse the same system with the same kind of error.
-    match jixiao::json::evaluate_json_lang(system, "{}", Lang::Zh) {
+    match jixiao::wire::evaluate_json_lang(system, "{}", Lang::Zh) {
         Ok(out) => cx.fail("evaluate_json", format!("an error of kind `{kind}`"), out),
         Err(e) => {
             if e.kind != kind {
@@ -655,7 +655,7 @@ fn check_subset(cx: &mut Ctx<'_>, path: &str, want: &Value, actual: &Value) {
 
 fn run_analysis(cx: &mut Ctx<'_>, system: &str, case: &Value, request: &Value, lang: Lang) {
     match (
-        jixiao::json::analysis_json(system, &request.to_string(), lang),
+        jixiao::wire::analysis_json(system, &request.to_string(), lang),
         case.get("expect_analysis"),
         case.get("expect_error"),
     ) {
@@ -687,7 +687,7 @@ fn run_case(cx: &mut Ctx<'_>, system: &str, case: &Value) {
         Some("en") => Lang::En,
         _ => Lang::Zh,
     };
-    let result = jixiao::json::evaluate_json_lang(system, &inputs, lang);
+    let result = jixiao::wire::evaluate_json_lang(system, &inputs, lang);
     match (case.get("expect"), case.get("expect_error"), result) {
         (Some(expect), _, Ok(out)) => match serde_json::from_str::<Value>(&out) {
             Ok(actual) => {

@@ -2092,7 +2092,7 @@ proptest! {
                     prop_assert!(!r.explain(lang).is_empty());
                 }
             }
-            let json = jixiao::json::evaluation_to_value(&e, Lang::Zh);
+            let json = jixiao::wire::evaluation_to_value(&e, Lang::Zh);
             prop_assert!(json.get("total").is_some());
         }
     }
@@ -2369,7 +2369,7 @@ fn exercise_text(text: &str, units: &[Inputs]) {
     for system in loaded.into_iter().flatten() {
         exercise_system(&system, units);
     }
-    let _ = jixiao::json::validate_json(text);
+    let _ = jixiao::wire::validate_json(text);
 }
 
 fn exercise_system(system: &IndicatorSystem, units: &[Inputs]) {
@@ -2381,7 +2381,7 @@ fn exercise_system(system: &IndicatorSystem, units: &[Inputs]) {
     for r in scorer.evaluate_batch(&all).into_iter().flatten() {
         let _ = r.explain(Lang::Zh);
         let _ = r.explain(Lang::En);
-        let _ = jixiao::json::evaluation_to_value(&r, Lang::En);
+        let _ = jixiao::wire::evaluation_to_value(&r, Lang::En);
     }
 }
 
@@ -2678,9 +2678,9 @@ proptest! {
         }
         exercise_text(&text, &[]);
         // The JSON layer reads inputs from arbitrary JSON too.
-        let _ = jixiao::json::evaluate_json(HUNAN, &rendered);
-        let _ = jixiao::json::evaluate_batch_json(HUNAN, &format!("[{rendered}, {rendered}]"), Lang::En);
-        let _ = jixiao::json::explain_json(HUNAN, &text, Lang::Zh);
+        let _ = jixiao::wire::evaluate_json(HUNAN, &rendered);
+        let _ = jixiao::wire::evaluate_batch_json(HUNAN, &format!("[{rendered}, {rendered}]"), Lang::En);
+        let _ = jixiao::wire::explain_json(HUNAN, &text, Lang::Zh);
     }
 }
 

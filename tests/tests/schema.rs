@@ -41,7 +41,7 @@ fn updating() -> bool {
 
 #[test]
 fn committed_schema_is_up_to_date() {
-    let generated = jixiao::json::schema_json();
+    let generated = jixiao::wire::schema_json();
     let path = schema_path();
     if updating() {
         std::fs::write(&path, &generated).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
@@ -60,7 +60,7 @@ fn committed_schema_is_up_to_date() {
             .position(|(a, b)| a != b)
             .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
         panic!(
-            "schema/indicator-system.schema.json is stale: it differs from `jixiao::json::schema_json()` \
+            "schema/indicator-system.schema.json is stale: it differs from `jixiao::wire::schema_json()` \
              from line {} on\n  committed: {}\n  generated: {}\nRegenerate it with `{REGENERATE}` and commit the result.",
             first + 1,
             committed.lines().nth(first).unwrap_or("(end of file)"),
@@ -90,7 +90,7 @@ fn rule_types(schema: &Value) -> Vec<String> {
 
 #[test]
 fn schema_names_every_rule_kind() {
-    let schema: Value = serde_json::from_str(&jixiao::json::schema_json()).expect("the schema is JSON");
+    let schema: Value = serde_json::from_str(&jixiao::wire::schema_json()).expect("the schema is JSON");
     let mut kinds = rule_types(&schema);
     for kind in RULE_KINDS {
         assert!(
@@ -109,7 +109,7 @@ fn schema_names_every_rule_kind() {
 
 #[test]
 fn schema_describes_the_top_level_fields() {
-    let schema: Value = serde_json::from_str(&jixiao::json::schema_json()).expect("the schema is JSON");
+    let schema: Value = serde_json::from_str(&jixiao::wire::schema_json()).expect("the schema is JSON");
     let required: Vec<&str> = schema["required"]
         .as_array()
         .expect("required list")

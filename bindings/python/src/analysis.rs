@@ -1,5 +1,5 @@
 //! The analyses (what-if, compare, sensitivity, target, audit) of `IndicatorSystem`: the arguments
-//! become a request of the engine's JSON layer (`jixiao::json::analysis_value`, run on the compiled
+//! become a request of the engine's JSON layer (`jixiao::wire::analysis_value`, run on the compiled
 //! scorer with the GIL released) and its result is handed to `jixiao/_analysis.py`, which only
 //! shapes it into DataFrames and small result objects. No analysis happens here.
 //!
@@ -102,7 +102,7 @@ pub fn run<'py>(
     request.insert(kind.to_string(), Value::Object(body));
     let request = Value::Object(request);
     let result = guarded(py, || {
-        Ok(py.detach(|| jixiao::json::analysis_value(scorer, &request, l)))
+        Ok(py.detach(|| jixiao::wire::analysis_value(scorer, &request, l)))
     })?
     .map_err(|e| json_error(py, &e))?;
     let value = crate::evaluation::json_to_py(py, &result, false)?;

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field, SchemaRef};
-use jixiao::json::JsonError;
+use jixiao::wire::JsonError;
 use jixiao::{
     Decimal, EvalError, Evaluation, InputError, InputValue, InputsBuilder, Lang, PreparedInputs, Scorer, Scores,
 };

@@ -14,13 +14,12 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use jixiao::json::JsonError;
+use jixiao::wire::{ErrorDetail, JsonError};
 use jixiao::{EvalError, LoadError};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyType};
-use serde_json::Value;
 
 create_exception!(
     jixiao,
@@ -58,12 +57,13 @@ fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, PyType> {
 }
 
 /// One entry of `errors` as a dict with every key present.
-fn entry<'py>(py: Python<'py>, e: &Value) -> PyResult<Bound<'py, PyDict>> {
+fn entry<'py>(py: Python<'py>, e: &ErrorDetail) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    for key in ["path", "message", "input", "kind"] {
-        d.set_item(key, e.get(key).and_then(Value::as_str))?;
-    }
-    d.set_item("position", e.get("position").and_then(Value::as_u64))?;
+    d.set_item("path", &e.path)?;
+    d.set_item("message", &e.message)?;
+    d.set_item("input", e.input.as_deref())?;
+    d.set_item("kind", e.kind)?;
+    d.set_item("position", e.position)?;
     Ok(d)
 }
 
@@ -80,7 +80,7 @@ fn build(py: Python<'_>, err: &JsonError) -> PyResult<PyErr> {
     let mut inputs: Vec<&str> = Vec::new();
     for e in &err.errors {
         entries.append(entry(py, e)?)?;
-        if let Some(name) = e.get("input").and_then(Value::as_str)
+        if let Some(name) = e.input.as_deref()
             && !inputs.contains(&name)
         {
             inputs.push(name);
@@ -113,8 +113,7 @@ fn plain(py: Python<'_>, kind: &str, message: String) -> PyErr {
         py,
         &JsonError {
             kind: kind.into(),
-            errors: vec![serde_json::json!({"path": "", "message": message})],
-            message,
+            ..JsonError::request(message)
         },
     )
 }

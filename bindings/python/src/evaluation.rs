@@ -228,7 +228,7 @@ impl PyEvaluation {
     #[pyo3(signature = (lang = "zh"))]
     fn to_dict<'py>(&self, py: Python<'py>, lang: &str) -> PyResult<Bound<'py, PyAny>> {
         let l = crate::system::lang(py, lang)?;
-        let v = guarded(py, || Ok(jixiao::json::evaluation_to_value(&self.inner.e, l)))?;
+        let v = guarded(py, || Ok(jixiao::wire::evaluation_to_value(&self.inner.e, l)))?;
         json_to_py(py, &v, false)
     }
 
@@ -236,7 +236,7 @@ impl PyEvaluation {
     #[pyo3(signature = (lang = "zh", indent = None))]
     fn to_json(&self, py: Python<'_>, lang: &str, indent: Option<usize>) -> PyResult<String> {
         let l = crate::system::lang(py, lang)?;
-        let v = guarded(py, || Ok(jixiao::json::evaluation_to_value(&self.inner.e, l)))?;
+        let v = guarded(py, || Ok(jixiao::wire::evaluation_to_value(&self.inner.e, l)))?;
         Ok(match indent {
             None => v.to_string(),
             Some(n) => {

@@ -24,7 +24,7 @@ use errors::{guarded, json_error};
 /// `region` and `year`.
 #[pyfunction]
 fn builtins(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    let text = guarded(py, || Ok(jixiao::json::builtins_json()))?;
+    let text = guarded(py, || Ok(jixiao::wire::builtins_json()))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| errors::request_error(py, e.to_string()))?;
     evaluation::json_to_py(py, &value, false)
 }
@@ -40,7 +40,7 @@ fn lang_of(py: Python<'_>, lang: &str) -> PyResult<Lang> {
 fn evaluate_json(py: Python<'_>, system: &str, inputs: &str, lang: &str) -> PyResult<String> {
     let l = lang_of(py, lang)?;
     let r = guarded(py, || {
-        Ok(py.detach(|| jixiao::json::evaluate_json_lang(system, inputs, l)))
+        Ok(py.detach(|| jixiao::wire::evaluate_json_lang(system, inputs, l)))
     })?;
     r.map_err(|e| json_error(py, &e))
 }
@@ -52,7 +52,7 @@ fn evaluate_json(py: Python<'_>, system: &str, inputs: &str, lang: &str) -> PyRe
 fn evaluate_batch_json(py: Python<'_>, system: &str, units: &str, lang: &str) -> PyResult<String> {
     let l = lang_of(py, lang)?;
     let r = guarded(py, || {
-        Ok(py.detach(|| jixiao::json::evaluate_batch_json(system, units, l)))
+        Ok(py.detach(|| jixiao::wire::evaluate_batch_json(system, units, l)))
     })?;
     r.map_err(|e| json_error(py, &e))
 }
@@ -61,7 +61,7 @@ fn evaluate_batch_json(py: Python<'_>, system: &str, units: &str, lang: &str) ->
 /// `{"valid": false, "kind": ..., "errors": [...]}` as JSON text.
 #[pyfunction]
 fn validate_json(py: Python<'_>, system: &str) -> PyResult<String> {
-    guarded(py, || Ok(jixiao::json::validate_json(system)))
+    guarded(py, || Ok(jixiao::wire::validate_json(system)))
 }
 
 /// The JSON layer: runs an analysis (`what_if`, `compare`, `audit`, `sensitivity`, `target`)
@@ -70,14 +70,14 @@ fn validate_json(py: Python<'_>, system: &str) -> PyResult<String> {
 #[pyo3(signature = (system, request, lang = "zh"))]
 fn analysis_json(py: Python<'_>, system: &str, request: &str, lang: &str) -> PyResult<String> {
     let l = lang_of(py, lang)?;
-    let r = guarded(py, || Ok(py.detach(|| jixiao::json::analysis_json(system, request, l))))?;
+    let r = guarded(py, || Ok(py.detach(|| jixiao::wire::analysis_json(system, request, l))))?;
     r.map_err(|e| json_error(py, &e))
 }
 
 /// The JSON Schema of the indicator-system format.
 #[pyfunction]
 fn schema_json() -> String {
-    jixiao::json::schema_json()
+    jixiao::wire::schema_json()
 }
 
 /// For the benchmark: seconds per `Scorer::evaluate` of these inputs, timed in Rust over `n`

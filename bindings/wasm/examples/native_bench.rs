@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use jixiao::json::{evaluation_to_value, inputs_from_value};
+use jixiao::wire::{Options, evaluate_with};
 use jixiao::{InputValue, Inputs, Lang, Scorer};
 use serde_json::{Map, Value, json};
 
@@ -80,10 +80,8 @@ fn run() -> Result<String, String> {
     })?;
     let json_layer = time(rounds, n, || {
         for t in &texts {
-            let value: Value = serde_json::from_str(black_box(t)).map_err(|e| e.to_string())?;
-            let inputs = inputs_from_value(&value).map_err(|e| e.to_string())?;
-            let e = scorer.evaluate(&inputs).map_err(|e| e.to_string())?;
-            black_box(evaluation_to_value(&e, Lang::Zh).to_string());
+            // The same reader and writer as the module's `evaluate` (wire.rs).
+            black_box(evaluate_with(&scorer, black_box(t), Options::lang(Lang::Zh)).map_err(|e| e.to_string())?);
         }
         Ok(())
     })?;

@@ -1,4 +1,4 @@
-//! WebAssembly bindings of jixiao: the engine's JSON layer ([`jixiao::json`]) exported to
+//! WebAssembly bindings of jixiao: the engine's JSON layer ([`jixiao::wire`]) exported to
 //! JavaScript under camelCase names.
 //!
 //! Everything crossing the boundary is text: indicator systems (JSON or TOML), inputs and results
@@ -13,21 +13,15 @@
 
 use std::cmp::Ordering;
 
-use jixiao::json::{self, JsonError};
+use jixiao::wire::{self, JsonError, Options, ValidationAnswer};
 use jixiao::{IndicatorSystem, Lang, LoadError, Scorer};
-use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
 /// The result of a call: JSON text, or the JSON layer's error text.
 pub type JsonResult = Result<String, String>;
 
 fn request(message: impl Into<String>) -> JsonError {
-    let message = message.into();
-    JsonError {
-        kind: "request".into(),
-        errors: vec![json!({"path": "", "message": message})],
-        message,
-    }
+    JsonError::request(message)
 }
 
 fn fail(e: impl Into<JsonError>) -> String {
@@ -36,10 +30,6 @@ fn fail(e: impl Into<JsonError>) -> String {
 
 fn lang(text: &str) -> Result<Lang, String> {
     text.parse::<Lang>().map_err(|m| fail(request(m)))
-}
-
-fn parse_json(text: &str, what: &str) -> Result<Value, String> {
-    jixiao::parse_json_value(text).map_err(|e| fail(request(format!("{what} is not valid JSON: {e}"))))
 }
 
 /// The engine's version (the crate version; the format version is in each system's `format`).
@@ -51,7 +41,7 @@ pub fn version() -> String {
 /// The built-in systems: `[{id, name, name_en, issuer, region, year}]` as JSON text.
 #[wasm_bindgen(js_name = builtinsJson)]
 pub fn builtins_json() -> String {
-    json::builtins_json()
+    wire::builtins_json()
 }
 
 /// The text (JSON) of a built-in system, or `undefined` for an unknown id.
@@ -70,38 +60,38 @@ pub fn builtin_example(id: &str) -> Option<String> {
 /// `{"valid": false, "kind": "syntax" | "validation", "errors": [{path, position?, message}]}`.
 #[wasm_bindgen(js_name = validateJson)]
 pub fn validate_json(system: &str) -> String {
-    json::validate_json(system)
+    wire::validate_json(system)
 }
 
 /// Evaluates one unit: system text and inputs JSON in, evaluation JSON out.
 #[wasm_bindgen(js_name = evaluateJson)]
 pub fn evaluate_json(system: &str, inputs: &str, lang_code: &str) -> JsonResult {
-    json::evaluate_json_lang(system, inputs, lang(lang_code)?).map_err(fail)
+    wire::evaluate_json_lang(system, inputs, lang(lang_code)?).map_err(fail)
 }
 
 /// Evaluates a JSON array of units; each element is an evaluation or `{"error": ...}`.
 #[wasm_bindgen(js_name = evaluateBatchJson)]
 pub fn evaluate_batch_json(system: &str, units: &str, lang_code: &str) -> JsonResult {
-    json::evaluate_batch_json(system, units, lang(lang_code)?).map_err(fail)
+    wire::evaluate_batch_json(system, units, lang(lang_code)?).map_err(fail)
 }
 
 /// The explanation text of one unit's evaluation.
 #[wasm_bindgen(js_name = explainJson)]
 pub fn explain_json(system: &str, inputs: &str, lang_code: &str) -> JsonResult {
-    json::explain_json(system, inputs, lang(lang_code)?).map_err(fail)
+    wire::explain_json(system, inputs, lang(lang_code)?).map_err(fail)
 }
 
 /// Runs one analysis (`what_if`, `compare`, `audit`, `sensitivity` or `target`) described by a
 /// JSON request; the result as JSON.
 #[wasm_bindgen(js_name = analysisJson)]
 pub fn analysis_json(system: &str, request: &str, lang_code: &str) -> JsonResult {
-    json::analysis_json(system, request, lang(lang_code)?).map_err(fail)
+    wire::analysis_json(system, request, lang(lang_code)?).map_err(fail)
 }
 
 /// What a form needs: metadata, declared inputs and the indicator rows with their standards.
 #[wasm_bindgen(js_name = systemInfoJson)]
 pub fn system_info_json(system: &str, lang_code: &str) -> JsonResult {
-    json::system_info_json(system, lang(lang_code)?).map_err(fail)
+    wire::system_info_json(system, lang(lang_code)?).map_err(fail)
 }
 
 /// A decimal read exactly as the engine reads inputs (`"3,867"`, `"95%"`), normalised (`"0.95"`).
@@ -189,10 +179,7 @@ impl CompiledSystem {
 
     /// `{"valid": true, "errors": []}` or `{"valid": false, "kind": "validation", "errors": [...]}`.
     pub fn validate(&self) -> String {
-        match &self.scorer {
-            Ok(_) => json!({"valid": true, "errors": []}).to_string(),
-            Err(e) => json!({"valid": false, "kind": e.kind, "errors": e.errors}).to_string(),
-        }
+        ValidationAnswer::new(self.scorer.as_ref().map(|_| ()).map_err(Clone::clone)).to_json()
     }
 
     fn scorer(&self) -> Result<&Scorer, String> {
@@ -200,22 +187,20 @@ impl CompiledSystem {
     }
 
     fn inputs(text: &str) -> Result<jixiao::Inputs, String> {
-        json::inputs_from_value(&parse_json(text, "the inputs")?).map_err(fail)
+        wire::inputs_from_json(text).map_err(fail)
     }
 
     /// Metadata, declared inputs and indicator rows (see `system_info_json`).
     pub fn info(&self, lang_code: &str) -> JsonResult {
         let lang = lang(lang_code)?;
         let scorer = self.scorer()?;
-        Ok(json::system_info_value(scorer.system(), lang).to_string())
+        Ok(wire::SystemInfo::new(scorer.system(), lang).to_json())
     }
 
     /// Evaluates one unit (inputs as JSON text); evaluation JSON out.
     pub fn evaluate(&self, inputs: &str, lang_code: &str) -> JsonResult {
         let lang = lang(lang_code)?;
-        let scorer = self.scorer()?;
-        let e = scorer.evaluate(&Self::inputs(inputs)?).map_err(fail)?;
-        Ok(json::evaluation_to_value(&e, lang).to_string())
+        wire::evaluate_with(self.scorer()?, inputs, Options::lang(lang)).map_err(fail)
     }
 
     /// Scores one unit without explanations (inputs as JSON text): `{"total": "91.73", "grade":
@@ -223,51 +208,21 @@ impl CompiledSystem {
     /// `evaluate`, computed by the engine's scores-only path (what a page re-scoring on every
     /// keystroke, or a batch, needs).
     pub fn score(&self, inputs: &str) -> JsonResult {
-        let scorer = self.scorer()?;
-        let prepared = scorer.prepare(&Self::inputs(inputs)?).map_err(fail)?;
-        let mut out = jixiao::Scores::default();
-        scorer.score_into(&prepared, &mut out).map_err(fail)?;
-        let scores: serde_json::Map<String, Value> = scorer
-            .indicator_ids()
-            .zip(&out.indicators)
-            .map(|(id, s)| (id.to_string(), Value::String(s.to_string())))
-            .collect();
-        Ok(json!({
-            "total": out.total.to_string(),
-            "grade": scorer.grade_label(out.grade).unwrap_or(""),
-            "scores": scores,
-        })
-        .to_string())
+        wire::score_with(self.scorer()?, inputs).map_err(fail)
     }
 
     /// Evaluates a JSON array of units in order; each element is an evaluation or `{"error": ...}`.
     #[wasm_bindgen(js_name = evaluateBatch)]
     pub fn evaluate_batch(&self, units: &str, lang_code: &str) -> JsonResult {
         let lang = lang(lang_code)?;
-        let scorer = self.scorer()?;
-        let Value::Array(units) = parse_json(units, "the units")? else {
-            return Err(fail(request("the units must be a JSON array of input objects")));
-        };
-        let out: Vec<Value> = units
-            .iter()
-            .map(
-                |u| match json::inputs_from_value(u).and_then(|i| scorer.evaluate(&i).map_err(JsonError::from)) {
-                    Ok(e) => json::evaluation_to_value(&e, lang),
-                    Err(e) => e.to_value(),
-                },
-            )
-            .collect();
-        Ok(Value::Array(out).to_string())
+        wire::evaluate_batch_with(self.scorer()?, units, Options::lang(lang)).map_err(fail)
     }
 
     /// Runs one analysis described by a JSON request (see `analysis_json`).
     pub fn analyze(&self, request: &str, lang_code: &str) -> JsonResult {
         let lang = lang(lang_code)?;
-        let scorer = self.scorer()?;
-        let request = parse_json(request, "the request")?;
-        json::analysis_value(scorer, &request, lang)
-            .map(|v| v.to_string())
-            .map_err(fail)
+        let request = wire::from_json(request, "the request").map_err(fail)?;
+        wire::analysis_text(self.scorer()?, request, lang).map_err(fail)
     }
 
     /// The explanation text of one unit's evaluation.
@@ -308,6 +263,7 @@ impl CompiledSystem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     const SEED: &str = "xiangxi-commerce-2019";
 

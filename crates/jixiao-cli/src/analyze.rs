@@ -54,7 +54,7 @@ fn json_out(value: serde_json::Value, out: &Option<PathBuf>) -> Result<u8> {
 }
 
 fn run_json(scorer: &Scorer, request: serde_json::Value, lang: Lang) -> Result<serde_json::Value> {
-    jixiao::json::analysis_value(scorer, &request, lang).map_err(|e| Fail::new(e.message))
+    jixiao::wire::analysis_value(scorer, &request, lang).map_err(|e| Fail::new(e.message))
 }
 
 fn inputs_json(inputs: &Inputs) -> serde_json::Value {
@@ -259,43 +259,14 @@ pub fn target(
 fn claims_from_json(path: &Path) -> Result<Claims> {
     let file = path.display().to_string();
     let text = crate::read_text(path)?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Fail::new(format!(
-            "{file}: not valid JSON: {}",
-            jixiao::json_error_text(&text, &e)
-        ))
-    })?;
-    let mut claims = Claims::default();
-    let dec = |v: &serde_json::Value, what: &str| -> Result<Decimal> {
-        match v {
-            serde_json::Value::String(s) => decimal(s, &format!("{file}: {what}")),
-            serde_json::Value::Number(n) => decimal(&n.to_string(), &format!("{file}: {what}")),
-            _ => Err(Fail::new(format!("{file}: {what} must be a decimal"))),
-        }
-    };
-    if let Some(scores) = value.get("scores") {
-        let map = scores
-            .as_object()
-            .ok_or_else(|| Fail::new(format!("{file}: `scores` must be an object of indicator id → score")))?;
-        for (id, v) in map {
-            claims.scores.insert(id.clone(), dec(v, &format!("scores[{id}]"))?);
-        }
-    }
-    if let Some(t) = value.get("total") {
-        claims.total = Some(dec(t, "total")?);
-    }
-    if let Some(g) = value.get("grade") {
-        claims.grade = Some(
-            g.as_str()
-                .ok_or_else(|| Fail::new(format!("{file}: `grade` must be text")))?
-                .to_string(),
-        );
-    }
-    if value.get("scores").is_none() && value.get("total").is_none() && value.get("grade").is_none() {
+    let request: jixiao::wire::ClaimsRequest =
+        jixiao::wire::from_json(&text, &file).map_err(|e| Fail::new(e.message))?;
+    if request.scores.is_empty() && request.total.is_none() && request.grade.is_none() {
         return Err(Fail::new(format!(
             "{file}: no claims (expected `scores`, `total` and/or `grade`)"
         )));
     }
+    let claims = Claims::from(request);
     Ok(claims)
 }
 

@@ -499,7 +499,7 @@ fn run(command: Command) -> Result<u8> {
             }
         }
         Command::Schema => {
-            emit(&None, &jixiao::json::schema_json())?;
+            emit(&None, &jixiao::wire::schema_json())?;
             Ok(0)
         }
     }
@@ -756,7 +756,7 @@ fn score(
         ScoreFormat::Html => report::evaluation_report(&system, &evaluation, Format::Html, lang),
         ScoreFormat::Csv => csv_for_excel(report::evaluation_report(&system, &evaluation, Format::Csv, lang)),
         ScoreFormat::Json => {
-            let value = jixiao::json::evaluation_to_value(&evaluation, lang);
+            let value = jixiao::wire::evaluation_to_value(&evaluation, lang);
             format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
         }
         ScoreFormat::Xlsx => {

@@ -185,13 +185,9 @@ pub fn read(path: &Path, scorer: &Scorer) -> Result<Inputs> {
     match extension(path).as_str() {
         "json" => {
             let text = read_text(path)?;
-            let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                Fail::new(format!(
-                    "{file}: not valid JSON: {}",
-                    jixiao::json_error_text(&text, &e)
-                ))
-            })?;
-            jixiao::json::inputs_from_value(&value).map_err(|e| Fail::new(format!("{file}: {}", e.message)))
+            jixiao::wire::from_json::<jixiao::wire::UnitInputs>(&text, &file)
+                .map(Inputs::from)
+                .map_err(|e| Fail::new(e.message))
         }
         "toml" => from_toml(&read_text(path)?, &file),
         "csv" => from_table(read_csv_rows(path)?, scorer, &file),

@@ -25,12 +25,12 @@ fn malformed_json() {
     write(dir.path(), "bad.json", "{\"编制数\": 76,\n");
     assert_eq!(
         score(dir.path(), "bad.json"),
-        "error: bad.json: not valid JSON: EOF while parsing a value at line 2 column 0"
+        "error: bad.json: not valid JSON: expected a key in double quotes, found the end of the text at line 2 column 1"
     );
     write(dir.path(), "comma.json", "{\"x\": 76,}\n");
     assert_eq!(
         score(dir.path(), "comma.json"),
-        "error: comma.json: not valid JSON: trailing comma at line 1 column 10"
+        "error: comma.json: not valid JSON: expected a key in double quotes, found `}` at line 1 column 10"
     );
 }
 
@@ -41,7 +41,7 @@ fn json_error_columns_count_characters() {
     write(dir.path(), "comma.json", "{\"编制数\": 76,}\n");
     assert_eq!(
         score(dir.path(), "comma.json"),
-        "error: comma.json: not valid JSON: trailing comma at line 1 column 12"
+        "error: comma.json: not valid JSON: expected a key in double quotes, found `}` at line 1 column 12"
     );
 }
 
@@ -391,18 +391,30 @@ fn toml_other_values() {
     );
 }
 
+/// A key given twice is refused, as the engine and the WASM package refuse it (serde_json kept
+/// the last one).
+#[test]
+fn json_key_given_twice() {
+    let dir = tempdir();
+    write(dir.path(), "twice.json", "{\"编制数\": 76,\n \"编制数\": 80}\n");
+    assert_eq!(
+        score(dir.path(), "twice.json"),
+        "error: twice.json: 编制数 (line 2 column 2): duplicate field `编制数`"
+    );
+}
+
 #[test]
 fn json_list_and_other_shapes() {
     let dir = tempdir();
     write(dir.path(), "list.json", "[{\"编制数\": 76}]\n");
     assert_eq!(
         score(dir.path(), "list.json"),
-        "error: list.json: the inputs must be a JSON object of name → value"
+        "error: list.json: expected the inputs as a JSON object of name → value, found a list at line 1 column 1"
     );
     write(dir.path(), "num.json", "76\n");
     assert_eq!(
         score(dir.path(), "num.json"),
-        "error: num.json: the inputs must be a JSON object of name → value"
+        "error: num.json: expected the inputs as a JSON object of name → value, found a number at line 1 column 1"
     );
 }
 

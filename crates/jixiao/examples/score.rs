@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             _ => (SYSTEM.to_string(), INPUTS.to_string()),
         };
         let lang = args.get(2).map_or(Ok(jixiao::Lang::Zh), |l| l.parse())?;
-        jixiao::json::explain_json(&system, &inputs, lang).map_err(|e| e.to_string())
+        jixiao::wire::explain_json(&system, &inputs, lang).map_err(|e| e.to_string())
     };
     match run() {
         Ok(text) => {

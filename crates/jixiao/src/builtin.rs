@@ -9,7 +9,7 @@ use crate::compile::Scorer;
 use crate::error::LoadError;
 use crate::eval::Inputs;
 use crate::format::IndicatorSystem;
-use crate::json::{JsonError, inputs_from_value};
+use crate::wire::JsonError;
 
 /// A built-in indicator system.
 #[derive(Debug, PartialEq, Eq)]
@@ -94,11 +94,6 @@ impl Builtin {
 
     /// The bundled example inputs.
     pub fn example_inputs(&self) -> Result<Inputs, JsonError> {
-        let value = crate::format::tree::parse_json_value(self.example()).map_err(|message| JsonError {
-            kind: "request".into(),
-            message,
-            errors: Vec::new(),
-        })?;
-        inputs_from_value(&value)
+        crate::wire::inputs_from_json(self.example())
     }
 }

@@ -33,10 +33,48 @@ pub struct Scorer {
 /// process has had, so that prepared inputs can never be taken for another system's.
 static NEXT_SCORER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// What produced a result: the indicator system (id, version, year, content hash) and the engine,
+/// so that a stored score can always be traced to the rules that gave it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Provenance {
+    /// The system's id.
+    pub system: String,
+    /// The system's version, when it states one.
+    pub version: Option<String>,
+    /// The system's year, when it states one.
+    pub year: Option<u32>,
+    /// `sha256:` and the hex digest of the system's canonical JSON form
+    /// ([`IndicatorSystem::to_json`]): the same for the same rules, whatever the file's layout.
+    pub hash: String,
+    /// `jixiao ` and the engine's version.
+    pub engine: String,
+}
+
+impl Provenance {
+    fn of(system: &IndicatorSystem) -> Provenance {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(system.to_json().as_bytes());
+        let mut hash = String::with_capacity(7 + 64);
+        hash.push_str("sha256:");
+        for byte in digest {
+            let _ = std::fmt::Write::write_fmt(&mut hash, format_args!("{byte:02x}"));
+        }
+        Provenance {
+            system: system.id.clone(),
+            version: system.version.clone(),
+            year: system.year,
+            hash,
+            engine: concat!("jixiao ", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Compiled {
     /// Unique in the process (not an address, which a later system may reuse).
     pub id: u64,
+    pub provenance: Arc<Provenance>,
     pub system: IndicatorSystem,
     pub inputs: Vec<CInput>,
     pub input_index: HashMap<String, u32>,
@@ -513,6 +551,7 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     }
     Ok(Compiled {
         id: NEXT_SCORER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        provenance: Arc::new(Provenance::of(&system)),
         rounding: system.rounding,
         excluded: system.excluded_points,
         system,

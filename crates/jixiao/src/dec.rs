@@ -299,17 +299,26 @@ mod tests {
         }
     }
 
+    /// `Dec` read from JSON text through the format's document tree.
+    fn from_json(text: &str) -> Result<Dec, String> {
+        let node = crate::format::tree::parse_json(text).map_err(|e| e.message)?;
+        crate::format::de::from_node::<Dec>(&node).map_err(|e| e.message)
+    }
+
     #[test]
     fn json_numbers_keep_their_digits() {
-        let d: Dec = serde_json::from_str("0.1").unwrap();
-        assert_eq!(d.0.to_string(), "0.1");
-        let d: Dec = serde_json::from_str("12345678901234567890.123456789").unwrap();
+        assert_eq!(from_json("0.1").unwrap().0.to_string(), "0.1");
+        let d = from_json("12345678901234567890.123456789").unwrap();
         assert_eq!(d.0.to_string(), "12345678901234567890.123456789");
-        let d: Dec = serde_json::from_str("1.5e3").unwrap();
-        assert_eq!(d.0.normalize().to_string(), "1500");
-        assert!(serde_json::from_str::<Dec>("1e400").is_err());
-        let d: Dec = serde_json::from_str("\"5%\"").unwrap();
-        assert_eq!(d.0.to_string(), "0.05");
+        assert_eq!(from_json("1.5e3").unwrap().0.normalize().to_string(), "1500");
+        assert!(from_json("1e400").is_err());
+        assert_eq!(from_json("\"5%\"").unwrap().0.to_string(), "0.05");
+        // Straight from serde_json (no `arbitrary_precision`), a fraction is a binary float:
+        // refused with the string to write instead; integers and strings are exact.
+        let e = serde_json::from_str::<Dec>("0.1").unwrap_err().to_string();
+        assert!(e.contains("write the decimal as a string, e.g. \"0.1\""), "{e}");
+        assert_eq!(serde_json::from_str::<Dec>("76").unwrap().0, Decimal::from(76));
+        assert_eq!(serde_json::from_str::<Dec>("\"0.1\"").unwrap().0.to_string(), "0.1");
     }
 
     #[test]

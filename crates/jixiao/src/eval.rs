@@ -404,6 +404,8 @@ pub struct Evaluation {
     pub grade: Arc<str>,
     /// English grade label.
     pub grade_en: Option<Arc<str>>,
+    /// What produced this result: the system (id, version, year, content hash) and the engine.
+    pub provenance: Arc<crate::compile::Provenance>,
 }
 
 impl Evaluation {
@@ -1200,6 +1202,7 @@ impl<'a> Run<'a> {
             .map_or((Arc::from(""), None), |g| (g.label.clone(), g.label_en.clone()));
         Ok(Evaluation {
             system_id: Arc::from(c.system.id.as_str()),
+            provenance: Arc::clone(&c.provenance),
             indicators: results,
             bonus: bonus_results,
             full_points: c.full_points,

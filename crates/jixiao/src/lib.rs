@@ -17,11 +17,11 @@ mod format;
 mod compile;
 mod eval;
 pub mod explain;
-pub mod json;
 pub mod report;
+pub mod wire;
 
 pub use builtin::{Builtin, builtin, builtins};
-pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Scorer};
+pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Provenance, Scorer};
 pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
 pub use eval::{
@@ -34,7 +34,7 @@ pub use format::{
     ExcludedPoints, FORMAT_VERSION, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputDefault,
     InputKind, ItemPoints, LevelRule, MAX_NESTING, MAX_SYSTEM_BYTES, ManualRule, MetricDecl, NaOutcome, NotApplicable,
     PerOccurrenceRule, RateRule, RatioRule, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, StepRule, Tier,
-    TiersRule, Veto, json_error_text, parse_json_value,
+    TiersRule, Veto,
 };
 pub use rust_decimal::Decimal;
 

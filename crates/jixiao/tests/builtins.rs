@@ -52,7 +52,7 @@ fn the_seed_report_is_reproduced() {
 
 #[test]
 fn the_json_layer_lists_builtins_and_describes_a_system_for_a_form() {
-    let list: serde_json::Value = serde_json::from_str(&jixiao::json::builtins_json()).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&jixiao::wire::builtins_json()).unwrap();
     let ids: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -62,7 +62,7 @@ fn the_json_layer_lists_builtins_and_describes_a_system_for_a_form() {
     assert_eq!(ids, builtins().iter().map(|b| b.id).collect::<Vec<_>>());
     let b = jixiao::builtin("hunan-dept").unwrap();
     let info: serde_json::Value =
-        serde_json::from_str(&jixiao::json::system_info_json(b.text(), Lang::Zh).unwrap()).unwrap();
+        serde_json::from_str(&jixiao::wire::system_info_json(b.text(), Lang::Zh).unwrap()).unwrap();
     assert_eq!(info["total_points"], "100");
     let input = |name: &str| {
         info["inputs"]

@@ -71,10 +71,7 @@ fn edge_figures_never_panic() {
             };
             // The analyses search the input `a` while `b` sits at an edge.
             for b in ["1", EDGES[0], EDGES[4]] {
-                let units = jixiao::json::inputs_from_value(
-                    &jixiao::parse_json_value(&format!(r#"{{"a": "1", "b": "{b}"}}"#)).unwrap(),
-                )
-                .unwrap();
+                let units = jixiao::wire::inputs_from_json(&format!(r#"{{"a": "1", "b": "{b}"}}"#)).unwrap();
                 let d = |s: &str| s.parse::<jixiao::Decimal>().unwrap();
                 if scorer
                     .sensitivity(&units, "a", d("-1000"), d("1000"), Some(d("1")))
@@ -87,10 +84,10 @@ fn edge_figures_never_panic() {
             for a in EDGES {
                 for b in ["1", "0.0000000000000000000000000001", EDGES[0], EDGES[1]] {
                     let inputs = format!(r#"{{"a": "{a}", "b": "{b}"}}"#);
-                    let text = jixiao::json::evaluate_json(&system, &inputs);
-                    let en = jixiao::json::evaluate_json_lang(&system, &inputs, Lang::En);
+                    let text = jixiao::wire::evaluate_json(&system, &inputs);
+                    let en = jixiao::wire::evaluate_json_lang(&system, &inputs, Lang::En);
                     assert_eq!(text.is_ok(), en.is_ok(), "{rule} a={a} b={b}");
-                    let units = jixiao::json::inputs_from_value(&jixiao::parse_json_value(&inputs).unwrap()).unwrap();
+                    let units = jixiao::wire::inputs_from_json(&inputs).unwrap();
                     if let Ok(e) = scorer.evaluate(&units) {
                         let _ = e.explain(Lang::Zh);
                         let _ = e.explain(Lang::En);
@@ -149,8 +146,8 @@ fn edge_points_bonus_vetoes_and_grades_never_panic() {
             for a in EDGES {
                 for (l, c) in [("好", "甲,乙"), ("差", "无")] {
                     let inputs = format!(r#"{{"a": "{a}", "l": "{l}", "c": "{c}"}}"#);
-                    let _ = jixiao::json::evaluate_json(system, &inputs);
-                    let units = jixiao::json::inputs_from_value(&jixiao::parse_json_value(&inputs).unwrap()).unwrap();
+                    let _ = jixiao::wire::evaluate_json(system, &inputs);
+                    let units = jixiao::wire::inputs_from_json(&inputs).unwrap();
                     if let Ok(e) = scorer.evaluate(&units) {
                         let _ = e.explain(Lang::En);
                         let _ = evaluation_report(&model, &e, Format::Text, Lang::Zh);

@@ -135,7 +135,9 @@ impl de::Error for DeError {
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        Self::custom(format_args!("unknown field `{field}`, expected {}", one_of(expected)))
+        // Names of serde protocols (`$serde_json::private::Number`) are not fields a user writes.
+        let expected: Vec<&str> = expected.iter().copied().filter(|n| !n.starts_with('$')).collect();
+        Self::custom(format_args!("unknown field `{field}`, expected {}", one_of(&expected)))
     }
 }
 
@@ -306,9 +308,21 @@ impl<'de> Deserializer<'de> for NodeDe<'_, '_, '_> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        // Only unit variants are written as values in the format: a name.
+        // A unit variant is its name; any other variant an object of one key, the variant's name
+        // (serde's externally tagged form: `{"what_if": {...}}`).
         let result = match &self.node.value {
             Value::String(s) => visitor.visit_enum(de::IntoDeserializer::<DeError>::into_deserializer(s.as_ref())),
+            Value::Object(entries) => match entries.as_slice() {
+                [(key, node)] => visitor.visit_enum(EnumDe {
+                    key,
+                    node,
+                    path: self.path,
+                }),
+                _ => Err(de::Error::custom(format_args!(
+                    "expected an object with exactly one key, {}",
+                    one_of(variants)
+                ))),
+            },
             _ => Err(self.expected(&one_of(variants).as_str())),
         };
         self.locate(result)
@@ -387,6 +401,67 @@ impl<'de> Deserializer<'de> for KeyDe<'_, '_, '_> {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
         unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// A variant written as an object of one key.
+struct EnumDe<'n, 'a, 'p> {
+    key: &'n Key<'a>,
+    node: &'n Node<'a>,
+    path: &'p Path<'p>,
+}
+
+impl<'de, 'n, 'a, 'p> de::EnumAccess<'de> for EnumDe<'n, 'a, 'p> {
+    type Error = DeError;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), DeError> {
+        let here = Path::Field(self.path, &self.key.name);
+        let variant = seed
+            .deserialize(KeyDe {
+                key: self.key,
+                path: &here,
+            })
+            .map_err(|e| e.locate(&here, self.key.at))?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for EnumDe<'_, '_, '_> {
+    type Error = DeError;
+
+    fn unit_variant(self) -> Result<(), DeError> {
+        let here = Path::Field(self.path, &self.key.name);
+        de::Deserialize::deserialize(NodeDe {
+            node: self.node,
+            path: &here,
+        })
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DeError> {
+        let here = Path::Field(self.path, &self.key.name);
+        seed.deserialize(NodeDe {
+            node: self.node,
+            path: &here,
+        })
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, DeError> {
+        let here = Path::Field(self.path, &self.key.name);
+        NodeDe {
+            node: self.node,
+            path: &here,
+        }
+        .deserialize_seq(visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, DeError> {
+        let here = Path::Field(self.path, &self.key.name);
+        NodeDe {
+            node: self.node,
+            path: &here,
+        }
+        .deserialize_struct("", fields, visitor)
     }
 }
 
@@ -816,22 +891,31 @@ mod tests {
         struct Config {
             system: IndicatorSystem,
         }
-        let config: Config = serde_json::from_str(&format!(r#"{{"system": {SYSTEM}}}"#)).unwrap();
+        let canonical = IndicatorSystem::from_json(SYSTEM).unwrap().to_json();
+        let config: Config = serde_json::from_str(&format!(r#"{{"system": {canonical}}}"#)).unwrap();
         assert_eq!(config.system, IndicatorSystem::from_json(SYSTEM).unwrap());
-        // The derived deserializers' errors in serde_json's words; binary floats refused as everywhere.
-        let bad = SYSTEM.replacen(r#""points": 10"#, r#""points": 10, "pionts": 1"#, 1);
+        // serde_json itself (without `arbitrary_precision`) holds `1.50` as a binary float: refused
+        // with the advice, never read as 1.5 by accident.
+        let e = serde_json::from_str::<IndicatorSystem>(SYSTEM)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("write the decimal as a string"), "{e}");
+        // The derived deserializers' errors in serde_json's words.
+        let plain = SYSTEM.replacen("1.50", "\"1.50\"", 1);
+        let bad = plain.replacen(r#""points": 10"#, r#""points": 10, "pionts": 1"#, 1);
         let e = serde_json::from_str::<IndicatorSystem>(&bad).err().unwrap().to_string();
         assert!(e.starts_with("unknown field `pionts`"), "{e}");
         // A rule whose `type` is not its first key, from another deserializer: buffered, then read.
-        let late = SYSTEM.replacen(
+        let late = plain.replacen(
             r#"{"type": "rate", "value": "a"}"#,
             r#"{"value": "a", "type": "rate"}"#,
             1,
         );
-        assert_ne!(late, SYSTEM);
+        assert_ne!(late, plain);
         let system: IndicatorSystem = serde_json::from_str(&late).unwrap();
-        assert_eq!(system, IndicatorSystem::from_json(SYSTEM).unwrap());
-        let missing = SYSTEM.replacen(r#""type": "rate", "#, "", 1);
+        assert_eq!(system, IndicatorSystem::from_json(&plain).unwrap());
+        let missing = plain.replacen(r#""type": "rate", "#, "", 1);
         let e = serde_json::from_str::<IndicatorSystem>(&missing)
             .err()
             .unwrap()

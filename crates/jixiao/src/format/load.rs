@@ -168,38 +168,6 @@ fn toml_value<'a>(
     Ok(Node { at, value })
 }
 
-/// `(line L column C)` with C counted in characters, as editors show it (serde_json counts bytes).
-pub(crate) fn json_location(text: &str, line: usize, byte_column: usize) -> String {
-    if line == 0 {
-        return String::new();
-    }
-    let column = text.lines().nth(line - 1).map_or(byte_column, |l| {
-        l.get(..byte_column.min(l.len()))
-            .map_or(byte_column, |p| p.chars().count())
-            .max(1)
-    });
-    format!("(line {line} column {column})")
-}
-
-/// A serde_json error as one line with a character-counted location: `trailing comma at line 1 column 12`.
-pub fn json_error_text(text: &str, e: &serde_json::Error) -> String {
-    let message = strip_position(&e.to_string());
-    match json_location(text, e.line(), e.column())
-        .strip_prefix('(')
-        .and_then(|l| l.strip_suffix(')'))
-    {
-        Some(at) => format!("{message} at {at}"),
-        None => message,
-    }
-}
-
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message.get(..i).unwrap_or(message).to_string(),
-        None => message.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,16 +6,16 @@
 //! deserializers read that tree through [`de`], which locates every error at the field path and
 //! the line and column of the value or key it is about. Numbers keep their digits throughout.
 
-mod de;
+pub(crate) mod de;
 mod load;
 mod model;
 pub(crate) mod tree;
 
-pub use load::{MAX_SYSTEM_BYTES, json_error_text};
+pub use load::MAX_SYSTEM_BYTES;
 pub use model::{
     Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
     ExcludedPoints, FORMAT_VERSION, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputDefault,
     InputKind, ItemPoints, LevelRule, ManualRule, MetricDecl, NaOutcome, NotApplicable, PerOccurrenceRule, RateRule,
     RatioRule, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, StepRule, Tier, TiersRule, Veto,
 };
-pub use tree::{MAX_NESTING, parse_json_value};
+pub use tree::MAX_NESTING;
