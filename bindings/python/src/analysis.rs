@@ -14,10 +14,10 @@ use serde_json::{Map, Value};
 use crate::convert::{evaluate_converted, inputs_from_mapping, number};
 use crate::errors::{eval_error, guarded, json_error, request_error};
 
-/// A decimal as a JSON number with exactly its digits (serde_json keeps them: `arbitrary_precision`).
+/// A decimal as its exact text (the JSON layer reads decimal strings exactly; a parsed JSON number
+/// would be a binary float).
 fn exact_number(d: jixiao::Decimal) -> Value {
-    let text = jixiao::explain::num(d);
-    serde_json::from_str(&text).unwrap_or(Value::String(text))
+    Value::String(jixiao::explain::num(d))
 }
 
 /// A unit's inputs (a mapping, read as `evaluate` reads it) as the JSON layer's inputs object.
