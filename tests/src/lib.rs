@@ -33,6 +33,29 @@ pub struct Vector {
     pub file: String,
     /// The whole file.
     pub value: Value,
+    /// The file's text: the engine reads the system, inputs and requests as written (a parsed
+    /// `Value` holds fractional numbers as binary floats).
+    pub text: String,
+}
+
+/// The raw text of the parts of a vector that the engine reads.
+#[derive(Debug, Default, serde::Deserialize)]
+struct RawVector<'a> {
+    #[serde(borrow, default)]
+    system: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    cases: Vec<std::collections::HashMap<String, &'a serde_json::value::RawValue>>,
+}
+
+impl Vector {
+    fn raw(&self) -> RawVector<'_> {
+        serde_json::from_str(&self.text).unwrap_or_default()
+    }
+
+    /// The text of `key` of case `i` as written in the file.
+    pub fn case_text(&self, i: usize, key: &str) -> Option<String> {
+        self.raw().cases.get(i)?.get(key).map(|r| r.get().to_string())
+    }
 }
 
 /// One mismatch between a vector and the engine.
@@ -82,7 +105,7 @@ pub fn load_vectors(dir: &Path) -> Result<Vec<Vector>, Vec<String>> {
             Err(e) => errors.push(format!("{file}: cannot read: {e}")),
             Ok(text) => match serde_json::from_str::<Value>(&text) {
                 Err(e) => errors.push(format!("{file}: not valid JSON: {e}")),
-                Ok(value @ Value::Object(_)) => out.push(Vector { file, value }),
+                Ok(value @ Value::Object(_)) => out.push(Vector { file, value, text }),
                 Ok(_) => errors.push(format!("{file}: a vector must be a JSON object")),
             },
         }
@@ -399,7 +422,11 @@ pub fn system_text(v: &Vector, dir: &Path) -> Result<String, String> {
         v.value.get("system"),
         v.value.get("system_file").and_then(Value::as_str),
     ) {
-        (Some(s), _) => serde_json::to_string(s).map_err(|e| format!("cannot serialise `system`: {e}")),
+        (Some(_), _) => v
+            .raw()
+            .system
+            .map(|r| r.get().to_string())
+            .ok_or_else(|| "cannot read `system`".to_string()),
         (None, Some(f)) => {
             std::fs::read_to_string(dir.join(f)).map_err(|e| format!("cannot read system_file `{f}`: {e}"))
         }
@@ -543,14 +570,21 @@ pub fn run_vector(v: &Vector, dir: &Path) -> Vec<Failure> {
         cx.fail("validate_json", "{\"valid\": true}", &validation);
         return cx.failures;
     }
-    for case in v.value.get("cases").and_then(Value::as_array).into_iter().flatten() {
+    for (i, case) in v
+        .value
+        .get("cases")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let name = case.get("name").and_then(Value::as_str).unwrap_or("");
         let mut ccx = Ctx {
             file: &v.file,
             case: name,
             failures: Vec::new(),
         };
-        run_case(&mut ccx, &system, case);
+        run_case(&mut ccx, &system, case, |key| v.case_text(i, key));
         cx.failures.append(&mut ccx.failures);
     }
     cx.failures
@@ -653,9 +687,9 @@ fn check_subset(cx: &mut Ctx<'_>, path: &str, want: &Value, actual: &Value) {
     }
 }
 
-fn run_analysis(cx: &mut Ctx<'_>, system: &str, case: &Value, request: &Value, lang: Lang) {
+fn run_analysis(cx: &mut Ctx<'_>, system: &str, case: &Value, request: &str, lang: Lang) {
     match (
-        jixiao::wire::analysis_json(system, &request.to_string(), lang),
+        jixiao::wire::analysis_json(system, request, lang),
         case.get("expect_analysis"),
         case.get("expect_error"),
     ) {
@@ -673,16 +707,16 @@ fn run_analysis(cx: &mut Ctx<'_>, system: &str, case: &Value, request: &Value, l
     }
 }
 
-fn run_case(cx: &mut Ctx<'_>, system: &str, case: &Value) {
-    if let Some(request) = case.get("analysis") {
+fn run_case(cx: &mut Ctx<'_>, system: &str, case: &Value, text: impl Fn(&str) -> Option<String>) {
+    if let Some(request) = text("analysis") {
         let lang = if case.get("lang").and_then(Value::as_str) == Some("en") {
             Lang::En
         } else {
             Lang::Zh
         };
-        return run_analysis(cx, system, case, request, lang);
+        return run_analysis(cx, system, case, &request, lang);
     }
-    let inputs = case.get("inputs").map_or_else(|| "{}".to_string(), Value::to_string);
+    let inputs = text("inputs").unwrap_or_else(|| "{}".to_string());
     let lang = match case.get("lang").and_then(Value::as_str) {
         Some("en") => Lang::En,
         _ => Lang::Zh,
@@ -910,4 +944,40 @@ fn check_invariants(cx: &mut Ctx<'_>, actual: &Value) {
             }
         }
     }
+}
+
+/// The wire output of every case of a vector, as the Python and JS runners must reproduce it:
+/// `{"validation": ...}` for an invalid system, else `{"cases": [{"name", "lang", "output"}]}`
+/// where `output` is the evaluation or analysis JSON, or the error envelope.
+pub fn wire_outputs(v: &Vector, dir: &Path) -> Result<Value, String> {
+    let system = system_text(v, dir)?;
+    let parse = |text: &str| serde_json::from_str::<Value>(text).map_err(|e| format!("unparsable output: {e}"));
+    if v.value.get("expect_validation_errors").is_some() {
+        return Ok(serde_json::json!({ "validation": parse(&jixiao::wire::validate_json(&system))? }));
+    }
+    let mut cases = Vec::new();
+    for (i, case) in v
+        .value
+        .get("cases")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let code = case.get("lang").and_then(Value::as_str).unwrap_or("zh");
+        let lang: Lang = code.parse()?;
+        let output = match v.case_text(i, "analysis") {
+            Some(request) => jixiao::wire::analysis_json(&system, &request, lang),
+            None => {
+                let inputs = v.case_text(i, "inputs").unwrap_or_else(|| "{}".to_string());
+                jixiao::wire::evaluate_json_lang(&system, &inputs, lang)
+            }
+        };
+        let output = match output {
+            Ok(text) => parse(&text)?,
+            Err(e) => e.to_value(),
+        };
+        cases.push(serde_json::json!({"name": case.get("name"), "lang": code, "output": output}));
+    }
+    Ok(serde_json::json!({ "cases": cases }))
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use jixiao_conformance::{
-    Failure, format_rule_kinds, load_vectors, rule_kinds_in, run_vector, system_value, vectors_dir,
+    Failure, format_rule_kinds, load_vectors, rule_kinds_in, run_vector, system_value, vectors_dir, wire_outputs,
 };
 
 /// Fewest vector files the corpus may hold.
@@ -67,6 +67,28 @@ fn conformance_vectors() {
         panic!("{report}");
     }
     eprintln!("{} vectors, {} cases: all pass", vectors.len(), cases);
+}
+
+/// The exact wire output of every vector, kept as insta snapshots in `tests/vectors/expected/`:
+/// the Python and JavaScript runners compare their bindings' output with these files, so all three
+/// languages answer alike to the byte. After an intended change: `cargo insta review`.
+#[test]
+fn wire_outputs_match_the_expected_files() {
+    let dir = vectors_dir();
+    let vectors = load_vectors(&dir).unwrap_or_default();
+    assert!(vectors.len() >= MIN_VECTORS);
+    for v in &vectors {
+        let output = wire_outputs(v, &dir).unwrap_or_else(|e| panic!("{}: {e}", v.file));
+        let text = serde_json::to_string_pretty(&output).unwrap_or_default();
+        let name = v.file.trim_end_matches(".json").to_string();
+        insta::with_settings!({
+            snapshot_path => dir.join("expected"),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
 }
 
 #[test]
