@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use jixiao::analysis::{Claims, Goal};
 use jixiao::{Decimal, InputValue, Inputs, Lang, Scorer};
 
-use crate::unit::{self, extension, inputs_from_row, map_columns};
+use crate::unit::{self, extension, inputs_from_row};
 use crate::{Fail, Result, emit, load_system};
 
 /// Output formats of the analysis subcommands.
@@ -305,15 +305,6 @@ pub fn audit_one(
     }
 }
 
-const TOTAL_HEADERS: &[&str] = &["总分", "综合得分", "自评总分", "自评得分", "total"];
-const GRADE_HEADERS: &[&str] = &["等次", "评价等次", "自评等次", "grade"];
-
-/// The indicator a claim column names: `2.1.1`, `2.1.1 预算完成率`, `2.1.1 自评`.
-fn claim_column(header: &str, ids: &std::collections::HashSet<String>) -> Option<String> {
-    let id = header.split_whitespace().next()?;
-    ids.contains(id).then(|| id.to_string())
-}
-
 fn read_table(path: &Path) -> Result<Vec<Vec<String>>> {
     let file = path.display().to_string();
     match extension(path).as_str() {
@@ -349,32 +340,15 @@ pub fn audit_table(
             ))
         })?;
     let header = rows.get(header_at).cloned().unwrap_or_default();
-    let ids: std::collections::HashSet<String> = jixiao::report::system_rows(system, Lang::Zh)
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    let mut claim_cols: Vec<(usize, String)> = Vec::new();
-    let (mut total_col, mut grade_col) = (None, None);
-    let mut skip: Vec<String> = ignore.to_vec();
-    for (i, h) in header.iter().enumerate() {
-        let t = h.trim();
-        if TOTAL_HEADERS.contains(&t) {
-            total_col = Some(i);
-        } else if GRADE_HEADERS.contains(&t) {
-            grade_col = Some(i);
-        } else if let Some(id) = claim_column(t, &ids) {
-            claim_cols.push((i, id));
-        } else {
-            continue;
-        }
-        skip.push(t.to_string());
-    }
+    let options = jixiao::inputs::table::TableOptions::new(id_column, ignore).with_claims();
+    let columns = unit::map_columns_with(&header, scorer, &options, &file)?;
+    let claim_cols = &columns.claim_scores;
+    let (total_col, grade_col) = (columns.claim_total, columns.claim_grade);
     if claim_cols.is_empty() && total_col.is_none() && grade_col.is_none() {
         return Err(Fail::new(format!(
             "{file}: no claimed scores: name claim columns by indicator id (`2.1.1` or `2.1.1 预算完成率`), 总分 and 等次"
         )));
     }
-    let columns = map_columns(&header, scorer, id_column, &skip, &file)?;
     let zh = lang == Lang::Zh;
     let mut table: Vec<Vec<String>> = vec![
         if zh {
@@ -401,7 +375,7 @@ pub fn audit_table(
         }
         let row_no = n + 1;
         let unit_id = columns
-            .id
+            .unit
             .and_then(|i| row.get(i))
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
@@ -409,7 +383,7 @@ pub fn audit_table(
         let inputs = inputs_from_row(&columns, row);
         let mut claims = Claims::default();
         let mut problem = None;
-        for (i, id) in &claim_cols {
+        for (i, id) in claim_cols {
             if let Some(cell) = row.get(*i).filter(|c| !c.trim().is_empty()) {
                 match jixiao::parse_decimal(cell) {
                     Ok(d) => {

@@ -512,7 +512,7 @@ fn push_row(
     }
     // The unit's id, else (an empty cell, or no id column) its row number.
     let unit = columns
-        .id
+        .unit
         .and_then(|i| row.cells.get(i))
         .map(|s| s.trim())
         .filter(|s| !s.is_empty() && (row.utf8 || !s.contains('\u{fffd}')))

@@ -7,91 +7,29 @@ use jixiao::{InputValue, Inputs, Scorer};
 
 use crate::{Fail, Result, read_text};
 
-/// Header names that mark the column naming each unit.
-const ID_HEADERS: &[&str] = &[
-    "单位",
-    "单位名称",
-    "部门",
-    "部门名称",
-    "预算单位",
-    "项目",
-    "项目名称",
-    "编号",
-    "unit",
-    "id",
-    "name",
-    "department",
-    "project",
-];
+pub use jixiao::inputs::table::{Columns, column_letter, inputs_from_row};
+use jixiao::inputs::table::{HeaderMatch, TableError, TableOptions, match_header};
 
-/// Splits a trailing unit in brackets off a header (`编制数（人）`, `年初预算 (万元)`): the name and
-/// the unit, both trimmed.
-fn split_unit(h: &str) -> (&str, Option<&str>) {
-    let t = h.trim().trim_start_matches('\u{feff}').trim();
-    if let Some(inner) = t.strip_suffix(['）', ')'])
-        && let Some(i) = inner.rfind(['（', '('])
-        && i > 0
-        && let (Some(name), Some(unit)) = (inner.get(..i), inner.get(i..))
-    {
-        let unit = unit.trim_start_matches(['（', '(']).trim();
-        return (name.trim(), Some(unit));
-    }
-    (t, None)
-}
-
-/// A header without its bracketed unit.
-fn normalize_header(h: &str) -> &str {
-    split_unit(h).0
-}
-
-/// Whether two spellings give the same unit (`%` and the full-width `％` are one).
-fn same_unit(a: &str, b: &str) -> bool {
-    let norm = |u: &str| u.trim().replace('％', "%");
-    norm(a).eq_ignore_ascii_case(&norm(b))
-}
-
-/// The declared input a column header (or a name cell) names, if any: its name, its display name
-/// `名称（单位）` or its English name. A bracketed unit other than the declared one is an error
-/// (the end of a sentence that starts with the header): `年初预算（元）` must not be read as 万元.
+/// The declared input a column header (or a name cell) names, if any; a bracketed unit other than
+/// the declared one is an error (the end of a sentence that starts with the header).
 pub fn input_for_header(header: &str, scorer: &Scorer) -> std::result::Result<Option<String>, String> {
-    let whole = header.trim().trim_start_matches('\u{feff}').trim();
-    let inputs = &scorer.system().inputs;
-    if let Some(i) = inputs.iter().find(|i| i.name == whole) {
-        return Ok(Some(i.name.clone()));
-    }
-    let (h, unit) = split_unit(whole);
-    let Some(input) = inputs.iter().find(|i| i.name == h).or_else(|| {
-        inputs
-            .iter()
-            .find(|i| i.name_en.as_deref().is_some_and(|en| en.eq_ignore_ascii_case(h)))
-    }) else {
-        return Ok(None);
-    };
-    match (unit, input.unit.as_deref()) {
-        (Some(given), Some(declared)) if !given.is_empty() && !same_unit(given, declared) => Err(format!(
-            "is in {given}, but input `{}` is declared in {declared}",
-            input.name
+    match match_header(header, scorer.system()) {
+        HeaderMatch::Input(i) => Ok(Some(i.name.clone())),
+        HeaderMatch::WrongUnit(i, given) => Err(format!(
+            "is in {given}, but input `{}` is declared in {}",
+            i.name,
+            i.unit.as_deref().unwrap_or("")
         )),
-        _ => Ok(Some(input.name.clone())),
+        HeaderMatch::None => Ok(None),
     }
 }
 
 /// Whether a cell names a declared input (with the right unit or not).
 pub fn names_input(cell: &str, scorer: &Scorer) -> bool {
-    !matches!(input_for_header(cell, scorer), Ok(None))
+    !matches!(match_header(cell, scorer.system()), HeaderMatch::None)
 }
 
-/// How a table's columns map to inputs.
-#[derive(Debug)]
-pub struct Columns {
-    /// The column naming each unit.
-    pub id: Option<usize>,
-    /// Input columns: (column index, input name).
-    pub inputs: Vec<(usize, String)>,
-}
-
-/// Maps a header row to inputs; a column that is neither an input, the id column nor ignored is an
-/// error (a misspelt header would otherwise leave an input silently at its default).
+/// Maps a header row to inputs (the engine's table reading) with the CLI's advice on errors.
 pub fn map_columns(
     header: &[String],
     scorer: &Scorer,
@@ -99,84 +37,21 @@ pub fn map_columns(
     ignore: &[String],
     file: &str,
 ) -> Result<Columns> {
-    let mut id = None;
-    if let Some(name) = id_column {
-        id = Some(header.iter().position(|h| h.trim() == name).ok_or_else(|| {
-            Fail::new(format!(
-                "{file}: no column `{name}` for --id-column (columns: {})",
-                header.join(", ")
-            ))
-        })?);
-    }
-    let mut inputs = Vec::new();
-    let mut unknown = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        if Some(i) == id || ignore.iter().any(|x| x.trim() == h.trim()) {
-            continue;
-        }
-        match input_for_header(h, scorer) {
-            Err(wrong) => {
-                return Err(Fail::new(format!(
-                    "{file}: column {} `{}` {wrong}",
-                    column_letter(i),
-                    h.trim()
-                )));
-            }
-            Ok(Some(name)) => {
-                if let Some(prev) = seen.insert(name.clone(), i) {
-                    return Err(Fail::new(format!(
-                        "{file}: columns {} and {} both give input `{name}`",
-                        column_letter(prev),
-                        column_letter(i)
-                    )));
-                }
-                inputs.push((i, name));
-            }
-            Ok(None) if id.is_none() && (i == 0 || ID_HEADERS.contains(&normalize_header(h))) => id = Some(i),
-            Ok(None) if h.trim().is_empty() => unknown.push(format!("column {} (no header)", column_letter(i))),
-            Ok(None) => unknown.push(format!("`{}`", h.trim())),
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(Fail::new(format!(
-            "{file}: {} {} of `{}` (use --ignore-column to skip a column)",
-            unknown.join(", "),
-            if unknown.len() == 1 {
-                "is not a declared input"
-            } else {
-                "are not declared inputs"
-            },
-            scorer.system().id
-        )));
-    }
-    Ok(Columns { id, inputs })
+    map_columns_with(header, scorer, &TableOptions::new(id_column, ignore), file)
 }
 
-/// Excel-style column letters (0 → A, 26 → AA).
-pub fn column_letter(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(char::from(b'A' + u8::try_from(i % 26).unwrap_or(0)));
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.iter().rev().collect()
-}
-
-/// Builds one unit's inputs from a row; empty cells are left out (the input is then missing or defaulted).
-pub fn inputs_from_row(columns: &Columns, row: &[String]) -> Inputs {
-    let mut inputs = Inputs::new();
-    for (i, name) in &columns.inputs {
-        if let Some(cell) = row.get(*i)
-            && !cell.trim().is_empty()
-        {
-            inputs.set(name.clone(), InputValue::Text(cell.trim().to_string()));
-        }
-    }
-    inputs
+/// [`map_columns`] with the engine's options (claims for an audit).
+pub fn map_columns_with(header: &[String], scorer: &Scorer, options: &TableOptions, file: &str) -> Result<Columns> {
+    jixiao::inputs::table::map_columns(header, scorer.system(), options).map_err(|e| match &e {
+        TableError::Unknown { .. } => Fail::new(format!(
+            "{file}: {e} (use --id-column for the column of unit names, --ignore-column to skip a column)"
+        )),
+        TableError::NoUnitColumn { name, columns } => Fail::new(format!(
+            "{file}: no column `{name}` for --id-column (columns: {})",
+            columns.join(", ")
+        )),
+        _ => Fail::new(format!("{file}: {e}")),
+    })
 }
 
 /// Reads one unit from a file, by extension.
@@ -333,7 +208,7 @@ fn from_table(rows: Vec<Vec<String>>, scorer: &Scorer, file: &str) -> Result<Inp
     }
     let is = |cell: Option<&String>, words: &[&str]| {
         cell.is_some_and(|c| {
-            let c = normalize_header(c);
+            let c = jixiao::inputs::table::split_unit(c).0;
             words.iter().any(|w| w.eq_ignore_ascii_case(c))
         })
     };

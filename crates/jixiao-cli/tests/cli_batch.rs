@@ -346,16 +346,20 @@ fn id_column_and_ignore_column() {
         text.push_str(&csv_line(&cells));
     }
     write(dir.path(), "t.csv", &text);
-    // Without options, 序号 becomes the id and 单位名称, 备注 are unknown columns.
+    // Without options, 单位名称 names the units, and 序号, 备注 are unknown columns: a first column
+    // that names nothing is never silently taken for the unit names.
     let line = fatal(
         dir.path(),
         &["batch", "--system", "simple.json", "--input", "t.csv", "--out", "r.csv"],
     );
     assert!(
-        line.starts_with("error: t.csv: `单位名称`, `备注` are not declared inputs of `test-simple`"),
+        line.starts_with("error: t.csv: `序号`, `备注` are not declared inputs of `test-simple`"),
         "{line}"
     );
-    assert!(line.ends_with("(use --ignore-column to skip a column)"), "{line}");
+    assert!(
+        line.ends_with("(use --id-column for the column of unit names, --ignore-column to skip a column)"),
+        "{line}"
+    );
 
     let check = |rows: &[Vec<String>], id: &dyn Fn(u64) -> String| {
         assert_eq!(rows.len(), 6);
@@ -635,7 +639,7 @@ fn batch_fatal_errors() {
                 "r.csv"
             ]
         ),
-        "error: unk.csv: `人数` is not a declared input of `test-simple` (use --ignore-column to skip a column)"
+        "error: unk.csv: `人数` is not a declared input of `test-simple` (use --id-column for the column of unit names, --ignore-column to skip a column)"
     );
 }
 

@@ -230,7 +230,7 @@ fn unknown_input_column_and_key() {
     );
     assert_eq!(
         fatal(dir.path(), &["score", "--system", "simple.json", "--input", "unk2.csv"]),
-        "error: unk2.csv: `编制人数`, `在职人数` are not declared inputs of `test-simple` (use --ignore-column to skip a column)"
+        "error: unk2.csv: `编制人数`, `在职人数` are not declared inputs of `test-simple` (use --id-column for the column of unit names, --ignore-column to skip a column)"
     );
     write(
         dir.path(),
@@ -258,7 +258,7 @@ fn unknown_input_column_and_key() {
     );
     assert_eq!(
         fatal(dir.path(), &["score", "--system", "simple.json", "--input", "unk.csv"]),
-        "error: unk.csv: `备注` is not a declared input of `test-simple` (use --ignore-column to skip a column)"
+        "error: unk.csv: `备注` is not a declared input of `test-simple` (use --id-column for the column of unit names, --ignore-column to skip a column)"
     );
 }
 

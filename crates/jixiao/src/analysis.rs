@@ -17,9 +17,10 @@ use rust_decimal::Decimal;
 use crate::compile::{CRule, InVal, Scorer};
 use crate::dec::Arith;
 use crate::error::EvalError;
-use crate::eval::{Evaluation, IndicatorResult, Inputs, Outcome, Status};
+use crate::eval::{Evaluation, IndicatorResult, Outcome, Status};
 use crate::explain::{Lang, figure};
 use crate::format::{Counting, InputKind, NaOutcome};
+use crate::inputs::Inputs;
 
 /// Why an analysis could not run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

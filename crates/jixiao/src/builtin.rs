@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use crate::compile::Scorer;
 use crate::error::LoadError;
-use crate::eval::Inputs;
 use crate::format::IndicatorSystem;
+use crate::inputs::Inputs;
 use crate::wire::JsonError;
 
 /// A built-in indicator system.

@@ -624,11 +624,11 @@ fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
         };
         if let Some(def) = &d.default {
             let value = match def {
-                InputDefault::Bool(b) => crate::eval::RawInput::Bool(*b),
-                InputDefault::Text(t) => crate::eval::RawInput::Text(t.clone()),
-                InputDefault::Items(items) => crate::eval::RawInput::Items(items.clone()),
+                InputDefault::Bool(b) => crate::inputs::InputValue::Bool(*b),
+                InputDefault::Text(t) => crate::inputs::InputValue::Text(t.clone()),
+                InputDefault::Items(items) => crate::inputs::InputValue::Items(items.clone()),
             };
-            match crate::eval::convert_input(&c, &value) {
+            match crate::inputs::convert_input(&c, &value) {
                 Ok(v) => c.default = Some(v),
                 Err(m) => cx.issue(format!("{path}.default"), m),
             }

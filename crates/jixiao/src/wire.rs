@@ -21,9 +21,10 @@ use crate::analysis::{AnalysisError, Audit, Claims, Comparison, Goal, Sensitivit
 use crate::compile::{Provenance, Scorer};
 use crate::dec::{Arith, Dec, float_refused, parse_json_number};
 use crate::error::{EvalError, InputError, LoadError};
-use crate::eval::{Evaluation, IndicatorResult, InputValue, Inputs, Outcome, Status};
+use crate::eval::{Evaluation, IndicatorResult, Outcome, Status};
 use crate::explain::{Lang, num};
 use crate::format::{IndicatorSystem, InputDefault, NaOutcome};
+use crate::inputs::{InputValue, Inputs};
 
 // ---------------------------------------------------------------------------------------------
 // Errors

@@ -1,0 +1,142 @@
+//! Turning a user's value into the form a compiled system reads, checked against its declaration:
+//! decimals (`"82.39%"`, `"3,867"`), booleans (`是`/`否`), levels with their score
+//! (`部分达成：3.5`), checklist items (`制度A、制度B`, `无`).
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::InputValue;
+use crate::compile::{CInput, InVal, range_display};
+use crate::dec::parse_decimal;
+use crate::format::InputKind;
+
+/// Checklist cells meaning that no item is satisfied.
+const NO_ITEMS: [&str; 5] = ["无", "none", "-", "—", "／"];
+
+fn split_items(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，', ';', '；', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Splits a level written as text with its score, as a spreadsheet cell holds it:
+/// `部分达成`, `部分达成:3.5`, `部分达成：3.5`, `部分达成 3.5`, `部分达成（3.5）`, `部分达成(3.5分)`.
+fn split_level<'t>(text: &'t str, levels: &[Arc<str>]) -> Result<(&'t str, Option<Decimal>), String> {
+    if levels.iter().any(|l| &**l == text) {
+        return Ok((text, None));
+    }
+    let Some(level) = levels
+        .iter()
+        .filter(|l| text.starts_with(&***l))
+        .max_by_key(|l| l.len())
+    else {
+        return Ok((text, None));
+    };
+    let name = text.get(..level.len()).unwrap_or(text);
+    let rest = text.get(level.len()..).unwrap_or("").trim();
+    let rest = rest.strip_prefix([':', '：']).unwrap_or(rest).trim();
+    let rest = match rest.strip_prefix(['(', '（']) {
+        Some(inner) => inner.strip_suffix([')', '）']).unwrap_or(inner).trim(),
+        None => rest,
+    };
+    let rest = rest.strip_suffix('分').unwrap_or(rest).trim();
+    if rest.is_empty() {
+        return Ok((name, None));
+    }
+    let score = parse_decimal(rest).map_err(|m| format!("the score after level `{name}`: {m}"))?;
+    Ok((name, Some(score)))
+}
+
+/// Converts a user's value into the slot form for an input, checking kind and range.
+/// A decimal for a number, count or manual-score input, checked against its declaration.
+pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, String> {
+    if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
+        return Err(format!(
+            "expected a whole number of occurrences (0, 1, 2 ...), found {}",
+            d.normalize()
+        ));
+    }
+    if c.min.is_some_and(|m| d < m) || c.max.is_some_and(|m| d > m) {
+        let hint = if c.percent {
+            " (a percentage: write 95% or 0.95)"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "{} is outside the allowed range {}{hint}",
+            d.normalize(),
+            range_display(c.min, c.max)
+        ));
+    }
+    Ok(InVal::Num(d))
+}
+
+pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String> {
+    let number = |v: &InputValue| -> Result<Decimal, String> {
+        match v {
+            InputValue::Number(d) => Ok(*d),
+            InputValue::Text(t) => parse_decimal(t),
+            InputValue::Bool(_) => Err("expected a number, found true/false".into()),
+            InputValue::Level { .. } => Err("expected a number, found a level".into()),
+            InputValue::Items(_) => Err("expected a number, found a list".into()),
+        }
+    };
+    match c.kind {
+        InputKind::Number | InputKind::Count | InputKind::Manual => check_number(c, number(v)?),
+        InputKind::Boolean => match v {
+            InputValue::Bool(b) => Ok(InVal::Bool(*b)),
+            InputValue::Number(d) if *d == Decimal::ONE || d.is_zero() => Ok(InVal::Bool(*d == Decimal::ONE)),
+            InputValue::Text(t) => match t.trim() {
+                "true" | "TRUE" | "True" | "是" | "有" | "yes" | "1" => Ok(InVal::Bool(true)),
+                "false" | "FALSE" | "False" | "否" | "无" | "no" | "0" => Ok(InVal::Bool(false)),
+                other => Err(format!("expected true/false (是/否), found `{other}`")),
+            },
+            _ => Err("expected true/false (是/否)".into()),
+        },
+        InputKind::Level => {
+            let (name, score) = match v {
+                InputValue::Text(t) => split_level(t.trim(), &c.levels)?,
+                InputValue::Level { level, score } => (level.trim(), *score),
+                _ => return Err(format!("expected one of the levels {}", c.levels.join("/"))),
+            };
+            match c.levels.iter().position(|l| &**l == name) {
+                Some(i) => Ok(InVal::Level(u16::try_from(i).unwrap_or(u16::MAX), score)),
+                None => Err(format!(
+                    "`{name}` is not a level (expected one of {})",
+                    c.levels.join("/")
+                )),
+            }
+        }
+        InputKind::Checklist => {
+            let names = match v {
+                InputValue::Items(items) => items.clone(),
+                // A spreadsheet cell says "none of them" with 无 or a dash (unless that is an item).
+                InputValue::Text(t) if NO_ITEMS.contains(&t.trim()) && !c.items.iter().any(|i| **i == *t.trim()) => {
+                    Vec::new()
+                }
+                InputValue::Text(t) => split_items(t),
+                _ => {
+                    return Err(format!(
+                        "expected a list of satisfied items from {}",
+                        c.items.join("、")
+                    ));
+                }
+            };
+            let mut set = vec![false; c.items.len()];
+            for n in &names {
+                match c.items.iter().position(|i| **i == *n.trim()) {
+                    Some(k) => {
+                        if let Some(s) = set.get_mut(k) {
+                            *s = true;
+                        }
+                    }
+                    None => return Err(format!("`{n}` is not an item (items: {})", c.items.join("、"))),
+                }
+            }
+            Ok(InVal::Items(set))
+        }
+    }
+}

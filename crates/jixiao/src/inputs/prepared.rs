@@ -1,0 +1,122 @@
+//! Inputs resolved once against a compiled system, for scoring many units fast.
+
+use rust_decimal::Decimal;
+
+use super::InputValue;
+use super::convert::{check_number, convert_input};
+use crate::compile::{InVal, Scorer};
+use crate::error::{EvalError, InputError};
+use crate::format::InputKind;
+
+/// A unit's inputs resolved against one system ([`Scorer::prepare`], [`InputsBuilder`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedInputs {
+    /// The scorer they were prepared for ([`Compiled::id`](crate::compile::Compiled)): using
+    /// them with another is an error.
+    pub(crate) system: u64,
+    pub(crate) values: Vec<InVal>,
+}
+
+/// Fills prepared inputs slot by slot ([`Scorer::inputs_builder`]); reusable across units.
+#[derive(Debug)]
+pub struct InputsBuilder<'s> {
+    pub(crate) scorer: &'s Scorer,
+    pub(crate) values: Vec<InVal>,
+    pub(crate) given: Vec<bool>,
+    pub(crate) errors: Vec<InputError>,
+}
+
+impl InputsBuilder<'_> {
+    /// Sets the input in `slot` ([`Scorer::input_slot`]); a value that does not fit is recorded
+    /// and reported by [`finish`](Self::finish). An unknown slot is recorded as such.
+    pub fn set(&mut self, slot: usize, value: &InputValue) {
+        let c = &*self.scorer.inner;
+        let (Some(decl), Some(target), Some(given)) =
+            (c.inputs.get(slot), self.values.get_mut(slot), self.given.get_mut(slot))
+        else {
+            self.errors.push(InputError::Unknown {
+                name: format!("(slot {slot})"),
+            });
+            return;
+        };
+        *given = true;
+        match convert_input(decl, value) {
+            Ok(v) => *target = v,
+            Err(message) => self.errors.push(InputError::Invalid {
+                name: decl.name.to_string(),
+                message,
+            }),
+        }
+    }
+
+    /// Sets a decimal input without going through [`InputValue`] (numbers from a typed column).
+    pub fn set_number(&mut self, slot: usize, value: Decimal) {
+        let c = &*self.scorer.inner;
+        match (c.inputs.get(slot), self.values.get_mut(slot), self.given.get_mut(slot)) {
+            (Some(decl), Some(target), Some(given))
+                if matches!(decl.kind, InputKind::Number | InputKind::Count | InputKind::Manual) =>
+            {
+                *given = true;
+                match check_number(decl, value) {
+                    Ok(v) => *target = v,
+                    Err(message) => self.errors.push(InputError::Invalid {
+                        name: decl.name.to_string(),
+                        message,
+                    }),
+                }
+            }
+            _ => self.set(slot, &InputValue::Number(value)),
+        }
+    }
+
+    /// Marks the input in `slot` as not given (a blank cell): its default applies, if any.
+    pub fn clear(&mut self, slot: usize) {
+        if let (Some(v), Some(g)) = (self.values.get_mut(slot), self.given.get_mut(slot)) {
+            *v = InVal::Absent;
+            *g = false;
+        }
+    }
+
+    /// Completes the unit into `out` (defaults filled in, missing inputs reported with every
+    /// other problem) and resets the builder for the next unit.
+    pub fn finish_into(&mut self, out: &mut PreparedInputs) -> Result<(), EvalError> {
+        let result = self.complete();
+        out.system = self.scorer.identity();
+        std::mem::swap(&mut out.values, &mut self.values);
+        self.values.clear();
+        self.values.resize(self.scorer.inner.inputs.len(), InVal::Absent);
+        result
+    }
+
+    /// Fills in the defaults of the inputs not given, reports the missing ones with every other
+    /// problem, and forgets which inputs were given.
+    pub(crate) fn complete(&mut self) -> Result<(), EvalError> {
+        let c = &*self.scorer.inner;
+        for ((decl, slot), given) in c.inputs.iter().zip(self.values.iter_mut()).zip(self.given.iter_mut()) {
+            if !*given {
+                if let Some(d) = &decl.default {
+                    *slot = d.clone();
+                } else if decl.required {
+                    self.errors.push(InputError::Missing {
+                        name: decl.name.to_string(),
+                    });
+                }
+            }
+            *given = false;
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(EvalError::Inputs(std::mem::take(&mut self.errors)))
+        }
+    }
+
+    /// Completes the unit (see [`finish_into`](Self::finish_into)).
+    pub fn finish(&mut self) -> Result<PreparedInputs, EvalError> {
+        let mut out = PreparedInputs {
+            system: 0,
+            values: Vec::new(),
+        };
+        self.finish_into(&mut out).map(|()| out)
+    }
+}
