@@ -25,10 +25,10 @@ fn exact_number(d: jixiao::Decimal) -> Value {
 /// with every other input problem; otherwise (a what-if's changes) only the unreadable values.
 pub fn inputs(py: Python<'_>, scorer: &Scorer, obj: &Bound<'_, PyAny>, complete: bool) -> PyResult<Value> {
     let converted = inputs_from_mapping(obj)?;
-    if !converted.errors.is_empty() {
+    if !converted.unread.is_empty() {
         let err = match complete.then(|| evaluate_converted(scorer, &converted)) {
             Some(Err(e)) => e,
-            _ => EvalError::Inputs(converted.errors),
+            _ => EvalError::Inputs(converted.unread),
         };
         return Err(eval_error(py, err));
     }

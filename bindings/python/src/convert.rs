@@ -1,12 +1,14 @@
 //! Python values to the engine's input values, and decimals back to `decimal.Decimal`.
 //!
 //! Decimals never pass through a binary float: a `Decimal` is read from its text, an `int` exactly,
-//! a `float` from its shortest round-trip text (`0.1` → `0.1`, what `repr()` shows), and NaN or
-//! infinity is an input error. In a mapping, `None` is an error too (as `null` is in the JSON
+//! a `float` by jixiao-arrow's float policy (its shortest round-trip text, `0.1` → `0.1`, what
+//! `repr()` shows; NaN or infinity is an input error), the same policy as a float64 column. In a mapping, `None` is an error too (as `null` is in the JSON
 //! layer): an input without a value is left out. In a table, an empty cell means "not given"
 //! (`batch.rs` decides that before a cell gets here).
 
-use jixiao::{Decimal, EvalError, Evaluation, InputError, InputValue, Inputs, Scorer, parse_decimal};
+use jixiao::{Decimal, EvalError, Evaluation, InputError, InputValue, Scorer, parse_decimal};
+use jixiao_arrow::Unit;
+use jixiao_arrow::float::{NOT_A_NUMBER, decimal_from_f64};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -68,7 +70,7 @@ pub fn decimal_from_python_text(text: &str) -> Result<Decimal, String> {
     let lower = text.trim().to_ascii_lowercase();
     let unsigned = lower.trim_start_matches(['-', '+']);
     if unsigned.contains("nan") {
-        return Err(nan_message());
+        return Err(NOT_A_NUMBER.into());
     }
     if unsigned.starts_with("inf") {
         return Err(format!("`{text}` is not a decimal number (infinity)"));
@@ -83,46 +85,6 @@ pub fn decimal_from_python_text(text: &str) -> Result<Decimal, String> {
         };
     }
     parse_decimal(text)
-}
-
-fn nan_message() -> String {
-    "NaN is not a number (leave the input out, or give None, when it has no value)".into()
-}
-
-/// A decimal from a binary float, through its shortest round-trip text (what `repr()` shows).
-pub fn decimal_from_f64(f: f64) -> Result<Decimal, String> {
-    if f.is_nan() {
-        return Err(nan_message());
-    }
-    if f.is_infinite() {
-        return Err(format!("{}inf is not a decimal number", if f < 0.0 { "-" } else { "" }));
-    }
-    // Rust's `Display` for f64 writes the shortest text that reads back to the same float (the
-    // digits `repr()` shows), without an exponent.
-    decimal_from_float_text(&f.to_string())
-}
-
-/// A decimal from the shortest round-trip text of a finite float (as `Display` writes it).
-pub fn decimal_from_float_text(text: &str) -> Result<Decimal, String> {
-    let shown = || {
-        format!(
-            "`{}`",
-            text.parse::<f64>()
-                .map_or_else(|_| text.to_string(), |f| format!("{f:e}"))
-        )
-    };
-    if text.len() > MAX_TEXT {
-        return Err(format!(
-            "{} is outside the exact decimal range (at most 28 significant digits, magnitude below 7.9e28)",
-            shown()
-        ));
-    }
-    parse_decimal(text).map_err(|_| {
-        format!(
-            "{} is outside the exact decimal range (at most 28 decimal places)",
-            shown()
-        )
-    })
 }
 
 fn py_err_text(e: PyErr) -> String {
@@ -315,32 +277,21 @@ pub fn input_value(obj: &Bound<'_, PyAny>) -> Result<Option<InputValue>, String>
     })
 }
 
-/// A unit's inputs read from Python, with the values that could not be read.
-#[derive(Debug, Default)]
-pub struct Converted {
-    /// The values read.
-    pub inputs: Inputs,
-    /// One error per value that could not be read (it is left out of `inputs`).
-    pub errors: Vec<InputError>,
-}
-
-impl Converted {
-    /// Adds one cell.
-    pub fn push(&mut self, name: &str, value: Result<Option<InputValue>, String>) {
-        match value {
-            Ok(Some(v)) => self.inputs.set(name, v),
-            Ok(None) => {}
-            Err(message) => self.errors.push(InputError::Invalid {
-                name: name.to_string(),
-                message,
-            }),
-        }
+/// Adds one value read from Python to a unit (an error if it could not be read).
+pub fn push(unit: &mut Unit, name: &str, value: Result<Option<InputValue>, String>) {
+    match value {
+        Ok(Some(v)) => unit.inputs.set(name, v),
+        Ok(None) => {}
+        Err(message) => unit.unread.push(InputError::Invalid {
+            name: name.to_string(),
+            message,
+        }),
     }
 }
 
 /// Reads a mapping of input name → value.
-pub fn inputs_from_mapping(obj: &Bound<'_, PyAny>) -> PyResult<Converted> {
-    let mut out = Converted::default();
+pub fn inputs_from_mapping(obj: &Bound<'_, PyAny>) -> PyResult<Unit> {
+    let mut out = Unit::default();
     let mut add = |k: Bound<'_, PyAny>, v: Bound<'_, PyAny>| -> PyResult<()> {
         let name = match k.cast::<PyString>() {
             Ok(s) => s.to_cow()?.into_owned(),
@@ -351,7 +302,7 @@ pub fn inputs_from_mapping(obj: &Bound<'_, PyAny>) -> PyResult<Converted> {
                 )));
             }
         };
-        out.push(&name, input_value(&v));
+        push(&mut out, &name, input_value(&v));
         Ok(())
     };
     if let Ok(d) = obj.cast::<PyDict>() {
@@ -374,24 +325,8 @@ pub fn inputs_from_mapping(obj: &Bound<'_, PyAny>) -> PyResult<Converted> {
 
 /// Evaluates a unit, reporting the values that could not be read together with every other input
 /// problem the engine finds (all at once, as the engine itself does).
-pub fn evaluate_converted(scorer: &Scorer, c: &Converted) -> Result<Evaluation, EvalError> {
-    with_unread(scorer.evaluate(&c.inputs), &c.errors)
-}
-
-/// The result of evaluating a unit without its unreadable values, with those values' errors added
-/// to the engine's input errors (a value that could not be read is not also reported missing).
-pub fn with_unread(result: Result<Evaluation, EvalError>, unread: &[InputError]) -> Result<Evaluation, EvalError> {
-    if unread.is_empty() {
-        return result;
-    }
-    let mut errors = unread.to_vec();
-    if let Err(EvalError::Inputs(list)) = result {
-        errors.extend(
-            list.into_iter()
-                .filter(|e| !(matches!(e, InputError::Missing { .. }) && unread.iter().any(|b| b.name() == e.name()))),
-        );
-    }
-    Err(EvalError::Inputs(errors))
+pub fn evaluate_converted(scorer: &Scorer, unit: &Unit) -> Result<Evaluation, EvalError> {
+    jixiao_arrow::with_unread(scorer.evaluate(&unit.inputs), &unit.unread)
 }
 
 #[cfg(test)]
@@ -421,16 +356,5 @@ mod tests {
         assert!(decimal_from_python_text("-Infinity").is_err());
         assert!(decimal_from_python_text("1E+60").is_err());
         assert!(decimal_from_python_text("1E-40").is_err());
-    }
-
-    #[test]
-    fn floats_read_through_their_shortest_text() {
-        assert_eq!(decimal_from_f64(0.1).unwrap().to_string(), "0.1");
-        assert_eq!(decimal_from_f64(0.8239).unwrap().to_string(), "0.8239");
-        assert_eq!(decimal_from_f64(1e-7).unwrap().to_string(), "0.0000001");
-        assert_eq!(decimal_from_f64(3867.0).unwrap().to_string(), "3867");
-        assert!(decimal_from_f64(f64::NAN).unwrap_err().contains("NaN"));
-        assert!(decimal_from_f64(f64::INFINITY).is_err());
-        assert!(decimal_from_f64(1e300).is_err());
     }
 }

@@ -325,15 +325,9 @@ impl Scorer {
 
     /// Evaluates many units, in order; one unit's error never affects the others.
     ///
-    /// Large batches are split across the machine's cores (not on `wasm32`, which has no threads).
+    /// Large batches are split across the machine's cores (with the `parallel` feature).
     pub fn evaluate_batch(&self, units: &[Inputs]) -> Vec<Result<Evaluation, EvalError>> {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            if let Some(threads) = batch_threads(units.len()) {
-                return in_parallel(units, threads, |part| part.iter().map(|u| self.evaluate(u)).collect());
-            }
-        }
-        units.iter().map(|u| self.evaluate(u)).collect()
+        map_units(units, || (), |(), u| self.evaluate(u))
     }
 
     /// Names of the declared inputs, in declaration order.
@@ -352,16 +346,9 @@ impl Scorer {
         })
     }
 
-    /// Prepares many units, in order, across the machine's cores (not on `wasm32`).
+    /// Prepares many units, in order, across the machine's cores (with the `parallel` feature).
     pub fn prepare_batch(&self, units: &[Inputs]) -> Vec<Result<PreparedInputs, EvalError>> {
-        let one = |part: &[Inputs]| part.iter().map(|u| self.prepare(u)).collect::<Vec<_>>();
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            if let Some(threads) = batch_threads(units.len()) {
-                return in_parallel(units, threads, one);
-            }
-        }
-        one(units)
+        map_units(units, || (), |(), u| self.prepare(u))
     }
 
     /// An empty set of prepared inputs, to fill slot by slot with [`InputsBuilder`] (columnar
@@ -418,32 +405,21 @@ impl Scorer {
         Ok(out)
     }
 
-    /// Scores many prepared units, in order, across the machine's cores (not on `wasm32`).
+    /// Scores many prepared units, in order, across the machine's cores (with the `parallel`
+    /// feature).
     pub fn score_batch(&self, units: &[PreparedInputs]) -> Vec<Result<Scores, EvalError>> {
-        let one = |part: &[PreparedInputs]| {
-            // One scratch per thread; each result keeps only its figures.
-            let mut scratch = Scores::default();
-            part.iter()
-                .map(|u| {
-                    self.score_into(u, &mut scratch).map(|()| Scores {
-                        indicators: scratch.indicators.clone(),
-                        metrics: Vec::new(),
-                        ..scratch
-                    })
-                })
-                .collect::<Vec<_>>()
-        };
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            if let Some(threads) = batch_threads(units.len()) {
-                return in_parallel(units, threads, one);
-            }
-        }
-        one(units)
+        // One scratch per task; each result keeps only its figures.
+        map_units(units, Scores::default, |scratch, u| {
+            self.score_into(u, scratch).map(|()| Scores {
+                indicators: scratch.indicators.clone(),
+                metrics: Vec::new(),
+                ..*scratch
+            })
+        })
     }
 
     /// Scores many prepared units into one flat table whose buffers are reused from call to
-    /// call, across the machine's cores (not on `wasm32`): the batch entry point for large or
+    /// call, across the machine's cores (with the `parallel` feature): the batch entry point for large or
     /// streamed batches, with no allocation per unit. Row `r` of the table is `units[r]`.
     pub fn score_table(&self, units: &[PreparedInputs], out: &mut ScoreTable) {
         let width = self.inner.nodes.len();
@@ -478,31 +454,24 @@ impl Scorer {
             }
             errors
         };
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            if let Some(threads) = batch_threads(units.len()).filter(|_| width > 0) {
-                let per = units.len().div_ceil(threads).max(PARALLEL_CHUNK);
-                let fill = &fill;
-                std::thread::scope(|scope| {
-                    let parts = units
-                        .chunks(per)
-                        .zip(out.scores.chunks_mut(per * width))
-                        .zip(out.totals.chunks_mut(per).zip(out.grades.chunks_mut(per)))
-                        .enumerate();
-                    let handles: Vec<_> = parts
-                        .map(|(k, ((part, scores), (totals, grades)))| {
-                            scope.spawn(move || fill(k * per, part, scores, totals, grades))
-                        })
-                        .collect();
-                    for handle in handles {
-                        match handle.join() {
-                            Ok(errors) => out.errors.extend(errors),
-                            Err(payload) => std::panic::resume_unwind(payload),
-                        }
-                    }
-                });
-                return;
-            }
+        #[cfg(feature = "parallel")]
+        if width > 0 {
+            use rayon::prelude::*;
+            // Several parts per thread, so that a thread slowed by other work does less of it.
+            let per = units
+                .len()
+                .div_ceil(rayon::current_num_threads().saturating_mul(4))
+                .max(PARALLEL_CHUNK);
+            let errors: Vec<Vec<(usize, EvalError)>> = units
+                .par_chunks(per)
+                .zip(out.scores.par_chunks_mut(per * width))
+                .zip(out.totals.par_chunks_mut(per))
+                .zip(out.grades.par_chunks_mut(per))
+                .enumerate()
+                .map(|(k, (((part, scores), totals), grades))| fill(k * per, part, scores, totals, grades))
+                .collect();
+            out.errors = errors.into_iter().flatten().collect();
+            return;
         }
         let errors = fill(0, units, &mut out.scores, &mut out.totals, &mut out.grades);
         out.errors = errors;
@@ -553,22 +522,28 @@ impl Scorer {
     }
 }
 
-/// `units` split into one contiguous part per thread, each mapped by `f`, results in order.
-#[cfg(not(target_arch = "wasm32"))]
-fn in_parallel<T: Sync, R: Send>(units: &[T], threads: usize, f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
-    let chunk = units.len().div_ceil(threads).max(PARALLEL_CHUNK);
-    let mut out = Vec::with_capacity(units.len());
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = units.chunks(chunk).map(|part| scope.spawn(move || f(part))).collect();
-        for handle in handles {
-            match handle.join() {
-                Ok(results) => out.extend(results),
-                // Evaluation never panics; should it ever, the panic belongs to the caller.
-                Err(payload) => std::panic::resume_unwind(payload),
-            }
-        }
-    });
+/// `f` over every unit, results in order: on rayon's thread pool with the `parallel` feature (at
+/// least `PARALLEL_CHUNK` units per task), else on this thread. `init` makes a task's scratch.
+/// Evaluation never panics; should it ever, rayon hands the panic to the caller.
+fn map_units<T: Sync, S, R: Send>(
+    units: &[T],
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, &T) -> R + Sync + Send,
+) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    let out = {
+        use rayon::prelude::*;
+        units
+            .par_iter()
+            .with_min_len(PARALLEL_CHUNK)
+            .map_init(init, f)
+            .collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let out = {
+        let mut scratch = init();
+        units.iter().map(|u| f(&mut scratch, u)).collect()
+    };
     out
 }
 
@@ -628,15 +603,8 @@ impl PartialEq for Scores {
 
 impl Eq for Scores {}
 
-/// How many threads a batch of `len` units is worth: `None` to stay on this one.
-#[cfg(not(target_arch = "wasm32"))]
-fn batch_threads(len: usize) -> Option<usize> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    (threads > 1 && len >= 2 * PARALLEL_CHUNK).then_some(threads)
-}
-
-/// Smallest number of units worth a thread of their own.
-#[cfg(not(target_arch = "wasm32"))]
+/// Smallest number of units worth a task of their own.
+#[cfg(feature = "parallel")]
 const PARALLEL_CHUNK: usize = 64;
 
 struct Run<'a> {

@@ -72,12 +72,12 @@ pub enum TableError {
     /// Headers that name nothing the system declares.
     #[error(
         "{} {} of `{system}`",
-        .headers.join(", "),
-        if .headers.len() == 1 { "is not a declared input" } else { "are not declared inputs" }
+        unknown_list(.columns),
+        if .columns.len() == 1 { "is not a declared input" } else { "are not declared inputs" }
     )]
     Unknown {
-        /// The headers (`` `编制数x` `` or `column C (no header)`).
-        headers: Vec<String>,
+        /// The columns: (index, header as written, trimmed).
+        columns: Vec<(usize, String)>,
         /// The system's id.
         system: String,
     },
@@ -89,6 +89,21 @@ pub enum TableError {
         /// The headers there are.
         columns: Vec<String>,
     },
+}
+
+/// `` `编制数x`, column C (no header) ``.
+fn unknown_list(columns: &[(usize, String)]) -> String {
+    let names: Vec<String> = columns
+        .iter()
+        .map(|(i, h)| {
+            if h.is_empty() {
+                format!("column {} (no header)", column_letter(*i))
+            } else {
+                format!("`{h}`")
+            }
+        })
+        .collect();
+    names.join(", ")
 }
 
 impl TableError {
@@ -287,17 +302,15 @@ pub fn map_columns(
                     columns.claim_total = Some(i);
                 } else if options.claims && columns.claim_grade.is_none() && CLAIM_GRADE_HEADERS.contains(&bare) {
                     columns.claim_grade = Some(i);
-                } else if trimmed.is_empty() {
-                    unknown.push(format!("column {} (no header)", column_letter(i)));
                 } else {
-                    unknown.push(format!("`{trimmed}`"));
+                    unknown.push((i, trimmed.to_string()));
                 }
             }
         }
     }
     if !unknown.is_empty() {
         return Err(TableError::Unknown {
-            headers: unknown,
+            columns: unknown,
             system: system.id.clone(),
         });
     }

@@ -1,0 +1,241 @@
+//! The one policy for binary floats (Arrow `float64`/`float32` columns, Python `float`s): a float
+//! is the decimal its shortest round-trip text writes (`0.1` → `0.1`, what Python's `repr()` shows,
+//! never `0.1000000000000000055511151231257827`), so that the binary noise of its representation
+//! never reaches a score. NaN and infinity are refused, and so is a float whose shortest text needs
+//! more than 28 decimal places or lies beyond the decimal range: such a value cannot be an exact
+//! amount or rate.
+
+use jixiao::{Decimal, parse_decimal};
+
+/// Why a NaN is refused.
+pub const NOT_A_NUMBER: &str = "NaN is not a number (leave the input out, or give None, when it has no value)";
+
+/// Longest decimal text accepted (the engine's own limit on literals).
+const MAX_TEXT: usize = 64;
+
+/// A decimal from a binary float, through its shortest round-trip text.
+///
+/// ```
+/// use jixiao_arrow::float::decimal_from_f64;
+/// assert_eq!(decimal_from_f64(0.1).unwrap().to_string(), "0.1");
+/// assert_eq!(decimal_from_f64(0.1 + 0.2).unwrap().to_string(), "0.30000000000000004");
+/// assert!(decimal_from_f64(f64::NAN).is_err());
+/// assert!(decimal_from_f64(1e-30).is_err());
+/// ```
+pub fn decimal_from_f64(f: f64) -> Result<Decimal, String> {
+    if let Some(d) = shortest_decimal(f) {
+        return Ok(d);
+    }
+    if f.is_nan() {
+        return Err(NOT_A_NUMBER.into());
+    }
+    if f.is_infinite() {
+        return Err(format!("{}inf is not a decimal number", if f < 0.0 { "-" } else { "" }));
+    }
+    // `Display` writes the shortest text that reads back to the same float, without an exponent.
+    let mut text = FloatText::new();
+    if std::fmt::Write::write_fmt(&mut text, format_args!("{f}")).is_ok() {
+        return decimal_from_display(text.as_str());
+    }
+    decimal_from_display(&f.to_string())
+}
+
+/// A decimal from a `float32`, through its own shortest text (`0.1f32` → `0.1`), not that of its
+/// widening to `f64`.
+pub fn decimal_from_f32(f: f32) -> Result<Decimal, String> {
+    if !f.is_finite() {
+        return decimal_from_f64(f64::from(f));
+    }
+    let mut text = FloatText::new();
+    if std::fmt::Write::write_fmt(&mut text, format_args!("{f}")).is_ok() {
+        return decimal_from_display(text.as_str());
+    }
+    decimal_from_display(&f.to_string())
+}
+
+/// The decimal a finite float's `Display` text writes (digits, a point, a sign: nothing
+/// `parse_decimal` would clean up), straight through `from_str_exact` when that succeeds.
+fn decimal_from_display(text: &str) -> Result<Decimal, String> {
+    if text.len() <= MAX_TEXT
+        && let Ok(d) = Decimal::from_str_exact(text)
+    {
+        return Ok(d);
+    }
+    let shown = || {
+        format!(
+            "`{}`",
+            text.parse::<f64>()
+                .map_or_else(|_| text.to_string(), |f| format!("{f:e}"))
+        )
+    };
+    if text.len() > MAX_TEXT {
+        return Err(format!(
+            "{} is outside the exact decimal range (at most 28 significant digits, magnitude below 7.9e28)",
+            shown()
+        ));
+    }
+    parse_decimal(text).map_err(|_| {
+        format!(
+            "{} is outside the exact decimal range (at most 28 decimal places)",
+            shown()
+        )
+    })
+}
+
+/// A finite float's shortest round-trip text, written on the stack (no allocation per cell).
+struct FloatText {
+    buf: [u8; 80],
+    len: usize,
+}
+
+impl FloatText {
+    fn new() -> Self {
+        FloatText { buf: [0; 80], len: 0 }
+    }
+
+    fn as_str(&self) -> &str {
+        self.buf
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for FloatText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(std::fmt::Error)?;
+        let target = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        target.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// 10^0 ..= 10^17 as floats (all exact).
+const F64_POW10: [f64; 18] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+];
+
+/// The decimal that a float's shortest round-trip text (`Display`) writes, found without
+/// formatting for floats with few decimal places (amounts in cents, ratios): the fewest places `k`
+/// at which the nearest multiple of 10^-k reads back as the float. `None` when unsure (then the
+/// text is written and read).
+///
+/// Why it is the same decimal: with `x = |f|·10^k` computed below 2^50 (checked), ulp(x) ≤ 1/8, and
+/// `m` and `10^k` are exact floats, so `m / 10^k` (one correctly rounded division) is what reading
+/// the text `m·10^-k` gives. A multiple `m'` of 10^-k that reads back as `f` is within half the
+/// float's spacing of it, so `m'` is within ulp(|f|·10^k) ≤ 1/8 of the exact product, and `x` errs
+/// by at most 1/16: `m'` is within 3/16 of `x`, and `x + 1/2` rounded (by at most 1/8) and cut to a
+/// whole number is `m'`. There is at most one such `m'` (10^-k is wider than the float's spacing,
+/// which is under a quarter of it). The fewest places is the fewest significant digits, which is
+/// what `Display` writes; `m` then has no trailing zero, so the decimal has the text's scale.
+fn shortest_decimal(f: f64) -> Option<Decimal> {
+    if f == 0.0 {
+        // `Display` writes -0.0 as `-0`: the slow path keeps its sign.
+        return f.is_sign_positive().then_some(Decimal::ZERO);
+    }
+    let a = f.abs();
+    for (k, p) in F64_POW10.iter().enumerate() {
+        let x = a * p;
+        if x.is_nan() || x >= 1_125_899_906_842_624.0 {
+            return None;
+        }
+        // Below 2^50, the casts are exact.
+        let m = (x + 0.5) as i64;
+        if m as f64 / p == a {
+            let k = u32::try_from(k).ok()?;
+            return Some(Decimal::new(if f < 0.0 { -m } else { m }, k));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy stated plainly: the float's `Display` text, parsed.
+    fn through_text(f: f64) -> Result<Decimal, String> {
+        if f.is_nan() {
+            return Err(NOT_A_NUMBER.into());
+        }
+        if f.is_infinite() {
+            return Err(format!("{}inf is not a decimal number", if f < 0.0 { "-" } else { "" }));
+        }
+        decimal_from_display(&f.to_string())
+    }
+
+    #[test]
+    fn floats_read_through_their_shortest_text() {
+        assert_eq!(decimal_from_f64(0.1).unwrap().to_string(), "0.1");
+        assert_eq!(decimal_from_f64(0.8239).unwrap().to_string(), "0.8239");
+        assert_eq!(decimal_from_f64(1e-7).unwrap().to_string(), "0.0000001");
+        assert_eq!(decimal_from_f64(3867.0).unwrap().to_string(), "3867");
+        assert!(decimal_from_f64(f64::NAN).unwrap_err().contains("NaN"));
+        assert!(decimal_from_f64(f64::INFINITY).is_err());
+        assert!(decimal_from_f64(1e300).is_err());
+        assert!(decimal_from_f64(1e-30).unwrap_err().contains("28 decimal places"));
+        assert_eq!(decimal_from_f32(0.1).unwrap().to_string(), "0.1");
+        assert_eq!(decimal_from_f32(0.8239).unwrap().to_string(), "0.8239");
+        assert!(decimal_from_f32(f32::NAN).is_err());
+    }
+
+    #[test]
+    fn floats_without_formatting_read_as_their_text() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.1,
+            0.2,
+            0.3,
+            0.1 + 0.2,
+            1e-7,
+            123.456,
+            1e15,
+            2f64.powi(50),
+            2f64.powi(50) - 1.0,
+            2f64.powi(50) - 0.5,
+            2f64.powi(49) + 0.375,
+            1_125_899_906_842_623.9,
+            1.005,
+            2.675,
+            0.125,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            0.1f32 as f64,
+            4_503_599_627_370_497.0,
+            1e22,
+            1e23,
+        ];
+        for _ in 0..200_000 {
+            let r = next();
+            let cents = (r % 10_000_000) as f64 / 100.0;
+            let ratio = (r % 100_000) as f64 / 10_000.0;
+            let places = (r >> 40) % 18;
+            let scaled = (r % 1_000_000_000_000) as f64 / 10f64.powi(places as i32);
+            values.extend([cents, -cents, ratio, scaled, f64::from_bits(r), f64::from_bits(r >> 2)]);
+            values.push(cents * 1.1);
+            let big = (r >> 14) as f64 / 10f64.powi(places as i32);
+            values.extend([big, big + 0.5, (r >> 13) as f64 * 0.5 + 0.25]);
+        }
+        let mut fast = 0;
+        for f in values {
+            let slow = through_text(f);
+            assert_eq!(decimal_from_f64(f), slow, "{f:e}");
+            if let Some(d) = shortest_decimal(f) {
+                fast += 1;
+                let s = slow.unwrap();
+                assert_eq!((d.mantissa(), d.scale()), (s.mantissa(), s.scale()), "{f:e}");
+            }
+        }
+        assert!(fast > 500_000, "{fast}");
+    }
+}

@@ -1,0 +1,348 @@
+//! Scoring rows on rayon's thread pool.
+//!
+//! The rows are scored a chunk at a time; each task reads its rows, scores them and keeps only
+//! their figures, so that reading, scoring and gathering all spread across the cores. A task fills
+//! one reused `InputsBuilder` slot by slot (each column's slot looked up once, no input name per
+//! cell, numbers set as decimals), completes it into one reused `PreparedInputs` and, unless
+//! explanations are asked for, scores it into one reused `Scores` (`Scorer::score_into`: the
+//! figures only, no names, outcomes or deductions). Cells are set in the order of the inputs'
+//! names, as `Scorer::evaluate` reads its map of inputs, so that a row's errors come in the same
+//! order as for its unit alone.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{ArrowError, Field};
+use jixiao::{
+    Decimal, EvalError, Evaluation, InputError, InputValue, InputsBuilder, Lang, PreparedInputs, Scorer, Scores,
+};
+use rayon::prelude::*;
+
+use crate::read::ColumnReader;
+use crate::write::{DecimalColumn, Part, assemble};
+use crate::{RowError, Scored, Unit, with_unread};
+
+/// Fewest rows in one task.
+const MIN_CHUNK: usize = 64;
+
+/// Most rows in one task.
+const MAX_CHUNK: usize = 4096;
+
+/// How many rows to score in one task: enough tasks for the threads to share the work evenly when
+/// one is slowed, none too small to be worth one.
+fn chunk_for(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads().saturating_mul(8))
+        .clamp(MIN_CHUNK, MAX_CHUNK)
+}
+
+/// `0..n` in chunks.
+fn chunks(n: usize) -> impl Iterator<Item = Range<usize>> {
+    let chunk = chunk_for(n);
+    (0..n.div_ceil(chunk)).map(move |i| i * chunk..((i + 1) * chunk).min(n))
+}
+
+/// What is the same for every row: the scorer, the result columns' indicator ids and the language
+/// of the explanations, if asked for.
+#[derive(Debug)]
+pub(crate) struct Layout<'s> {
+    pub scorer: &'s Scorer,
+    /// The indicators' ids in the order of `Scores::indicators`.
+    pub ids: Vec<&'s str>,
+    explain: Option<Lang>,
+}
+
+impl<'s> Layout<'s> {
+    fn new(scorer: &'s Scorer, explain: Option<Lang>) -> Self {
+        Layout {
+            scorer,
+            ids: scorer.indicator_ids().collect(),
+            explain,
+        }
+    }
+
+    /// Whether the results have an `explanation` column.
+    pub fn explains(&self) -> bool {
+        self.explain.is_some()
+    }
+}
+
+/// What the results' columns gather, row by row, for the rows of one task.
+#[derive(Debug)]
+pub(crate) struct Gathered<'s> {
+    /// The number of the first row (over every batch).
+    first: usize,
+    /// One column per indicator; null where the row failed.
+    pub scores: Vec<Vec<Option<Decimal>>>,
+    pub total: Vec<Option<Decimal>>,
+    /// The type of each decimal column (the indicators', then the totals) so far.
+    pub types: Vec<DecimalColumn>,
+    pub grade: Vec<Option<Cow<'s, str>>>,
+    pub error: Vec<Option<String>>,
+    pub explanation: Vec<Option<String>>,
+    pub errors: Vec<RowError>,
+}
+
+impl<'s> Gathered<'s> {
+    fn new(columns: usize, rows: Range<usize>) -> Self {
+        let n = rows.len();
+        Gathered {
+            first: rows.start,
+            scores: (0..columns).map(|_| Vec::with_capacity(n)).collect(),
+            total: Vec::with_capacity(n),
+            types: vec![DecimalColumn::default(); columns + 1],
+            grade: Vec::with_capacity(n),
+            error: Vec::with_capacity(n),
+            explanation: Vec::with_capacity(n),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.total.len()
+    }
+
+    fn push_score(&mut self, j: usize, score: Option<Decimal>) {
+        if let (Some(column), Some(t)) = (self.scores.get_mut(j), self.types.get_mut(j)) {
+            column.push(score);
+            if let Some(d) = score {
+                t.add(d);
+            }
+        }
+    }
+
+    fn push_total(&mut self, total: Decimal, grade: Cow<'s, str>, explanation: Option<String>) {
+        self.total.push(Some(total));
+        if let Some(t) = self.types.last_mut() {
+            t.add(total);
+        }
+        self.grade.push(Some(grade));
+        self.error.push(None);
+        self.explanation.push(explanation);
+    }
+
+    fn push_scores(&mut self, layout: &Layout<'s>, s: &Scores) {
+        for j in 0..self.scores.len() {
+            self.push_score(j, s.indicators.get(j).copied());
+        }
+        let grade = layout.scorer.grade_label(s.grade).unwrap_or_default();
+        self.push_total(s.total, Cow::Borrowed(grade), None);
+    }
+
+    fn push_evaluation(&mut self, layout: &Layout<'s>, e: &Evaluation) {
+        let nodes = e.indicators.len();
+        for (j, id) in layout.ids.iter().enumerate() {
+            let r = if j < nodes {
+                e.indicators.get(j)
+            } else {
+                e.bonus.get(j - nodes)
+            };
+            // INVARIANT: results come in the order of `Scorer::indicator_ids`; look up by id should
+            // that ever change.
+            let r = match r {
+                Some(r) if &*r.id == *id => Some(r),
+                _ => e.indicator(id),
+            };
+            self.push_score(j, r.map(|r| r.score));
+        }
+        let explanation = layout.explain.map(|l| e.explain(l));
+        self.push_total(e.total, Cow::Owned(e.grade.to_string()), explanation);
+    }
+
+    fn push_error(&mut self, error: EvalError) {
+        for column in &mut self.scores {
+            column.push(None);
+        }
+        self.total.push(None);
+        self.grade.push(None);
+        self.error.push(Some(error.to_string()));
+        self.explanation.push(None);
+        let row = self.first + self.rows().saturating_sub(1);
+        self.errors.push(RowError { row, error });
+    }
+}
+
+/// Scores a unit's prepared inputs (or its input errors) into `out`; `unread`: the cells that could
+/// not be read, reported with the engine's input errors.
+fn finish<'s>(
+    layout: &Layout<'s>,
+    scores: &mut Scores,
+    prepared: Result<&PreparedInputs, EvalError>,
+    unread: &[InputError],
+    out: &mut Gathered<'s>,
+) {
+    let prepared = match with_unread(prepared, unread) {
+        Ok(p) => p,
+        Err(e) => return out.push_error(e),
+    };
+    if layout.explain.is_some() {
+        match layout.scorer.evaluate_prepared(prepared) {
+            Ok(e) => out.push_evaluation(layout, &e),
+            Err(e) => out.push_error(e),
+        }
+    } else {
+        match layout.scorer.score_into(prepared, scores) {
+            Ok(()) => out.push_scores(layout, scores),
+            Err(e) => out.push_error(e),
+        }
+    }
+}
+
+/// A task's reused buffers: the builder that a row's cells are set into, the prepared inputs it
+/// completes into, the scores, a reused text value and the row's unreadable cells.
+#[derive(Debug)]
+struct Worker<'s> {
+    builder: InputsBuilder<'s>,
+    prepared: Option<PreparedInputs>,
+    scores: Scores,
+    scratch: InputValue,
+    unread: Vec<InputError>,
+}
+
+impl<'s> Worker<'s> {
+    fn new(scorer: &'s Scorer) -> Self {
+        Worker {
+            builder: scorer.inputs_builder(),
+            prepared: None,
+            scores: Scores::default(),
+            scratch: InputValue::Text(String::new()),
+            unread: Vec::new(),
+        }
+    }
+
+    /// Scores rows `rows` of `readers`' batch (`first`: the number of its first row).
+    fn score(
+        &mut self,
+        layout: &Layout<'s>,
+        readers: &[(&InputColumn, ColumnReader<'_>)],
+        rows: Range<usize>,
+        first: usize,
+    ) -> Gathered<'s> {
+        let mut out = Gathered::new(layout.ids.len(), first + rows.start..first + rows.end);
+        for row in rows {
+            self.unread.clear();
+            for (c, reader) in readers {
+                if let Err(message) = reader.set(row, c.slot, &mut self.builder, &mut self.scratch) {
+                    self.unread.push(InputError::Invalid {
+                        name: c.name.clone(),
+                        message,
+                    });
+                }
+            }
+            let prepared = match self.prepared {
+                Some(ref mut p) => self.builder.finish_into(p).map(|()| &*p),
+                None => self.builder.finish().map(|p| &*self.prepared.insert(p)),
+            };
+            finish(layout, &mut self.scores, prepared, &self.unread, &mut out);
+        }
+        out
+    }
+}
+
+/// An input column: its index, the input's slot and name.
+#[derive(Debug)]
+struct InputColumn {
+    column: usize,
+    slot: usize,
+    name: String,
+}
+
+/// Scores every row of `batches`; `inputs`: (column index, input name); `id`: the id column.
+pub(crate) fn arrow(
+    scorer: &Scorer,
+    batches: &[RecordBatch],
+    inputs: Vec<(usize, String)>,
+    id: Option<(usize, Field)>,
+    explain: Option<Lang>,
+) -> Result<Scored, ArrowError> {
+    let layout = Layout::new(scorer, explain);
+    let mut inputs: Vec<InputColumn> = inputs
+        .into_iter()
+        .filter_map(|(column, name)| {
+            Some(InputColumn {
+                column,
+                slot: scorer.input_slot(&name)?,
+                name,
+            })
+        })
+        .collect();
+    inputs.sort_by(|a, b| a.name.cmp(&b.name));
+    // Every batch's chunks in one list of tasks, so that many small batches share the cores too.
+    let mut tasks = Vec::new();
+    let mut first = 0;
+    for (b, batch) in batches.iter().enumerate() {
+        tasks.extend(chunks(batch.num_rows()).map(|rows| (b, rows, first)));
+        first += batch.num_rows();
+    }
+    let readers_of = |b: usize| -> Vec<(&InputColumn, ColumnReader<'_>)> {
+        let Some(batch) = batches.get(b) else { return Vec::new() };
+        inputs
+            .iter()
+            .filter_map(|c| Some((c, ColumnReader::new(batch.columns().get(c.column)?.as_ref()))))
+            .collect()
+    };
+    let pieces: Vec<(usize, Gathered<'_>)> = tasks
+        .into_par_iter()
+        .map_init(
+            || (Worker::new(scorer), None),
+            |(worker, readers), (b, rows, first)| {
+                // A task's readers serve the next task of the same batch.
+                let same = matches!(readers, Some((rb, _)) if *rb == b);
+                if !same {
+                    *readers = Some((b, readers_of(b)));
+                }
+                let r = readers.as_ref().map_or(&[][..], |(_, r)| &r[..]);
+                (b, worker.score(&layout, r, rows, first))
+            },
+        )
+        .collect();
+    let mut parts: Vec<Part<'_>> = batches
+        .iter()
+        .map(|batch| Part {
+            rows: batch.num_rows(),
+            ids: id.as_ref().and_then(|(i, _)| batch.columns().get(*i).cloned()),
+            pieces: Vec::new(),
+        })
+        .collect();
+    for (b, piece) in pieces {
+        if let Some(part) = parts.get_mut(b) {
+            part.pieces.push(piece);
+        }
+    }
+    assemble(&layout, parts, id.map(|(_, f)| f))
+}
+
+/// Scores units read by name.
+pub(crate) fn units(
+    scorer: &Scorer,
+    units: &[Unit],
+    id: Option<(Field, ArrayRef)>,
+    explain: Option<Lang>,
+) -> Result<Scored, ArrowError> {
+    let layout = Layout::new(scorer, explain);
+    let pieces: Vec<Gathered<'_>> = chunks(units.len())
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map_init(Scores::default, |scores, rows| {
+            let mut out = Gathered::new(layout.ids.len(), rows.clone());
+            for unit in units.get(rows).unwrap_or_default() {
+                let prepared = scorer.prepare(&unit.inputs);
+                finish(
+                    &layout,
+                    scores,
+                    prepared.as_ref().map_err(Clone::clone),
+                    &unit.unread,
+                    &mut out,
+                );
+            }
+            out
+        })
+        .collect();
+    let (field, ids) = id.map_or((None, None), |(f, a)| (Some(f), Some(a)));
+    let part = Part {
+        rows: units.len(),
+        ids,
+        pieces,
+    };
+    assemble(&layout, vec![part], field)
+}
