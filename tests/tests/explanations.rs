@@ -1,9 +1,8 @@
 //! Snapshots of the explanation text (zh and en) for small crafted systems that together produce
 //! every kind of outcome, so that a change of wording shows up as a visible diff.
 //!
-//! The snapshots live in `tests/snapshots/<name>.zh.txt` and `<name>.en.txt`. After an intended
-//! change of wording, rewrite them with
-//! `JIXIAO_UPDATE_SNAPSHOTS=1 cargo test -p jixiao-conformance --test explanations` and review the diff.
+//! The snapshots (insta) live in `tests/snapshots/<name>.zh.snap` and `<name>.en.snap`. After an
+//! intended change of wording, review and accept them with `cargo insta review`.
 
 #![allow(
     clippy::unwrap_used,
@@ -21,8 +20,6 @@ use jixiao::{
     NaOutcome, Outcome, Scorer, Status,
 };
 use serde_json::{Value, json};
-
-const UPDATE: &str = "JIXIAO_UPDATE_SNAPSHOTS=1 cargo test -p jixiao-conformance --test explanations";
 
 const HUNAN: &str = include_str!("../vectors/systems/hunan-excerpt.json");
 
@@ -882,108 +879,29 @@ fn snapshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots")
 }
 
-fn updating() -> bool {
-    std::env::var_os("JIXIAO_UPDATE_SNAPSHOTS").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-/// A line diff (longest common subsequence) with two lines of context around each change.
-fn diff(expected: &str, actual: &str) -> String {
-    let a: Vec<&str> = expected.lines().collect();
-    let b: Vec<&str> = actual.lines().collect();
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let mut ops: Vec<(char, &str)> = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            ops.push((' ', a[i]));
-            i += 1;
-            j += 1;
-        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            ops.push(('-', a[i]));
-            i += 1;
-        } else {
-            ops.push(('+', b[j]));
-            j += 1;
-        }
-    }
-    let near_change = |k: usize| {
-        let lo = k.saturating_sub(2);
-        let hi = (k + 2).min(ops.len() - 1);
-        (lo..=hi).any(|x| ops[x].0 != ' ')
-    };
-    let mut out = String::new();
-    let mut skipped = false;
-    for (k, (tag, line)) in ops.iter().enumerate() {
-        if near_change(k) {
-            out.push_str(&format!("    {tag} {line}\n"));
-            skipped = false;
-        } else if !skipped {
-            out.push_str("    …\n");
-            skipped = true;
-        }
-    }
-    out
-}
-
-fn snapshot_text(e: &Evaluation, lang: Lang) -> String {
-    let mut text = e.explain(lang);
-    text.push('\n');
-    text
-}
-
 #[test]
 fn explanations_match_snapshots() {
-    let dir = snapshot_dir();
-    let update = updating();
-    if update {
-        std::fs::create_dir_all(&dir).expect("create tests/snapshots");
-    }
-    let mut failures = Vec::new();
     for case in all_cases() {
         let evaluation = evaluate(&case);
         for (lang, tag) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
-            let file = format!("{}.{tag}.txt", case.name);
-            let path = dir.join(&file);
-            let actual = snapshot_text(&evaluation, lang);
-            if update {
-                std::fs::write(&path, &actual).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-                continue;
-            }
-            match std::fs::read_to_string(&path) {
-                Ok(expected) if expected == actual => {}
-                Ok(expected) => failures.push(format!(
-                    "tests/snapshots/{file} differs (- snapshot, + now):\n{}",
-                    diff(&expected, &actual)
-                )),
-                Err(e) => failures.push(format!(
-                    "tests/snapshots/{file} cannot be read ({e}); it would be:\n{actual}"
-                )),
-            }
+            let mut text = evaluation.explain(lang);
+            text.push('\n');
+            insta::with_settings!({
+                snapshot_path => snapshot_dir(),
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(format!("{}.{tag}", case.name), text);
+            });
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} explanation snapshot(s) differ:\n\n{}\nIf the new wording is intended, rewrite the snapshots with\n  {UPDATE}\nand review the diff.",
-        failures.len(),
-        failures.join("\n")
-    );
 }
 
 #[test]
 fn every_snapshot_file_belongs_to_a_case() {
     let names: BTreeSet<String> = all_cases()
         .iter()
-        .flat_map(|c| [format!("{}.zh.txt", c.name), format!("{}.en.txt", c.name)])
+        .flat_map(|c| [format!("{}.zh.snap", c.name), format!("{}.en.snap", c.name)])
         .collect();
     let Ok(entries) = std::fs::read_dir(snapshot_dir()) else {
         return;
@@ -991,7 +909,7 @@ fn every_snapshot_file_belongs_to_a_case() {
     let orphans: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|f| f.ends_with(".txt") && !names.contains(f))
+        .filter(|f| f.ends_with(".snap") && !names.contains(f))
         .collect();
     assert!(
         orphans.is_empty(),
