@@ -98,82 +98,9 @@ pub fn extension(path: &Path) -> String {
 }
 
 fn from_toml(text: &str, file: &str) -> Result<Inputs> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let at = e
-            .span()
-            .map(|span| {
-                let (line, column) = line_column(text, span.start);
-                format!(" at line {line} column {column}")
-            })
-            .unwrap_or_default();
-        Fail::new(format!("{file}: not valid TOML: {}{at}", e.message().trim()))
-    })?;
-    let mut inputs = Inputs::new();
-    for (name, value) in table {
-        let v = match value {
-            toml::Value::String(s) => InputValue::Text(s),
-            toml::Value::Integer(i) => InputValue::Number(i.into()),
-            toml::Value::Boolean(b) => InputValue::Bool(b),
-            toml::Value::Float(f) => {
-                return Err(Fail::new(format!(
-                    "{file}: input `{name}`: the TOML float {f} cannot be read exactly; write it as a string, e.g. {} = \"{f}\"",
-                    toml_key(&name)
-                )));
-            }
-            toml::Value::Array(items) => InputValue::Items(
-                items
-                    .into_iter()
-                    .map(|i| match i {
-                        toml::Value::String(s) => Ok(s),
-                        _ => Err(Fail::new(format!(
-                            "{file}: input `{name}`: checklist items must be strings"
-                        ))),
-                    })
-                    .collect::<Result<_>>()?,
-            ),
-            toml::Value::Table(t) => {
-                let level = t.get("level").and_then(toml::Value::as_str).ok_or_else(|| {
-                    Fail::new(format!("{file}: input `{name}`: a table input needs a string `level`"))
-                })?;
-                let score = match t.get("score") {
-                    None => None,
-                    Some(toml::Value::String(s)) => {
-                        Some(jixiao::parse_decimal(s).map_err(|m| Fail::new(format!("{file}: input `{name}`: {m}")))?)
-                    }
-                    Some(toml::Value::Integer(i)) => Some((*i).into()),
-                    Some(_) => {
-                        return Err(Fail::new(format!(
-                            "{file}: input `{name}`: write `score` as a string, e.g. \"7.5\""
-                        )));
-                    }
-                };
-                InputValue::Level {
-                    level: level.to_string(),
-                    score,
-                }
-            }
-            toml::Value::Datetime(_) => {
-                return Err(Fail::new(format!(
-                    "{file}: input `{name}`: a date is not an input value"
-                )));
-            }
-        };
-        inputs.set(name, v);
-    }
-    Ok(inputs)
-}
-
-/// The line and column (counted in characters, from 1) of a byte offset in a text.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
-/// A TOML key as it may be written: quoted (a bare key is ASCII letters, digits, `_` and `-` only).
-fn toml_key(name: &str) -> String {
-    format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    jixiao::wire::from_toml::<jixiao::wire::UnitInputs>(text, file)
+        .map(Inputs::from)
+        .map_err(|e| Fail::new(e.message))
 }
 
 /// First cells that mark the header of the long layout (name, value, notes).

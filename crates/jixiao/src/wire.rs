@@ -182,25 +182,51 @@ pub fn from_json<T: de::DeserializeOwned>(text: &str, what: &str) -> Result<T, J
             message,
         }
     })?;
-    crate::format::de::from_node(&tree).map_err(|e| {
-        let (path, message) = match &e.place {
-            Some((path, offset)) if path.is_empty() => (
-                format!("({})", at(*offset)),
-                format!("{what}: {} at {}", e.message, at(*offset)),
-            ),
-            Some((path, offset)) => {
-                let path = format!("{path} ({})", at(*offset));
-                let message = format!("{what}: {path}: {}", e.message);
-                (path, message)
+    crate::format::de::from_node(&tree).map_err(|e| located(text, what, e))
+}
+
+/// Reads a request type (a unit's inputs, say) from TOML text, as [`from_json`] reads JSON: a
+/// TOML float is refused with the string to write instead, and errors name the field, line and
+/// column.
+pub fn from_toml<T: de::DeserializeOwned>(text: &str, what: &str) -> Result<T, JsonError> {
+    let tree = crate::format::load::toml_tree(text).map_err(|e| match e.place {
+        Some((path, at)) if path.is_empty() => {
+            let (line, column) = crate::format::tree::line_column(text, at);
+            let message = format!("{what}: not valid TOML: {} at line {line} column {column}", e.message);
+            JsonError {
+                kind: "request".into(),
+                errors: vec![ErrorDetail::at(format!("(line {line} column {column})"), e.message)],
+                message,
             }
-            None => (String::new(), format!("{what}: {}", e.message)),
-        };
-        JsonError {
-            kind: "request".into(),
-            errors: vec![ErrorDetail::at(path, e.message)],
-            message,
         }
-    })
+        _ => located(text, what, e),
+    })?;
+    crate::format::de::from_node(&tree).map_err(|e| located(text, what, e))
+}
+
+/// A reading error as a request error: `what: path (line L column C): message`.
+fn located(text: &str, what: &str, e: crate::format::de::DeError) -> JsonError {
+    let at = |offset: usize| {
+        let (line, column) = crate::format::tree::line_column(text, offset);
+        format!("line {line} column {column}")
+    };
+    let (path, message) = match &e.place {
+        Some((path, offset)) if path.is_empty() => (
+            format!("({})", at(*offset)),
+            format!("{what}: {} at {}", e.message, at(*offset)),
+        ),
+        Some((path, offset)) => {
+            let path = format!("{path} ({})", at(*offset));
+            let message = format!("{what}: {path}: {}", e.message);
+            (path, message)
+        }
+        None => (String::new(), format!("{what}: {}", e.message)),
+    };
+    JsonError {
+        kind: "request".into(),
+        errors: vec![ErrorDetail::at(path, e.message)],
+        message,
+    }
 }
 
 /// Reads a request type from an already parsed value (as bindings hold them). A fractional JSON
@@ -336,7 +362,9 @@ impl<'de> Visitor<'de> for InputVisitor {
         }
         match level {
             Some(level) => Ok(InputValue::Level { level, score }),
-            None => Err(de::Error::custom("an object input needs a string `level`")),
+            None => Err(de::Error::custom(
+                "an input given as {level, score} needs a string `level`",
+            )),
         }
     }
 }
@@ -1593,6 +1621,22 @@ mod tests {
             message,
             "the request: sensitivity.from (line 1 column 54): `x` is not a decimal number (expected digits such as `82.39` or `95%`)"
         );
+    }
+
+    #[test]
+    fn toml_units_read_like_json_units() {
+        let toml = "a = \"0.95\"\nb = 76\n[c]\nlevel = \"达成\"\nscore = \"4.5\"\n";
+        let json = r#"{"a": "0.95", "b": 76, "c": {"level": "达成", "score": "4.5"}}"#;
+        let read: Inputs = from_toml::<UnitInputs>(toml, "t.toml").unwrap().into();
+        assert_eq!(read, inputs_from_json(json).unwrap());
+        let (_, message) = error(from_toml::<UnitInputs>("a = 0.95\n", "t.toml"));
+        assert_eq!(
+            message,
+            "t.toml: a (line 1 column 5): the binary float `0.95` cannot be read exactly; write the decimal as a string, e.g. \"0.95\""
+        );
+        let (_, message) = error(from_toml::<UnitInputs>("a = \n", "t.toml"));
+        assert!(message.starts_with("t.toml: not valid TOML: "), "{message}");
+        assert!(message.ends_with("at line 1 column 5"), "{message}");
     }
 
     #[test]

@@ -63,11 +63,7 @@ impl IndicatorSystem {
         if text.len() > MAX_SYSTEM_BYTES {
             return Err(too_large("TOML", text.len()));
         }
-        let document = toml::de::DeTable::parse(text).map_err(|e| {
-            let at = e.span().map(|s| (text, s.start));
-            syntax("TOML", "", at, e.message().trim().to_string())
-        })?;
-        let tree = toml_table(document.get_ref(), document.span().start, text, &Path::Root)?;
+        let tree = toml_tree(text).map_err(|e| read_error("TOML", text, e))?;
         de::from_node(&tree).map_err(|e| read_error("TOML", text, e))
     }
 
@@ -98,20 +94,28 @@ fn read_error(format: &'static str, text: &str, e: DeError) -> LoadError {
     }
 }
 
-fn toml_error(text: &str, path: &Path<'_>, at: usize, message: String) -> LoadError {
-    syntax("TOML", &path.render(), Some((text, at)), message)
+/// TOML text as the document tree every reader of the crate reads (systems, and inputs through
+/// [`crate::wire::from_toml`]): errors located at the field path and byte offset.
+pub(crate) fn toml_tree(text: &str) -> Result<Node<'_>, DeError> {
+    let document = toml::de::DeTable::parse(text).map_err(|e| DeError {
+        message: e.message().trim().to_string(),
+        place: e.span().map(|s| (String::new(), s.start)),
+    })?;
+    toml_table(document.get_ref(), document.span().start, &Path::Root)
 }
 
-fn toml_table<'a>(
-    table: &toml::de::DeTable<'a>,
-    at: usize,
-    text: &str,
-    path: &Path<'_>,
-) -> Result<Node<'a>, LoadError> {
+fn toml_error(path: &Path<'_>, at: usize, message: String) -> DeError {
+    DeError {
+        message,
+        place: Some((path.render(), at)),
+    }
+}
+
+fn toml_table<'a>(table: &toml::de::DeTable<'a>, at: usize, path: &Path<'_>) -> Result<Node<'a>, DeError> {
     let mut entries = Vec::with_capacity(table.len());
     for (key, value) in table.iter() {
         let name = key.get_ref().clone();
-        let node = toml_value(value, text, &Path::Field(path, &name))?;
+        let node = toml_value(value, &Path::Field(path, &name))?;
         entries.push((
             Key {
                 at: key.span().start,
@@ -129,11 +133,7 @@ fn toml_table<'a>(
 /// One TOML value as a tree node. Integers keep their value in any radix; a float is refused
 /// (a binary float in a table of decimals is a mistake waiting to happen) with the string to
 /// write instead; dates have no place in an indicator system.
-fn toml_value<'a>(
-    value: &toml::Spanned<toml::de::DeValue<'a>>,
-    text: &str,
-    path: &Path<'_>,
-) -> Result<Node<'a>, LoadError> {
+fn toml_value<'a>(value: &toml::Spanned<toml::de::DeValue<'a>>, path: &Path<'_>) -> Result<Node<'a>, DeError> {
     use toml::de::DeValue;
     let at = value.span().start;
     let value = match value.get_ref() {
@@ -142,28 +142,23 @@ fn toml_value<'a>(
         DeValue::Integer(i) => {
             let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
             let number = i128::from_str_radix(digits.trim_start_matches('+'), i.radix())
-                .map_err(|_| toml_error(text, path, at, format!("the integer `{i}` cannot be read")))?;
+                .map_err(|_| toml_error(path, at, format!("the integer `{i}` cannot be read")))?;
             Value::Number(Cow::Owned(number.to_string()))
         }
         DeValue::Float(f) => {
-            return Err(toml_error(text, path, at, crate::dec::float_refused(f)));
+            return Err(toml_error(path, at, crate::dec::float_refused(f)));
         }
         DeValue::Datetime(_) => {
-            return Err(toml_error(
-                text,
-                path,
-                at,
-                "a date is not a value of an indicator system".to_string(),
-            ));
+            return Err(toml_error(path, at, "a date is not a value here".to_string()));
         }
         DeValue::Array(items) => Value::Array(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| toml_value(item, text, &Path::Index(path, i)))
+                .map(|(i, item)| toml_value(item, &Path::Index(path, i)))
                 .collect::<Result<_, _>>()?,
         ),
-        DeValue::Table(table) => return toml_table(table, at, text, path),
+        DeValue::Table(table) => return toml_table(table, at, path),
     };
     Ok(Node { at, value })
 }

@@ -7,7 +7,7 @@
 //! the line and column of the value or key it is about. Numbers keep their digits throughout.
 
 pub(crate) mod de;
-mod load;
+pub(crate) mod load;
 mod model;
 pub(crate) mod tree;
 
