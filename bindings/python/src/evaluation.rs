@@ -236,9 +236,9 @@ impl PyEvaluation {
     #[pyo3(signature = (lang = "zh", indent = None))]
     fn to_json(&self, py: Python<'_>, lang: &str, indent: Option<usize>) -> PyResult<String> {
         let l = crate::system::lang(py, lang)?;
-        let v = guarded(py, || Ok(jixiao::wire::evaluation_to_value(&self.inner.e, l)))?;
+        let v = jixiao::wire::EvaluationAnswer::new(&self.inner.e, jixiao::wire::Options::lang(l));
         Ok(match indent {
-            None => v.to_string(),
+            None => serde_json::to_string(&v).map_err(|e| crate::errors::request_error(py, e.to_string()))?,
             Some(n) => {
                 let mut out = Vec::new();
                 let pad = " ".repeat(n);

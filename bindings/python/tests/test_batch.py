@@ -190,9 +190,14 @@ def test_mixed_object_columns_are_read_value_by_value() -> None:
 
 def test_columns_that_are_not_inputs() -> None:
     df = pd.DataFrame(units(3))
+    # 部门 names the units (a usual header, as `jixiao batch` reads a CSV); 备注 is no input.
     with pytest.raises(jixiao.InputError) as e:
         SYSTEM.evaluate_batch(df.assign(备注="x"))
-    assert sorted(e.value.inputs) == ["备注", "部门"]
+    assert sorted(e.value.inputs) == ["备注"]
+    assert SYSTEM.evaluate_batch(df, output="arrow").column_names[0] == "部门"
+    with pytest.raises(jixiao.InputError) as e:
+        SYSTEM.evaluate_batch(df.rename(columns={"部门": "科室"}).assign(备注="x"))
+    assert sorted(e.value.inputs) == ["备注", "科室"]
     assert "ignore=" in str(e.value) and all(x["kind"] == "unknown" for x in e.value.errors)
     out = SYSTEM.evaluate_batch(df.assign(备注="x"), id_column="部门", ignore=["备注"], output="arrow")
     assert out.column_names[0] == "部门"
