@@ -467,11 +467,13 @@ fn rounding_policy() -> impl Strategy<Value = RoundingPolicy> {
         ],
         prop_oneof![Just(GradeFrom::RoundedTotal), Just(GradeFrom::ExactTotal)],
     )
-        .prop_map(|(indicator, subtotal, total, grade_from)| RoundingPolicy {
-            indicator,
-            subtotal,
-            total,
-            grade_from,
+        .prop_map(|(indicator, subtotal, total, grade_from)| {
+            let mut policy = RoundingPolicy::default();
+            policy.indicator = indicator;
+            policy.subtotal = subtotal;
+            policy.total = total;
+            policy.grade_from = grade_from;
+            policy
         })
 }
 
@@ -683,19 +685,7 @@ fn num(d: Decimal) -> String {
 }
 
 fn decl(name: &str, kind: InputKind) -> InputDecl {
-    InputDecl {
-        name: name.to_string(),
-        name_en: None,
-        kind,
-        unit: None,
-        description: None,
-        required: true,
-        default: None,
-        min: None,
-        max: None,
-        levels: Vec::new(),
-        items: Vec::new(),
-    }
+    InputDecl::new(name, kind)
 }
 
 impl Builder {
@@ -722,15 +712,9 @@ impl Builder {
     }
 
     fn metric(&mut self, name: String, expr: String, percent: bool) -> String {
-        self.metrics.push(MetricDecl {
-            name: name.clone(),
-            name_en: None,
-            unit: percent.then(|| "%".to_string()),
-            description: None,
-            expr,
-            min: None,
-            max: None,
-        });
+        let mut metric = MetricDecl::new(name.clone(), expr);
+        metric.unit = percent.then(|| "%".to_string());
+        self.metrics.push(metric);
         name
     }
 
@@ -1189,33 +1173,25 @@ impl Builder {
     fn na(&mut self, na: &Option<NaSpec>, n: usize) -> Option<NotApplicable> {
         let na = na.as_ref()?;
         let flag = self.input(decl(&self.name("na", n), InputKind::Boolean), InputGen::Flag(0.3));
-        Some(NotApplicable {
-            when: if na.negate {
-                format!("not {}", q(&flag))
-            } else {
-                q(&flag)
-            },
-            outcome: na.outcome,
-            reason: na.reason.clone(),
-        })
+        let when = if na.negate {
+            format!("not {}", q(&flag))
+        } else {
+            q(&flag)
+        };
+        let mut not_applicable = NotApplicable::new(when, na.outcome);
+        not_applicable.reason = na.reason.clone();
+        Some(not_applicable)
     }
 
     fn leaf(&mut self, spec: &LeafSpec, id: String) -> Indicator {
         self.leaf_no += 1;
         let n = self.leaf_no;
         let rule = self.rule(&spec.rule, &spec.form, spec.points, n, &id, true);
-        Indicator {
-            name: format!("指标{id}"),
-            name_en: spec.name_en.clone(),
-            points: Dec(spec.points),
-            standard: None,
-            description: None,
-            assumed: None,
-            rule: Some(rule),
-            not_applicable: self.na(&spec.na, n),
-            children: Vec::new(),
-            id,
-        }
+        let mut leaf = Indicator::new(id.clone(), format!("指标{id}"), Dec(spec.points));
+        leaf.name_en = spec.name_en.clone();
+        leaf.rule = Some(rule);
+        leaf.not_applicable = self.na(&spec.na, n);
+        leaf
     }
 
     fn node(&mut self, spec: &NodeSpec, id: String) -> Indicator {
@@ -1230,18 +1206,10 @@ impl Builder {
                 let points = children.iter().map(|c| c.points.0).sum::<Decimal>();
                 self.leaf_no += 1;
                 let n = self.leaf_no;
-                Indicator {
-                    name: format!("分组{id}"),
-                    name_en: None,
-                    points: Dec(points),
-                    standard: None,
-                    description: None,
-                    assumed: None,
-                    rule: None,
-                    not_applicable: self.na(na, n),
-                    children,
-                    id,
-                }
+                let mut group = Indicator::new(id.clone(), format!("分组{id}"), Dec(points));
+                group.not_applicable = self.na(na, n);
+                group.children = children;
+                group
             }
         }
     }
@@ -1311,18 +1279,16 @@ fn build(spec: &SystemSpec) -> Built {
     let mut grades: Vec<Grade> = mins
         .iter()
         .enumerate()
-        .map(|(i, m)| Grade {
-            label: GRADE_LABELS[i].0.to_string(),
-            label_en: Some(GRADE_LABELS[i].1.to_string()),
-            min: Some(Dec(*m)),
+        .map(|(i, m)| {
+            let mut grade = Grade::new(GRADE_LABELS[i].0, Some(Dec(*m)));
+            grade.label_en = Some(GRADE_LABELS[i].1.to_string());
+            grade
         })
         .collect();
     let last = grades.len();
-    grades.push(Grade {
-        label: GRADE_LABELS[last].0.to_string(),
-        label_en: last.is_multiple_of(2).then(|| GRADE_LABELS[last].1.to_string()),
-        min: spec.last_grade_min.then_some(Dec(Decimal::ZERO)),
-    });
+    let mut last_grade = Grade::new(GRADE_LABELS[last].0, spec.last_grade_min.then_some(Dec(Decimal::ZERO)));
+    last_grade.label_en = last.is_multiple_of(2).then(|| GRADE_LABELS[last].1.to_string());
+    grades.push(last_grade);
     let vetoes: Vec<Veto> = spec
         .vetoes
         .iter()
@@ -1332,25 +1298,21 @@ fn build(spec: &SystemSpec) -> Built {
                 decl(&format!("{}veto{i}", b.prefix), InputKind::Boolean),
                 InputGen::Flag(0.15),
             );
-            let mut veto = Veto {
-                id: format!("V{i}"),
-                name: format!("否决{i}"),
-                name_en: None,
-                when: q(&flag),
-                grade: v.grade.map(|g| grades[g % grades.len()].label.clone()),
-                total: v.total.map(|p| Dec(share(full, p))),
-                max_total: v.max_total.map(|p| Dec(share(full, p))),
-            };
+            let mut veto = Veto::new(format!("V{i}"), format!("否决{i}"), q(&flag));
+            veto.grade = v.grade.map(|g| grades[g % grades.len()].label.clone());
+            veto.total = v.total.map(|p| Dec(share(full, p)));
+            veto.max_total = v.max_total.map(|p| Dec(share(full, p)));
             if veto.grade.is_none() && veto.total.is_none() && veto.max_total.is_none() {
                 veto.max_total = Some(Dec(share(full, 59)));
             }
             veto
         })
         .collect();
-    let bonus = (!bonus_items.is_empty()).then(|| Bonus {
-        items: bonus_items,
-        max_bonus: spec.max_bonus.map(Dec),
-        max_total: spec.max_total.map(|p| Dec(share(full, p))),
+    let bonus = (!bonus_items.is_empty()).then(|| {
+        let mut bonus = Bonus::new(bonus_items);
+        bonus.max_bonus = spec.max_bonus.map(Dec);
+        bonus.max_total = spec.max_total.map(|p| Dec(share(full, p)));
+        bonus
     });
     // Give a few inputs defaults (and make a few optional) to exercise `InputDefault`.
     for (i, (d, m)) in b.inputs.iter_mut().zip(b.meta.iter_mut()).enumerate() {
@@ -1377,27 +1339,20 @@ fn build(spec: &SystemSpec) -> Built {
         }
     }
     let (issuer, year, notes) = spec.meta.clone();
-    let system = IndicatorSystem {
-        format: jixiao::FORMAT_VERSION,
-        id: format!("generated-{}", spec.style),
-        name: "随机指标体系".to_string(),
-        name_en: Some("random system".to_string()),
-        issuer,
-        region: None,
-        year,
-        version: None,
-        source: None,
-        notes,
-        total_points: spec.declare_total.then_some(Dec(full)),
-        inputs: b.inputs,
-        metrics: b.metrics,
-        indicators,
-        bonus,
-        vetoes,
-        grades,
-        rounding: spec.rounding,
-        excluded_points: spec.excluded,
-    };
+    let mut system = IndicatorSystem::new(format!("generated-{}", spec.style), "随机指标体系");
+    system.name_en = Some("random system".to_string());
+    system.issuer = issuer;
+    system.year = year;
+    system.notes = notes;
+    system.total_points = spec.declare_total.then_some(Dec(full));
+    system.inputs = b.inputs;
+    system.metrics = b.metrics;
+    system.indicators = indicators;
+    system.bonus = bonus;
+    system.vetoes = vetoes;
+    system.grades = grades;
+    system.rounding = spec.rounding;
+    system.excluded_points = spec.excluded;
     Built {
         system,
         inputs: b.meta,

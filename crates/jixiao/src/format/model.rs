@@ -17,6 +17,7 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "an indicator system (an object)")]
+#[non_exhaustive]
 pub struct IndicatorSystem {
     /// Format version of this file; must be 1.
     pub format: u32,
@@ -76,6 +77,7 @@ pub struct IndicatorSystem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "an input (an object)")]
+#[non_exhaustive]
 pub struct InputDecl {
     /// Name used in expressions and input files, e.g. `编制数`.
     pub name: String,
@@ -240,6 +242,7 @@ impl<'de> serde::de::Visitor<'de> for InputDefaultVisitor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a metric (an object)")]
+#[non_exhaustive]
 pub struct MetricDecl {
     /// Name used in expressions and rules.
     pub name: String,
@@ -266,6 +269,7 @@ pub struct MetricDecl {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "an indicator (an object)")]
+#[non_exhaustive]
 pub struct Indicator {
     /// Identifier, unique in the system (e.g. `2.1.1`).
     pub id: String,
@@ -682,6 +686,7 @@ pub struct RuleOption {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a not-applicable rule (an object)")]
+#[non_exhaustive]
 pub struct NotApplicable {
     /// Condition (a boolean expression) under which the indicator does not apply.
     pub when: String,
@@ -719,6 +724,7 @@ pub enum ExcludedPoints {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "the bonus (an object)")]
+#[non_exhaustive]
 pub struct Bonus {
     /// The bonus items: leaves with rules whose points are the most each can add.
     pub items: Vec<Indicator>,
@@ -735,6 +741,7 @@ pub struct Bonus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a veto (an object)")]
+#[non_exhaustive]
 pub struct Veto {
     /// Identifier.
     pub id: String,
@@ -761,6 +768,7 @@ pub struct Veto {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a grade (an object)")]
+#[non_exhaustive]
 pub struct Grade {
     /// Label, e.g. `优`, `优秀`.
     pub label: String,
@@ -776,6 +784,7 @@ pub struct Grade {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a rounding policy (an object)")]
+#[non_exhaustive]
 pub struct RoundingPolicy {
     /// Rounding of every leaf score (none by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -927,4 +936,135 @@ pub enum RoundingMode {
     Down,
     /// Away from zero (进一): 2.341 → 2.35.
     Up,
+}
+
+// Constructors: the structs above are `#[non_exhaustive]` (the format grows; a new optional field
+// must not break code that builds systems), so code outside the crate starts from these and sets
+// the public fields it needs.
+
+impl IndicatorSystem {
+    /// An empty system of the current format: no inputs, indicators or grades yet.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        IndicatorSystem {
+            format: FORMAT_VERSION,
+            id: id.into(),
+            name: name.into(),
+            name_en: None,
+            issuer: None,
+            region: None,
+            year: None,
+            version: None,
+            source: None,
+            notes: Vec::new(),
+            total_points: None,
+            inputs: Vec::new(),
+            metrics: Vec::new(),
+            indicators: Vec::new(),
+            bonus: None,
+            vetoes: Vec::new(),
+            grades: Vec::new(),
+            rounding: RoundingPolicy::default(),
+            excluded_points: ExcludedPoints::default(),
+        }
+    }
+}
+
+impl InputDecl {
+    /// A required input of `kind` without unit, range or default.
+    pub fn new(name: impl Into<String>, kind: InputKind) -> Self {
+        InputDecl {
+            name: name.into(),
+            name_en: None,
+            kind,
+            unit: None,
+            description: None,
+            required: true,
+            default: None,
+            min: None,
+            max: None,
+            levels: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl MetricDecl {
+    /// A metric `name = expr` without unit or range.
+    pub fn new(name: impl Into<String>, expr: impl Into<String>) -> Self {
+        MetricDecl {
+            name: name.into(),
+            name_en: None,
+            unit: None,
+            description: None,
+            expr: expr.into(),
+            min: None,
+            max: None,
+        }
+    }
+}
+
+impl Indicator {
+    /// An indicator without rule or children yet.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, points: impl Into<Dec>) -> Self {
+        Indicator {
+            id: id.into(),
+            name: name.into(),
+            name_en: None,
+            points: points.into(),
+            standard: None,
+            description: None,
+            assumed: None,
+            rule: None,
+            not_applicable: None,
+            children: Vec::new(),
+        }
+    }
+}
+
+impl NotApplicable {
+    /// Not applicable when `when` holds, with `outcome`.
+    pub fn new(when: impl Into<String>, outcome: NaOutcome) -> Self {
+        NotApplicable {
+            when: when.into(),
+            outcome,
+            reason: None,
+        }
+    }
+}
+
+impl Bonus {
+    /// Bonus items without caps.
+    pub fn new(items: Vec<Indicator>) -> Self {
+        Bonus {
+            items,
+            max_bonus: None,
+            max_total: None,
+        }
+    }
+}
+
+impl Veto {
+    /// A veto when `when` holds, with no effect set yet (set `grade`, `total` or `max_total`).
+    pub fn new(id: impl Into<String>, name: impl Into<String>, when: impl Into<String>) -> Self {
+        Veto {
+            id: id.into(),
+            name: name.into(),
+            name_en: None,
+            when: when.into(),
+            grade: None,
+            total: None,
+            max_total: None,
+        }
+    }
+}
+
+impl Grade {
+    /// A grade from `min` (none for the last grade, which catches the rest).
+    pub fn new(label: impl Into<String>, min: Option<Dec>) -> Self {
+        Grade {
+            label: label.into(),
+            label_en: None,
+            min,
+        }
+    }
 }
