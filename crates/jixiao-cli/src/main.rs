@@ -5,7 +5,6 @@
 
 mod analyze;
 mod batch;
-mod table;
 mod unit;
 mod xlsx;
 
@@ -529,7 +528,7 @@ fn templates(format: ListFormat) -> Result<u8> {
                 .into_iter()
                 .map(|(id, name, issuer, year)| vec![id.to_string(), name, issuer, year])
                 .collect();
-            table::render(&["id", "名称", "发布单位", "年度"], &cells)
+            jixiao::report::text_table(&["id", "名称", "发布单位", "年度"], &cells)
         }
     };
     emit(&None, &text)?;
@@ -670,7 +669,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
                     ]
                 })
                 .collect();
-            table::render(&["名称", "类型", "单位", "必填", "数值", "说明"], &rows)
+            jixiao::report::text_table(&["名称", "类型", "单位", "必填", "数值", "说明"], &rows)
         }
     };
     emit(out, &text)?;
