@@ -6,7 +6,8 @@ use arrow_schema::{ArrowError, Field, SchemaRef};
 use jixiao::inputs::table::{self, TableError, TableOptions};
 use jixiao::{EvalError, InputError, Inputs, Lang, Scorer};
 
-pub mod float;
+/// The one float policy (re-exported from the engine: `jixiao::inputs::float`).
+pub use jixiao::inputs::float;
 mod read;
 mod score;
 mod write;

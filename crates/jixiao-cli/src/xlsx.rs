@@ -30,7 +30,7 @@ pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>> {
                 Data::Empty => String::new(),
                 Data::String(s) => s.clone(),
                 Data::Int(i) => i.to_string(),
-                Data::Float(f) => float_text(*f),
+                Data::Float(f) => jixiao::inputs::float::excel_shown(*f),
                 Data::Bool(b) => b.to_string(),
                 Data::DateTime(d) => d.to_string(),
                 Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -52,13 +52,6 @@ pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>> {
     let mut out = vec![Vec::new(); top as usize];
     out.extend(rows);
     Ok(out)
-}
-
-/// A stored double as Excel shows it: rounded to 15 significant digits, then parsed exactly (a
-/// value beyond the exact decimal range keeps its shortest round-trip text, for the engine to refuse).
-fn float_text(f: f64) -> String {
-    jixiao::Decimal::from_scientific(&format!("{f:.14e}"))
-        .map_or_else(|_| format!("{f}"), |d| d.normalize().to_string())
 }
 
 /// A cell value: a number when the text is a decimal, else text.

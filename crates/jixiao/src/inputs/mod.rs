@@ -5,6 +5,7 @@
 //! through here; none re-implements it.
 
 mod convert;
+pub mod float;
 mod prepared;
 pub mod table;
 mod value;

@@ -4,8 +4,14 @@
 //! never reaches a score. NaN and infinity are refused, and so is a float whose shortest text needs
 //! more than 28 decimal places or lies beyond the decimal range: such a value cannot be an exact
 //! amount or rate.
+//!
+//! This is the only place where the crate touches a binary float: one given by a front end (an
+//! Arrow column, a Python `float`, an Excel cell) is turned into a decimal here, by its text,
+//! before any arithmetic; nothing is ever computed in floating point.
 
-use jixiao::{Decimal, parse_decimal};
+use rust_decimal::Decimal;
+
+use crate::dec::parse_decimal;
 
 /// Why a NaN is refused.
 pub const NOT_A_NUMBER: &str = "NaN is not a number (leave the input out, or give None, when it has no value)";
@@ -16,7 +22,7 @@ const MAX_TEXT: usize = 64;
 /// A decimal from a binary float, through its shortest round-trip text.
 ///
 /// ```
-/// use jixiao_arrow::float::decimal_from_f64;
+/// use jixiao::inputs::float::decimal_from_f64;
 /// assert_eq!(decimal_from_f64(0.1).unwrap().to_string(), "0.1");
 /// assert_eq!(decimal_from_f64(0.1 + 0.2).unwrap().to_string(), "0.30000000000000004");
 /// assert!(decimal_from_f64(f64::NAN).is_err());
@@ -148,6 +154,14 @@ fn shortest_decimal(f: f64) -> Option<Decimal> {
         }
     }
     None
+}
+
+/// A double as Excel shows it in a cell: rounded to 15 significant digits (Excel's display
+/// precision), then read exactly. For numbers read from .xlsx files, where the user typed and saw
+/// the 15-digit value; a value beyond the exact decimal range keeps its shortest text, for the
+/// engine to refuse.
+pub fn excel_shown(f: f64) -> String {
+    Decimal::from_scientific(&format!("{f:.14e}")).map_or_else(|_| format!("{f}"), |d| d.normalize().to_string())
 }
 
 #[cfg(test)]
