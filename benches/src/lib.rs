@@ -150,11 +150,16 @@ pub fn bench_30_unit(rng: &mut Lcg) -> Inputs {
         "信息公开",
         rng.subset(&["部门预算公开", "部门决算公开", "三公经费公开", "绩效信息公开"], 85),
     );
-    // Given as text the way a spreadsheet cell holds it, to exercise item splitting.
+    // Given as text the way a spreadsheet cell holds it, to exercise item splitting; none of the
+    // items is 无 (a blank cell would be an input not given).
+    let info = rng.subset(&["基础数据准确", "资料完整", "台账健全", "报送及时"], 80);
     u.set(
         "基础信息",
-        rng.subset(&["基础数据准确", "资料完整", "台账健全", "报送及时"], 80)
-            .join("、"),
+        if info.is_empty() {
+            "无".to_string()
+        } else {
+            info.join("、")
+        },
     );
     u.set("资产制度", rng.subset(&["资产配置制度", "资产处置制度"], 85));
     u.set("资产账实相符", rng.chance(90));

@@ -63,3 +63,38 @@ fn inputs_take_any_integer_and_decimal_type() {
     }
     assert_eq!(a.evaluate(&from(d.into())).unwrap().total, d);
 }
+
+/// A blank means "not given", in a table cell and in `evaluate` alike; a checklist says "none of
+/// the items" with 无.
+#[test]
+fn a_blank_is_not_given_and_none_is_written_wu() {
+    let b = jixiao::builtin("hunan-dept").unwrap();
+    let scorer = b.scorer().unwrap();
+    let mut inputs = b.example_inputs().unwrap();
+    for blank in ["", "   "] {
+        inputs.set("预算管理制度", blank);
+        let err = scorer.evaluate(&inputs).unwrap_err();
+        assert_eq!(err.kind(), "inputs");
+        assert!(
+            err.to_string()
+                .contains("input `预算管理制度` is required but was not given"),
+            "{err}"
+        );
+        // The same through a table row with a blank cell.
+        let columns = jixiao::inputs::table::map_columns(
+            &["预算管理制度"],
+            scorer.system(),
+            &jixiao::inputs::table::TableOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            jixiao::inputs::table::inputs_from_row(&columns, &[blank])
+                .values
+                .is_empty()
+        );
+    }
+    inputs.set("预算管理制度", "无");
+    let none = scorer.evaluate(&inputs).unwrap();
+    inputs.set("预算管理制度", Vec::<String>::new());
+    assert_eq!(scorer.evaluate(&inputs).unwrap().total, none.total);
+}

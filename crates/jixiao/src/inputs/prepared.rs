@@ -29,7 +29,17 @@ pub struct InputsBuilder<'s> {
 impl InputsBuilder<'_> {
     /// Sets the input in `slot` ([`Scorer::input_slot`]); a value that does not fit is recorded
     /// and reported by [`finish`](Self::finish). An unknown slot is recorded as such.
+    ///
+    /// Blank text is not a value: the input is not given, as a blank cell of a table
+    /// ([`table::is_blank`](super::table::is_blank)), whatever its kind. A checklist says "none of
+    /// the items" with `无` (or `-`, `—`), never with a blank, which could equally be a cell not
+    /// filled in.
     pub fn set(&mut self, slot: usize, value: &InputValue) {
+        if let InputValue::Text(t) = value
+            && super::table::is_blank(t)
+        {
+            return self.clear(slot);
+        }
         let c = &*self.scorer.inner;
         let (Some(decl), Some(target), Some(given)) =
             (c.inputs.get(slot), self.values.get_mut(slot), self.given.get_mut(slot))
