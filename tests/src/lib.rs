@@ -52,6 +52,32 @@ impl Vector {
         serde_json::from_str(&self.text).unwrap_or_default()
     }
 
+    /// The cases, with their index in the file.
+    pub fn cases(&self) -> impl Iterator<Item = (usize, &Value)> {
+        self.value
+            .get("cases")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+    }
+
+    /// What the engine answers to case `i` (`case` is its value): the evaluation or analysis
+    /// JSON, or the error; and whether it is an analysis. The inputs and request as written.
+    pub fn case_answer(&self, system: &str, i: usize, case: &Value) -> (bool, Result<String, jixiao::wire::JsonError>) {
+        let lang = match case.get("lang").and_then(Value::as_str) {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        };
+        match self.case_text(i, "analysis") {
+            Some(request) => (true, jixiao::wire::analysis_json(system, &request, lang)),
+            None => {
+                let inputs = self.case_text(i, "inputs").unwrap_or_else(|| "{}".to_string());
+                (false, jixiao::wire::evaluate_json_lang(system, &inputs, lang))
+            }
+        }
+    }
+
     /// The text of `key` of case `i` as written in the file.
     pub fn case_text(&self, i: usize, key: &str) -> Option<String> {
         self.raw().cases.get(i)?.get(key).map(|r| r.get().to_string())
@@ -570,21 +596,17 @@ pub fn run_vector(v: &Vector, dir: &Path) -> Vec<Failure> {
         cx.fail("validate_json", "{\"valid\": true}", &validation);
         return cx.failures;
     }
-    for (i, case) in v
-        .value
-        .get("cases")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, case) in v.cases() {
         let name = case.get("name").and_then(Value::as_str).unwrap_or("");
         let mut ccx = Ctx {
             file: &v.file,
             case: name,
             failures: Vec::new(),
         };
-        run_case(&mut ccx, &system, case, |key| v.case_text(i, key));
+        match v.case_answer(&system, i, case) {
+            (true, answer) => run_analysis(&mut ccx, case, answer),
+            (false, answer) => run_case(&mut ccx, case, answer),
+        }
         cx.failures.append(&mut ccx.failures);
     }
     cx.failures
@@ -687,12 +709,8 @@ fn check_subset(cx: &mut Ctx<'_>, path: &str, want: &Value, actual: &Value) {
     }
 }
 
-fn run_analysis(cx: &mut Ctx<'_>, system: &str, case: &Value, request: &str, lang: Lang) {
-    match (
-        jixiao::wire::analysis_json(system, request, lang),
-        case.get("expect_analysis"),
-        case.get("expect_error"),
-    ) {
+fn run_analysis(cx: &mut Ctx<'_>, case: &Value, answer: Result<String, jixiao::wire::JsonError>) {
+    match (answer, case.get("expect_analysis"), case.get("expect_error")) {
         (Ok(out), Some(want), _) => match serde_json::from_str::<Value>(&out) {
             Ok(actual) => check_subset(cx, "analysis", want, &actual),
             Err(e) => cx.fail("(output)", "analysis JSON", format!("unparsable output: {e}")),
@@ -707,21 +725,7 @@ fn run_analysis(cx: &mut Ctx<'_>, system: &str, case: &Value, request: &str, lan
     }
 }
 
-fn run_case(cx: &mut Ctx<'_>, system: &str, case: &Value, text: impl Fn(&str) -> Option<String>) {
-    if let Some(request) = text("analysis") {
-        let lang = if case.get("lang").and_then(Value::as_str) == Some("en") {
-            Lang::En
-        } else {
-            Lang::Zh
-        };
-        return run_analysis(cx, system, case, &request, lang);
-    }
-    let inputs = text("inputs").unwrap_or_else(|| "{}".to_string());
-    let lang = match case.get("lang").and_then(Value::as_str) {
-        Some("en") => Lang::En,
-        _ => Lang::Zh,
-    };
-    let result = jixiao::wire::evaluate_json_lang(system, &inputs, lang);
+fn run_case(cx: &mut Ctx<'_>, case: &Value, result: Result<String, jixiao::wire::JsonError>) {
     match (case.get("expect"), case.get("expect_error"), result) {
         (Some(expect), _, Ok(out)) => match serde_json::from_str::<Value>(&out) {
             Ok(actual) => {
@@ -956,24 +960,9 @@ pub fn wire_outputs(v: &Vector, dir: &Path) -> Result<Value, String> {
         return Ok(serde_json::json!({ "validation": parse(&jixiao::wire::validate_json(&system))? }));
     }
     let mut cases = Vec::new();
-    for (i, case) in v
-        .value
-        .get("cases")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, case) in v.cases() {
         let code = case.get("lang").and_then(Value::as_str).unwrap_or("zh");
-        let lang: Lang = code.parse()?;
-        let output = match v.case_text(i, "analysis") {
-            Some(request) => jixiao::wire::analysis_json(&system, &request, lang),
-            None => {
-                let inputs = v.case_text(i, "inputs").unwrap_or_else(|| "{}".to_string());
-                jixiao::wire::evaluate_json_lang(&system, &inputs, lang)
-            }
-        };
-        let output = match output {
+        let output = match v.case_answer(&system, i, case).1 {
             Ok(text) => parse(&text)?,
             Err(e) => e.to_value(),
         };
