@@ -60,7 +60,7 @@ pub fn read(path: &Path, scorer: &Scorer) -> Result<Inputs> {
     match extension(path).as_str() {
         "json" => {
             let text = read_text(path)?;
-            jixiao::wire::from_json::<jixiao::wire::UnitInputs>(&text, &file)
+            jixiao::wire::from_json::<jixiao::inputs::UnitInputs>(&text, &file)
                 .map(Inputs::from)
                 .map_err(|e| Fail::new(e.message))
         }
@@ -98,7 +98,7 @@ pub fn extension(path: &Path) -> String {
 }
 
 fn from_toml(text: &str, file: &str) -> Result<Inputs> {
-    jixiao::wire::from_toml::<jixiao::wire::UnitInputs>(text, file)
+    jixiao::wire::from_toml::<jixiao::inputs::UnitInputs>(text, file)
         .map(Inputs::from)
         .map_err(|e| Fail::new(e.message))
 }

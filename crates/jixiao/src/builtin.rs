@@ -9,7 +9,6 @@ use crate::compile::Scorer;
 use crate::error::LoadError;
 use crate::format::IndicatorSystem;
 use crate::inputs::Inputs;
-use crate::wire::JsonError;
 
 /// A built-in indicator system.
 #[derive(Debug, PartialEq, Eq)]
@@ -93,7 +92,7 @@ impl Builtin {
     }
 
     /// The bundled example inputs.
-    pub fn example_inputs(&self) -> Result<Inputs, JsonError> {
-        crate::wire::inputs_from_json(self.example())
+    pub fn example_inputs(&self) -> Result<Inputs, crate::inputs::ReadError> {
+        crate::inputs::read::inputs_from_json(self.example())
     }
 }

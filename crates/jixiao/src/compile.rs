@@ -10,9 +10,11 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::dec::Dec;
+pub(crate) use crate::dec::range_display;
 use crate::error::{Issue, ValidationErrors};
 use crate::expr::{self, Expr, Ref, Ty};
 use crate::format::*;
+pub(crate) use crate::inputs::{CInput, InVal};
 
 /// Deepest indicator tree accepted.
 pub const MAX_TREE_DEPTH: usize = 16;
@@ -89,29 +91,6 @@ pub(crate) struct Compiled {
     pub rounding: RoundingPolicy,
     pub excluded: ExcludedPoints,
     pub full_points: Decimal,
-}
-
-#[derive(Debug)]
-pub(crate) struct CInput {
-    pub name: Arc<str>,
-    pub kind: InputKind,
-    pub percent: bool,
-    pub required: bool,
-    pub default: Option<InVal>,
-    pub min: Option<Decimal>,
-    pub max: Option<Decimal>,
-    pub levels: Vec<Arc<str>>,
-    pub items: Vec<Arc<str>>,
-}
-
-/// An input value in its slot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum InVal {
-    Absent,
-    Num(Decimal),
-    Bool(bool),
-    Level(u16, Option<Decimal>),
-    Items(Vec<bool>),
 }
 
 #[derive(Debug)]
@@ -296,13 +275,6 @@ fn arc(s: &str) -> Arc<str> {
 
 fn opt_arc(s: &Option<String>) -> Option<Arc<str>> {
     s.as_deref().map(arc)
-}
-
-/// A declared range for messages: `[0, +∞]`.
-pub(crate) fn range_display(min: Option<Decimal>, max: Option<Decimal>) -> String {
-    let lo = min.map_or("-∞".to_string(), |d| d.normalize().to_string());
-    let hi = max.map_or("+∞".to_string(), |d| d.normalize().to_string());
-    format!("[{lo}, {hi}]")
 }
 
 impl Cx<'_> {

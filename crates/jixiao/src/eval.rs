@@ -9,7 +9,10 @@ use crate::dec::Arith;
 use crate::error::{ArithmeticFault, EvalError, InputError};
 use crate::expr::{Env, Expr, Fault, Ref, Value};
 use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, Rounding, RoundingMode};
-use crate::inputs::{Inputs, InputsBuilder, PreparedInputs};
+use crate::inputs::Inputs;
+
+mod prepared;
+pub use prepared::{InputsBuilder, PreparedInputs};
 
 /// A measured value with what is needed to show it.
 #[derive(Debug, Clone, PartialEq, Eq)]

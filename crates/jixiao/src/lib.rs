@@ -25,7 +25,10 @@ pub use builtin::{Builtin, builtin, builtins};
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Provenance, Scorer};
 pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
-pub use eval::{Deduction, Evaluation, IndicatorResult, Measured, Outcome, ScoreTable, Scores, Status, VetoResult};
+pub use eval::{
+    Deduction, Evaluation, IndicatorResult, InputsBuilder, Measured, Outcome, PreparedInputs, ScoreTable, Scores,
+    Status, VetoResult,
+};
 pub use explain::Lang;
 pub use format::{
     Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
@@ -34,7 +37,7 @@ pub use format::{
     PerOccurrenceRule, RateRule, RatioRule, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, StepRule, Tier,
     TiersRule, Veto,
 };
-pub use inputs::{InputValue, Inputs, InputsBuilder, PreparedInputs};
+pub use inputs::{InputValue, Inputs};
 pub use rust_decimal::Decimal;
 
 impl Scorer {

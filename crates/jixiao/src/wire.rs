@@ -14,17 +14,18 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::de;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::analysis::{AnalysisError, Audit, Claims, Comparison, Goal, Sensitivity, Target};
 use crate::compile::{Provenance, Scorer};
-use crate::dec::{Arith, Dec, float_refused, parse_json_number};
+use crate::dec::{Arith, Dec};
 use crate::error::{EvalError, InputError, LoadError};
 use crate::eval::{Evaluation, IndicatorResult, Outcome, Status};
 use crate::explain::{Lang, num};
 use crate::format::{IndicatorSystem, InputDefault, NaOutcome};
-use crate::inputs::{InputValue, Inputs};
+use crate::inputs::read::{self, ReadError};
+use crate::inputs::{Inputs, UnitInputs};
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -169,203 +170,44 @@ impl From<AnalysisError> for JsonError {
 /// digits, keys given twice are refused, and an error names the field and its line and column.
 /// `what` names the text in messages (`the inputs`, a file name).
 pub fn from_json<T: de::DeserializeOwned>(text: &str, what: &str) -> Result<T, JsonError> {
-    use crate::format::tree;
-    let at = |offset: usize| {
-        let (line, column) = tree::line_column(text, offset);
-        format!("line {line} column {column}")
-    };
-    let tree = tree::parse_json(text).map_err(|e| {
-        let message = format!("{what}: not valid JSON: {} at {}", e.message, at(e.at));
-        JsonError {
-            kind: "request".into(),
-            errors: vec![ErrorDetail::at(format!("({})", at(e.at)), e.message)],
-            message,
-        }
-    })?;
-    crate::format::de::from_node(&tree).map_err(|e| located(text, what, e))
+    read::read_json(text).map_err(|e| request_error(what, e))
 }
 
 /// Reads a request type (a unit's inputs, say) from TOML text, as [`from_json`] reads JSON: a
 /// TOML float is refused with the string to write instead, and errors name the field, line and
 /// column.
 pub fn from_toml<T: de::DeserializeOwned>(text: &str, what: &str) -> Result<T, JsonError> {
-    let tree = crate::format::load::toml_tree(text).map_err(|e| match e.place {
-        Some((path, at)) if path.is_empty() => {
-            let (line, column) = crate::format::tree::line_column(text, at);
-            let message = format!("{what}: not valid TOML: {} at line {line} column {column}", e.message);
-            JsonError {
-                kind: "request".into(),
-                errors: vec![ErrorDetail::at(format!("(line {line} column {column})"), e.message)],
-                message,
-            }
-        }
-        _ => located(text, what, e),
-    })?;
-    crate::format::de::from_node(&tree).map_err(|e| located(text, what, e))
-}
-
-/// A reading error as a request error: `what: path (line L column C): message`.
-fn located(text: &str, what: &str, e: crate::format::de::DeError) -> JsonError {
-    let at = |offset: usize| {
-        let (line, column) = crate::format::tree::line_column(text, offset);
-        format!("line {line} column {column}")
-    };
-    let (path, message) = match &e.place {
-        Some((path, offset)) if path.is_empty() => (
-            format!("({})", at(*offset)),
-            format!("{what}: {} at {}", e.message, at(*offset)),
-        ),
-        Some((path, offset)) => {
-            let path = format!("{path} ({})", at(*offset));
-            let message = format!("{what}: {path}: {}", e.message);
-            (path, message)
-        }
-        None => (String::new(), format!("{what}: {}", e.message)),
-    };
-    JsonError {
-        kind: "request".into(),
-        errors: vec![ErrorDetail::at(path, e.message)],
-        message,
-    }
+    read::read_toml(text).map_err(|e| request_error(what, e))
 }
 
 /// Reads a request type from an already parsed value (as bindings hold them). A fractional JSON
 /// number is refused here, with the string to write instead: a parsed `serde_json::Value` holds it
 /// as a binary float, whose digits are already lost.
 pub fn from_value<T: de::DeserializeOwned>(value: &serde_json::Value, what: &str) -> Result<T, JsonError> {
-    let located = |e: crate::format::de::DeError| {
-        let path = e.place.map(|(path, _)| path).unwrap_or_default();
-        let message = if path.is_empty() {
-            format!("{what}: {}", e.message)
-        } else {
-            format!("{what}: {path}: {}", e.message)
-        };
-        JsonError {
-            kind: "request".into(),
-            errors: vec![ErrorDetail::at(path, e.message)],
-            message,
+    read::read_value(value).map_err(|e| request_error(what, e))
+}
+
+/// A reading error as a request error: `what: path (line L column C): message`.
+fn request_error(what: &str, e: ReadError) -> JsonError {
+    let at = e.line.zip(e.column).map(|(l, c)| format!("line {l} column {c}"));
+    let (path, message) = match (e.path.is_empty(), at) {
+        (true, Some(at)) if e.syntax => (
+            format!("({at})"),
+            format!("{what}: not valid {}: {} at {at}", e.format, e.message),
+        ),
+        (true, Some(at)) => (format!("({at})"), format!("{what}: {} at {at}", e.message)),
+        (false, Some(at)) => {
+            let path = format!("{} ({at})", e.path);
+            let message = format!("{what}: {path}: {}", e.message);
+            (path, message)
         }
+        (true, None) => (String::new(), format!("{what}: {}", e.message)),
+        (false, None) => (e.path.clone(), format!("{what}: {}: {}", e.path, e.message)),
     };
-    let node = crate::format::tree::Node::<'static>::deserialize(value).map_err(|e| located(de::Error::custom(e)))?;
-    crate::format::de::from_node(&node).map_err(located)
-}
-
-/// A unit's inputs as JSON reads them: name → number, decimal string, `true`/`false`, list of
-/// checklist items, or `{"level": ..., "score": ...}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UnitInputs(pub BTreeMap<String, WireInput>);
-
-impl<'de> Deserialize<'de> for UnitInputs {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct UnitVisitor;
-        impl<'de> Visitor<'de> for UnitVisitor {
-            type Value = UnitInputs;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("the inputs as a JSON object of name → value")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UnitInputs, A::Error> {
-                let mut values = BTreeMap::new();
-                while let Some((name, value)) = map.next_entry::<String, WireInput>()? {
-                    values.insert(name, value);
-                }
-                Ok(UnitInputs(values))
-            }
-        }
-        deserializer.deserialize_map(UnitVisitor)
-    }
-}
-
-impl From<UnitInputs> for Inputs {
-    fn from(u: UnitInputs) -> Inputs {
-        Inputs {
-            values: u.0.into_iter().map(|(k, v)| (k, v.0)).collect(),
-        }
-    }
-}
-
-/// One input value as JSON gives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WireInput(pub InputValue);
-
-impl<'de> Deserialize<'de> for WireInput {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(InputVisitor).map(WireInput)
-    }
-}
-
-struct InputVisitor;
-
-impl<'de> Visitor<'de> for InputVisitor {
-    type Value = InputValue;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a number, a decimal string, true/false, a list of checklist items or {\"level\", \"score\"}")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<InputValue, E> {
-        Ok(InputValue::Bool(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<InputValue, E> {
-        Ok(InputValue::Number(Decimal::from(v)))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<InputValue, E> {
-        Ok(InputValue::Number(Decimal::from(v)))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<InputValue, E> {
-        Err(E::custom(float_refused(v)))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<InputValue, E> {
-        Ok(InputValue::Text(v.to_string()))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<InputValue, E> {
-        Err(E::custom("null is not a value; leave the input out instead"))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<InputValue, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<String>()? {
-            items.push(item);
-        }
-        Ok(InputValue::Items(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InputValue, A::Error> {
-        /// The keys of a level input, and the key of a number in serde_json's exact form.
-        #[derive(Deserialize)]
-        #[serde(field_identifier, rename_all = "snake_case")]
-        enum Key {
-            Level,
-            Score,
-            #[serde(rename = "$serde_json::private::Number")]
-            Number,
-        }
-        let mut level = None;
-        let mut score = None;
-        while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                Key::Number => {
-                    let text: String = map.next_value()?;
-                    return parse_json_number(&text)
-                        .map(InputValue::Number)
-                        .map_err(de::Error::custom);
-                }
-                Key::Level => level = Some(map.next_value::<String>()?),
-                Key::Score => score = map.next_value::<Option<Dec>>()?.map(|d| d.0),
-            }
-        }
-        match level {
-            Some(level) => Ok(InputValue::Level { level, score }),
-            None => Err(de::Error::custom(
-                "an input given as {level, score} needs a string `level`",
-            )),
-        }
+    JsonError {
+        kind: "request".into(),
+        errors: vec![ErrorDetail::at(path, e.message)],
+        message,
     }
 }
 
@@ -908,21 +750,9 @@ impl<'de> Deserialize<'de> for Unread {
 
 impl Unread {
     fn read(&self, what: String) -> Result<Inputs, JsonError> {
-        crate::format::de::from_node::<UnitInputs>(&self.0)
+        read::read_node::<UnitInputs>(&self.0)
             .map(Inputs::from)
-            .map_err(|e| {
-                let path = e.place.map(|(path, _)| path).unwrap_or_default();
-                let message = if path.is_empty() {
-                    format!("{what}: {}", e.message)
-                } else {
-                    format!("{what}.{path}: {}", e.message)
-                };
-                JsonError {
-                    kind: "request".into(),
-                    errors: vec![ErrorDetail::at(path, e.message)],
-                    message,
-                }
-            })
+            .map_err(|e| request_error(&what, e))
     }
 }
 
@@ -1552,6 +1382,7 @@ fn analysis_with<R>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inputs::InputValue;
 
     const SYSTEM: &str = r#"{"format": 1, "id": "t", "name": "测试",
       "inputs": [{"name": "a"}, {"name": "b", "required": false}],

@@ -7,9 +7,33 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::InputValue;
-use crate::compile::{CInput, InVal, range_display};
 use crate::dec::parse_decimal;
+use crate::dec::range_display;
 use crate::format::InputKind;
+
+/// A declared input as compiled: what a value is checked against.
+#[derive(Debug)]
+pub(crate) struct CInput {
+    pub name: Arc<str>,
+    pub kind: InputKind,
+    pub percent: bool,
+    pub required: bool,
+    pub default: Option<InVal>,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub levels: Vec<Arc<str>>,
+    pub items: Vec<Arc<str>>,
+}
+
+/// An input value in its slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum InVal {
+    Absent,
+    Num(Decimal),
+    Bool(bool),
+    Level(u16, Option<Decimal>),
+    Items(Vec<bool>),
+}
 
 /// Checklist cells meaning that no item is satisfied.
 const NO_ITEMS: [&str; 5] = ["无", "none", "-", "—", "／"];

@@ -1,15 +1,16 @@
-//! One home for inputs: the values users give ([`InputValue`], [`Inputs`]), their conversion and
-//! checking against a system's declarations, inputs prepared once for fast scoring
-//! ([`PreparedInputs`], [`InputsBuilder`]), and tables ([`table`]): header matching, the unit-name
-//! column, claim columns and the meaning of a blank cell. The CLI, Python and WASM read inputs
-//! through here; none re-implements it.
+//! One home for inputs: the values users give ([`InputValue`], [`Inputs`]), documents that give
+//! them ([`read`]: JSON and TOML, read exactly and located), the one float policy ([`float`]),
+//! their conversion and checking against a system's declarations, and tables ([`table`]): header
+//! matching, the unit-name column, claim columns and the meaning of a blank cell. The CLI, Python
+//! and WASM read inputs through here; none re-implements it. (Inputs resolved against one compiled
+//! system for fast scoring, `PreparedInputs` and `InputsBuilder`, belong to evaluation.)
 
 mod convert;
 pub mod float;
-mod prepared;
+pub mod read;
 pub mod table;
 mod value;
 
-pub(crate) use convert::convert_input;
-pub use prepared::{InputsBuilder, PreparedInputs};
+pub(crate) use convert::{CInput, InVal, check_number, convert_input};
+pub use read::{InputDoc, ReadError, UnitInputs};
 pub use value::{InputValue, Inputs};

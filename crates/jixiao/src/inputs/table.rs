@@ -357,7 +357,7 @@ mod tests {
     use super::*;
 
     fn system() -> IndicatorSystem {
-        crate::builtin("hunan-dept").and_then(|b| b.system().ok()).unwrap()
+        IndicatorSystem::from_json(include_str!("../../systems/hunan-dept.json")).unwrap()
     }
 
     #[test]

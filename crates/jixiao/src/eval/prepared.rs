@@ -2,11 +2,10 @@
 
 use rust_decimal::Decimal;
 
-use super::InputValue;
-use super::convert::{check_number, convert_input};
 use crate::compile::{InVal, Scorer};
 use crate::error::{EvalError, InputError};
 use crate::format::InputKind;
+use crate::inputs::{InputValue, check_number, convert_input};
 
 /// A unit's inputs resolved against one system ([`Scorer::prepare`], [`InputsBuilder`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,12 +30,12 @@ impl InputsBuilder<'_> {
     /// and reported by [`finish`](Self::finish). An unknown slot is recorded as such.
     ///
     /// Blank text is not a value: the input is not given, as a blank cell of a table
-    /// ([`table::is_blank`](super::table::is_blank)), whatever its kind. A checklist says "none of
+    /// ([`is_blank`](crate::inputs::table::is_blank)), whatever its kind. A checklist says "none of
     /// the items" with `无` (or `-`, `—`), never with a blank, which could equally be a cell not
     /// filled in.
     pub fn set(&mut self, slot: usize, value: &InputValue) {
         if let InputValue::Text(t) = value
-            && super::table::is_blank(t)
+            && crate::inputs::table::is_blank(t)
         {
             return self.clear(slot);
         }
