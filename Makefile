@@ -8,6 +8,8 @@ SHELL := bash
 .NOTPARALLEL:
 
 CARGO ?= cargo
+# The nightly toolchain is for the fuzz stage only (cargo-fuzz); every other stage, the WASM
+# module included, builds with stable.
 NIGHTLY ?= +nightly
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := load expr evaluate_json analysis_json

@@ -29,8 +29,6 @@ as_root() {
 install_tools() {
   step "rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
-  # build.sh rebuilds the standard library for the module (nightly -Zbuild-std).
-  rustup component add rust-src --toolchain nightly
 
   # Debian's chromium (never a downloaded browser) and a CJK font, so that the screenshots show
   # the Chinese page as people see it.

@@ -1,9 +1,8 @@
 //! Indicator systems shipped with the engine: the tables actually in use, listed by id.
 //!
 //! Each is a data file under `crates/jixiao/systems/` with its source in `source`, every row not
-//! taken from the published table marked `assumed`, and bundled example inputs.
-
-use std::sync::OnceLock;
+//! taken from the published table marked `assumed`, and bundled example inputs. Both files are
+//! compiled in as they are (`include_str!`).
 
 use crate::compile::Scorer;
 use crate::error::LoadError;
@@ -17,30 +16,34 @@ pub struct Builtin {
     pub id: &'static str,
 }
 
-/// The systems and examples, deflated together by `build.rs`.
-static PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.deflate"));
+/// Lists the built-ins once: their ids in order (`BUILTINS`) and their texts (`FILES`), both
+/// taken from `systems/{id}.json` and `systems/{id}.example.json`.
+macro_rules! builtin_table {
+    ($($id:literal),+ $(,)?) => {
+        static BUILTINS: &[Builtin] = &[$(Builtin { id: $id }),+];
 
-/// `(id, system start, system end, example start, example end)` in the inflated bundle.
-const INDEX: &[(&str, usize, usize, usize, usize)] = &include!(concat!(env!("OUT_DIR"), "/builtins_index.rs"));
-
-/// The inflated bundle, made on first use.
-static BUNDLE: OnceLock<String> = OnceLock::new();
+        /// `(id, system, example)`: the texts of the files, as committed.
+        static FILES: &[(&str, &str, &str)] = &[$((
+            $id,
+            include_str!(concat!("../systems/", $id, ".json")),
+            include_str!(concat!("../systems/", $id, ".example.json")),
+        )),+];
+    };
+}
 
 // The order in which the built-ins are listed (the seed's tables first).
-static BUILTINS: [Builtin; 6] = [
-    Builtin { id: "hunan-dept" },
-    Builtin { id: "hunan-dept-8pt" },
-    Builtin {
-        id: "xiangxi-commerce-2019",
-    },
-    Builtin { id: "yueyang-dept" },
-    Builtin { id: "mof-project" },
-    Builtin { id: "chongqing-dept" },
-];
+builtin_table!(
+    "hunan-dept",
+    "hunan-dept-8pt",
+    "xiangxi-commerce-2019",
+    "yueyang-dept",
+    "mof-project",
+    "chongqing-dept",
+);
 
 /// Every built-in system, in a stable order.
 pub fn builtins() -> &'static [Builtin] {
-    &BUILTINS
+    BUILTINS
 }
 
 /// The built-in system with this id.
@@ -48,37 +51,25 @@ pub fn builtin(id: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.id == id)
 }
 
-/// A text of the bundle. Inflating data this crate deflated at build time cannot fail; were it
-/// ever to, the empty text is refused by every loader with a clear error instead of a panic here.
-fn part(id: &str, example: bool) -> &'static str {
-    let bundle = BUNDLE.get_or_init(|| {
-        miniz_oxide::inflate::decompress_to_vec_with_limit(PACKED, 8 * crate::format::MAX_SYSTEM_BYTES)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
-    });
-    INDEX
+/// The system and example texts of a built-in. Every `Builtin` comes from the same list as
+/// `FILES`; one made by hand with another id gets empty texts, which every loader refuses with
+/// a clear error.
+fn files(id: &str) -> (&'static str, &'static str) {
+    FILES
         .iter()
         .find(|entry| entry.0 == id)
-        .and_then(|&(_, s0, s1, e0, e1)| {
-            if example {
-                bundle.get(e0..e1)
-            } else {
-                bundle.get(s0..s1)
-            }
-        })
-        .unwrap_or_default()
+        .map_or(("", ""), |&(_, system, example)| (system, example))
 }
 
 impl Builtin {
     /// The system as JSON text, exactly as in `crates/jixiao/systems/`.
     pub fn text(&self) -> &'static str {
-        part(self.id, false)
+        files(self.id).0
     }
 
     /// Example inputs (one unit) as JSON text, exactly as in `crates/jixiao/systems/`.
     pub fn example(&self) -> &'static str {
-        part(self.id, true)
+        files(self.id).1
     }
 
     /// The system (parsed; built-ins are checked by the test suite to parse and validate).

@@ -91,8 +91,8 @@ fn the_json_layer_lists_builtins_and_describes_a_system_for_a_form() {
 
 #[test]
 fn builtin_texts_are_the_files_byte_for_byte() {
-    // The texts are deflated at build time and inflated on first use: what comes out must be the
-    // committed file, and every file in systems/ must be registered.
+    // The texts are compiled in with include_str!: what comes out must be the committed file, and
+    // every file in systems/ must be registered.
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("systems");
     let mut files = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -106,8 +106,8 @@ fn builtin_texts_are_the_files_byte_for_byte() {
         assert_eq!(b.text(), std::fs::read_to_string(&path).unwrap(), "{id}");
         let example = dir.join(format!("{id}.example.json"));
         assert_eq!(b.example(), std::fs::read_to_string(&example).unwrap(), "{id}");
-        // Twice: the second call returns the text inflated by the first.
-        assert!(std::ptr::eq(b.text(), b.text()), "{id} is inflated once");
+        // One copy: every call returns the same static text.
+        assert!(std::ptr::eq(b.text(), b.text()), "{id} has one text");
     }
     assert_eq!(files, builtins().len());
 }
