@@ -712,17 +712,14 @@ pub fn evaluate_batch_json(system: &str, units: &str, lang: Lang) -> Result<Stri
     evaluate_batch_with(&Scorer::from_text(system)?, units, Options::lang(lang))
 }
 
-/// [`evaluate_batch_json`] with a compiled system and the given [`Options`]. A unit that cannot
-/// be read is an error for that unit (`[2] (line 50 column 16): ...`); the others are scored.
+/// [`evaluate_batch_json`] with a compiled system and the given [`Options`]. Each unit is read
+/// from its own text, as [`evaluate_with`] reads a unit, so that its answer (or error, with the
+/// same place and words) is the one it gets alone; a unit that cannot be read fails alone.
 pub fn evaluate_batch_with(scorer: &Scorer, units: &str, options: Options) -> Result<String, JsonError> {
-    let units: Vec<Unread> = from_json(units, "the units")?;
-    let results: Vec<Result<Evaluation, JsonError>> = units
-        .into_iter()
-        .enumerate()
-        .map(|(i, u)| {
-            let inputs = u.read(units_text_index(i))?;
-            scorer.evaluate(&inputs).map_err(JsonError::from)
-        })
+    let texts = read::list_items(units).map_err(|e| request_error("the units", e))?;
+    let results: Vec<Result<Evaluation, JsonError>> = texts
+        .iter()
+        .map(|text| scorer.evaluate(&inputs_from_json(text)?).map_err(JsonError::from))
         .collect();
     let items: Vec<BatchItem<'_>> = results
         .iter()
@@ -732,28 +729,6 @@ pub fn evaluate_batch_with(scorer: &Scorer, units: &str, options: Options) -> Re
         })
         .collect();
     Ok(to_text(&items))
-}
-
-fn units_text_index(i: usize) -> String {
-    format!("the units: [{i}]")
-}
-
-/// One element of a list of units, read on its own so that a bad one fails alone.
-#[derive(Debug)]
-struct Unread(crate::format::tree::Node<'static>);
-
-impl<'de> Deserialize<'de> for Unread {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::format::tree::Node::<'static>::deserialize(deserializer).map(Unread)
-    }
-}
-
-impl Unread {
-    fn read(&self, what: String) -> Result<Inputs, JsonError> {
-        read::read_node::<UnitInputs>(&self.0)
-            .map(Inputs::from)
-            .map_err(|e| request_error(&what, e))
-    }
 }
 
 /// The figures of one unit from the scores-only path: `{"total", "grade", "scores": {id: score}}`.
@@ -1493,7 +1468,20 @@ mod tests {
         assert_eq!(out[1]["error"]["kind"], "request");
         assert_eq!(
             out[1]["error"]["message"],
-            "the units: [1]: expected the inputs as a JSON object of name → value, found a number"
+            "the inputs: expected the inputs as a JSON object of name → value, found a number at line 1 column 1"
+        );
+        // Each unit's error is the one it gets alone, place included.
+        let alone = inputs_from_json(r#"{"a": "x", "a": 1}"#).unwrap_err();
+        let batch = evaluate_batch_json(SYSTEM, r#"[{"a": 70}, {"a": "x", "a": 1}]"#, Lang::Zh).unwrap();
+        let batch: serde_json::Value = serde_json::from_str(&batch).unwrap();
+        assert_eq!(
+            batch[1],
+            serde_json::from_str::<serde_json::Value>(&alone.to_json()).unwrap()
+        );
+        let e = evaluate_batch_json(SYSTEM, r#"{"a": 70}"#, Lang::Zh).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the units: expected a list of units, found an object at line 1 column 1"
         );
         assert_eq!(out[2]["error"]["kind"], "inputs");
         assert_eq!(out[2]["error"]["errors"][0]["input"], "c");

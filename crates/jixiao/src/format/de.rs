@@ -571,7 +571,7 @@ impl<'de> de::Deserialize<'de> for Node<'static> {
 struct NodeVisitor;
 
 fn node(value: Value<'static>) -> Node<'static> {
-    Node { at: 0, value }
+    Node { at: 0, end: 0, value }
 }
 
 fn number(text: String) -> Node<'static> {

@@ -126,6 +126,7 @@ fn toml_table<'a>(table: &toml::de::DeTable<'a>, at: usize, path: &Path<'_>) -> 
     }
     Ok(Node {
         at,
+        end: at,
         value: Value::Object(entries),
     })
 }
@@ -160,7 +161,7 @@ fn toml_value<'a>(value: &toml::Spanned<toml::de::DeValue<'a>>, path: &Path<'_>)
         ),
         DeValue::Table(table) => return toml_table(table, at, path),
     };
-    Ok(Node { at, value })
+    Ok(Node { at, end: at, value })
 }
 
 #[cfg(test)]

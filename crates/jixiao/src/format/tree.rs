@@ -11,10 +11,12 @@ use std::borrow::Cow;
 /// Deepest nesting of arrays and objects accepted in a system's text.
 pub const MAX_NESTING: usize = 128;
 
-/// A value of the document with the byte offset where it starts.
+/// A value of the document with the byte offsets where it starts and ends (the end is that of
+/// the start for a value that was not read from text).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Node<'a> {
     pub at: usize,
+    pub end: usize,
     pub value: Value<'a>,
 }
 
@@ -138,7 +140,11 @@ impl<'a> Parser<'a> {
             Some(b'n') => self.literal("null", Value::Null)?,
             _ => return Err(self.error(format!("expected a JSON value, found {}", self.found()))),
         };
-        Ok(Node { at, value })
+        Ok(Node {
+            at,
+            end: self.pos,
+            value,
+        })
     }
 
     fn nested(&mut self, f: fn(&mut Self) -> Result<Value<'a>, SyntaxError>) -> Result<Value<'a>, SyntaxError> {

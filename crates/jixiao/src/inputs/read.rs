@@ -120,6 +120,33 @@ pub(crate) fn read_node<T: de::DeserializeOwned>(node: &Node<'_>) -> Result<T, R
     })
 }
 
+/// The texts of the items of a JSON array (each as written, to be read on its own).
+pub fn list_items(text: &str) -> Result<Vec<&str>, ReadError> {
+    let tree = tree::parse_json(text).map_err(|e| {
+        ReadError::new(
+            "JSON",
+            text,
+            true,
+            DeError {
+                message: e.message,
+                place: Some((String::new(), e.at)),
+            },
+        )
+    })?;
+    match &tree.value {
+        tree::Value::Array(items) => Ok(items.iter().map(|n| text.get(n.at..n.end).unwrap_or("")).collect()),
+        other => Err(ReadError::new(
+            "JSON",
+            text,
+            false,
+            DeError {
+                message: format!("expected a list of units, found {}", other.kind()),
+                place: Some((String::new(), tree.at)),
+            },
+        )),
+    }
+}
+
 /// A unit's inputs from JSON text.
 pub fn inputs_from_json(text: &str) -> Result<Inputs, ReadError> {
     read_json::<UnitInputs>(text).map(Inputs::from)
