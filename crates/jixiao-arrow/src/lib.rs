@@ -57,6 +57,20 @@ pub enum BatchError {
     Arrow(#[from] ArrowError),
 }
 
+impl BatchError {
+    /// A stable machine-readable kind: `unknown_columns`, `no_id_column`, `columns` (a header that
+    /// cannot be read), `unreadable_columns` or `arrow`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BatchError::UnknownColumns { .. } => "unknown_columns",
+            BatchError::NoIdColumn { .. } => "no_id_column",
+            BatchError::Columns(_) => "columns",
+            BatchError::UnreadableColumns(_) => "unreadable_columns",
+            BatchError::Arrow(_) => "arrow",
+        }
+    }
+}
+
 fn backticked(names: &[String]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }

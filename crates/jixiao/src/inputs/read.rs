@@ -44,6 +44,12 @@ fn place(path: &str, line: Option<usize>, column: Option<usize>) -> String {
 }
 
 impl ReadError {
+    /// A stable machine-readable kind: `syntax` (the text is not valid JSON/TOML) or `value` (a
+    /// value does not fit where it stands).
+    pub fn kind(&self) -> &'static str {
+        if self.syntax { "syntax" } else { "value" }
+    }
+
     fn new(format: &'static str, text: &str, syntax: bool, e: DeError) -> Self {
         let (path, line, column) = match e.place {
             Some((path, at)) => {
@@ -273,5 +279,26 @@ impl<'de> Visitor<'de> for InputVisitor {
                 "an input given as {level, score} needs a string `level`",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_say_what_kind_and_where() {
+        let e = inputs_from_json("{\"a\": 1,}").unwrap_err();
+        assert_eq!((e.kind(), e.line, e.column), ("syntax", Some(1), Some(9)));
+        let e = inputs_from_json("{\"a\": [1]}").unwrap_err();
+        assert_eq!((e.kind(), e.path.as_str()), ("value", "a[0]"));
+        assert_eq!(
+            e.to_string(),
+            "a[0] (line 1 column 8): expected a string, found a number"
+        );
+        let e = inputs_from_toml("a = 0.5\n").unwrap_err();
+        assert_eq!((e.kind(), e.format, e.path.as_str()), ("value", "TOML", "a"));
+        assert_eq!(list_items("[1, {\"a\": 2}]").unwrap(), ["1", "{\"a\": 2}"]);
+        assert_eq!(list_items("{}").unwrap_err().kind(), "value");
     }
 }
