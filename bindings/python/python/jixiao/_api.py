@@ -330,6 +330,17 @@ class IndicatorSystem:
     @overload
     def evaluate_batch(
         self,
+        data: Union[polars.DataFrame, polars.LazyFrame],
+        *,
+        id_column: Optional[str] = ...,
+        ignore: Optional[Sequence[str]] = ...,
+        output: Literal["auto"] = ...,
+        explain: bool = ...,
+        lang: Lang = ...,
+    ) -> polars.DataFrame: ...
+    @overload
+    def evaluate_batch(
+        self,
         data: object,
         *,
         id_column: Optional[str] = ...,
@@ -337,7 +348,7 @@ class IndicatorSystem:
         output: Literal["auto"] = ...,
         explain: bool = ...,
         lang: Lang = ...,
-    ) -> Union[pandas.DataFrame, polars.DataFrame, pyarrow.Table]: ...
+    ) -> Union[pandas.DataFrame, pyarrow.Table]: ...
     def evaluate_batch(
         self,
         data: object,

@@ -15,14 +15,14 @@ import os
 import pathlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable, Optional, Union
+from typing import TYPE_CHECKING, Callable, Literal, Optional, Union, overload
 
 if TYPE_CHECKING:
     import pandas
 
     from jixiao._api import IndicatorSystem
     from jixiao._jixiao import Scored
-    from jixiao._types import InputValue, Lang
+    from jixiao._types import InputValue, Lang, ReportFormat, TextFormat
 
 Figure = Optional[Decimal]
 
@@ -394,7 +394,11 @@ class Evaluation:
         frame = _frame(rows, columns + ["status", "explanation"])
         return frame.set_index("id") if rows else frame
 
-    def report(self, format: str = "text", lang: Lang = "zh") -> Union[str, bytes]:
+    @overload
+    def report(self, format: Literal["xlsx"], lang: Lang = ...) -> bytes: ...
+    @overload
+    def report(self, format: TextFormat = ..., lang: Lang = ...) -> str: ...
+    def report(self, format: ReportFormat = "text", lang: Lang = "zh") -> Union[str, bytes]:
         """The filled-in self-evaluation table (自评表), as the ``jixiao score`` command writes it.
 
         Parameters
@@ -412,7 +416,7 @@ class Evaluation:
         """
         return self._scored.report(format, lang)
 
-    def save_report(self, path: str | os.PathLike[str], format: Optional[str] = None, lang: Lang = "zh") -> None:
+    def save_report(self, path: Union[str, os.PathLike[str]], format: Optional[ReportFormat] = None, lang: Lang = "zh") -> None:
         """Writes the self-evaluation table to a file, as ``jixiao score --out`` does (a CSV file
         starts with a byte-order mark, so that Excel reads it as UTF-8).
 
@@ -427,20 +431,16 @@ class Evaluation:
         """
         target = pathlib.Path(path)
         if format is None:
-            suffix = target.suffix.lower().lstrip(".")
-            format = {"htm": "html", "md": "markdown"}.get(suffix, suffix)
-            if format not in ("markdown", "html", "csv", "xlsx"):
-                format = "text"
-        content = self.report(format, lang)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8-sig" if format == "csv" else "utf-8")
+            suffixes: dict[str, ReportFormat] = {".md": "markdown", ".htm": "html", ".html": "html", ".csv": "csv", ".xlsx": "xlsx"}
+            format = suffixes.get(target.suffix.lower(), "text")
+        content = self._scored.report(format, lang)
+        if isinstance(content, str):
+            # As written (the CSV's CRLF row ends kept), UTF-8; CSV with a byte-order mark.
+            content = content.encode("utf-8-sig" if format == "csv" else "utf-8")
+        target.write_bytes(content)
 
     def _repr_html_(self) -> str:
-        page = self.report("html")
-        assert isinstance(page, str)
-        return html_fragment(page)
+        return html_fragment(self.report("html"))
 
     def __reduce__(self) -> tuple[Callable[[IndicatorSystem, dict[str, InputValue]], Evaluation], tuple[object, ...]]:
         if self._source is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Literal, Optional, TypedDict, Union
 
 if TYPE_CHECKING:
     from typing_extensions import TypeAlias
@@ -44,7 +44,7 @@ InputValue: TypeAlias = Union[
     str,
     bool,
     "Level",
-    Mapping[str, Any],
+    Mapping[str, Union[str, Decimal, int, float, None]],
     Sequence[str],
     "set[str]",
     "frozenset[str]",
