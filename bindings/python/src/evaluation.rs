@@ -1,7 +1,8 @@
 //! `jixiao._jixiao.Scored`: the engine's evaluation of one unit, kept so that explanations in
 //! either language, reports and the wire JSON are rendered by the engine when asked. The public
-//! class is the frozen dataclass `jixiao.Evaluation` (python/jixiao/_results.py), built from the
-//! engine's `EvaluationAnswer` by [`crate::pyser`].
+//! class is `jixiao.Evaluation` (python/jixiao/_results.py), whose figures are the frozen dataclass
+//! `jixiao.EvaluationAnswer` built from the engine's `EvaluationAnswer` by [`crate::pyser`] when
+//! Python first reads one.
 
 use std::sync::Arc;
 
@@ -31,7 +32,7 @@ impl PyScored {
 
 #[pymethods]
 impl PyScored {
-    /// The evaluation as `jixiao.Evaluation` (explanations in Chinese).
+    /// The evaluation as `jixiao.EvaluationAnswer` (explanations in Chinese).
     fn answer<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &EvaluationAnswer::new(&self.e, Options::lang(Lang::Zh)))
     }

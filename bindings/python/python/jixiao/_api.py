@@ -280,8 +280,7 @@ class IndicatorSystem:
             ``InputError`` naming every input that does not fit, ``EvaluationError`` when the unit
             cannot be scored.
         """
-        native = self._native.evaluate(inputs)
-        return native.answer()._attach(native, self, dict(inputs))
+        return Evaluation(self._native.evaluate(inputs), self, dict(inputs))
 
     @overload
     def evaluate_batch(

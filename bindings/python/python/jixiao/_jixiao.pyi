@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import final
 
-from jixiao._results import Audit, Comparison, Evaluation, Indicator, Sensitivity, SystemInfo, Target
+from jixiao._results import Audit, Comparison, EvaluationAnswer, Indicator, Sensitivity, SystemInfo, Target
 from jixiao._types import BuiltinInfo, ErrorDetail, InputValue, Lang, Number
 
 __version__: str
@@ -56,7 +56,7 @@ class InputError(EvaluationError):
 class Scored:
     """One unit's evaluation as the engine holds it (the native half of ``Evaluation``)."""
 
-    def answer(self) -> Evaluation: ...
+    def answer(self) -> EvaluationAnswer: ...
     def to_dict(self, lang: str) -> dict[str, object]: ...
     def to_json(self, lang: str) -> str: ...
     def explain(self, lang: str) -> str: ...

@@ -240,11 +240,9 @@ class IndicatorResult:
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    """The evaluation of one unit: every indicator (subtotals included, in pre-order), total,
-    grade, vetoes, bonus, and the provenance. Two evaluations are equal when every figure, text
-    and the provenance are; an evaluation pickles as its system and inputs (re-scored on loading).
-    """
+class EvaluationAnswer:
+    """The evaluation as the JSON layer answers it (``jixiao::wire::EvaluationAnswer``), every
+    figure a ``Decimal``; ``Evaluation.answer`` builds it when it is first needed."""
 
     system: str
     total: Decimal
@@ -259,32 +257,113 @@ class Evaluation:
     vetoes: list[Veto]
     indicators: list[IndicatorResult]
     bonus: list[IndicatorResult]
-    explanation: Optional[str] = None
-    provenance: Optional[Provenance] = None
-    _native: Optional[Scored] = field(default=None, repr=False, compare=False)
-    _source: Optional[tuple[IndicatorSystem, dict[str, InputValue]]] = field(default=None, repr=False, compare=False)
+    explanation: str
+    provenance: Provenance
 
     def __post_init__(self) -> None:
         for r in self.bonus:
             object.__setattr__(r, "is_bonus", True)
 
-    def _attach(self, native: Scored, system: IndicatorSystem, inputs: dict[str, InputValue]) -> Evaluation:
-        object.__setattr__(self, "_native", native)
-        object.__setattr__(self, "_source", (system, inputs))
-        for r in self.indicators + self.bonus:
-            object.__setattr__(r, "_native", native)
-        return self
+
+class Evaluation:
+    """The evaluation of one unit: every indicator (subtotals included, in pre-order), total,
+    grade, vetoes, bonus, and the provenance. Scoring a unit costs no more than the engine's work:
+    the figures become Python objects (``answer``) when one is first read. Two evaluations are
+    equal when their answers are (every figure, text and the provenance); an evaluation pickles as
+    its system and inputs (re-scored on loading)."""
+
+    __slots__ = ("_scored", "_source", "_answer")
+
+    def __init__(self, scored: Scored, system: IndicatorSystem, inputs: dict[str, InputValue]) -> None:
+        """Made by ``IndicatorSystem.evaluate``."""
+        self._scored = scored
+        self._source = (system, inputs)
+        self._answer: Optional[EvaluationAnswer] = None
 
     @property
-    def _scored(self) -> Scored:
-        if self._native is None:
-            raise ValueError("this evaluation was not produced by IndicatorSystem.evaluate")
-        return self._native
+    def answer(self) -> EvaluationAnswer:
+        """The whole answer as Python objects (built once, when first needed)."""
+        if self._answer is None:
+            answer = self._scored.answer()
+            for r in answer.indicators + answer.bonus:
+                object.__setattr__(r, "_native", self._scored)
+            self._answer = answer
+        return self._answer
 
     @property
     def system_id(self) -> str:
         """The system's id."""
-        return self.system
+        return self.answer.system
+
+    @property
+    def total(self) -> Decimal:
+        """The total (综合得分), rounded as the system says."""
+        return self.answer.total
+
+    @property
+    def exact_total(self) -> Decimal:
+        """The total before the final rounding."""
+        return self.answer.exact_total
+
+    @property
+    def grade(self) -> str:
+        """The grade (评价等次), e.g. ``优秀``."""
+        return self.answer.grade
+
+    @property
+    def grade_en(self) -> Optional[str]:
+        """The grade's English label, when the system gives one."""
+        return self.answer.grade_en
+
+    @property
+    def full_points(self) -> Decimal:
+        """Full points of the tree."""
+        return self.answer.full_points
+
+    @property
+    def tree_total(self) -> Decimal:
+        """Sum of the top-level scores."""
+        return self.answer.tree_total
+
+    @property
+    def excluded_points(self) -> Decimal:
+        """Points of indicators excluded as not applicable."""
+        return self.answer.excluded_points
+
+    @property
+    def rescaled_total(self) -> Figure:
+        """The tree total scaled to full points when indicators were excluded (按比例折算)."""
+        return self.answer.rescaled_total
+
+    @property
+    def bonus_total(self) -> Decimal:
+        """Bonus added, after its caps."""
+        return self.answer.bonus_total
+
+    @property
+    def vetoes(self) -> list[Veto]:
+        """The vetoes (一票否决) that applied."""
+        return self.answer.vetoes
+
+    @property
+    def indicators(self) -> list[IndicatorResult]:
+        """Every indicator of the tree in pre-order (parents before children)."""
+        return self.answer.indicators
+
+    @property
+    def bonus(self) -> list[IndicatorResult]:
+        """The bonus items' results."""
+        return self.answer.bonus
+
+    @property
+    def explanation(self) -> str:
+        """The whole evaluation in Chinese sentences (``explain(lang)`` for English)."""
+        return self.answer.explanation
+
+    @property
+    def provenance(self) -> Provenance:
+        """What produced the evaluation."""
+        return self.answer.provenance
 
     def indicator(self, id: str) -> IndicatorResult:
         """The result of the indicator (tree node or bonus item) with this id.
@@ -442,13 +521,14 @@ class Evaluation:
     def _repr_html_(self) -> str:
         return html_fragment(self.report("html"))
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Evaluation) and other.answer == self.answer
+
     def __reduce__(self) -> tuple[Callable[[IndicatorSystem, dict[str, InputValue]], Evaluation], tuple[object, ...]]:
-        if self._source is None:
-            raise TypeError("only an evaluation produced by IndicatorSystem.evaluate can be pickled")
         return (_evaluate, self._source)
 
     def __repr__(self) -> str:
-        return f"<Evaluation {self.system}: total {format(self.total, 'f')} {self.grade}>"
+        return f"<Evaluation {self.system_id}: total {format(self.total, 'f')} {self.grade}>"
 
 
 def _evaluate(system: IndicatorSystem, inputs: dict[str, InputValue]) -> Evaluation:
@@ -716,7 +796,7 @@ WIRE_TYPES: dict[str, Callable[..., object]] = {
     "VetoAnswer": Veto,
     "Provenance": Provenance,
     "IndicatorAnswer": IndicatorResult,
-    "EvaluationAnswer": Evaluation,
+    "EvaluationAnswer": EvaluationAnswer,
     "CompareRowAnswer": CompareRow,
     "ComparisonAnswer": Comparison,
     "DiscrepancyAnswer": Discrepancy,
@@ -757,6 +837,7 @@ __all__ = [
     "Deduction",
     "Discrepancy",
     "Evaluation",
+    "EvaluationAnswer",
     "Grade",
     "Indicator",
     "IndicatorResult",
