@@ -357,7 +357,7 @@ def main() -> None:
     calls = 20000
     per_call = best_of(5, lambda: [system.evaluate(unit) for _ in range(calls)])[0] / calls
     with_total = best_of(5, lambda: [system.evaluate(unit).total for _ in range(calls)])[0] / calls
-    native_call = min(_native_evaluate_seconds(system, unit, calls) for _ in range(5))
+    native_call = min(_native_evaluate_seconds(system._native, unit, calls) for _ in range(5))
     plain_call = best_of(3, lambda: [score_unit(unit) for _ in range(2000)])[0] / 2000
     print()
     print("single evaluation of the hunan-dept example unit (Decimal/str/int/list inputs, 37 inputs):")

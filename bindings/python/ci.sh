@@ -64,6 +64,8 @@ step "install the wheel"
 
 step "pytest (corpus, API, batch, properties, stubtest, notebook)"
 export JIXIAO_NOTEBOOK_OUT="$VENV/evaluate-departments.ipynb"
+# Hypothesis derandomized (tests/conftest.py): the same examples on every run.
+export HYPOTHESIS_PROFILE=ci
 set +e
 # From bindings/python, so that hypothesis keeps its examples in bindings/python/.hypothesis
 # (git-ignored there); the package under test is the installed wheel (python/ is not on sys.path).

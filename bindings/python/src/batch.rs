@@ -14,8 +14,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, StringArray};
 use arrow_schema::{DataType, Field};
 use jixiao::wire::JsonError;
-use jixiao::{EvalError, InputError, InputValue, Lang, Scorer};
-use jixiao_arrow::{BatchError, Scored, Unit};
+use jixiao::{EvalError, InputError, InputValue, Scorer};
+use jixiao_arrow::{BatchError, Options, Scored, Unit};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -23,75 +23,6 @@ use pyo3::types::{PyDict, PyList, PyString};
 use crate::arrow::{ArrowStream, import_stream};
 use crate::convert::{input_value, push};
 use crate::errors::{guard, guarded, json_error, request_error};
-
-/// What `evaluate_batch` was asked for.
-#[derive(Debug)]
-pub struct Options {
-    /// The column naming each unit, carried into the results.
-    pub id_column: Option<String>,
-    /// Columns to leave out.
-    pub ignore: Vec<String>,
-    /// What to hand back.
-    pub output: Output,
-    /// Add an `explanation` column in this language.
-    pub explain: Option<Lang>,
-}
-
-impl Options {
-    fn arrow(&self) -> jixiao_arrow::Options {
-        jixiao_arrow::Options {
-            id_column: self.id_column.clone(),
-            ignore: self.ignore.clone(),
-            explain: self.explain,
-        }
-    }
-
-    fn ignored(&self, name: &str) -> bool {
-        self.ignore.iter().any(|x| x == name)
-    }
-}
-
-/// What `evaluate_batch` hands back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    /// The kind of table that came in (a pandas DataFrame for a list of mappings).
-    Auto,
-    /// A pandas DataFrame.
-    Pandas,
-    /// A polars DataFrame.
-    Polars,
-    /// A pyarrow Table.
-    Arrow,
-    /// A dict of column name → list (no dependency needed).
-    Dict,
-}
-
-impl Output {
-    /// Parses the `output=` argument.
-    pub fn parse(py: Python<'_>, text: &str) -> PyResult<Output> {
-        match text {
-            "auto" => Ok(Output::Auto),
-            "pandas" => Ok(Output::Pandas),
-            "polars" => Ok(Output::Polars),
-            "arrow" | "pyarrow" => Ok(Output::Arrow),
-            "dict" => Ok(Output::Dict),
-            other => Err(request_error(
-                py,
-                format!("unknown output `{other}` (expected auto, pandas, polars, arrow or dict)"),
-            )),
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Output::Auto => "auto",
-            Output::Pandas => "pandas",
-            Output::Polars => "polars",
-            Output::Arrow => "arrow",
-            Output::Dict => "dict",
-        }
-    }
-}
 
 /// A table that cannot be scored, as the Python exception for it.
 fn batch_error(py: Python<'_>, e: BatchError) -> PyErr {
@@ -144,7 +75,7 @@ fn read_columns(py: Python<'_>, scorer: &Scorer, payload: &Bound<'_, PyAny>, opt
         let (values, missing): (Bound<'_, PyList>, Bound<'_, PyList>) = v.extract()?;
         data.push((values, missing));
     }
-    let columns = jixiao_arrow::map_columns(scorer, &names, &options.arrow()).map_err(|e| batch_error(py, e))?;
+    let columns = jixiao_arrow::map_columns(scorer, &names, options).map_err(|e| batch_error(py, e))?;
     let rows = data.first().map_or(0, |(v, _)| v.len());
     let mut units: Vec<Unit> = vec![Unit::default(); rows];
     for (i, name) in &columns.inputs {
@@ -200,7 +131,7 @@ fn read_records(payload: &Bound<'_, PyAny>, options: &Options) -> PyResult<PyUni
             let name = k.to_cow()?;
             if options.id_column.as_deref() == Some(&*name) {
                 id = text_of(&v)?;
-            } else if !options.ignored(&name) {
+            } else if !options.ignore.iter().any(|x| *x == *name) {
                 push(&mut unit, &name, input_value(&v));
             }
         }
@@ -216,14 +147,14 @@ pub fn evaluate_batch<'py>(
     scorer: &Scorer,
     data: &Bound<'py, PyAny>,
     options: &Options,
+    output: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let frames = py.import("jixiao._frames")?;
     let prepared = frames.call_method1("prepare", (data,))?;
     let (source, kind, payload, index): (String, String, Bound<'py, PyAny>, Bound<'py, PyAny>) = prepared.extract()?;
     let scored = if kind == "arrow" {
         let (schema, batches) = guarded(py, || import_stream(&payload))?;
-        let arrow = options.arrow();
-        py.detach(|| guard(|| jixiao_arrow::score_batches(scorer, &schema, &batches, &arrow)))
+        py.detach(|| guard(|| jixiao_arrow::score_batches(scorer, &schema, &batches, options)))
     } else {
         let (units, ids) = match kind.as_str() {
             "columns" => read_columns(py, scorer, &payload, options)?,
@@ -237,10 +168,8 @@ pub fn evaluate_batch<'py>(
         Ok(Err(e)) => return Err(batch_error(py, e)),
         Err(message) => return Err(request_error(py, message)),
     };
-    let output = match options.output {
-        Output::Auto => source.as_str(),
-        other => other.name(),
-    };
+    // `auto`: the kind of table that came in (`jixiao._api` checked the name).
+    let output = if output == "auto" { source.as_str() } else { output };
     frames.call_method1(
         "finish",
         (Bound::new(py, ArrowStream { schema, batches })?, output, index),

@@ -26,67 +26,6 @@ pub fn py_decimal(py: Python<'_>, d: Decimal) -> PyResult<Bound<'_, PyAny>> {
     decimal_type(py)?.call1((jixiao::explain::num(d),))
 }
 
-/// An optional decimal as `decimal.Decimal` or `None`.
-pub fn py_opt_decimal(py: Python<'_>, d: Option<Decimal>) -> PyResult<Option<Bound<'_, PyAny>>> {
-    d.map(|d| py_decimal(py, d)).transpose()
-}
-
-/// Longest decimal text accepted after expanding an exponent (the engine's own limit on literals).
-const MAX_TEXT: usize = 64;
-
-/// `1.5E+3`, `1E-7` (how `str(Decimal)` writes some values) as plain digits; `None` when the text is
-/// not a number in scientific notation or its exponent is far outside the decimal range.
-fn scientific_to_plain(text: &str) -> Option<String> {
-    let (mantissa, exponent) = text.split_once(['E', 'e'])?;
-    let exponent: i64 = exponent.parse().ok()?;
-    if exponent.abs() > MAX_TEXT as i64 {
-        return None;
-    }
-    let (sign, digits) = match mantissa.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", mantissa.strip_prefix('+').unwrap_or(mantissa)),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() && frac.is_empty() || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let all = format!("{int}{frac}");
-    let point = i64::try_from(int.len()).ok()? + exponent;
-    let len = i64::try_from(all.len()).ok()?;
-    let body = if point <= 0 {
-        format!("0.{}{all}", "0".repeat(usize::try_from(-point).ok()?))
-    } else if point >= len {
-        format!("{all}{}", "0".repeat(usize::try_from(point - len).ok()?))
-    } else {
-        let (a, b) = all.split_at(usize::try_from(point).ok()?);
-        format!("{a}.{b}")
-    };
-    Some(format!("{sign}{body}"))
-}
-
-/// A decimal from the text of a Python `Decimal` (`str(d)`): plain or scientific notation; NaN and
-/// infinity are refused.
-pub fn decimal_from_python_text(text: &str) -> Result<Decimal, String> {
-    let lower = text.trim().to_ascii_lowercase();
-    let unsigned = lower.trim_start_matches(['-', '+']);
-    if unsigned.contains("nan") {
-        return Err(NOT_A_NUMBER.into());
-    }
-    if unsigned.starts_with("inf") {
-        return Err(format!("`{text}` is not a decimal number (infinity)"));
-    }
-    if text.contains(['E', 'e']) {
-        return match scientific_to_plain(text) {
-            Some(plain) if plain.len() <= MAX_TEXT => parse_decimal(&plain)
-                .map_err(|_| format!("`{text}` is outside the exact decimal range (at most 28 decimal places)")),
-            _ => Err(format!(
-                "`{text}` is outside the exact decimal range (at most 28 significant digits, magnitude below 7.9e28)"
-            )),
-        };
-    }
-    parse_decimal(text)
-}
-
 fn py_err_text(e: PyErr) -> String {
     e.to_string()
 }
@@ -97,18 +36,11 @@ pub fn number(obj: &Bound<'_, PyAny>) -> Result<Decimal, String> {
         return Err("expected a number, found a bool".into());
     }
     if let Ok(i) = obj.cast::<PyInt>() {
-        return match i.extract::<i64>() {
-            Ok(v) => Ok(Decimal::from(v)),
-            Err(_) => {
-                let text = i
-                    .str()
-                    .map_err(py_err_text)?
-                    .to_cow()
-                    .map_err(py_err_text)?
-                    .into_owned();
-                parse_decimal(&text)
-            }
-        };
+        // Beyond i64, through its exact digits.
+        return i
+            .extract::<i64>()
+            .map(Decimal::from)
+            .or_else(|_| parse_decimal(&i.to_string()));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         return decimal_from_f64(f.value());
@@ -120,8 +52,16 @@ pub fn number(obj: &Bound<'_, PyAny>) -> Result<Decimal, String> {
         .is_instance(decimal_type(obj.py()).map_err(py_err_text)?.as_any())
         .map_err(py_err_text)?
     {
-        let text = obj.str().map_err(py_err_text)?;
-        return decimal_from_python_text(&text.to_cow().map_err(py_err_text)?);
+        if !obj
+            .call_method0("is_finite")
+            .and_then(|f| f.is_truthy())
+            .map_err(py_err_text)?
+        {
+            return Err(format!("{NOT_A_NUMBER} (`{obj}`)"));
+        }
+        // Plain digits, never scientific notation (`str(Decimal("1E+2"))` is `1E+2`).
+        let text = obj.call_method1("__format__", ("f",)).map_err(py_err_text)?;
+        return parse_decimal(&text.str().map_err(py_err_text)?.to_cow().map_err(py_err_text)?);
     }
     if obj.hasattr("__index__").unwrap_or(false) {
         // numpy integers and other integer-like objects.
@@ -141,60 +81,19 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "an unknown type".into())
 }
 
-/// A qualitative level with an optional score inside its band, as an input value:
-/// `Level("部分达成", Decimal("7"))`. A dict `{"level": ..., "score": ...}` or the text
-/// `"部分达成:7"` say the same.
-#[pyclass(module = "jixiao", name = "Level", frozen)]
-#[derive(Debug, Clone)]
-pub struct PyLevel {
-    level: String,
-    score: Option<Decimal>,
-}
+static LEVEL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-#[pymethods]
-impl PyLevel {
-    #[new]
-    #[pyo3(signature = (level, score = None))]
-    fn new(py: Python<'_>, level: String, score: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        let score = match score {
-            None => None,
-            Some(s) if s.is_none() => None,
-            Some(s) => Some(number(s).map_err(|m| crate::errors::request_error(py, format!("Level score: {m}")))?),
-        };
-        Ok(PyLevel { level, score })
-    }
-
-    /// The level's name.
-    #[getter]
-    fn level(&self) -> &str {
-        &self.level
-    }
-
-    /// The score inside the level's band, or None for the band's default.
-    #[getter]
-    fn score<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        py_opt_decimal(py, self.score)
-    }
-
-    fn __repr__(&self) -> String {
-        match self.score {
-            Some(s) => format!("Level({:?}, Decimal('{}'))", self.level, jixiao::explain::num(s)),
-            None => format!("Level({:?})", self.level),
-        }
-    }
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .cast::<PyLevel>()
-            .is_ok_and(|o| o.get().level == self.level && o.get().score == self.score)
-    }
-
-    fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.level.hash(&mut h);
-        self.score.map(|s| s.normalize()).hash(&mut h);
-        h.finish()
+/// A `jixiao.Level` (a frozen dataclass) as the mapping of its fields, read as a level dict is.
+fn level_fields<'py>(obj: &Bound<'py, PyAny>) -> Result<Option<Bound<'py, PyDict>>, String> {
+    let class = LEVEL.import(obj.py(), "jixiao._types", "Level").map_err(py_err_text)?;
+    match obj.is_instance(class.as_any()).map_err(py_err_text)? {
+        true => Ok(Some(
+            obj.getattr("__dict__")
+                .map_err(py_err_text)?
+                .cast_into()
+                .map_err(|e| e.to_string())?,
+        )),
+        false => Ok(None),
     }
 }
 
@@ -244,12 +143,8 @@ pub fn input_value(obj: &Bound<'_, PyAny>) -> Result<Option<InputValue>, String>
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Some(InputValue::Bool(b.is_true())));
     }
-    if let Ok(l) = obj.cast::<PyLevel>() {
-        let l = l.get();
-        return Ok(Some(InputValue::Level {
-            level: l.level.clone(),
-            score: l.score,
-        }));
+    if let Some(fields) = level_fields(obj)? {
+        return level_from_dict(&fields).map(Some);
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         return level_from_dict(d).map(Some);
@@ -291,34 +186,20 @@ pub fn push(unit: &mut Unit, name: &str, value: Result<Option<InputValue>, Strin
 
 /// Reads a mapping of input name → value.
 pub fn inputs_from_mapping(obj: &Bound<'_, PyAny>) -> PyResult<Unit> {
-    let mut out = Unit::default();
-    let mut add = |k: Bound<'_, PyAny>, v: Bound<'_, PyAny>| -> PyResult<()> {
-        let name = match k.cast::<PyString>() {
-            Ok(s) => s.to_cow()?.into_owned(),
-            Err(_) => {
-                return Err(PyTypeError::new_err(format!(
-                    "input names must be str, found {}",
-                    type_name(&k)
-                )));
-            }
-        };
-        push(&mut out, &name, input_value(&v));
-        Ok(())
-    };
-    if let Ok(d) = obj.cast::<PyDict>() {
-        for (k, v) in d.iter() {
-            add(k, v)?;
-        }
-    } else if let Ok(m) = obj.cast::<PyMapping>() {
-        for pair in m.items()?.iter() {
-            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
-            add(k, v)?;
-        }
-    } else {
+    let Ok(mapping) = obj.cast::<PyMapping>() else {
+        let found = type_name(obj);
         return Err(PyTypeError::new_err(format!(
-            "the inputs must be a mapping of input name → value, found {}",
-            type_name(obj)
+            "the inputs must be a mapping of input name → value, found {found}"
         )));
+    };
+    let mut out = Unit::default();
+    for pair in mapping.items()?.iter() {
+        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
+        let Ok(name) = k.cast::<PyString>() else {
+            let found = type_name(&k);
+            return Err(PyTypeError::new_err(format!("input names must be str, found {found}")));
+        };
+        push(&mut out, &name.to_cow()?, input_value(&v));
     }
     Ok(out)
 }
@@ -327,34 +208,4 @@ pub fn inputs_from_mapping(obj: &Bound<'_, PyAny>) -> PyResult<Unit> {
 /// problem the engine finds (all at once, as the engine itself does).
 pub fn evaluate_converted(scorer: &Scorer, unit: &Unit) -> Result<Evaluation, EvalError> {
     jixiao_arrow::with_unread(scorer.evaluate(&unit.inputs), &unit.unread)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scientific_notation_becomes_plain_digits() {
-        assert_eq!(scientific_to_plain("1E+2").as_deref(), Some("100"));
-        assert_eq!(scientific_to_plain("1.25E+1").as_deref(), Some("12.5"));
-        assert_eq!(scientific_to_plain("-1E-7").as_deref(), Some("-0.0000001"));
-        assert_eq!(scientific_to_plain("1.20E+5").as_deref(), Some("120000"));
-        assert_eq!(
-            scientific_to_plain("0E-30").as_deref(),
-            Some("0.000000000000000000000000000000")
-        );
-        assert_eq!(scientific_to_plain("1E+1000"), None);
-        assert_eq!(scientific_to_plain("12"), None);
-    }
-
-    #[test]
-    fn python_decimal_text() {
-        assert_eq!(decimal_from_python_text("1E+2").unwrap().to_string(), "100");
-        assert_eq!(decimal_from_python_text("82.39").unwrap().to_string(), "82.39");
-        assert!(decimal_from_python_text("NaN").unwrap_err().contains("NaN"));
-        assert!(decimal_from_python_text("-sNaN").unwrap_err().contains("NaN"));
-        assert!(decimal_from_python_text("-Infinity").is_err());
-        assert!(decimal_from_python_text("1E+60").is_err());
-        assert!(decimal_from_python_text("1E-40").is_err());
-    }
 }

@@ -1,9 +1,13 @@
 //! One exception hierarchy, created once, and the one place that maps the engine's errors onto it.
+//! The class names are the JavaScript package's (`bindings/wasm/js/index.js`), with one difference
+//! in shape: here an `InputError` is also an `EvaluationError` (inputs that do not fit are one reason
+//! a unit cannot be scored), in JS both derive from `JixiaoError` directly.
 //!
 //! ```text
 //! ValueError
 //! └── JixiaoError                 kind, errors
-//!     ├── ValidationError         an indicator system that does not load (kind `syntax` or `validation`)
+//!     ├── LoadError               an indicator system that does not load (kind `syntax` or `validation`)
+//!     ├── RequestError            a call that makes no sense (kind `request`: an unknown id, option, goal ...)
 //!     └── EvaluationError         a unit that cannot be scored (kind `arithmetic`, `score`, ...)
 //!         └── InputError          inputs that do not fit the system (kind `inputs`, `missing_input`); .inputs
 //! ```
@@ -15,7 +19,6 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use jixiao::wire::{ErrorDetail, JsonError};
-use jixiao::{EvalError, LoadError};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -29,9 +32,15 @@ create_exception!(
 );
 create_exception!(
     jixiao,
-    ValidationError,
+    LoadError,
     JixiaoError,
     "An indicator system that does not load: `kind` is `syntax` or `validation`, `errors` lists every problem (path, position, message)."
+);
+create_exception!(
+    jixiao,
+    RequestError,
+    JixiaoError,
+    "A call that makes no sense (an unknown built-in, input, grade or option; two goals ...): kind `request`."
 );
 create_exception!(
     jixiao,
@@ -49,9 +58,10 @@ create_exception!(
 /// The exception class for a JSON-layer error kind.
 fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, PyType> {
     match kind {
-        "syntax" | "validation" => py.get_type::<ValidationError>(),
+        "syntax" | "validation" => py.get_type::<LoadError>(),
         "inputs" | "missing_input" => py.get_type::<InputError>(),
-        "request" | "internal" => py.get_type::<JixiaoError>(),
+        "request" => py.get_type::<RequestError>(),
+        "internal" => py.get_type::<JixiaoError>(),
         _ => py.get_type::<EvaluationError>(),
     }
 }
@@ -93,17 +103,12 @@ fn build(py: Python<'_>, err: &JsonError) -> PyResult<PyErr> {
     Ok(PyErr::from_value(exc))
 }
 
-/// A system that does not load.
-pub fn load_error(py: Python<'_>, e: LoadError) -> PyErr {
-    json_error(py, &JsonError::from(e))
+/// An engine error (a system that does not load, a unit that cannot be scored ...).
+pub fn engine_error(py: Python<'_>, e: impl Into<JsonError>) -> PyErr {
+    json_error(py, &e.into())
 }
 
-/// A unit that cannot be scored.
-pub fn eval_error(py: Python<'_>, e: EvalError) -> PyErr {
-    json_error(py, &JsonError::from(e))
-}
-
-/// A request that makes no sense (an unknown built-in, a bad option): a `JixiaoError` of kind `request`.
+/// A request that makes no sense (an unknown built-in, a bad option): a `RequestError`.
 pub fn request_error(py: Python<'_>, message: impl Into<String>) -> PyErr {
     plain(py, "request", message.into())
 }

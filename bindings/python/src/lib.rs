@@ -3,22 +3,23 @@
 //! Scoring never happens here: this crate converts Python values to the engine's types and back
 //! (decimals as `decimal.Decimal`, never through a binary float), maps the engine's errors onto one
 //! exception hierarchy, and reads tables column by column through the Arrow C stream interface.
-//! The public API is documented in `python/jixiao/_jixiao.pyi`.
+//! The engine's answers reach Python through their derived `Serialize` ([`pyser`]) as the result
+//! classes of `python/jixiao/_results.py`; the public API is `python/jixiao/_api.py`, the native
+//! part's stubs `python/jixiao/_jixiao.pyi`.
 
 use std::time::Instant;
 
-use jixiao::Lang;
 use pyo3::prelude::*;
 
-mod analysis;
 mod arrow;
 mod batch;
 mod convert;
 mod errors;
 mod evaluation;
+mod pyser;
 mod system;
 
-use errors::{guarded, json_error};
+use errors::guarded;
 
 /// The built-in indicator systems: one dict per system with `id`, `name`, `name_en`, `issuer`,
 /// `region` and `year`.
@@ -26,11 +27,7 @@ use errors::{guarded, json_error};
 fn builtins(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let text = guarded(py, || Ok(jixiao::wire::builtins_json()))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| errors::request_error(py, e.to_string()))?;
-    evaluation::json_to_py(py, &value, false)
-}
-
-fn lang_of(py: Python<'_>, lang: &str) -> PyResult<Lang> {
-    system::lang(py, lang)
+    pyser::to_plain(py, &value)
 }
 
 /// The JSON layer: evaluates one unit (system text in JSON or TOML, inputs as JSON text) and
@@ -38,11 +35,8 @@ fn lang_of(py: Python<'_>, lang: &str) -> PyResult<Lang> {
 #[pyfunction]
 #[pyo3(signature = (system, inputs, lang = "zh"))]
 fn evaluate_json(py: Python<'_>, system: &str, inputs: &str, lang: &str) -> PyResult<String> {
-    let l = lang_of(py, lang)?;
-    let r = guarded(py, || {
-        Ok(py.detach(|| jixiao::wire::evaluate_json_lang(system, inputs, l)))
-    })?;
-    r.map_err(|e| json_error(py, &e))
+    let l = system::lang(py, lang)?;
+    system::run(py, || jixiao::wire::evaluate_json_lang(system, inputs, l))
 }
 
 /// The JSON layer: evaluates a JSON array of units; each element of the result is an evaluation
@@ -50,11 +44,8 @@ fn evaluate_json(py: Python<'_>, system: &str, inputs: &str, lang: &str) -> PyRe
 #[pyfunction]
 #[pyo3(signature = (system, units, lang = "zh"))]
 fn evaluate_batch_json(py: Python<'_>, system: &str, units: &str, lang: &str) -> PyResult<String> {
-    let l = lang_of(py, lang)?;
-    let r = guarded(py, || {
-        Ok(py.detach(|| jixiao::wire::evaluate_batch_json(system, units, l)))
-    })?;
-    r.map_err(|e| json_error(py, &e))
+    let l = system::lang(py, lang)?;
+    system::run(py, || jixiao::wire::evaluate_batch_json(system, units, l))
 }
 
 /// The JSON layer: validates a system; `{"valid": true, "errors": []}` or
@@ -69,9 +60,8 @@ fn validate_json(py: Python<'_>, system: &str) -> PyResult<String> {
 #[pyfunction]
 #[pyo3(signature = (system, request, lang = "zh"))]
 fn analysis_json(py: Python<'_>, system: &str, request: &str, lang: &str) -> PyResult<String> {
-    let l = lang_of(py, lang)?;
-    let r = guarded(py, || Ok(py.detach(|| jixiao::wire::analysis_json(system, request, l))))?;
-    r.map_err(|e| json_error(py, &e))
+    let l = system::lang(py, lang)?;
+    system::run(py, || jixiao::wire::analysis_json(system, request, l))
 }
 
 /// The JSON Schema of the indicator-system format.
@@ -85,7 +75,7 @@ fn schema_json() -> String {
 #[pyfunction]
 fn _native_evaluate_seconds(
     py: Python<'_>,
-    system: &system::PyIndicatorSystem,
+    system: &system::PySystem,
     inputs: &Bound<'_, PyAny>,
     n: usize,
 ) -> PyResult<f64> {
@@ -111,18 +101,12 @@ fn jixiao_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("FORMAT_VERSION", jixiao::FORMAT_VERSION)?;
-    m.add_class::<system::PyIndicatorSystem>()?;
-    m.add_class::<system::PyInput>()?;
-    m.add_class::<system::PyIndicator>()?;
-    m.add_class::<system::PyGrade>()?;
-    m.add_class::<evaluation::PyEvaluation>()?;
-    m.add_class::<evaluation::PyIndicatorResult>()?;
-    m.add_class::<evaluation::PyDeduction>()?;
-    m.add_class::<evaluation::PyVeto>()?;
-    m.add_class::<convert::PyLevel>()?;
+    m.add_class::<system::PySystem>()?;
+    m.add_class::<evaluation::PyScored>()?;
     m.add_class::<arrow::ArrowStream>()?;
     m.add("JixiaoError", py.get_type::<errors::JixiaoError>())?;
-    m.add("ValidationError", py.get_type::<errors::ValidationError>())?;
+    m.add("LoadError", py.get_type::<errors::LoadError>())?;
+    m.add("RequestError", py.get_type::<errors::RequestError>())?;
     m.add("EvaluationError", py.get_type::<errors::EvaluationError>())?;
     m.add("InputError", py.get_type::<errors::InputError>())?;
     m.add_function(wrap_pyfunction!(builtins, m)?)?;

@@ -4,15 +4,17 @@ the hand-computed figures of vectors 068–071 and of the seed system, exact as 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import jixiao
 from jixiao import IndicatorSystem
-from vectors import VECTORS
 
 pd = pytest.importorskip("pandas")
+
+VECTORS = Path(__file__).resolve().parents[3] / "tests" / "vectors"
 
 BASE: dict[str, Any] = {"年初预算": "1000", "本年追加": "150", "实际支出": "1035", "违规次数": 1}
 D = Decimal
@@ -86,13 +88,14 @@ def test_audit_of_own_scores_finds_nothing(small: IndicatorSystem) -> None:
     a = small.audit(BASE, scores={"1": "3", "2": D("3"), "3": 3}, total=D("9"), grade="中")
     assert isinstance(a, jixiao.Audit)
     assert a.ok and len(a.discrepancies) == 0 and (a.total, a.grade) == (D("9"), "中")
-    assert list(a.discrepancies.columns) == ["kind", "id", "name", "claimed", "computed", "difference", "explanation"]
+    assert list(a.frame.columns) == ["kind", "id", "name", "claimed", "computed", "difference", "explanation"]
 
 
 def test_audit_an_indicator_claimed_at_full_points(small: IndicatorSystem) -> None:
     a = small.audit(BASE, scores={"1": 3, "2": 5, "3": 3}, total=11, grade="良")
     assert not a.ok
-    d = a.discrepancies
+    assert all(isinstance(x, jixiao.Discrepancy) for x in a.discrepancies)
+    d = a.frame
     assert d["kind"].tolist() == ["score", "total", "grade_of_claimed_total", "grade"]
     assert d["claimed"].tolist() == ["5", "11", "良", "良"]
     assert d["computed"].tolist() == ["3", "9", "中", "中"]
@@ -104,8 +107,8 @@ def test_audit_an_indicator_claimed_at_full_points(small: IndicatorSystem) -> No
 
 def test_audit_claims_that_do_not_add_up(small: IndicatorSystem) -> None:
     a = small.audit(BASE, scores={"1": "3", "2": "3", "3": "3", "9": "1"}, total="10")
-    assert a.discrepancies["kind"].tolist() == ["unknown_indicator", "total", "total_sum"]
-    assert a.discrepancies["id"].tolist()[0] == "9"
+    assert [d.kind for d in a.discrepancies] == ["unknown_indicator", "total", "total_sum"]
+    assert a.discrepancies[0].id == "9"
 
 
 def test_audit_refuses_a_claim_that_is_not_a_number(small: IndicatorSystem) -> None:
@@ -137,7 +140,10 @@ def test_audit_batch(small: IndicatorSystem) -> None:
 
 
 def test_sensitivity_breakpoints(small: IndicatorSystem) -> None:
-    f = small.sensitivity(BASE, "本年追加", 0, 500)
+    s = small.sensitivity(BASE, "本年追加", 0, 500)
+    assert isinstance(s, jixiao.Sensitivity) and (s.from_, s.to) == (D("0"), D("500"))
+    assert [b.at for b in s.breakpoints][:2] == [D("0.01"), D("89.48")]
+    f = s.frame
     assert list(f.columns)[:10] == [
         "at", "id", "name", "before", "after", "total_before", "total_at", "grade_before", "grade_at", "explanation",
     ]
@@ -153,7 +159,7 @@ def test_sensitivity_breakpoints(small: IndicatorSystem) -> None:
 
 
 def test_sensitivity_of_a_count(small: IndicatorSystem) -> None:
-    f = small.sensitivity(BASE, "违规次数", D("0"), D("4"))
+    f = small.sensitivity(BASE, "违规次数", D("0"), D("4")).frame
     assert f["at"].tolist() == [D("1"), D("2"), D("3")]
     assert f["total_at"].tolist() == [D("9"), D("7"), D("6")]
     assert f.iloc[0]["total_before"] == D("11")

@@ -205,7 +205,7 @@ impl Sink {
                 for (c, cell) in row.iter().enumerate() {
                     let number = numeric.get(c).copied().unwrap_or(false) && *r > 0;
                     let c = u16::try_from(c).map_err(|_| fail("too many columns".into()))?;
-                    let written = match crate::xlsx::number_of(cell) {
+                    let written = match jixiao::xlsx::number_of(cell) {
                         Some(n) if number => sheet.write_number(*r, c, n).map(|_| ()),
                         _ => sheet.write_string(*r, c, cell).map(|_| ()),
                     };

@@ -1,4 +1,5 @@
-//! Excel in and out.
+//! Excel in and out: reading here (calamine); the workbook itself is built by the engine's
+//! `jixiao::xlsx`, which the Python package shares.
 //!
 //! Excel stores numbers as binary doubles and shows them with at most 15 significant digits. A
 //! numeric cell is read as Excel shows it (`=1.1*100` holds 110.00000000000001 and reads as 110;
@@ -8,7 +9,6 @@
 use std::path::Path;
 
 use calamine::{Data, Reader, open_workbook_auto};
-use rust_xlsxwriter::{Format, Workbook};
 
 use crate::{Fail, Result};
 
@@ -54,43 +54,10 @@ pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>> {
     Ok(out)
 }
 
-/// A cell value: a number when the text is a decimal, else text.
-pub fn number_of(text: &str) -> Option<f64> {
-    let d = jixiao::parse_decimal(text).ok()?;
-    // The exact decimal's text, parsed once into the nearest double: Excel cannot hold more.
-    d.normalize().to_string().parse::<f64>().ok()
-}
-
-/// Writes a table (header + rows) to a new workbook.
+/// Writes a table (header + rows) to a new workbook (built by the engine's `jixiao::xlsx`).
 pub fn write_table(path: &Path, title: &str, header: &[String], rows: &[Vec<String>]) -> Result<()> {
     let file = path.display().to_string();
-    let fail = |e: rust_xlsxwriter::XlsxError| Fail::new(format!("{file}: cannot write: {e}"));
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(title)).map_err(fail)?;
-    for (c, h) in header.iter().enumerate() {
-        sheet.write_string_with_format(0, col(c)?, h, &bold).map_err(fail)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| Fail::new(format!("{file}: too many rows for Excel")))?;
-        for (c, cell) in row.iter().enumerate() {
-            match number_of(cell) {
-                Some(n) if !cell.trim().is_empty() => sheet.write_number(r, col(c)?, n).map_err(fail)?,
-                _ => sheet.write_string(r, col(c)?, cell).map_err(fail)?,
-            };
-        }
-    }
-    sheet.autofit();
-    workbook.save(path).map_err(fail)
-}
-
-fn col(c: usize) -> Result<u16> {
-    u16::try_from(c).map_err(|_| Fail::new("too many columns for Excel"))
-}
-
-/// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
-pub fn sheet_name(title: &str) -> String {
-    let cleaned: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-    if cleaned.is_empty() { "jixiao".into() } else { cleaned }
+    let bytes = jixiao::xlsx::table_workbook(title, header, rows)
+        .map_err(|e| Fail::new(format!("{file}: cannot write: {e}")))?;
+    std::fs::write(path, bytes).map_err(|e| Fail::new(format!("{file}: cannot write: {e}")))
 }

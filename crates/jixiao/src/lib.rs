@@ -20,6 +20,8 @@ pub mod explain;
 pub mod inputs;
 pub mod report;
 pub mod wire;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use builtin::{Builtin, builtin, builtins};
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Provenance, Scorer};

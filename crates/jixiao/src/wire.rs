@@ -380,14 +380,21 @@ impl Options {
     }
 }
 
-/// A decimal written as its shortest exact text.
+/// The newtype-struct name under which every figure is serialised: the decimal's shortest exact
+/// text wrapped in a newtype struct of this name. JSON (and every serializer that treats newtype
+/// structs as transparent) writes the plain string; a binding's serializer recognises the name and
+/// builds its own exact decimal from the text (Python's `decimal.Decimal`), so that no binding needs
+/// to know which fields are figures.
+pub const FIGURE: &str = "$jixiao::Figure";
+
+/// A decimal written as its shortest exact text, marked as a figure ([`FIGURE`]).
 fn fig<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&num(*d))
+    s.serialize_newtype_struct(FIGURE, &num(*d))
 }
 
 fn opt_fig<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match d {
-        Some(d) => s.serialize_str(&num(*d)),
+        Some(d) => s.serialize_some(&Figure(*d)),
         None => s.serialize_none(),
     }
 }
@@ -876,6 +883,77 @@ pub struct GradeInfo<'s> {
     /// Lowest total of the grade.
     #[serde(serialize_with = "opt_fig")]
     pub min: Option<Decimal>,
+}
+
+/// A node of the indicator tree as a front end shows it: the format's indicator with its place in
+/// the tree, the kind of its rule and the standard as the engine applies it.
+#[derive(Debug, Serialize)]
+pub struct IndicatorInfo<'s> {
+    /// Id.
+    pub id: &'s str,
+    /// Name.
+    pub name: &'s str,
+    /// English name.
+    pub name_en: Option<&'s str>,
+    /// Points.
+    #[serde(serialize_with = "fig")]
+    pub points: Decimal,
+    /// The scoring standard as published.
+    pub standard: Option<&'s str>,
+    /// What the indicator measures.
+    pub description: Option<&'s str>,
+    /// Why the row is assumed, when it is not from the published table.
+    pub assumed: Option<&'s str>,
+    /// The rule's kind (its `type`), none on a group.
+    pub rule: Option<String>,
+    /// The standard as the engine applies it.
+    pub rule_text: String,
+    /// Depth in the tree (0 = 一级指标).
+    pub depth: usize,
+    /// The parent's id.
+    pub parent: Option<&'s str>,
+    /// Whether it is a leaf.
+    pub leaf: bool,
+    /// The child indicators.
+    pub children: Vec<IndicatorInfo<'s>>,
+}
+
+impl<'s> IndicatorInfo<'s> {
+    /// The nodes of `list` (the tree's top level, or the bonus items) with their subtrees.
+    pub fn tree(system: &'s IndicatorSystem, list: &'s [crate::format::Indicator], lang: Lang) -> Vec<Self> {
+        Self::level(system, list, 0, None, lang)
+    }
+
+    fn level(
+        system: &'s IndicatorSystem,
+        list: &'s [crate::format::Indicator],
+        depth: usize,
+        parent: Option<&'s str>,
+        lang: Lang,
+    ) -> Vec<Self> {
+        list.iter()
+            .map(|i| IndicatorInfo {
+                id: &i.id,
+                name: &i.name,
+                name_en: i.name_en.as_deref(),
+                points: i.points.value(),
+                standard: i.standard.as_deref(),
+                description: i.description.as_deref(),
+                assumed: i.assumed.as_deref(),
+                // The rule's kind is its serialised `type` tag, so a kind added to the format shows here.
+                rule: i.rule.as_ref().and_then(|r| {
+                    serde_json::to_value(r)
+                        .ok()
+                        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+                }),
+                rule_text: system.describe_indicator(i, lang),
+                depth,
+                parent,
+                leaf: i.children.is_empty(),
+                children: Self::level(system, &i.children, depth + 1, Some(&i.id), lang),
+            })
+            .collect()
+    }
 }
 
 impl<'s> SystemInfo<'s> {

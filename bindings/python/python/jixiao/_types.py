@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Literal, Optional, TypedDict, Union
 
 if TYPE_CHECKING:
     from typing_extensions import TypeAlias
 
-    from jixiao._jixiao import Level
+
+@dataclass(frozen=True)
+class Level:
+    """A qualitative level with an optional score inside its band, as an input value:
+    ``Level("部分达成", Decimal("7"))``. A dict ``{"level": ..., "score": ...}`` or the text
+    ``"部分达成:7"`` say the same. The score is read by the engine when the unit is scored (a
+    ``float`` through its shortest text, as everywhere)."""
+
+    level: str
+    score: Union[Decimal, int, float, str, None] = None
 
 Lang: TypeAlias = Union[Literal["zh"], Literal["en"]]
 """Language of explanations and reports (written as a Union of one-value Literals so that
 ``mypy.stubtest`` can compare it with the runtime alias)."""
 
-ReportFormat: TypeAlias = Union[Literal["text"], Literal["markdown"], Literal["html"], Literal["csv"]]
-"""Format of ``IndicatorSystem.table`` and ``Evaluation.report``."""
+TextFormat: TypeAlias = Union[Literal["text"], Literal["markdown"], Literal["md"], Literal["html"], Literal["csv"]]
+"""A text format of ``IndicatorSystem.table`` and ``Evaluation.report``."""
+
+ReportFormat: TypeAlias = Union[TextFormat, Literal["xlsx"]]
+"""Format of ``Evaluation.report``: a text format, or ``xlsx`` (the bytes of a workbook)."""
+
+Number: TypeAlias = Union[Decimal, int, float, str]
+"""A figure given to an analysis: ``Decimal``, ``int``, ``float`` (its shortest text) or decimal text."""
 
 BatchOutput: TypeAlias = Union[Literal["auto"], Literal["pandas"], Literal["polars"], Literal["arrow"], Literal["dict"]]
 """What ``IndicatorSystem.evaluate_batch`` hands back."""
@@ -28,7 +44,7 @@ InputValue: TypeAlias = Union[
     str,
     bool,
     "Level",
-    Mapping[str, Any],
+    Mapping[str, Union[str, Decimal, int, float, None]],
     Sequence[str],
     "set[str]",
     "frozenset[str]",
