@@ -1,7 +1,7 @@
-// The conformance corpus through the package's public API, compared with the Rust engine's exact
-// wire output: every case of every vector of tests/vectors/ against tests/vectors/expected/*.snap
-// (insta snapshots written by tests/tests/conformance.rs; `cargo insta review` after an intended
-// change).
+// The shared fixtures through the package's public API, compared with the Rust engine's exact wire
+// output: every case of every vector of tests/vectors/ against tests/vectors/expected/*.snap, and
+// the units of tests/tables/hunan-units.json against tests/tables/expected/hunan-units.snap (both
+// insta snapshots written by the Rust tests; `cargo insta review` after an intended change).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -159,4 +159,23 @@ test('the runner is not vacuous: a changed figure in an expected output fails it
   invalid.validation.errors[0].message = invalid.validation.errors[0].message.replace('0.6', '0.5');
   assert.deepEqual(differing(outputs('009-validation-tier-gaps.json'), invalid), ['(validation)']);
   t.diagnostic(`${files.length} vectors; cases through the object API: ${routes.api}, as text through the JSON layer: ${routes.json}`);
+});
+
+test('tests/tables/hunan-units.json through evaluateBatch gives tests/tables/expected/hunan-units.snap', () => {
+  const text = read(path.join(ROOT, 'tests/tables/hunan-units.json'));
+  const ready = tree(text, 'hunan-units.json', 'array').children.every((u) => apiReady(text, u));
+  assert.ok(ready, 'units the object API takes as written');
+  const units = JSON.parse(text);
+  const system = jx.builtin('hunan-dept');
+  // `单位名称` names the unit; it is not an input.
+  const results = system.evaluateBatch(units.map(({ 单位名称: _, ...inputs }) => inputs));
+  const rows = results.map((r, i) => {
+    const unit = units[i].单位名称;
+    if (!r.error) return { unit, total: r.total, grade: r.grade };
+    const inputs = r.error.errors.filter((d) => d.input !== undefined).map((d) => d.input);
+    return { unit, error: { kind: r.error.kind, inputs } };
+  });
+  assert.deepEqual(rows, snapshot(path.join(ROOT, 'tests/tables/expected/hunan-units.snap')));
+  assert.ok(rows.some((r) => r.total) && rows.some((r) => r.error), 'scored rows and failed rows both');
+  system.free();
 });
