@@ -48,6 +48,8 @@ export class JixiaoError extends Error {
   constructor(kind: ErrorKind, message: string, errors?: ErrorDetail[]);
   readonly kind: ErrorKind;
   readonly errors: ErrorDetail[];
+  /** `{kind, message, errors}`: what `JSON.stringify` writes (`JSON.stringify({error: e})` is the JSON layer's envelope). */
+  toJSON(): ErrorInfo;
 }
 /** The indicator system cannot be read (`syntax`) or is not valid (`validation`). */
 export class LoadError extends JixiaoError {

@@ -32,6 +32,15 @@ export class JixiaoError extends Error {
     this.kind = kind;
     this.errors = errors;
   }
+
+  /**
+   * The error as plain data, `{kind, message, errors}` (the JSON layer's error object):
+   * `JSON.stringify(e)` keeps all three (an `Error`'s own `message` is not enumerable), and
+   * `JSON.stringify({error: e})` is the JSON layer's error envelope.
+   */
+  toJSON() {
+    return { kind: this.kind, message: this.message, errors: this.errors };
+  }
 }
 /** The indicator system cannot be read (`syntax`) or is not valid (`validation`). */
 export class LoadError extends JixiaoError {}

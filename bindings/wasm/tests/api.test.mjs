@@ -165,6 +165,39 @@ test('errors: classes, kinds and structured details', () => {
   assert.ok(new jx.InputError('inputs', 'x') instanceof jx.JixiaoError);
 });
 
+test('errors: JSON.stringify keeps kind, message and errors (the JSON layer error object)', () => {
+  const system = jx.builtin(SEED);
+  const divide = jx.IndicatorSystem.fromJson(
+    JSON.stringify({
+      format: 1,
+      id: 'd',
+      name: 'd',
+      inputs: [{ name: 'a' }, { name: 'b' }],
+      metrics: [{ name: 'r', expr: 'a / b' }],
+      indicators: [{ id: '1', name: 'r', points: '10', rule: { type: 'rate', value: 'r' } }],
+      grades: [{ label: '合格' }],
+    }),
+  );
+  const cases = [
+    [() => jx.IndicatorSystem.fromJson('{"format": 1,'), jx.LoadError, 'syntax'],
+    [() => system.evaluate({ 编制数: 'abc' }), jx.InputError, 'inputs'],
+    [() => divide.evaluate({ a: 1, b: 0 }), jx.EvaluationError, 'arithmetic'],
+    [() => system.evaluate({ 编制数: 0.5 }), jx.RequestError, 'request'],
+    [() => jx.builtin('no-such-system'), jx.RequestError, 'request'],
+  ];
+  for (const [f, Cls, kind] of cases) {
+    const e = throws(f, Cls, kind);
+    const data = JSON.parse(JSON.stringify(e));
+    assert.deepEqual(Object.keys(data).sort(), ['errors', 'kind', 'message']);
+    assert.deepEqual(data, { kind, message: e.message, errors: e.errors });
+    assert.ok(data.message.length > 0 && data.errors.length > 0);
+  }
+  // `{error: e}` serialises to the envelope the JSON layer writes for the same unit.
+  const e = throws(() => system.evaluate({ 编制数: 'abc' }), jx.InputError, 'inputs');
+  const [envelope] = JSON.parse(jx.evaluateBatchJson(system.toJson(), '[{"编制数": "abc"}]'));
+  assert.deepEqual(JSON.parse(JSON.stringify({ error: e })), envelope);
+});
+
 test('evaluateBatch keeps every unit in order, a failing unit in its place', () => {
   const system = jx.builtin(SEED);
   const example = jx.builtinExample(SEED);

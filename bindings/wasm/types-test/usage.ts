@@ -26,6 +26,7 @@ import {
   type Comparison,
   type Decimal,
   type ErrorDetail,
+  type ErrorInfo,
   type Evaluation,
   type IndicatorResult,
   type InputInfo,
@@ -95,7 +96,8 @@ try {
   } else if (e instanceof LoadError || e instanceof EvaluationError || e instanceof RequestError) {
     console.log(e.kind, e.message);
   } else if (e instanceof JixiaoError) {
-    console.log(e.errors);
+    const info: ErrorInfo = e.toJSON();
+    console.log(e.errors, info.kind, JSON.stringify({ error: e }));
   }
 }
 
