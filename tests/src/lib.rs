@@ -1,8 +1,10 @@
 //! Conformance helpers: load the language-neutral vectors of `tests/vectors/` and check them
 //! against the engine's JSON layer.
 //!
-//! The format is documented in `tests/vectors/README.md`. Python and JavaScript runners implement
-//! the same checks; this crate is the Rust one, reusable by other Rust test files:
+//! The format is documented in `tests/vectors/README.md`. This crate is the semantic runner (the
+//! expectations of every vector) and writes every case's exact wire output (`wire_outputs`, kept as
+//! snapshots in `tests/vectors/expected/`), which the Python and JavaScript runners compare their
+//! bindings' answers with. Reusable by other Rust test files:
 //!
 //! ```no_run
 //! let dir = jixiao_conformance::vectors_dir();
