@@ -3,7 +3,7 @@
 //! Scoring never happens here: this crate converts Python values to the engine's types and back
 //! (decimals as `decimal.Decimal`, never through a binary float), maps the engine's errors onto one
 //! exception hierarchy, and reads tables column by column through the Arrow C stream interface.
-//! The engine's answers reach Python through their derived `Serialize` ([`pyser`]) as the result
+//! The engine's answers reach Python through their derived `Serialize` (`pyser`) as the result
 //! classes of `python/jixiao/_results.py`; the public API is `python/jixiao/_api.py`, the native
 //! part's stubs `python/jixiao/_jixiao.pyi`.
 
