@@ -71,7 +71,12 @@ impl ReadError {
 
 /// Reads `T` from JSON text.
 pub fn read_json<T: de::DeserializeOwned>(text: &str) -> Result<T, ReadError> {
-    let tree = tree::parse_json(text).map_err(|e| {
+    from_node(&json_tree(text)?).map_err(|e| ReadError::new("JSON", text, false, e))
+}
+
+/// JSON text as the document tree, a syntax error located.
+fn json_tree(text: &str) -> Result<Node<'_>, ReadError> {
+    tree::parse_json(text).map_err(|e| {
         ReadError::new(
             "JSON",
             text,
@@ -81,8 +86,7 @@ pub fn read_json<T: de::DeserializeOwned>(text: &str) -> Result<T, ReadError> {
                 place: Some((String::new(), e.at)),
             },
         )
-    })?;
-    from_node(&tree).map_err(|e| ReadError::new("JSON", text, false, e))
+    })
 }
 
 /// Reads `T` from TOML text (a TOML float is refused with the string to write instead).
@@ -128,17 +132,7 @@ pub(crate) fn read_node<T: de::DeserializeOwned>(node: &Node<'_>) -> Result<T, R
 
 /// The texts of the items of a JSON array (each as written, to be read on its own).
 pub fn list_items(text: &str) -> Result<Vec<&str>, ReadError> {
-    let tree = tree::parse_json(text).map_err(|e| {
-        ReadError::new(
-            "JSON",
-            text,
-            true,
-            DeError {
-                message: e.message,
-                place: Some((String::new(), e.at)),
-            },
-        )
-    })?;
+    let tree = json_tree(text)?;
     match &tree.value {
         tree::Value::Array(items) => Ok(items.iter().map(|n| text.get(n.at..n.end).unwrap_or("")).collect()),
         other => Err(ReadError::new(
