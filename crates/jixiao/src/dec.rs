@@ -98,6 +98,19 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
             "`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)"
         ));
     }
+    // A comma separates thousands only: `3,867`, `1,234,567.5`. Anything else (`453,5` with a
+    // decimal comma, `4,5,3`, `1,23,4`) could mean two things, so it is refused, not guessed.
+    let integer = unsigned.split('.').next().unwrap_or("");
+    if integer.contains(',') {
+        let mut groups = integer.split(',');
+        let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+        if !first_ok || groups.any(|g| g.len() != 3) {
+            return Err(format!(
+                "`{trimmed}` has a comma that is not a thousands separator (groups of three digits, as in 3,867 or 1,234,567.5); for a decimal write a point, as in {}",
+                trimmed.replacen(',', ".", 1)
+            ));
+        }
+    }
     let cleaned: String = body.chars().filter(|c| *c != ',').collect();
     let value = Decimal::from_str_exact(&cleaned).map_err(|_| {
         format!(
@@ -284,6 +297,21 @@ mod tests {
         assert_eq!(parse_decimal(" 0.5 ％ ").unwrap().to_string(), "0.005");
         assert_eq!(parse_decimal("-3,867.5").unwrap().to_string(), "-3867.5");
         assert_eq!(parse_decimal("+7").unwrap().to_string(), "7");
+    }
+
+    /// A comma is a thousands separator or an error: `453,5` (a decimal comma) was read as 4535.
+    #[test]
+    fn commas_only_between_groups_of_three() {
+        for ok in ["3,867", "1,234,567.5", "12,345", "-999,999", "1,000%"] {
+            assert!(parse_decimal(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(parse_decimal("1,234,567.5").unwrap().to_string(), "1234567.5");
+        for bad in ["453,5", "4,5,3", "1,23,4", "1234,567", "12,34", "0,5%", "1,2345"] {
+            let e = parse_decimal(bad).unwrap_err();
+            assert!(e.contains("not a thousands separator"), "{bad}: {e}");
+        }
+        let e = parse_decimal("453,5").unwrap_err();
+        assert!(e.ends_with("for a decimal write a point, as in 453.5"), "{e}");
     }
 
     #[test]
