@@ -379,6 +379,7 @@ fn numeric_columns(width: usize, node_count: usize) -> Vec<bool> {
 /// Runs a batch; exit status 1 when any row failed.
 pub fn run(o: &Options<'_>) -> Result<u8> {
     let file = o.input.display().to_string();
+    crate::refuse_overwriting_input(o.input, Some(o.out))?;
     let node_count = system_rows(o.system, o.lang).len();
     let kind = OutKind::of(o.out)?;
     let result_header = header(o.system, o.lang);
@@ -527,6 +528,16 @@ fn push_row(
     if cells.len() > width && cells.iter().skip(width).any(|c| !c.trim().is_empty()) {
         // Too many cells: report the row, score the rest.
         let message = format!("the row has {} cells but the header has {width}", cells.len());
+        let line = format!("{input} row {} ({unit}): {message}", row.no);
+        return run.bad_row(chunk, row.no, unit, message, &line);
+    }
+    if cells.len() < width {
+        // Too few: cells were lost (a blank cell still has its comma), not left blank; scoring the
+        // row with the missing inputs at their defaults would be a guess.
+        let message = format!(
+            "the row has {} cells but the header has {width}: cells are missing (a blank cell keeps its comma)",
+            cells.len()
+        );
         let line = format!("{input} row {} ({unit}): {message}", row.no);
         return run.bad_row(chunk, row.no, unit, message, &line);
     }

@@ -355,6 +355,21 @@ pub fn read_text(path: &Path) -> Result<String> {
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
+/// `--out` must not name the input file: the results would overwrite the figures they came from.
+pub fn refuse_overwriting_input(input: &Path, out: Option<&Path>) -> Result<()> {
+    let same = out.is_some_and(|out| match (std::fs::canonicalize(input), std::fs::canonicalize(out)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    });
+    if same {
+        return Err(Fail::new(format!(
+            "{}: --out is the input file; write the results to another file",
+            input.display()
+        )));
+    }
+    Ok(())
+}
+
 pub fn emit(out: &Option<PathBuf>, text: &str) -> Result<()> {
     match out {
         Some(path) => {
@@ -483,15 +498,17 @@ fn run(command: Command) -> Result<u8> {
                     let inputs = unit::read(&input, &scorer)?;
                     analyze::audit_one(&scorer, &inputs, &claims, format, lang(&l)?, &None)
                 }
-                (None, Some(out)) => analyze::audit_table(
-                    &system_data,
-                    &scorer,
-                    &input,
-                    &out,
-                    id_column.as_deref(),
-                    &ignore_column,
-                    lang(&l)?,
-                ),
+                (None, Some(out)) => refuse_overwriting_input(&input, Some(&out)).and_then(|()| {
+                    analyze::audit_table(
+                        &system_data,
+                        &scorer,
+                        &input,
+                        &out,
+                        id_column.as_deref(),
+                        &ignore_column,
+                        lang(&l)?,
+                    )
+                }),
                 _ => Err(Fail::new(
                     "give --claims FILE for one unit, or --out FILE for a table of units",
                 )),
@@ -724,6 +741,9 @@ fn score(
     lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
+    if let Some(input) = input {
+        refuse_overwriting_input(input, out.as_deref())?;
+    }
     let (system, scorer, builtin) = load_system(name)?;
     let inputs = match (input, example) {
         (_, true) => {

@@ -798,3 +798,95 @@ fn a_title_row_above_the_header() {
         }
     }
 }
+
+/// A row whose last cells are gone (not left blank: a blank cell keeps its comma) is an error for
+/// that row; it used to be scored with those inputs at their defaults.
+#[test]
+fn a_short_row_fails_alone() {
+    let dir = tempdir();
+    write(dir.path(), "simple.json", SIMPLE);
+    let full = simple_csv(3, &[]);
+    let mut lines: Vec<String> = full.lines().map(str::to_string).collect();
+    // Drop the last two cells of the second unit (file line 3).
+    let cut: Vec<&str> = lines[2].split(',').collect();
+    lines[2] = cut[..cut.len() - 2].join(",");
+    write(dir.path(), "short.csv", &format!("{}\n", lines.join("\n")));
+    let (code, err) = batch(
+        dir.path(),
+        &["--system", "simple.json", "--input", "short.csv", "--out", "r.csv"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("short.csv row 3 (U001): the row has") && err.contains("cells are missing"),
+        "{err}"
+    );
+    assert!(err.contains("2 units scored, 1 failed"), "{err}");
+    let rows = read_csv(&dir.path().join("r.csv"));
+    let total = rows[0].iter().position(|h| h == "总分").unwrap();
+    assert_eq!(rows[2][total], "", "the short row has no total");
+}
+
+#[test]
+fn out_cannot_be_the_input() {
+    let dir = tempdir();
+    write(dir.path(), "simple.json", SIMPLE);
+    let text = simple_csv(2, &[]);
+    write(dir.path(), "units.csv", &text);
+    assert_eq!(
+        fatal(
+            dir.path(),
+            &[
+                "batch",
+                "--system",
+                "simple.json",
+                "--input",
+                "units.csv",
+                "--out",
+                "./units.csv"
+            ]
+        ),
+        "error: units.csv: --out is the input file; write the results to another file"
+    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("units.csv")).unwrap(), text);
+}
+
+#[test]
+fn score_and_audit_refuse_to_overwrite_their_input() {
+    let dir = tempdir();
+    write(dir.path(), "simple.json", SIMPLE);
+    let text = simple_csv(2, &[]);
+    write(dir.path(), "units.csv", &text);
+    let unit: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
+    write(dir.path(), "one.csv", &unit);
+    assert_eq!(
+        fatal(
+            dir.path(),
+            &[
+                "score",
+                "--system",
+                "simple.json",
+                "--input",
+                "one.csv",
+                "--out",
+                "one.csv"
+            ]
+        ),
+        "error: one.csv: --out is the input file; write the results to another file"
+    );
+    assert_eq!(
+        fatal(
+            dir.path(),
+            &[
+                "audit",
+                "--system",
+                "simple.json",
+                "--input",
+                "units.csv",
+                "--out",
+                "units.csv"
+            ]
+        ),
+        "error: units.csv: --out is the input file; write the results to another file"
+    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("units.csv")).unwrap(), text);
+}
