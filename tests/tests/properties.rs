@@ -1984,7 +1984,7 @@ proptest! {
         let mut table = jixiao::ScoreTable::default();
         scorer.score_table(&many[..many.len() / 3], &mut table);
         scorer.score_table(&many, &mut table);
-        prop_assert_eq!(table.totals.len(), many.len());
+        prop_assert_eq!(table.len(), many.len());
         let failed: Vec<usize> = table.errors.iter().map(|(r, _)| *r).collect();
         let expected_failed: Vec<usize> = batch.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
         prop_assert_eq!(failed, expected_failed);
@@ -1992,11 +1992,16 @@ proptest! {
             match got {
                 Ok(s) => {
                     prop_assert_eq!(table.row(r), Some(s.indicators.as_slice()));
-                    prop_assert_eq!(table.totals.get(r), Some(&s.total));
-                    prop_assert_eq!(table.grades.get(r), Some(&s.grade));
+                    prop_assert_eq!(table.total(r), Some(s.total));
+                    prop_assert_eq!(table.grade(r), Some(s.grade));
+                    prop_assert_eq!(table.error(r), None);
                 }
                 Err(e) => {
+                    // A failed row looks failed: no figures, no total, no grade.
                     prop_assert_eq!(table.row(r), None);
+                    prop_assert_eq!(table.total(r), None);
+                    prop_assert_eq!(table.grade(r), None);
+                    prop_assert_eq!(table.error(r), Some(e));
                     prop_assert!(table.errors.iter().any(|(i, te)| *i == r && te == e));
                 }
             }

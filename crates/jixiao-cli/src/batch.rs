@@ -326,9 +326,8 @@ impl Run<'_> {
                 .iter()
                 .map(|s| s.normalize().to_string()),
         );
-        let total = table.totals.get(r).copied().unwrap_or_default();
-        row.push(total.normalize().to_string());
-        let grade = table.grades.get(r).and_then(|g| self.o.scorer.grade_label(*g));
+        row.push(table.total(r).map(|t| t.normalize().to_string()).unwrap_or_default());
+        let grade = table.grade(r).and_then(|g| self.o.scorer.grade_label(g));
         row.push(grade.unwrap_or_default().to_string());
         row.push(String::new());
         row

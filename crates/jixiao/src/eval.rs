@@ -568,28 +568,65 @@ pub struct Scores {
     metrics: Vec<Option<Value>>,
 }
 
-/// The figures of many units in flat columns ([`Scorer::score_table`]); reusable.
+/// The figures of many units in flat columns ([`Scorer::score_table`]); reusable. A failed row
+/// has no figures: [`row`](Self::row), [`total`](Self::total) and [`grade`](Self::grade) give
+/// `None` for it, and [`error`](Self::error) its error (a failed row never reads as a zero total
+/// with the first, best grade).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScoreTable {
     /// Indicators per row: the length of [`Scorer::indicator_ids`].
-    pub width: usize,
+    pub(crate) width: usize,
     /// Row-major scores: row `r`'s indicator `j` is at `r * width + j` (zero in a failed row).
-    pub scores: Vec<Decimal>,
+    pub(crate) scores: Vec<Decimal>,
     /// Each row's total (zero in a failed row).
-    pub totals: Vec<Decimal>,
-    /// Each row's grade, an index for [`Scorer::grade_label`] (zero in a failed row).
-    pub grades: Vec<usize>,
+    pub(crate) totals: Vec<Decimal>,
+    /// Each row's grade index (zero in a failed row).
+    pub(crate) grades: Vec<usize>,
     /// The rows that failed, in row order, with their errors.
     pub errors: Vec<(usize, EvalError)>,
 }
 
 impl ScoreTable {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.totals.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.totals.is_empty()
+    }
+
+    /// Indicators per row: the length of [`Scorer::indicator_ids`].
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Row `r`'s error, if it failed.
+    pub fn error(&self, r: usize) -> Option<&EvalError> {
+        self.errors
+            .binary_search_by_key(&r, |(i, _)| *i)
+            .ok()
+            .and_then(|k| self.errors.get(k))
+            .map(|(_, e)| e)
+    }
+
     /// Row `r`'s scores, unless the row failed.
     pub fn row(&self, r: usize) -> Option<&[Decimal]> {
-        if self.errors.binary_search_by_key(&r, |(i, _)| *i).is_ok() {
+        if self.error(r).is_some() {
             return None;
         }
         self.scores.get(r * self.width..(r + 1) * self.width)
+    }
+
+    /// Row `r`'s total, unless the row failed.
+    pub fn total(&self, r: usize) -> Option<Decimal> {
+        self.error(r).is_none().then(|| self.totals.get(r).copied()).flatten()
+    }
+
+    /// Row `r`'s grade, an index for [`Scorer::grade_label`], unless the row failed.
+    pub fn grade(&self, r: usize) -> Option<usize> {
+        self.error(r).is_none().then(|| self.grades.get(r).copied()).flatten()
     }
 }
 
