@@ -1051,18 +1051,33 @@ pub struct BuiltinInfo {
     pub year: Option<u32>,
 }
 
+/// A built-in's metadata as its file states it (the rest of the file is skipped, not read into
+/// the model: a page lists the built-ins before it needs any of them).
+#[derive(Deserialize)]
+struct BuiltinMeta {
+    name: String,
+    #[serde(default)]
+    name_en: Option<String>,
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    year: Option<u32>,
+}
+
 /// The built-in systems: `[{id, name, name_en, issuer, region, year}]`.
 pub fn builtins_json() -> String {
     let list: Vec<BuiltinInfo> = crate::builtin::builtins()
         .iter()
-        .filter_map(|b| b.system().ok().map(|s| (b.id, s)))
-        .map(|(id, s)| BuiltinInfo {
+        .filter_map(|b| read::read_json::<BuiltinMeta>(b.text()).ok().map(|m| (b.id, m)))
+        .map(|(id, m)| BuiltinInfo {
             id,
-            name: s.name,
-            name_en: s.name_en,
-            issuer: s.issuer,
-            region: s.region,
-            year: s.year,
+            name: m.name,
+            name_en: m.name_en,
+            issuer: m.issuer,
+            region: m.region,
+            year: m.year,
         })
         .collect();
     to_text(&list)

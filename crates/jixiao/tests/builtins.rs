@@ -60,6 +60,15 @@ fn the_json_layer_lists_builtins_and_describes_a_system_for_a_form() {
         .map(|b| b["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, builtins().iter().map(|b| b.id).collect::<Vec<_>>());
+    // The listing reads only the metadata; it is the system's own.
+    for (entry, b) in list.as_array().unwrap().iter().zip(builtins()) {
+        let s = b.system().unwrap();
+        assert_eq!(entry["name"], s.name.as_str());
+        assert_eq!(entry["name_en"].as_str(), s.name_en.as_deref());
+        assert_eq!(entry["issuer"].as_str(), s.issuer.as_deref());
+        assert_eq!(entry["region"].as_str(), s.region.as_deref());
+        assert_eq!(entry["year"].as_u64(), s.year.map(u64::from));
+    }
     let b = jixiao::builtin("hunan-dept").unwrap();
     let info: serde_json::Value =
         serde_json::from_str(&jixiao::wire::system_info_json(b.text(), Lang::Zh).unwrap()).unwrap();
