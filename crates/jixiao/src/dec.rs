@@ -60,14 +60,21 @@ impl FromStr for Dec {
 /// separators between digit groups (`3,867.5`) and a trailing `%` or `％` (divides by 100
 /// exactly). Rejects exponents, `NaN`, `inf` and numbers beyond the 28-digit decimal range.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    let trimmed = text.trim();
+    // Full-width digits and signs (as a Chinese input method types them: `９５．５％`) are the same
+    // characters in another width: read as their half-width forms, everywhere alike.
+    let half: std::borrow::Cow<'_, str> = if text.chars().any(is_full_width) {
+        std::borrow::Cow::Owned(text.chars().map(half_width).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let trimmed = half.trim();
     if trimmed.is_empty() {
         return Err("expected a decimal number, found an empty value".to_string());
     }
     if trimmed.chars().count() > MAX_DECIMAL_TEXT {
         return Err(format!("`{}…` is too long for a decimal number", truncate(trimmed, 24)));
     }
-    let (body, percent) = match trimmed.strip_suffix('%').or_else(|| trimmed.strip_suffix('％')) {
+    let (body, percent) = match trimmed.strip_suffix('%') {
         Some(body) => (body.trim_end(), true),
         None => (trimmed, false),
     };
@@ -122,6 +129,24 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
             .ok_or_else(|| format!("`{trimmed}` has too many decimal places to divide by 100 exactly"))
     } else {
         Ok(value)
+    }
+}
+
+fn is_full_width(c: char) -> bool {
+    matches!(c, '０'..='９' | '．' | '，' | '－' | '＋' | '％' | '\u{3000}')
+}
+
+/// The half-width form of a full-width digit, point, comma, sign, percent or space.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
+        '．' => '.',
+        '，' => ',',
+        '－' => '-',
+        '＋' => '+',
+        '％' => '%',
+        '\u{3000}' => ' ',
+        other => other,
     }
 }
 
@@ -297,6 +322,22 @@ mod tests {
         assert_eq!(parse_decimal(" 0.5 ％ ").unwrap().to_string(), "0.005");
         assert_eq!(parse_decimal("-3,867.5").unwrap().to_string(), "-3867.5");
         assert_eq!(parse_decimal("+7").unwrap().to_string(), "7");
+    }
+
+    /// Full-width digits, point, comma, signs and percent read as their half-width forms.
+    #[test]
+    fn full_width_is_read_as_half_width() {
+        assert_eq!(parse_decimal("９５").unwrap().to_string(), "95");
+        assert_eq!(parse_decimal("１２３４．５").unwrap().to_string(), "1234.5");
+        assert_eq!(parse_decimal("１，２３４．５").unwrap().to_string(), "1234.5");
+        assert_eq!(parse_decimal("９５．５％").unwrap().to_string(), "0.955");
+        assert_eq!(parse_decimal("\u{3000}－３\u{3000}").unwrap().to_string(), "-3");
+        // The same rules after: a full-width comma is a thousands separator or an error.
+        assert!(
+            parse_decimal("４５３，５")
+                .unwrap_err()
+                .contains("not a thousands separator")
+        );
     }
 
     /// A comma is a thousands separator or an error: `453,5` (a decimal comma) was read as 4535.
