@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use jixiao::analysis::{Claims, Goal};
+use jixiao::wire;
 use jixiao::{Decimal, InputValue, Inputs, Lang, Scorer};
 
 use crate::unit::{self, extension, inputs_from_row};
@@ -39,42 +40,10 @@ fn decimal(text: &str, what: &str) -> Result<Decimal> {
     jixiao::parse_decimal(text).map_err(|m| Fail::new(format!("{what}: {m}")))
 }
 
-fn set(body: &mut serde_json::Value, key: &str, value: &str) {
-    if let Some(map) = body.as_object_mut() {
-        map.insert(key.to_string(), serde_json::Value::String(value.to_string()));
-    }
-}
-
-fn json_out(value: serde_json::Value, out: &Option<PathBuf>) -> Result<u8> {
-    emit(
-        out,
-        &format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default()),
-    )?;
-    Ok(0)
-}
-
-fn run_json(scorer: &Scorer, request: serde_json::Value, lang: Lang) -> Result<serde_json::Value> {
-    jixiao::wire::analysis_value(scorer, &request, lang).map_err(|e| Fail::new(e.message))
-}
-
-fn inputs_json(inputs: &Inputs) -> serde_json::Value {
-    let map: serde_json::Map<String, serde_json::Value> = inputs
-        .values
-        .iter()
-        .map(|(k, v)| {
-            let value = match v {
-                InputValue::Number(d) => serde_json::Value::String(d.normalize().to_string()),
-                InputValue::Bool(b) => serde_json::Value::Bool(*b),
-                InputValue::Text(t) => serde_json::Value::String(t.clone()),
-                InputValue::Level { level, score } => {
-                    serde_json::json!({"level": level, "score": score.map(|s| s.normalize().to_string())})
-                }
-                InputValue::Items(items) => serde_json::json!(items),
-            };
-            (k.clone(), value)
-        })
-        .collect();
-    serde_json::Value::Object(map)
+/// An analysis answer as the JSON layer writes it (`jixiao::wire`), pretty-printed.
+fn json_out<T: serde::Serialize>(answer: &T, out: &Option<PathBuf>) -> Result<()> {
+    let text = serde_json::to_string_pretty(answer).map_err(|e| Fail::new(e.to_string()))?;
+    emit(out, &format!("{text}\n"))
 }
 
 /// `--set 名称=值` pairs.
@@ -109,18 +78,12 @@ pub fn whatif(
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let changes = changes(sets, scorer)?;
+    let c = scorer.what_if(inputs, &changes).map_err(|e| Fail::new(e.to_string()))?;
     match format {
-        AnalysisFormat::Json => {
-            let request =
-                serde_json::json!({"what_if": {"inputs": inputs_json(inputs), "changes": inputs_json(&changes)}});
-            json_out(run_json(scorer, request, lang)?, out)
-        }
-        AnalysisFormat::Text => {
-            let c = scorer.what_if(inputs, &changes).map_err(|e| Fail::new(e.to_string()))?;
-            emit(out, &format!("{}\n", c.explain(lang)))?;
-            Ok(0)
-        }
+        AnalysisFormat::Json => json_out(&wire::ComparisonAnswer::new(&c, lang), out)?,
+        AnalysisFormat::Text => emit(out, &format!("{}\n", c.explain(lang)))?,
     }
+    Ok(0)
 }
 
 /// `jixiao compare`.
@@ -132,21 +95,14 @@ pub fn compare(
     lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
+    let ea = scorer.evaluate(a).map_err(|e| Fail::new(format!("--input: {e}")))?;
+    let eb = scorer.evaluate(b).map_err(|e| Fail::new(format!("--with: {e}")))?;
+    let c = jixiao::analysis::Comparison::new(ea, eb);
     match format {
-        AnalysisFormat::Json => {
-            let request = serde_json::json!({"compare": {"a": inputs_json(a), "b": inputs_json(b)}});
-            json_out(run_json(scorer, request, lang)?, out)
-        }
-        AnalysisFormat::Text => {
-            let ea = scorer.evaluate(a).map_err(|e| Fail::new(format!("--input: {e}")))?;
-            let eb = scorer.evaluate(b).map_err(|e| Fail::new(format!("--with: {e}")))?;
-            emit(
-                out,
-                &format!("{}\n", jixiao::analysis::Comparison::new(ea, eb).explain(lang)),
-            )?;
-            Ok(0)
-        }
+        AnalysisFormat::Json => json_out(&wire::ComparisonAnswer::new(&c, lang), out)?,
+        AnalysisFormat::Text => emit(out, &format!("{}\n", c.explain(lang)))?,
     }
+    Ok(0)
 }
 
 /// What `jixiao sensitivity` and `jixiao target` vary.
@@ -175,22 +131,14 @@ pub fn sensitivity(
     };
     let resolution = v.resolution.map(|r| decimal(r, "--resolution")).transpose()?;
     let (from_value, to_value) = (decimal(from, "--from")?, decimal(to, "--to")?);
+    let s = scorer
+        .sensitivity(inputs, v.input, from_value, to_value, resolution)
+        .map_err(|e| Fail::new(e.to_string()))?;
     match format {
-        AnalysisFormat::Json => {
-            let mut body = serde_json::json!({"inputs": inputs_json(inputs), "input": v.input, "from": from, "to": to});
-            if let Some(r) = v.resolution {
-                set(&mut body, "resolution", r);
-            }
-            json_out(run_json(scorer, serde_json::json!({ "sensitivity": body }), lang)?, out)
-        }
-        AnalysisFormat::Text => {
-            let s = scorer
-                .sensitivity(inputs, v.input, from_value, to_value, resolution)
-                .map_err(|e| Fail::new(e.to_string()))?;
-            emit(out, &format!("{}\n", s.explain(lang)))?;
-            Ok(0)
-        }
+        AnalysisFormat::Json => json_out(&wire::SensitivityAnswer::new(&s, lang), out)?,
+        AnalysisFormat::Text => emit(out, &format!("{}\n", s.explain(lang)))?,
     }
+    Ok(0)
 }
 
 /// Parses `--goal total=90`, `--goal grade=优`, `--goal 2.1.1=5`.
@@ -217,7 +165,6 @@ pub fn target(
     v: &Vary<'_>,
     goal_text: &str,
     format: AnalysisFormat,
-    lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let g = goal(goal_text)?;
@@ -227,29 +174,16 @@ pub fn target(
         _ => return Err(Fail::new("give both --from and --to, or neither")),
     };
     let resolution = v.resolution.map(|r| decimal(r, "--resolution")).transpose()?;
+    let t = scorer
+        .target(inputs, v.input, &g, range, resolution)
+        .map_err(|e| Fail::new(e.to_string()))?;
     match format {
+        // The JSON answer says whether the goal is reachable (`required`, `unreachable`).
         AnalysisFormat::Json => {
-            let goal_json = match &g {
-                Goal::Total(t) => serde_json::json!({"total": t.normalize().to_string()}),
-                Goal::Grade(label) => serde_json::json!({ "grade": label }),
-                Goal::Indicator { id, score } => {
-                    serde_json::json!({"indicator": id, "score": score.normalize().to_string()})
-                }
-            };
-            let mut body = serde_json::json!({"inputs": inputs_json(inputs), "input": v.input, "goal": goal_json});
-            if let (Some(a), Some(b)) = (v.from, v.to) {
-                set(&mut body, "from", a);
-                set(&mut body, "to", b);
-            }
-            if let Some(r) = v.resolution {
-                set(&mut body, "resolution", r);
-            }
-            json_out(run_json(scorer, serde_json::json!({ "target": body }), lang)?, out)
+            json_out(&wire::TargetAnswer::new(&t), out)?;
+            Ok(0)
         }
         AnalysisFormat::Text => {
-            let t = scorer
-                .target(inputs, v.input, &g, range, resolution)
-                .map_err(|e| Fail::new(e.to_string()))?;
             emit(out, &format!("{}\n", t.message))?;
             Ok(if t.required.is_some() { 0 } else { 1 })
         }
@@ -280,29 +214,12 @@ pub fn audit_one(
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let claims = claims_from_json(claims)?;
+    let audit = scorer.audit(inputs, &claims).map_err(|e| Fail::new(e.to_string()))?;
     match format {
-        AnalysisFormat::Json => {
-            let scores: serde_json::Map<String, serde_json::Value> = claims
-                .scores
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.normalize().to_string())))
-                .collect();
-            let request = serde_json::json!({"audit": {"inputs": inputs_json(inputs), "claims": {
-                "scores": scores, "total": claims.total.map(|t| t.normalize().to_string()), "grade": claims.grade}}});
-            let result = run_json(scorer, request, lang)?;
-            let clean = result
-                .get("discrepancies")
-                .and_then(serde_json::Value::as_array)
-                .is_some_and(Vec::is_empty);
-            json_out(result, out)?;
-            Ok(if clean { 0 } else { 1 })
-        }
-        AnalysisFormat::Text => {
-            let audit = scorer.audit(inputs, &claims).map_err(|e| Fail::new(e.to_string()))?;
-            emit(out, &format!("{}\n", audit.explain(lang)))?;
-            Ok(if audit.discrepancies.is_empty() { 0 } else { 1 })
-        }
+        AnalysisFormat::Json => json_out(&wire::AuditAnswer::new(&audit, lang), out)?,
+        AnalysisFormat::Text => emit(out, &format!("{}\n", audit.explain(lang)))?,
     }
+    Ok(if audit.discrepancies.is_empty() { 0 } else { 1 })
 }
 
 fn read_table(path: &Path) -> Result<Vec<Vec<String>>> {

@@ -1023,11 +1023,6 @@ impl SystemInfo<'_> {
     }
 }
 
-/// [`SystemInfo`] as a JSON value.
-pub fn system_info_value(system: &IndicatorSystem, lang: Lang) -> serde_json::Value {
-    serde_json::to_value(SystemInfo::new(system, lang)).unwrap_or_default()
-}
-
 /// [`SystemInfo`] for a system text (JSON or TOML), as JSON text.
 pub fn system_info_json(system: &str, lang: Lang) -> Result<String, JsonError> {
     let scorer = Scorer::from_text(system)?;
@@ -1369,18 +1364,6 @@ pub fn analysis_json(system: &str, request: &str, lang: Lang) -> Result<String, 
 /// [`analysis_json`] on a compiled scorer and a typed request.
 pub fn analysis_text(scorer: &Scorer, request: AnalysisRequest, lang: Lang) -> Result<String, JsonError> {
     analysis_with(scorer, request, lang, |answer| to_text(answer))
-}
-
-/// [`analysis_json`] on a compiled scorer and a parsed request, answering a JSON value.
-pub fn analysis_value(
-    scorer: &Scorer,
-    request: &serde_json::Value,
-    lang: Lang,
-) -> Result<serde_json::Value, JsonError> {
-    let request: AnalysisRequest = from_value(request, "the request")?;
-    analysis_with(scorer, request, lang, |answer| {
-        serde_json::to_value(answer).unwrap_or_default()
-    })
 }
 
 /// An analysis answer, whichever its kind.
