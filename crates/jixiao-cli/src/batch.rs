@@ -324,9 +324,9 @@ impl Run<'_> {
                 .row(r)
                 .unwrap_or_default()
                 .iter()
-                .map(|s| s.normalize().to_string()),
+                .map(|s| s.to_string()),
         );
-        row.push(table.total(r).map(|t| t.normalize().to_string()).unwrap_or_default());
+        row.push(table.total(r).map(|t| t.to_string()).unwrap_or_default());
         let grade = table.grade(r).and_then(|g| self.o.scorer.grade_label(g));
         row.push(grade.unwrap_or_default().to_string());
         row.push(String::new());

@@ -187,9 +187,11 @@ pub(crate) enum CRule {
         actual: Measure,
         target: Measure,
         better: Better,
+        round_rate: Option<Rounding>,
     },
     Rate {
         value: Measure,
+        round_rate: Option<Rounding>,
     },
     Level {
         input: u32,
@@ -241,6 +243,8 @@ pub(crate) struct CNode {
     pub children: Vec<u32>,
     pub rule: Option<CRule>,
     pub na: Option<CNa>,
+    /// The precision its score is stated at (its own, else the level's), if any.
+    pub rounding: Option<Rounding>,
 }
 
 #[derive(Debug)]
@@ -264,6 +268,8 @@ pub(crate) struct CGrade {
 
 struct Cx<'s> {
     issues: Vec<Issue>,
+    /// The system's rounding, which each indicator's stated precision starts from.
+    policy: RoundingPolicy,
     names: HashMap<String, (Ref, Ty)>,
     inputs: &'s [InputDecl],
     metrics: &'s [MetricDecl],
@@ -278,6 +284,12 @@ fn opt_arc(s: &Option<String>) -> Option<Arc<str>> {
 }
 
 impl Cx<'_> {
+    fn check_scale(&mut self, path: &str, r: Rounding) {
+        if r.scale > MAX_SCALE {
+            self.issue(path, format!("scale {} is above the largest accepted, {MAX_SCALE}", r.scale));
+        }
+    }
+
     fn issue(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.issues.push(Issue {
             path: path.into(),
@@ -419,6 +431,7 @@ impl Scorer {
 fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     let mut cx = Cx {
         issues: Vec::new(),
+        policy: system.rounding,
         names: HashMap::new(),
         inputs: &system.inputs,
         metrics: &system.metrics,
@@ -508,13 +521,8 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         ("subtotal", system.rounding.subtotal),
         ("total", system.rounding.total),
     ] {
-        if let Some(r) = r
-            && r.scale > MAX_SCALE
-        {
-            cx.issue(
-                format!("rounding.{place}.scale"),
-                format!("scale {} is above the largest accepted, {MAX_SCALE}", r.scale),
-            );
+        if let Some(r) = r {
+            cx.check_scale(&format!("rounding.{place}.scale"), r);
         }
     }
 
@@ -846,7 +854,19 @@ fn compile_node(
         children: Vec::new(),
         rule: None,
         na: None,
+        rounding: None,
     });
+    if let Some(r) = ind.rounding {
+        cx.check_scale(&format!("{path}.rounding.scale"), r);
+    }
+    // A group is stated at `subtotal`, else at its leaves' precision (a sum of figures stated to
+    // 0.01 is one too; stating it so also gives it their scale: 8.00, not 8).
+    let level = if ind.children.is_empty() {
+        cx.policy.indicator
+    } else {
+        cx.policy.subtotal.or(cx.policy.indicator)
+    };
+    let rounding = ind.rounding.or(level);
     let na = ind.not_applicable.as_ref().and_then(|na| {
         let when = cx.compile_expr(&format!("{path}.not_applicable.when"), &na.when, Some(&Ty::Bool))?;
         Some(CNa {
@@ -895,6 +915,7 @@ fn compile_node(
         node.children = children;
         node.rule = rule;
         node.na = na;
+        node.rounding = rounding;
     }
     Some(index)
 }
@@ -962,15 +983,25 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
                 t.percent = a.percent;
                 t.unit = a.unit.clone();
             }
+            if let Some(round) = r.round_rate {
+                cx.check_scale(&format!("{path}.round_rate.scale"), round);
+            }
             CRule::Ratio {
                 actual: actual?,
                 target: target?,
                 better: r.direction,
+                round_rate: r.round_rate,
             }
         }
-        Rule::Rate(r) => CRule::Rate {
-            value: cx.measure(&format!("{path}.value"), &r.value)?,
-        },
+        Rule::Rate(r) => {
+            if let Some(round) = r.round_rate {
+                cx.check_scale(&format!("{path}.round_rate.scale"), round);
+            }
+            CRule::Rate {
+                value: cx.measure(&format!("{path}.value"), &r.value)?,
+                round_rate: r.round_rate,
+            }
+        }
         Rule::Level(r) => {
             let input = cx.input_of_kind(&format!("{path}.input"), &r.input, &[InputKind::Level])?;
             let levels: Vec<String> = cx

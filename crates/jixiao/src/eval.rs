@@ -8,7 +8,7 @@ use crate::compile::{CBand, CNode, CRule, Compiled, InVal, Measure, Scorer, rang
 use crate::dec::Arith;
 use crate::error::{ArithmeticFault, EvalError, InputError};
 use crate::expr::{Env, Expr, Fault, Ref, Value};
-use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, Rounding, RoundingMode};
+use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, ParentScore, Rounding, RoundingMode};
 use crate::inputs::Inputs;
 
 mod prepared;
@@ -316,6 +316,14 @@ pub(crate) fn round(value: Decimal, r: Rounding) -> Decimal {
     value.round_dp_with_strategy(r.scale, strategy)
 }
 
+/// A score stated at `r`: rounded, kept within [0, points], and written with exactly `r.scale`
+/// places (5.00, not 5), so that every front end shows the figure the table states.
+fn stated(value: Decimal, r: Rounding, points: Decimal) -> Decimal {
+    let mut d = clamp_points(round(value, r), points);
+    d.rescale(r.scale);
+    d
+}
+
 impl Scorer {
     /// Evaluates one unit.
     ///
@@ -483,6 +491,17 @@ impl Scorer {
     /// The grade label of [`Scores::grade`].
     pub fn grade_label(&self, grade: usize) -> Option<&str> {
         self.inner.grades.get(grade).map(|g| &*g.label)
+    }
+
+    /// The places at which this system states every score and the total — the largest of its
+    /// stated precisions — or `None` when some score or the total is stated exactly (rounding
+    /// `"none"`). Columnar outputs give every score column this one decimal scale, whatever the data.
+    pub fn stated_scale(&self) -> Option<u32> {
+        let c = &*self.inner;
+        let total = c.rounding.total?.scale;
+        c.nodes
+            .iter()
+            .try_fold(total, |scale, n| n.rounding.map(|r| scale.max(r.scale)))
     }
 
     /// Ids of the indicators in the order of [`Scores::indicators`]: the tree in pre-order, then
@@ -882,8 +901,13 @@ impl<'a> Run<'a> {
         let c = self.c;
         let mut excluded = Decimal::ZERO;
         let mut tree_total = Decimal::ZERO;
+        // The total is the tree's parent: formed from the stated or the exact top-level scores.
+        let summed = |(score, exact): (Decimal, Decimal)| match c.rounding.parent {
+            ParentScore::SumOfStated => score,
+            ParentScore::RoundedExactSum => exact,
+        };
         for &t in &c.top {
-            let score = self.node(t, None, results, &mut excluded)?;
+            let score = summed(self.node(t, None, results, &mut excluded)?);
             tree_total = tree_total
                 .add_checked(score)
                 .ok_or_else(|| total_overflow("the sum of the scores"))?;
@@ -891,7 +915,7 @@ impl<'a> Run<'a> {
         let mut bonus_sum = Decimal::ZERO;
         let mut bonus_excluded = Decimal::ZERO;
         for &b in &c.bonus {
-            let score = self.node(b, None, bonus_results, &mut bonus_excluded)?;
+            let score = summed(self.node(b, None, bonus_results, &mut bonus_excluded)?);
             bonus_sum = bonus_sum
                 .add_checked(score)
                 .ok_or_else(|| total_overflow("the total with the bonus"))?;
@@ -964,10 +988,11 @@ impl<'a> Run<'a> {
         let exact_total = total;
         // Rounding never lifts the total above what the points allow (e.g. `up` on 9.66 of 9.66).
         let ceiling = exact_total.max(c.full_points.add_checked(bonus_total).unwrap_or(c.full_points));
-        let rounded = c
-            .rounding
-            .total
-            .map_or(exact_total, |r| round(exact_total, r).min(ceiling));
+        let rounded = c.rounding.total.map_or(exact_total, |r| {
+            let mut t = round(exact_total, r).min(ceiling);
+            t.rescale(r.scale);
+            t
+        });
         let graded = match c.rounding.grade_from {
             crate::format::GradeFrom::RoundedTotal => rounded,
             crate::format::GradeFrom::ExactTotal => exact_total,
@@ -995,17 +1020,17 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// Evaluates node `i` into `out` (pre-order) and returns its score.
+    /// Evaluates node `i` into `out` (pre-order) and returns its stated and its exact score.
     fn node(
         &mut self,
         i: u32,
         parent: Option<usize>,
         out: &mut Vec<IndicatorResult>,
         excluded: &mut Decimal,
-    ) -> Result<Decimal, EvalError> {
+    ) -> Result<(Decimal, Decimal), EvalError> {
         let c = self.c;
         let Some(node) = c.nodes.get(i as usize) else {
-            return Ok(Decimal::ZERO);
+            return Ok((Decimal::ZERO, Decimal::ZERO));
         };
         if let Some(na) = &node.na
             && self.cond(&na.when, &na.text, &|| {
@@ -1022,7 +1047,8 @@ impl<'a> Run<'a> {
                     .add_checked(node.points)
                     .ok_or_else(|| overflow_at(node, "the excluded points"))?;
             }
-            return Ok(self.not_applicable(i, parent, out, status));
+            let score = self.not_applicable(i, parent, out, status);
+            return Ok((score, score));
         }
         let position = out.len();
         if self.full {
@@ -1044,10 +1070,7 @@ impl<'a> Run<'a> {
         }
         let (exact, score, value, outcome, deductions) = if let Some(rule) = &node.rule {
             let s = self.rule(rule, node, &|| format!("{}.rule", node_path(node)))?;
-            let score = c
-                .rounding
-                .indicator
-                .map_or(s.score, |r| clamp_points(round(s.score, r), node.points));
+            let score = node.rounding.map_or(s.score, |r| stated(s.score, r, node.points));
             // Bonus items add points; what they do not add is not a deduction.
             let lost = if node.is_bonus {
                 Decimal::ZERO
@@ -1088,23 +1111,24 @@ impl<'a> Run<'a> {
             }
             (s.score, score, s.value, s.outcome, deductions)
         } else {
-            let mut sum = Decimal::ZERO;
+            let (mut sum, mut exact) = (Decimal::ZERO, Decimal::ZERO);
             for &child in &node.children {
-                sum = sum
-                    .add_checked(self.node(child, Some(position), out, excluded)?)
-                    .ok_or_else(|| overflow_at(node, "the subtotal"))?;
+                let (s, e) = self.node(child, Some(position), out, excluded)?;
+                sum = sum.add_checked(s).ok_or_else(|| overflow_at(node, "the subtotal"))?;
+                exact = exact.add_checked(e).ok_or_else(|| overflow_at(node, "the subtotal"))?;
             }
-            let score = c
-                .rounding
-                .subtotal
-                .map_or(sum, |r| clamp_points(round(sum, r), node.points));
-            (sum, score, None, None, Vec::new())
+            let base = match c.rounding.parent {
+                ParentScore::SumOfStated => sum,
+                ParentScore::RoundedExactSum => exact,
+            };
+            let score = node.rounding.map_or(base, |r| stated(base, r, node.points));
+            (exact, score, None, None, Vec::new())
         };
         if let Some(slot) = self.scores.get_mut(i as usize) {
             *slot = score;
         }
         if !self.full {
-            return Ok(score);
+            return Ok((score, exact));
         }
         if let Some(r) = out.get_mut(position) {
             r.exact_score = exact;
@@ -1113,7 +1137,7 @@ impl<'a> Run<'a> {
             r.outcome = outcome.map_or(Outcome::Group, |o| *o);
             r.deductions = deductions;
         }
-        Ok(score)
+        Ok((score, exact))
     }
 
     fn not_applicable(
@@ -1130,11 +1154,14 @@ impl<'a> Run<'a> {
             Status::NotApplicable { outcome, .. } => *outcome,
             Status::Scored => NaOutcome::FullPoints,
         };
-        let score = if outcome == NaOutcome::FullPoints {
+        let mut score = if outcome == NaOutcome::FullPoints {
             node.points
         } else {
             Decimal::ZERO
         };
+        if let Some(r) = node.rounding {
+            score.rescale(r.scale);
+        }
         if let Some(slot) = self.scores.get_mut(i as usize) {
             *slot = score;
         }
@@ -1288,7 +1315,12 @@ impl<'a> Run<'a> {
                     },
                 }
             }
-            CRule::Ratio { actual, target, better } => {
+            CRule::Ratio {
+                actual,
+                target,
+                better,
+                round_rate,
+            } => {
                 let av = self.measure(actual, &|| format!("{}.actual", prefix()))?;
                 let tv = self.measure(target, &|| format!("{}.target", prefix()))?;
                 let share = match better {
@@ -1303,6 +1335,7 @@ impl<'a> Run<'a> {
                     Better::LowerIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
                     Better::LowerIsBetter => clamp01(tv.div_checked(av).ok_or_else(|| overflow_at(node, "the ratio"))?),
                 };
+                let share = round_rate.map_or(share, |r| round(share, r));
                 let score = points
                     .mul_checked(share)
                     .ok_or_else(|| overflow_at(node, "the score"))?;
@@ -1318,9 +1351,9 @@ impl<'a> Run<'a> {
                 };
                 scored(score, Some(av), outcome)
             }
-            CRule::Rate { value } => {
+            CRule::Rate { value, round_rate } => {
                 let v = self.measure(value, &|| format!("{}.value", prefix()))?;
-                let used = clamp01(v);
+                let used = clamp01(round_rate.map_or(v, |r| round(v, r)));
                 let score = points.mul_checked(used).ok_or_else(|| overflow_at(node, "the score"))?;
                 let outcome = if full {
                     Outcome::Rate {

@@ -79,6 +79,12 @@ fn text(d: Decimal) -> String {
     out
 }
 
+/// A stated score as the system states it: with its scale (5.00 when scores are stated to 0.01),
+/// so that a column of stated figures shows them alike and adds up as printed.
+pub fn stated(d: Decimal) -> String {
+    text(d)
+}
+
 /// A figure as tables and explanations print it: exact with up to four decimals, else rounded to
 /// two (the exact value stays in the structured result).
 pub fn figure(d: Decimal) -> String {

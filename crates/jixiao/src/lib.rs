@@ -36,7 +36,7 @@ pub use format::{
     Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
     ExcludedPoints, FORMAT_VERSION, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputDefault,
     InputKind, ItemPoints, LevelRule, MAX_NESTING, MAX_SYSTEM_BYTES, ManualRule, MetricDecl, NaOutcome, NotApplicable,
-    PerOccurrenceRule, RateRule, RatioRule, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, StepRule, Tier,
+    PerOccurrenceRule, RateRule, RatioRule, Rounding, RoundingMode, ParentScore, RoundingPolicy, Rule, RuleOption, StepRule, Tier,
     TiersRule, Veto,
 };
 pub use inputs::{InputValue, Inputs};

@@ -10,7 +10,7 @@ use crate::eval::{Evaluation, Status};
 use crate::explain::Lang;
 use crate::format::{Indicator, IndicatorSystem};
 
-pub use crate::explain::figure;
+pub use crate::explain::{figure, stated};
 
 /// One row of a report table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +93,10 @@ pub fn evaluation_rows(system: &IndicatorSystem, e: &Evaluation, lang: Lang) -> 
                 }
             );
             row.lost = Some(if is_bonus || excluded {
-                Decimal::ZERO
+                // Zero at the score's scale: 0.00 beside 0.27.
+                let mut zero = Decimal::ZERO;
+                zero.rescale(r.score.scale());
+                zero
             } else {
                 r.points - r.score
             });
@@ -182,8 +185,8 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
         }
         cells.push(figure(r.points));
         if evaluation.is_some() {
-            cells.push(r.score.map(figure).unwrap_or_default());
-            cells.push(r.lost.map(figure).unwrap_or_default());
+            cells.push(r.score.map(stated).unwrap_or_default());
+            cells.push(r.lost.map(stated).unwrap_or_default());
             cells.push(r.explanation.clone().unwrap_or_default());
         } else {
             cells.push(r.standard.clone());
@@ -198,7 +201,7 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
             *c = l.total.into();
         }
         total.push(figure(e.full_points));
-        total.push(figure(e.total));
+        total.push(stated(e.total));
         total.push(String::new());
         total.push(e.explain(lang).lines().last().unwrap_or_default().to_string());
         out.push(total);
@@ -380,7 +383,7 @@ fn text(title: &str, rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) 
     for (r, n) in rows.iter().zip(&names) {
         let mut line = format!("{}  {}", pad(n, name_w), pad(&figure(r.points), 6));
         if evaluation.is_some() {
-            let _ = write!(line, "  {}", pad(&r.score.map(figure).unwrap_or_default(), 6));
+            let _ = write!(line, "  {}", pad(&r.score.map(stated).unwrap_or_default(), 6));
         }
         let detail = match (evaluation.is_some(), r.is_leaf) {
             (true, true) => r.explanation.clone().unwrap_or_default(),

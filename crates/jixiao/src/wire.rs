@@ -392,6 +392,11 @@ fn fig<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_newtype_struct(FIGURE, &num(*d))
 }
 
+/// A stated score written with the places the system states (`"5.00"`), marked as a figure.
+fn stated_fig<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_newtype_struct(FIGURE, &crate::explain::stated(*d))
+}
+
 fn opt_fig<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => s.serialize_some(&Figure(*d)),
@@ -405,7 +410,7 @@ pub struct EvaluationAnswer<'e> {
     /// The system's id.
     pub system: &'e str,
     /// The total as the system rounds it.
-    #[serde(serialize_with = "fig")]
+    #[serde(serialize_with = "stated_fig")]
     pub total: Decimal,
     /// The total before rounding.
     #[serde(serialize_with = "fig")]
@@ -418,7 +423,7 @@ pub struct EvaluationAnswer<'e> {
     #[serde(serialize_with = "fig")]
     pub full_points: Decimal,
     /// Sum of the top-level scores.
-    #[serde(serialize_with = "fig")]
+    #[serde(serialize_with = "stated_fig")]
     pub tree_total: Decimal,
     /// Points of indicators excluded as not applicable.
     #[serde(serialize_with = "fig")]
@@ -427,7 +432,7 @@ pub struct EvaluationAnswer<'e> {
     #[serde(serialize_with = "opt_fig")]
     pub rescaled_total: Option<Decimal>,
     /// Bonus added.
-    #[serde(serialize_with = "fig")]
+    #[serde(serialize_with = "stated_fig")]
     pub bonus_total: Decimal,
     /// Vetoes that applied.
     pub vetoes: Vec<VetoAnswer<'e>>,
@@ -477,7 +482,7 @@ pub struct IndicatorAnswer<'e> {
     #[serde(serialize_with = "fig")]
     pub points: Decimal,
     /// Its score as the system rounds it.
-    #[serde(serialize_with = "fig")]
+    #[serde(serialize_with = "stated_fig")]
     pub score: Decimal,
     /// Its score before rounding.
     #[serde(serialize_with = "fig")]
@@ -521,7 +526,7 @@ pub struct IndicatorAnswer<'e> {
 #[derive(Debug, Serialize)]
 pub struct DeductionAnswer<'e> {
     /// Points deducted.
-    #[serde(serialize_with = "fig")]
+    #[serde(serialize_with = "stated_fig")]
     pub amount: Decimal,
     /// The missing checklist item, if any.
     pub item: Option<&'e str>,
@@ -742,12 +747,22 @@ pub fn evaluate_batch_with(scorer: &Scorer, units: &str, options: Options) -> Re
 #[derive(Debug, Serialize)]
 pub struct ScoresAnswer<'s> {
     /// The total.
-    #[serde(serialize_with = "fig")]
+    #[serde(serialize_with = "stated_fig")]
     pub total: Decimal,
     /// The grade.
     pub grade: &'s str,
     /// Every indicator's score by id (the tree, then the bonus items).
-    pub scores: BTreeMap<&'s str, Figure>,
+    pub scores: BTreeMap<&'s str, Stated>,
+}
+
+/// A stated score: serialises with the places the system states (`"5.00"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stated(pub Decimal);
+
+impl Serialize for Stated {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        stated_fig(&self.0, s)
+    }
 }
 
 /// A decimal that serialises as its shortest exact text.
@@ -771,7 +786,7 @@ pub fn score_with(scorer: &Scorer, inputs: &str) -> Result<String, JsonError> {
         scores: scorer
             .indicator_ids()
             .zip(&out.indicators)
-            .map(|(id, s)| (id, Figure(*s)))
+            .map(|(id, s)| (id, Stated(*s)))
             .collect(),
     }))
 }

@@ -18,6 +18,14 @@ pub fn number_of(text: &str) -> Option<f64> {
     d.normalize().to_string().parse::<f64>().ok()
 }
 
+/// The places after the point in a decimal's text (`13.00` → 2), at most Excel's 15 digits.
+fn places_of(text: &str) -> usize {
+    text.trim()
+        .split_once('.')
+        .map_or(0, |(_, frac)| frac.chars().take_while(char::is_ascii_digit).count())
+        .min(15)
+}
+
 /// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
 pub fn sheet_name(title: &str) -> String {
     let cleaned: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
@@ -33,13 +41,30 @@ pub fn table_workbook(title: &str, header: &[String], rows: &[Vec<String>]) -> R
     for (c, h) in header.iter().enumerate() {
         sheet.write_string_with_format(0, col(c)?, h, &bold)?;
     }
+    // A number is shown with the places its text has (52.73, 13.00): the stated figures as the
+    // table states them, not as Excel's General format would trim them.
+    let mut formats: Vec<Format> = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, cell) in row.iter().enumerate() {
             match number_of(cell) {
-                Some(n) if !cell.trim().is_empty() => sheet.write_number(r, col(c)?, n)?,
-                _ => sheet.write_string(r, col(c)?, cell)?,
-            };
+                Some(n) if !cell.trim().is_empty() => {
+                    let places = places_of(cell);
+                    if places == 0 {
+                        sheet.write_number(r, col(c)?, n)?;
+                    } else {
+                        while formats.len() < places {
+                            let pattern = format!("0.{}", "0".repeat(formats.len() + 1));
+                            formats.push(Format::new().set_num_format(pattern));
+                        }
+                        let format = formats.get(places - 1).unwrap_or(&bold);
+                        sheet.write_number_with_format(r, col(c)?, n, format)?;
+                    }
+                }
+                _ => {
+                    sheet.write_string(r, col(c)?, cell)?;
+                }
+            }
         }
     }
     sheet.autofit();

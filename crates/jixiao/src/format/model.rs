@@ -292,6 +292,10 @@ pub struct Indicator {
     /// The scoring rule; required on leaves, absent on groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Rule>,
+    /// The precision at which this indicator's score is stated, where the table differs from the
+    /// system's `rounding.indicator` / `rounding.subtotal` (e.g. a row scored in whole points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<Rounding>,
     /// When the indicator does not apply, and what it then scores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<NotApplicable>,
@@ -479,6 +483,10 @@ pub struct RatioRule {
     pub target: String,
     /// Whether more is better (正向) or less is better (反向).
     pub direction: Better,
+    /// Round the share (实际/目标) before multiplying by the points, as tables that print the
+    /// completion rate do: `{scale: 3}` takes 10.774% as 10.8%.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_rate: Option<Rounding>,
 }
 
 /// Which way an indicator improves.
@@ -501,6 +509,10 @@ pub enum Better {
 pub struct RateRule {
     /// Expression for the rate (a ratio: 95% is 0.95).
     pub value: String,
+    /// Round the rate before multiplying by the points, as tables that print the rate do:
+    /// `{scale: 3}` gives 20 × 10.8% = 2.16 for a rate of 10.774%, not 2.1548.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_rate: Option<Rounding>,
 }
 
 /// A qualitative level mapped to a band of the points; the evaluator may pick a score in the band.
@@ -786,20 +798,31 @@ pub struct Grade {
 #[serde(expecting = "a rounding policy (an object)")]
 #[non_exhaustive]
 pub struct RoundingPolicy {
-    /// Rounding of every leaf score (none by default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The precision at which every leaf's score is stated (得分 as the table prints it; default:
+    /// two places, half away from zero, as published tables print them); `"none"` (or `null` in
+    /// JSON) states leaves exactly. An indicator's own `rounding` overrides it.
+    #[serde(
+        default = "default_rounding",
+        serialize_with = "optional_rounding::serialize",
+        deserialize_with = "optional_rounding::deserialize"
+    )]
+    #[schemars(with = "OptionalRounding")]
     pub indicator: Option<Rounding>,
-    /// Rounding of every group's score after summing its children (none by default).
+    /// The precision at which every group's score is stated (default: as its leaves, see
+    /// `indicator`). An indicator's own `rounding` overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<Rounding>,
+    /// How a group's score is formed from its children's.
+    #[serde(default)]
+    pub parent: ParentScore,
     /// Rounding of the total (default: two places, half away from zero, 四舍五入); `"none"` (or
     /// `null` in JSON) for no rounding.
     #[serde(
-        default = "default_total_rounding",
-        serialize_with = "total_rounding::serialize",
-        deserialize_with = "total_rounding::deserialize"
+        default = "default_rounding",
+        serialize_with = "optional_rounding::serialize",
+        deserialize_with = "optional_rounding::deserialize"
     )]
-    #[schemars(with = "TotalRounding")]
+    #[schemars(with = "OptionalRounding")]
     pub total: Option<Rounding>,
     /// Which total the grade is read from.
     #[serde(default)]
@@ -809,20 +832,21 @@ pub struct RoundingPolicy {
 impl Default for RoundingPolicy {
     fn default() -> Self {
         RoundingPolicy {
-            indicator: None,
+            indicator: default_rounding(),
             subtotal: None,
-            total: default_total_rounding(),
+            parent: ParentScore::default(),
+            total: default_rounding(),
             grade_from: GradeFrom::default(),
         }
     }
 }
 
-/// The schema of `rounding.total`: a rounding step, or `"none"`.
+/// The schema of `rounding.indicator` and `rounding.total`: a rounding step, or `"none"`.
 #[derive(JsonSchema)]
 #[serde(untagged)]
-#[expect(dead_code, reason = "only describes the schema of `rounding.total`")]
-enum TotalRounding {
-    /// Round the total.
+#[expect(dead_code, reason = "only describes the schema of `rounding.indicator` and `rounding.total`")]
+enum OptionalRounding {
+    /// Round.
     Step(Rounding),
     /// Do not round the total.
     None(NoRounding),
@@ -831,15 +855,15 @@ enum TotalRounding {
 /// `"none"`.
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[expect(dead_code, reason = "only describes the schema of `rounding.total`")]
+#[expect(dead_code, reason = "only describes the schema of `rounding.indicator` and `rounding.total`")]
 enum NoRounding {
     /// No rounding.
     None,
 }
 
-/// `rounding.total` is written `"none"` when absent, because TOML has no `null` and leaving the
-/// field out means the default (two places).
-mod total_rounding {
+/// `rounding.indicator` and `rounding.total` are written `"none"` when absent, because TOML has no
+/// `null` and leaving the field out means the default (two places).
+mod optional_rounding {
     use super::Rounding;
     use serde::de::{self, MapAccess, Visitor, value::MapAccessDeserializer};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -893,11 +917,25 @@ mod total_rounding {
     }
 }
 
-fn default_total_rounding() -> Option<Rounding> {
+fn default_rounding() -> Option<Rounding> {
     Some(Rounding {
         scale: 2,
         mode: RoundingMode::HalfUp,
     })
+}
+
+/// How a group's score (小计) is formed from its children's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParentScore {
+    /// The sum of the children's stated scores (表内合计), then stated at the group's precision: the
+    /// table foots — every stated parent is the sum of the figures printed beneath it.
+    #[default]
+    SumOfStated,
+    /// The exact sum of the children's exact scores, then stated at the group's precision (which
+    /// is then `subtotal`, or `indicator` when that is not given). Some tables are computed so;
+    /// their printed children need not add up to the printed parent.
+    RoundedExactSum,
 }
 
 /// Which value of the total the grade table reads.
@@ -1015,6 +1053,7 @@ impl Indicator {
             description: None,
             assumed: None,
             rule: None,
+            rounding: None,
             not_applicable: None,
             children: Vec::new(),
         }
