@@ -791,6 +791,39 @@ pub fn score_by_hand(u: &HunanUnit) -> Option<HandScores> {
     let l413 = benefit_score(u.ecological, TWO)?;
     let l414 = rate(FOUR, u.satisfaction)?;
 
+    // Every leaf as the table states it: to 0.01, half up (the system's `rounding.indicator`); the
+    // parents are the sums of the stated leaves (表内合计).
+    let [
+        l111,
+        l112,
+        l211,
+        l212,
+        l213,
+        l214,
+        l221,
+        l222,
+        l223,
+        l224,
+        l225,
+        l226,
+        l227,
+        l231,
+        l232,
+        l233,
+        l311,
+        l312,
+        l313,
+        l314,
+        l411,
+        l412,
+        l413,
+        l414,
+    ] = [
+        l111, l112, l211, l212, l213, l214, l221, l222, l223, l224, l225, l226, l227, l231, l232, l233, l311, l312,
+        l313, l314, l411, l412, l413, l414,
+    ]
+    .map(round_half_up_2);
+
     // Subtotals child by child, then the groups (投入, 产出 and 效果 have one child each) and the total.
     let input = sum(&[l111, l112])?;
     let process = sum(&[

@@ -834,13 +834,14 @@ fn rounding() -> Case {
     }
 }
 
-/// The same figures as `rounding` without any rounding but the default total rounding: long
-/// fractions stay exact in the scores.
+/// The same figures as `rounding` with the scores stated exactly (`rounding.indicator = "none"`)
+/// and only the default total rounding: long fractions stay exact in the scores.
 fn unrounded() -> Case {
     let mut case = rounding();
     case.name = "unrounded";
     case.system.id = "unrounded".into();
     case.system.rounding = jixiao::RoundingPolicy::default();
+    case.system.rounding.indicator = None;
     case
 }
 

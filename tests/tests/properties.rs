@@ -27,8 +27,8 @@ use jixiao::{
     Band, Better, Bonus, Case as RuleCase, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Dec,
     Decimal, Direction, EvalError, Evaluation, ExcludedPoints, FormulaRule, Grade, GradeFrom, Indicator,
     IndicatorResult, IndicatorSystem, InputDecl, InputDefault, InputKind, InputValue, Inputs, ItemPoints, Lang,
-    LevelRule, ManualRule, MetricDecl, NaOutcome, NotApplicable, PerOccurrenceRule, RateRule, RatioRule, Rounding,
-    RoundingMode, RoundingPolicy, Rule, RuleOption, Scorer, Status, StepRule, Tier, TiersRule, Veto,
+    LevelRule, ManualRule, MetricDecl, NaOutcome, NotApplicable, ParentScore, PerOccurrenceRule, RateRule, RatioRule,
+    Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, Scorer, Status, StepRule, Tier, TiersRule, Veto,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -466,13 +466,18 @@ fn rounding_policy() -> impl Strategy<Value = RoundingPolicy> {
             2 => rounding(),
         ],
         prop_oneof![Just(GradeFrom::RoundedTotal), Just(GradeFrom::ExactTotal)],
+        prop_oneof![
+            3 => Just(ParentScore::SumOfStated),
+            1 => Just(ParentScore::RoundedExactSum),
+        ],
     )
-        .prop_map(|(indicator, subtotal, total, grade_from)| {
+        .prop_map(|(indicator, subtotal, total, grade_from, parent)| {
             let mut policy = RoundingPolicy::default();
             policy.indicator = indicator;
             policy.subtotal = subtotal;
             policy.total = total;
             policy.grade_from = grade_from;
+            policy.parent = parent;
             policy
         })
 }
@@ -862,12 +867,16 @@ impl Builder {
                     actual,
                     target,
                     direction: *better,
+                    round_rate: None,
                 })
             }
             RuleSpec::Rate => {
                 let special = vec![dec("0"), dec("1"), dec("0.5"), dec("1.5"), dec("-0.5")];
                 let (value, _, _) = self.form_over_number(form, &special, x);
-                Rule::Rate(RateRule { value })
+                Rule::Rate(RateRule {
+                    value,
+                    round_rate: None,
+                })
             }
             RuleSpec::Level { levels, pool, bands } => {
                 let names: Vec<String> = LEVEL_POOLS[*pool][..*levels].iter().map(|s| s.to_string()).collect();
@@ -1642,6 +1651,18 @@ fn spoil_unit(unit: &mut Inputs, how: u8) {
     }
 }
 
+/// Rounds as the format defines the modes (written here from their definitions, not the engine's).
+fn round_like_the_engine(d: Decimal, r: Rounding) -> Decimal {
+    use rust_decimal::RoundingStrategy as S;
+    let strategy = match r.mode {
+        RoundingMode::HalfUp => S::MidpointAwayFromZero,
+        RoundingMode::HalfEven => S::MidpointNearestEven,
+        RoundingMode::Down => S::ToZero,
+        RoundingMode::Up => S::AwayFromZero,
+    };
+    d.round_dp_with_strategy(r.scale, strategy)
+}
+
 /// Tells in a failure message which results and rounding policy were involved.
 fn context(built: &Built, e: &Evaluation) -> String {
     let mut s = format!("rounding {:?}\n", built.system.rounding);
@@ -1729,7 +1750,8 @@ proptest! {
         }
     }
 
-    /// A group's exact score is the sum of its children's scores (before subtotal rounding).
+    /// A group's exact score is the sum of its children's exact scores; its stated score is formed
+    /// as the rounding policy says.
     #[test]
     fn children_sum_to_their_parent((built, units) in system_with_units(1..=3)) {
         let scorer = scorer(&built);
@@ -1739,10 +1761,33 @@ proptest! {
                 if r.is_leaf {
                     continue;
                 }
-                let sum: Decimal = children(&e.indicators, i).map(|c| c.score).sum();
-                prop_assert_eq!(r.exact_score, sum, "group {}\n{}", r.id, context(&built, &e));
+                let exact: Decimal = children(&e.indicators, i).map(|c| c.exact_score).sum();
+                prop_assert_eq!(r.exact_score, exact, "group {}\n{}", r.id, context(&built, &e));
+                if r.status != Status::Scored {
+                    continue;
+                }
+                // Stated: the sum of the stated children (表内合计) or the exact sum, then stated
+                // at the group's precision.
+                let policy = built.system.rounding;
+                let base = match policy.parent {
+                    ParentScore::SumOfStated => children(&e.indicators, i).map(|c| c.score).sum(),
+                    _ => exact,
+                };
+                let stated = policy
+                    .subtotal
+                    .or(policy.indicator)
+                    .map_or(base, |p| round_like_the_engine(base, p).max(Decimal::ZERO).min(r.points));
+                prop_assert_eq!(r.score, stated, "group {} stated\n{}", r.id, context(&built, &e));
             }
-            let top: Decimal = e.indicators.iter().filter(|r| r.parent.is_none()).map(|r| r.score).sum();
+            let top: Decimal = e
+                .indicators
+                .iter()
+                .filter(|r| r.parent.is_none())
+                .map(|r| match built.system.rounding.parent {
+                    ParentScore::SumOfStated => r.score,
+                    _ => r.exact_score,
+                })
+                .sum();
             prop_assert_eq!(e.tree_total, top, "tree total\n{}", context(&built, &e));
         }
     }

@@ -177,7 +177,7 @@ test('the seed system: typed inputs give 91.73 / 优秀, as the Rust engine; edi
   assert.equal(seed.total, engine.total);
   for (const [id, score] of Object.entries(seedCase.expect.scores ?? {})) {
     const cell = (await page.locator(`#result-table tr[data-id="${id}"] .c-score`).textContent()).trim();
-    assert.equal(cell, score, `score of ${id}`);
+    assert.equal(jx.compareDecimals(cell, score), 0, `score of ${id}: ${cell} vs ${score}`);
   }
   // Every deduction shows its reason: 预算完成率 2 of 5 (82.39%).
   const row = page.locator('#result-table tr[data-id="2.1.1"]');
@@ -187,14 +187,31 @@ test('the seed system: typed inputs give 91.73 / 优秀, as the Rust engine; edi
   const tops = engine.indicators.filter((r) => r.depth === 0);
   assert.equal(await page.locator('#chart svg g[data-id]').count(), tops.length);
   for (const r of tops) {
-    const label = `${jx.displayFigure(r.score)} / ${r.points}`;
+    const label = `${r.score} / ${r.points}`;
     assert.equal(await page.locator(`#chart g[data-id="${r.id}"] text.value`).textContent(), label);
   }
-  // Unrounded subtotals are shown as the engine's tables print them, the exact value on hover.
+  // Scores are shown as the system states them (to 0.01: 13.00, 4.73), and the table foots: each
+  // shown subtotal is the sum of the shown scores beneath it, the total the sum of the 一级指标
+  // (added as whole cents, never as binary floats).
+  const cents = (text) => {
+    assert.match(text, /^\d+\.\d\d$/, `a figure stated to 0.01: ${text}`);
+    return BigInt(text.replace('.', ''));
+  };
+  const shownScore = new Map();
   for (const r of engine.indicators) {
     const cell = page.locator(`#result-table tr[data-id="${r.id}"] .c-score`);
-    assert.equal((await cell.textContent()).trim(), jx.displayFigure(r.score), `shown score of ${r.id}`);
+    const text = (await cell.textContent()).trim();
+    assert.equal(text, r.score, `shown score of ${r.id}`);
+    shownScore.set(r.id, cents(text));
   }
+  for (const r of engine.indicators) {
+    const children = engine.indicators.filter((c) => c.parent === r.id);
+    if (children.length === 0) continue;
+    const sum = children.reduce((acc, c) => acc + shownScore.get(c.id), 0n);
+    assert.equal(sum, shownScore.get(r.id), `${r.id} is the sum of its children as shown`);
+  }
+  const topSum = tops.reduce((acc, r) => acc + shownScore.get(r.id), 0n);
+  assert.equal(topSum, cents((await page.locator('#total').textContent()).trim()), 'the total foots');
   assert.doesNotMatch(await page.locator('main').textContent(), /null|undefined|NaN/);
   await page.evaluate(() => {
     document.activeElement?.blur();

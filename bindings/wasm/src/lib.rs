@@ -327,7 +327,7 @@ mod tests {
         assert_eq!(scored["total"], "91.73");
         assert_eq!(scored["grade"], "优秀");
         assert_eq!(scored["total"], full["total"]);
-        assert_eq!(scored["scores"]["2.1.1"], "2");
+        assert_eq!(scored["scores"]["2.1.1"], "2.00");
         assert_eq!(error(&system.score("{}").unwrap_err())["kind"], "inputs");
     }
 

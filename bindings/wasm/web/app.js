@@ -9,7 +9,6 @@ import {
   builtinExample,
   builtins,
   compareDecimals,
-  displayFigure,
   parseDecimal,
   version,
 } from './pkg/index.js';
@@ -20,8 +19,8 @@ performance.mark('jixiao:ready');
 
 const $ = (id) => document.getElementById(id);
 
-/** A figure as the engine's tables print it (exact up to 4 places, else rounded to 2). */
-const fig = (d) => displayFigure(d);
+/** A decimal string without trailing zeros after the point (`"4.50"` → `"4.5"`), as text. */
+const trimZeros = (s) => (typeof s === 'string' && s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
 
 const state = {
   system: null, // IndicatorSystem
@@ -519,8 +518,10 @@ function renderTable(info, ev) {
       let exact = null;
       let badge = null;
       if (r) {
-        score = fig(r.score);
-        if (score !== r.score) exact = `精确值 ${r.score}`;
+        // The engine states each score at the system's precision (5.00, 4.73): shown as stated,
+        // so that the column adds up as printed; the exact score beside it when it differs.
+        score = r.score;
+        if (trimZeros(r.exact_score) !== trimZeros(r.score)) exact = `计算值 ${r.exact_score}`;
         if (r.status === 'not_applicable') {
           const outcome = { full_points: '按满分计', zero: '计 0 分', excluded: '不计入' }[r.na_outcome] ?? '';
           badge = el('span', { class: 'badge na', text: `不适用·${outcome}` });
@@ -532,7 +533,7 @@ function renderTable(info, ev) {
       }
       if (r && row.leaf) {
         if (r.deductions.length) {
-          const parts = r.deductions.map((d) => (d.item ? `${d.item} ${fig(d.amount)}` : fig(d.amount)));
+          const parts = r.deductions.map((d) => (d.item ? `${d.item} ${d.amount}` : d.amount));
           reason.append(el('div', { class: 'deduction', text: `扣分：${parts.join('；')}` }));
         }
         reason.append(el('div', { class: 'why', text: r.explanation }));
@@ -582,7 +583,7 @@ function renderChart(ev) {
     viewBox: `0 0 ${width} ${height}`,
     width: '100%',
     role: 'img',
-    'aria-label': `一级指标得分：${rows.map((r) => `${r.name} ${fig(r.score)}/${r.points}`).join('，')}`,
+    'aria-label': `一级指标得分：${rows.map((r) => `${r.name} ${r.score}/${r.points}`).join('，')}`,
     class: 'chart',
   });
   rows.forEach((r, i) => {
@@ -594,7 +595,7 @@ function renderChart(ev) {
       svg('text', { x: labelW - 8, y: y + 15, 'text-anchor': 'end', class: 'label' }, r.name),
       svg('rect', { x: labelW, y: y + 2, width: Math.max(pw, 1), height: 18, rx: 3, class: 'bar-points' }),
       svg('rect', { x: labelW, y: y + 2, width: Math.max(sw, 0), height: 18, rx: 3, class: r.score === r.points ? 'bar-score full' : 'bar-score' }),
-      svg('text', { x: labelW + barW + 8, y: y + 15, class: 'value' }, `${fig(r.score)} / ${r.points}`),
+      svg('text', { x: labelW + barW + 8, y: y + 15, class: 'value' }, `${r.score} / ${r.points}`),
     );
     root.append(g);
   });

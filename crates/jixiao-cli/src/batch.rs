@@ -319,13 +319,7 @@ impl Run<'_> {
         let mut row = Vec::with_capacity(self.node_count + 5);
         row.push(row_no.to_string());
         row.push(unit);
-        row.extend(
-            table
-                .row(r)
-                .unwrap_or_default()
-                .iter()
-                .map(|s| s.to_string()),
-        );
+        row.extend(table.row(r).unwrap_or_default().iter().map(|s| s.to_string()));
         row.push(table.total(r).map(|t| t.to_string()).unwrap_or_default());
         let grade = table.grade(r).and_then(|g| self.o.scorer.grade_label(g));
         row.push(grade.unwrap_or_default().to_string());

@@ -478,8 +478,8 @@ fn out_of_range_and_huge_figures() {
                 .iter()
                 .find(|i| i["id"] == "1.1")
                 .unwrap();
-            assert_eq!(control["score"], "0");
-            assert_eq!(doc["total"], "15");
+            assert_eq!(control["score"], "0.00");
+            assert_eq!(doc["total"], "15.00");
         }
         Some(2) => {
             assert_eq!(err.lines().count(), 1, "{err}");

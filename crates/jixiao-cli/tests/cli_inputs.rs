@@ -152,7 +152,7 @@ fn a_filled_in_template_scores() {
         ],
     );
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(doc["total"], "18.5");
+    assert_eq!(doc["total"], "18.50");
     assert_eq!(doc["grade"], "良");
 }
 

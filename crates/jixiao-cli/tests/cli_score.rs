@@ -59,25 +59,25 @@ fn check_seed_table(out: &str) {
         cols(line)
     };
     let completion = row("2.1.1");
-    assert_eq!(completion[..3], ["2.1.1 预算完成率", "5", "2"]);
+    assert_eq!(completion[..3], ["2.1.1 预算完成率", "5", "2.00"]);
     says(
         &completion[3],
         &["预算完成率 82.39%", "17.61", "每低于 5% 扣 1 分", "扣 3 分", "得 2 分"],
     );
     let adjustment = row("2.1.2");
-    assert_eq!(adjustment[..3], ["2.1.2 预算调整率", "5", "0"]);
+    assert_eq!(adjustment[..3], ["2.1.2 预算调整率", "5", "0.00"]);
     says(&adjustment[3], &["预算调整率 44.95%", "大于 30%", "得 0 分"]);
     let building = row("2.1.3");
-    assert_eq!(building[..3], ["2.1.3 新建楼堂馆所面积控制率", "5", "5"]);
+    assert_eq!(building[..3], ["2.1.3 新建楼堂馆所面积控制率", "5", "5.00"]);
     assert!(
         building[3].starts_with("不适用（没有楼堂馆所项目的部门按满分计算）"),
         "{building:?}"
     );
     assert!(building[3].contains("得 5 分"), "{building:?}");
-    assert_eq!(row("2.1")[..3], ["2.1 预算执行", "20", "12"]);
+    assert_eq!(row("2.1")[..3], ["2.1 预算执行", "20", "12.00"]);
     assert_eq!(row("2")[..3], ["2 过程", "61", "52.73"]);
     assert_eq!(row("2.2.1")[..3], ["2.2.1 公用经费控制率", "5", "4.73"]);
-    assert_eq!(row("1")[..3], ["1 投入", "13", "13"]);
+    assert_eq!(row("1")[..3], ["1 投入", "13", "13.00"]);
     closing_zh(lines.last().unwrap(), "91.73", "优秀");
 }
 
@@ -129,7 +129,8 @@ fn score_example_json() {
     assert_eq!(doc["grade"], "优秀");
     assert_eq!(doc["grade_en"], "excellent");
     assert_eq!(doc["full_points"], "100");
-    assert!(doc["exact_total"].as_str().unwrap().starts_with("91.727891156462585"));
+    // The total is formed from the stated scores (表内合计); the exact ones stay in exact_score.
+    assert_eq!(doc["exact_total"], "91.73");
     let ind = |id: &str| {
         doc["indicators"]
             .as_array()
@@ -140,16 +141,18 @@ fn score_example_json() {
             .clone()
     };
     let completion = ind("2.1.1");
-    assert_eq!(completion["score"], "2");
+    assert_eq!(completion["score"], "2.00");
     assert_eq!(completion["points"], "5");
-    assert_eq!(completion["deductions"][0]["amount"], "3");
+    assert_eq!(completion["deductions"][0]["amount"], "3.00");
     assert!(completion["value"].as_str().unwrap().starts_with("0.82389449185"));
     assert!(completion["explanation"].as_str().unwrap().contains("扣 3 分，得 2 分"));
     let adjustment = ind("2.1.2");
-    assert_eq!(adjustment["score"], "0");
-    assert_eq!(adjustment["deductions"][0]["amount"], "5");
+    assert_eq!(adjustment["score"], "0.00");
+    assert_eq!(adjustment["deductions"][0]["amount"], "5.00");
     assert_eq!(ind("2.1.3")["status"], "not_applicable");
-    assert_eq!(ind("2")["score"], "52.727891156462585034013605442");
+    assert_eq!(ind("2")["score"], "52.73");
+    assert_eq!(ind("2")["exact_score"], "52.727891156462585034013605442");
+    assert_eq!(ind("2.2.1")["score"], "4.73");
     closing_zh(
         doc["explanation"].as_str().unwrap().lines().last().unwrap(),
         "91.73",
@@ -181,8 +184,8 @@ fn score_example_markdown() {
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
-    assert_eq!(row("2.1.1")[..6], ["", "", "2.1.1 预算完成率", "5", "2", "3"]);
-    assert_eq!(row("2.1.2")[..6], ["", "", "2.1.2 预算调整率", "5", "0", "5"]);
+    assert_eq!(row("2.1.1")[..6], ["", "", "2.1.1 预算完成率", "5", "2.00", "3.00"]);
+    assert_eq!(row("2.1.2")[..6], ["", "", "2.1.2 预算调整率", "5", "0.00", "5.00"]);
     let total = row("合计");
     assert_eq!(total[..5], ["合计", "", "", "100", "91.73"], "{out}");
     closing_zh(&total[6], "91.73", "优秀");
@@ -195,10 +198,12 @@ fn score_example_html() {
     let out = example(dir.path(), "html");
     assert!(out.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
     assert!(out.contains(
-        "<td>2.1.1 预算完成率</td><td class=\"n\">5</td><td class=\"n\">2</td><td class=\"n\">3</td><td>预算完成率 82.39%"
+        "<td>2.1.1 预算完成率</td><td class=\"n\">5</td><td class=\"n\">2.00</td><td class=\"n\">3.00</td><td>预算完成率 82.39%"
     ));
     assert!(
-        out.contains("<td>2.1.2 预算调整率</td><td class=\"n\">5</td><td class=\"n\">0</td><td class=\"n\">5</td>")
+        out.contains(
+            "<td>2.1.2 预算调整率</td><td class=\"n\">5</td><td class=\"n\">0.00</td><td class=\"n\">5.00</td>"
+        )
     );
     let totals: Vec<&str> = out.lines().filter(|l| l.starts_with("<tr class=\"total\">")).collect();
     assert_eq!(totals.len(), 2, "{totals:#?}");
@@ -222,8 +227,8 @@ fn score_example_csv() {
             .find(|r| r.iter().any(|c| c == name))
             .unwrap_or_else(|| panic!("{name}"))
     };
-    assert_eq!(row("2.1.1 预算完成率")[3..6], ["5", "2", "3"]);
-    assert_eq!(row("2.1.2 预算调整率")[3..6], ["5", "0", "5"]);
+    assert_eq!(row("2.1.1 预算完成率")[3..6], ["5", "2.00", "3.00"]);
+    assert_eq!(row("2.1.2 预算调整率")[3..6], ["5", "0.00", "5.00"]);
     assert_eq!(row("2 过程")[3..6], ["61", "52.73", "8.27"]);
     assert_eq!(row("合计")[3..5], ["100", "91.73"]);
     assert_eq!(row("评价等次")[4], "优秀");
@@ -338,7 +343,7 @@ fn score_in_english() {
     );
     assert_eq!(cols(lines[1]), ["Indicator", "Points", "Score", "Explanation"]);
     let completion = cols(lines.iter().find(|l| l.contains("2.1.1")).unwrap());
-    assert_eq!(completion[1..3], ["5", "2"]);
+    assert_eq!(completion[1..3], ["5", "2.00"]);
     says(
         &completion[3],
         &[
@@ -348,7 +353,7 @@ fn score_in_english() {
         ],
     );
     let adjustment = cols(lines.iter().find(|l| l.contains("2.1.2")).unwrap());
-    assert_eq!(adjustment[1..3], ["5", "0"]);
+    assert_eq!(adjustment[1..3], ["5", "0.00"]);
     says(&adjustment[3], &["预算调整率 44.95%", "above 30%", "scores 0 of 5"]);
     let last = lines.last().unwrap();
     assert!(last.starts_with("total 91.73") && last.ends_with("excellent"), "{last}");
@@ -496,7 +501,7 @@ fn score_input_toml_file() {
         .iter()
         .find(|i| i["id"] == "4.1.1")
         .unwrap();
-    assert_eq!(economic["score"], "1.8");
+    assert_eq!(economic["score"], "1.80");
     assert_eq!(doc["total"], "91.53");
 }
 
@@ -574,7 +579,7 @@ fn score_input_csv_header_and_one_row_with_display_names() {
         ],
     );
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(doc["total"], "18.5");
+    assert_eq!(doc["total"], "18.50");
     assert_eq!(doc["grade"], "良");
 }
 
@@ -708,7 +713,7 @@ fn score_input_xlsx_reads_numbers_as_excel_shows_them() {
         .iter()
         .find(|i| i["id"] == "1.1")
         .unwrap();
-    assert_eq!(control["score"], "10");
+    assert_eq!(control["score"], "10.00");
     assert_eq!(
         control["value"], "1",
         "the double's binary noise leaks into the measured value"
@@ -728,11 +733,11 @@ fn score_a_system_file_with_json_and_csv_inputs() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "测试指标表 (test-simple)");
     let control = cols(lines[3]);
-    assert_eq!(control[..3], ["1.1 在职人员控制率", "10", "7"]);
+    assert_eq!(control[..3], ["1.1 在职人员控制率", "10", "7.00"]);
     says(&control[3], &["在职人员控制率 103%", "超过 100%", "扣 3 分", "得 7 分"]);
-    assert_eq!(cols(lines[5])[..3], ["2.1 预算完成率", "10", "8.5"]);
-    assert_eq!(cols(lines[6])[..3], ["2.2 资金使用合规性", "5", "3"]);
-    closing_zh(lines.last().unwrap(), "18.5", "良");
+    assert_eq!(cols(lines[5])[..3], ["2.1 预算完成率", "10", "8.50"]);
+    assert_eq!(cols(lines[6])[..3], ["2.2 资金使用合规性", "5", "3.00"]);
+    closing_zh(lines.last().unwrap(), "18.50", "良");
     // The same unit as a CSV with an omitted defaulted input (违规次数 defaults to 0).
     write(
         dir.path(),
@@ -740,5 +745,5 @@ fn score_a_system_file_with_json_and_csv_inputs() {
         "编制数,在职人员数,年初预算,年末结余\n100,100,\"1,000\",0\n",
     );
     let out = ok(dir.path(), &["score", "--system", "simple.json", "--input", "b.csv"]);
-    closing_zh(out.lines().last().unwrap(), "25", "优");
+    closing_zh(out.lines().last().unwrap(), "25.00", "优");
 }

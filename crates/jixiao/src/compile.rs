@@ -286,7 +286,10 @@ fn opt_arc(s: &Option<String>) -> Option<Arc<str>> {
 impl Cx<'_> {
     fn check_scale(&mut self, path: &str, r: Rounding) {
         if r.scale > MAX_SCALE {
-            self.issue(path, format!("scale {} is above the largest accepted, {MAX_SCALE}", r.scale));
+            self.issue(
+                path,
+                format!("scale {} is above the largest accepted, {MAX_SCALE}", r.scale),
+            );
         }
     }
 

@@ -287,7 +287,9 @@ pub struct Evaluation {
     pub bonus_items_total: Decimal,
     /// Vetoes that applied.
     pub vetoes: Vec<VetoResult>,
-    /// The total before final rounding.
+    /// The total before its own rounding: formed from the stated scores (or, under
+    /// `rounding.parent = rounded_exact_sum`, the exact ones); each indicator's exact score is
+    /// [`IndicatorResult::exact_score`].
     pub exact_total: Decimal,
     /// The total (综合得分).
     pub total: Decimal,
@@ -316,11 +318,14 @@ pub(crate) fn round(value: Decimal, r: Rounding) -> Decimal {
     value.round_dp_with_strategy(r.scale, strategy)
 }
 
-/// A score stated at `r`: rounded, kept within [0, points], and written with exactly `r.scale`
-/// places (5.00, not 5), so that every front end shows the figure the table states.
+/// A score stated at `r`: rounded, kept within [0, points], and written with `r.scale` places
+/// (5.00, not 5), so that every front end shows the figure the table states. Points finer than
+/// the precision (9.66 at one place) cap the score at the points themselves, not at 9.7.
 fn stated(value: Decimal, r: Rounding, points: Decimal) -> Decimal {
     let mut d = clamp_points(round(value, r), points);
-    d.rescale(r.scale);
+    if d.scale() < r.scale {
+        d.rescale(r.scale);
+    }
     d
 }
 
@@ -990,7 +995,9 @@ impl<'a> Run<'a> {
         let ceiling = exact_total.max(c.full_points.add_checked(bonus_total).unwrap_or(c.full_points));
         let rounded = c.rounding.total.map_or(exact_total, |r| {
             let mut t = round(exact_total, r).min(ceiling);
-            t.rescale(r.scale);
+            if t.scale() < r.scale {
+                t.rescale(r.scale);
+            }
             t
         });
         let graded = match c.rounding.grade_from {
@@ -1109,6 +1116,14 @@ impl<'a> Run<'a> {
                     item: None,
                 });
             }
+            // Deductions are stated figures too: 1.00 beside a score of 1.00.
+            if let Some(r) = node.rounding {
+                for d in &mut deductions {
+                    if d.amount.scale() < r.scale {
+                        d.amount.rescale(r.scale);
+                    }
+                }
+            }
             (s.score, score, s.value, s.outcome, deductions)
         } else {
             let (mut sum, mut exact) = (Decimal::ZERO, Decimal::ZERO);
@@ -1159,7 +1174,9 @@ impl<'a> Run<'a> {
         } else {
             Decimal::ZERO
         };
-        if let Some(r) = node.rounding {
+        if let Some(r) = node.rounding
+            && score.scale() < r.scale
+        {
             score.rescale(r.scale);
         }
         if let Some(slot) = self.scores.get_mut(i as usize) {

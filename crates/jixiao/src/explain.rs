@@ -884,14 +884,14 @@ impl Evaluation {
             } else {
                 format!("（{}）", notes.join("；"))
             };
-            write!(out, "综合得分 {} 分{notes}，评价等次：{grade}", figure(self.total))
+            write!(out, "综合得分 {} 分{notes}，评价等次：{grade}", stated(self.total))
         } else {
             let notes = if notes.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", notes.join("; "))
             };
-            write!(out, "total {}{notes}, grade: {grade}", figure(self.total))
+            write!(out, "total {}{notes}, grade: {grade}", stated(self.total))
         };
         out
     }

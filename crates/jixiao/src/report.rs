@@ -98,7 +98,12 @@ pub fn evaluation_rows(system: &IndicatorSystem, e: &Evaluation, lang: Lang) -> 
                 zero.rescale(r.score.scale());
                 zero
             } else {
-                r.points - r.score
+                // At the score's scale: 5.00 lost beside a score of 0.00.
+                let mut lost = r.points - r.score;
+                if lost.scale() < r.score.scale() {
+                    lost.rescale(r.score.scale());
+                }
+                lost
             });
             row.explanation = Some(r.explain(lang));
         }

@@ -1555,7 +1555,7 @@ mod tests {
     fn a_bad_unit_in_a_batch_fails_alone() {
         let out = evaluate_batch_json(SYSTEM, r#"[{"a": 70}, 5, {"a": 30, "c": 1}, {"a": "x"}]"#, Lang::Zh).unwrap();
         let out: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(out[0]["total"], "70");
+        assert_eq!(out[0]["total"], "70.00");
         assert_eq!(out[1]["error"]["kind"], "request");
         assert_eq!(
             out[1]["error"]["message"],
@@ -1585,8 +1585,8 @@ mod tests {
         let e = scorer.evaluate(&Inputs::new().with("a", 70)).unwrap();
         // `Evaluation: Serialize` gives the figures without explanation texts.
         let figures = serde_json::to_value(&e).unwrap();
-        assert_eq!(figures["total"], "70");
-        assert_eq!(figures["indicators"][0]["score"], "70");
+        assert_eq!(figures["total"], "70.00");
+        assert_eq!(figures["indicators"][0]["score"], "70.00");
         assert!(figures.get("explanation").is_none());
         assert!(figures["indicators"][0].get("explanation").is_none());
         let provenance = &figures["provenance"];

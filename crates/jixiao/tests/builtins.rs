@@ -36,12 +36,12 @@ fn the_seed_report_is_reproduced() {
             completion.score.to_string(),
             completion.points.to_string()
         ),
-        ("预算完成率", "2".into(), "5".into())
+        ("预算完成率", "2.00".into(), "5".into())
     );
     let adjustment = e.indicator("2.1.2").unwrap();
     assert_eq!(
         (&*adjustment.name, adjustment.score.to_string()),
-        ("预算调整率", "0".into())
+        ("预算调整率", "0.00".into())
     );
     assert!(
         completion.explain(Lang::Zh).contains("82.39%"),

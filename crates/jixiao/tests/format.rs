@@ -76,7 +76,7 @@ fn scorer_is_send_and_sync() {
         .unwrap()
     })
     .unwrap();
-    assert_eq!(e.total.to_string(), "23");
+    assert_eq!(e.total.to_string(), "23.00");
 }
 
 #[test]
@@ -89,13 +89,13 @@ fn a_missing_checklist_item_worth_nothing_is_no_deduction() {
     let scorer = Scorer::from_text(text).unwrap();
     let e = scorer.evaluate(&Inputs::new().with("制度", "丙")).unwrap();
     let r = e.indicator("1").unwrap();
-    assert_eq!(r.score.to_string(), "1");
+    assert_eq!(r.score.to_string(), "1.00");
     let amounts: Vec<String> = r
         .deductions
         .iter()
         .map(|d| format!("{}:{}", d.item.as_deref().unwrap_or(""), d.amount))
         .collect();
-    assert_eq!(amounts, ["乙:1"]);
+    assert_eq!(amounts, ["乙:1.00"]);
 }
 
 #[test]

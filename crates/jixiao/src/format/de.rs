@@ -766,7 +766,7 @@ mod tests {
                 r#""value": "a"}"#,
                 r#""value": "a", "deduct": 1}"#,
                 "indicators[0].rule.deduct (line 5 column 83)",
-                "unknown field `deduct`, expected `value`",
+                "unknown field `deduct`, expected one of `value`, `round_rate`",
             ),
             (
                 r#""format": 1"#,

@@ -201,7 +201,10 @@ mod tests {
         let e = toml_error(&TOML.replace("value = \"a\"", "value = \"a\", bogus = 1"));
         // The unknown key itself is located, not just the rule holding it.
         assert!(e.contains("indicators[0].rule.bogus (line 13 column 38)"), "{e}");
-        assert!(e.contains("unknown field `bogus`, expected `value`"), "{e}");
+        assert!(
+            e.contains("unknown field `bogus`, expected one of `value`, `round_rate`"),
+            "{e}"
+        );
         let e = toml_error(&TOML.replace("points = 10", "points = 1979-05-27"));
         assert!(e.contains("indicators[0].points (line 12 column 10): a date"), "{e}");
         let e = toml_error(&TOML.replace("points = 10", "points = "));

@@ -15,7 +15,7 @@ pub use load::MAX_SYSTEM_BYTES;
 pub use model::{
     Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
     ExcludedPoints, FORMAT_VERSION, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputDefault,
-    InputKind, ItemPoints, LevelRule, ManualRule, MetricDecl, NaOutcome, NotApplicable, PerOccurrenceRule, RateRule,
-    RatioRule, Rounding, RoundingMode, ParentScore, RoundingPolicy, Rule, RuleOption, StepRule, Tier, TiersRule, Veto,
+    InputKind, ItemPoints, LevelRule, ManualRule, MetricDecl, NaOutcome, NotApplicable, ParentScore, PerOccurrenceRule,
+    RateRule, RatioRule, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, StepRule, Tier, TiersRule, Veto,
 };
 pub use tree::MAX_NESTING;

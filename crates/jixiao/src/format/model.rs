@@ -844,7 +844,10 @@ impl Default for RoundingPolicy {
 /// The schema of `rounding.indicator` and `rounding.total`: a rounding step, or `"none"`.
 #[derive(JsonSchema)]
 #[serde(untagged)]
-#[expect(dead_code, reason = "only describes the schema of `rounding.indicator` and `rounding.total`")]
+#[expect(
+    dead_code,
+    reason = "only describes the schema of `rounding.indicator` and `rounding.total`"
+)]
 enum OptionalRounding {
     /// Round.
     Step(Rounding),
@@ -855,7 +858,10 @@ enum OptionalRounding {
 /// `"none"`.
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
-#[expect(dead_code, reason = "only describes the schema of `rounding.indicator` and `rounding.total`")]
+#[expect(
+    dead_code,
+    reason = "only describes the schema of `rounding.indicator` and `rounding.total`"
+)]
 enum NoRounding {
     /// No rounding.
     None,
