@@ -581,3 +581,34 @@ fn noisy_floats_fail_their_row_only() {
     );
     assert!(out.column_by_name("total").unwrap().is_null(1));
 }
+
+/// A misspelt first column (`编制人数` for 编制数) is an unknown column, never taken for the unit
+/// names (only a usual name such as `单位名称`, or the one named, is). A guard: the behaviour was
+/// already right.
+#[test]
+fn a_misspelt_first_column_is_not_the_unit_names() {
+    let (scorer, rows, kinds) = table(2, 0);
+    let batch = batch_of(&rows, &kinds);
+    let mut columns: Vec<(String, ArrayRef)> = vec![(
+        "编制人数".into(),
+        Arc::new(StringArray::from(vec!["甲", "乙"])) as ArrayRef,
+    )];
+    columns.extend(
+        batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .zip(batch.columns().iter().cloned()),
+    );
+    let err = score_batch(
+        &scorer,
+        &RecordBatch::try_from_iter(columns).unwrap(),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, BatchError::UnknownColumns { columns, .. } if columns == &["编制人数"]),
+        "{err:?}"
+    );
+}
