@@ -51,21 +51,34 @@ pub fn read_rows(path: &Path) -> Result<Table> {
             let col_index = left + c;
             let at = || format!("cell {}{}", column_letter(col_index), row_index + 1);
             let (text, problem) = read_cell(cell, &at);
-            let problem = problem.or_else(|| {
-                let formula = formulas.as_ref().and_then(|f| formula_at(f, row_index, col_index))?;
-                text.trim().is_empty().then(|| {
-                    format!(
-                        "{} holds the formula `={formula}` but no computed value (the file was saved by a program that does not calculate formulas); open and save it in Excel or WPS, or type the figure",
-                        at()
-                    )
-                })
-            });
             if let Some(p) = problem {
                 table.problems.insert((row_index, col_index), p);
             }
             cells.push(text);
         }
         table.rows.push(cells);
+    }
+    // A formula saved without its value (no `<v>`: calamine leaves the cell empty, or out of the
+    // range when it is at its edge). A formula whose value is the empty string ("" from an IF) has
+    // a value: the input is then not given.
+    if let (Some(formulas), Some((ftop, fleft))) = (&formulas, formulas.as_ref().and_then(Range::start)) {
+        for (r, c, formula) in formulas.used_cells() {
+            let formula = formula.trim().trim_start_matches('=');
+            let (row_index, col_index) = (ftop as usize + r, fleft as usize + c);
+            let (Ok(row), Ok(col)) = (u32::try_from(row_index), u32::try_from(col_index)) else {
+                continue;
+            };
+            if formula.is_empty() || !matches!(range.get_value((row, col)), None | Some(Data::Empty)) {
+                continue;
+            }
+            table.problems.entry((row_index, col_index)).or_insert_with(|| {
+                format!(
+                    "cell {}{} holds the formula `={formula}` but no computed value (the file was saved by a program that does not calculate formulas); open and save it in Excel or WPS, or type the figure",
+                    column_letter(col_index),
+                    row_index + 1
+                )
+            });
+        }
     }
     // A region merged over several rows holds its value in its first row only: the cells below it
     // (blank when read) cannot be read for their rows.
@@ -84,6 +97,12 @@ pub fn read_rows(path: &Path) -> Result<Table> {
                 });
             }
         }
+    }
+    // Rows that only problems reach (a formula without a value below the values) are rows too.
+    if let Some(((last, _), _)) = table.problems.last_key_value()
+        && table.rows.len() <= *last
+    {
+        table.rows.resize(last + 1, Vec::new());
     }
     Ok(table)
 }
@@ -121,15 +140,6 @@ fn read_cell(cell: &Data, at: &dyn Fn() -> String) -> (String, Option<String>) {
             )),
         ),
     }
-}
-
-/// The formula of a cell, when it has one.
-fn formula_at(formulas: &Range<String>, row: usize, col: usize) -> Option<&str> {
-    let pos = (u32::try_from(row).ok()?, u32::try_from(col).ok()?);
-    formulas
-        .get_value(pos)
-        .map(|f| f.trim().trim_start_matches('='))
-        .filter(|f| !f.is_empty())
 }
 
 /// The merged regions of the first worksheet (the formats that keep them: .xlsx and .xls).

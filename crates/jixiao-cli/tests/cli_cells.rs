@@ -48,15 +48,19 @@ fn cells_without_a_figure_fail_their_row_only() {
     write(dir.path(), "simple.json", SIMPLE);
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    units(sheet, 8);
+    units(sheet, 9);
     // U001 (row 3): 年初预算 typed as a date (Excel keeps the day number 45352, which used to be read).
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let day = ExcelDateTime::from_ymd(2024, 3, 1).unwrap();
     sheet.write_datetime_with_format(2, 3, &day, &date).unwrap();
-    // U002 (row 4): 年末结余 a formula saved without its value, as LibreOffice expects such files
-    // (used to be read as blank).
+    // U002 (row 4): 年末结余 a formula saved without its value, as a program that does not
+    // calculate saves it (used to be read as blank). rust_xlsxwriter always writes a value: the
+    // sheet's XML is edited below.
     sheet.set_formula_result_default("");
     sheet.write_formula(3, 4, "=D4*0").unwrap();
+    // U007 (row 9): 违规次数 a formula whose value is "" (an IF leaving the cell blank): the input
+    // is not given (its default, 0, applies), and that is no problem.
+    sheet.write_formula(8, 5, "=IF(TRUE,\"\",1)").unwrap();
     // U003 (row 5): 违规次数 a #DIV/0! (used to abort the whole batch).
     sheet
         .write_formula(4, 5, Formula::new("=1/0").set_result("#DIV/0!"))
@@ -70,7 +74,10 @@ fn cells_without_a_figure_fail_their_row_only() {
     sheet
         .write_formula(7, 4, Formula::new("=0.1+0.2").set_result("0.30000000000000004"))
         .unwrap();
-    workbook.save(dir.path().join("cells.xlsx")).unwrap();
+    let bytes = with_sheet_xml(workbook.save_to_buffer().unwrap(), |xml| {
+        xml.replacen(r#" t="str"><f>D4*0</f><v></v>"#, "><f>D4*0</f>", 1)
+    });
+    std::fs::write(dir.path().join("cells.xlsx"), bytes).unwrap();
 
     let (code, err) = batch(dir.path(), "cells.xlsx");
     assert_eq!(code, 1, "{err}");
@@ -82,11 +89,11 @@ fn cells_without_a_figure_fail_their_row_only() {
             "cells.xlsx row 5 (U003): cell F5 holds the Excel error #DIV/0!; correct the formula or type the figure",
             "cells.xlsx row 7 (U005): cell E7 is inside the merged cells E6:E7, whose value stands in E6 for row 6 only; unmerge the cells and write the value in every row",
             "cells.xlsx row 8 (U006): cell E8: 0.30000000000000004 looks like binary floating-point noise (did you mean 0.3?); round it in the sheet (=ROUND(…, 2)) or type the figure",
-            "3 units scored, 5 failed → r.csv",
+            "4 units scored, 5 failed → r.csv",
         ]
     );
     let rows = read_csv(&dir.path().join("r.csv"));
-    assert_eq!(rows.len(), 9);
+    assert_eq!(rows.len(), 10);
     let total = rows[0].iter().position(|h| h == "总分").unwrap();
     for (i, row) in rows[1..].iter().enumerate() {
         assert_eq!(row[0], (i + 2).to_string(), "Excel row numbers");
@@ -96,6 +103,28 @@ fn cells_without_a_figure_fail_their_row_only() {
             SimpleUnit::nth(i as u64).expected().check_row(row, "cells.xlsx");
         }
     }
+}
+
+/// The workbook's bytes with its first sheet's XML edited by `edit` (which must change it).
+fn with_sheet_xml(bytes: Vec<u8>, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            let edited = edit(&xml);
+            assert_ne!(edited, xml, "the edit found nothing to change");
+            data = edited.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }
 
 /// A merged title above the header and cells beside the read columns (notes, ignored) are no
