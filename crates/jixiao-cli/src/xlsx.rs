@@ -81,12 +81,15 @@ pub fn read_rows(path: &Path) -> Result<Table> {
         }
     }
     // A region merged over several rows holds its value in its first row only: the cells below it
-    // (blank when read) cannot be read for their rows.
-    for d in merged.iter().filter(|d| d.end.0 > d.start.0) {
+    // (blank when read) cannot be read for their rows. A blank region reads blank in every row, as
+    // it shows; rows below the last value (a region may reach the sheet's end) are not read.
+    let (last_row, last_col) = range.end().unwrap_or((0, 0));
+    let holds_value = |d: &Dimensions| !matches!(range.get_value(d.start), None | Some(Data::Empty));
+    for d in merged.iter().filter(|d| d.end.0 > d.start.0 && holds_value(d)) {
         let first = format!("{}{}", column_letter(d.start.1 as usize), d.start.0 as usize + 1);
         let region = format!("{first}:{}{}", column_letter(d.end.1 as usize), d.end.0 as usize + 1);
-        for row_index in d.start.0 as usize + 1..=d.end.0 as usize {
-            for col_index in d.start.1 as usize..=d.end.1 as usize {
+        for row_index in d.start.0 as usize + 1..=d.end.0.min(last_row) as usize {
+            for col_index in d.start.1 as usize..=d.end.1.min(last_col) as usize {
                 table.problems.entry((row_index, col_index)).or_insert_with(|| {
                     format!(
                         "cell {}{} is inside the merged cells {region}, whose value stands in {first} for row {} only; unmerge the cells and write the value in every row",
