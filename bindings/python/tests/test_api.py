@@ -189,8 +189,11 @@ def test_decimal_in_and_out(edge: IndicatorSystem) -> None:
         assert r["1"].score == Decimal(5), v
         assert r["1"].value == Decimal("0.1") and isinstance(r["1"].value, Decimal)
     # Just above the edge, however it is written.
-    for v in [Decimal("0.1000000000000000000000000001"), 0.10000000000000002, "10.0000001%"]:
+    for v in [Decimal("0.1000000000000000000000000001"), "0.10000000000000002", "10.0000001%"]:
         assert edge.evaluate({"比率": v})["1"].score == 0, v
+    # The float just above 0.1 is binary noise: refused, never scored on either side of the edge.
+    with pytest.raises(jixiao.InputError, match=r"did you mean 0\.1\?"):
+        edge.evaluate({"比率": 0.10000000000000002})
     r = edge.evaluate({"比率": 0})
     figures = [r.total, r.exact_total, r.full_points, r.tree_total, r.excluded_points, r.bonus_total]
     figures += [x.points for x in r.indicators] + [x.score for x in r.indicators] + [x.exact_score for x in r.indicators]
