@@ -289,7 +289,9 @@ pub fn audit_table(
     let (mut flagged, mut failed) = (0usize, 0usize);
     for (n, row) in rows.iter().enumerate().skip(header_at + 1) {
         if row.iter().all(|c| c.trim().is_empty())
-            && sheet.row_problem(n, |c| unit::column_is_read(&columns, c)).is_none()
+            && sheet
+                .row_problem(n, Some(header_at), |c| unit::column_is_read(&columns, c))
+                .is_none()
         {
             continue;
         }
@@ -302,7 +304,7 @@ pub fn audit_table(
             .unwrap_or_else(|| row_no.to_string());
         let inputs = inputs_from_row(&columns, row);
         let mut claims = Claims::default();
-        let mut problem = sheet.row_problem(n, |c| unit::column_is_read(&columns, c));
+        let mut problem = sheet.row_problem(n, Some(header_at), |c| unit::column_is_read(&columns, c));
         for (i, id) in claim_cols {
             if let Some(cell) = row.get(*i).filter(|c| !c.trim().is_empty()) {
                 match jixiao::parse_decimal(cell) {

@@ -13,7 +13,9 @@ use jixiao::report::system_rows;
 use jixiao::{EvalError, IndicatorSystem, Inputs, Lang, ScoreTable, Scorer};
 use rust_xlsxwriter::Workbook;
 
-use crate::unit::{Columns, CsvRowNumbers, column_is_read, extension, inputs_from_row, map_columns, names_input};
+use crate::unit::{
+    Columns, CsvRowNumbers, Problem, column_is_read, extension, inputs_from_row, map_columns, names_input,
+};
 use crate::{Fail, Result};
 
 /// Units scored together (and held in memory at once).
@@ -40,8 +42,8 @@ struct Row {
     cells: Vec<String>,
     /// False when the row is not UTF-8 text; its cells are then decoded lossily (for the unit id only).
     utf8: bool,
-    /// Cells holding no figure to read (an Excel date, error ...): column index, what and advice.
-    problems: Vec<(usize, String)>,
+    /// Cells holding no figure to read (an Excel date, error ...): column index and problem.
+    problems: Vec<(usize, Problem)>,
 }
 
 impl Row {
@@ -453,15 +455,17 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             }
             let h = header_index(&first, o.scorer, &file)?;
             let mut first = first.into_iter().skip(h);
-            let header = first.next().map(|r| r.cells).unwrap_or_default();
+            let header_row = first.next();
+            let header_index = header_row.as_ref().map_or(0, |r| r.no - 1);
+            let header = header_row.map(|r| r.cells).unwrap_or_default();
             let columns = map_columns(&header, o.scorer, o.id_column, o.ignore, &file)?;
             let mut run = start()?;
             let bar = progress(len);
             for row in first {
-                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
+                push_row(&mut run, &mut chunk, &columns, (header.len(), header_index), row)?;
             }
             while let Some(row) = rows.next()? {
-                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
+                push_row(&mut run, &mut chunk, &columns, (header.len(), header_index), row)?;
                 if chunk.len() >= CHUNK {
                     run.flush(&mut chunk)?;
                     bar.set_position(rows.reader.position().byte());
@@ -499,11 +503,13 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             let first: Vec<Row> = rows.by_ref().take(MAX_TITLE_ROWS + 1).collect();
             let h = header_index(&first, o.scorer, &file)?;
             let mut first = first.into_iter().skip(h);
-            let header = first.next().map(|r| r.cells).unwrap_or_default();
+            let header_row = first.next();
+            let header_index = header_row.as_ref().map_or(0, |r| r.no - 1);
+            let header = header_row.map(|r| r.cells).unwrap_or_default();
             let columns = map_columns(&header, o.scorer, o.id_column, o.ignore, &file)?;
             let mut run = start()?;
             for row in first.chain(rows) {
-                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
+                push_row(&mut run, &mut chunk, &columns, (header.len(), header_index), row)?;
                 if chunk.len() >= CHUNK {
                     run.flush(&mut chunk)?;
                 }
@@ -534,14 +540,14 @@ fn push_row(
     run: &mut Run<'_>,
     chunk: &mut Vec<(usize, String, Inputs)>,
     columns: &Columns,
-    width: usize,
+    (width, header): (usize, usize),
     row: Row,
 ) -> Result<()> {
     let problems: Vec<&str> = row
         .problems
         .iter()
-        .filter(|(c, _)| column_is_read(columns, *c))
-        .map(|(_, p)| p.as_str())
+        .filter(|(c, p)| column_is_read(columns, *c) && p.below(Some(header)))
+        .map(|(_, p)| p.message.as_str())
         .collect();
     if row.cells.iter().all(|c| c.trim().is_empty()) && problems.is_empty() {
         return Ok(());

@@ -81,18 +81,39 @@ pub struct Table {
     /// The rows.
     pub rows: Vec<Vec<String>>,
     /// What is wrong with a cell, by (row index, column index).
-    pub problems: std::collections::BTreeMap<(usize, usize), String>,
+    pub problems: std::collections::BTreeMap<(usize, usize), Problem>,
+}
+
+/// Why a cell holds no figure to read.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// What it holds and what to do, naming the cell.
+    pub message: String,
+    /// For a cell under a merged region, the row index of the region's first row.
+    pub merged_from: Option<usize>,
+}
+
+impl Problem {
+    /// Whether the problem stands in a table whose header is at row index `header` (if it has
+    /// one): a region merged down from the header row or above it (a two-row header cell, a title)
+    /// is part of the header.
+    pub fn below(&self, header: Option<usize>) -> bool {
+        match (self.merged_from, header) {
+            (Some(first), Some(header)) => first > header,
+            _ => true,
+        }
+    }
 }
 
 impl Table {
-    /// What is wrong with the cells of row `index` that are read (`read` says which columns are),
-    /// joined; `None` when nothing is.
-    pub fn row_problem(&self, index: usize, read: impl Fn(usize) -> bool) -> Option<String> {
+    /// What is wrong with the cells of row `index` that are read (`read` says which columns are)
+    /// under the header at row index `header`, joined; `None` when nothing is.
+    pub fn row_problem(&self, index: usize, header: Option<usize>, read: impl Fn(usize) -> bool) -> Option<String> {
         let found: Vec<&str> = self
             .problems
             .range((index, 0)..=(index, usize::MAX))
-            .filter(|((_, c), _)| read(*c))
-            .map(|(_, p)| p.as_str())
+            .filter(|((_, c), p)| read(*c) && p.below(header))
+            .map(|(_, p)| p.message.as_str())
             .collect();
         (!found.is_empty()).then(|| found.join("; "))
     }
@@ -204,21 +225,24 @@ const VALUE_HEADERS: &[&str] = &["数值", "值", "数据", "value"];
 /// name, value (and notes), perhaps under a header row such as `名称,数值`.
 fn from_table(table: Table, scorer: &Scorer, file: &str) -> Result<Inputs> {
     // Rows with their numbers as the user sees them (row 1 first); blank rows left out.
+    // (A row whose read cells are all unreadable, and so blank, is left out too: then there is no
+    // data row, or no value, which is an error.)
     let problems = &table;
     let rows: Vec<(usize, Vec<String>)> = table
         .rows
         .iter()
         .enumerate()
         .map(|(i, r)| (i + 1, r.clone()))
-        .filter(|(n, r)| r.iter().any(|c| !c.trim().is_empty()) || problems.row_problem(n - 1, |_| true).is_some())
+        .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
         .collect();
-    let Some((_, first)) = rows.first() else {
+    let Some((first_no, first)) = rows.first() else {
         return Err(Fail::new(format!("{file}: the table is empty")));
     };
+    let header_index = first_no - 1;
     if first.iter().filter(|c| names_input(c, scorer)).count() >= 2 {
         let columns = map_columns(first, scorer, None, &[], file)?;
         return match rows.get(1..).unwrap_or(&[]) {
-            [(n, row)] => match problems.row_problem(n - 1, |c| column_is_read(&columns, c)) {
+            [(n, row)] => match problems.row_problem(n - 1, Some(header_index), |c| column_is_read(&columns, c)) {
                 Some(p) => Err(Fail::new(format!("{file} row {n}: {p}"))),
                 None => Ok(inputs_from_row(&columns, row)),
             },
@@ -259,7 +283,7 @@ fn from_table(table: Table, scorer: &Scorer, file: &str) -> Result<Inputs> {
                 "{file}: rows {prev} and {n} both give input `{name}`"
             )));
         }
-        if let Some(p) = problems.row_problem(n - 1, |c| c <= 1) {
+        if let Some(p) = problems.row_problem(n - 1, header.then_some(header_index), |c| c <= 1) {
             return Err(Fail::new(format!("{file} row {n}: {p}")));
         }
         // Columns after the value (unit, description, as `jixiao inputs --format csv` prints them) are notes.

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use calamine::{Data, Dimensions, Range, Reader, Sheets, open_workbook_auto};
 
-use crate::unit::{Table, column_letter};
+use crate::unit::{Problem, Table, column_letter};
 use crate::{Fail, Result};
 
 /// What to do about a noisy number in a cell.
@@ -51,8 +51,12 @@ pub fn read_rows(path: &Path) -> Result<Table> {
             let col_index = left + c;
             let at = || format!("cell {}{}", column_letter(col_index), row_index + 1);
             let (text, problem) = read_cell(cell, &at);
-            if let Some(p) = problem {
-                table.problems.insert((row_index, col_index), p);
+            if let Some(message) = problem {
+                let problem = Problem {
+                    message,
+                    merged_from: None,
+                };
+                table.problems.insert((row_index, col_index), problem);
             }
             cells.push(text);
         }
@@ -71,12 +75,13 @@ pub fn read_rows(path: &Path) -> Result<Table> {
             if formula.is_empty() || !matches!(range.get_value((row, col)), None | Some(Data::Empty)) {
                 continue;
             }
-            table.problems.entry((row_index, col_index)).or_insert_with(|| {
-                format!(
+            table.problems.entry((row_index, col_index)).or_insert_with(|| Problem {
+                message: format!(
                     "cell {}{} holds the formula `={formula}` but no computed value (the file was saved by a program that does not calculate formulas); open and save it in Excel or WPS, or type the figure",
                     column_letter(col_index),
                     row_index + 1
-                )
+                ),
+                merged_from: None,
             });
         }
     }
@@ -90,13 +95,14 @@ pub fn read_rows(path: &Path) -> Result<Table> {
         let region = format!("{first}:{}{}", column_letter(d.end.1 as usize), d.end.0 as usize + 1);
         for row_index in d.start.0 as usize + 1..=d.end.0.min(last_row) as usize {
             for col_index in d.start.1 as usize..=d.end.1.min(last_col) as usize {
-                table.problems.entry((row_index, col_index)).or_insert_with(|| {
-                    format!(
+                table.problems.entry((row_index, col_index)).or_insert_with(|| Problem {
+                    message: format!(
                         "cell {}{} is inside the merged cells {region}, whose value stands in {first} for row {} only; unmerge the cells and write the value in every row",
                         column_letter(col_index),
                         row_index + 1,
                         d.start.0 as usize + 1
-                    )
+                    ),
+                    merged_from: Some(d.start.0 as usize),
                 });
             }
         }

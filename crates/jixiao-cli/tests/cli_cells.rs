@@ -127,8 +127,9 @@ fn with_sheet_xml(bytes: Vec<u8>, edit: impl Fn(&str) -> String) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-/// A merged title above the header and cells beside the read columns (notes, ignored) are no
-/// problem: only the cells that are read can fail a row.
+/// A merged title above the header, header cells merged down over two rows, and cells beside the
+/// read columns (notes, ignored) are no problem: only the cells that are read, below the header,
+/// can fail a row. (A guard for the problems found by the reader: this sheet was read right before.)
 #[test]
 fn problems_outside_the_read_cells_are_no_problem() {
     let dir = tempdir();
@@ -138,21 +139,23 @@ fn problems_outside_the_read_cells_are_no_problem() {
     sheet
         .merge_range(0, 0, 1, 6, "2024年部门基础数据表", &Format::new())
         .unwrap();
+    // The header on row 3, each cell merged down over rows 3 and 4.
     for (c, h) in HEADER.iter().chain(&["备注"]).enumerate() {
-        sheet.write_string(2, u16::try_from(c).unwrap(), *h).unwrap();
+        let c = u16::try_from(c).unwrap();
+        sheet.merge_range(2, c, 3, c, h, &Format::new()).unwrap();
     }
     for i in 0..3u32 {
-        sheet.write_string(i + 3, 0, format!("U{i:03}")).unwrap();
+        sheet.write_string(i + 4, 0, format!("U{i:03}")).unwrap();
         for (c, cell) in SimpleUnit::nth(u64::from(i)).cells().iter().enumerate() {
             sheet
-                .write_number(i + 3, u16::try_from(c + 1).unwrap(), cell.parse::<f64>().unwrap())
+                .write_number(i + 4, u16::try_from(c + 1).unwrap(), cell.parse::<f64>().unwrap())
                 .unwrap();
         }
     }
     sheet
-        .write_formula(3, 6, Formula::new("=1/0").set_result("#DIV/0!"))
+        .write_formula(4, 6, Formula::new("=1/0").set_result("#DIV/0!"))
         .unwrap();
-    sheet.merge_range(4, 6, 5, 6, "同上", &Format::new()).unwrap();
+    sheet.merge_range(5, 6, 6, 6, "同上", &Format::new()).unwrap();
     workbook.save(dir.path().join("notes.xlsx")).unwrap();
     let o = run(
         dir.path(),
@@ -170,8 +173,9 @@ fn problems_outside_the_read_cells_are_no_problem() {
     );
     assert_eq!(stderr(&o), "3 units scored, 0 failed → r.csv\n");
     let rows = read_csv(&dir.path().join("r.csv"));
+    assert_eq!(rows.len(), 4);
     for (i, row) in rows[1..].iter().enumerate() {
-        assert_eq!(row[0], (i + 4).to_string());
+        assert_eq!(row[0], (i + 5).to_string());
         SimpleUnit::nth(i as u64).expected().check_row(row, "notes.xlsx");
     }
 }
