@@ -2,7 +2,7 @@
 //!
 //! Decimals never pass through a binary float: a `Decimal` is read from its text, an `int` exactly,
 //! a `float` by jixiao-arrow's float policy (its shortest round-trip text, `0.1` → `0.1`, what
-//! `repr()` shows; NaN or infinity is an input error), the same policy as a float64 column. In a mapping, `None` is an error too (as `null` is in the JSON
+//! `repr()` shows; NaN, infinity or binary noise such as `0.8999999999999999` is an input error), the same policy as a float64 column. In a mapping, `None` is an error too (as `null` is in the JSON
 //! layer): an input without a value is left out. In a table, an empty cell means "not given"
 //! (`batch.rs` decides that before a cell gets here).
 

@@ -189,8 +189,11 @@ def test_decimal_in_and_out(edge: IndicatorSystem) -> None:
         assert r["1"].score == Decimal(5), v
         assert r["1"].value == Decimal("0.1") and isinstance(r["1"].value, Decimal)
     # Just above the edge, however it is written.
-    for v in [Decimal("0.1000000000000000000000000001"), 0.10000000000000002, "10.0000001%"]:
+    for v in [Decimal("0.1000000000000000000000000001"), "0.10000000000000002", "10.0000001%"]:
         assert edge.evaluate({"比率": v})["1"].score == 0, v
+    # The float just above 0.1 is binary noise: refused, never scored on either side of the edge.
+    with pytest.raises(jixiao.InputError, match=r"did you mean 0\.1\?"):
+        edge.evaluate({"比率": 0.10000000000000002})
     r = edge.evaluate({"比率": 0})
     figures = [r.total, r.exact_total, r.full_points, r.tree_total, r.excluded_points, r.bonus_total]
     figures += [x.points for x in r.indicators] + [x.score for x in r.indicators] + [x.exact_score for x in r.indicators]
@@ -199,7 +202,14 @@ def test_decimal_in_and_out(edge: IndicatorSystem) -> None:
 
 
 def test_floats_are_read_through_their_shortest_text(edge: IndicatorSystem) -> None:
-    assert edge.evaluate({"比率": 0.1 + 0.2})["1"].value == Decimal("0.30000000000000004")
+    assert edge.evaluate({"比率": 0.1})["1"].value == Decimal("0.1")
+    # Binary noise (16 or 17 significant digits) is no figure anyone wrote: refused, with the one meant.
+    for noisy, meant in ((0.1 + 0.2, "0.3"), (0.06 + 0.84, "0.9")):
+        with pytest.raises(jixiao.InputError) as e:
+            edge.evaluate({"比率": noisy})
+        assert e.value.inputs == ["比率"]
+        assert f"{noisy!r} looks like binary floating-point noise (did you mean {meant}?)" in str(e.value)
+        assert "pass the figure as a string or Decimal" in str(e.value)
     assert edge.evaluate({"比率": 1e-7})["1"].value == Decimal("1E-7")
     for bad in (math.nan, math.inf, -math.inf):
         with pytest.raises(jixiao.InputError) as e:

@@ -476,11 +476,16 @@ mod tests {
 
     #[test]
     fn float_cells_read_their_shortest_text() {
-        let a = Float64Array::from(vec![Some(0.1), None, Some(f64::NAN)]);
+        let a = Float64Array::from(vec![Some(0.1), None, Some(f64::NAN), Some(0.06 + 0.84)]);
         let c = cells(&a).unwrap();
         assert_eq!(c[0], Some(Ok(InputValue::Number("0.1".parse().unwrap()))));
         assert_eq!(c[1], None);
         assert!(matches!(&c[2], Some(Err(m)) if m.contains("NaN")));
+        assert!(
+            matches!(&c[3], Some(Err(m)) if m.contains("(did you mean 0.9?)")),
+            "{:?}",
+            c[3]
+        );
     }
 
     #[test]

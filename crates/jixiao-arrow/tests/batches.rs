@@ -559,3 +559,56 @@ fn figures_are_exact_decimals() {
         e.total.normalize().to_string()
     );
 }
+
+/// A float64 cell showing binary noise (`0.06 + 0.84`, just under 90%) fails its row with the
+/// figure it was probably meant to be, instead of scoring it in the tier below; the row that gives
+/// 0.9 itself scores.
+#[test]
+fn noisy_floats_fail_their_row_only() {
+    let (scorer, example) = hunan();
+    let kinds = kinds(&scorer);
+    let mut rows = vec![row(0, &example, &kinds), row(1, &example, &kinds)];
+    rows[0].insert("满意度".into(), Cell::Float(0.9));
+    rows[1].insert("满意度".into(), Cell::Float(0.06 + 0.84));
+    let out = score_batch(&scorer, &batch_of(&rows, &kinds), &Options::default()).unwrap();
+    assert_eq!(text_at(&out, "error", 0), None);
+    let error = text_at(&out, "error", 1).unwrap();
+    assert!(
+        error.contains(
+            "0.8999999999999999 looks like binary floating-point noise (did you mean 0.9?); pass the figure as a string or Decimal"
+        ),
+        "{error}"
+    );
+    assert!(out.column_by_name("total").unwrap().is_null(1));
+}
+
+/// A misspelt first column (`编制人数` for 编制数) is an unknown column, never taken for the unit
+/// names (only a usual name such as `单位名称`, or the one named, is). A guard: the behaviour was
+/// already right.
+#[test]
+fn a_misspelt_first_column_is_not_the_unit_names() {
+    let (scorer, rows, kinds) = table(2, 0);
+    let batch = batch_of(&rows, &kinds);
+    let mut columns: Vec<(String, ArrayRef)> = vec![(
+        "编制人数".into(),
+        Arc::new(StringArray::from(vec!["甲", "乙"])) as ArrayRef,
+    )];
+    columns.extend(
+        batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .zip(batch.columns().iter().cloned()),
+    );
+    let err = score_batch(
+        &scorer,
+        &RecordBatch::try_from_iter(columns).unwrap(),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, BatchError::UnknownColumns { columns, .. } if columns == &["编制人数"]),
+        "{err:?}"
+    );
+}

@@ -222,7 +222,7 @@ pub fn audit_one(
     Ok(if audit.discrepancies.is_empty() { 0 } else { 1 })
 }
 
-fn read_table(path: &Path) -> Result<Vec<Vec<String>>> {
+fn read_table(path: &Path) -> Result<unit::Table> {
     let file = path.display().to_string();
     match extension(path).as_str() {
         "csv" => unit::read_csv_rows(path),
@@ -245,7 +245,8 @@ pub fn audit_table(
     lang: Lang,
 ) -> Result<u8> {
     let file = input.display().to_string();
-    let rows = read_table(input)?;
+    let sheet = read_table(input)?;
+    let rows = &sheet.rows;
     let header_at = rows
         .iter()
         .take(10)
@@ -287,7 +288,11 @@ pub fn audit_table(
     ];
     let (mut flagged, mut failed) = (0usize, 0usize);
     for (n, row) in rows.iter().enumerate().skip(header_at + 1) {
-        if row.iter().all(|c| c.trim().is_empty()) {
+        if row.iter().all(|c| c.trim().is_empty())
+            && sheet
+                .row_problem(n, Some(header_at), |c| unit::column_is_read(&columns, c))
+                .is_none()
+        {
             continue;
         }
         let row_no = n + 1;
@@ -299,7 +304,7 @@ pub fn audit_table(
             .unwrap_or_else(|| row_no.to_string());
         let inputs = inputs_from_row(&columns, row);
         let mut claims = Claims::default();
-        let mut problem = None;
+        let mut problem = sheet.row_problem(n, Some(header_at), |c| unit::column_is_read(&columns, c));
         for (i, id) in claim_cols {
             if let Some(cell) = row.get(*i).filter(|c| !c.trim().is_empty()) {
                 match jixiao::parse_decimal(cell) {

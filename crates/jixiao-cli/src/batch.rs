@@ -13,7 +13,9 @@ use jixiao::report::system_rows;
 use jixiao::{EvalError, IndicatorSystem, Inputs, Lang, ScoreTable, Scorer};
 use rust_xlsxwriter::Workbook;
 
-use crate::unit::{Columns, extension, inputs_from_row, map_columns, names_input};
+use crate::unit::{
+    Columns, CsvRowNumbers, Problem, column_is_read, extension, inputs_from_row, map_columns, names_input,
+};
 use crate::{Fail, Result};
 
 /// Units scored together (and held in memory at once).
@@ -40,6 +42,8 @@ struct Row {
     cells: Vec<String>,
     /// False when the row is not UTF-8 text; its cells are then decoded lossily (for the unit id only).
     utf8: bool,
+    /// Cells holding no figure to read (an Excel date, error ...): column index and problem.
+    problems: Vec<(usize, Problem)>,
 }
 
 impl Row {
@@ -49,25 +53,34 @@ impl Row {
             .map(|f| std::str::from_utf8(f).ok().map(str::to_string))
             .collect();
         match cells {
-            Some(cells) => Row { no, cells, utf8: true },
+            Some(cells) => Row {
+                no,
+                cells,
+                utf8: true,
+                problems: Vec::new(),
+            },
             None => Row {
                 no,
                 cells: record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
                 utf8: false,
+                problems: Vec::new(),
             },
         }
     }
 
+    /// No cell has text, and none holds a value that cannot be read (a formula without one reads
+    /// as blank).
     fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.trim().is_empty())
+        self.cells.iter().all(|c| c.trim().is_empty()) && self.problems.is_empty()
     }
 }
 
-/// CSV rows, numbered by counting records (so CRLF line ends and quoted line breaks do not shift them).
+/// CSV rows, numbered as a spreadsheet shows them (blank lines count, line breaks inside quoted
+/// cells do not).
 struct CsvRows {
     reader: csv::Reader<BufReader<File>>,
     record: csv::ByteRecord,
-    count: usize,
+    numbers: CsvRowNumbers,
     file: String,
 }
 
@@ -76,12 +89,22 @@ impl CsvRows {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => Ok(None),
             Ok(true) => {
-                self.count += 1;
-                Ok(Some(Row::from_bytes(self.count, &self.record)))
+                let no = self.numbers.of(&self.record, self.reader.position());
+                Ok(Some(Row::from_bytes(no, &self.record)))
             }
             Err(e) => Err(Fail::new(format!("{}: {e}", self.file))),
         }
     }
+}
+
+/// The last byte of a file (whether its last line ends with a line break).
+fn last_byte(path: &Path) -> Option<u8> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = File::open(path).ok()?;
+    f.seek(SeekFrom::End(-1)).ok()?;
+    let mut b = [0u8; 1];
+    f.read_exact(&mut b).ok()?;
+    b.first().copied()
 }
 
 /// The header among the first rows (rows above it, such as a title, are skipped): the first row in
@@ -402,7 +425,7 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
                     .flexible(true)
                     .from_reader(BufReader::new(f)),
                 record: csv::ByteRecord::new(),
-                count: 0,
+                numbers: CsvRowNumbers::new(len, last_byte(o.input)),
                 file: file.clone(),
             };
             // The first rows, until one is clearly the header.
@@ -426,15 +449,17 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             }
             let h = header_index(&first, o.scorer, &file)?;
             let mut first = first.into_iter().skip(h);
-            let header = first.next().map(|r| r.cells).unwrap_or_default();
+            let header_row = first.next();
+            let header_index = header_row.as_ref().map_or(0, |r| r.no - 1);
+            let header = header_row.map(|r| r.cells).unwrap_or_default();
             let columns = map_columns(&header, o.scorer, o.id_column, o.ignore, &file)?;
             let mut run = start()?;
             let bar = progress(len);
             for row in first {
-                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
+                push_row(&mut run, &mut chunk, &columns, (header.len(), header_index), row)?;
             }
             while let Some(row) = rows.next()? {
-                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
+                push_row(&mut run, &mut chunk, &columns, (header.len(), header_index), row)?;
                 if chunk.len() >= CHUNK {
                     run.flush(&mut chunk)?;
                     bar.set_position(rows.reader.position().byte());
@@ -446,14 +471,23 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             run
         }
         "xlsx" | "xlsm" | "xls" | "ods" => {
-            let rows = crate::xlsx::read_rows(o.input)?;
-            let mut rows = rows
+            let table = crate::xlsx::read_rows(o.input)?;
+            let mut problems = table.problems;
+            let mut rows = table
+                .rows
                 .into_iter()
                 .enumerate()
                 .map(|(i, cells)| Row {
                     no: i + 1,
                     cells,
                     utf8: true,
+                    problems: {
+                        let below = problems.split_off(&(i + 1, 0));
+                        std::mem::replace(&mut problems, below)
+                            .into_iter()
+                            .map(|((_, c), p)| (c, p))
+                            .collect()
+                    },
                 })
                 .filter(|r| !r.is_blank())
                 .peekable();
@@ -463,11 +497,13 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             let first: Vec<Row> = rows.by_ref().take(MAX_TITLE_ROWS + 1).collect();
             let h = header_index(&first, o.scorer, &file)?;
             let mut first = first.into_iter().skip(h);
-            let header = first.next().map(|r| r.cells).unwrap_or_default();
+            let header_row = first.next();
+            let header_index = header_row.as_ref().map_or(0, |r| r.no - 1);
+            let header = header_row.map(|r| r.cells).unwrap_or_default();
             let columns = map_columns(&header, o.scorer, o.id_column, o.ignore, &file)?;
             let mut run = start()?;
             for row in first.chain(rows) {
-                push_row(&mut run, &mut chunk, &columns, header.len(), row)?;
+                push_row(&mut run, &mut chunk, &columns, (header.len(), header_index), row)?;
                 if chunk.len() >= CHUNK {
                     run.flush(&mut chunk)?;
                 }
@@ -498,10 +534,16 @@ fn push_row(
     run: &mut Run<'_>,
     chunk: &mut Vec<(usize, String, Inputs)>,
     columns: &Columns,
-    width: usize,
+    (width, header): (usize, usize),
     row: Row,
 ) -> Result<()> {
-    if row.is_blank() {
+    let problems: Vec<&str> = row
+        .problems
+        .iter()
+        .filter(|(c, p)| column_is_read(columns, *c) && p.below(Some(header)))
+        .map(|(_, p)| p.message.as_str())
+        .collect();
+    if row.cells.iter().all(|c| c.trim().is_empty()) && problems.is_empty() {
         return Ok(());
     }
     // The unit's id, else (an empty cell, or no id column) its row number.
@@ -515,6 +557,13 @@ fn push_row(
     if !row.utf8 {
         let message = format!("row {} is not UTF-8 text; save the file as UTF-8", row.no);
         let line = format!("{input} {message}");
+        return run.bad_row(chunk, row.no, unit, message, &line);
+    }
+    if !problems.is_empty() {
+        // A cell that holds no figure (an Excel date, error, formula without a value, a merged
+        // cell below its first row): report the row, score the rest.
+        let message = problems.join("; ");
+        let line = format!("{input} row {} ({unit}): {message}", row.no);
         return run.bad_row(chunk, row.no, unit, message, &line);
     }
     let cells = row.cells;

@@ -73,20 +73,132 @@ pub fn read(path: &Path, scorer: &Scorer) -> Result<Inputs> {
     }
 }
 
-/// Every row of a (small) CSV file as cell texts; a batch streams its CSV instead.
-pub fn read_csv_rows(path: &Path) -> Result<Vec<Vec<String>>> {
+/// A table's rows as cell texts, each at its index in the file (row 1 at index 0: blank rows kept),
+/// and the cells that hold no figure to read (an Excel date, error, formula without a value, or a
+/// cell under a merged region), by (row index, column index), each with what and what to do.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// The rows.
+    pub rows: Vec<Vec<String>>,
+    /// What is wrong with a cell, by (row index, column index).
+    pub problems: std::collections::BTreeMap<(usize, usize), Problem>,
+}
+
+/// Why a cell holds no figure to read.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// What it holds and what to do, naming the cell.
+    pub message: String,
+    /// For a cell under a merged region, the row index of the region's first row.
+    pub merged_from: Option<usize>,
+}
+
+impl Problem {
+    /// Whether the problem stands in a table whose header is at row index `header` (if it has
+    /// one): a region merged down from the header row or above it (a two-row header cell, a title)
+    /// is part of the header.
+    pub fn below(&self, header: Option<usize>) -> bool {
+        match (self.merged_from, header) {
+            (Some(first), Some(header)) => first > header,
+            _ => true,
+        }
+    }
+}
+
+impl Table {
+    /// What is wrong with the cells of row `index` that are read (`read` says which columns are)
+    /// under the header at row index `header`, joined; `None` when nothing is.
+    pub fn row_problem(&self, index: usize, header: Option<usize>, read: impl Fn(usize) -> bool) -> Option<String> {
+        let found: Vec<&str> = self
+            .problems
+            .range((index, 0)..=(index, usize::MAX))
+            .filter(|((_, c), p)| read(*c) && p.below(header))
+            .map(|(_, p)| p.message.as_str())
+            .collect();
+        (!found.is_empty()).then(|| found.join("; "))
+    }
+}
+
+/// Whether a table's column is read: the unit names, an input or a claim.
+pub fn column_is_read(columns: &Columns, c: usize) -> bool {
+    columns.unit == Some(c)
+        || columns.inputs.iter().any(|(i, _)| *i == c)
+        || columns.claim_scores.iter().any(|(i, _)| *i == c)
+        || columns.claim_total == Some(c)
+        || columns.claim_grade == Some(c)
+}
+
+/// Numbers CSV records as the rows a spreadsheet shows (row 1 first): blank lines count as rows, as
+/// they do when Excel opens the file (the csv crate skips them), and line breaks inside quoted cells
+/// do not. A record's first line is found from where the reader stands after it (the csv crate's
+/// position before a record is taken before the blank lines it skips), less the lines the record
+/// spans; a record never gets a number below the one after its predecessor's (a file whose lines
+/// end in a bare CR is one line to the csv crate).
+#[derive(Debug)]
+pub struct CsvRowNumbers {
+    /// Line breaks inside the quoted cells of the records read.
+    breaks: usize,
+    /// The last row number given.
+    last: usize,
+    /// The file's length in bytes, and whether it ends with a line break (else its last record has
+    /// no line break after it).
+    len: u64,
+    ends_with_break: bool,
+}
+
+impl CsvRowNumbers {
+    /// Numbers the records of a file of `len` bytes whose last byte is `last_byte`.
+    pub fn new(len: u64, last_byte: Option<u8>) -> Self {
+        CsvRowNumbers {
+            breaks: 0,
+            last: 0,
+            len,
+            ends_with_break: last_byte == Some(b'\n'),
+        }
+    }
+
+    /// The row number of the record just read, the reader standing at `after`.
+    pub fn of(&mut self, record: &csv::ByteRecord, after: &csv::Position) -> usize {
+        let inside = record
+            .iter()
+            .map(|f| f.iter().filter(|b| **b == b'\n').count())
+            .sum::<usize>();
+        let ended_by_break = after.byte() < self.len || self.ends_with_break;
+        let after_line = usize::try_from(after.line()).unwrap_or(usize::MAX);
+        let first_line = after_line.saturating_sub(inside + usize::from(ended_by_break));
+        let no = first_line.saturating_sub(self.breaks).max(self.last + 1);
+        self.breaks += inside;
+        self.last = no;
+        no
+    }
+}
+
+/// Every row of a (small) CSV file as cell texts, each at its spreadsheet position; a batch streams
+/// its CSV instead.
+pub fn read_csv_rows(path: &Path) -> Result<Table> {
     let file = path.display().to_string();
     let text = read_text(path)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Fail::new(format!("{file} row {}: {e}", rows.len() + 1)))?;
-        rows.push(record.iter().map(str::to_string).collect());
+    let mut table = Table::default();
+    let mut record = csv::ByteRecord::new();
+    let mut numbers = CsvRowNumbers::new(text.len() as u64, text.as_bytes().last().copied());
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(Fail::new(format!("{file}: {e}"))),
+        }
+        let no = numbers.of(&record, reader.position());
+        // The text is UTF-8 (read_text checked it), and so is every field.
+        let cells = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        // INVARIANT: `no` is above every number given before, so this only adds blank rows.
+        table.rows.resize(no - 1, Vec::new());
+        table.rows.push(cells);
     }
-    Ok(rows)
+    Ok(table)
 }
 
 /// The lower-case extension of a path.
@@ -111,21 +223,29 @@ const VALUE_HEADERS: &[&str] = &["数值", "值", "数据", "value"];
 /// One unit from a table, its layout decided by the first row: a row naming two or more inputs is
 /// the header of the wide layout (header + one data row); otherwise every row gives one input as
 /// name, value (and notes), perhaps under a header row such as `名称,数值`.
-fn from_table(rows: Vec<Vec<String>>, scorer: &Scorer, file: &str) -> Result<Inputs> {
+fn from_table(table: Table, scorer: &Scorer, file: &str) -> Result<Inputs> {
     // Rows with their numbers as the user sees them (row 1 first); blank rows left out.
-    let rows: Vec<(usize, Vec<String>)> = rows
-        .into_iter()
+    // (A row whose read cells are all unreadable, and so blank, is left out too: then there is no
+    // data row, or no value, which is an error.)
+    let problems = &table;
+    let rows: Vec<(usize, Vec<String>)> = table
+        .rows
+        .iter()
         .enumerate()
-        .map(|(i, r)| (i + 1, r))
+        .map(|(i, r)| (i + 1, r.clone()))
         .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
         .collect();
-    let Some((_, first)) = rows.first() else {
+    let Some((first_no, first)) = rows.first() else {
         return Err(Fail::new(format!("{file}: the table is empty")));
     };
+    let header_index = first_no - 1;
     if first.iter().filter(|c| names_input(c, scorer)).count() >= 2 {
         let columns = map_columns(first, scorer, None, &[], file)?;
         return match rows.get(1..).unwrap_or(&[]) {
-            [(_, row)] => Ok(inputs_from_row(&columns, row)),
+            [(n, row)] => match problems.row_problem(n - 1, Some(header_index), |c| column_is_read(&columns, c)) {
+                Some(p) => Err(Fail::new(format!("{file} row {n}: {p}"))),
+                None => Ok(inputs_from_row(&columns, row)),
+            },
             [] => Err(Fail::new(format!("{file}: a header row but no data row"))),
             data => Err(Fail::new(format!(
                 "{file}: {} units; `jixiao score` takes one (use `jixiao batch` for many)",
@@ -162,6 +282,9 @@ fn from_table(rows: Vec<Vec<String>>, scorer: &Scorer, file: &str) -> Result<Inp
             return Err(Fail::new(format!(
                 "{file}: rows {prev} and {n} both give input `{name}`"
             )));
+        }
+        if let Some(p) = problems.row_problem(n - 1, header.then_some(header_index), |c| c <= 1) {
+            return Err(Fail::new(format!("{file} row {n}: {p}")));
         }
         // Columns after the value (unit, description, as `jixiao inputs --format csv` prints them) are notes.
         if let Some(value) = r.get(1)

@@ -1,19 +1,30 @@
 //! Excel in and out: reading here (calamine); the workbook itself is built by the engine's
 //! `jixiao::xlsx`, which the Python package shares.
 //!
-//! Excel stores numbers as binary doubles and shows them with at most 15 significant digits. A
-//! numeric cell is read as Excel shows it (`=1.1*100` holds 110.00000000000001 and reads as 110;
-//! `0.1` stays `0.1`), then parsed exactly; results are written as numbers (the double nearest to
-//! the exact decimal) with the exact decimals available in CSV and JSON output.
+//! Excel stores numbers as binary doubles. A numeric cell is read by the engine's one float policy
+//! (`jixiao::inputs::float`): the decimal its shortest text writes (`0.1` stays `0.1`), while a
+//! double showing binary noise (`=0.06+0.84` holds 0.8999999999999999) is refused with the figure it
+//! was probably meant to be. Results are written as numbers (the double nearest to the exact
+//! decimal) with the exact decimals available in CSV and JSON output.
+//!
+//! A cell that holds no figure to read is a problem of its row, never of the whole sheet, and never
+//! read as something else: a date (Excel keeps it as a day count), an Excel error (`#DIV/0!`), a
+//! formula without a computed value (a file written by a program that does not calculate), and a
+//! cell covered by a merged region below its first row (the value stands in the first row only).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Dimensions, Range, Reader, Sheets, open_workbook_auto};
 
+use crate::unit::{Problem, Table, column_letter};
 use crate::{Fail, Result};
 
-/// The first worksheet as rows of cell texts.
-pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>> {
+/// What to do about a noisy number in a cell.
+const ROUND_IN_THE_SHEET: &str = "round it in the sheet (=ROUND(…, 2)) or type the figure";
+
+/// The first worksheet as rows of cell texts (A1 at index 0, 0), with the cells that hold no figure.
+pub fn read_rows(path: &Path) -> Result<Table> {
     let file = path.display().to_string();
     let mut workbook =
         open_workbook_auto(path).map_err(|e| Fail::new(format!("{file}: cannot open as a spreadsheet: {e}")))?;
@@ -21,37 +32,132 @@ pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>> {
         .worksheet_range_at(0)
         .ok_or_else(|| Fail::new(format!("{file}: the workbook has no worksheet")))?
         .map_err(|e| Fail::new(format!("{file}: cannot read the first worksheet: {e}")))?;
+    let formulas = match workbook.sheet_names().first() {
+        Some(name) => workbook.worksheet_formula(&name.clone()).ok(),
+        None => None,
+    };
+    let merged = merged_regions(&mut workbook);
     let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::new();
+    let (top, left) = (top as usize, left as usize);
+    let mut table = Table {
+        rows: vec![Vec::new(); top],
+        problems: BTreeMap::new(),
+    };
     for (r, row) in range.rows().enumerate() {
-        let mut cells = Vec::with_capacity(row.len());
+        let row_index = top + r;
+        // Leading empty columns of the sheet are not part of the range: pad to keep A1 positions.
+        let mut cells = vec![String::new(); left];
         for (c, cell) in row.iter().enumerate() {
-            let text = match cell {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(i) => i.to_string(),
-                Data::Float(f) => jixiao::inputs::float::excel_shown(*f),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(d) => d.to_string(),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => {
-                    let row_no = top as usize + r + 1;
-                    let col = crate::unit::column_letter(left as usize + c);
-                    return Err(Fail::new(format!(
-                        "{file}: cell {col}{row_no} holds the Excel error {e}"
-                    )));
-                }
-            };
+            let col_index = left + c;
+            let at = || format!("cell {}{}", column_letter(col_index), row_index + 1);
+            let (text, problem) = read_cell(cell, &at);
+            if let Some(message) = problem {
+                let problem = Problem {
+                    message,
+                    merged_from: None,
+                };
+                table.problems.insert((row_index, col_index), problem);
+            }
             cells.push(text);
         }
-        // Leading empty rows/columns of the sheet are not part of the range: pad to keep A1 positions.
-        let mut padded = vec![String::new(); left as usize];
-        padded.extend(cells);
-        rows.push(padded);
+        table.rows.push(cells);
     }
-    let mut out = vec![Vec::new(); top as usize];
-    out.extend(rows);
-    Ok(out)
+    // A formula saved without its value (no `<v>`: calamine leaves the cell empty, or out of the
+    // range when it is at its edge). A formula whose value is the empty string ("" from an IF) has
+    // a value: the input is then not given.
+    if let (Some(formulas), Some((ftop, fleft))) = (&formulas, formulas.as_ref().and_then(Range::start)) {
+        for (r, c, formula) in formulas.used_cells() {
+            let formula = formula.trim().trim_start_matches('=');
+            let (row_index, col_index) = (ftop as usize + r, fleft as usize + c);
+            let (Ok(row), Ok(col)) = (u32::try_from(row_index), u32::try_from(col_index)) else {
+                continue;
+            };
+            if formula.is_empty() || !matches!(range.get_value((row, col)), None | Some(Data::Empty)) {
+                continue;
+            }
+            table.problems.entry((row_index, col_index)).or_insert_with(|| Problem {
+                message: format!(
+                    "cell {}{} holds the formula `={formula}` but no computed value (the file was saved by a program that does not calculate formulas); open and save it in Excel or WPS, or type the figure",
+                    column_letter(col_index),
+                    row_index + 1
+                ),
+                merged_from: None,
+            });
+        }
+    }
+    // A region merged over several rows holds its value in its first row only: the cells below it
+    // (blank when read) cannot be read for their rows. A blank region reads blank in every row, as
+    // it shows; rows below the last value (a region may reach the sheet's end) are not read.
+    let (last_row, last_col) = range.end().unwrap_or((0, 0));
+    let holds_value = |d: &Dimensions| !matches!(range.get_value(d.start), None | Some(Data::Empty));
+    for d in merged.iter().filter(|d| d.end.0 > d.start.0 && holds_value(d)) {
+        let first = format!("{}{}", column_letter(d.start.1 as usize), d.start.0 as usize + 1);
+        let region = format!("{first}:{}{}", column_letter(d.end.1 as usize), d.end.0 as usize + 1);
+        for row_index in d.start.0 as usize + 1..=d.end.0.min(last_row) as usize {
+            for col_index in d.start.1 as usize..=d.end.1.min(last_col) as usize {
+                table.problems.entry((row_index, col_index)).or_insert_with(|| Problem {
+                    message: format!(
+                        "cell {}{} is inside the merged cells {region}, whose value stands in {first} for row {} only; unmerge the cells and write the value in every row",
+                        column_letter(col_index),
+                        row_index + 1,
+                        d.start.0 as usize + 1
+                    ),
+                    merged_from: Some(d.start.0 as usize),
+                });
+            }
+        }
+    }
+    // Rows that only problems reach (a formula without a value below the values) are rows too.
+    if let Some(((last, _), _)) = table.problems.last_key_value()
+        && table.rows.len() <= *last
+    {
+        table.rows.resize(last + 1, Vec::new());
+    }
+    Ok(table)
+}
+
+/// A cell's text, and what is wrong with it when it holds no figure to read.
+fn read_cell(cell: &Data, at: &dyn Fn() -> String) -> (String, Option<String>) {
+    match cell {
+        Data::Empty => (String::new(), None),
+        Data::String(s) => (s.clone(), None),
+        Data::Int(i) => (i.to_string(), None),
+        Data::Float(f) => match jixiao::inputs::float::decimal_from_f64_or(*f, ROUND_IN_THE_SHEET) {
+            Ok(d) => (d.to_string(), None),
+            Err(m) => (f.to_string(), Some(format!("{}: {m}", at()))),
+        },
+        Data::Bool(b) => (b.to_string(), None),
+        Data::DateTime(d) => (
+            d.to_string(),
+            Some(format!(
+                "{} holds a date or time (Excel's day number {d}), not a figure; format the cell as a number (常规 or 数值) and type the figure",
+                at()
+            )),
+        ),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => (
+            s.clone(),
+            Some(format!(
+                "{} holds a date or time ({s}), not a figure; format the cell as a number and type the figure",
+                at()
+            )),
+        ),
+        Data::Error(e) => (
+            String::new(),
+            Some(format!(
+                "{} holds the Excel error {e}; correct the formula or type the figure",
+                at()
+            )),
+        ),
+    }
+}
+
+/// The merged regions of the first worksheet (the formats that keep them: .xlsx and .xls).
+fn merged_regions<RS: std::io::Read + std::io::Seek>(workbook: &mut Sheets<RS>) -> Vec<Dimensions> {
+    match workbook {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_id(0).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_id(0).unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 /// Writes a table (header + rows) to a new workbook (built by the engine's `jixiao::xlsx`).

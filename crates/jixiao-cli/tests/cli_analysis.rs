@@ -284,4 +284,21 @@ fn audit_a_table_of_units() {
         "{:?}",
         rows[2]
     );
+    // After a blank line, rows keep the numbers a spreadsheet shows (they used to be one lower).
+    write(dir.path(), "gaps.csv", &text.replacen("\n虚报单位", "\n\n虚报单位", 1));
+    let o = run(
+        dir.path(),
+        &[
+            "audit",
+            "--system",
+            SEED,
+            "--input",
+            "gaps.csv",
+            "--out",
+            "gaps.out.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let rows = read_csv(&dir.path().join("gaps.out.csv"));
+    assert_eq!((rows[1][0].as_str(), rows[2][0].as_str()), ("2", "4"));
 }

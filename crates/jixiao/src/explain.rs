@@ -137,10 +137,13 @@ fn displayed(value: Decimal, percent: bool, dp: u32) -> Decimal {
     value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
-/// The fewest places (2, 4, 6 or 8) at which the displayed figure still tells the truth, e.g.
-/// 90.0003% rather than 90% when 90% itself would fall in another step or tier.
+/// The fewest places (2, 4, 6 ...) at which the displayed figure still tells the truth, e.g.
+/// 90.0003% rather than 90% when 90% itself would fall in another step or tier, and
+/// 89.99999999999999% when it takes fourteen. At 28 places every decimal is shown exactly, which
+/// agrees with the outcome computed from it; no cut-off short of that may print a figure that
+/// contradicts the tier or step reported beside it.
 fn honest_places(consistent: impl Fn(u32) -> bool) -> u32 {
-    [2, 4, 6].into_iter().find(|dp| consistent(*dp)).unwrap_or(8)
+    (1..14).map(|k| 2 * k).find(|dp| consistent(*dp)).unwrap_or(28)
 }
 
 /// A figure with its unit: `82.39%`, `76 人`, `681 万元`.

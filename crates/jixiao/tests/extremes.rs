@@ -159,3 +159,34 @@ fn edge_points_bonus_vetoes_and_grades_never_panic() {
     }
     assert!(evaluated > 150, "{evaluated} units evaluated");
 }
+
+/// A measured value within a hair of a tier's edge or a step's threshold is printed with as many
+/// places as it takes to agree with the tier or the steps reported, however many: 0.8999999999999999
+/// given exactly is 89.99999999999999%, never "90%" in the tier below 90% (eight places, the old
+/// limit, still round it to 90%).
+#[test]
+fn explanations_print_enough_places_to_agree_with_the_tier() {
+    let system = r#"{
+      "format": 1, "id": "edge", "name": "边界", "total_points": "15",
+      "inputs": [{"name": "满意度", "unit": "%", "min": "0"}],
+      "indicators": [
+        {"id": "1", "name": "满意度", "points": "5", "rule": {"type": "tiers", "value": "满意度", "tiers": [
+          {"ge": "90%", "score": "5"}, {"ge": "80%", "lt": "90%", "score": "3"}, {"lt": "80%", "score": "0"}]}},
+        {"id": "2", "name": "满意度差距", "points": "10", "rule": {"type": "step", "value": "满意度",
+          "direction": "below", "threshold": "90%", "step": "1%", "deduct": "1", "counting": "started"}}
+      ],
+      "grades": [{"label": "合格", "min": "0"}]
+    }"#;
+    let scorer = Scorer::new(&IndicatorSystem::from_json(system).unwrap()).unwrap();
+    let e = scorer
+        .evaluate(&jixiao::Inputs::new().with("满意度", "0.8999999999999999"))
+        .unwrap();
+    let tier = &e.indicators.iter().find(|i| &*i.id == "1").unwrap().explain(Lang::Zh);
+    assert!(
+        tier.starts_with("满意度 89.99999999999999%，属于「不低于 80% 且低于 90%」档"),
+        "{tier}"
+    );
+    let step = &e.indicators.iter().find(|i| &*i.id == "2").unwrap().explain(Lang::Zh);
+    assert!(step.starts_with("满意度 89.99999999999999%，低于 90%"), "{step}");
+    assert!(!step.contains(" 90%，低于") && !tier.contains(" 90%，属于"));
+}

@@ -1,9 +1,16 @@
-//! The one policy for binary floats (Arrow `float64`/`float32` columns, Python `float`s): a float
-//! is the decimal its shortest round-trip text writes (`0.1` → `0.1`, what Python's `repr()` shows,
-//! never `0.1000000000000000055511151231257827`), so that the binary noise of its representation
-//! never reaches a score. NaN and infinity are refused, and so is a float whose shortest text needs
-//! more than 28 decimal places or lies beyond the decimal range: such a value cannot be an exact
-//! amount or rate.
+//! The one policy for binary floats (Arrow `float64`/`float32` columns, Python `float`s, numbers in
+//! Excel cells): a float is the decimal its shortest round-trip text writes (`0.1` → `0.1`, what
+//! Python's `repr()` shows, never `0.1000000000000000055511151231257827`). NaN and infinity are
+//! refused, and so is a float whose shortest text needs more than 28 decimal places or lies beyond
+//! the decimal range: such a value cannot be an exact amount or rate.
+//!
+//! A float whose shortest text needs 16 or 17 significant digits (`0.06 + 0.84` is
+//! `0.8999999999999999`, `1.1 * 100` is `110.00000000000001`) is refused too, with the decimal it
+//! was probably meant to be: every decimal of up to 15 significant digits reads back from its float
+//! with at most 15 (`f64::DIGITS`), so such a float is no figure anyone wrote but the binary noise of
+//! a computation, and reading it as written could put the unit into another tier than the figure
+//! meant (89.99999999999999% is below a 90% threshold). For a `float32`, the same holds beyond 7
+//! digits.
 //!
 //! This is the only place where the crate touches a binary float: one given by a front end (an
 //! Arrow column, a Python `float`, an Excel cell) is turned into a decimal here, by its text,
@@ -19,16 +26,69 @@ pub const NOT_A_NUMBER: &str = "NaN is not a number (leave the input out, or giv
 /// Longest decimal text accepted (the engine's own limit on literals).
 const MAX_TEXT: usize = 64;
 
-/// A decimal from a binary float, through its shortest round-trip text.
+/// What to do instead of a noisy float given through a programming interface.
+pub const PASS_EXACTLY: &str = "pass the figure as a string or Decimal";
+
+/// A decimal from a binary float, through its shortest round-trip text; a float showing binary
+/// noise (16 or 17 significant digits) is refused, the message ending in `advice`
+/// ([`PASS_EXACTLY`] for the programming interfaces).
 ///
 /// ```
-/// use jixiao::inputs::float::decimal_from_f64;
+/// use jixiao::inputs::float::{decimal_from_f64, PASS_EXACTLY};
 /// assert_eq!(decimal_from_f64(0.1).unwrap().to_string(), "0.1");
-/// assert_eq!(decimal_from_f64(0.1 + 0.2).unwrap().to_string(), "0.30000000000000004");
+/// assert_eq!(
+///     decimal_from_f64(0.06 + 0.84).unwrap_err(),
+///     "0.8999999999999999 looks like binary floating-point noise (did you mean 0.9?); \
+///      pass the figure as a string or Decimal"
+/// );
+/// assert!(decimal_from_f64(0.1 + 0.2).is_err());
 /// assert!(decimal_from_f64(f64::NAN).is_err());
 /// assert!(decimal_from_f64(1e-30).is_err());
 /// ```
 pub fn decimal_from_f64(f: f64) -> Result<Decimal, String> {
+    decimal_from_f64_or(f, PASS_EXACTLY)
+}
+
+/// [`decimal_from_f64`] with other advice for a noisy float (an Excel cell's: round it there).
+pub fn decimal_from_f64_or(f: f64, advice: &str) -> Result<Decimal, String> {
+    let d = shortest_f64(f)?;
+    if significant_digits(d) > f64::DIGITS {
+        return Err(noise(d, &format!("{f:.14e}"), advice));
+    }
+    Ok(d)
+}
+
+/// A decimal from a `float32`, through its own shortest text (`0.1f32` → `0.1`), not that of its
+/// widening to `f64`; more than 7 significant digits are binary noise.
+pub fn decimal_from_f32(f: f32) -> Result<Decimal, String> {
+    let d = shortest_f32(f)?;
+    if significant_digits(d) > f32::DIGITS + 1 {
+        return Err(noise(d, &format!("{f:.6e}"), PASS_EXACTLY));
+    }
+    Ok(d)
+}
+
+/// Why a noisy float is refused: its exact text, the figure it rounds to (`rounded`, in scientific
+/// notation), and what to do.
+fn noise(d: Decimal, rounded: &str, advice: &str) -> String {
+    let meant = Decimal::from_scientific(rounded).map_or_else(|_| rounded.to_string(), |m| m.normalize().to_string());
+    format!("{d} looks like binary floating-point noise (did you mean {meant}?); {advice}")
+}
+
+/// The significant digits of a decimal (`0.0090` → 1, `1200` → 2).
+fn significant_digits(d: Decimal) -> u32 {
+    let mut m = d.mantissa().unsigned_abs();
+    if m == 0 {
+        return 0;
+    }
+    while m.is_multiple_of(10) {
+        m /= 10;
+    }
+    m.checked_ilog10().map_or(0, |l| l + 1)
+}
+
+/// The decimal a float's shortest round-trip text writes, noise and all.
+fn shortest_f64(f: f64) -> Result<Decimal, String> {
     if let Some(d) = shortest_decimal(f) {
         return Ok(d);
     }
@@ -46,11 +106,10 @@ pub fn decimal_from_f64(f: f64) -> Result<Decimal, String> {
     decimal_from_display(&f.to_string())
 }
 
-/// A decimal from a `float32`, through its own shortest text (`0.1f32` → `0.1`), not that of its
-/// widening to `f64`.
-pub fn decimal_from_f32(f: f32) -> Result<Decimal, String> {
+/// The decimal a `float32`'s shortest round-trip text writes.
+fn shortest_f32(f: f32) -> Result<Decimal, String> {
     if !f.is_finite() {
-        return decimal_from_f64(f64::from(f));
+        return shortest_f64(f64::from(f));
     }
     let mut text = FloatText::new();
     if std::fmt::Write::write_fmt(&mut text, format_args!("{f}")).is_ok() {
@@ -156,14 +215,6 @@ fn shortest_decimal(f: f64) -> Option<Decimal> {
     None
 }
 
-/// A double as Excel shows it in a cell: rounded to 15 significant digits (Excel's display
-/// precision), then read exactly. For numbers read from .xlsx files, where the user typed and saw
-/// the 15-digit value; a value beyond the exact decimal range keeps its shortest text, for the
-/// engine to refuse.
-pub fn excel_shown(f: f64) -> String {
-    Decimal::from_scientific(&format!("{f:.14e}")).map_or_else(|_| format!("{f}"), |d| d.normalize().to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +243,44 @@ mod tests {
         assert_eq!(decimal_from_f32(0.1).unwrap().to_string(), "0.1");
         assert_eq!(decimal_from_f32(0.8239).unwrap().to_string(), "0.8239");
         assert!(decimal_from_f32(f32::NAN).is_err());
+    }
+
+    #[test]
+    fn binary_noise_is_refused_with_the_figure_meant() {
+        let noisy = [
+            (0.06 + 0.84, "0.8999999999999999", "0.9"),
+            (0.1 + 0.2, "0.30000000000000004", "0.3"),
+            (1.1 * 100.0, "110.00000000000001", "110"),
+            (-(0.7 + 0.1), "-0.7999999999999999", "-0.8"),
+        ];
+        for (f, shown, meant) in noisy {
+            assert_eq!(
+                decimal_from_f64(f).unwrap_err(),
+                format!("{shown} looks like binary floating-point noise (did you mean {meant}?); {PASS_EXACTLY}")
+            );
+        }
+        assert!(
+            decimal_from_f64_or(0.1 + 0.2, "round it in the cell")
+                .unwrap_err()
+                .ends_with("round it in the cell")
+        );
+        // Fifteen significant digits are a figure someone wrote, whatever its size.
+        for (f, text) in [
+            (0.123456789012345, "0.123456789012345"),
+            (123456789012345.0, "123456789012345"),
+            (1e22, "10000000000000000000000"),
+            (0.9, "0.9"),
+            (76.0, "76"),
+        ] {
+            assert_eq!(decimal_from_f64(f).unwrap().to_string(), text);
+        }
+        assert!(decimal_from_f64(2f64.powi(53) + 2.0).is_err());
+        assert_eq!(decimal_from_f32(1234.567).unwrap().to_string(), "1234.567");
+        let e = decimal_from_f32(1.0f32 / 3.0).unwrap_err();
+        assert_eq!(
+            e,
+            format!("0.33333334 looks like binary floating-point noise (did you mean 0.3333333?); {PASS_EXACTLY}")
+        );
     }
 
     #[test]
@@ -243,7 +332,7 @@ mod tests {
         let mut fast = 0;
         for f in values {
             let slow = through_text(f);
-            assert_eq!(decimal_from_f64(f), slow, "{f:e}");
+            assert_eq!(shortest_f64(f), slow, "{f:e}");
             if let Some(d) = shortest_decimal(f) {
                 fast += 1;
                 let s = slow.unwrap();

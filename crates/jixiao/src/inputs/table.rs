@@ -69,6 +69,16 @@ pub enum TableError {
         /// The input.
         input: String,
     },
+    /// Two columns give the same claim (an indicator's claimed score, the claimed total or grade).
+    #[error("columns {first} and {second} both give the claimed {claim}")]
+    DuplicateClaim {
+        /// The first column's letter.
+        first: String,
+        /// The second column's letter.
+        second: String,
+        /// What they claim: ``score of `2.1.1` ``, `total` or `grade`.
+        claim: String,
+    },
     /// Headers that name nothing the system declares.
     #[error(
         "{} {} of `{system}`",
@@ -107,12 +117,13 @@ fn unknown_list(columns: &[(usize, String)]) -> String {
 }
 
 impl TableError {
-    /// A stable machine-readable kind: `wrong_unit`, `duplicate_input`, `unknown_columns`,
-    /// `no_unit_column`.
+    /// A stable machine-readable kind: `wrong_unit`, `duplicate_input`, `duplicate_claim`,
+    /// `unknown_columns`, `no_unit_column`.
     pub fn kind(&self) -> &'static str {
         match self {
             TableError::WrongUnit { .. } => "wrong_unit",
             TableError::DuplicateInput { .. } => "duplicate_input",
+            TableError::DuplicateClaim { .. } => "duplicate_claim",
             TableError::Unknown { .. } => "unknown_columns",
             TableError::NoUnitColumn { .. } => "no_unit_column",
         }
@@ -296,11 +307,25 @@ pub fn map_columns(
                 // A claim column is headed by an indicator id, perhaps followed by its name
                 // (`2.1.1`, `2.1.1 预算完成率`).
                 let id = trimmed.split_whitespace().next().unwrap_or("");
+                let twice = |first: usize, claim: String| TableError::DuplicateClaim {
+                    first: column_letter(first),
+                    second: column_letter(i),
+                    claim,
+                };
                 if options.claims && ids.contains(&id) {
+                    if let Some((first, _)) = columns.claim_scores.iter().find(|(_, c)| c == id) {
+                        return Err(twice(*first, format!("score of `{id}`")));
+                    }
                     columns.claim_scores.push((i, id.to_string()));
-                } else if options.claims && columns.claim_total.is_none() && CLAIM_TOTAL_HEADERS.contains(&bare) {
+                } else if options.claims && CLAIM_TOTAL_HEADERS.contains(&bare) {
+                    if let Some(first) = columns.claim_total {
+                        return Err(twice(first, "total".into()));
+                    }
                     columns.claim_total = Some(i);
-                } else if options.claims && columns.claim_grade.is_none() && CLAIM_GRADE_HEADERS.contains(&bare) {
+                } else if options.claims && CLAIM_GRADE_HEADERS.contains(&bare) {
+                    if let Some(first) = columns.claim_grade {
+                        return Err(twice(first, "grade".into()));
+                    }
                     columns.claim_grade = Some(i);
                 } else {
                     unknown.push((i, trimmed.to_string()));
@@ -409,6 +434,20 @@ mod tests {
         );
         let e = map_columns(&["编制数", "编制数（人）"], &s, &TableOptions::default()).unwrap_err();
         assert_eq!(e.to_string(), "columns A and B both give input `编制数`");
+        // A claim given twice, under its id and under its id and name, or two totals.
+        let claims = TableOptions::default().with_claims();
+        let e = map_columns(&["编制数", "1.1.1", "1.1.1 在职人员控制率"], &s, &claims).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.to_string().as_str()),
+            (
+                "duplicate_claim",
+                "columns B and C both give the claimed score of `1.1.1`"
+            )
+        );
+        let e = map_columns(&["编制数", "总分", "自评总分"], &s, &claims).unwrap_err();
+        assert_eq!(e.to_string(), "columns B and C both give the claimed total");
+        let e = map_columns(&["编制数", "等次", "grade"], &s, &claims).unwrap_err();
+        assert_eq!(e.to_string(), "columns B and C both give the claimed grade");
         let e = map_columns(&["年初预算（元）"], &s, &TableOptions::default()).unwrap_err();
         assert_eq!(e.kind(), "wrong_unit");
         let e = map_columns(&["编制数"], &s, &TableOptions::new(Some("名称"), &[])).unwrap_err();
