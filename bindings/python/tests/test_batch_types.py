@@ -192,7 +192,8 @@ def test_audit_batch_reads_evaluate_batch_output(system: str) -> None:
     frame.index = [f"部门{k:03d}" for k in range(200)]
     out = chosen.evaluate_batch(frame)
     assert out["error"].isna().all()
-    claims = pd.concat([frame, out[FIGURES + ["grade"]]], axis=1)
+    # The inputs beside evaluate_batch's output as it is: scores, total and grade as claims.
+    claims = pd.concat([frame, out], axis=1)
     audited = chosen.audit_batch(claims)
     assert audited["error"].isna().all(), audited["error"].dropna().head().tolist()
     assert audited["discrepancies"].tolist() == [0] * 200
