@@ -668,3 +668,48 @@ fn a_figure_is_never_dropped_for_another_rows_places() {
         check(&scorer, &scored, &expected, None);
     }
 }
+
+#[test]
+fn a_figure_that_does_not_fit_its_column_fails_its_row() {
+    // Exact figures of 10^10 and more do not fit decimal128(38, 28): the row fails, saying so,
+    // and the other rows keep their figures.
+    let system = jixiao::IndicatorSystem::from_json(
+        r#"{"format": 1, "id": "huge", "name": "大", "total_points": "100000000000",
+            "rounding": {"indicator": "none", "total": "none"},
+            "inputs": [{"name": "x", "min": "0", "max": "1"}],
+            "indicators": [{"id": "1", "name": "一", "points": "100000000000",
+                            "rule": {"type": "rate", "value": "x"}}],
+            "grades": [{"label": "甲"}]}"#,
+    )
+    .unwrap();
+    let scorer = Scorer::new(&system).unwrap();
+    assert_eq!(scorer.stated_scale(), None);
+    let units: Vec<Unit> = ["0.00000001", "0.5"]
+        .iter()
+        .map(|x| {
+            let mut inputs = Inputs::new();
+            inputs.set("x", InputValue::Number(x.parse().unwrap()));
+            Unit {
+                inputs,
+                unread: Vec::new(),
+            }
+        })
+        .collect();
+    let scored = score_units(&scorer, &units, None, None).unwrap();
+    let b = &scored.batches[0];
+    assert_eq!(
+        decimal_at(b.column_by_name("total").unwrap().as_ref(), 0),
+        Some(Decimal::from(1000))
+    );
+    assert_eq!(text_at(b, "error", 0), None);
+    for name in ["1", "total"] {
+        assert!(b.column_by_name(name).unwrap().is_null(1), "{name}");
+    }
+    assert_eq!(text_at(b, "grade", 1), None);
+    let error = text_at(b, "error", 1).unwrap();
+    assert!(
+        error.contains("50000000000") && error.contains("Decimal128(38, 28)"),
+        "{error}"
+    );
+    assert_eq!(scored.errors.iter().map(|e| e.row).collect::<Vec<_>>(), [1]);
+}
