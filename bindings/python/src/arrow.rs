@@ -8,11 +8,36 @@ use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
 use arrow_array::types::Decimal128Type;
 use arrow_array::{Array, RecordBatch, RecordBatchIterator};
 use arrow_schema::{ArrowError, SchemaRef};
-use jixiao::{Decimal, InputValue};
+use jixiao::InputValue;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList};
 
-use crate::convert::py_decimal;
+use crate::convert::{decimal_type, py_decimal};
+
+/// The scale of the figure columns of a system that states some figure exactly (jixiao-arrow's).
+const EXACT_SCALE: i8 = 28;
+
+/// The text of a `decimal128` value: `mantissa` × 10^-`scale`, every digit; without the trailing
+/// zeros after the point when `trim`.
+fn decimal_text(mantissa: i128, scale: i8, trim: bool) -> String {
+    let digits = mantissa.unsigned_abs().to_string();
+    let sign = if mantissa < 0 { "-" } else { "" };
+    let Ok(places) = usize::try_from(scale) else {
+        // A negative scale: whole tens.
+        return format!("{sign}{digits}{}", "0".repeat(usize::from(scale.unsigned_abs())));
+    };
+    if places == 0 {
+        return format!("{sign}{digits}");
+    }
+    let padded = format!("{digits:0>width$}", width = places + 1);
+    let (int, frac) = padded.split_at(padded.len() - places);
+    let frac = if trim { frac.trim_end_matches('0') } else { frac };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
 
 const STREAM: &std::ffi::CStr = c"arrow_array_stream";
 
@@ -89,10 +114,13 @@ impl ArrowStream {
 
 fn append_python(py: Python<'_>, array: &dyn Array, list: &Bound<'_, PyList>) -> PyResult<()> {
     if let Some(a) = array.as_primitive_opt::<Decimal128Type>() {
-        let scale = u32::try_from(a.scale()).unwrap_or(0);
+        // Through the exact text (a mantissa of 38 digits need not fit the engine's decimal): a
+        // stated figure with its places (`5.00`), an exact one without trailing zeros.
+        let decimal = decimal_type(py)?;
+        let trim = a.scale() >= EXACT_SCALE;
         for v in a.iter() {
-            match v.and_then(|m| Decimal::try_from_i128_with_scale(m, scale).ok()) {
-                Some(d) => list.append(py_decimal(py, d)?)?,
+            match v {
+                Some(m) => list.append(decimal.call1((decimal_text(m, a.scale(), trim),))?)?,
                 None => list.append(py.None())?,
             }
         }

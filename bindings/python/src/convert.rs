@@ -61,7 +61,17 @@ pub fn number(obj: &Bound<'_, PyAny>) -> Result<Decimal, String> {
         }
         // Plain digits, never scientific notation (`str(Decimal("1E+2"))` is `1E+2`).
         let text = obj.call_method1("__format__", ("f",)).map_err(py_err_text)?;
-        return parse_decimal(&text.str().map_err(py_err_text)?.to_cow().map_err(py_err_text)?);
+        let text = text.str().map_err(py_err_text)?;
+        let text = text.to_cow().map_err(py_err_text)?;
+        return parse_decimal(&text).or_else(|e| {
+            // Zeros past the last digit are no part of the value: `Decimal("88.5000…0")` with 29
+            // places (a decimal128(38, 28) cell) is 88.5.
+            let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+            match text.contains('.') && trimmed.len() < text.len() {
+                true => parse_decimal(trimmed).map_err(|_| e),
+                false => Err(e),
+            }
+        });
     }
     if obj.hasattr("__index__").unwrap_or(false) {
         // numpy integers and other integer-like objects.

@@ -198,6 +198,23 @@ test('errors: JSON.stringify keeps kind, message and errors (the JSON layer erro
   assert.deepEqual(JSON.parse(JSON.stringify({ error: e })), envelope);
 });
 
+test('evaluateBatch states every figure at the system\'s places, as fixed-decimal strings (5.00, not 5)', () => {
+  const stated = /^\d+\.\d{2}$/;
+  for (const id of ['hunan-dept', SEED]) {
+    const system = jx.builtin(id);
+    const example = jx.builtinExample(id);
+    const [out] = system.evaluateBatch([example, { ...example, 编制数: '-1' }]);
+    assert.equal(typeof out.total, 'string');
+    assert.match(out.total, stated);
+    const scores = [...out.indicators, ...out.bonus].map((r) => r.score);
+    assert.ok(scores.length > 5, id);
+    for (const s of scores) assert.match(s, stated, `${id}: ${s}`);
+    // A whole score keeps its places: a full mark reads 5.00.
+    assert.ok(scores.some((s) => s.endsWith('.00')), `${id}: ${scores}`);
+    assert.deepEqual(out, system.evaluate(example));
+  }
+});
+
 test('evaluateBatch keeps every unit in order, a failing unit in its place', () => {
   const system = jx.builtin(SEED);
   const example = jx.builtinExample(SEED);

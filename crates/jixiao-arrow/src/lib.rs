@@ -111,8 +111,14 @@ impl RowError {
 /// the tree in pre-order, subtotals included, then the bonus items, named by indicator id, in the
 /// order of [`Scorer::indicator_ids`] — then `total` (`decimal128`), `grade` and `error` (text)
 /// and, when asked for, `explanation` (text). A row that could not be scored has null figures and
-/// its error in `error`. Each decimal column has the largest scale of its values, so every value is
-/// exact.
+/// its error in `error`: null scores, total and grade.
+///
+/// Every figure column of a system has one `decimal128` type, whatever the rows (so that results of
+/// the same system concatenate, and a mean keeps the figures' places): `decimal128(38, s)` where `s`
+/// is [`Scorer::stated_scale`] (2 for figures stated to 0.01: `88.50`), or `decimal128(38, 28)` when
+/// the system states some figure exactly (every place an exact decimal has, magnitudes below
+/// 10^10). A figure that does not fit that type fails its row, with an error saying so; it is never
+/// rounded, cut or dropped.
 #[derive(Debug, Clone)]
 pub struct Scored {
     /// The results' schema.

@@ -20,7 +20,7 @@ use jixiao::{
 use rayon::prelude::*;
 
 use crate::read::ColumnReader;
-use crate::write::{DecimalColumn, Part, assemble};
+use crate::write::{DecimalType, Part, assemble};
 use crate::{RowError, Scored, Unit, with_unread};
 
 /// Fewest rows in one task.
@@ -49,6 +49,8 @@ pub(crate) struct Layout<'s> {
     pub scorer: &'s Scorer,
     /// The indicators' ids in the order of `Scores::indicators`.
     pub ids: Vec<&'s str>,
+    /// The one type of every figure column.
+    pub decimal: DecimalType,
     explain: Option<Lang>,
 }
 
@@ -57,6 +59,7 @@ impl<'s> Layout<'s> {
         Layout {
             scorer,
             ids: scorer.indicator_ids().collect(),
+            decimal: DecimalType::of(scorer),
             explain,
         }
     }
@@ -72,11 +75,12 @@ impl<'s> Layout<'s> {
 pub(crate) struct Gathered<'s> {
     /// The number of the first row (over every batch).
     first: usize,
-    /// One column per indicator; null where the row failed.
-    pub scores: Vec<Vec<Option<Decimal>>>,
-    pub total: Vec<Option<Decimal>>,
-    /// The type of each decimal column (the indicators', then the totals) so far.
-    pub types: Vec<DecimalColumn>,
+    /// One column per indicator, as mantissas at the figure columns' scale; null where the row
+    /// failed.
+    pub scores: Vec<Vec<Option<i128>>>,
+    pub total: Vec<Option<i128>>,
+    /// Scratch: the row's figures being converted.
+    row: Vec<Option<i128>>,
     pub grade: Vec<Option<Cow<'s, str>>>,
     pub error: Vec<Option<String>>,
     pub explanation: Vec<Option<String>>,
@@ -90,7 +94,7 @@ impl<'s> Gathered<'s> {
             first: rows.start,
             scores: (0..columns).map(|_| Vec::with_capacity(n)).collect(),
             total: Vec::with_capacity(n),
-            types: vec![DecimalColumn::default(); columns + 1],
+            row: Vec::with_capacity(columns),
             grade: Vec::with_capacity(n),
             error: Vec::with_capacity(n),
             explanation: Vec::with_capacity(n),
@@ -102,36 +106,57 @@ impl<'s> Gathered<'s> {
         self.total.len()
     }
 
-    fn push_score(&mut self, j: usize, score: Option<Decimal>) {
-        if let (Some(column), Some(t)) = (self.scores.get_mut(j), self.types.get_mut(j)) {
-            column.push(score);
-            if let Some(d) = score {
-                t.add(d);
+    /// A scored row: its figures (one per indicator column), total, grade and explanation. A
+    /// figure that does not fit the columns' type fails the row instead.
+    fn push_row(
+        &mut self,
+        layout: &Layout<'s>,
+        figures: impl Iterator<Item = Option<Decimal>>,
+        total: Decimal,
+        grade: Cow<'s, str>,
+        explanation: Option<String>,
+    ) {
+        self.row.clear();
+        for (j, figure) in figures.enumerate() {
+            match figure.map(|d| layout.decimal.mantissa(d).ok_or(d)).transpose() {
+                Ok(m) => self.row.push(m),
+                Err(d) => {
+                    let id = layout.ids.get(j).copied().unwrap_or_default();
+                    return self.push_error(EvalError::Score {
+                        indicator: id.to_string(),
+                        message: format!(
+                            "the score {d} does not fit the result column's type {} (a figure is never rounded to fit)",
+                            layout.decimal.data_type()
+                        ),
+                    });
+                }
             }
         }
-    }
-
-    fn push_total(&mut self, total: Decimal, grade: Cow<'s, str>, explanation: Option<String>) {
-        self.total.push(Some(total));
-        if let Some(t) = self.types.last_mut() {
-            t.add(total);
+        let Some(t) = layout.decimal.mantissa(total) else {
+            return self.push_error(EvalError::Overflow {
+                location: "total".into(),
+                what: "its decimal128 result column (the total does not fit the column's type)",
+            });
+        };
+        let mut row = self.row.iter().copied();
+        for column in &mut self.scores {
+            column.push(row.next().flatten());
         }
+        self.total.push(Some(t));
         self.grade.push(Some(grade));
         self.error.push(None);
         self.explanation.push(explanation);
     }
 
     fn push_scores(&mut self, layout: &Layout<'s>, s: &Scores) {
-        for j in 0..self.scores.len() {
-            self.push_score(j, s.indicators.get(j).copied());
-        }
+        let figures = (0..self.scores.len()).map(|j| s.indicators.get(j).copied());
         let grade = layout.scorer.grade_label(s.grade).unwrap_or_default();
-        self.push_total(s.total, Cow::Borrowed(grade), None);
+        self.push_row(layout, figures, s.total, Cow::Borrowed(grade), None);
     }
 
     fn push_evaluation(&mut self, layout: &Layout<'s>, e: &Evaluation) {
         let nodes = e.indicators.len();
-        for (j, id) in layout.ids.iter().enumerate() {
+        let figures = layout.ids.iter().enumerate().map(|(j, id)| {
             let r = if j < nodes {
                 e.indicators.get(j)
             } else {
@@ -143,10 +168,10 @@ impl<'s> Gathered<'s> {
                 Some(r) if &*r.id == *id => Some(r),
                 _ => e.indicator(id),
             };
-            self.push_score(j, r.map(|r| r.score));
-        }
+            r.map(|r| r.score)
+        });
         let explanation = layout.explain.map(|l| e.explain(l));
-        self.push_total(e.total, Cow::Owned(e.grade.to_string()), explanation);
+        self.push_row(layout, figures, e.total, Cow::Owned(e.grade.to_string()), explanation);
     }
 
     fn push_error(&mut self, error: EvalError) {

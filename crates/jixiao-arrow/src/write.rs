@@ -1,5 +1,5 @@
-//! The results as Arrow arrays: `decimal128` for the figures, at the largest scale each column's
-//! values have (so every value is exact), text for the grade, the error and the explanation.
+//! The results as Arrow arrays: `decimal128` for the figures, all of one type per system
+//! ([`DecimalType`]), text for the grade, the error and the explanation.
 
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ pub(crate) struct Part<'s> {
 }
 
 /// Decimal column `j` of a piece: indicator `j`'s scores, or the totals after the last.
-fn decimals<'g>(g: &'g Gathered<'_>, j: usize) -> &'g [Option<Decimal>] {
+fn decimals<'g>(g: &'g Gathered<'_>, j: usize) -> &'g [Option<i128>] {
     g.scores.get(j).unwrap_or(&g.total)
 }
 
@@ -41,12 +41,13 @@ fn texts<'g, T: AsRef<str> + 'g>(
 
 /// Result column `j` (the indicators', then `total`, `grade`, `error`, `explanation`): its type
 /// and one array per part.
-fn build_column(parts: &[Part<'_>], j: usize, count: usize) -> Result<(DataType, Vec<ArrayRef>), ArrowError> {
+fn build_column(
+    parts: &[Part<'_>],
+    j: usize,
+    count: usize,
+    column: DecimalType,
+) -> Result<(DataType, Vec<ArrayRef>), ArrowError> {
     if j < count {
-        let mut column = DecimalColumn::default();
-        for g in parts.iter().flat_map(|p| &p.pieces) {
-            column.merge(g.types.get(j).copied().unwrap_or_default());
-        }
         let arrays = parts
             .iter()
             .map(|p| column.build(p.pieces.iter().map(|g| decimals(g, j))))
@@ -75,7 +76,7 @@ pub(crate) fn assemble(layout: &Layout<'_>, parts: Vec<Part<'_>>, id: Option<Fie
     };
     let built = (0..names.len())
         .into_par_iter()
-        .map(|j| build_column(&parts, j, decimals))
+        .map(|j| build_column(&parts, j, decimals, layout.decimal))
         .collect::<Result<Vec<_>, _>>()?;
     let mut fields = Vec::with_capacity(names.len() + 1);
     fields.extend(id.clone());
@@ -110,35 +111,31 @@ pub(crate) fn assemble(layout: &Layout<'_>, parts: Vec<Part<'_>>, id: Option<Fie
     })
 }
 
-/// A column of decimals as `decimal128`, at the largest scale any of its values has (so every
-/// value is exact), precision 29 (any decimal the engine holds) or 38 for absurd magnitudes.
-/// Worked out value by value ([`add`](Self::add)), where the values are made.
+/// The one `decimal128` type of every figure column of a system (the indicators' scores and the
+/// total), the same for every batch whatever its values: the scale at which the system states its
+/// figures ([`Scorer::stated_scale`](jixiao::Scorer::stated_scale), e.g. `decimal128(38, 2)` for
+/// figures stated to 0.01), or, when some figure is exact (rounding `"none"`),
+/// `decimal128(38, 28)`: every place an exact decimal can have, for magnitudes below 10^10. A
+/// figure that does not fit its column (more places than the column's scale, or too many digits)
+/// fails its row with an error; it is never rounded, cut or dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct DecimalColumn {
-    /// The largest scale of the values, without trailing zeros.
+pub(crate) struct DecimalType {
+    /// Places after the point.
     scale: u32,
-    /// The most digits before the point.
-    digits: u32,
 }
 
-impl Default for DecimalColumn {
-    fn default() -> Self {
-        DecimalColumn { scale: 0, digits: 1 }
-    }
-}
+/// The precision of every figure column.
+const PRECISION: u8 = 38;
+
+/// The scale of the figure columns of a system that states some figure exactly: the most places a
+/// decimal of the engine has.
+pub(crate) const EXACT_SCALE: u32 = 28;
 
 /// `d.normalize()`'s mantissa and scale (no trailing zeros after the point; zero at scale 0).
 fn normal_parts(d: Decimal) -> (i128, u32) {
     let (mut m, mut s) = (d.mantissa(), d.scale());
     if m == 0 {
         return (0, 0);
-    }
-    if let Ok(mut small) = i64::try_from(m) {
-        while s > 0 && small % 10 == 0 {
-            small /= 10;
-            s -= 1;
-        }
-        return (i128::from(small), s);
     }
     while s > 0 && m % 10 == 0 {
         m /= 10;
@@ -190,69 +187,50 @@ const POW10: [i128; 39] = [
     10i128.pow(38),
 ];
 
-impl DecimalColumn {
-    /// Makes room for `d`.
-    #[inline]
-    pub(crate) fn add(&mut self, d: Decimal) {
-        let (m, s) = (d.mantissa().unsigned_abs(), d.scale());
-        if s > self.scale {
-            // Only then is the normalized scale needed (trailing zeros do not count).
-            self.scale = self.scale.max(normal_parts(d).1);
-        }
-        // Digits before the point: all the mantissa's digits but the scale's (the same with or
-        // without trailing zeros), worked out only when more than the most so far.
-        let more = POW10
-            .get((s + self.digits) as usize)
-            .is_none_or(|p| m >= p.unsigned_abs());
-        if more {
-            let all = m.checked_ilog10().map_or(1, |l| l + 1);
-            self.digits = self.digits.max(all.saturating_sub(s));
+impl DecimalType {
+    /// The figure columns' type for this system.
+    pub(crate) fn of(scorer: &jixiao::Scorer) -> Self {
+        DecimalType {
+            scale: scorer.stated_scale().map_or(EXACT_SCALE, |s| s.min(EXACT_SCALE)),
         }
     }
 
-    /// Makes room for the values of `other`.
-    pub(crate) fn merge(&mut self, other: DecimalColumn) {
-        self.scale = self.scale.max(other.scale);
-        self.digits = self.digits.max(other.digits);
-    }
-
-    fn precision(self) -> u8 {
-        if self.digits + self.scale <= 29 { 29 } else { 38 }
+    /// The Arrow type.
+    pub(crate) fn data_type(self) -> DataType {
+        DataType::Decimal128(PRECISION, self.scale_i8())
     }
 
     fn scale_i8(self) -> i8 {
         i8::try_from(self.scale).unwrap_or(28)
     }
 
-    /// The Arrow type.
-    pub(crate) fn data_type(self) -> DataType {
-        DataType::Decimal128(self.precision(), self.scale_i8())
-    }
-
-    /// The mantissa of `d` at the column's scale (which is at least `d`'s normalized scale).
-    fn mantissa(self, d: Decimal) -> i128 {
+    /// The mantissa of `d` at the column's scale, or `None` when `d` does not fit exactly.
+    pub(crate) fn mantissa(self, d: Decimal) -> Option<i128> {
         let (m, s) = (d.mantissa(), d.scale());
         let (m, s) = if s <= self.scale { (m, s) } else { normal_parts(d) };
-        let shift = self.scale.saturating_sub(s) as usize;
-        m.saturating_mul(POW10.get(shift).copied().unwrap_or(i128::MAX))
+        let shift = self.scale.checked_sub(s)?;
+        let m = m.checked_mul(*POW10.get(shift as usize)?)?;
+        let limit = POW10.get(usize::from(PRECISION))?;
+        (m.unsigned_abs() < limit.unsigned_abs()).then_some(m)
     }
 
-    /// The values of these parts, one after the other, as one array (null for `None`).
+    /// The values of these parts (mantissas at the column's scale), one after the other, as one
+    /// array (null for `None`).
     pub(crate) fn build<'v>(
         self,
-        parts: impl IntoIterator<Item = &'v [Option<Decimal>]> + Clone,
+        parts: impl IntoIterator<Item = &'v [Option<i128>]> + Clone,
     ) -> Result<ArrayRef, ArrowError> {
         let len: usize = parts.clone().into_iter().map(<[_]>::len).sum();
         let mut mantissas = Vec::with_capacity(len);
         let mut nulls = NullBufferBuilder::new(len);
         for values in parts {
             for v in values {
-                mantissas.push(v.map_or(0, |d| self.mantissa(d)));
+                mantissas.push(v.unwrap_or(0));
                 nulls.append(v.is_some());
             }
         }
         let array = PrimitiveArray::<Decimal128Type>::try_new(mantissas.into(), nulls.finish())?;
-        Ok(Arc::new(array.with_precision_and_scale(self.precision(), self.scale_i8())?) as ArrayRef)
+        Ok(Arc::new(array.with_precision_and_scale(PRECISION, self.scale_i8())?) as ArrayRef)
     }
 }
 
@@ -262,35 +240,38 @@ mod tests {
     use arrow_array::Array;
     use arrow_array::cast::AsArray;
 
-    fn column_for(values: &[Option<Decimal>]) -> DecimalColumn {
-        let mut column = DecimalColumn::default();
-        for d in values.iter().flatten() {
-            column.add(*d);
-        }
-        column
+    fn d(text: &str) -> Decimal {
+        text.parse().unwrap()
     }
 
     #[test]
-    fn decimal_columns_are_exact() {
-        let values: Vec<Option<Decimal>> = vec![Some("91.73".parse().unwrap()), None, Some(Decimal::from(90))];
-        let column = column_for(&values);
-        assert_eq!(column.data_type(), DataType::Decimal128(29, 2));
-        let a = column.build([&values[..]]).unwrap();
+    fn a_stated_column_has_the_stated_scale_whatever_the_values() {
+        let column = DecimalType { scale: 2 };
+        assert_eq!(column.data_type(), DataType::Decimal128(38, 2));
+        // 5, 5.00, 91.73, and trailing zeros beyond the scale: all at scale 2.
+        let values = [d("5"), d("5.00"), d("91.73"), d("90.0000")].map(|v| column.mantissa(v));
+        assert_eq!(values, [Some(500), Some(500), Some(9173), Some(9000)]);
+        // More places than the column states: not rounded, refused.
+        assert_eq!(column.mantissa(d("1.495")), None);
+        let a = column.build([&values[..2], &[None, values[2]][..]]).unwrap();
         let a = a.as_primitive::<Decimal128Type>();
-        assert_eq!(a.value(0), 9173);
-        assert!(a.is_null(1));
-        assert_eq!(a.value(2), 9000);
-        // Trailing zeros beyond the column's scale; a magnitude beyond 96 bits at that scale.
-        let values: Vec<Option<Decimal>> = vec![
-            Some("5.000".parse().unwrap()),
-            Some("10000000000000000000000000000".parse().unwrap()),
-            Some("0.5".parse().unwrap()),
-        ];
-        let column = column_for(&values);
-        assert_eq!(column.data_type(), DataType::Decimal128(38, 1));
-        let a = column.build([&values[..1], &values[1..]]).unwrap();
-        assert_eq!(a.null_count(), 0);
-        let a = a.as_primitive::<Decimal128Type>();
-        assert_eq!((a.value(0), a.value(1), a.value(2)), (50, 10i128.pow(29), 5));
+        assert_eq!((a.len(), a.value(0), a.value(3)), (4, 500, 9173));
+        assert!(a.is_null(2));
+        assert_eq!(a.value_as_string(3), "91.73");
+    }
+
+    #[test]
+    fn an_exact_column_holds_every_place_below_ten_to_the_ten() {
+        let column = DecimalType { scale: EXACT_SCALE };
+        assert_eq!(column.data_type(), DataType::Decimal128(38, 28));
+        let third = Decimal::from(5) / Decimal::from(3);
+        assert_eq!(third.scale(), 28);
+        assert_eq!(column.mantissa(third), Some(third.mantissa()));
+        // 28 places of 7.9232 do not fit 96 bits, but do fit decimal128.
+        assert_eq!(column.mantissa(d("7.9232")), Some(79232 * 10i128.pow(24)));
+        assert_eq!(column.mantissa(d("9999999999.5")), Some(99999999995 * 10i128.pow(27)));
+        // 10^10 and above do not fit 38 digits at 28 places: refused, not cut.
+        assert_eq!(column.mantissa(d("10000000000")), None);
+        assert_eq!(column.mantissa(Decimal::MAX), None);
     }
 }

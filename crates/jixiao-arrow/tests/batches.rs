@@ -282,8 +282,15 @@ fn decimal_at(array: &dyn Array, row: usize) -> Option<Decimal> {
         panic!("not decimal128: {}", array.data_type())
     };
     let a = array.as_primitive::<Decimal128Type>();
-    a.is_valid(row)
-        .then(|| Decimal::from_i128_with_scale(a.value(row), u32::try_from(*scale).unwrap()))
+    a.is_valid(row).then(|| {
+        // An exact column's 28 places may not fit 96 bits: without the trailing zeros.
+        let (mut m, mut s) = (a.value(row), u32::try_from(*scale).unwrap());
+        while s > 0 && m % 10 == 0 {
+            m /= 10;
+            s -= 1;
+        }
+        Decimal::from_i128_with_scale(m, s)
+    })
 }
 
 fn text_at(batch: &RecordBatch, name: &str, row: usize) -> Option<String> {
@@ -552,12 +559,159 @@ fn figures_are_exact_decimals() {
     let e = expected(&scorer, &cells).unwrap();
     let out = score_batch(&scorer, &batch_of(&[cells], &kinds), &Options::default()).unwrap();
     let total = out.column_by_name("total").unwrap();
-    assert!(matches!(total.data_type(), DataType::Decimal128(29, _)));
+    assert_eq!(total.data_type(), &DataType::Decimal128(38, 2));
     assert_eq!(decimal_at(total.as_ref(), 0), Some(e.total));
+    // The stated figure, with its places (88.50, not 88.5).
     assert_eq!(
         total.as_primitive::<Decimal128Type>().value_as_string(0),
-        e.total.normalize().to_string()
+        e.total.to_string()
     );
+    assert_eq!(e.total.scale(), 2);
+}
+
+/// The figure columns' types of a result.
+fn figure_types(schema: &Schema) -> Vec<DataType> {
+    schema
+        .fields()
+        .iter()
+        .filter(|f| !matches!(f.name().as_str(), "grade" | "error" | "explanation" | "id"))
+        .map(|f| f.data_type().clone())
+        .collect()
+}
+
+#[test]
+fn figure_columns_have_one_type_per_system_whatever_the_rows() {
+    // Built-ins state every figure to 0.01: decimal128(38, 2) for a row, for many, for failed
+    // rows only and for none (the type used to follow the values: (29, 0) for one row of whole
+    // scores, (29, 27) for many).
+    let (scorer, rows, kinds) = table(400, 0);
+    assert_eq!(scorer.stated_scale(), Some(2));
+    let stated = DataType::Decimal128(38, 2);
+    let many = score_batch(&scorer, &batch_of(&rows, &kinds), &Options::default()).unwrap();
+    let ok = (0..rows.len()).find(|&r| text_at(&many, "error", r).is_none()).unwrap();
+    let failed = (0..rows.len()).find(|&r| text_at(&many, "error", r).is_some()).unwrap();
+    for part in [&rows[..], &rows[ok..=ok], &rows[failed..=failed], &rows[..0]] {
+        let out = score_batch(&scorer, &batch_of(part, &kinds), &Options::default()).unwrap();
+        let types = figure_types(&out.schema());
+        assert_eq!(types.len(), scorer.indicator_ids().count() + 1);
+        assert!(types.iter().all(|t| *t == stated), "{types:?}");
+    }
+    // Every figure of a scored row shows its two places.
+    let total = many.column_by_name("total").unwrap().as_primitive::<Decimal128Type>();
+    let text = total.value_as_string(ok);
+    assert_eq!(text.split('.').nth(1).map(str::len), Some(2), "{text}");
+}
+
+/// The built-in hunan-dept stating nothing: every score and the total exact.
+fn exact_hunan() -> Scorer {
+    let mut system = jixiao::builtin("hunan-dept").unwrap().system().unwrap();
+    system.rounding.indicator = None;
+    system.rounding.subtotal = None;
+    system.rounding.total = None;
+    Scorer::new(&system).unwrap()
+}
+
+#[test]
+fn exact_figures_have_a_fixed_type_that_holds_every_place() {
+    let scorer = exact_hunan();
+    assert_eq!(scorer.stated_scale(), None);
+    let (_, example) = hunan();
+    let kinds = kinds(&scorer);
+    let rows: Vec<Row> = (0..300).map(|r| row(r, &example, &kinds)).collect();
+    let expected: Vec<_> = rows.iter().map(|r| expected(&scorer, r)).collect();
+    for part in [&rows[..], &rows[..1]] {
+        let batch = batch_of(part, &kinds);
+        let scored = score_batches(&scorer, &batch.schema(), &[batch], &Options::default()).unwrap();
+        let types = figure_types(&scored.schema);
+        assert!(types.iter().all(|t| *t == DataType::Decimal128(38, 28)), "{types:?}");
+        check(&scorer, &scored, &expected[..part.len()], None);
+    }
+}
+
+#[test]
+fn a_figure_is_never_dropped_for_another_rows_places() {
+    // Found by hypothesis through the Python binding: the first unit's ratio gives a score of 28
+    // places; the column took that scale, and the second unit's 7.9232 at 28 places no longer fit
+    // a 96-bit decimal: its groups `3` and `3.1` came back as None.
+    let mut units = Vec::new();
+    for (planned, done) in [("1.0000", "0.9808"), ("1.6130", "1")] {
+        let mut inputs = Inputs::new();
+        for decl in &jixiao::builtin("hunan-dept").unwrap().system().unwrap().inputs {
+            let value: InputValue = match (decl.kind, decl.name.as_str()) {
+                (_, "计划工作任务数") => InputValue::Number(planned.parse().unwrap()),
+                (_, "按时完成工作任务数") => InputValue::Number(done.parse().unwrap()),
+                (_, "编制数" | "年初预算" | "公用经费预算数" | "固定资产总额") => {
+                    InputValue::Number(Decimal::ONE)
+                }
+                (InputKind::Level, _) => InputValue::Text(
+                    decl.levels
+                        .iter()
+                        .find(|l| ["完善", "达成"].contains(&l.as_str()))
+                        .cloned()
+                        .unwrap_or_else(|| decl.levels[0].clone()),
+                ),
+                (InputKind::Checklist, _) => InputValue::Items(Vec::new()),
+                (InputKind::Boolean, _) => InputValue::Bool(false),
+                _ => InputValue::Number(Decimal::ZERO),
+            };
+            inputs.set(decl.name.clone(), value);
+        }
+        units.push(Unit {
+            inputs,
+            unread: Vec::new(),
+        });
+    }
+    for scorer in [hunan().0, exact_hunan()] {
+        let scored = score_units(&scorer, &units, None, None).unwrap();
+        let expected: Vec<_> = units.iter().map(|u| scorer.evaluate(&u.inputs)).collect();
+        assert!(expected.iter().all(Result::is_ok), "{expected:?}");
+        check(&scorer, &scored, &expected, None);
+    }
+}
+
+#[test]
+fn a_figure_that_does_not_fit_its_column_fails_its_row() {
+    // Exact figures of 10^10 and more do not fit decimal128(38, 28): the row fails, saying so,
+    // and the other rows keep their figures.
+    let system = jixiao::IndicatorSystem::from_json(
+        r#"{"format": 1, "id": "huge", "name": "大", "total_points": "100000000000",
+            "rounding": {"indicator": "none", "total": "none"},
+            "inputs": [{"name": "x", "min": "0", "max": "1"}],
+            "indicators": [{"id": "1", "name": "一", "points": "100000000000",
+                            "rule": {"type": "rate", "value": "x"}}],
+            "grades": [{"label": "甲"}]}"#,
+    )
+    .unwrap();
+    let scorer = Scorer::new(&system).unwrap();
+    assert_eq!(scorer.stated_scale(), None);
+    let units: Vec<Unit> = ["0.00000001", "0.5"]
+        .iter()
+        .map(|x| {
+            let mut inputs = Inputs::new();
+            inputs.set("x", InputValue::Number(x.parse().unwrap()));
+            Unit {
+                inputs,
+                unread: Vec::new(),
+            }
+        })
+        .collect();
+    let scored = score_units(&scorer, &units, None, None).unwrap();
+    let b = &scored.batches[0];
+    assert_eq!(
+        decimal_at(b.column_by_name("total").unwrap().as_ref(), 0),
+        Some(Decimal::from(1000))
+    );
+    assert_eq!(text_at(b, "error", 0), None);
+    for name in ["1", "total"] {
+        assert!(b.column_by_name(name).unwrap().is_null(1), "{name}");
+    }
+    assert_eq!(text_at(b, "grade", 1), None);
+    let error = text_at(b, "error", 1).unwrap();
+    assert!(
+        error.contains("50000000000") && error.contains("Decimal128(38, 28)"),
+        "{error}"
+    );
+    assert_eq!(scored.errors.iter().map(|e| e.row).collect::<Vec<_>>(), [1]);
 }
 
 /// A float64 cell showing binary noise (`0.06 + 0.84`, just under 90%) fails its row with the

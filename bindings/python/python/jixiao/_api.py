@@ -548,6 +548,8 @@ class IndicatorSystem:
         table: inputs under their names, claimed scores under indicator ids, the claimed total and
         grade under the engine's headers (``总分``, ``综合得分``, ``自评总分`` ... ``total``; ``等次``,
         ``评价等次`` ... ``grade``), the unit's name under ``id_column`` or a usual name (``单位``...).
+        ``evaluate_batch``'s output beside the inputs reads as claims as it is (its ``error`` column
+        is left out).
 
         Parameters
         ----------
@@ -576,7 +578,9 @@ class IndicatorSystem:
         else:
             extra = {str(c): str(c) for c in score_columns or ()}
         named = [c for c in (total_column, grade_column) if c is not None]
-        skip = [*(ignore or ()), *extra, *named]
+        # evaluate_batch's own `error` column: its rows' claims are null, their audit fails alike.
+        own = ["error"] if "error" in columns and "error" not in self.input_names and id_column != "error" else []
+        skip = [*(ignore or ()), *extra, *named, *own]
         unit, inputs, scores, total, grade = self._native.claim_columns(columns, id_column, skip)
         as_input = {columns[i]: name for i, name in inputs}
         as_score = {**{columns[i]: id for i, id in scores}, **extra}
