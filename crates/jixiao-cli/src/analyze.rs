@@ -338,7 +338,7 @@ pub fn audit_table(
                 vec![
                     row_no.to_string(),
                     unit_id,
-                    a.evaluation.total.normalize().to_string(),
+                    a.evaluation.total.to_string(),
                     a.evaluation.grade.to_string(),
                     a.discrepancies.len().to_string(),
                     if a.discrepancies.is_empty() {

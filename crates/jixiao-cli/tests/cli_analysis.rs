@@ -229,11 +229,73 @@ fn audit_one_unit() {
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
     assert!(
-        text.contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2 分（差 -3）"),
+        text.contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2.00 分（差 -3）"),
         "{text}"
     );
     assert!(
         text.contains("综合得分：自评 94.73 分，按基础数据应得 91.73 分"),
+        "{text}"
+    );
+}
+
+/// A claim is compared with the stated score, never at the claim's own precision: 2.2.1 = 5
+/// against a stated 4.73 is a 0.27-point difference (it used to print 相符). A flagged claim says
+/// which common reading would give it, or that none does.
+#[test]
+fn audit_compares_with_the_stated_score_and_reconciles_the_claim() {
+    let dir = tempdir();
+    let b = jixiao::builtin(SEED).unwrap();
+    write(dir.path(), "unit.json", b.example());
+    let audit = |claims: &str| {
+        write(dir.path(), "claims.json", claims);
+        let o = run(
+            dir.path(),
+            &[
+                "audit",
+                "--system",
+                SEED,
+                "--input",
+                "unit.json",
+                "--claims",
+                "claims.json",
+            ],
+        );
+        (o.status.code(), stdout(&o))
+    };
+    let (code, text) = audit(r#"{"scores": {"2.2.1": "5"}}"#);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("2.2.1 公用经费控制率：自评 5 分，按基础数据应得 4.73 分（差 -0.27）"),
+        "{text}"
+    );
+    // 5 is what rounding the exact score to whole points gives.
+    assert!(
+        text.contains("自评分可由计算值 4.727891 按 1 分四舍五入或进一得到"),
+        "{text}"
+    );
+    let (code, text) = audit(r#"{"scores": {"2.2.1": "4.5"}}"#);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("常见算法（其他舍入方式、整档/不足一档按一档/按比例计、率先取整）均得不到自评分"),
+        "{text}"
+    );
+    // The stated figure, as every published table prints it, is no discrepancy.
+    let (code, text) = audit(r#"{"scores": {"2.2.1": "4.73", "2.2": "30.73"}, "total": "91.73"}"#);
+    assert_eq!(code, Some(0), "{text}");
+    // 4.7: the exact 4.727891… cut (or rounded) to 0.1.
+    let (code, text) = audit(r#"{"scores": {"2.2.1": "4.7"}}"#);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "自评分可由计算值 4.727891 按 0.1 分去尾或四舍五入，或按「不足一档按一档计」计算（得 4.70 分）得到"
+        ),
+        "{text}"
+    );
+    // 预算完成率 82.39%: 3 whole steps of 5% give 2; every started step counted gives 1.
+    let (code, text) = audit(r#"{"scores": {"2.1.1": "1"}}"#);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("自评分可由按「不足一档按一档计」计算（得 1.00 分）得到"),
         "{text}"
     );
 }
@@ -280,7 +342,7 @@ fn audit_a_table_of_units() {
     assert_eq!(rows[1][..5], ["2", "州商务局", "91.73", "优秀", "0"]);
     assert_eq!(rows[2][..5], ["3", "虚报单位", "91.73", "优秀", "2"]);
     assert!(
-        rows[2][5].contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2 分"),
+        rows[2][5].contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2.00 分"),
         "{:?}",
         rows[2]
     );

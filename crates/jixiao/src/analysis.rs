@@ -19,7 +19,7 @@ use crate::dec::Arith;
 use crate::error::EvalError;
 use crate::eval::{Evaluation, IndicatorResult, Outcome, Status};
 use crate::explain::{Lang, figure};
-use crate::format::{Counting, InputKind, NaOutcome};
+use crate::format::{Counting, Indicator, IndicatorSystem, InputKind, NaOutcome, Rounding, RoundingMode, Rule};
 use crate::inputs::Inputs;
 
 /// Why an analysis could not run.
@@ -252,6 +252,25 @@ pub struct Discrepancy {
     pub difference: Option<Decimal>,
     /// How the computed score comes about (zh), for indicator scores.
     pub explanation: Option<String>,
+    /// For a claimed score the figures do not give: the common readings of the table that would
+    /// give it (rounded another way, steps counted another way, the rate rounded first); empty
+    /// when none does.
+    pub readings: Vec<Reading>,
+}
+
+/// A common way of computing a score — other than the system's — that reproduces a claim: how
+/// the claimed figure was probably arrived at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Reading {
+    /// A stable code: `unrounded`, `rounded`, `counting` or `rate_rounded_first`.
+    pub code: &'static str,
+    /// The score this reading gives (the claim).
+    pub score: Decimal,
+    /// What the reading is, in Chinese.
+    pub zh: String,
+    /// What the reading is, in English.
+    pub en: String,
 }
 
 /// The result of an audit: the recomputed evaluation and every discrepancy.
@@ -271,13 +290,13 @@ impl Audit {
             return if zh {
                 format!(
                     "自评结果与基础数据相符（综合得分 {} 分，{}）",
-                    figure(self.evaluation.total),
+                    crate::explain::stated(self.evaluation.total),
                     self.evaluation.grade
                 )
             } else {
                 format!(
                     "the claims follow from the figures (total {}, {})",
-                    figure(self.evaluation.total),
+                    crate::explain::stated(self.evaluation.total),
                     self.evaluation.grade
                 )
             };
@@ -291,11 +310,42 @@ impl Audit {
             };
             let line = match (d.kind, zh) {
                 (DiscrepancyKind::Score, true) => format!(
-                    "{what}：自评 {} 分，按基础数据应得 {} 分（差 {}）；{}",
+                    "{what}：自评 {} 分，按基础数据应得 {} 分（差 {}）；{}；{}",
                     d.claimed,
                     d.computed,
                     d.difference.map(figure).unwrap_or_default(),
-                    d.explanation.as_deref().unwrap_or("")
+                    d.explanation.as_deref().unwrap_or(""),
+                    if d.readings.is_empty() {
+                        "常见算法（其他舍入方式、整档/不足一档按一档/按比例计、率先取整）均得不到自评分".to_string()
+                    } else {
+                        format!(
+                            "自评分可由{}得到",
+                            d.readings
+                                .iter()
+                                .map(|r| r.zh.as_str())
+                                .collect::<Vec<_>>()
+                                .join("，或")
+                        )
+                    }
+                ),
+                (DiscrepancyKind::Score, false) => format!(
+                    "score {what}: claimed {}, computed {} (difference {}); {}",
+                    d.claimed,
+                    d.computed,
+                    d.difference.map(figure).unwrap_or_default(),
+                    if d.readings.is_empty() {
+                        "no common reading (other rounding, step counting, the rate rounded first) gives the claim"
+                            .to_string()
+                    } else {
+                        format!(
+                            "the claim follows from {}",
+                            d.readings
+                                .iter()
+                                .map(|r| r.en.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", or ")
+                        )
+                    }
                 ),
                 (DiscrepancyKind::UnknownIndicator, true) => format!("{what}：指标表中没有该指标"),
                 (DiscrepancyKind::OutOfRange, true) => {
@@ -608,6 +658,7 @@ impl Scorer {
                     computed: String::new(),
                     difference: None,
                     explanation: None,
+                    readings: Vec::new(),
                 });
                 continue;
             };
@@ -620,26 +671,28 @@ impl Scorer {
                     computed: format!("[0, {}]", figure(r.points)),
                     difference: None,
                     explanation: None,
+                    readings: Vec::new(),
                 });
             }
-            // A claim written with fewer decimals is compared at its own precision (4.73 for 4.7278…).
-            let computed = if r.score.normalize().scale() > claimed.normalize().scale() {
-                r.score.round_dp_with_strategy(
-                    claimed.normalize().scale(),
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                )
-            } else {
-                r.score
-            };
-            if *claimed != computed {
+            // A claim is compared with the stated score (never at the claim's own precision: a
+            // claim of 5 is not 4.73); an indicator stated exactly is met by a claim within half a
+            // unit of the total's precision.
+            let stated = self.stated_rounding(id);
+            if !self.claim_matches(*claimed, r.score, r.exact_score, stated) {
+                let readings = if r.is_leaf {
+                    self.readings(inputs, r, *claimed, stated)
+                } else {
+                    Vec::new()
+                };
                 out.push(Discrepancy {
                     kind: DiscrepancyKind::Score,
                     id: Some(r.id.clone()),
                     name: Some(r.name.clone()),
                     claimed: figure(*claimed),
-                    computed: figure(r.score),
+                    computed: crate::explain::stated(r.score),
                     difference: r.score.sub_checked(*claimed),
                     explanation: Some(r.explain(Lang::Zh)),
+                    readings,
                 });
             }
         }
@@ -656,12 +709,9 @@ impl Scorer {
             // Claims are the user's figures: an absurd one (already reported out of range) may
             // overflow a sum, which then is not compared.
             if let Some(sum) = sums.and_then(|s| checked_sum(&s)) {
-                let sum_rounded = self
-                    .inner
-                    .rounding
-                    .subtotal
-                    .map_or_else(|| to_scale_of(sum, *claimed), |r| crate::eval::round(sum, r));
-                if sum_rounded != *claimed {
+                let stated = self.stated_rounding(&r.id);
+                let sum_rounded = stated.map_or(sum, |p| crate::eval::round(sum, p));
+                if !self.claim_matches(*claimed, sum_rounded, sum, stated) {
                     out.push(Discrepancy {
                         kind: DiscrepancyKind::GroupSum,
                         id: Some(r.id.clone()),
@@ -670,6 +720,7 @@ impl Scorer {
                         computed: figure(sum),
                         difference: sum.sub_checked(*claimed),
                         explanation: None,
+                        readings: Vec::new(),
                     });
                 }
             }
@@ -681,9 +732,10 @@ impl Scorer {
                     id: None,
                     name: None,
                     claimed: figure(total),
-                    computed: figure(e.total),
+                    computed: crate::explain::stated(e.total),
                     difference: e.total.sub_checked(total),
                     explanation: None,
+                    readings: Vec::new(),
                 });
             }
             let top: Option<Vec<Decimal>> = e
@@ -703,11 +755,7 @@ impl Scorer {
                     .zip(checked_sum(&bonus))
                     .and_then(|(t, b)| t.add_checked(b))
             {
-                let sum_rounded = self
-                    .inner
-                    .rounding
-                    .total
-                    .map_or_else(|| to_scale_of(sum, total), |r| crate::eval::round(sum, r));
+                let sum_rounded = self.inner.rounding.total.map_or(sum, |r| crate::eval::round(sum, r));
                 if sum_rounded != total && e.vetoes.is_empty() {
                     out.push(Discrepancy {
                         kind: DiscrepancyKind::TotalSum,
@@ -717,6 +765,7 @@ impl Scorer {
                         computed: figure(sum),
                         difference: sum.sub_checked(total),
                         explanation: None,
+                        readings: Vec::new(),
                     });
                 }
             }
@@ -731,6 +780,7 @@ impl Scorer {
                         computed: of_claimed.to_string(),
                         difference: None,
                         explanation: None,
+                        readings: Vec::new(),
                     });
                 }
             }
@@ -746,12 +796,152 @@ impl Scorer {
                 computed: e.grade.to_string(),
                 difference: None,
                 explanation: None,
+                readings: Vec::new(),
             });
         }
         Ok(Audit {
             evaluation: e,
             discrepancies: out,
         })
+    }
+
+    /// The precision the indicator `id`'s score is stated at, if any.
+    fn stated_rounding(&self, id: &str) -> Option<Rounding> {
+        self.inner.nodes.iter().find(|n| &*n.id == id).and_then(|n| n.rounding)
+    }
+
+    /// Whether a claim is the score: the stated one when the indicator is stated; otherwise the
+    /// exact one within half a unit of the total's precision (a claim rounded as tables print
+    /// it), or exactly when the total is not rounded either.
+    fn claim_matches(&self, claimed: Decimal, stated: Decimal, exact: Decimal, rounding: Option<Rounding>) -> bool {
+        if rounding.is_some() {
+            return claimed == stated;
+        }
+        match self.inner.rounding.total {
+            Some(t) => claimed.sub_checked(exact).is_some_and(|d| {
+                d.abs()
+                    .mul_checked(Decimal::TWO)
+                    .is_some_and(|twice| twice <= Decimal::new(1, t.scale))
+            }),
+            None => claimed == exact,
+        }
+    }
+
+    /// The common readings of the table that would give `claimed` for the leaf `r`: its exact
+    /// score unrounded or rounded another way (to 1, 0.1 or 0.01, down, half up or up), its steps
+    /// counted another way, or its rate rounded before multiplying (to 1%, 0.1% or 0.01%).
+    fn readings(&self, inputs: &Inputs, r: &IndicatorResult, claimed: Decimal, own: Option<Rounding>) -> Vec<Reading> {
+        let mut out: Vec<Reading> = Vec::new();
+        let exact = r.exact_score;
+        if own.is_some() && claimed == exact {
+            out.push(Reading {
+                code: "unrounded",
+                score: claimed,
+                zh: format!("未舍入的计算值 {}", crate::explain::detail(exact)),
+                en: format!("the unrounded score {}", crate::explain::detail(exact)),
+            });
+        }
+        for scale in 0..=2u32 {
+            let unit = ["1", "0.1", "0.01"].get(scale as usize).copied().unwrap_or("0.01");
+            let modes: Vec<(RoundingMode, &str, &str)> = [
+                (RoundingMode::Down, "去尾", "rounded down"),
+                (RoundingMode::HalfUp, "四舍五入", "rounded half up"),
+                (RoundingMode::Up, "进一", "rounded up"),
+            ]
+            .into_iter()
+            .filter(|(mode, ..)| {
+                let p = Rounding { scale, mode: *mode };
+                Some(p) != own && crate::eval::round(exact, p).max(Decimal::ZERO).min(r.points) == claimed
+            })
+            .collect();
+            if modes.is_empty() || claimed == r.score {
+                continue;
+            }
+            let zh: Vec<&str> = modes.iter().map(|m| m.1).collect();
+            let en: Vec<&str> = modes.iter().map(|m| m.2).collect();
+            out.push(Reading {
+                code: "rounded",
+                score: claimed,
+                zh: format!("计算值 {} 按 {unit} 分{}", crate::explain::detail(exact), zh.join("或")),
+                en: format!(
+                    "the score {} {} to {unit}",
+                    crate::explain::detail(exact),
+                    en.join(" or ")
+                ),
+            });
+        }
+        // Readings of the rule: re-score the unit with the rule read another way.
+        let Some(rule) = find_indicator(&self.inner.system, &r.id).and_then(|i| i.rule.clone()) else {
+            return out;
+        };
+        let mut variants: Vec<(Rule, &'static str, String, String)> = Vec::new();
+        match &rule {
+            Rule::Step(step) => {
+                for counting in [Counting::Whole, Counting::Started, Counting::Proportional] {
+                    if counting != step.counting {
+                        let mut v = step.clone();
+                        v.counting = counting;
+                        variants.push((
+                            Rule::Step(v),
+                            "counting",
+                            format!("按「{}」计算", crate::explain::counting_text(counting, Lang::Zh)),
+                            format!("counting steps {}", crate::explain::counting_text(counting, Lang::En)),
+                        ));
+                    }
+                }
+            }
+            Rule::Rate(rate) if rate.round_rate.is_none() => {
+                for (scale, unit) in [(2u32, "1%"), (3, "0.1%"), (4, "0.01%")] {
+                    let mut v = rate.clone();
+                    v.round_rate = Some(Rounding {
+                        scale,
+                        mode: RoundingMode::HalfUp,
+                    });
+                    variants.push((
+                        Rule::Rate(v),
+                        "rate_rounded_first",
+                        format!("率先四舍五入到 {unit} 再乘分值"),
+                        format!("the rate rounded to {unit} before multiplying"),
+                    ));
+                }
+            }
+            Rule::Ratio(ratio) if ratio.round_rate.is_none() => {
+                for (scale, unit) in [(2u32, "1%"), (3, "0.1%"), (4, "0.01%")] {
+                    let mut v = ratio.clone();
+                    v.round_rate = Some(Rounding {
+                        scale,
+                        mode: RoundingMode::HalfUp,
+                    });
+                    variants.push((
+                        Rule::Ratio(v),
+                        "rate_rounded_first",
+                        format!("完成比率先四舍五入到 {unit} 再乘分值"),
+                        format!("the ratio rounded to {unit} before multiplying"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        for (variant, code, zh, en) in variants {
+            let mut system = self.inner.system.clone();
+            let Some(target) = find_indicator_mut(&mut system, &r.id) else {
+                continue;
+            };
+            target.rule = Some(variant);
+            let Ok(scorer) = Scorer::new(&system) else { continue };
+            let Ok(e) = scorer.evaluate(inputs) else { continue };
+            if let Some(v) = e.indicator(&r.id)
+                && v.score == claimed
+            {
+                out.push(Reading {
+                    code,
+                    score: claimed,
+                    zh: format!("{zh}（得 {} 分）", crate::explain::stated(v.score)),
+                    en: format!("{en} (scores {})", crate::explain::stated(v.score)),
+                });
+            }
+        }
+        out
     }
 
     fn probe(
@@ -1108,17 +1298,6 @@ impl Scorer {
     }
 }
 
-/// A sum written with more decimals than the claim it is checked against, rounded (四舍五入) to
-/// the claim's decimals: claims are figures as the table prints them.
-fn to_scale_of(sum: Decimal, claimed: Decimal) -> Decimal {
-    let scale = claimed.normalize().scale();
-    if sum.normalize().scale() > scale {
-        sum.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-    } else {
-        sum
-    }
-}
-
 fn shown(x: Decimal, percent: bool) -> String {
     if percent {
         format!("{}%", figure(x * Decimal::ONE_HUNDRED))
@@ -1410,4 +1589,31 @@ impl Sensitivity {
         }
         out.trim_end().to_string()
     }
+}
+
+/// The indicator `id` of the tree or the bonus items.
+fn find_indicator<'s>(system: &'s IndicatorSystem, id: &str) -> Option<&'s Indicator> {
+    fn walk<'s>(list: &'s [Indicator], id: &str) -> Option<&'s Indicator> {
+        list.iter()
+            .find_map(|i| if i.id == id { Some(i) } else { walk(&i.children, id) })
+    }
+    walk(&system.indicators, id).or_else(|| system.bonus.as_ref().and_then(|b| walk(&b.items, id)))
+}
+
+fn find_indicator_mut<'s>(system: &'s mut IndicatorSystem, id: &str) -> Option<&'s mut Indicator> {
+    fn walk<'s>(list: &'s mut [Indicator], id: &str) -> Option<&'s mut Indicator> {
+        for i in list.iter_mut() {
+            if i.id == id {
+                return Some(i);
+            }
+            if let Some(found) = walk(&mut i.children, id) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    if let Some(found) = walk(&mut system.indicators, id) {
+        return Some(found);
+    }
+    system.bonus.as_mut().and_then(|b| walk(&mut b.items, id))
 }

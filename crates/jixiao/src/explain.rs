@@ -97,7 +97,7 @@ pub fn figure(d: Decimal) -> String {
 }
 
 /// A figure before rounding: exact with up to six decimals, else rounded to six.
-fn detail(d: Decimal) -> String {
+pub(crate) fn detail(d: Decimal) -> String {
     let n = d.normalize();
     if n.scale() <= 6 {
         text(n)
@@ -339,7 +339,7 @@ fn explain_not_applicable(
     }
 }
 
-fn counting_text(c: Counting, lang: Lang) -> &'static str {
+pub(crate) fn counting_text(c: Counting, lang: Lang) -> &'static str {
     match (lang, c) {
         (Lang::Zh, Counting::Whole) => "整档计",
         (Lang::Zh, Counting::Started) => "不足一档按一档计",

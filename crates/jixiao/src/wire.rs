@@ -1203,6 +1203,20 @@ pub struct DiscrepancyAnswer<'a> {
     pub difference: Option<Decimal>,
     /// Why.
     pub explanation: Option<&'a str>,
+    /// For a claimed score the figures do not give: the common readings that would give it.
+    pub readings: Vec<ReadingAnswer<'a>>,
+}
+
+/// A reading of the table that reproduces a claim.
+#[derive(Debug, Serialize)]
+pub struct ReadingAnswer<'a> {
+    /// `unrounded`, `rounded`, `counting` or `rate_rounded_first`.
+    pub code: &'static str,
+    /// The score it gives.
+    #[serde(serialize_with = "fig")]
+    pub score: Decimal,
+    /// What it is, in the answer's language.
+    pub text: &'a str,
 }
 
 impl<'a> AuditAnswer<'a> {
@@ -1222,6 +1236,15 @@ impl<'a> AuditAnswer<'a> {
                     computed: &d.computed,
                     difference: d.difference,
                     explanation: d.explanation.as_deref(),
+                    readings: d
+                        .readings
+                        .iter()
+                        .map(|r| ReadingAnswer {
+                            code: r.code,
+                            score: r.score,
+                            text: if lang == Lang::Zh { &r.zh } else { &r.en },
+                        })
+                        .collect(),
                 })
                 .collect(),
             explanation: audit.explain(lang),
