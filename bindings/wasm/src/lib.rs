@@ -177,9 +177,10 @@ impl CompiledSystem {
         self.system.name.clone()
     }
 
-    /// `{"valid": true, "errors": []}` or `{"valid": false, "kind": "validation", "errors": [...]}`.
+    /// `{"valid": true, "errors": []}` (with `"warnings"` when the system has any) or
+    /// `{"valid": false, "kind": "validation", "errors": [...]}`.
     pub fn validate(&self) -> String {
-        ValidationAnswer::new(self.scorer.as_ref().map(|_| ()).map_err(Clone::clone)).to_json()
+        ValidationAnswer::of(self.scorer.as_ref().map_err(Clone::clone)).to_json()
     }
 
     fn scorer(&self) -> Result<&Scorer, String> {
