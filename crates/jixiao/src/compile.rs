@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::dec::Dec;
 pub(crate) use crate::dec::range_display;
+use crate::dec::{Arith as _, Dec};
 use crate::error::{Issue, ValidationErrors};
 use crate::expr::{self, Expr, Ref, Ty};
 use crate::format::*;
@@ -297,7 +297,7 @@ impl Cx<'_> {
         let (lo, hi) = self.declared_range(m);
         let shown = |d: Decimal| {
             if m.percent
-                && let Some(p) = d.checked_mul(Decimal::ONE_HUNDRED)
+                && let Some(p) = d.mul_checked(Decimal::ONE_HUNDRED)
             {
                 format!("{}%", p.normalize())
             } else {
