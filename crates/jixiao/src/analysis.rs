@@ -517,7 +517,7 @@ pub const MAX_ANALYSIS_WORK: usize = 20_000_000;
 
 /// What the searches keep of one evaluation: a few figures, never the evaluation (whose size
 /// grows with the system), so that what a search remembers is bounded by the points it probes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Summary {
     /// The total; `None` when the evaluation fails.
     total: Option<Decimal>,
@@ -548,10 +548,10 @@ impl Probe<'_> {
     fn evaluate(&mut self, x: Decimal) -> Result<Result<Evaluation, EvalError>, AnalysisError> {
         if self.evaluations >= self.max_evaluations {
             return Err(AnalysisError::Request(format!(
-                "the analysis needs more than {} evaluations of this system of {} indicators (at most {MAX_ANALYSIS_WORK} \
-                 indicator evaluations per analysis); narrow the range or coarsen the resolution",
+                "the analysis needs more than {} evaluations of this system of {} scored indicators (at most \
+                 {MAX_ANALYSIS_WORK} indicator evaluations per analysis); narrow the range or coarsen the resolution",
                 self.max_evaluations,
-                self.scorer.inner.nodes.len()
+                self.scorer.inner.nodes.iter().filter(|n| n.rule.is_some()).count()
             )));
         }
         self.evaluations += 1;
@@ -566,12 +566,7 @@ impl Probe<'_> {
                 watched: self.watch.as_deref().and_then(|id| e.indicator(id)).map(|r| r.score),
                 vetoed: !e.vetoes.is_empty(),
             },
-            Err(_) => Summary {
-                total: None,
-                grade: None,
-                watched: None,
-                vetoed: false,
-            },
+            Err(_) => Summary::default(),
         };
         self.seen.insert(x, summary);
         Ok(e)
@@ -583,12 +578,7 @@ impl Probe<'_> {
             return Ok(s.clone());
         }
         let _ = self.evaluate(x)?;
-        Ok(self.seen.get(&x).cloned().unwrap_or(Summary {
-            total: None,
-            grade: None,
-            watched: None,
-            vetoed: false,
-        }))
+        Ok(self.seen.get(&x).cloned().unwrap_or_default())
     }
 
     fn state(&mut self, x: Decimal) -> Result<State, AnalysisError> {
@@ -1591,6 +1581,6 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("more than 10000 evaluations"), "{e}");
-        assert!(e.contains("2000 indicators"), "{e}");
+        assert!(e.contains("2000 scored indicators"), "{e}");
     }
 }
