@@ -34,17 +34,32 @@ fn dec(s: &str) -> Decimal {
     jixiao::parse_decimal(s).unwrap_or_else(|e| panic!("{s}: {e}"))
 }
 
-fn grades() -> Value {
+/// The usual 90/80/60 grades of a 100-point table, scaled to `full` points (a grade above the
+/// reachable total is refused at load).
+fn grades(full: Decimal) -> Value {
+    let at = |share: &str| (dec(share) * full / Decimal::ONE_HUNDRED).normalize().to_string();
     json!([
-        {"label": "优", "label_en": "excellent", "min": "90"},
-        {"label": "良", "label_en": "good", "min": "80"},
-        {"label": "中", "label_en": "fair", "min": "60"},
+        {"label": "优", "label_en": "excellent", "min": at("90")},
+        {"label": "良", "label_en": "good", "min": at("80")},
+        {"label": "中", "label_en": "fair", "min": at("60")},
         {"label": "差", "label_en": "poor"}
     ])
 }
 
+/// The tree's full points: the sum of the top-level indicators' points.
+fn full_points(indicators: &Value) -> Decimal {
+    indicators
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.get("points").and_then(Value::as_str))
+        .map(dec)
+        .sum()
+}
+
 /// A system from its parts; `extra` adds or overrides top-level fields.
 fn system(id: &str, inputs: Value, metrics: Value, indicators: Value, extra: Value) -> IndicatorSystem {
+    let full = full_points(&indicators);
     let mut v = json!({
         "format": 1,
         "id": id,
@@ -53,7 +68,7 @@ fn system(id: &str, inputs: Value, metrics: Value, indicators: Value, extra: Val
         "inputs": inputs,
         "metrics": metrics,
         "indicators": indicators,
-        "grades": grades(),
+        "grades": grades(full),
     });
     if let (Value::Object(map), Value::Object(more)) = (&mut v, extra) {
         map.extend(more);

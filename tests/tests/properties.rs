@@ -248,7 +248,8 @@ fn step_spec() -> impl Strategy<Value = RuleSpec> {
         positive(1),
         positive(3),
         counting(),
-        prop::option::weighted(0.3, 0u8..=150),
+        // At most the points: a larger largest deduction is refused at load.
+        prop::option::weighted(0.3, 0u8..=100),
     )
         .prop_map(
             |(direction, threshold, step, deduct, counting, max_deduction)| RuleSpec::Step {
@@ -314,7 +315,7 @@ fn simple_rule_spec() -> impl Strategy<Value = RuleSpec> {
         1 => (better(), prop::option::weighted(0.3, dec_in(-1, 3, 2)))
             .prop_map(|(better, literal_target)| RuleSpec::Ratio { better, literal_target }),
         1 => Just(RuleSpec::Rate),
-        1 => (positive(3), prop::option::weighted(0.3, 0u8..=150))
+        1 => (positive(3), prop::option::weighted(0.3, 0u8..=100))
             .prop_map(|(deduct, max_deduction)| RuleSpec::PerOccurrence { deduct, max_deduction }),
         1 => (prop::collection::vec((cond(), 0u8..=100), 1..=3), prop::option::weighted(0.8, 0u8..=100))
             .prop_map(|(cases, otherwise)| RuleSpec::Cases { cases, otherwise }),
@@ -568,7 +569,9 @@ const LEVEL_POOLS: [[&str; 4]; 4] = [
     ["1", "2", "3", "4"],
 ];
 
-const ITEM_POOL: [&str; 5] = ["财务管理制度", "资产管理制度", "内控制度", "1", "item, with comma"];
+/// Checklist items: odd ones too (a digit, quotes for CSV), but none holding a separator of a
+/// checklist cell (`、` `,` `;` ...) or edge spaces, which load refuses.
+const ITEM_POOL: [&str; 5] = ["财务管理制度", "资产管理制度", "内控制度", "1", "item \"quoted\" (a)"];
 
 /// How to draw a value of one declared input.
 #[derive(Debug, Clone)]

@@ -48,7 +48,8 @@ fn evaluate_batch_json(py: Python<'_>, system: &str, units: &str, lang: &str) ->
     system::run(py, || jixiao::wire::evaluate_batch_json(system, units, l))
 }
 
-/// The JSON layer: validates a system; `{"valid": true, "errors": []}` or
+/// The JSON layer: validates a system; `{"valid": true, "errors": []}` (with `"warnings"` when
+/// the system has any) or
 /// `{"valid": false, "kind": ..., "errors": [...]}` as JSON text.
 #[pyfunction]
 fn validate_json(py: Python<'_>, system: &str) -> PyResult<String> {

@@ -327,6 +327,8 @@ export interface ValidationResult {
   valid: boolean;
   kind?: LoadErrorKind;
   errors: ErrorDetail[];
+  /** What a valid system allows but is probably a slip (a threshold outside the value's declared range, `100` for `100%`); absent when none. */
+  warnings?: ErrorDetail[];
 }
 
 /** A declared input, as a form shows it. */

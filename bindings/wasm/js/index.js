@@ -194,7 +194,7 @@ export class IndicatorSystem {
     return this.#live().name;
   }
 
-  /** Every problem of the system, each with its location: `{valid, kind?, errors: [{path, position?, message}]}`. */
+  /** Every problem of the system, each with its location: `{valid, kind?, errors: [{path, position?, message}], warnings?}`. */
   validate() {
     return JSON.parse(this.#live().validate());
   }

@@ -56,7 +56,8 @@ pub fn builtin_example(id: &str) -> Option<String> {
     jixiao::builtin(id).map(|b| b.example().to_string())
 }
 
-/// Validates a system text (JSON or TOML): `{"valid": true, "errors": []}` or
+/// Validates a system text (JSON or TOML): `{"valid": true, "errors": []}` (with `"warnings"`
+/// when the system has any) or
 /// `{"valid": false, "kind": "syntax" | "validation", "errors": [{path, position?, message}]}`.
 #[wasm_bindgen(js_name = validateJson)]
 pub fn validate_json(system: &str) -> String {
@@ -177,9 +178,10 @@ impl CompiledSystem {
         self.system.name.clone()
     }
 
-    /// `{"valid": true, "errors": []}` or `{"valid": false, "kind": "validation", "errors": [...]}`.
+    /// `{"valid": true, "errors": []}` (with `"warnings"` when the system has any) or
+    /// `{"valid": false, "kind": "validation", "errors": [...]}`.
     pub fn validate(&self) -> String {
-        ValidationAnswer::new(self.scorer.as_ref().map(|_| ()).map_err(Clone::clone)).to_json()
+        ValidationAnswer::of(self.scorer.as_ref().map_err(Clone::clone)).to_json()
     }
 
     fn scorer(&self) -> Result<&Scorer, String> {

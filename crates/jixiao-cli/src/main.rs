@@ -718,6 +718,13 @@ fn validate(name: &str) -> Result<u8> {
                     report::figure(points)
                 ),
             )?;
+            // Probable slips that the format allows: shown, but the system stays valid.
+            let warnings: String = scorer
+                .warnings()
+                .iter()
+                .map(|w| format!("{name}: warning: {w}\n"))
+                .collect();
+            eprint!("{warnings}");
             return Ok(0);
         }
         Err(e) => e.issues(),

@@ -245,3 +245,20 @@ fn validate_columns_count_characters_not_bytes() {
          (expected digits such as `82.39` or `95%`)\nfive.json: 1 error\n"
     );
 }
+
+#[test]
+fn validate_shows_warnings_but_the_system_stays_valid() {
+    let dir = tempdir();
+    // `100` for `100%`: the step would only start deducting above 10000%.
+    let slip = SIMPLE.replace(r#""threshold": "100%""#, r#""threshold": "100""#);
+    assert_ne!(slip, SIMPLE);
+    write(dir.path(), "slip.json", &slip);
+    let o = run(dir.path(), &["validate", "slip.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("slip.json: valid — "), "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o),
+        "slip.json: warning: indicators[1.1].rule.threshold: `在职人员控制率` is a `%` value (a ratio: 100% is 1), \
+         so the threshold 100 means 10000%; did you mean `100%`?\n"
+    );
+}

@@ -8,7 +8,7 @@
 //! every change of regime is then located by bisection on the input's decimal grid, so a
 //! breakpoint is the first value (at that resolution) where the new regime holds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -556,38 +556,99 @@ fn state(e: &Result<Evaluation, EvalError>) -> State {
     }
 }
 
+/// Most breakpoints a sensitivity (or the walk of a target search) finds in its range; beyond it
+/// the request is refused (narrow the range or coarsen the resolution).
+pub const MAX_BREAKPOINTS: usize = 1000;
+
+/// Most evaluations of the system one sensitivity or target analysis may make, counted as
+/// evaluated leaves (a system of 2 000 leaves gets 10 000 evaluations): the time an analysis
+/// takes is bounded whatever the system, and its memory is what it returns.
+pub const MAX_ANALYSIS_WORK: usize = 20_000_000;
+
+/// What the searches keep of one evaluation: a few figures, never the evaluation (whose size
+/// grows with the system), so that what a search remembers is bounded by the points it probes.
+#[derive(Debug, Clone, Default)]
+struct Summary {
+    /// The total; `None` when the evaluation fails.
+    total: Option<Decimal>,
+    /// The grade.
+    grade: Option<Arc<str>>,
+    /// The score of the indicator a target search watches.
+    watched: Option<Decimal>,
+    /// Whether a veto applies.
+    vetoed: bool,
+}
+
 struct Probe<'a> {
     scorer: &'a Scorer,
     slots: Vec<InVal>,
     slot: usize,
     resolution: Decimal,
-    cache: BTreeMap<Decimal, Result<Evaluation, EvalError>>,
+    /// The indicator whose score the summaries keep (a target's goal indicator).
+    watch: Option<String>,
+    /// A summary of every evaluation made, by value of the input.
+    seen: BTreeMap<Decimal, Summary>,
+    /// Evaluations made so far, and the most allowed.
+    evaluations: usize,
+    max_evaluations: usize,
 }
 
 impl Probe<'_> {
-    fn at(&mut self, x: Decimal) -> &Result<Evaluation, EvalError> {
-        if !self.cache.contains_key(&x) {
-            if let Some(s) = self.slots.get_mut(self.slot) {
-                *s = InVal::Num(x);
-            }
-            let e = self.scorer.evaluate_slots(&self.slots);
-            self.cache.insert(x, e);
+    /// Evaluates the unit with the input at `x` (counted against the budget).
+    fn evaluate(&mut self, x: Decimal) -> Result<Result<Evaluation, EvalError>, AnalysisError> {
+        if self.evaluations >= self.max_evaluations {
+            return Err(AnalysisError::Request(format!(
+                "the analysis needs more than {} evaluations of this system of {} scored indicators (at most \
+                 {MAX_ANALYSIS_WORK} indicator evaluations per analysis); narrow the range or coarsen the resolution",
+                self.max_evaluations,
+                self.scorer.inner.nodes.iter().filter(|n| n.rule.is_some()).count()
+            )));
         }
-        // INVARIANT: inserted just above.
-        self.cache.get(&x).unwrap_or_else(|| unreachable_result())
+        self.evaluations += 1;
+        if let Some(s) = self.slots.get_mut(self.slot) {
+            *s = InVal::Num(x);
+        }
+        let e = self.scorer.evaluate_slots(&self.slots);
+        let summary = match &e {
+            Ok(e) => Summary {
+                total: Some(e.total),
+                grade: Some(e.grade.clone()),
+                watched: self.watch.as_deref().and_then(|id| e.indicator(id)).map(|r| r.score),
+                vetoed: !e.vetoes.is_empty(),
+            },
+            Err(_) => Summary::default(),
+        };
+        self.seen.insert(x, summary);
+        Ok(e)
     }
 
-    fn state(&mut self, x: Decimal) -> State {
-        state(self.at(x))
+    /// The summary at `x`, evaluating only when `x` was not probed before.
+    fn summary(&mut self, x: Decimal) -> Result<Summary, AnalysisError> {
+        if let Some(s) = self.seen.get(&x) {
+            return Ok(s.clone());
+        }
+        let _ = self.evaluate(x)?;
+        Ok(self.seen.get(&x).cloned().unwrap_or_default())
+    }
+
+    fn state(&mut self, x: Decimal) -> Result<State, AnalysisError> {
+        Ok(state(&self.evaluate(x)?))
     }
 
     fn snap(&self, x: Decimal) -> Decimal {
         snap(x, self.resolution)
     }
 
-    /// First grid point in (lo, hi] whose state differs from lo's (lo's state differs from hi's).
-    fn first_change(&mut self, mut lo: Decimal, mut hi: Decimal) -> Decimal {
-        let left = self.state(lo);
+    /// First grid point in (lo, hi] whose state differs from `left`, lo's state (which differs
+    /// from `right`, hi's state), with its state.
+    fn first_change(
+        &mut self,
+        mut lo: Decimal,
+        mut hi: Decimal,
+        left: &State,
+        right: State,
+    ) -> Result<(Decimal, State), AnalysisError> {
+        let mut right = right;
         while hi - lo > self.resolution {
             let mid = self.snap(lo + (hi - lo) / Decimal::TWO);
             let mid = if mid <= lo {
@@ -597,23 +658,20 @@ impl Probe<'_> {
             } else {
                 mid
             };
-            if self.state(mid) == left {
+            let here = self.state(mid)?;
+            if here == *left {
                 lo = mid;
             } else {
                 hi = mid;
+                right = here;
             }
         }
-        hi
+        Ok((hi, right))
     }
 }
 
 /// An input's allowed range (declared min and max).
 type Allowed = (Option<Decimal>, Option<Decimal>);
-
-fn unreachable_result() -> &'static Result<Evaluation, EvalError> {
-    static FAILED: std::sync::OnceLock<Result<Evaluation, EvalError>> = std::sync::OnceLock::new();
-    FAILED.get_or_init(|| Err(EvalError::AllExcluded))
-}
 
 fn snap(x: Decimal, resolution: Decimal) -> Decimal {
     if resolution.is_zero() {
@@ -996,23 +1054,38 @@ impl Scorer {
                 Decimal::new(1, scale.min(10))
             }
         };
+        let leaves = c.nodes.iter().filter(|n| n.rule.is_some()).count().max(1);
         let probe = Probe {
             scorer: self,
             slots,
             slot,
             resolution,
-            cache: BTreeMap::new(),
+            watch: None,
+            seen: BTreeMap::new(),
+            evaluations: 0,
+            max_evaluations: MAX_ANALYSIS_WORK / leaves,
         };
         Ok((probe, current, (decl.min, decl.max)))
     }
 
     /// Candidate points from the rules: the input values at which a rule's measured value reaches
     /// one of its critical values, by inverting the measure as a ratio of linear functions of the input.
-    fn rule_candidates(&self, probe: &mut Probe<'_>, lo: Decimal, hi: Decimal) -> Vec<Decimal> {
+    ///
+    /// Refused when the range holds more than [`MAX_BREAKPOINTS`] distinct candidates: each is a
+    /// possible breakpoint, and finding them all would take time and memory beyond any answer.
+    fn rule_candidates(
+        &self,
+        probe: &mut Probe<'_>,
+        lo: Decimal,
+        hi: Decimal,
+    ) -> Result<BTreeSet<Decimal>, AnalysisError> {
         let mid = probe.snap(lo + (hi - lo) / Decimal::TWO);
         let points = [lo, mid, hi];
-        let values: Vec<Option<Evaluation>> = points.iter().map(|x| probe.at(*x).clone().ok()).collect();
-        let mut out = Vec::new();
+        let mut values: Vec<Option<Evaluation>> = Vec::with_capacity(3);
+        for x in points {
+            values.push(probe.evaluate(x)?.ok());
+        }
+        let mut out = BTreeSet::new();
         for node in &self.inner.nodes {
             let Some(rule) = &node.rule else { continue };
             let critical = critical_values(rule, node.points);
@@ -1043,12 +1116,14 @@ impl Scorer {
                     && x > lo
                     && x <= hi
                 {
-                    let x = probe.snap(x);
-                    out.extend([x - probe.resolution, x, x + probe.resolution]);
+                    out.insert(probe.snap(x));
+                    if out.len() > MAX_BREAKPOINTS {
+                        return Err(too_many_breakpoints(lo, hi, probe.resolution));
+                    }
                 }
             }
         }
-        out
+        Ok(out)
     }
 
     /// Every change of regime of any score as `input` goes from `from` to `to`.
@@ -1060,6 +1135,19 @@ impl Scorer {
         to: Decimal,
         resolution: Option<Decimal>,
     ) -> Result<Sensitivity, AnalysisError> {
+        self.sensitivity_counted(inputs, input, from, to, resolution)
+            .map(|(s, _)| s)
+    }
+
+    /// [`Scorer::sensitivity`] and the number of evaluations it made.
+    fn sensitivity_counted(
+        &self,
+        inputs: &Inputs,
+        input: &str,
+        from: Decimal,
+        to: Decimal,
+        resolution: Option<Decimal>,
+    ) -> Result<(Sensitivity, usize), AnalysisError> {
         let (mut probe, _, (min, max)) = self.probe(inputs, input, resolution)?;
         let lo = probe.snap(from.min(to).max(min.unwrap_or(-LIMIT)).max(-LIMIT));
         let hi = probe.snap(from.max(to).min(max.unwrap_or(LIMIT)).min(LIMIT));
@@ -1071,15 +1159,16 @@ impl Scorer {
             )));
         }
         let breakpoints = breakpoints(self, &mut probe, lo, hi)?;
-        let start = probe.at(lo).clone().ok();
-        Ok(Sensitivity {
+        let start = probe.evaluate(lo)?.ok();
+        let sensitivity = Sensitivity {
             input: input.to_string(),
             from: lo,
             to: hi,
             resolution: probe.resolution,
             start,
             breakpoints,
-        })
+        };
+        Ok((sensitivity, probe.evaluations))
     }
 
     /// The least change of `input` (either way, within `range` or the input's allowed values)
@@ -1095,7 +1184,10 @@ impl Scorer {
         let c = &self.inner;
         let (mut probe, current, (min, max)) = self.probe(inputs, input, resolution)?;
         let unit = c.inputs.get(probe.slot).map(|d| d.percent).unwrap_or(false);
-        let base = probe.at(current).clone()?;
+        if let Goal::Indicator { id, .. } = goal {
+            probe.watch = Some(id.clone());
+        }
+        let base = probe.evaluate(current)??;
         match goal {
             Goal::Grade(g) if !c.grades.iter().any(|x| &*x.label == g) => {
                 return Err(AnalysisError::Request(format!("`{g}` is not a grade of the system")));
@@ -1108,15 +1200,14 @@ impl Scorer {
             _ => {}
         }
         let grade_rank = |label: &str| c.grades.iter().position(|g| &*g.label == label);
-        let reaches = |e: &Result<Evaluation, EvalError>| -> bool {
-            let Ok(e) = e else { return false };
+        let reaches = |s: &Summary| -> bool {
             match goal {
-                Goal::Total(t) => e.total >= *t,
-                Goal::Grade(g) => match (grade_rank(&e.grade), grade_rank(g)) {
+                Goal::Total(t) => s.total.is_some_and(|total| total >= *t),
+                Goal::Grade(g) => match (s.grade.as_deref().and_then(grade_rank), grade_rank(g)) {
                     (Some(have), Some(want)) => have <= want,
                     _ => false,
                 },
-                Goal::Indicator { id, score } => e.indicator(id).is_some_and(|r| r.score >= *score),
+                Goal::Indicator { score, .. } => s.watched.is_some_and(|w| w >= *score),
             }
         };
         let (lo, hi) = match range {
@@ -1132,7 +1223,7 @@ impl Scorer {
         );
         let current = probe.snap(current);
         let label = input.to_string();
-        if reaches(probe.at(current)) {
+        if reaches(&probe.summary(current)?) {
             return Ok(Target {
                 input: label,
                 current,
@@ -1148,10 +1239,7 @@ impl Scorer {
             if a == b {
                 continue;
             }
-            let mut points = breakpoints(self, &mut probe, a.min(b), a.max(b))?
-                .into_iter()
-                .map(|p| p.at)
-                .collect::<Vec<_>>();
+            let mut points = change_points(self, &mut probe, a.min(b), a.max(b))?;
             points.extend([a, b]);
             points.retain(|p| *p >= a.min(b) && *p <= a.max(b));
             points.sort();
@@ -1164,19 +1252,20 @@ impl Scorer {
             // the first satisfying one.
             let mut last = a;
             for p in points.into_iter().skip(1) {
-                let here = reaches(probe.at(p));
+                let here = reaches(&probe.summary(p)?);
                 // Also test just before the breakpoint: the end of the previous regime.
                 let before = if b > a {
                     p - probe.resolution
                 } else {
                     p + probe.resolution
                 };
-                let (ok_point, fail_point) = if before != last && reaches(probe.at(before)) {
+                let before_reaches = before != last && reaches(&probe.summary(before)?);
+                let (ok_point, fail_point) = if before_reaches {
                     (before, last)
                 } else if here {
                     (
                         p,
-                        if before != last && !reaches(probe.at(before)) {
+                        if before != last && !before_reaches {
                             before
                         } else {
                             last
@@ -1186,36 +1275,22 @@ impl Scorer {
                     last = p;
                     continue;
                 };
-                found.push(bisect_goal(&mut probe, fail_point, ok_point, &reaches));
+                found.push(bisect_goal(&mut probe, fail_point, ok_point, &reaches)?);
                 break;
             }
         }
         let best = found.into_iter().min_by_key(|x| (*x - current).abs());
         let Some(x) = best else {
-            let best_total = probe
-                .cache
-                .values()
-                .filter_map(|e| e.as_ref().ok())
-                .map(|e| e.total)
-                .max();
+            let best_total = probe.seen.values().filter_map(|s| s.total).max();
             let why = match (goal, best_total) {
                 (_, None) => "在该范围内无法完成评价".to_string(),
-                (Goal::Indicator { id, .. }, _) => {
-                    let best = probe
-                        .cache
-                        .values()
-                        .filter_map(|e| e.as_ref().ok())
-                        .filter_map(|e| e.indicator(id).map(|r| r.score))
-                        .max();
+                (Goal::Indicator { .. }, _) => {
+                    let best = probe.seen.values().filter_map(|s| s.watched).max();
                     format!("该指标在此范围内最高得 {} 分", best.map(figure).unwrap_or_default())
                 }
                 (_, Some(t)) => format!("此范围内综合得分最高为 {} 分", figure(t)),
             };
-            let vetoed = !base.vetoes.is_empty()
-                && probe
-                    .cache
-                    .values()
-                    .all(|e| e.as_ref().map_or(true, |e| !e.vetoes.is_empty()));
+            let vetoed = !base.vetoes.is_empty() && probe.seen.values().all(|s| s.total.is_none() || s.vetoed);
             let why = if vetoed {
                 format!(
                     "{why}；一票否决「{}」始终适用",
@@ -1243,7 +1318,7 @@ impl Scorer {
                 ),
             });
         };
-        let reached = probe.at(x).clone()?;
+        let reached = probe.evaluate(x)??;
         let deciding: Vec<Arc<str>> = base
             .indicators
             .iter()
@@ -1318,21 +1393,30 @@ fn bisect_goal(
     probe: &mut Probe<'_>,
     fail: Decimal,
     ok: Decimal,
-    reaches: &dyn Fn(&Result<Evaluation, EvalError>) -> bool,
-) -> Decimal {
+    reaches: &dyn Fn(&Summary) -> bool,
+) -> Result<Decimal, AnalysisError> {
     let (mut fail, mut ok) = (fail, ok);
     while (ok - fail).abs() > probe.resolution {
         let mid = probe.snap(fail + (ok - fail) / Decimal::TWO);
         if mid == fail || mid == ok {
             break;
         }
-        if reaches(probe.at(mid)) {
+        if reaches(&probe.summary(mid)?) {
             ok = mid;
         } else {
             fail = mid;
         }
     }
-    ok
+    Ok(ok)
+}
+
+fn too_many_breakpoints(lo: Decimal, hi: Decimal, resolution: Decimal) -> AnalysisError {
+    AnalysisError::Request(format!(
+        "more than {MAX_BREAKPOINTS} breakpoints between {} and {} at resolution {}; narrow the range or coarsen the resolution",
+        figure(lo),
+        figure(hi),
+        crate::explain::num(resolution)
+    ))
 }
 
 /// Fits m(x)(1 + d x) = a + b x through three points; `None` when degenerate.
@@ -1455,41 +1539,59 @@ fn critical_values(rule: &CRule, points: Decimal) -> Vec<Decimal> {
     }
 }
 
+/// Every point of [lo, hi] where the state changes, in increasing order: at most
+/// [`MAX_BREAKPOINTS`], else the request is refused. Evaluations are made in increasing order of
+/// the input and only two states are held at a time, so memory does not grow with the points.
+fn change_points(
+    scorer: &Scorer,
+    probe: &mut Probe<'_>,
+    lo: Decimal,
+    hi: Decimal,
+) -> Result<Vec<Decimal>, AnalysisError> {
+    let mut points: BTreeSet<Decimal> = BTreeSet::new();
+    let steps = 64u32;
+    for i in 0..=steps {
+        points.insert(probe.snap(lo + (hi - lo) * Decimal::from(i) / Decimal::from(steps)));
+    }
+    for x in scorer.rule_candidates(probe, lo, hi)? {
+        // A candidate is where the regime changes, or a grid point beside it.
+        points.extend([x - probe.resolution, x, x + probe.resolution]);
+    }
+    let mut points = points.into_iter().filter(|p| *p >= lo && *p <= hi);
+    let mut changes: Vec<Decimal> = Vec::new();
+    let Some(mut a) = points.next() else {
+        return Ok(changes);
+    };
+    let mut left_state = probe.state(a)?;
+    for b in points {
+        let b_state = probe.state(b)?;
+        // Several changes may lie between two samples: find them one by one.
+        let mut left = a;
+        while left_state != b_state {
+            let (x, x_state) = probe.first_change(left, b, &left_state, b_state.clone())?;
+            if changes.len() >= MAX_BREAKPOINTS {
+                return Err(too_many_breakpoints(lo, hi, probe.resolution));
+            }
+            changes.push(x);
+            left = x;
+            left_state = x_state;
+        }
+        a = b;
+    }
+    Ok(changes)
+}
+
 fn breakpoints(
     scorer: &Scorer,
     probe: &mut Probe<'_>,
     lo: Decimal,
     hi: Decimal,
 ) -> Result<Vec<Breakpoint>, AnalysisError> {
-    let mut points: Vec<Decimal> = Vec::new();
-    let steps = 64u32;
-    for i in 0..=steps {
-        points.push(probe.snap(lo + (hi - lo) * Decimal::from(i) / Decimal::from(steps)));
-    }
-    points.extend(scorer.rule_candidates(probe, lo, hi));
-    points.retain(|p| *p >= lo && *p <= hi);
-    points.sort();
-    points.dedup();
-    let mut changes: Vec<Decimal> = Vec::new();
-    for w in points.windows(2) {
-        let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else {
-            continue;
-        };
-        let mut left = a;
-        // Several changes may lie between two samples: find them one by one.
-        let mut guard = 0;
-        while probe.state(left) != probe.state(b) && guard < 1000 {
-            let x = probe.first_change(left, b);
-            changes.push(x);
-            left = x;
-            guard += 1;
-        }
-    }
-    changes.dedup();
+    let changes = change_points(scorer, probe, lo, hi)?;
     let mut out = Vec::with_capacity(changes.len());
     for x in changes {
-        let before = probe.at(x - probe.resolution).clone();
-        let at = probe.at(x).clone();
+        let before = probe.evaluate(x - probe.resolution)?;
+        let at = probe.evaluate(x)?;
         let mut indicators = Vec::new();
         let mut error = None;
         match (&before, &at) {
@@ -1616,4 +1718,75 @@ fn find_indicator_mut<'s>(system: &'s mut IndicatorSystem, id: &str) -> Option<&
         return Some(found);
     }
     system.bonus.as_mut().and_then(|b| walk(&mut b.items, id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{Direction, Grade, Indicator, IndicatorSystem, InputDecl, Rule, StepRule};
+
+    /// `n` step rules on one `%` input, each losing 0.025 of its 5 points per 0.1 percentage
+    /// point below its threshold: 200 whole steps each before the points are gone.
+    fn steps_on_one_input(n: usize, threshold: impl Fn(usize) -> Decimal) -> Scorer {
+        let mut system = IndicatorSystem::new("steps", "分段扣分");
+        let mut rate = InputDecl::new("率", InputKind::Number);
+        rate.unit = Some("%".into());
+        system.inputs.push(rate);
+        for i in 0..n {
+            let mut ind = Indicator::new(format!("{}", i + 1), format!("指标{}", i + 1), Decimal::from(5));
+            ind.rule = Some(Rule::Step(StepRule {
+                value: "率".into(),
+                direction: Direction::Below,
+                threshold: threshold(i).into(),
+                step: Decimal::new(1, 3).into(),
+                deduct: Decimal::new(25, 3).into(),
+                counting: Counting::Whole,
+                max_deduction: None,
+            }));
+            system.indicators.push(ind);
+        }
+        system
+            .grades
+            .push(Grade::new("合格", Some(Decimal::from(n * 3).into())));
+        system.grades.push(Grade::new("不合格", None));
+        match Scorer::new(&system) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn evaluations_follow_the_breakpoints_not_the_rules() {
+        // 500 identical rules: where the 201st step stops counting (69.91%, the deduction is
+        // capped below it) and 200 whole-step edges up to 89.91%, each shared by every rule.
+        let scorer = steps_on_one_input(500, |_| Decimal::new(9, 1));
+        let inputs = Inputs::new().with("率", "0.5");
+        let (s, evaluations) = scorer
+            .sensitivity_counted(&inputs, "率", Decimal::ZERO, Decimal::ONE, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.breakpoints.len(), 201);
+        assert_eq!(s.breakpoints.first().map(|b| b.at), Some(Decimal::new(6991, 4)));
+        assert_eq!(s.breakpoints.last().map(|b| b.at), Some(Decimal::new(8991, 4)));
+        assert!(s.breakpoints.iter().all(|b| b.indicators.len() == 500));
+        // Three probes per candidate and two per breakpoint's details, a scan of 65 points and
+        // a few bisections: not the 600 × 500 candidates the rules list before deduplication.
+        assert!(evaluations <= 5 * 201 + 200, "{evaluations} evaluations");
+    }
+
+    #[test]
+    fn the_work_of_one_analysis_is_capped() {
+        // 2 000 leaves leave 10 000 evaluations; one more is refused, saying why.
+        let scorer = steps_on_one_input(2000, |_| Decimal::new(9, 1));
+        let inputs = Inputs::new().with("率", "0.5");
+        let (mut probe, _, _) = scorer.probe(&inputs, "率", None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(probe.max_evaluations, MAX_ANALYSIS_WORK / 2000);
+        probe.evaluations = probe.max_evaluations;
+        let e = probe
+            .evaluate(Decimal::ONE)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("more than 10000 evaluations"), "{e}");
+        assert!(e.contains("2000 scored indicators"), "{e}");
+    }
 }

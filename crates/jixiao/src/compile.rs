@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::dec::Dec;
 pub(crate) use crate::dec::range_display;
+use crate::dec::{Arith as _, Dec};
 use crate::error::{Issue, ValidationErrors};
 use crate::expr::{self, Expr, Ref, Ty};
 use crate::format::*;
@@ -91,6 +91,9 @@ pub(crate) struct Compiled {
     pub rounding: RoundingPolicy,
     pub excluded: ExcludedPoints,
     pub full_points: Decimal,
+    /// What the system allows but is probably a slip (a threshold outside the measured value's
+    /// declared range, ...): reported by [`Scorer::warnings`], never a refusal.
+    pub warnings: Vec<Issue>,
 }
 
 #[derive(Debug)]
@@ -270,6 +273,7 @@ struct Cx<'s> {
     issues: Vec<Issue>,
     /// The system's rounding, which each indicator's stated precision starts from.
     policy: RoundingPolicy,
+    warnings: Vec<Issue>,
     names: HashMap<String, (Ref, Ty)>,
     inputs: &'s [InputDecl],
     metrics: &'s [MetricDecl],
@@ -289,6 +293,61 @@ impl Cx<'_> {
             self.issue(
                 path,
                 format!("scale {} is above the largest accepted, {MAX_SCALE}", r.scale),
+            );
+        }
+    }
+
+    fn warn(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Issue {
+            path: path.into(),
+            position: None,
+            message: message.into(),
+        });
+    }
+
+    /// Warns when a threshold of a rule lies where the measured value cannot be: outside its
+    /// declared range, or (for a `%` value without a declared range) at 200% or more in absolute
+    /// value, which is almost always a percentage written without `%` (`100` for `100%`).
+    fn check_threshold(&mut self, path: &str, m: &Measure, threshold: Decimal) {
+        let (lo, hi) = self.declared_range(m);
+        let shown = |d: Decimal| {
+            if m.percent
+                && let Some(p) = d.mul_checked(Decimal::ONE_HUNDRED)
+            {
+                format!("{}%", p.normalize())
+            } else {
+                d.normalize().to_string()
+            }
+        };
+        if lo.is_some_and(|lo| threshold < lo) || hi.is_some_and(|hi| threshold > hi) {
+            let range = format!(
+                "[{}, {}]",
+                lo.map_or_else(|| "-∞".to_string(), shown),
+                hi.map_or_else(|| "+∞".to_string(), shown)
+            );
+            self.warn(
+                path,
+                format!(
+                    "the threshold {} lies outside `{}`'s declared range {range}, so the value never reaches it{}",
+                    threshold.normalize(),
+                    m.label,
+                    if m.percent && threshold.abs() > Decimal::ONE {
+                        format!(" (a `%` value: did you mean `{}%`?)", threshold.normalize())
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
+        } else if m.percent && lo.is_none() && hi.is_none() && threshold.abs() >= Decimal::TWO {
+            self.warn(
+                path,
+                format!(
+                    "`{}` is a `%` value (a ratio: 100% is 1), so the threshold {} means {}; did you mean `{}%`?",
+                    m.label,
+                    threshold.normalize(),
+                    shown(threshold),
+                    threshold.normalize()
+                ),
             );
         }
     }
@@ -429,12 +488,19 @@ impl Scorer {
     pub fn system(&self) -> &IndicatorSystem {
         &self.inner.system
     }
+
+    /// What the system allows but is probably a slip, with where it is (e.g. a step threshold
+    /// of `100` on a `%` metric, which means 10000%): shown by `jixiao validate`, never a refusal.
+    pub fn warnings(&self) -> &[Issue] {
+        &self.inner.warnings
+    }
 }
 
 fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     let mut cx = Cx {
         issues: Vec::new(),
         policy: system.rounding,
+        warnings: Vec::new(),
         names: HashMap::new(),
         inputs: &system.inputs,
         metrics: &system.metrics,
@@ -517,6 +583,7 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     }
 
     let grades = compile_grades(&mut cx, &system.grades);
+    check_grades_reachable(&mut cx, &system, full_points, &bonus_nodes, &nodes);
     let vetoes = compile_vetoes(&mut cx, &system.vetoes, &system.grades);
 
     for (place, r) in [
@@ -532,6 +599,7 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     if !cx.issues.is_empty() {
         return Err(ValidationErrors { issues: cx.issues });
     }
+    let warnings = cx.warnings;
     Ok(Compiled {
         id: NEXT_SCORER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         provenance: Arc::new(Provenance::of(&system)),
@@ -549,7 +617,72 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         vetoes,
         grades,
         full_points,
+        warnings,
     })
+}
+
+/// Refuses a grade whose lower bound no total can reach: with it, a unit scoring full points
+/// would get a lower grade (20/20 graded 差 on a 20-point table whose grades start at 90).
+///
+/// The highest total is the tree's full points plus what the bonus can add (its items' points,
+/// at most `max_bonus`, and nothing beyond `max_total`), or a total a veto sets, if higher.
+/// Rescaling for excluded indicators never goes above the full points, and rounding never lifts
+/// the total above what the points allow.
+fn check_grades_reachable(
+    cx: &mut Cx<'_>,
+    system: &IndicatorSystem,
+    full_points: Decimal,
+    bonus_nodes: &[u32],
+    nodes: &[CNode],
+) {
+    let mut bonus = bonus_nodes
+        .iter()
+        .filter_map(|b| nodes.get(*b as usize))
+        .fold(Decimal::ZERO, |acc, n| acc.saturating_add(n.points.max(Decimal::ZERO)));
+    let mut how = String::new();
+    if let Some(b) = &system.bonus {
+        if let Some(m) = b.max_bonus {
+            bonus = bonus.min(m.value().max(Decimal::ZERO));
+        }
+        if let Some(m) = b.max_total {
+            bonus = bonus.min(m.value().saturating_sub(full_points).max(Decimal::ZERO));
+        }
+    }
+    let mut reachable = full_points.saturating_add(bonus);
+    if !bonus.is_zero() {
+        let _ = std::fmt::Write::write_fmt(
+            &mut how,
+            format_args!(
+                " (full points {} + bonus up to {})",
+                full_points.normalize(),
+                bonus.normalize()
+            ),
+        );
+    }
+    if let Some(v) = system
+        .vetoes
+        .iter()
+        .filter_map(|v| v.total.map(Dec::value))
+        .max()
+        .filter(|v| *v > reachable)
+    {
+        reachable = v;
+        how = " (a veto's total)".to_string();
+    }
+    for (i, g) in system.grades.iter().enumerate() {
+        if let Some(m) = g.min
+            && m.value() > reachable
+        {
+            cx.issue(
+                format!("grades[{i}].min"),
+                format!(
+                    "the grade `{}` starts at {m}, above the highest total this system can reach, {}{how}; no unit could ever get it, and full points would be graded lower",
+                    g.label,
+                    reachable.normalize()
+                ),
+            );
+        }
+    }
 }
 
 fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
@@ -591,6 +724,27 @@ fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
         }
         if d.kind == InputKind::Checklist {
             check_unique_list(cx, &format!("{path}.items"), &d.items, "item");
+            for (k, item) in d.items.iter().enumerate() {
+                if item.trim() != item && !item.trim().is_empty() {
+                    cx.issue(
+                        format!("{path}.items[{k}]"),
+                        format!(
+                            "the item `{}` has leading or trailing spaces, which a table cell's items never keep, so no table could ever tick it",
+                            item.escape_debug()
+                        ),
+                    );
+                }
+                if let Some(sep) = item.chars().find(|c| crate::inputs::ITEM_SEPARATORS.contains(c)) {
+                    cx.issue(
+                        format!("{path}.items[{k}]"),
+                        format!(
+                            "the item `{}` contains `{}`, which separates items in a table cell, so no table could ever tick it",
+                            item.escape_debug(),
+                            sep.escape_debug()
+                        ),
+                    );
+                }
+            }
         } else if !d.items.is_empty() {
             cx.issue(format!("{path}.items"), "items apply only to checklist inputs");
         }
@@ -923,6 +1077,22 @@ fn compile_node(
     Some(index)
 }
 
+/// A largest deduction above the points: the rule can never deduct it (the score stops at zero),
+/// so the figure is a slip (the points of another row, a percentage for a point count).
+fn check_max_deduction(cx: &mut Cx<'_>, path: &str, max_deduction: Option<Dec>, points: Decimal) {
+    if let Some(m) = max_deduction
+        && m.value() > points
+    {
+        cx.issue(
+            format!("{path}.max_deduction"),
+            format!(
+                "the largest deduction {m} is above the indicator's points {}; the score stops at zero, so it can never be deducted",
+                points.normalize()
+            ),
+        );
+    }
+}
+
 fn check_score(cx: &mut Cx<'_>, path: &str, score: Decimal, points: Decimal) {
     if score.is_sign_negative() || score > points {
         cx.issue(
@@ -951,6 +1121,10 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
             if r.max_deduction.is_some_and(|m| m.value().is_sign_negative()) {
                 cx.issue(format!("{path}.max_deduction"), "must not be negative");
             }
+            check_max_deduction(cx, path, r.max_deduction, points);
+            if let Some(m) = &value {
+                cx.check_threshold(&format!("{path}.threshold"), m, r.threshold.value());
+            }
             CRule::Step {
                 value: value?,
                 direction: r.direction,
@@ -964,6 +1138,18 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
         Rule::Tiers(r) => {
             let value = cx.measure(&format!("{path}.value"), &r.value)?;
             let tiers = compile_tiers(cx, path, &r.tiers, points)?;
+            for (i, t) in tiers.iter().enumerate() {
+                let tpath = format!("{path}.tiers[{i}]");
+                if let (Some((lo, _)), Some((hi, _))) = (t.lower, t.upper)
+                    && lo == hi
+                {
+                    cx.check_threshold(&tpath, &value, lo);
+                    continue;
+                }
+                for (bound, _) in t.lower.into_iter().chain(t.upper) {
+                    cx.check_threshold(&tpath, &value, bound);
+                }
+            }
             if let Some(o) = r.otherwise {
                 check_score(cx, &format!("{path}.otherwise"), o.value(), points);
             } else {
@@ -1135,6 +1321,7 @@ fn compile_rule(cx: &mut Cx<'_>, path: &str, rule: &Rule, points: Decimal, nesti
             if r.max_deduction.is_some_and(|m| m.value().is_sign_negative()) {
                 cx.issue(format!("{path}.max_deduction"), "must not be negative");
             }
+            check_max_deduction(cx, path, r.max_deduction, points);
             CRule::PerOccurrence {
                 value: value?,
                 deduct: r.deduct.value(),

@@ -654,6 +654,9 @@ pub struct ValidationAnswer {
     pub kind: Option<String>,
     /// The problems.
     pub errors: Vec<ErrorDetail>,
+    /// What a valid system allows but is probably a slip ([`Scorer::warnings`]); left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ErrorDetail>,
 }
 
 impl ValidationAnswer {
@@ -664,12 +667,33 @@ impl ValidationAnswer {
                 valid: true,
                 kind: None,
                 errors: Vec::new(),
+                warnings: Vec::new(),
             },
             Err(err) => ValidationAnswer {
                 valid: false,
                 kind: Some(err.kind),
                 errors: err.errors,
+                warnings: Vec::new(),
             },
+        }
+    }
+
+    /// The answer for a compiled system (with its warnings) or the error that stopped it.
+    pub fn of(outcome: Result<&Scorer, JsonError>) -> Self {
+        match outcome {
+            Ok(scorer) => {
+                let mut answer = ValidationAnswer::new(Ok(()));
+                answer.warnings = scorer
+                    .warnings()
+                    .iter()
+                    .map(|w| ErrorDetail {
+                        position: w.position,
+                        ..ErrorDetail::at(w.path.clone(), w.message.clone())
+                    })
+                    .collect();
+                answer
+            }
+            Err(e) => ValidationAnswer::new(Err(e)),
         }
     }
 
@@ -682,7 +706,11 @@ impl ValidationAnswer {
 /// Validates a system (JSON or TOML text): `{"valid": true, "errors": []}` or
 /// `{"valid": false, "kind", "errors": [...]}`.
 pub fn validate_json(system: &str) -> String {
-    ValidationAnswer::new(Scorer::from_text(system).map(|_| ()).map_err(JsonError::from)).to_json()
+    match Scorer::from_text(system) {
+        Ok(scorer) => ValidationAnswer::of(Ok(&scorer)),
+        Err(e) => ValidationAnswer::of(Err(e.into())),
+    }
+    .to_json()
 }
 
 /// Evaluates one unit: system text (JSON or TOML) and inputs JSON in, evaluation JSON out.

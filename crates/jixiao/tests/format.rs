@@ -119,3 +119,69 @@ fn a_checklist_cell_of_wu_means_no_item_unless_wu_is_an_item() {
     let e = scorer.evaluate(&Inputs::new().with("制度", "无")).unwrap();
     assert_eq!(e.indicator("1").unwrap().value.unwrap().to_string(), "1");
 }
+
+/// A one-indicator system whose step rule reads `value`, with `inputs` and `metrics` as given.
+fn step_system(inputs: &str, metrics: &str, value: &str, threshold: &str) -> String {
+    format!(
+        r#"{{"format": 1, "id": "w", "name": "警告", "inputs": [{inputs}], "metrics": [{metrics}],
+        "indicators": [{{"id": "1", "name": "甲", "points": "5",
+          "rule": {{"type": "step", "value": "{value}", "direction": "below", "threshold": "{threshold}",
+                    "step": "1%", "deduct": "1", "counting": "whole"}}}}],
+        "grades": [{{"label": "合格", "min": "3"}}, {{"label": "不合格"}}]}}"#
+    )
+}
+
+#[test]
+fn thresholds_where_the_value_cannot_be_are_warnings_not_errors() {
+    let warnings = |text: &str| -> Vec<String> {
+        let scorer = Scorer::from_text(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        scorer.warnings().iter().map(ToString::to_string).collect()
+    };
+    // 100 on a ratio declared in [0, 1]: outside the range, and a `%` value.
+    let ratio = r#"{"name": "率", "unit": "%", "expr": "a / b", "min": "0", "max": "1"}"#;
+    let ab = r#"{"name": "a"}, {"name": "b"}"#;
+    let w = warnings(&step_system(ab, ratio, "率", "100"));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].starts_with(
+            "indicators[1].rule.threshold: the threshold 100 lies outside `率`'s declared range [0%, 100%]"
+        ),
+        "{w:?}"
+    );
+    assert!(w[0].contains("did you mean `100%`?"), "{w:?}");
+    // The same threshold written `100%` is inside: no warning.
+    assert!(warnings(&step_system(ab, ratio, "率", "100%")).is_empty());
+    // A `%` input without a declared range: 95 means 9500%.
+    let w = warnings(&step_system(r#"{"name": "率", "unit": "%"}"#, "", "率", "95"));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("the threshold 95 means 9500%; did you mean `95%`?"),
+        "{w:?}"
+    );
+    // A plain number outside its declared range: below its min.
+    let w = warnings(&step_system(r#"{"name": "数", "min": "0"}"#, "", "数", "-1"));
+    assert!(
+        w[0].contains("the threshold -1 lies outside `数`'s declared range [0, +∞]"),
+        "{w:?}"
+    );
+    // Tier bounds are thresholds too: `60` written for 60%.
+    let tiers = step_system(ab, ratio, "率", "1").replace(
+        r#""type": "step", "value": "率", "direction": "below", "threshold": "1",
+                    "step": "1%", "deduct": "1", "counting": "whole""#,
+        r#""type": "tiers", "value": "率", "tiers": [{"ge": "60", "score": "5"}, {"lt": "60", "score": "0"}]"#,
+    );
+    let w = warnings(&tiers);
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(
+        w[0].starts_with("indicators[1].rule.tiers[0]: the threshold 60 lies outside"),
+        "{w:?}"
+    );
+    assert!(
+        w[1].starts_with("indicators[1].rule.tiers[1]: the threshold 60 lies outside"),
+        "{w:?}"
+    );
+    // The JSON layer reports them with the answer of a valid system.
+    let answer: serde_json::Value = serde_json::from_str(&jixiao::wire::validate_json(&tiers)).unwrap();
+    assert_eq!(answer["valid"], true);
+    assert_eq!(answer["warnings"][1]["path"], "indicators[1].rule.tiers[1]");
+}

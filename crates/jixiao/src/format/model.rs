@@ -109,7 +109,8 @@ pub struct InputDecl {
     /// The levels a `level` input may take, best first (e.g. 达成, 部分达成, 未达成).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<String>,
-    /// The items of a `checklist` input (e.g. 财务管理制度, 资产管理制度, 内控制度).
+    /// The items of a `checklist` input (e.g. 财务管理制度, 资产管理制度, 内控制度); an item may not
+    /// contain a separator of a checklist cell (`、` `,` `，` `;` `；`, a line break) nor edge spaces.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<String>,
 }
@@ -400,7 +401,7 @@ pub struct StepRule {
     pub deduct: Dec,
     /// How a partial step counts.
     pub counting: Counting,
-    /// Largest total deduction (defaults to the indicator's points).
+    /// Largest total deduction (defaults to the indicator's points; more than the points is refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_deduction: Option<Dec>,
 }
@@ -606,7 +607,7 @@ pub struct PerOccurrenceRule {
     pub value: String,
     /// Points deducted per occurrence.
     pub deduct: Dec,
-    /// Largest total deduction (defaults to the indicator's points).
+    /// Largest total deduction (defaults to the indicator's points; more than the points is refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_deduction: Option<Dec>,
 }
@@ -788,6 +789,7 @@ pub struct Grade {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_en: Option<String>,
     /// Inclusive lower bound of the total (90 for "90（含）-100分为优"); the last grade may omit it.
+    /// At most the highest total the system can reach (full points plus what the bonus can add).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<Dec>,
 }

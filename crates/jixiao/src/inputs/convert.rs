@@ -38,8 +38,11 @@ pub(crate) enum InVal {
 /// Checklist cells meaning that no item is satisfied.
 const NO_ITEMS: [&str; 5] = ["无", "none", "-", "—", "／"];
 
+/// What separates the items of a checklist cell (`制度A、制度B`); an item may contain none of them.
+pub(crate) const ITEM_SEPARATORS: [char; 6] = ['、', ',', '，', ';', '；', '\n'];
+
 fn split_items(text: &str) -> Vec<String> {
-    text.split(['、', ',', '，', ';', '；', '\n'])
+    text.split(ITEM_SEPARATORS)
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)

@@ -11,6 +11,6 @@ pub mod read;
 pub mod table;
 mod value;
 
-pub(crate) use convert::{CInput, InVal, check_number, convert_input};
+pub(crate) use convert::{CInput, ITEM_SEPARATORS, InVal, check_number, convert_input};
 pub use read::{InputDoc, ReadError, UnitInputs};
 pub use value::{InputValue, Inputs};
