@@ -16,8 +16,8 @@ use jixiao::analysis::{Claims, Goal};
 use jixiao::{
     Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Decimal, Direction,
     ExcludedPoints, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputKind, InputValue,
-    Inputs, ItemPoints, LevelRule, ManualRule, MetricDecl, NaOutcome, NotApplicable, PerOccurrenceRule, RateRule,
-    RatioRule, Rounding, RoundingMode, Rule, RuleOption, Scorer, StepRule, Tier, TiersRule, Veto,
+    Inputs, ItemPoints, LevelRule, ManualRule, MetricDecl, NaOutcome, NotApplicable, ParentScore, PerOccurrenceRule,
+    RateRule, RatioRule, Rounding, RoundingMode, Rule, RuleOption, Scorer, StepRule, Tier, TiersRule, Veto,
 };
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
@@ -154,9 +154,11 @@ fn rule(u: &mut Unstructured<'_>, points: Decimal, metrics: usize, nesting: u8) 
             } else {
                 Better::LowerIsBetter
             },
+            round_rate: round_rate(u)?,
         }),
         4 => Rule::Rate(RateRule {
             value: number_expr(u, metrics)?,
+            round_rate: round_rate(u)?,
         }),
         5 => {
             let mut bands = Vec::new();
@@ -424,6 +426,9 @@ fn system(u: &mut Unstructured<'_>) -> Result<IndicatorSystem> {
         s.rounding.grade_from = GradeFrom::ExactTotal;
     }
     if u.arbitrary()? {
+        s.rounding.parent = ParentScore::RoundedExactSum;
+    }
+    if u.arbitrary()? {
         s.excluded_points = ExcludedPoints::Drop;
     }
     Ok(s)
@@ -523,3 +528,16 @@ fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
     let _ = run(&mut u);
 });
+
+/// Sometimes a rate rounded before multiplying (to 1%, 0.1% or 0.01%; now and then beyond the
+/// largest scale accepted, which must be refused).
+fn round_rate(u: &mut Unstructured<'_>) -> Result<Option<Rounding>> {
+    Ok(if u.ratio(1u8, 4)? {
+        Some(Rounding {
+            scale: u.int_in_range(2..=11)?,
+            mode: RoundingMode::HalfUp,
+        })
+    } else {
+        None
+    })
+}

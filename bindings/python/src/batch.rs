@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, StringArray};
 use arrow_schema::{DataType, Field};
+use jixiao::inputs::ValueProblem;
 use jixiao::wire::JsonError;
 use jixiao::{EvalError, InputError, InputValue, Scorer};
 use jixiao_arrow::{BatchError, Options, Scored, Unit};
@@ -36,6 +37,10 @@ fn batch_error(py: Python<'_>, e: BatchError) -> PyErr {
                 "{} (columns that are not inputs of `{system}`: pass ignore=[...] to skip {}, or id_column=... for the column naming each unit)",
                 err.message,
                 if n == 1 { "it" } else { "them" }
+            );
+            err.message_zh = format!(
+                "{}（这些列不是“{system}”的基础数据：用 ignore=[...] 跳过，或用 id_column=... 指定单位名称列）",
+                err.message_zh
             );
             json_error(py, &err)
         }
@@ -102,7 +107,7 @@ fn read_columns(py: Python<'_>, scorer: &Scorer, payload: &Bound<'_, PyAny>, opt
 }
 
 /// A blank text cell of a table is "not given", as in a spreadsheet.
-fn blank_is_absent(v: Result<Option<InputValue>, String>) -> Result<Option<InputValue>, String> {
+fn blank_is_absent(v: Result<Option<InputValue>, ValueProblem>) -> Result<Option<InputValue>, ValueProblem> {
     match v {
         Ok(Some(InputValue::Text(t))) if t.trim().is_empty() => Ok(None),
         Ok(Some(InputValue::Text(t))) => Ok(Some(InputValue::Text(t.trim().to_string()))),
@@ -160,8 +165,8 @@ pub fn evaluate_batch<'py>(
             "columns" => read_columns(py, scorer, &payload, options)?,
             _ => read_records(&payload, options)?,
         };
-        let explain = options.explain;
-        py.detach(|| guard(|| jixiao_arrow::score_units(scorer, &units, ids, explain)))
+        let (explain, messages) = (options.explain, options.messages);
+        py.detach(|| guard(|| jixiao_arrow::score_units(scorer, &units, ids, explain, messages)))
     };
     let Scored { schema, batches, .. } = match scored {
         Ok(Ok(scored)) => scored,

@@ -6,6 +6,7 @@
 //! layer): an input without a value is left out. In a table, an empty cell means "not given"
 //! (`batch.rs` decides that before a cell gets here).
 
+use jixiao::inputs::ValueProblem;
 use jixiao::{Decimal, EvalError, Evaluation, InputError, InputValue, Scorer, parse_decimal};
 use jixiao_arrow::Unit;
 use jixiao_arrow::float::{NOT_A_NUMBER, decimal_from_f64};
@@ -26,14 +27,21 @@ pub fn py_decimal(py: Python<'_>, d: Decimal) -> PyResult<Bound<'_, PyAny>> {
     decimal_type(py)?.call1((jixiao::explain::num(d),))
 }
 
-fn py_err_text(e: PyErr) -> String {
-    e.to_string()
+fn py_err_text(e: PyErr) -> ValueProblem {
+    unreadable(e.to_string())
+}
+
+/// A value Python gave that is not an input value, in the binding's own words.
+fn unreadable(message: impl Into<String>) -> ValueProblem {
+    ValueProblem::Unreadable {
+        message: message.into(),
+    }
 }
 
 /// A number (`Decimal`, `int`, `float` or decimal text) as a decimal.
-pub fn number(obj: &Bound<'_, PyAny>) -> Result<Decimal, String> {
+pub fn number(obj: &Bound<'_, PyAny>) -> Result<Decimal, ValueProblem> {
     if obj.is_instance_of::<PyBool>() {
-        return Err("expected a number, found a bool".into());
+        return Err(unreadable("expected a number, found a bool"));
     }
     if let Ok(i) = obj.cast::<PyInt>() {
         // Beyond i64, through its exact digits.
@@ -57,7 +65,7 @@ pub fn number(obj: &Bound<'_, PyAny>) -> Result<Decimal, String> {
             .and_then(|f| f.is_truthy())
             .map_err(py_err_text)?
         {
-            return Err(format!("{NOT_A_NUMBER} (`{obj}`)"));
+            return Err(unreadable(format!("{NOT_A_NUMBER} (`{obj}`)")));
         }
         // Plain digits, never scientific notation (`str(Decimal("1E+2"))` is `1E+2`).
         let text = obj.call_method1("__format__", ("f",)).map_err(py_err_text)?;
@@ -78,10 +86,10 @@ pub fn number(obj: &Bound<'_, PyAny>) -> Result<Decimal, String> {
         let i = obj.call_method0("__index__").map_err(py_err_text)?;
         return number(&i);
     }
-    Err(format!(
+    Err(unreadable(format!(
         "expected a number (Decimal, int, str), found {}",
         type_name(obj)
-    ))
+    )))
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {
@@ -94,58 +102,63 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 static LEVEL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// A `jixiao.Level` (a frozen dataclass) as the mapping of its fields, read as a level dict is.
-fn level_fields<'py>(obj: &Bound<'py, PyAny>) -> Result<Option<Bound<'py, PyDict>>, String> {
+fn level_fields<'py>(obj: &Bound<'py, PyAny>) -> Result<Option<Bound<'py, PyDict>>, ValueProblem> {
     let class = LEVEL.import(obj.py(), "jixiao._types", "Level").map_err(py_err_text)?;
     match obj.is_instance(class.as_any()).map_err(py_err_text)? {
         true => Ok(Some(
             obj.getattr("__dict__")
                 .map_err(py_err_text)?
                 .cast_into()
-                .map_err(|e| e.to_string())?,
+                .map_err(|e| unreadable(e.to_string()))?,
         )),
         false => Ok(None),
     }
 }
 
-fn items(obj: &Bound<'_, PyAny>) -> Result<Vec<String>, String> {
+fn items(obj: &Bound<'_, PyAny>) -> Result<Vec<String>, ValueProblem> {
     let mut out = Vec::new();
     for item in obj.try_iter().map_err(py_err_text)? {
         let item = item.map_err(py_err_text)?;
         match item.cast::<PyString>() {
             Ok(s) => out.push(s.to_cow().map_err(py_err_text)?.into_owned()),
-            Err(_) => return Err(format!("checklist items must be strings, found {}", type_name(&item))),
+            Err(_) => {
+                return Err(unreadable(format!(
+                    "checklist items must be strings, found {}",
+                    type_name(&item)
+                )));
+            }
         }
     }
     Ok(out)
 }
 
-fn level_from_dict(d: &Bound<'_, PyDict>) -> Result<InputValue, String> {
+fn level_from_dict(d: &Bound<'_, PyDict>) -> Result<InputValue, ValueProblem> {
     let mut level = None;
     let mut score = None;
     for (k, v) in d.iter() {
         let key = k
             .cast::<PyString>()
-            .map_err(|_| "a level's keys are `level` and `score`".to_string())?;
+            .map_err(|_| unreadable("a level's keys are `level` and `score`"))?;
         match &*key.to_cow().map_err(py_err_text)? {
             "level" => match v.cast::<PyString>() {
                 Ok(s) => level = Some(s.to_cow().map_err(py_err_text)?.into_owned()),
-                Err(_) => return Err("an object input needs a string `level`".into()),
+                Err(_) => return Err(unreadable("an object input needs a string `level`")),
             },
             "score" if v.is_none() => {}
-            "score" => score = Some(number(&v).map_err(|m| format!("`score`: {m}"))?),
-            other => return Err(format!("unknown field `{other}` (expected level, score)")),
+            "score" => score = Some(number(&v).map_err(|m| unreadable(format!("`score`: {m}")))?),
+            other => return Err(unreadable(format!("unknown field `{other}` (expected level, score)"))),
         }
     }
     match level {
         Some(level) => Ok(InputValue::Level { level, score }),
-        None => Err("an object input needs a string `level`".into()),
+        None => Err(unreadable("an object input needs a string `level`")),
     }
 }
 
 /// One Python value as an input value.
-pub fn input_value(obj: &Bound<'_, PyAny>) -> Result<Option<InputValue>, String> {
+pub fn input_value(obj: &Bound<'_, PyAny>) -> Result<Option<InputValue>, ValueProblem> {
     if obj.is_none() {
-        return Err("None (null) is not a value; leave the input out instead".into());
+        return Err(unreadable("None (null) is not a value; leave the input out instead"));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(Some(InputValue::Text(s.to_cow().map_err(py_err_text)?.into_owned())));
@@ -171,11 +184,11 @@ pub fn input_value(obj: &Bound<'_, PyAny>) -> Result<Option<InputValue>, String>
         return Ok(Some(InputValue::Bool(obj.is_truthy().map_err(py_err_text)?)));
     }
     number(obj).map(|d| Some(InputValue::Number(d))).map_err(|m| {
-        if m.starts_with("expected a number (") {
-            format!(
+        if m.to_string().starts_with("expected a number (") {
+            unreadable(format!(
                 "a value of type {} is not an input value (give a Decimal, int, float, str, bool, Level or a list of items)",
                 type_name(obj)
-            )
+            ))
         } else {
             m
         }
@@ -183,13 +196,13 @@ pub fn input_value(obj: &Bound<'_, PyAny>) -> Result<Option<InputValue>, String>
 }
 
 /// Adds one value read from Python to a unit (an error if it could not be read).
-pub fn push(unit: &mut Unit, name: &str, value: Result<Option<InputValue>, String>) {
+pub fn push(unit: &mut Unit, name: &str, value: Result<Option<InputValue>, ValueProblem>) {
     match value {
         Ok(Some(v)) => unit.inputs.set(name, v),
         Ok(None) => {}
-        Err(message) => unit.unread.push(InputError::Invalid {
+        Err(problem) => unit.unread.push(InputError::Invalid {
             name: name.to_string(),
-            message,
+            problem,
         }),
     }
 }

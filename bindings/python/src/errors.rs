@@ -12,9 +12,13 @@
 //!         └── InputError          inputs that do not fit the system (kind `inputs`, `missing_input`); .inputs
 //! ```
 //!
-//! Every exception carries `kind` (the JSON layer's error kind) and `errors`: one dict per problem
-//! with the keys `path`, `message`, `position`, `input` and `kind` (None where they do not apply),
-//! exactly the entries of the JSON layer's `{"error": {...}}`.
+//! Every exception carries `kind` (the JSON layer's error kind), `code` (a stable code, finer than
+//! `kind`: `not_a_decimal`, `division_by_zero`, ...), `message_zh` and `message_en`, and `errors`:
+//! one dict per problem with the keys `path`, `code`, `params`, `message`, `message_zh`,
+//! `position`, `input`, `indicator` and `kind` (None where they do not apply), exactly the entries
+//! of the JSON layer's `{"error": {...}}`. `str(error)` is the Chinese message for the engine's own
+//! problems (those of the figures; `message_en` has the English); a system's syntax or validation
+//! errors and requests that make no sense are worded in English only.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -70,8 +74,16 @@ fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, PyType> {
 fn entry<'py>(py: Python<'py>, e: &ErrorDetail) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("path", &e.path)?;
+    d.set_item("code", &e.code)?;
+    let params = PyDict::new(py);
+    for (k, v) in &e.params {
+        params.set_item(*k, v)?;
+    }
+    d.set_item("params", params)?;
     d.set_item("message", &e.message)?;
+    d.set_item("message_zh", &e.message_zh)?;
     d.set_item("input", e.input.as_deref())?;
+    d.set_item("indicator", e.indicator.as_deref())?;
     d.set_item("kind", e.kind)?;
     d.set_item("position", e.position)?;
     Ok(d)
@@ -84,8 +96,20 @@ pub fn json_error(py: Python<'_>, err: &JsonError) -> PyErr {
 
 fn build(py: Python<'_>, err: &JsonError) -> PyResult<PyErr> {
     let class = class_for(py, &err.kind);
-    let exc = class.call1((err.message.as_str(),))?;
+    // The engine's own problems are shown in Chinese first; the wording of a system file's errors
+    // and of requests is English only (their Chinese only names the kind of problem).
+    let worded_in_chinese = !matches!(err.kind.as_str(), "syntax" | "validation" | "request" | "internal")
+        || !matches!(err.code.as_str(), "request" | "syntax" | "validation" | "internal");
+    let text = if worded_in_chinese {
+        err.message_zh.clone()
+    } else {
+        err.message.clone()
+    };
+    let exc = class.call1((text,))?;
     exc.setattr("kind", err.kind.as_str())?;
+    exc.setattr("code", err.code.as_str())?;
+    exc.setattr("message_zh", err.message_zh.as_str())?;
+    exc.setattr("message_en", err.message.as_str())?;
     let entries = PyList::empty(py);
     let mut inputs: Vec<&str> = Vec::new();
     for e in &err.errors {

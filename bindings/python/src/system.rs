@@ -214,12 +214,15 @@ impl PySystem {
         explain: bool,
         lang: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let explain = explain.then_some(self::lang(py, lang)?);
+        let messages = self::lang(py, lang)?;
+        let explain = explain.then_some(messages);
         let ignore = ignore.unwrap_or_default();
+        // The `error` column speaks the results' language (Chinese unless `lang="en"`).
         let options = jixiao_arrow::Options {
             id_column,
             ignore,
             explain,
+            messages: Some(messages),
         };
         crate::batch::evaluate_batch(py, self.scorer(py)?, data, &options, output)
     }

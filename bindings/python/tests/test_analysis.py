@@ -88,7 +88,7 @@ def test_audit_of_own_scores_finds_nothing(small: IndicatorSystem) -> None:
     a = small.audit(BASE, scores={"1": "3", "2": D("3"), "3": 3}, total=D("9"), grade="中")
     assert isinstance(a, jixiao.Audit)
     assert a.ok and len(a.discrepancies) == 0 and (a.total, a.grade) == (D("9"), "中")
-    assert list(a.frame.columns) == ["kind", "id", "name", "claimed", "computed", "difference", "explanation"]
+    assert list(a.frame.columns) == ["kind", "id", "name", "claimed", "computed", "difference", "explanation", "readings"]
 
 
 def test_audit_an_indicator_claimed_at_full_points(small: IndicatorSystem) -> None:
@@ -98,11 +98,12 @@ def test_audit_an_indicator_claimed_at_full_points(small: IndicatorSystem) -> No
     d = a.frame
     assert d["kind"].tolist() == ["score", "total", "grade_of_claimed_total", "grade"]
     assert d["claimed"].tolist() == ["5", "11", "良", "良"]
-    assert d["computed"].tolist() == ["3", "9", "中", "中"]
+    assert d["computed"].tolist() == ["3.00", "9.00", "中", "中"]
+    assert d["readings"].tolist()[0] == ""  # no common reading gives 5
     assert d["difference"].tolist()[:2] == [D("-2"), D("-2")]
     assert d["id"].tolist()[0] == "2"
     assert_decimals(d["difference"])
-    assert "2 预算执行率：自评 5 分，按基础数据应得 3 分（差 -2）" in a.explain()
+    assert "2 预算执行率：自评 5 分，按基础数据应得 3.00 分（差 -2）" in a.explain()
 
 
 def test_audit_claims_that_do_not_add_up(small: IndicatorSystem) -> None:

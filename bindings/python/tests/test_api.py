@@ -161,7 +161,8 @@ def test_an_invalid_system_lists_every_problem() -> None:
     assert err.kind == "validation" and isinstance(err, jixiao.JixiaoError) and isinstance(err, ValueError)
     paths = [x["path"] for x in err.errors]
     assert any("没有" in x["message"] for x in err.errors), err.errors
-    assert all(set(x) == {"path", "message", "position", "input", "kind"} for x in err.errors)
+    keys = {"path", "code", "params", "message", "message_zh", "position", "input", "indicator", "kind"}
+    assert all(set(x) == keys for x in err.errors)
     assert len(paths) >= 1
     loose = IndicatorSystem.from_json(text, validate=False)
     assert not loose.is_valid and loose.id == "edge" and "INVALID" in repr(loose)
@@ -192,7 +193,7 @@ def test_decimal_in_and_out(edge: IndicatorSystem) -> None:
     for v in [Decimal("0.1000000000000000000000000001"), "0.10000000000000002", "10.0000001%"]:
         assert edge.evaluate({"比率": v})["1"].score == 0, v
     # The float just above 0.1 is binary noise: refused, never scored on either side of the edge.
-    with pytest.raises(jixiao.InputError, match=r"did you mean 0\.1\?"):
+    with pytest.raises(jixiao.InputError, match=r"应为 0\.1？"):
         edge.evaluate({"比率": 0.10000000000000002})
     r = edge.evaluate({"比率": 0})
     figures = [r.total, r.exact_total, r.full_points, r.tree_total, r.excluded_points, r.bonus_total]
@@ -208,8 +209,11 @@ def test_floats_are_read_through_their_shortest_text(edge: IndicatorSystem) -> N
         with pytest.raises(jixiao.InputError) as e:
             edge.evaluate({"比率": noisy})
         assert e.value.inputs == ["比率"]
-        assert f"{noisy!r} looks like binary floating-point noise (did you mean {meant}?)" in str(e.value)
-        assert "pass the figure as a string or Decimal" in str(e.value)
+        assert f"{noisy!r} looks like binary floating-point noise (did you mean {meant}?)" in e.value.message_en
+        assert "pass the figure as a string or Decimal" in e.value.message_en
+        # Shown in Chinese, with its code and the figure meant.
+        assert f"{noisy!r} 带有二进制浮点运算误差（应为 {meant}？）" in str(e.value)
+        assert e.value.code == "float_noise" and e.value.errors[0]["params"]["meant"] == meant
     assert edge.evaluate({"比率": 1e-7})["1"].value == Decimal("1E-7")
     for bad in (math.nan, math.inf, -math.inf):
         with pytest.raises(jixiao.InputError) as e:
@@ -218,7 +222,7 @@ def test_floats_are_read_through_their_shortest_text(edge: IndicatorSystem) -> N
         assert e.value.errors[0]["kind"] == "invalid" and e.value.errors[0]["path"] == "inputs[比率]"
     with pytest.raises(jixiao.InputError, match="NaN"):
         edge.evaluate({"比率": Decimal("NaN")})
-    with pytest.raises(jixiao.InputError, match="outside the exact decimal range"):
+    with pytest.raises(jixiao.InputError, match="超出精确小数的范围"):
         edge.evaluate({"比率": 1e300})
 
 
@@ -227,7 +231,7 @@ def test_every_input_form(edge: IndicatorSystem) -> None:
     assert edge.evaluate(base).total == Decimal(20)
     for level in (Level("部分达成", Decimal(7)), {"level": "部分达成", "score": "7"}, "部分达成:7", "部分达成（7分）"):
         assert edge.evaluate({**base, "程度": level})["3"].score == Decimal(7), level
-    with pytest.raises(jixiao.EvaluationError, match=r"needs a score in \[5, 8\)") as e:
+    with pytest.raises(jixiao.EvaluationError, match=r"须填写档内得分（5 至 8 分之间（含 5 分，不含 8 分）") as e:
         edge.evaluate({**base, "程度": Level("部分达成")})
     assert e.value.kind == "score"
     for items in (["甲"], ("甲",), {"甲"}, frozenset({"甲"}), "甲"):
@@ -285,7 +289,8 @@ def test_evaluation_errors_say_where() -> None:
     with pytest.raises(jixiao.EvaluationError) as e:
         system.evaluate({"a": 1, "b": 0})
     assert e.value.kind == "arithmetic" and not isinstance(e.value, jixiao.InputError)
-    assert e.value.errors[0]["position"] == 3 and "division by zero" in str(e.value)
+    assert e.value.errors[0]["position"] == 3 and "division by zero" in e.value.message_en
+    assert "除数为 0" in str(e.value) and e.value.code == "division_by_zero"
 
 
 def test_exception_hierarchy() -> None:

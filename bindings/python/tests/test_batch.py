@@ -163,20 +163,21 @@ def test_empty_cells_are_not_given_and_bad_cells_fail_their_row_only() -> None:
     rows = frame_rows(out)
     without_default = {k: v for k, v in batch[1].items() if k not in ("部门", "出租出借固定资产")}
     assert rows[1]["total"] == SYSTEM.evaluate(without_default).total
-    assert "`编制数` is required" in rows[2]["error"] and rows[2]["total"] is None
-    assert "`很好` is not a level" in rows[3]["error"]
+    assert "缺少必填的基础数据“编制数”" in rows[2]["error"] and rows[2]["total"] is None
+    assert "“很好”不是可选的等级" in rows[3]["error"]
     assert rows[0]["error"] is None and rows[4]["error"] is None
     # NaN in a float column is pandas' empty cell; in Arrow and polars it is a value: an error.
     floats = pd.DataFrame(batch).drop(columns=["部门"]).astype({"本年追加": float})
     floats.loc[0, "本年追加"] = float("nan")
-    assert "`本年追加` is required" in SYSTEM.evaluate_batch(floats)["error"].iloc[0]
+    assert "缺少必填的基础数据“本年追加”" in SYSTEM.evaluate_batch(floats)["error"].iloc[0]
+    assert "`本年追加` is required" in SYSTEM.evaluate_batch(floats, lang="en")["error"].iloc[0]
     arrow = pa.Table.from_pandas(floats, preserve_index=False)
     arrow = arrow.set_column(
         arrow.schema.get_field_index("本年追加"),
         "本年追加",
         pa.array([float("nan")] + list(floats["本年追加"][1:]), pa.float64()),
     )
-    assert "NaN is not a number" in SYSTEM.evaluate_batch(arrow).column("error")[0].as_py()
+    assert "NaN 不是数字" in SYSTEM.evaluate_batch(arrow).column("error")[0].as_py()
 
 
 def test_mixed_object_columns_are_read_value_by_value() -> None:

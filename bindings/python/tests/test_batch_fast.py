@@ -125,11 +125,13 @@ def varied_units(n: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
-def single(unit: dict[str, Any]) -> jixiao.Evaluation | str:
+def single(unit: dict[str, Any], lang: str | None = None) -> jixiao.Evaluation | str:
+    """The unit's evaluation, or its error message in the batch's language (the `error` column
+    speaks Chinese unless `lang="en"`)."""
     try:
         return SYSTEM.evaluate(unit)
     except jixiao.JixiaoError as e:
-        return str(e)
+        return e.message_en if lang == "en" else e.message_zh
 
 
 def check(rows: list[dict[str, Any]], expected: list[dict[str, Any]], lang: str | None, varied: bool = True) -> None:
@@ -138,7 +140,7 @@ def check(rows: list[dict[str, Any]], expected: list[dict[str, Any]], lang: str 
     assert len(rows) == len(expected)
     kinds = {"ok": 0, "error": 0}
     for row, unit in zip(rows, expected):
-        e = single(unit)
+        e = single(unit, lang)
         if isinstance(e, str):
             kinds["error"] += 1
             assert row["error"] == e, (row["error"], e)

@@ -55,7 +55,15 @@ def raw(text: str, *path: object) -> str:
 
 def error(e: jixiao.JixiaoError) -> dict[str, object]:
     details = [{k: v for k, v in d.items() if v is not None} for d in e.errors]
-    return {"error": {"kind": e.kind, "message": str(e), "errors": details}}
+    return {
+        "error": {
+            "kind": e.kind,
+            "code": e.code,
+            "message": e.message_en,
+            "message_zh": e.message_zh,
+            "errors": details,
+        }
+    }
 
 
 def analysis(system: jixiao.IndicatorSystem, request: dict[str, dict[str, object]], lang: jixiao.Lang) -> object:

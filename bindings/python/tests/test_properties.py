@@ -108,7 +108,9 @@ def test_a_float_is_read_as_its_shortest_text(amount: float, rate: float) -> Non
         got = outcome(with_floats)
         assert isinstance(got, jixiao.InputError), got
         # (Beyond 28 decimal places, the range error comes first.)
-        assert "looks like binary floating-point noise" in str(got) or "exact decimal range" in str(got), got
+        assert got.code in ("float_noise", "beyond_decimal_range"), got
+        assert "looks like binary floating-point noise" in got.message_en or "exact decimal range" in got.message_en, got
+        assert "二进制浮点运算误差" in str(got) or "超出精确小数的范围" in str(got), got
         assert set(noisy) <= set(got.inputs), got
     else:
         with_repr = {**base, "本年追加": Decimal(repr(amount)), "满意度": Decimal(repr(rate))}

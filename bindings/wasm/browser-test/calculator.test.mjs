@@ -244,7 +244,7 @@ test('the seed system: typed inputs give 91.73 / 优秀, as the Rust engine; edi
   const staff = field(page, '编制数');
   await staff.locator('input').fill('');
   await staff.locator('input').pressSequentially('七十六');
-  await assertMessage(staff, /请输入数字/);
+  await assertMessage(staff, /“七十六”不是数字/);
   assert.equal(await page.locator('#target-result').textContent(), '', 'a target for other figures is cleared');
   assert.equal(await staff.locator('input').getAttribute('aria-invalid'), 'true');
   assert.match(await page.locator('#status').textContent(), /有误/);
@@ -255,7 +255,7 @@ test('the seed system: typed inputs give 91.73 / 优秀, as the Rust engine; edi
   await assertMessage(staff, /不能小于 0/);
   // A percentage out of range says how to write one.
   await satisfaction.fill('95');
-  await assertMessage(field(page, '满意度'), /不能大于 100%/);
+  await assertMessage(field(page, '满意度'), /95 超出允许范围（应在 0% 至 100% 之间）；百分比请写作 95% 或 0.95/);
   await satisfaction.fill('95%');
   // Missing: clearing a required field and leaving it.
   await staff.locator('input').fill('');

@@ -17,12 +17,20 @@ export type Lang = 'zh' | 'en';
 export interface ErrorDetail {
   /** `inputs[年初预算]`, `indicators[2.1.1].rule.value`, `metrics[预算完成率].expr`, `grades[2].min`, or `""`. */
   path: string;
-  /** What is wrong and what was expected. */
+  /** What is wrong and what was expected (English). */
   message: string;
+  /** The same in Chinese. */
+  message_zh: string;
+  /** A stable code of the problem (`not_a_decimal`, `out_of_range`, `division_by_zero`, `level_score_needed`, ...). */
+  code: string;
+  /** The figures and names the message quotes, by name. */
+  params: Record<string, string>;
   /** 1-based character position inside an expression. */
   position?: number;
   /** The input concerned (input errors). */
   input?: string;
+  /** The indicator concerned (an error scoring one). */
+  indicator?: string;
   /** For input errors: `missing`, `unknown` or `invalid`. */
   kind?: 'missing' | 'unknown' | 'invalid';
 }
@@ -39,15 +47,23 @@ export type ErrorKind = LoadErrorKind | InputErrorKind | EvaluationErrorKind | '
 /** An error as plain data (inside batch results, and as the JSON layer writes it). */
 export interface ErrorInfo {
   kind: ErrorKind;
+  /** A stable code, finer than `kind`. */
+  code: string;
   message: string;
+  /** The message in Chinese. */
+  message_zh: string;
   errors: ErrorDetail[];
 }
 
 /** Any error of jixiao. */
 export class JixiaoError extends Error {
-  constructor(kind: ErrorKind, message: string, errors?: ErrorDetail[]);
+  constructor(kind: ErrorKind, message: string, errors?: ErrorDetail[], options?: { code?: string; messageZh?: string });
   readonly kind: ErrorKind;
   readonly errors: ErrorDetail[];
+  /** A stable code, finer than `kind` (`not_a_decimal`, `division_by_zero`, ...). */
+  readonly code: string;
+  /** The message in Chinese. */
+  readonly messageZh: string;
   /** `{kind, message, errors}`: what `JSON.stringify` writes (`JSON.stringify({error: e})` is the JSON layer's envelope). */
   toJSON(): ErrorInfo;
 }
@@ -267,6 +283,17 @@ export interface Discrepancy {
   difference: Decimal | null;
   /** How the computed score comes about, for indicator scores. */
   explanation: string | null;
+  /** For a claimed score the figures do not give: the common readings that would give it. */
+  readings: Reading[];
+}
+
+/** A common way of computing a score that gives a claim. */
+export interface Reading {
+  code: 'unrounded' | 'rounded' | 'counting' | 'rate_rounded_first';
+  /** The score it gives. */
+  score: Decimal;
+  /** Which reading, in the audit's language. */
+  text: string;
 }
 
 /** The answer of `audit`. */

@@ -27,19 +27,23 @@ if (wasmUrl.protocol === 'file:' && typeof process === 'object' && process.versi
 
 /** Any error of jixiao: `kind` says what went wrong, `errors` where (`{path, message, ...}`). */
 export class JixiaoError extends Error {
-  constructor(kind, message, errors = []) {
+  constructor(kind, message, errors = [], { code = kind, messageZh = message } = {}) {
     super(message);
     this.kind = kind;
     this.errors = errors;
+    /** A stable code, finer than `kind` (`not_a_decimal`, `division_by_zero`, ...). */
+    this.code = code;
+    /** The message in Chinese, as the people filling in the tables read it. */
+    this.messageZh = messageZh;
   }
 
   /**
-   * The error as plain data, `{kind, message, errors}` (the JSON layer's error object):
-   * `JSON.stringify(e)` keeps all three (an `Error`'s own `message` is not enumerable), and
-   * `JSON.stringify({error: e})` is the JSON layer's error envelope.
+   * The error as plain data, `{kind, code, message, message_zh, errors}` (the JSON layer's error
+   * object): `JSON.stringify(e)` keeps them all (an `Error`'s own `message` is not enumerable),
+   * and `JSON.stringify({error: e})` is the JSON layer's error envelope.
    */
   toJSON() {
-    return { kind: this.kind, message: this.message, errors: this.errors };
+    return { kind: this.kind, code: this.code, message: this.message, message_zh: this.messageZh, errors: this.errors };
   }
 }
 /** The indicator system cannot be read (`syntax`) or is not valid (`validation`). */
@@ -66,7 +70,7 @@ const ERROR_CLASSES = {
 /** The error class for an error kind. */
 function errorFor(info) {
   const Cls = ERROR_CLASSES[info.kind] ?? EvaluationError;
-  return new Cls(info.kind, info.message, info.errors ?? []);
+  return new Cls(info.kind, info.message, info.errors ?? [], { code: info.code, messageZh: info.message_zh });
 }
 
 /** Runs a wasm export; an error text `{"error": ...}` it throws becomes a JixiaoError. */
@@ -84,18 +88,26 @@ function call(f, ...args) {
 // ---------------------------------------------------------------------------------------------
 // Inputs: JS values to the JSON the engine reads
 
-function request(message) {
-  return new RequestError('request', message, [{ path: '', message }]);
+function request(message, messageZh = `请求有误：${message}`) {
+  return new RequestError('request', message, [{ path: '', code: 'request', params: {}, message, message_zh: messageZh }], {
+    code: 'request',
+    messageZh,
+  });
 }
 
 function unsafe(at, v, input) {
-  const message =
-    typeof v === 'number'
-      ? `\`${at}\`: ${String(v)} is not a safe integer; give decimals as strings ` +
-        `(e.g. "${Number.isFinite(v) ? String(v) : '82.39'}") so that no binary float rounds them`
-      : `\`${at}\`: a ${typeof v} is not a JSON value (expected a string, safe integer, boolean, list or object)`;
-  const entry = input === undefined ? { path: at, message } : { path: at, input, message };
-  return new RequestError('request', message, [entry]);
+  const number = typeof v === 'number';
+  const message = number
+    ? `\`${at}\`: ${String(v)} is not a safe integer; give decimals as strings ` +
+      `(e.g. "${Number.isFinite(v) ? String(v) : '82.39'}") so that no binary float rounds them`
+    : `\`${at}\`: a ${typeof v} is not a JSON value (expected a string, safe integer, boolean, list or object)`;
+  const messageZh = number
+    ? `“${at}”：${String(v)} 不是安全整数；小数请以文本传入（如 "${Number.isFinite(v) ? String(v) : '82.39'}"），以免二进制浮点数改变其数值`
+    : `“${at}”：${typeof v} 类型的值不能作为基础数据（应为文本、整数、是否、清单或对象）`;
+  const code = number ? 'unsafe_number' : 'not_a_value';
+  const entry = { path: at, code, params: { value: String(v) }, message, message_zh: messageZh };
+  if (input !== undefined) entry.input = input;
+  return new RequestError('request', message, [entry], { code, messageZh });
 }
 
 /** A JSON-ready copy of `v`: numbers only as safe integers, `undefined` members left out. */

@@ -100,23 +100,21 @@ pub fn system_info_json(system: &str, lang_code: &str) -> JsonResult {
 pub fn parse_decimal(text: &str) -> JsonResult {
     jixiao::parse_decimal(text)
         .map(|d| d.normalize().to_string())
-        .map_err(|m| fail(request(m)))
+        .map_err(fail)
 }
 
 /// A decimal as the engine's tables and explanations print it: exact up to four decimal places,
 /// else rounded to two (`6.727891…` → `6.73`); the exact value stays in the results.
 #[wasm_bindgen(js_name = displayFigure)]
 pub fn display_figure(text: &str) -> JsonResult {
-    jixiao::parse_decimal(text)
-        .map(jixiao::report::figure)
-        .map_err(|m| fail(request(m)))
+    jixiao::parse_decimal(text).map(jixiao::report::figure).map_err(fail)
 }
 
 /// Compares two decimals exactly: -1, 0 or 1.
 #[wasm_bindgen(js_name = compareDecimals)]
 pub fn compare_decimals(a: &str, b: &str) -> Result<i32, String> {
-    let a = jixiao::parse_decimal(a).map_err(|m| fail(request(m)))?;
-    let b = jixiao::parse_decimal(b).map_err(|m| fail(request(m)))?;
+    let a = jixiao::parse_decimal(a).map_err(fail)?;
+    let b = jixiao::parse_decimal(b).map_err(fail)?;
     Ok(match a.cmp(&b) {
         Ordering::Less => -1,
         Ordering::Equal => 0,

@@ -165,7 +165,7 @@ test('errors: classes, kinds and structured details', () => {
   assert.ok(new jx.InputError('inputs', 'x') instanceof jx.JixiaoError);
 });
 
-test('errors: JSON.stringify keeps kind, message and errors (the JSON layer error object)', () => {
+test('errors: JSON.stringify keeps kind, code, both messages and errors (the JSON layer error object)', () => {
   const system = jx.builtin(SEED);
   const divide = jx.IndicatorSystem.fromJson(
     JSON.stringify({
@@ -188,10 +188,19 @@ test('errors: JSON.stringify keeps kind, message and errors (the JSON layer erro
   for (const [f, Cls, kind] of cases) {
     const e = throws(f, Cls, kind);
     const data = JSON.parse(JSON.stringify(e));
-    assert.deepEqual(Object.keys(data).sort(), ['errors', 'kind', 'message']);
-    assert.deepEqual(data, { kind, message: e.message, errors: e.errors });
-    assert.ok(data.message.length > 0 && data.errors.length > 0);
+    assert.deepEqual(Object.keys(data).sort(), ['code', 'errors', 'kind', 'message', 'message_zh']);
+    assert.deepEqual(data, { kind, code: e.code, message: e.message, message_zh: e.messageZh, errors: e.errors });
+    assert.ok(data.message.length > 0 && data.message_zh !== '' && data.errors.length > 0);
+    for (const d of data.errors) assert.ok(typeof d.code === 'string' && typeof d.message_zh === 'string', JSON.stringify(d));
   }
+  // The engine's problems carry a stable code and Chinese that names the input or indicator.
+  const bad = throws(() => system.evaluate({ 编制数: 'abc' }), jx.InputError, 'inputs');
+  assert.equal(bad.code, 'not_a_decimal');
+  assert.equal(bad.errors[0].input, '编制数');
+  assert.match(bad.messageZh, /“编制数”：“abc”不是数字/);
+  const zero = throws(() => divide.evaluate({ a: 1, b: 0 }), jx.EvaluationError, 'arithmetic');
+  assert.equal(zero.code, 'division_by_zero');
+  assert.match(zero.messageZh, /无法计算“r”：公式 a \/ b 的除数为 0/);
   // `{error: e}` serialises to the envelope the JSON layer writes for the same unit.
   const e = throws(() => system.evaluate({ 编制数: 'abc' }), jx.InputError, 'inputs');
   const [envelope] = JSON.parse(jx.evaluateBatchJson(system.toJson(), '[{"编制数": "abc"}]'));

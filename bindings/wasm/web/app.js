@@ -8,8 +8,6 @@ import {
   JixiaoError,
   builtinExample,
   builtins,
-  compareDecimals,
-  parseDecimal,
   version,
 } from './pkg/index.js';
 
@@ -71,20 +69,6 @@ function svg(tag, attrs = {}, text) {
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-/** A decimal string × 100, exactly (display only): "0.95" → "95", "1" → "100", "0.005" → "0.5". */
-function times100(s) {
-  const neg = s.startsWith('-');
-  const [int, frac = ''] = (neg ? s.slice(1) : s).split('.');
-  const f = frac.padEnd(2, '0');
-  const whole = (int + f.slice(0, 2)).replace(/^0+(?=\d)/, '');
-  const rest = f.slice(2).replace(/0+$/, '');
-  return (neg ? '-' : '') + (rest ? `${whole}.${rest}` : whole);
-}
-
-function shown(value, input) {
-  return input.unit === '%' ? `${times100(value)}%` : `${value}${input.unit ? ` ${input.unit}` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,23 +358,14 @@ function fieldMessage(name, text) {
 }
 
 /** A Chinese message for an input the engine refused, from the declared kind and range. */
+/**
+ * What is wrong with a field's value: the engine's own Chinese (the page does not re-implement the
+ * engine's checks), without the input's name, which the field already shows.
+ */
 function invalidMessage(f, detail) {
-  const input = f.input;
-  if (input.kind === 'level') return `请从 ${input.levels.join('、')} 中选择`;
-  if (input.kind === 'checklist') return `只能勾选 ${input.items.join('、')}`;
-  if (input.kind === 'boolean') return '请选择“是”或“否”';
-  const raw = f.text.value.trim();
-  let value;
-  try {
-    value = parseDecimal(raw);
-  } catch {
-    return input.unit === '%' ? '请输入数字，如 95% 或 0.95' : '请输入数字，如 82.39 或 3,867';
-  }
-  const hint = input.unit === '%' ? '（百分比请写作 95% 或 0.95）' : '';
-  if (input.kind === 'count' && !/^\d+$/.test(value)) return '请输入非负整数（次数）';
-  if (input.min !== null && compareDecimals(value, input.min) < 0) return `不能小于 ${shown(input.min, input)}${hint}`;
-  if (input.max !== null && compareDecimals(value, input.max) > 0) return `不能大于 ${shown(input.max, input)}${hint}`;
-  return detail.message;
+  const prefix = `“${f.input.name}”：`;
+  const zh = detail.message_zh ?? detail.message;
+  return zh.startsWith(prefix) ? zh.slice(prefix.length) : zh;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -449,7 +424,7 @@ function showEvaluationError(e) {
         invalid += 1;
         fieldMessage(d.input, invalidMessage(f, d));
       } else {
-        $('eval-errors').append(el('li', { text: d.message }));
+        $('eval-errors').append(el('li', { text: d.message_zh ?? d.message }));
       }
     }
     const parts = [];
@@ -467,8 +442,9 @@ function showEvaluationError(e) {
   }
   status.textContent = `${KIND_TITLES[e.kind] ?? '无法计算'}。${state.lastEvaluation ? '下方为上次的计算结果。' : ''}`;
   for (const d of e.errors) {
-    const onField = d.input && fieldMessage(d.input, e.kind === 'missing_input' ? '计算需要此项，请填写' : KIND_TITLES[e.kind]);
-    $('eval-errors').append(el('li', { text: onField ? `${d.input}：${d.message}` : d.message }));
+    const zh = d.message_zh ?? d.message;
+    if (d.input) fieldMessage(d.input, e.kind === 'missing_input' ? '计算需要此项，请填写' : zh);
+    $('eval-errors').append(el('li', { text: zh }));
   }
 }
 
@@ -640,7 +616,7 @@ function runTarget() {
     }
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
-    out.textContent = `无法测算：${e.message}`;
+    out.textContent = `无法测算：${e.messageZh ?? e.message}`;
   }
 }
 

@@ -23,6 +23,8 @@ pub struct Options {
     pub ignore: Vec<String>,
     /// Add an `explanation` column in this language (each unit then gets a full evaluation).
     pub explain: Option<Lang>,
+    /// The language of the `error` column's messages (English when not given).
+    pub messages: Option<Lang>,
 }
 
 /// A table that cannot be scored at all (a row that cannot be scored is a [`RowError`] instead).
@@ -189,9 +191,11 @@ pub fn score_batches(
             let t = schema.fields().get(*i)?.data_type();
             (!readable(t)).then(|| InputError::Invalid {
                 name: name.clone(),
-                message: format!(
-                    "the column has the Arrow type {t}, which is not an input value (numbers, decimals, text, booleans, or lists of text for checklists)"
-                ),
+                problem: jixiao::inputs::ValueProblem::Unreadable {
+                    message: format!(
+                        "the column has the Arrow type {t}, which is not an input value (numbers, decimals, text, booleans, or lists of text for checklists)"
+                    ),
+                },
             })
         })
         .collect();
@@ -209,7 +213,14 @@ pub fn score_batches(
         }
     }
     let id = id.and_then(|i| Some((i, schema.fields().get(i)?.as_ref().clone())));
-    Ok(score::arrow(scorer, batches, inputs, id, options.explain)?)
+    Ok(score::arrow(
+        scorer,
+        batches,
+        inputs,
+        id,
+        options.explain,
+        options.messages,
+    )?)
 }
 
 /// [`score_batches`] of one record batch: the results as one record batch of the same rows.
@@ -228,8 +239,9 @@ pub fn score_units(
     units: &[Unit],
     id: Option<(Field, ArrayRef)>,
     explain: Option<Lang>,
+    messages: Option<Lang>,
 ) -> Result<Scored, BatchError> {
-    Ok(score::units(scorer, units, id, explain)?)
+    Ok(score::units(scorer, units, id, explain, messages)?)
 }
 
 /// The result of scoring a unit without the values that could not be read, with those values'

@@ -16,24 +16,24 @@ use arrow_schema::DataType;
 use jixiao::{Decimal, InputValue, InputsBuilder, parse_decimal};
 
 use crate::float::{decimal_from_f32, decimal_from_f64};
+use jixiao::inputs::ValueProblem;
 
 /// One cell: `None` when null or blank (the input is then not given), else the value or why it
 /// cannot be read.
-pub type Cell = Option<Result<InputValue, String>>;
+pub type Cell = Option<Result<InputValue, ValueProblem>>;
 
 fn number_cells<I: Iterator<Item = Option<Decimal>>>(it: I) -> Vec<Cell> {
     it.map(|v| v.map(|d| Ok(InputValue::Number(d)))).collect()
 }
 
-pub(crate) fn decimal_with_scale(mantissa: i128, scale: i8) -> Result<Decimal, String> {
+pub(crate) fn decimal_with_scale(mantissa: i128, scale: i8) -> Result<Decimal, ValueProblem> {
+    let beyond = || ValueProblem::Unreadable {
+        message: "a decimal outside the exact decimal range".to_string(),
+    };
     if scale < 0 {
-        let factor = 10i128
-            .checked_pow(u32::from(scale.unsigned_abs()))
-            .ok_or_else(|| "a decimal outside the exact decimal range".to_string())?;
-        let m = mantissa
-            .checked_mul(factor)
-            .ok_or_else(|| "a decimal outside the exact decimal range".to_string())?;
-        return Decimal::try_from_i128_with_scale(m, 0).map_err(|_| "a decimal outside the exact decimal range".into());
+        let factor = 10i128.checked_pow(u32::from(scale.unsigned_abs())).ok_or_else(beyond)?;
+        let m = mantissa.checked_mul(factor).ok_or_else(beyond)?;
+        return Decimal::try_from_i128_with_scale(m, 0).map_err(|_| beyond());
     }
     let scale = u32::from(scale.unsigned_abs());
     if scale <= 28
@@ -47,8 +47,9 @@ pub(crate) fn decimal_with_scale(mantissa: i128, scale: i8) -> Result<Decimal, S
     let padded = format!("{digits:0>width$}", width = width.saturating_add(1));
     let (int, frac) = padded.split_at(padded.len().saturating_sub(width));
     let text = format!("{}{int}.{frac}", if mantissa < 0 { "-" } else { "" });
-    parse_decimal(text.trim_end_matches('0').trim_end_matches('.'))
-        .map_err(|_| format!("`{text}` is outside the exact decimal range"))
+    parse_decimal(text.trim_end_matches('0').trim_end_matches('.')).map_err(|_| ValueProblem::Unreadable {
+        message: format!("`{text}` is outside the exact decimal range"),
+    })
 }
 
 fn text_cell(s: &str) -> Cell {
@@ -158,7 +159,11 @@ fn list_cells<I: Iterator<Item = Option<ArrayRef>>>(it: I) -> Result<Vec<Cell>, 
             match c {
                 Some(Ok(InputValue::Text(t))) => out.push(t),
                 None => {}
-                Some(_) => return Ok(Some(Err("checklist items must be text".to_string()))),
+                Some(_) => {
+                    return Ok(Some(Err(ValueProblem::Unreadable {
+                        message: "checklist items must be text".to_string(),
+                    })));
+                }
             }
         }
         Ok(Some(Ok(InputValue::Items(out))))
@@ -318,7 +323,7 @@ impl<'a> ColumnReader<'a> {
         slot: usize,
         builder: &mut InputsBuilder<'_>,
         scratch: &mut InputValue,
-    ) -> Result<(), String> {
+    ) -> Result<(), ValueProblem> {
         match self {
             ColumnReader::Int64(a) => {
                 if a.is_valid(row)
@@ -405,20 +410,28 @@ impl<'a> ColumnReader<'a> {
                 Some(Some(Err(message))) => return Err(message.clone()),
                 Some(None) | None => {}
             },
-            ColumnReader::Broken(message) => return Err(message.clone()),
+            ColumnReader::Broken(message) => {
+                return Err(ValueProblem::Unreadable {
+                    message: message.clone(),
+                });
+            }
         }
         Ok(())
     }
 }
 
 /// A checklist cell (a list of text items), as [`list_cells`] reads it.
-fn set_list(builder: &mut InputsBuilder<'_>, slot: usize, items: &dyn Array) -> Result<(), String> {
+fn set_list(builder: &mut InputsBuilder<'_>, slot: usize, items: &dyn Array) -> Result<(), ValueProblem> {
     let mut out = Vec::new();
-    for c in cells(items)? {
+    for c in cells(items).map_err(|message| ValueProblem::Unreadable { message })? {
         match c {
             Some(Ok(InputValue::Text(t))) => out.push(t),
             None => {}
-            Some(_) => return Err("checklist items must be text".to_string()),
+            Some(_) => {
+                return Err(ValueProblem::Unreadable {
+                    message: "checklist items must be text".to_string(),
+                });
+            }
         }
     }
     builder.set(slot, &InputValue::Items(out));
@@ -480,9 +493,9 @@ mod tests {
         let c = cells(&a).unwrap();
         assert_eq!(c[0], Some(Ok(InputValue::Number("0.1".parse().unwrap()))));
         assert_eq!(c[1], None);
-        assert!(matches!(&c[2], Some(Err(m)) if m.contains("NaN")));
+        assert!(matches!(&c[2], Some(Err(m)) if m.code() == "not_a_number"));
         assert!(
-            matches!(&c[3], Some(Err(m)) if m.contains("(did you mean 0.9?)")),
+            matches!(&c[3], Some(Err(m)) if m.to_string().contains("(did you mean 0.9?)")),
             "{:?}",
             c[3]
         );

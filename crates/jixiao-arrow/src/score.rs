@@ -52,15 +52,18 @@ pub(crate) struct Layout<'s> {
     /// The one type of every figure column.
     pub decimal: DecimalType,
     explain: Option<Lang>,
+    /// The language of the `error` column.
+    messages: Lang,
 }
 
 impl<'s> Layout<'s> {
-    fn new(scorer: &'s Scorer, explain: Option<Lang>) -> Self {
+    fn new(scorer: &'s Scorer, explain: Option<Lang>, messages: Option<Lang>) -> Self {
         Layout {
             scorer,
             ids: scorer.indicator_ids().collect(),
             decimal: DecimalType::of(scorer),
             explain,
+            messages: messages.unwrap_or(Lang::En),
         }
     }
 
@@ -85,12 +88,15 @@ pub(crate) struct Gathered<'s> {
     pub error: Vec<Option<String>>,
     pub explanation: Vec<Option<String>>,
     pub errors: Vec<RowError>,
+    /// The language of the `error` column.
+    messages: Lang,
 }
 
 impl<'s> Gathered<'s> {
-    fn new(columns: usize, rows: Range<usize>) -> Self {
+    fn new(messages: Lang, columns: usize, rows: Range<usize>) -> Self {
         let n = rows.len();
         Gathered {
+            messages,
             first: rows.start,
             scores: (0..columns).map(|_| Vec::with_capacity(n)).collect(),
             total: Vec::with_capacity(n),
@@ -124,10 +130,12 @@ impl<'s> Gathered<'s> {
                     let id = layout.ids.get(j).copied().unwrap_or_default();
                     return self.push_error(EvalError::Score {
                         indicator: id.to_string(),
-                        message: format!(
+                        problem: jixiao::ScoreProblem::DoesNotFit {
+                            message: format!(
                             "the score {d} does not fit the result column's type {} (a figure is never rounded to fit)",
                             layout.decimal.data_type()
                         ),
+                        },
                     });
                 }
             }
@@ -180,7 +188,7 @@ impl<'s> Gathered<'s> {
         }
         self.total.push(None);
         self.grade.push(None);
-        self.error.push(Some(error.to_string()));
+        self.error.push(Some(error.message(self.messages)));
         self.explanation.push(None);
         let row = self.first + self.rows().saturating_sub(1);
         self.errors.push(RowError { row, error });
@@ -243,14 +251,14 @@ impl<'s> Worker<'s> {
         rows: Range<usize>,
         first: usize,
     ) -> Gathered<'s> {
-        let mut out = Gathered::new(layout.ids.len(), first + rows.start..first + rows.end);
+        let mut out = Gathered::new(layout.messages, layout.ids.len(), first + rows.start..first + rows.end);
         for row in rows {
             self.unread.clear();
             for (c, reader) in readers {
-                if let Err(message) = reader.set(row, c.slot, &mut self.builder, &mut self.scratch) {
+                if let Err(problem) = reader.set(row, c.slot, &mut self.builder, &mut self.scratch) {
                     self.unread.push(InputError::Invalid {
                         name: c.name.clone(),
-                        message,
+                        problem,
                     });
                 }
             }
@@ -279,8 +287,9 @@ pub(crate) fn arrow(
     inputs: Vec<(usize, String)>,
     id: Option<(usize, Field)>,
     explain: Option<Lang>,
+    messages: Option<Lang>,
 ) -> Result<Scored, ArrowError> {
-    let layout = Layout::new(scorer, explain);
+    let layout = Layout::new(scorer, explain, messages);
     let mut inputs: Vec<InputColumn> = inputs
         .into_iter()
         .filter_map(|(column, name)| {
@@ -343,13 +352,14 @@ pub(crate) fn units(
     units: &[Unit],
     id: Option<(Field, ArrayRef)>,
     explain: Option<Lang>,
+    messages: Option<Lang>,
 ) -> Result<Scored, ArrowError> {
-    let layout = Layout::new(scorer, explain);
+    let layout = Layout::new(scorer, explain, messages);
     let pieces: Vec<Gathered<'_>> = chunks(units.len())
         .collect::<Vec<_>>()
         .into_par_iter()
         .map_init(Scores::default, |scores, rows| {
-            let mut out = Gathered::new(layout.ids.len(), rows.clone());
+            let mut out = Gathered::new(layout.messages, layout.ids.len(), rows.clone());
             for unit in units.get(rows).unwrap_or_default() {
                 let prepared = scorer.prepare(&unit.inputs);
                 finish(

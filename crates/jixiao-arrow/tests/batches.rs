@@ -177,10 +177,10 @@ fn expected(scorer: &Scorer, cells: &BTreeMap<String, Cell>) -> Result<Evaluatio
             Cell::Int(i) => InputValue::Number(Decimal::from(*i)),
             Cell::Float(f) => match decimal_from_f64(*f) {
                 Ok(d) => InputValue::Number(d),
-                Err(message) => {
+                Err(problem) => {
                     unread.push(InputError::Invalid {
                         name: name.clone(),
-                        message,
+                        problem,
                     });
                     continue;
                 }
@@ -442,9 +442,9 @@ fn units_by_name_give_the_same_table() {
                     Cell::Int(i) => unit.inputs.set(name.clone(), *i),
                     Cell::Float(f) => match decimal_from_f64(*f) {
                         Ok(d) => unit.inputs.set(name.clone(), d),
-                        Err(message) => unit.unread.push(InputError::Invalid {
+                        Err(problem) => unit.unread.push(InputError::Invalid {
                             name: name.clone(),
-                            message,
+                            problem,
                         }),
                     },
                     Cell::Text(t) if t.trim().is_empty() => {}
@@ -461,6 +461,7 @@ fn units_by_name_give_the_same_table() {
         &scorer,
         &units,
         Some((Field::new("id", DataType::Utf8, true), ids)),
+        None,
         None,
     )
     .unwrap();
@@ -662,7 +663,7 @@ fn a_figure_is_never_dropped_for_another_rows_places() {
         });
     }
     for scorer in [hunan().0, exact_hunan()] {
-        let scored = score_units(&scorer, &units, None, None).unwrap();
+        let scored = score_units(&scorer, &units, None, None, None).unwrap();
         let expected: Vec<_> = units.iter().map(|u| scorer.evaluate(&u.inputs)).collect();
         assert!(expected.iter().all(Result::is_ok), "{expected:?}");
         check(&scorer, &scored, &expected, None);
@@ -695,7 +696,7 @@ fn a_figure_that_does_not_fit_its_column_fails_its_row() {
             }
         })
         .collect();
-    let scored = score_units(&scorer, &units, None, None).unwrap();
+    let scored = score_units(&scorer, &units, None, None, None).unwrap();
     let b = &scored.batches[0];
     assert_eq!(
         decimal_at(b.column_by_name("total").unwrap().as_ref(), 0),

@@ -20,9 +20,6 @@ use calamine::{Data, Dimensions, Range, Reader, Sheets, open_workbook_auto};
 use crate::unit::{Problem, Table, column_letter};
 use crate::{Fail, Result};
 
-/// What to do about a noisy number in a cell.
-const ROUND_IN_THE_SHEET: &str = "round it in the sheet (=ROUND(…, 2)) or type the figure";
-
 /// The first worksheet as rows of cell texts (A1 at index 0, 0), with the cells that hold no figure.
 pub fn read_rows(path: &Path) -> Result<Table> {
     let file = path.display().to_string();
@@ -122,10 +119,12 @@ fn read_cell(cell: &Data, at: &dyn Fn() -> String) -> (String, Option<String>) {
         Data::Empty => (String::new(), None),
         Data::String(s) => (s.clone(), None),
         Data::Int(i) => (i.to_string(), None),
-        Data::Float(f) => match jixiao::inputs::float::decimal_from_f64_or(*f, ROUND_IN_THE_SHEET) {
-            Ok(d) => (d.to_string(), None),
-            Err(m) => (f.to_string(), Some(format!("{}: {m}", at()))),
-        },
+        Data::Float(f) => {
+            match jixiao::inputs::float::decimal_from_f64_or(*f, jixiao::inputs::FloatAdvice::RoundInTheSheet) {
+                Ok(d) => (d.to_string(), None),
+                Err(m) => (f.to_string(), Some(format!("{}: {m}", at()))),
+            }
+        }
         Data::Bool(b) => (b.to_string(), None),
         Data::DateTime(d) => (
             d.to_string(),

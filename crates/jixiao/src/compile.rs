@@ -767,7 +767,7 @@ fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
             };
             match crate::inputs::convert_input(&c, &value) {
                 Ok(v) => c.default = Some(v),
-                Err(m) => cx.issue(format!("{path}.default"), m),
+                Err(m) => cx.issue(format!("{path}.default"), m.to_string()),
             }
         }
         out.push(c);

@@ -9,6 +9,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+
+use crate::inputs::ValueProblem;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -20,6 +22,9 @@ pub(crate) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
 pub(crate) fn float_refused(float: impl fmt::Display) -> String {
     format!("the binary float `{float}` cannot be read exactly; write the decimal as a string, e.g. \"{float}\"")
 }
+
+/// The limit of an exact decimal, as messages word it.
+pub(crate) const LIMIT_DIGITS_AND_MAGNITUDE: &str = "at most 28 significant digits, magnitude below 7.9e28";
 
 /// Largest number of characters accepted for one decimal literal.
 const MAX_DECIMAL_TEXT: usize = 64;
@@ -50,7 +55,7 @@ impl fmt::Display for Dec {
 impl FromStr for Dec {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_decimal(s).map(Dec)
+        parse_decimal(s).map(Dec).map_err(|p| p.to_string())
     }
 }
 
@@ -59,7 +64,7 @@ impl FromStr for Dec {
 /// Accepts an optional sign, digits with an optional fraction, surrounding spaces, thousands
 /// separators between digit groups (`3,867.5`) and a trailing `%` or `％` (divides by 100
 /// exactly). Rejects exponents, `NaN`, `inf` and numbers beyond the 28-digit decimal range.
-pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+pub fn parse_decimal(text: &str) -> Result<Decimal, ValueProblem> {
     // Full-width digits and signs (as a Chinese input method types them: `９５．５％`) are the same
     // characters in another width: read as their half-width forms, everywhere alike.
     let half: std::borrow::Cow<'_, str> = if text.chars().any(is_full_width) {
@@ -69,10 +74,12 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     };
     let trimmed = half.trim();
     if trimmed.is_empty() {
-        return Err("expected a decimal number, found an empty value".to_string());
+        return Err(ValueProblem::Empty);
     }
     if trimmed.chars().count() > MAX_DECIMAL_TEXT {
-        return Err(format!("`{}…` is too long for a decimal number", truncate(trimmed, 24)));
+        return Err(ValueProblem::TooLong {
+            text: truncate(trimmed, 24).to_string(),
+        });
     }
     let (body, percent) = match trimmed.strip_suffix('%') {
         Some(body) => (body.trim_end(), true),
@@ -94,16 +101,16 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
             }
             ',' if previous_was_digit && !seen_point => previous_was_digit = false,
             _ => {
-                return Err(format!(
-                    "`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)"
-                ));
+                return Err(ValueProblem::NotADecimal {
+                    text: trimmed.to_string(),
+                });
             }
         }
     }
     if digits == 0 || !previous_was_digit && !unsigned.ends_with('.') {
-        return Err(format!(
-            "`{trimmed}` is not a decimal number (expected digits such as `82.39` or `95%`)"
-        ));
+        return Err(ValueProblem::NotADecimal {
+            text: trimmed.to_string(),
+        });
     }
     // A comma separates thousands only: `3,867`, `1,234,567.5`. Anything else (`453,5` with a
     // decimal comma, `4,5,3`, `1,23,4`) could mean two things, so it is refused, not guessed.
@@ -112,21 +119,21 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         let mut groups = integer.split(',');
         let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
         if !first_ok || groups.any(|g| g.len() != 3) {
-            return Err(format!(
-                "`{trimmed}` has a comma that is not a thousands separator (groups of three digits, as in 3,867 or 1,234,567.5); for a decimal write a point, as in {}",
-                trimmed.replacen(',', ".", 1)
-            ));
+            return Err(ValueProblem::MisplacedComma {
+                text: trimmed.to_string(),
+                with_point: (integer.matches(',').count() == 1).then(|| trimmed.replacen(',', ".", 1)),
+            });
         }
     }
     let cleaned: String = body.chars().filter(|c| *c != ',').collect();
-    let value = Decimal::from_str_exact(&cleaned).map_err(|_| {
-        format!(
-            "`{trimmed}` is outside the exact decimal range (at most 28 significant digits, magnitude below 7.9e28)"
-        )
+    let value = Decimal::from_str_exact(&cleaned).map_err(|_| ValueProblem::BeyondRange {
+        text: trimmed.to_string(),
+        limit: LIMIT_DIGITS_AND_MAGNITUDE,
     })?;
     if percent {
-        percent_to_ratio(value)
-            .ok_or_else(|| format!("`{trimmed}` has too many decimal places to divide by 100 exactly"))
+        percent_to_ratio(value).ok_or_else(|| ValueProblem::PercentPlaces {
+            text: trimmed.to_string(),
+        })
     } else {
         Ok(value)
     }
@@ -151,13 +158,17 @@ fn half_width(c: char) -> char {
 }
 
 /// Parses the text of a JSON number exactly, including an exponent (`1.5e3`).
-pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
+pub fn parse_json_number(text: &str) -> Result<Decimal, ValueProblem> {
     if text.contains(['e', 'E']) {
         if text.len() > MAX_DECIMAL_TEXT {
-            return Err(format!("`{}…` is too long for a decimal number", truncate(text, 24)));
+            return Err(ValueProblem::TooLong {
+                text: truncate(text, 24).to_string(),
+            });
         }
-        Decimal::from_scientific(text)
-            .map_err(|_| format!("`{text}` is outside the exact decimal range (at most 28 significant digits)"))
+        Decimal::from_scientific(text).map_err(|_| ValueProblem::BeyondRange {
+            text: text.to_string(),
+            limit: "at most 28 significant digits",
+        })
     } else {
         parse_decimal(text)
     }
@@ -336,6 +347,7 @@ mod tests {
         assert!(
             parse_decimal("４５３，５")
                 .unwrap_err()
+                .to_string()
                 .contains("not a thousands separator")
         );
     }
@@ -349,10 +361,18 @@ mod tests {
         assert_eq!(parse_decimal("1,234,567.5").unwrap().to_string(), "1234567.5");
         for bad in ["453,5", "4,5,3", "1,23,4", "1234,567", "12,34", "0,5%", "1,2345"] {
             let e = parse_decimal(bad).unwrap_err();
-            assert!(e.contains("not a thousands separator"), "{bad}: {e}");
+            assert_eq!(e.code(), "misplaced_comma", "{bad}: {e}");
+            assert!(e.to_string().contains("not a thousands separator"), "{bad}: {e}");
         }
         let e = parse_decimal("453,5").unwrap_err();
-        assert!(e.ends_with("for a decimal write a point, as in 453.5"), "{e}");
+        assert!(
+            e.to_string().ends_with("for a decimal write a point, as in 453.5"),
+            "{e}"
+        );
+        assert_eq!(
+            e.message(crate::Lang::Zh),
+            "“453,5”中的逗号不是千位分隔符（千位分隔须每三位一组，如 3,867）；如为小数，请用小数点，写作 453.5"
+        );
     }
 
     #[test]

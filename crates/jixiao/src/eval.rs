@@ -6,7 +6,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::compile::{CBand, CNode, CRule, Compiled, InVal, Measure, Scorer, range_display};
 use crate::dec::Arith;
-use crate::error::{ArithmeticFault, EvalError, InputError};
+use crate::error::{ArithmeticFault, EvalError, InputError, ScoreProblem};
 use crate::expr::{Env, Expr, Fault, Ref, Value};
 use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, ParentScore, Rounding, RoundingMode};
 use crate::inputs::Inputs;
@@ -525,7 +525,9 @@ impl Scorer {
         } else {
             Err(EvalError::Inputs(vec![InputError::Invalid {
                 name: "(all)".into(),
-                message: "these inputs were prepared for another indicator system".into(),
+                problem: crate::inputs::ValueProblem::Unreadable {
+                    message: "these inputs were prepared for another indicator system".into(),
+                },
             }]))
         }
     }
@@ -1326,7 +1328,7 @@ impl<'a> Run<'a> {
                         None => {
                             return Err(EvalError::Score {
                                 indicator: node.id.to_string(),
-                                message: format!("no tier covers the value {}", v.normalize()),
+                                problem: ScoreProblem::NoTier { value: v },
                             });
                         }
                     },
@@ -1477,12 +1479,11 @@ impl<'a> Run<'a> {
                 if v.is_sign_negative() || v > points {
                     return Err(EvalError::Score {
                         indicator: node.id.to_string(),
-                        message: format!(
-                            "the score {} given in `{}` is outside [0, {}]",
-                            v.normalize(),
-                            name(),
-                            points.normalize()
-                        ),
+                        problem: ScoreProblem::ManualOutside {
+                            score: v,
+                            input: name().to_string(),
+                            points,
+                        },
                     });
                 }
                 let outcome = if full {
@@ -1512,7 +1513,7 @@ impl<'a> Run<'a> {
                     None => {
                         return Err(EvalError::Score {
                             indicator: node.id.to_string(),
-                            message: "no case holds and the rule gives no `otherwise`".to_string(),
+                            problem: ScoreProblem::NoCase,
                         });
                     }
                 }
@@ -1529,11 +1530,7 @@ impl<'a> Run<'a> {
                 if !inside && !clamp {
                     return Err(EvalError::Score {
                         indicator: node.id.to_string(),
-                        message: format!(
-                            "the formula gives {}, outside [0, {}]",
-                            v.normalize(),
-                            points.normalize()
-                        ),
+                        problem: ScoreProblem::FormulaOutside { value: v, points },
                     });
                 }
                 let score = v.max(Decimal::ZERO).min(points);
@@ -1575,7 +1572,7 @@ impl<'a> Run<'a> {
                 }
                 return Err(EvalError::Score {
                     indicator: node.id.to_string(),
-                    message: "none of the alternatives applies".to_string(),
+                    problem: ScoreProblem::NoAlternative,
                 });
             }
         })
@@ -1600,7 +1597,9 @@ impl<'a> Run<'a> {
         let Some(band) = bands.get(usize::from(li)) else {
             return Err(EvalError::Score {
                 indicator: node.id.to_string(),
-                message: format!("no band for level `{}`", level()),
+                problem: ScoreProblem::NoBand {
+                    level: level().to_string(),
+                },
             });
         };
         let band_text = || {
@@ -1610,6 +1609,17 @@ impl<'a> Run<'a> {
                 "{}{lo}, {hi}{}",
                 if band.min_inclusive { "[" } else { "(" },
                 if band.max_inclusive { "]" } else { ")" }
+            )
+        };
+        // 8 至 9 分（含 8 分，不含 9 分）.
+        let band_zh = || {
+            let lo = points.mul_checked(band.min).unwrap_or_default().normalize();
+            let hi = points.mul_checked(band.max).unwrap_or_default().normalize();
+            let end = |v: Decimal, inclusive: bool| format!("{}{v} 分", if inclusive { "含 " } else { "不含 " });
+            format!(
+                "{lo} 至 {hi} 分之间（{}，{}）",
+                end(lo, band.min_inclusive),
+                end(hi, band.max_inclusive)
             )
         };
         let (score, share, was_given) = match given {
@@ -1623,12 +1633,12 @@ impl<'a> Run<'a> {
                 if !band.contains(share) || s.is_sign_negative() || s > points {
                     return Err(EvalError::Score {
                         indicator: node.id.to_string(),
-                        message: format!(
-                            "the score {} for level `{}` is outside its band {}",
-                            s.normalize(),
-                            level(),
-                            band_text()
-                        ),
+                        problem: ScoreProblem::LevelScoreOutside {
+                            score: s,
+                            level: level().to_string(),
+                            band: band_text(),
+                            band_zh: band_zh(),
+                        },
                     });
                 }
                 (s, share, true)
@@ -1640,11 +1650,11 @@ impl<'a> Run<'a> {
                     None => {
                         return Err(EvalError::Score {
                             indicator: node.id.to_string(),
-                            message: format!(
-                                "level `{}` needs a score in {} (the band has no default)",
-                                level(),
-                                band_text()
-                            ),
+                            problem: ScoreProblem::LevelScoreNeeded {
+                                level: level().to_string(),
+                                band: band_text(),
+                                band_zh: band_zh(),
+                            },
                         });
                     }
                 };

@@ -26,7 +26,7 @@ pub mod xlsx;
 pub use builtin::{Builtin, builtin, builtins};
 pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Provenance, Scorer};
 pub use dec::{Dec, parse_decimal};
-pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ValidationErrors};
+pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ScoreProblem, ValidationErrors};
 pub use eval::{
     Deduction, Evaluation, IndicatorResult, InputsBuilder, Measured, Outcome, PreparedInputs, ScoreTable, Scores,
     Status, VetoResult,
@@ -39,7 +39,7 @@ pub use format::{
     ParentScore, PerOccurrenceRule, RateRule, RatioRule, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption,
     StepRule, Tier, TiersRule, Veto,
 };
-pub use inputs::{InputValue, Inputs};
+pub use inputs::{InputValue, Inputs, ValueProblem};
 pub use rust_decimal::Decimal;
 
 impl Scorer {

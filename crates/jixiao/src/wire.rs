@@ -36,8 +36,13 @@ use crate::inputs::{Inputs, UnitInputs};
 pub struct JsonError {
     /// `syntax`, `validation`, `request`, or an evaluation kind (`inputs`, `arithmetic`, ...).
     pub kind: String,
-    /// One line saying what went wrong.
+    /// A stable code of what went wrong, finer than `kind` (`division_by_zero`,
+    /// `level_score_needed`, `not_a_decimal`, ...); `kind` again where nothing finer is known.
+    pub code: String,
+    /// One line saying what went wrong (English).
     pub message: String,
+    /// The same in Chinese, as the people filling in the tables read it.
+    pub message_zh: String,
     /// Details with locations.
     pub errors: Vec<ErrorDetail>,
 }
@@ -53,23 +58,74 @@ pub struct ErrorDetail {
     /// The input concerned, for input errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
+    /// The indicator concerned, for an error scoring one (`2.1.1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     /// For input errors: `unknown`, `missing` or `invalid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
-    /// What is wrong and what was expected.
+    /// A stable code of the problem (`not_a_decimal`, `out_of_range`, `division_by_zero`, ...).
+    pub code: String,
+    /// The message's parameters by name (the figures and names it quotes), for front ends that
+    /// word it themselves.
+    pub params: BTreeMap<&'static str, String>,
+    /// What is wrong and what was expected (English).
     pub message: String,
+    /// The same in Chinese.
+    pub message_zh: String,
 }
 
 impl ErrorDetail {
-    fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A detail whose message has no Chinese of its own (a request's JSON syntax, a system's
+    /// validation issue): the Chinese says what kind of problem it is and quotes the English.
+    fn at(path: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
         ErrorDetail {
             path: path.into(),
             position: None,
             input: None,
+            indicator: None,
             kind: None,
-            message: message.into(),
+            code: code.to_string(),
+            params: BTreeMap::new(),
+            message_zh: untranslated_zh(code, &message),
+            message,
         }
     }
+
+    /// A detail with its code, parameters and both messages.
+    fn coded(
+        path: impl Into<String>,
+        code: &str,
+        params: Vec<(&'static str, String)>,
+        message: String,
+        message_zh: String,
+    ) -> Self {
+        ErrorDetail {
+            path: path.into(),
+            position: None,
+            input: None,
+            indicator: None,
+            kind: None,
+            code: code.to_string(),
+            params: params.into_iter().collect(),
+            message,
+            message_zh,
+        }
+    }
+}
+
+/// The Chinese of a message the engine words only in English (a JSON syntax error, a system's
+/// validation issue): what kind of problem it is, then the English detail.
+fn untranslated_zh(code: &str, message: &str) -> String {
+    let what = match code {
+        "syntax" => "文件格式错误",
+        "validation" => "指标体系有误",
+        "request" => "请求有误",
+        "warning" => "提示",
+        _ => "出错",
+    };
+    format!("{what}：{message}")
 }
 
 #[derive(Serialize)]
@@ -86,7 +142,9 @@ impl JsonError {
     fn request_at(path: &str, message: String) -> Self {
         JsonError {
             kind: "request".into(),
-            errors: vec![ErrorDetail::at(path, message.clone())],
+            code: "request".into(),
+            errors: vec![ErrorDetail::at(path, "request", message.clone())],
+            message_zh: untranslated_zh("request", &message),
             message,
         }
     }
@@ -102,6 +160,28 @@ impl JsonError {
     }
 }
 
+/// A value that cannot be read (a decimal given to `parseDecimal`, say): a request error with the
+/// value problem's code, parameters and Chinese.
+impl From<crate::inputs::ValueProblem> for JsonError {
+    fn from(p: crate::inputs::ValueProblem) -> Self {
+        let message = p.to_string();
+        let message_zh = p.message(Lang::Zh);
+        JsonError {
+            kind: "request".into(),
+            code: p.code().into(),
+            errors: vec![ErrorDetail::coded(
+                "",
+                p.code(),
+                p.params(),
+                message.clone(),
+                message_zh.clone(),
+            )],
+            message,
+            message_zh,
+        }
+    }
+}
+
 impl From<LoadError> for JsonError {
     fn from(e: LoadError) -> Self {
         let errors = e
@@ -109,12 +189,15 @@ impl From<LoadError> for JsonError {
             .into_iter()
             .map(|i| ErrorDetail {
                 position: i.position,
-                ..ErrorDetail::at(i.path, i.message)
+                ..ErrorDetail::at(i.path, e.kind(), i.message)
             })
             .collect();
+        let message = e.to_string();
         JsonError {
             kind: e.kind().into(),
-            message: e.to_string(),
+            code: e.kind().into(),
+            message_zh: untranslated_zh(e.kind(), &message),
+            message,
             errors,
         }
     }
@@ -122,35 +205,60 @@ impl From<LoadError> for JsonError {
 
 impl From<EvalError> for JsonError {
     fn from(e: EvalError) -> Self {
-        let whole = |path: String| vec![ErrorDetail::at(path, e.to_string())];
+        let coded = |path: String| ErrorDetail::coded(path, e.code(), e.params(), e.to_string(), e.message(Lang::Zh));
         let errors = match &e {
             EvalError::Inputs(list) => list.iter().map(input_detail).collect(),
             EvalError::Arithmetic { location, position, .. } => vec![ErrorDetail {
                 position: Some(*position),
-                ..ErrorDetail::at(location.clone(), e.to_string())
+                indicator: indicator_of(location),
+                ..coded(location.clone())
             }],
             EvalError::MissingInput { input, .. } => vec![ErrorDetail {
                 input: Some(input.clone()),
-                ..ErrorDetail::at(format!("inputs[{input}]"), e.to_string())
+                ..coded(format!("inputs[{input}]"))
             }],
-            EvalError::Overflow { location, .. } => whole(location.clone()),
-            EvalError::MetricOutOfRange { metric, .. } => whole(format!("metrics[{metric}]")),
-            EvalError::Score { indicator, .. } => whole(format!("indicators[{indicator}]")),
-            _ => whole(String::new()),
+            EvalError::Overflow { location, .. } => vec![ErrorDetail {
+                indicator: indicator_of(location),
+                ..coded(location.clone())
+            }],
+            EvalError::MetricOutOfRange { metric, .. } => vec![coded(format!("metrics[{metric}]"))],
+            EvalError::Score { indicator, .. } => vec![ErrorDetail {
+                indicator: Some(indicator.clone()),
+                ..coded(format!("indicators[{indicator}]"))
+            }],
+            _ => vec![coded(String::new())],
         };
         JsonError {
             kind: e.kind().into(),
+            code: e.code().into(),
             message: e.to_string(),
+            message_zh: e.message(Lang::Zh),
             errors,
         }
     }
+}
+
+/// The indicator id of a location (`indicators[2.1.1].rule.value` → `2.1.1`).
+fn indicator_of(location: &str) -> Option<String> {
+    ["indicators[", "bonus.items["].iter().find_map(|prefix| {
+        location
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once(']'))
+            .map(|(id, _)| id.to_string())
+    })
 }
 
 fn input_detail(i: &InputError) -> ErrorDetail {
     ErrorDetail {
         input: Some(i.name().to_string()),
         kind: Some(i.kind()),
-        ..ErrorDetail::at(format!("inputs[{}]", i.name()), i.to_string())
+        ..ErrorDetail::coded(
+            format!("inputs[{}]", i.name()),
+            i.code(),
+            i.params(),
+            i.to_string(),
+            i.message(Lang::Zh),
+        )
     }
 }
 
@@ -206,7 +314,9 @@ fn request_error(what: &str, e: ReadError) -> JsonError {
     };
     JsonError {
         kind: "request".into(),
-        errors: vec![ErrorDetail::at(path, e.message)],
+        code: "request".into(),
+        errors: vec![ErrorDetail::at(path, "request", e.message)],
+        message_zh: untranslated_zh("request", &message),
         message,
     }
 }
@@ -688,7 +798,7 @@ impl ValidationAnswer {
                     .iter()
                     .map(|w| ErrorDetail {
                         position: w.position,
-                        ..ErrorDetail::at(w.path.clone(), w.message.clone())
+                        ..ErrorDetail::at(w.path.clone(), "warning", w.message.clone())
                     })
                     .collect();
                 answer

@@ -29,8 +29,22 @@ if TYPE_CHECKING:
 def _request_error(message: str) -> _jixiao.RequestError:
     """A ``RequestError`` raised by the Python layer, shaped as the engine's are."""
     error = _jixiao.RequestError(message)
-    error.kind = "request"
-    error.errors = [{"path": "", "message": message, "position": None, "input": None, "kind": None}]
+    error.kind = error.code = "request"
+    error.message_en = message
+    error.message_zh = f"请求有误：{message}"
+    error.errors = [
+        {
+            "path": "",
+            "code": "request",
+            "params": {},
+            "message": message,
+            "message_zh": error.message_zh,
+            "position": None,
+            "input": None,
+            "indicator": None,
+            "kind": None,
+        }
+    ]
     return error
 
 
@@ -101,8 +115,22 @@ class IndicatorSystem:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             error = _jixiao.LoadError(f"{file}: not UTF-8 text ({e.reason} at byte {e.start})")
-            error.kind = "syntax"
-            error.errors = [{"path": str(file), "message": str(error), "position": None, "input": None, "kind": None}]
+            error.kind = error.code = "syntax"
+            error.message_en = str(error)
+            error.message_zh = f"文件格式错误：{error}"
+            error.errors = [
+                {
+                    "path": str(file),
+                    "code": "syntax",
+                    "params": {},
+                    "message": str(error),
+                    "message_zh": error.message_zh,
+                    "position": None,
+                    "input": None,
+                    "indicator": None,
+                    "kind": None,
+                }
+            ]
             raise error from None
         kind = {".json": "json", ".toml": "toml"}.get(file.suffix.lower(), "auto")
         return cls(_jixiao.System.load(text, kind, validate, str(file)))

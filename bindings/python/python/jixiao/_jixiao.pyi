@@ -36,6 +36,9 @@ class JixiaoError(ValueError):
     """Base class of the errors jixiao raises; ``kind`` and ``errors`` say what and where."""
 
     kind: str
+    code: str
+    message_zh: str
+    message_en: str
     errors: list[ErrorDetail]
 
 class LoadError(JixiaoError):

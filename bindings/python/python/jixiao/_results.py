@@ -624,11 +624,23 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A common way of computing a score that gives a claim the figures do not: ``code`` is
+    ``unrounded``, ``rounded``, ``counting`` or ``rate_rounded_first``; ``text`` says which (in the
+    audit's language); ``score`` is the score it gives."""
+
+    code: str
+    score: Decimal
+    text: str
+
+
+@dataclass(frozen=True)
 class Discrepancy:
     """One claim that does not follow from the figures. ``kind`` is ``score``,
     ``unknown_indicator``, ``out_of_range``, ``group_sum``, ``total``, ``total_sum``, ``grade`` or
     ``grade_of_claimed_total``; ``claimed``/``computed`` are text (a figure or a grade);
-    ``difference`` is computed − claimed for figures."""
+    ``difference`` is computed − claimed for figures; ``readings`` are the common ways of
+    computing that would give a claimed score (empty when none does)."""
 
     kind: str
     id: Optional[str]
@@ -637,6 +649,7 @@ class Discrepancy:
     computed: str
     difference: Figure
     explanation: Optional[str]
+    readings: list[Reading]
 
 
 @dataclass(frozen=True)
@@ -656,9 +669,11 @@ class Audit:
 
     @property
     def frame(self) -> pandas.DataFrame:
-        """The discrepancies: kind, id, name, claimed, computed, difference, explanation."""
+        """The discrepancies: kind, id, name, claimed, computed, difference, explanation and the
+        readings that would give each claim (their texts, joined with "；")."""
         columns = [f.name for f in dataclasses.fields(Discrepancy)]
-        return _frame([dataclasses.asdict(d) for d in self.discrepancies], columns)
+        rows = [{**dataclasses.asdict(d), "readings": "；".join(r.text for r in d.readings)} for d in self.discrepancies]
+        return _frame(rows, columns)
 
     def explain(self) -> str:
         """The discrepancies in words (or that there is none)."""
@@ -800,6 +815,7 @@ WIRE_TYPES: dict[str, Callable[..., object]] = {
     "CompareRowAnswer": CompareRow,
     "ComparisonAnswer": Comparison,
     "DiscrepancyAnswer": Discrepancy,
+    "ReadingAnswer": Reading,
     "AuditAnswer": Audit,
     "BreakpointChangeAnswer": BreakpointChange,
     "BreakpointAnswer": Breakpoint,
@@ -836,6 +852,7 @@ __all__ = [
     "Comparison",
     "Deduction",
     "Discrepancy",
+    "Reading",
     "Evaluation",
     "EvaluationAnswer",
     "Grade",

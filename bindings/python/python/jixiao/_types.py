@@ -56,13 +56,19 @@ are errors); in a table given to ``evaluate_batch`` an empty cell means "not giv
 
 
 class ErrorDetail(TypedDict):
-    """One problem: where it is (``path``, ``position`` in an expression, the ``input``) and what
-    was expected; ``kind`` is ``missing``/``unknown``/``invalid`` for input problems."""
+    """One problem: where it is (``path``, ``position`` in an expression, the ``input`` or
+    ``indicator`` concerned), a stable ``code`` with the ``params`` its message quotes, and the
+    message in English (``message``) and Chinese (``message_zh``); ``kind`` is
+    ``missing``/``unknown``/``invalid`` for input problems."""
 
     path: str
+    code: str
+    params: dict[str, str]
     message: str
+    message_zh: str
     position: Optional[int]
     input: Optional[str]
+    indicator: Optional[str]
     kind: Optional[str]
 
 

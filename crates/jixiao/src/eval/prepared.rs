@@ -53,7 +53,7 @@ impl InputsBuilder<'_> {
             Ok(v) => *target = v,
             Err(message) => self.errors.push(InputError::Invalid {
                 name: decl.name.to_string(),
-                message,
+                problem: message,
             }),
         }
     }
@@ -70,7 +70,7 @@ impl InputsBuilder<'_> {
                     Ok(v) => *target = v,
                     Err(message) => self.errors.push(InputError::Invalid {
                         name: decl.name.to_string(),
-                        message,
+                        problem: message,
                     }),
                 }
             }

@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::InputValue;
+use super::{InputValue, ValueProblem};
 use crate::dec::parse_decimal;
-use crate::dec::range_display;
 use crate::format::InputKind;
 
 /// A declared input as compiled: what a value is checked against.
@@ -51,7 +50,7 @@ fn split_items(text: &str) -> Vec<String> {
 
 /// Splits a level written as text with its score, as a spreadsheet cell holds it:
 /// `部分达成`, `部分达成:3.5`, `部分达成：3.5`, `部分达成 3.5`, `部分达成（3.5）`, `部分达成(3.5分)`.
-fn split_level<'t>(text: &'t str, levels: &[Arc<str>]) -> Result<(&'t str, Option<Decimal>), String> {
+fn split_level<'t>(text: &'t str, levels: &[Arc<str>]) -> Result<(&'t str, Option<Decimal>), ValueProblem> {
     if levels.iter().any(|l| &**l == text) {
         return Ok((text, None));
     }
@@ -73,42 +72,40 @@ fn split_level<'t>(text: &'t str, levels: &[Arc<str>]) -> Result<(&'t str, Optio
     if rest.is_empty() {
         return Ok((name, None));
     }
-    let score = parse_decimal(rest).map_err(|m| format!("the score after level `{name}`: {m}"))?;
+    let score = parse_decimal(rest).map_err(|p| ValueProblem::LevelScore {
+        level: name.to_string(),
+        problem: Box::new(p),
+    })?;
     Ok((name, Some(score)))
 }
 
 /// Converts a user's value into the slot form for an input, checking kind and range.
 /// A decimal for a number, count or manual-score input, checked against its declaration.
-pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, String> {
+pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, ValueProblem> {
     if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
-        return Err(format!(
-            "expected a whole number of occurrences (0, 1, 2 ...), found {}",
-            d.normalize()
-        ));
+        return Err(ValueProblem::NotWhole { value: d });
     }
     if c.min.is_some_and(|m| d < m) || c.max.is_some_and(|m| d > m) {
-        let hint = if c.percent {
-            " (a percentage: write 95% or 0.95)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "{} is outside the allowed range {}{hint}",
-            d.normalize(),
-            range_display(c.min, c.max)
-        ));
+        return Err(ValueProblem::OutOfRange {
+            value: d,
+            min: c.min,
+            max: c.max,
+            percent: c.percent,
+        });
     }
     Ok(InVal::Num(d))
 }
 
-pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String> {
-    let number = |v: &InputValue| -> Result<Decimal, String> {
+pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, ValueProblem> {
+    let levels = || c.levels.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+    let items = || c.items.iter().map(|i| i.to_string()).collect::<Vec<_>>();
+    let number = |v: &InputValue| -> Result<Decimal, ValueProblem> {
         match v {
             InputValue::Number(d) => Ok(*d),
             InputValue::Text(t) => parse_decimal(t),
-            InputValue::Bool(_) => Err("expected a number, found true/false".into()),
-            InputValue::Level { .. } => Err("expected a number, found a level".into()),
-            InputValue::Items(_) => Err("expected a number, found a list".into()),
+            InputValue::Bool(_) => Err(ValueProblem::NumberExpected { found: "boolean" }),
+            InputValue::Level { .. } => Err(ValueProblem::NumberExpected { found: "level" }),
+            InputValue::Items(_) => Err(ValueProblem::NumberExpected { found: "list" }),
         }
     };
     match c.kind {
@@ -119,22 +116,24 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
             InputValue::Text(t) => match t.trim() {
                 "true" | "TRUE" | "True" | "是" | "有" | "yes" | "1" => Ok(InVal::Bool(true)),
                 "false" | "FALSE" | "False" | "否" | "无" | "no" | "0" => Ok(InVal::Bool(false)),
-                other => Err(format!("expected true/false (是/否), found `{other}`")),
+                other => Err(ValueProblem::BooleanExpected {
+                    text: Some(other.to_string()),
+                }),
             },
-            _ => Err("expected true/false (是/否)".into()),
+            _ => Err(ValueProblem::BooleanExpected { text: None }),
         },
         InputKind::Level => {
             let (name, score) = match v {
                 InputValue::Text(t) => split_level(t.trim(), &c.levels)?,
                 InputValue::Level { level, score } => (level.trim(), *score),
-                _ => return Err(format!("expected one of the levels {}", c.levels.join("/"))),
+                _ => return Err(ValueProblem::LevelExpected { levels: levels() }),
             };
             match c.levels.iter().position(|l| &**l == name) {
                 Some(i) => Ok(InVal::Level(u16::try_from(i).unwrap_or(u16::MAX), score)),
-                None => Err(format!(
-                    "`{name}` is not a level (expected one of {})",
-                    c.levels.join("/")
-                )),
+                None => Err(ValueProblem::NotALevel {
+                    text: name.to_string(),
+                    levels: levels(),
+                }),
             }
         }
         InputKind::Checklist => {
@@ -145,12 +144,7 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
                     Vec::new()
                 }
                 InputValue::Text(t) => split_items(t),
-                _ => {
-                    return Err(format!(
-                        "expected a list of satisfied items from {}",
-                        c.items.join("、")
-                    ));
-                }
+                _ => return Err(ValueProblem::ItemsExpected { items: items() }),
             };
             let mut set = vec![false; c.items.len()];
             for n in &names {
@@ -160,7 +154,12 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, String>
                             *s = true;
                         }
                     }
-                    None => return Err(format!("`{n}` is not an item (items: {})", c.items.join("、"))),
+                    None => {
+                        return Err(ValueProblem::NotAnItem {
+                            item: n.to_string(),
+                            items: items(),
+                        });
+                    }
                 }
             }
             Ok(InVal::Items(set))

@@ -18,9 +18,10 @@
 
 use rust_decimal::Decimal;
 
+use super::{FloatAdvice, ValueProblem};
 use crate::dec::parse_decimal;
 
-/// Why a NaN is refused.
+/// Why a NaN is refused (the English message of [`ValueProblem::NotANumber`]).
 pub const NOT_A_NUMBER: &str = "NaN is not a number (leave the input out, or give None, when it has no value)";
 
 /// Longest decimal text accepted (the engine's own limit on literals).
@@ -30,14 +31,14 @@ const MAX_TEXT: usize = 64;
 pub const PASS_EXACTLY: &str = "pass the figure as a string or Decimal";
 
 /// A decimal from a binary float, through its shortest round-trip text; a float showing binary
-/// noise (16 or 17 significant digits) is refused, the message ending in `advice`
-/// ([`PASS_EXACTLY`] for the programming interfaces).
+/// noise (16 or 17 significant digits) is refused, the message ending in the advice to pass the
+/// figure exactly ([`PASS_EXACTLY`]).
 ///
 /// ```
 /// use jixiao::inputs::float::{decimal_from_f64, PASS_EXACTLY};
 /// assert_eq!(decimal_from_f64(0.1).unwrap().to_string(), "0.1");
 /// assert_eq!(
-///     decimal_from_f64(0.06 + 0.84).unwrap_err(),
+///     decimal_from_f64(0.06 + 0.84).unwrap_err().to_string(),
 ///     "0.8999999999999999 looks like binary floating-point noise (did you mean 0.9?); \
 ///      pass the figure as a string or Decimal"
 /// );
@@ -45,12 +46,12 @@ pub const PASS_EXACTLY: &str = "pass the figure as a string or Decimal";
 /// assert!(decimal_from_f64(f64::NAN).is_err());
 /// assert!(decimal_from_f64(1e-30).is_err());
 /// ```
-pub fn decimal_from_f64(f: f64) -> Result<Decimal, String> {
-    decimal_from_f64_or(f, PASS_EXACTLY)
+pub fn decimal_from_f64(f: f64) -> Result<Decimal, ValueProblem> {
+    decimal_from_f64_or(f, FloatAdvice::PassExactly)
 }
 
 /// [`decimal_from_f64`] with other advice for a noisy float (an Excel cell's: round it there).
-pub fn decimal_from_f64_or(f: f64, advice: &str) -> Result<Decimal, String> {
+pub fn decimal_from_f64_or(f: f64, advice: FloatAdvice) -> Result<Decimal, ValueProblem> {
     let d = shortest_f64(f)?;
     if significant_digits(d) > f64::DIGITS {
         return Err(noise(d, &format!("{f:.14e}"), advice));
@@ -60,19 +61,23 @@ pub fn decimal_from_f64_or(f: f64, advice: &str) -> Result<Decimal, String> {
 
 /// A decimal from a `float32`, through its own shortest text (`0.1f32` → `0.1`), not that of its
 /// widening to `f64`; more than 7 significant digits are binary noise.
-pub fn decimal_from_f32(f: f32) -> Result<Decimal, String> {
+pub fn decimal_from_f32(f: f32) -> Result<Decimal, ValueProblem> {
     let d = shortest_f32(f)?;
     if significant_digits(d) > f32::DIGITS + 1 {
-        return Err(noise(d, &format!("{f:.6e}"), PASS_EXACTLY));
+        return Err(noise(d, &format!("{f:.6e}"), FloatAdvice::PassExactly));
     }
     Ok(d)
 }
 
 /// Why a noisy float is refused: its exact text, the figure it rounds to (`rounded`, in scientific
 /// notation), and what to do.
-fn noise(d: Decimal, rounded: &str, advice: &str) -> String {
+fn noise(d: Decimal, rounded: &str, advice: FloatAdvice) -> ValueProblem {
     let meant = Decimal::from_scientific(rounded).map_or_else(|_| rounded.to_string(), |m| m.normalize().to_string());
-    format!("{d} looks like binary floating-point noise (did you mean {meant}?); {advice}")
+    ValueProblem::FloatNoise {
+        float: d.to_string(),
+        meant,
+        advice,
+    }
 }
 
 /// The significant digits of a decimal (`0.0090` → 1, `1200` → 2).
@@ -88,15 +93,15 @@ fn significant_digits(d: Decimal) -> u32 {
 }
 
 /// The decimal a float's shortest round-trip text writes, noise and all.
-fn shortest_f64(f: f64) -> Result<Decimal, String> {
+fn shortest_f64(f: f64) -> Result<Decimal, ValueProblem> {
     if let Some(d) = shortest_decimal(f) {
         return Ok(d);
     }
     if f.is_nan() {
-        return Err(NOT_A_NUMBER.into());
+        return Err(ValueProblem::NotANumber);
     }
     if f.is_infinite() {
-        return Err(format!("{}inf is not a decimal number", if f < 0.0 { "-" } else { "" }));
+        return Err(ValueProblem::Infinite { negative: f < 0.0 });
     }
     // `Display` writes the shortest text that reads back to the same float, without an exponent.
     let mut text = FloatText::new();
@@ -107,7 +112,7 @@ fn shortest_f64(f: f64) -> Result<Decimal, String> {
 }
 
 /// The decimal a `float32`'s shortest round-trip text writes.
-fn shortest_f32(f: f32) -> Result<Decimal, String> {
+fn shortest_f32(f: f32) -> Result<Decimal, ValueProblem> {
     if !f.is_finite() {
         return shortest_f64(f64::from(f));
     }
@@ -120,30 +125,25 @@ fn shortest_f32(f: f32) -> Result<Decimal, String> {
 
 /// The decimal a finite float's `Display` text writes (digits, a point, a sign: nothing
 /// `parse_decimal` would clean up), straight through `from_str_exact` when that succeeds.
-fn decimal_from_display(text: &str) -> Result<Decimal, String> {
+fn decimal_from_display(text: &str) -> Result<Decimal, ValueProblem> {
     if text.len() <= MAX_TEXT
         && let Ok(d) = Decimal::from_str_exact(text)
     {
         return Ok(d);
     }
     let shown = || {
-        format!(
-            "`{}`",
-            text.parse::<f64>()
-                .map_or_else(|_| text.to_string(), |f| format!("{f:e}"))
-        )
+        text.parse::<f64>()
+            .map_or_else(|_| text.to_string(), |f| format!("{f:e}"))
     };
     if text.len() > MAX_TEXT {
-        return Err(format!(
-            "{} is outside the exact decimal range (at most 28 significant digits, magnitude below 7.9e28)",
-            shown()
-        ));
+        return Err(ValueProblem::BeyondRange {
+            text: shown(),
+            limit: crate::dec::LIMIT_DIGITS_AND_MAGNITUDE,
+        });
     }
-    parse_decimal(text).map_err(|_| {
-        format!(
-            "{} is outside the exact decimal range (at most 28 decimal places)",
-            shown()
-        )
+    parse_decimal(text).map_err(|_| ValueProblem::BeyondRange {
+        text: shown(),
+        limit: "at most 28 decimal places",
     })
 }
 
@@ -220,12 +220,12 @@ mod tests {
     use super::*;
 
     /// The policy stated plainly: the float's `Display` text, parsed.
-    fn through_text(f: f64) -> Result<Decimal, String> {
+    fn through_text(f: f64) -> Result<Decimal, ValueProblem> {
         if f.is_nan() {
-            return Err(NOT_A_NUMBER.into());
+            return Err(ValueProblem::NotANumber);
         }
         if f.is_infinite() {
-            return Err(format!("{}inf is not a decimal number", if f < 0.0 { "-" } else { "" }));
+            return Err(ValueProblem::Infinite { negative: f < 0.0 });
         }
         decimal_from_display(&f.to_string())
     }
@@ -236,10 +236,15 @@ mod tests {
         assert_eq!(decimal_from_f64(0.8239).unwrap().to_string(), "0.8239");
         assert_eq!(decimal_from_f64(1e-7).unwrap().to_string(), "0.0000001");
         assert_eq!(decimal_from_f64(3867.0).unwrap().to_string(), "3867");
-        assert!(decimal_from_f64(f64::NAN).unwrap_err().contains("NaN"));
+        assert_eq!(decimal_from_f64(f64::NAN).unwrap_err().to_string(), NOT_A_NUMBER);
         assert!(decimal_from_f64(f64::INFINITY).is_err());
         assert!(decimal_from_f64(1e300).is_err());
-        assert!(decimal_from_f64(1e-30).unwrap_err().contains("28 decimal places"));
+        assert!(
+            decimal_from_f64(1e-30)
+                .unwrap_err()
+                .to_string()
+                .contains("28 decimal places")
+        );
         assert_eq!(decimal_from_f32(0.1).unwrap().to_string(), "0.1");
         assert_eq!(decimal_from_f32(0.8239).unwrap().to_string(), "0.8239");
         assert!(decimal_from_f32(f32::NAN).is_err());
@@ -255,14 +260,20 @@ mod tests {
         ];
         for (f, shown, meant) in noisy {
             assert_eq!(
-                decimal_from_f64(f).unwrap_err(),
+                decimal_from_f64(f).unwrap_err().to_string(),
                 format!("{shown} looks like binary floating-point noise (did you mean {meant}?); {PASS_EXACTLY}")
             );
         }
+        let excel = decimal_from_f64_or(0.1 + 0.2, FloatAdvice::RoundInTheSheet).unwrap_err();
         assert!(
-            decimal_from_f64_or(0.1 + 0.2, "round it in the cell")
-                .unwrap_err()
-                .ends_with("round it in the cell")
+            excel
+                .to_string()
+                .ends_with("round it in the sheet (=ROUND(…, 2)) or type the figure")
+        );
+        assert_eq!(excel.code(), "float_noise");
+        assert_eq!(
+            excel.message(crate::Lang::Zh),
+            "0.30000000000000004 带有二进制浮点运算误差（应为 0.3？）；请在表中用 =ROUND(…, 2) 取整，或直接键入该数"
         );
         // Fifteen significant digits are a figure someone wrote, whatever its size.
         for (f, text) in [
@@ -276,7 +287,7 @@ mod tests {
         }
         assert!(decimal_from_f64(2f64.powi(53) + 2.0).is_err());
         assert_eq!(decimal_from_f32(1234.567).unwrap().to_string(), "1234.567");
-        let e = decimal_from_f32(1.0f32 / 3.0).unwrap_err();
+        let e = decimal_from_f32(1.0f32 / 3.0).unwrap_err().to_string();
         assert_eq!(
             e,
             format!("0.33333334 looks like binary floating-point noise (did you mean 0.3333333?); {PASS_EXACTLY}")

@@ -7,10 +7,12 @@
 
 mod convert;
 pub mod float;
+pub mod problem;
 pub mod read;
 pub mod table;
 mod value;
 
 pub(crate) use convert::{CInput, ITEM_SEPARATORS, InVal, check_number, convert_input};
+pub use problem::{FloatAdvice, ValueProblem};
 pub use read::{InputDoc, ReadError, UnitInputs};
 pub use value::{InputValue, Inputs};
