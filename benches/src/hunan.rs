@@ -192,7 +192,6 @@ impl HunanUnit {
         i.set("上年结转", self.carried_over);
         i.set("年初预算", self.initial_budget);
         i.set("本年追加", self.added_budget);
-        i.set("预算调整数", self.added_budget);
         i.set("年末结余", self.year_end_balance);
         i.set("有新建楼堂馆所项目", self.has_new_building);
         i.set("楼堂馆所批准面积", self.building_approved_area);
