@@ -140,7 +140,7 @@ fn show_text_renders_the_scoring_standards_from_the_rules() {
     assert!(procurement.contains("政府采购预算数"), "{procurement}");
     assert!(procurement.ends_with("时不适用，按满分计算"), "{procurement}");
     // Checklists, levels and rates.
-    assert!(line("2.2.4").contains("预算管理制度：每满足一项得分（预算资金管理办法 1 分、财务管理制度 1 分、内部控制制度 1 分、政府采购管理制度 1 分），最高 4 分"));
+    assert!(line("2.2.4").contains("预算管理制度：每满足一项得分（已制定或具有相关管理制度 1 分、相关管理制度合法合规完整 1 分、相关管理制度得到有效执行 1 分），最高 3 分"));
     assert!(line("2.2.7").contains("基础信息完善程度：完善计分值的 100%；基本完善计分值的 60%；不完善计分值的 0%"));
     assert!(line("3.1.1").contains("得分 = 分值 × 实际完成率（按 0–100% 计）"));
     // Every indicator of the system has its line.
