@@ -203,7 +203,10 @@ fn show_markdown() {
         .expect("2.1.1 row");
     let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
     assert_eq!(cells[..5], ["", "", "2.1.1 预算完成率", "5", SEED_COMPLETION_ZH]);
-    assert_eq!(cells[5], "【推定】100%计满分,每低于5%扣1分,扣完为止。", "the reconstructed wording, marked as such");
+    assert_eq!(
+        cells[5], "【推定】100%计满分,每低于5%扣1分,扣完为止。",
+        "the reconstructed wording, marked as such"
+    );
     assert!(cells[6].contains("82.39%"), "the assumption is shown: {}", cells[6]);
     // Markdown pipes inside cells would break the table: every row has the header's 7 cells.
     for l in lines.iter().filter(|l| l.starts_with('|') && !l.starts_with("|---")) {
