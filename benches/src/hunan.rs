@@ -81,7 +81,8 @@ pub struct Benefit {
     pub score: Option<Decimal>,
 }
 
-/// The base data (基础数据表) of one department for hunan-dept: the system's 37 inputs, typed.
+/// The base data (基础数据表) of one department for hunan-dept: 37 of the system's 38 inputs, typed
+/// (政策性追加数 is left to its default 0, the table's own formula 本年追加 / 年初预算).
 ///
 /// Amounts are in 万元, areas in 平方米, rates as ratios (0.95 for 95%).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +182,7 @@ fn benefit_input(b: Benefit) -> InputValue {
 }
 
 impl HunanUnit {
-    /// The engine's inputs for this unit: all 37 declared inputs, carrying exactly these values.
+    /// The engine's inputs for this unit: the 37 typed inputs (政策性追加数 left to its default 0).
     pub fn to_inputs(&self) -> Inputs {
         let mut i = Inputs::new();
         i.set("编制数", i64::from(self.staff_quota));

@@ -109,7 +109,7 @@ def test_inputs_and_the_indicator_tree(seed: IndicatorSystem) -> None:
     assert inputs["编制数"].min == Decimal(0) and inputs["编制数"].required
     assert inputs["满意度"].max == Decimal(1)
     assert inputs["基础信息完善程度"].levels == ["完善", "基本完善", "不完善"]
-    assert inputs["预算管理制度"].kind == "checklist" and len(inputs["预算管理制度"].items) == 4
+    assert inputs["预算管理制度"].kind == "checklist" and len(inputs["预算管理制度"].items) == 3
     assert inputs["有新建楼堂馆所项目"].default is False and not inputs["有新建楼堂馆所项目"].required
 
     def check(node: jixiao.Indicator, depth: int) -> int:

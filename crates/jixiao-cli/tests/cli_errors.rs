@@ -157,14 +157,14 @@ fn non_numeric_cell() {
         &example_with(|m| {
             drop(m.insert(
                 "预算管理制度".into(),
-                serde_json::json!(["预算资金管理办法", "考勤制度"]),
+                serde_json::json!(["已制定或具有相关管理制度", "考勤制度"]),
             ))
         }),
     );
     assert_eq!(
         score(dir.path(), "ck.json"),
         "error: ck.json: input `预算管理制度`: `考勤制度` is not an item \
-         (items: 预算资金管理办法、财务管理制度、内部控制制度、政府采购管理制度)"
+         (items: 已制定或具有相关管理制度、相关管理制度合法合规完整、相关管理制度得到有效执行)"
     );
 }
 

@@ -52,7 +52,7 @@ fn inputs_text() {
     assert_eq!(cols(line), ["编制数", "number", "人", "必填", "76", "核定编制人数"]);
     let line = out.lines().find(|l| l.starts_with("预算管理制度 ")).unwrap();
     assert!(
-        line.contains("预算资金管理办法、财务管理制度、内部控制制度、政府采购管理制度"),
+        line.contains("已制定或具有相关管理制度、相关管理制度合法合规完整、相关管理制度得到有效执行"),
         "{line}"
     );
     assert!(line.contains("以“、”分隔"), "the separator is explained: {line}");

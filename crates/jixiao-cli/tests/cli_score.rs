@@ -70,7 +70,7 @@ fn check_seed_table(out: &str) {
     let building = row("2.1.3");
     assert_eq!(building[..3], ["2.1.3 新建楼堂馆所面积控制率", "5", "5.00"]);
     assert!(
-        building[3].starts_with("不适用（没有楼堂馆所项目的部门按满分计算）"),
+        building[3].starts_with("不适用（本年度无完工的新建楼堂馆所项目，按满分计算）"),
         "{building:?}"
     );
     assert!(building[3].contains("得 5 分"), "{building:?}");

@@ -63,19 +63,23 @@ fn templates_text_lists_every_builtin_with_id_name_issuer_year() {
         assert!(rows.iter().any(|r| r.0 == id), "built-in `{id}` is missing");
     }
     for (line, (id, name, issuer, year)) in lines[1..].iter().zip(&rows) {
-        let mut expected = vec![id.as_str(), name.as_str(), issuer.as_str()];
+        // An empty 发布单位 column (no known issuer) leaves no cell.
+        let mut expected = vec![id.as_str(), name.as_str()];
+        if !issuer.is_empty() {
+            expected.push(issuer.as_str());
+        }
         if !year.is_empty() {
             expected.push(year.as_str());
         }
         assert_eq!(cols(line), expected, "{line}");
     }
-    // The seed's line: the year 2019 and its issuer.
+    // The seed's line: the year 2019, and no issuer: its table was never published.
     let seed = lines.iter().find(|l| l.starts_with(SEED)).expect("seed listed");
     assert!(
         seed.contains("湘西州商务局2019年度部门整体支出绩效评价指标表"),
         "{seed}"
     );
-    assert!(seed.contains("湘西土家族苗族自治州财政局"), "{seed}");
+    assert!(!seed.contains("财政局"), "{seed}");
     assert!(seed.trim_end().ends_with("2019"), "{seed}");
 }
 
@@ -93,13 +97,11 @@ fn templates_json_lists_every_builtin() {
         assert_eq!(item["issuer"], issuer.as_str());
         assert_eq!(item["year"], year.as_str());
         assert!(!item["name"].as_str().unwrap_or("").is_empty());
-        assert!(
-            !item["issuer"].as_str().unwrap_or("").is_empty(),
-            "{id}: every built-in names its issuer"
-        );
     }
     let seed = list.iter().find(|i| i["id"] == SEED).expect("seed listed");
     assert_eq!(seed["year"], "2019");
+    // An issuer is named only where one published the table.
+    assert_eq!(seed["issuer"], "");
 }
 
 #[test]
@@ -138,7 +140,7 @@ fn show_text_renders_the_scoring_standards_from_the_rules() {
     assert!(procurement.contains("政府采购预算数"), "{procurement}");
     assert!(procurement.ends_with("时不适用，按满分计算"), "{procurement}");
     // Checklists, levels and rates.
-    assert!(line("2.2.4").contains("预算管理制度：每满足一项得分（预算资金管理办法 1 分、财务管理制度 1 分、内部控制制度 1 分、政府采购管理制度 1 分），最高 4 分"));
+    assert!(line("2.2.4").contains("预算管理制度：每满足一项得分（已制定或具有相关管理制度 1 分、相关管理制度合法合规完整 1 分、相关管理制度得到有效执行 1 分），最高 3 分"));
     assert!(line("2.2.7").contains("基础信息完善程度：完善计分值的 100%；基本完善计分值的 60%；不完善计分值的 0%"));
     assert!(line("3.1.1").contains("得分 = 分值 × 实际完成率（按 0–100% 计）"));
     // Every indicator of the system has its line.
@@ -201,7 +203,10 @@ fn show_markdown() {
         .expect("2.1.1 row");
     let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
     assert_eq!(cells[..5], ["", "", "2.1.1 预算完成率", "5", SEED_COMPLETION_ZH]);
-    assert_eq!(cells[5], "100%计满分,每低于5%扣1分,扣完为止。", "the published wording");
+    assert_eq!(
+        cells[5], "【推定】100%计满分,每低于5%扣1分,扣完为止。",
+        "the reconstructed wording, marked as such"
+    );
     assert!(cells[6].contains("82.39%"), "the assumption is shown: {}", cells[6]);
     // Markdown pipes inside cells would break the table: every row has the header's 7 cells.
     for l in lines.iter().filter(|l| l.starts_with('|') && !l.starts_with("|---")) {
@@ -277,7 +282,7 @@ fn show_json() {
     assert_eq!(r["name"], "预算完成率");
     assert_eq!(r["points"], "5");
     assert_eq!(r["standard"], SEED_COMPLETION_ZH);
-    assert_eq!(r["published"], "100%计满分,每低于5%扣1分,扣完为止。");
+    assert_eq!(r["published"], "【推定】100%计满分,每低于5%扣1分,扣完为止。");
     assert!(r["assumed"].as_str().unwrap_or("").contains("82.39%"));
     assert_eq!(row("2.1.2")["standard"], SEED_ADJUSTMENT_ZH);
     assert!(
@@ -320,7 +325,7 @@ fn show_csv() {
     let r = rows.iter().find(|r| r[2] == "2.1.1 预算完成率").expect("2.1.1 row");
     assert_eq!(r[3], "5");
     assert_eq!(r[4], SEED_COMPLETION_ZH);
-    assert_eq!(r[5], "100%计满分,每低于5%扣1分,扣完为止。");
+    assert_eq!(r[5], "【推定】100%计满分,每低于5%扣1分,扣完为止。");
     let r = rows.iter().find(|r| r[2] == "2.1.2 预算调整率").expect("2.1.2 row");
     assert_eq!(r[4], SEED_ADJUSTMENT_ZH);
     for r in &rows {
