@@ -364,3 +364,85 @@ fn audit_a_table_of_units() {
     let rows = read_csv(&dir.path().join("gaps.out.csv"));
     assert_eq!((rows[1][0].as_str(), rows[2][0].as_str()), ("2", "4"));
 }
+
+/// `audit` reads what `batch` writes: the units' inputs beside the batch's result columns (the
+/// indicator columns `2.1.1 预算完成率`, 总分 and 等次 as claims; its 错误 column ignored) audit
+/// without a discrepancy; a claim changed in that table is flagged, with the reading that gives it.
+#[test]
+fn audit_reads_the_batch_output_back() {
+    let dir = tempdir();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/tables/hunan-units.csv");
+    std::fs::copy(&fixture, dir.path().join("units.csv")).unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "batch",
+            "--system",
+            "hunan-dept",
+            "--input",
+            "units.csv",
+            "--out",
+            "results.csv",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the fixture has two failing rows: {}",
+        stderr(&o)
+    );
+    let units = read_csv(&dir.path().join("units.csv"));
+    let results = read_csv(&dir.path().join("results.csv"));
+    assert_eq!(units.len(), results.len());
+    // The result columns after 行号 and 单位, beside each unit's own row.
+    let joined: Vec<Vec<String>> = units
+        .iter()
+        .zip(&results)
+        .map(|(u, r)| u.iter().chain(&r[2..]).cloned().collect())
+        .collect();
+    let write_table = |name: &str, rows: &[Vec<String>]| {
+        let mut w = csv::Writer::from_path(dir.path().join(name)).unwrap();
+        for row in rows {
+            w.write_record(row).unwrap();
+        }
+        w.flush().unwrap();
+    };
+    write_table("claims.csv", &joined);
+    let audit = |name: &str| {
+        let o = run(
+            dir.path(),
+            &[
+                "audit",
+                "--system",
+                "hunan-dept",
+                "--input",
+                name,
+                "--ignore-column",
+                "错误",
+                "--out",
+                "audit.csv",
+            ],
+        );
+        (stderr(&o), read_csv(&dir.path().join("audit.csv")))
+    };
+    let (err, rows) = audit("claims.csv");
+    assert!(err.contains("5 units audited: 0 with discrepancies, 2 failed"), "{err}");
+    assert!(rows[1..].iter().all(|r| r[4].is_empty() || r[4] == "0"), "{rows:?}");
+    // The first unit claims 2.2.1 at full points: flagged, with how such a claim comes about.
+    let column = joined[0]
+        .iter()
+        .position(|h| h.starts_with("2.2.1 "))
+        .expect("a 2.2.1 column");
+    let mut changed = joined.clone();
+    let computed = changed[1][column].clone();
+    changed[1][column] = "5.00".into();
+    write_table("changed.csv", &changed);
+    let (err, rows) = audit("changed.csv");
+    assert!(err.contains("5 units audited: 1 with discrepancies, 2 failed"), "{err}");
+    assert_eq!(rows[1][4], "2", "the score and its group's sum: {:?}", rows[1]);
+    assert!(
+        rows[1][5].contains(&format!("自评 5 分，按基础数据应得 {computed} 分")),
+        "{:?}",
+        rows[1]
+    );
+}
