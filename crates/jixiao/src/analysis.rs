@@ -768,8 +768,8 @@ impl Scorer {
             // overflow a sum, which then is not compared.
             if let Some(sum) = sums.and_then(|s| checked_sum(&s)) {
                 let stated = self.stated_rounding(&r.id);
-                let sum_rounded = stated.map_or(sum, |p| crate::eval::round(sum, p));
-                if !self.claim_matches(*claimed, sum_rounded, sum, stated) {
+                let children_stated = children.iter().all(|c| self.stated_rounding(&c.id).is_some());
+                if !self.sum_matches(*claimed, sum, stated.filter(|_| children_stated), children.len()) {
                     out.push(Discrepancy {
                         kind: DiscrepancyKind::GroupSum,
                         id: Some(r.id.clone()),
@@ -813,8 +813,15 @@ impl Scorer {
                     .zip(checked_sum(&bonus))
                     .and_then(|(t, b)| t.add_checked(b))
             {
-                let sum_rounded = self.inner.rounding.total.map_or(sum, |r| crate::eval::round(sum, r));
-                if sum_rounded != total && e.vetoes.is_empty() {
+                let parts: Vec<&IndicatorResult> = e
+                    .indicators
+                    .iter()
+                    .filter(|r| r.depth == 0)
+                    .chain(e.bonus.iter())
+                    .collect();
+                let all_stated = parts.iter().all(|r| self.stated_rounding(&r.id).is_some());
+                let rounding = self.inner.rounding.total.filter(|_| all_stated);
+                if !self.sum_matches(total, sum, rounding, parts.len()) && e.vetoes.is_empty() {
                     out.push(Discrepancy {
                         kind: DiscrepancyKind::TotalSum,
                         id: None,
@@ -882,6 +889,28 @@ impl Scorer {
                     .is_some_and(|twice| twice <= Decimal::new(1, t.scale))
             }),
             None => claimed == exact,
+        }
+    }
+
+    /// Whether a claimed parent (a group or the total) follows from its claimed parts' `sum`.
+    /// When the parts are stated figures, the parent is their sum stated at its precision
+    /// (`rounding`, exactly); when they are stated exactly, each claimed part may have been
+    /// rounded as tables print figures, so the sum may differ from the parent by half a unit of
+    /// the total's precision per part, and once more for the parent itself.
+    fn sum_matches(&self, claimed: Decimal, sum: Decimal, rounding: Option<Rounding>, parts: usize) -> bool {
+        if let Some(r) = rounding {
+            return crate::eval::round(sum, r) == claimed;
+        }
+        match self.inner.rounding.total {
+            Some(t) => {
+                let allowed = Decimal::new(1, t.scale)
+                    .mul_checked(Decimal::from(parts.saturating_add(1)))
+                    .unwrap_or(Decimal::MAX);
+                claimed
+                    .sub_checked(sum)
+                    .is_some_and(|d| d.abs().mul_checked(Decimal::TWO).is_some_and(|twice| twice <= allowed))
+            }
+            None => claimed == sum,
         }
     }
 

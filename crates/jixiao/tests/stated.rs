@@ -120,3 +120,32 @@ fn an_audit_names_the_reading_that_gives_a_claim() {
     // 2: nothing common gives it.
     assert!(readings("1.2", "2").is_empty());
 }
+
+/// Claims rounded to 0.01, as every published table prints them, of a system that states its
+/// scores exactly: each part is within half a cent, so a parent may differ from the sum of its
+/// printed parts by half a cent per part (2.16 + 3.65 = 5.81 under a printed 5.80). That is no
+/// discrepancy; a parent off by more is.
+#[test]
+fn claims_rounded_as_tables_print_them_are_no_discrepancy() {
+    let scorer = system("", "", r#"{"indicator": "none"}"#);
+    // 1.1: 20 × 10.775% = 2.155, 1.2: 5 − 0.5 × 2.71 = 3.645; 1 = 5.8.
+    let inputs = unit("10.775%", "102.71%");
+    let claims = |group: &str, total: &str| {
+        let mut c = Claims::default();
+        for (id, v) in [("1.1", "2.16"), ("1.2", "3.65"), ("1", group)] {
+            c.scores.insert(id.into(), v.parse().unwrap());
+        }
+        c.total = Some(total.parse().unwrap());
+        scorer.audit(&inputs, &c).unwrap()
+    };
+    let audit = claims("5.80", "5.80");
+    assert!(audit.discrepancies.is_empty(), "{}", audit.explain(jixiao::Lang::Zh));
+    let audit = claims("5.86", "5.86");
+    let kinds: Vec<&str> = audit.discrepancies.iter().map(|d| d.kind.code()).collect();
+    assert_eq!(
+        kinds,
+        ["score", "group_sum", "total"],
+        "{}",
+        audit.explain(jixiao::Lang::Zh)
+    );
+}
