@@ -287,6 +287,22 @@ export interface Discrepancy {
   readings: Reading[];
 }
 
+/** One row of the review table (复核表). */
+export interface ReviewRow {
+  id: string;
+  name: string;
+  depth: number;
+  points: Decimal;
+  /** The self-evaluated score (自评), when claimed. */
+  claimed: Decimal | null;
+  /** The reviewed score (复核), as stated. */
+  reviewed: Decimal;
+  /** 复核 − 自评. */
+  difference: Decimal | null;
+  /** 复核意见, when the scores differ. */
+  opinion: string | null;
+}
+
 /** A common way of computing a score that gives a claim. */
 export interface Reading {
   code: 'unrounded' | 'rounded' | 'counting' | 'rate_rounded_first';
@@ -301,6 +317,10 @@ export interface Audit {
   total: Decimal;
   grade: string;
   discrepancies: Discrepancy[];
+  /** The review table (复核表): every indicator's 自评 and 复核 score. */
+  rows: ReviewRow[];
+  /** By how much the claimed total exceeds the reviewed one beyond the system's limit (自评虚高). */
+  inflated: Decimal | null;
   explanation: string;
 }
 

@@ -204,8 +204,11 @@ fn claims_from_json(path: &Path) -> Result<Claims> {
     Ok(claims)
 }
 
-/// `jixiao audit` of one unit.
+/// `jixiao audit` of one unit: the discrepancies as text or JSON, or with `--out` a review table
+/// (复核表: 自评 and 复核 score of every indicator, the difference, the 复核意见) in the file's
+/// format (.md, .html, .csv, .xlsx, or .txt).
 pub fn audit_one(
+    system: &jixiao::IndicatorSystem,
     scorer: &Scorer,
     inputs: &Inputs,
     claims: &Path,
@@ -215,9 +218,22 @@ pub fn audit_one(
 ) -> Result<u8> {
     let claims = claims_from_json(claims)?;
     let audit = scorer.audit(inputs, &claims).map_err(|e| Fail::new(e.to_string()))?;
-    match format {
-        AnalysisFormat::Json => json_out(&wire::AuditAnswer::new(&audit, lang), out)?,
-        AnalysisFormat::Text => emit(out, &format!("{}\n", audit.explain(lang)))?,
+    let report = |f| jixiao::report::review_report(system, &audit, claims.total, claims.grade.as_deref(), f, lang);
+    let kind = out.as_deref().map(extension).unwrap_or_default();
+    match (kind.as_str(), out) {
+        ("md" | "markdown", Some(_)) => emit(out, &report(jixiao::report::Format::Markdown))?,
+        ("html" | "htm", Some(_)) => emit(out, &report(jixiao::report::Format::Html))?,
+        ("csv", Some(_)) => emit(out, &format!("\u{feff}{}", report(jixiao::report::Format::Csv)))?,
+        ("txt", Some(_)) => emit(out, &report(jixiao::report::Format::Text))?,
+        ("xlsx", Some(path)) => {
+            let (header, rows) =
+                jixiao::report::review_table(system, &audit, claims.total, claims.grade.as_deref(), lang);
+            crate::xlsx::write_table(path, &system.name, &header, &rows)?;
+        }
+        _ => match format {
+            AnalysisFormat::Json => json_out(&wire::AuditAnswer::new(&audit, lang), out)?,
+            AnalysisFormat::Text => emit(out, &format!("{}\n", audit.explain(lang)))?,
+        },
     }
     Ok(if audit.discrepancies.is_empty() { 0 } else { 1 })
 }

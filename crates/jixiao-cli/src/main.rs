@@ -210,9 +210,11 @@ enum Command {
         #[arg(long)]
         input: PathBuf,
         /// The claims of one unit (JSON).
-        #[arg(long, conflicts_with = "out")]
+        #[arg(long)]
         claims: Option<PathBuf>,
-        /// The audit report of a table (.csv or .xlsx).
+        /// The audit report of a table (.csv or .xlsx); for one unit (with --claims), its review
+        /// table (复核表: 自评 and 复核 score of every indicator, 复核意见) as .md, .html, .csv,
+        /// .xlsx or .txt.
         #[arg(long)]
         out: Option<PathBuf>,
         /// The column naming each unit in a table.
@@ -498,8 +500,13 @@ fn run(command: Command) -> Result<u8> {
             match (claims, out) {
                 (Some(claims), None) => {
                     let inputs = unit::read(&input, &scorer)?;
-                    analyze::audit_one(&scorer, &inputs, &claims, format, lang(&l)?, &None)
+                    analyze::audit_one(&system_data, &scorer, &inputs, &claims, format, lang(&l)?, &None)
                 }
+                // One unit with --out: the review table (复核表) in the file's format.
+                (Some(claims), Some(out)) => refuse_overwriting_input(&input, Some(&out)).and_then(|()| {
+                    let inputs = unit::read(&input, &scorer)?;
+                    analyze::audit_one(&system_data, &scorer, &inputs, &claims, format, lang(&l)?, &Some(out))
+                }),
                 (None, Some(out)) => refuse_overwriting_input(&input, Some(&out)).and_then(|()| {
                     analyze::audit_table(
                         &system_data,

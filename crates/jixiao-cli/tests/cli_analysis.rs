@@ -446,3 +446,65 @@ fn audit_reads_the_batch_output_back() {
         rows[1]
     );
 }
+
+/// One unit with `--out`: the review table (复核表) with every indicator's 自评 and 复核 score,
+/// the difference and the 复核意见, and 自评虚高 when the claimed total exceeds the reviewed one by
+/// more than the system's `review.inflated_above`.
+#[test]
+fn audit_writes_the_review_table_and_flags_an_inflated_self_evaluation() {
+    let dir = tempdir();
+    let b = jixiao::builtin(SEED).unwrap();
+    let mut system: serde_json::Value = serde_json::from_str(b.text()).unwrap();
+    system["review"] = serde_json::json!({"inflated_above": "2"});
+    write(dir.path(), "system.json", &system.to_string());
+    write(dir.path(), "unit.json", b.example());
+    write(
+        dir.path(),
+        "claims.json",
+        r#"{"scores": {"2": "56", "2.2": "34", "2.2.1": "5"}, "total": "95", "grade": "优秀"}"#,
+    );
+    let review = |out: &str| {
+        let o = run(
+            dir.path(),
+            &[
+                "audit",
+                "--system",
+                "system.json",
+                "--input",
+                "unit.json",
+                "--claims",
+                "claims.json",
+                "--out",
+                out,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        std::fs::read_to_string(dir.path().join(out)).unwrap()
+    };
+    let md = review("复核表.md");
+    assert!(
+        md.contains("| 指标 | 分值 | 自评得分 | 复核得分 | 差异 | 复核意见 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("|     2.2.1 公用经费控制率 | 5 | 5 | 4.73 | -0.27 | 公用经费控制率 102.72%"),
+        "{md}"
+    );
+    assert!(
+        md.contains("自评分可由计算值 4.727891 按 1 分四舍五入或进一得到"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 合计 | 100 | 95 | 91.73 | -3.27 | 自评虚高（高出 3.27 分） |"),
+        "{md}"
+    );
+    assert!(md.contains("| 评价等次 |  | 优秀 | 优秀 |  |  |"), "{md}");
+    let csv = review("复核表.csv");
+    assert!(csv.starts_with('\u{feff}'), "a byte-order mark for Excel");
+    let rows: Vec<Vec<String>> = read_csv(&dir.path().join("复核表.csv"));
+    assert_eq!(rows[0], ["指标", "分值", "自评得分", "复核得分", "差异", "复核意见"]);
+    // Within the limit: no 自评虚高.
+    system["review"] = serde_json::json!({"inflated_above": "5"});
+    write(dir.path(), "system.json", &system.to_string());
+    assert!(!review("复核表.md").contains("自评虚高"));
+}

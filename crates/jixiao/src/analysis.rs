@@ -276,15 +276,66 @@ pub struct Reading {
 /// The result of an audit: the recomputed evaluation and every discrepancy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Audit {
-    /// The evaluation of the unit's own figures.
+    /// The evaluation of the unit's own figures: the review (复核).
     pub evaluation: Evaluation,
     /// The mismatches (empty when the claims follow from the figures).
     pub discrepancies: Vec<Discrepancy>,
+    /// Every indicator with its self-evaluated (自评) and reviewed (复核) score, for the 复核表.
+    pub rows: Vec<ReviewRow>,
+    /// By how much the claimed total exceeds the reviewed one, when that is more than the
+    /// system's `review.inflated_above` (自评虚高).
+    pub inflated: Option<Decimal>,
+}
+
+/// One row of the review table (复核表): an indicator's 自评 and 复核 score and the 复核意见.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReviewRow {
+    /// The indicator.
+    pub id: Arc<str>,
+    /// Its name.
+    pub name: Arc<str>,
+    /// Depth in the tree (0 = 一级指标).
+    pub depth: usize,
+    /// Its points.
+    pub points: Decimal,
+    /// The self-evaluated score, when claimed.
+    pub claimed: Option<Decimal>,
+    /// The reviewed score: the stated score the unit's figures give.
+    pub reviewed: Decimal,
+    /// 复核 − 自评, when claimed.
+    pub difference: Option<Decimal>,
+    /// 复核意见: why the reviewed score differs (the computation, and the reading that would give
+    /// the claim), when it does.
+    pub opinion: Option<String>,
 }
 
 impl Audit {
     /// The audit as text, one line per discrepancy.
     pub fn explain(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let mut text = self.explain_discrepancies(lang);
+        if let Some(excess) = self.inflated {
+            let line = if zh {
+                format!(
+                    "自评虚高：自评总分比复核总分 {} 分高 {} 分",
+                    crate::explain::stated(self.evaluation.total),
+                    figure(excess)
+                )
+            } else {
+                format!(
+                    "inflated self-evaluation: the claimed total is {} above the reviewed {}",
+                    figure(excess),
+                    crate::explain::stated(self.evaluation.total)
+                )
+            };
+            text.push('\n');
+            text.push_str(&line);
+        }
+        text
+    }
+
+    fn explain_discrepancies(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         if self.discrepancies.is_empty() {
             return if zh {
@@ -864,9 +915,52 @@ impl Scorer {
                 readings: Vec::new(),
             });
         }
+        let rows = e
+            .indicators
+            .iter()
+            .chain(e.bonus.iter())
+            .map(|r| {
+                let claimed = claims.scores.get(&*r.id).copied();
+                let opinion = out
+                    .iter()
+                    .find(|d| d.kind == DiscrepancyKind::Score && d.id.as_deref() == Some(&*r.id))
+                    .map(|d| {
+                        let mut text = d.explanation.clone().unwrap_or_default();
+                        if !d.readings.is_empty() {
+                            text.push_str(&format!(
+                                "；自评分可由{}得到",
+                                d.readings
+                                    .iter()
+                                    .map(|x| x.zh.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("，或")
+                            ));
+                        }
+                        text
+                    });
+                ReviewRow {
+                    id: r.id.clone(),
+                    name: r.name.clone(),
+                    depth: r.depth,
+                    points: r.points,
+                    claimed,
+                    reviewed: r.score,
+                    difference: claimed.and_then(|c| r.score.sub_checked(c)),
+                    opinion,
+                }
+            })
+            .collect();
+        let inflated = match (&self.inner.system.review, claims.total) {
+            (Some(review), Some(total)) => total
+                .sub_checked(e.total)
+                .filter(|excess| *excess > review.inflated_above.value()),
+            _ => None,
+        };
         Ok(Audit {
             evaluation: e,
             discrepancies: out,
+            rows,
+            inflated,
         })
     }
 

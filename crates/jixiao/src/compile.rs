@@ -582,6 +582,11 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         }
     }
 
+    if let Some(review) = &system.review
+        && review.inflated_above.value().is_sign_negative()
+    {
+        cx.issue("review.inflated_above", "must not be negative");
+    }
     let grades = compile_grades(&mut cx, &system.grades);
     check_grades_reachable(&mut cx, &system, full_points, &bonus_nodes, &nodes);
     let vetoes = compile_vetoes(&mut cx, &system.vetoes, &system.grades);

@@ -36,8 +36,8 @@ pub use format::{
     Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
     ExcludedPoints, FORMAT_VERSION, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputDefault,
     InputKind, ItemPoints, LevelRule, MAX_NESTING, MAX_SYSTEM_BYTES, ManualRule, MetricDecl, NaOutcome, NotApplicable,
-    ParentScore, PerOccurrenceRule, RateRule, RatioRule, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption,
-    StepRule, Tier, TiersRule, Veto,
+    ParentScore, PerOccurrenceRule, RateRule, RatioRule, ReviewPolicy, Rounding, RoundingMode, RoundingPolicy, Rule,
+    RuleOption, StepRule, Tier, TiersRule, Veto,
 };
 pub use inputs::{InputValue, Inputs, ValueProblem};
 pub use rust_decimal::Decimal;

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
+use crate::dec::Arith;
 use crate::eval::{Evaluation, Status};
 use crate::explain::Lang;
 use crate::format::{Indicator, IndicatorSystem};
@@ -464,4 +465,120 @@ pub fn evaluation_table(system: &IndicatorSystem, e: &Evaluation, lang: Lang) ->
 pub fn system_table(system: &IndicatorSystem, lang: Lang) -> (Vec<String>, Vec<Vec<String>>) {
     let t = table(&system_rows(system, lang), None, lang);
     (t.header, t.rows)
+}
+
+/// Header and cells of the review table (复核表): every indicator with its points, the
+/// self-evaluated (自评) and reviewed (复核) score, the difference and the 复核意见; then the totals
+/// and grades, and 自评虚高 when the system's limit is exceeded.
+pub fn review_table(
+    system: &IndicatorSystem,
+    audit: &crate::analysis::Audit,
+    claimed_total: Option<Decimal>,
+    claimed_grade: Option<&str>,
+    lang: Lang,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let zh = lang == Lang::Zh;
+    let header: Vec<String> = if zh {
+        ["指标", "分值", "自评得分", "复核得分", "差异", "复核意见"]
+    } else {
+        [
+            "Indicator",
+            "Points",
+            "Self-evaluated",
+            "Reviewed",
+            "Difference",
+            "Review opinion",
+        ]
+    }
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let names: std::collections::HashMap<&str, String> = {
+        let mut all = Vec::new();
+        walk(&system.indicators, 0, &mut all);
+        if let Some(b) = &system.bonus {
+            walk(&b.items, 0, &mut all);
+        }
+        all.into_iter()
+            .map(|(_, i)| (i.id.as_str(), name_of(i, lang)))
+            .collect()
+    };
+    let mut rows: Vec<Vec<String>> = audit
+        .rows
+        .iter()
+        .map(|r| {
+            let name = names.get(&*r.id).cloned().unwrap_or_else(|| r.name.to_string());
+            vec![
+                format!("{}{} {name}", "  ".repeat(r.depth), r.id),
+                figure(r.points),
+                r.claimed.map(figure).unwrap_or_default(),
+                stated(r.reviewed),
+                r.difference.filter(|d| !d.is_zero()).map(figure).unwrap_or_default(),
+                r.opinion.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let e = &audit.evaluation;
+    rows.push(vec![
+        (if zh { "合计" } else { "Total" }).into(),
+        figure(e.full_points),
+        claimed_total.map(figure).unwrap_or_default(),
+        stated(e.total),
+        claimed_total
+            .and_then(|c| e.total.sub_checked(c))
+            .filter(|d| !d.is_zero())
+            .map(figure)
+            .unwrap_or_default(),
+        audit
+            .inflated
+            .map(|x| {
+                if zh {
+                    format!("自评虚高（高出 {} 分）", figure(x))
+                } else {
+                    format!("inflated self-evaluation ({} above)", figure(x))
+                }
+            })
+            .unwrap_or_default(),
+    ]);
+    rows.push(vec![
+        (if zh { "评价等次" } else { "Grade" }).into(),
+        String::new(),
+        claimed_grade.unwrap_or_default().to_string(),
+        e.grade.to_string(),
+        String::new(),
+        String::new(),
+    ]);
+    (header, rows)
+}
+
+/// The review table (复核表) in a report format.
+pub fn review_report(
+    system: &IndicatorSystem,
+    audit: &crate::analysis::Audit,
+    claimed_total: Option<Decimal>,
+    claimed_grade: Option<&str>,
+    format: Format,
+    lang: Lang,
+) -> String {
+    let (header, rows) = review_table(system, audit, claimed_total, claimed_grade, lang);
+    let title = format!(
+        "{}{}",
+        system_title(system, lang),
+        if lang == Lang::Zh { " 复核表" } else { " — review" }
+    );
+    let table = Table {
+        header: header.clone(),
+        numeric: vec![1, 2, 3, 4],
+        totals: 2,
+        rows: rows.clone(),
+    };
+    match format {
+        Format::Text => {
+            let head: Vec<&str> = header.iter().map(String::as_str).collect();
+            format!("{title}\n{}", text_table(&head, &rows))
+        }
+        Format::Markdown => markdown(&title, &table),
+        Format::Html => html(&title, &table, lang),
+        Format::Csv => csv(&table),
+    }
 }

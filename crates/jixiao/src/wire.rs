@@ -1319,8 +1319,39 @@ pub struct AuditAnswer<'a> {
     pub grade: &'a str,
     /// Every claim that does not follow from the figures.
     pub discrepancies: Vec<DiscrepancyAnswer<'a>>,
+    /// The review table (复核表): every indicator's 自评 and 复核 score.
+    pub rows: Vec<ReviewRowAnswer<'a>>,
+    /// By how much the claimed total exceeds the reviewed one beyond the system's limit
+    /// (自评虚高), else null.
+    #[serde(serialize_with = "opt_fig")]
+    pub inflated: Option<Decimal>,
     /// The explanation.
     pub explanation: String,
+}
+
+/// One row of the review table.
+#[derive(Debug, Serialize)]
+pub struct ReviewRowAnswer<'a> {
+    /// The indicator.
+    pub id: &'a str,
+    /// Its name.
+    pub name: &'a str,
+    /// Depth in the tree.
+    pub depth: usize,
+    /// Its points.
+    #[serde(serialize_with = "fig")]
+    pub points: Decimal,
+    /// The self-evaluated score, when claimed.
+    #[serde(serialize_with = "opt_fig")]
+    pub claimed: Option<Decimal>,
+    /// The reviewed score (stated).
+    #[serde(serialize_with = "stated_fig")]
+    pub reviewed: Decimal,
+    /// 复核 − 自评.
+    #[serde(serialize_with = "opt_fig")]
+    pub difference: Option<Decimal>,
+    /// 复核意见.
+    pub opinion: Option<&'a str>,
 }
 
 /// One discrepancy of an audit.
@@ -1385,6 +1416,21 @@ impl<'a> AuditAnswer<'a> {
                         .collect(),
                 })
                 .collect(),
+            rows: audit
+                .rows
+                .iter()
+                .map(|r| ReviewRowAnswer {
+                    id: &r.id,
+                    name: &r.name,
+                    depth: r.depth,
+                    points: r.points,
+                    claimed: r.claimed,
+                    reviewed: r.reviewed,
+                    difference: r.difference,
+                    opinion: r.opinion.as_deref(),
+                })
+                .collect(),
+            inflated: audit.inflated,
             explanation: audit.explain(lang),
         }
     }

@@ -653,6 +653,22 @@ class Discrepancy:
 
 
 @dataclass(frozen=True)
+class ReviewRow:
+    """One row of the review table (复核表): an indicator's self-evaluated (``claimed``, 自评) and
+    reviewed (``reviewed``, 复核) score, ``difference`` = reviewed − claimed, and the ``opinion``
+    (复核意见) when they differ."""
+
+    id: str
+    name: str
+    depth: int
+    points: Decimal
+    claimed: Figure
+    reviewed: Decimal
+    difference: Figure
+    opinion: Optional[str]
+
+
+@dataclass(frozen=True)
 class Audit:
     """A unit recomputed against its claims (复核): the computed ``total`` and ``grade`` and every
     discrepancy; ``ok`` when there is none."""
@@ -660,6 +676,8 @@ class Audit:
     total: Decimal
     grade: str
     discrepancies: list[Discrepancy]
+    rows: list[ReviewRow]
+    inflated: Figure
     explanation: str
 
     @property
@@ -816,6 +834,7 @@ WIRE_TYPES: dict[str, Callable[..., object]] = {
     "ComparisonAnswer": Comparison,
     "DiscrepancyAnswer": Discrepancy,
     "ReadingAnswer": Reading,
+    "ReviewRowAnswer": ReviewRow,
     "AuditAnswer": Audit,
     "BreakpointChangeAnswer": BreakpointChange,
     "BreakpointAnswer": Breakpoint,
@@ -853,6 +872,7 @@ __all__ = [
     "Deduction",
     "Discrepancy",
     "Reading",
+    "ReviewRow",
     "Evaluation",
     "EvaluationAnswer",
     "Grade",

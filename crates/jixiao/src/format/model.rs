@@ -71,6 +71,29 @@ pub struct IndicatorSystem {
     /// What happens to the points of indicators excluded as not applicable.
     #[serde(default)]
     pub excluded_points: ExcludedPoints,
+    /// How a review (复核) of a unit's self-evaluation (自评) is judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewPolicy>,
+}
+
+/// How a review (复核) judges a self-evaluation (自评): what counts as 自评虚高.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[serde(expecting = "a review policy (an object)")]
+#[non_exhaustive]
+pub struct ReviewPolicy {
+    /// A self-evaluated total more than this many points above the reviewed total is flagged
+    /// 自评虚高 (e.g. `"5"`).
+    pub inflated_above: Dec,
+}
+
+impl ReviewPolicy {
+    /// A self-evaluated total more than `points` above the reviewed one is 自评虚高.
+    pub fn new(points: impl Into<Dec>) -> Self {
+        ReviewPolicy {
+            inflated_above: points.into(),
+        }
+    }
 }
 
 /// A declared input (one cell of the base-data table or one judgement of the evaluator).
@@ -1011,6 +1034,7 @@ impl IndicatorSystem {
             grades: Vec::new(),
             rounding: RoundingPolicy::default(),
             excluded_points: ExcludedPoints::default(),
+            review: None,
         }
     }
 }
