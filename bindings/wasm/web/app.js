@@ -42,6 +42,7 @@ const KIND_TITLES = {
   metric_out_of_range: '计算值超出允许范围',
   score: '得分超出允许范围',
   all_excluded: '所有指标均不适用，无法形成总分',
+  check: '基础数据勾稽关系不符',
   request: '请求有误',
 };
 
