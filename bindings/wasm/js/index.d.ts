@@ -190,6 +190,10 @@ export interface CheckResult {
   name: string;
   expr: string;
   passed: boolean | null;
+  /** For a failed comparison: the value of each side (of `abs(a - b) <= t`: a, b and the tolerance t). */
+  left?: Decimal;
+  right?: Decimal;
+  tolerance?: Decimal;
   severity: 'warning' | 'error';
 }
 

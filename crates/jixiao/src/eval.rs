@@ -279,9 +279,23 @@ pub struct CheckResult {
     pub expr: Arc<str>,
     /// Whether it held; `None` when an input it needs was not given (the check was skipped).
     pub passed: Option<bool>,
+    /// For a failed comparison (`a = b`, `a <= b`, `abs(a - b) <= t`): the value of each side,
+    /// and the tolerance `t`.
+    pub sides: Option<CheckSides>,
     /// What a failure does (a failed `error` check stops the evaluation, so here it is `warning`
     /// unless the check passed or was skipped).
     pub severity: crate::format::Severity,
+}
+
+/// The figures of a failed comparison check: `left = right` (or `<=` ...) did not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckSides {
+    /// The left side (of `abs(a - b) <= t`: `a`).
+    pub left: Decimal,
+    /// The right side (of `abs(a - b) <= t`: `b`).
+    pub right: Decimal,
+    /// `t` of `abs(a - b) <= t`.
+    pub tolerance: Option<Decimal>,
 }
 
 /// A core indicator (核心指标) that was not met and capped the grade.
@@ -1266,12 +1280,23 @@ impl<'a> Run<'a> {
                 });
             }
             if self.full {
+                // A failed comparison shows its two sides (every input it reads was given).
+                let sides = if passed == Some(false) {
+                    k.expr.comparison_sides(self).ok().flatten().map(|s| CheckSides {
+                        left: s.left,
+                        right: s.right,
+                        tolerance: s.tolerance,
+                    })
+                } else {
+                    None
+                };
                 out.push(CheckResult {
                     id: k.id.clone(),
                     name: k.name.clone(),
                     name_en: k.name_en.clone(),
                     expr: k.text.clone(),
                     passed,
+                    sides,
                     severity: k.severity,
                 });
             }

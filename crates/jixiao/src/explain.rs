@@ -746,13 +746,23 @@ fn check_line(k: &CheckResult, lang: Lang) -> String {
         _ => &k.name,
     };
     let (id, expr) = (&k.id, &k.expr);
+    let sides = k.sides.map(|s| {
+        let (l, r, gap) = (figure(s.left), figure(s.right), figure((s.left - s.right).abs()));
+        match (lang, s.tolerance) {
+            (Lang::Zh, None) => format!("：左边为{l}，右边为{r}，相差{gap}"),
+            (Lang::Zh, Some(t)) => format!("：{l}与{r}相差{gap}，超过允许误差{}", figure(t)),
+            (Lang::En, None) => format!(": the left side is {l}, the right side {r}, {gap} apart"),
+            (Lang::En, Some(t)) => format!(": {l} and {r} are {gap} apart, beyond the tolerance {}", figure(t)),
+        }
+    });
+    let sides = sides.unwrap_or_default();
     match (lang == Lang::Zh, k.passed) {
         (true, Some(true)) => format!("勾稽关系 {id}「{name}」：相符"),
-        (true, Some(false)) => format!("勾稽关系 {id}「{name}」：不符（{expr} 不成立），请核对基础数据（警告）"),
+        (true, Some(false)) => format!("勾稽关系 {id}「{name}」：不符（{expr} 不成立{sides}），请核对基础数据（警告）"),
         (true, None) => format!("勾稽关系 {id}「{name}」：缺少所需基础数据，未核对"),
         (false, Some(true)) => format!("check {id} \"{name}\": holds"),
         (false, Some(false)) => {
-            format!("check {id} \"{name}\": does not hold ({expr} is false); check the figures (warning)")
+            format!("check {id} \"{name}\": does not hold ({expr} is false{sides}); check the figures (warning)")
         }
         (false, None) => format!("check {id} \"{name}\": skipped, an input it needs was not given"),
     }

@@ -28,7 +28,7 @@ pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Provenance, Scorer};
 pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ScoreProblem, ValidationErrors};
 pub use eval::{
-    CheckResult, CoreCapResult, Deduction, Evaluation, IndicatorResult, InputsBuilder, Measured, Outcome,
+    CheckResult, CheckSides, CoreCapResult, Deduction, Evaluation, IndicatorResult, InputsBuilder, Measured, Outcome,
     PreparedInputs, ScoreTable, Scores, Status, VetoResult,
 };
 pub use explain::Lang;

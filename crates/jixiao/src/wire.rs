@@ -576,6 +576,15 @@ pub struct CheckAnswer<'e> {
     pub expr: &'e str,
     /// Whether it held; `null` when an input it needs was not given (skipped).
     pub passed: Option<bool>,
+    /// For a failed comparison: the value of its left side.
+    #[serde(serialize_with = "opt_fig", skip_serializing_if = "Option::is_none")]
+    pub left: Option<Decimal>,
+    /// For a failed comparison: the value of its right side.
+    #[serde(serialize_with = "opt_fig", skip_serializing_if = "Option::is_none")]
+    pub right: Option<Decimal>,
+    /// For a failed `abs(a - b) <= t`: `t` (then `left` is `a` and `right` is `b`).
+    #[serde(serialize_with = "opt_fig", skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<Decimal>,
     /// `warning` or `error`.
     pub severity: &'static str,
 }
@@ -784,6 +793,9 @@ impl<'e> EvaluationAnswer<'e> {
                     name: &k.name,
                     expr: &k.expr,
                     passed: k.passed,
+                    left: k.sides.map(|s| s.left),
+                    right: k.sides.map(|s| s.right),
+                    tolerance: k.sides.and_then(|s| s.tolerance),
                     severity: k.severity.as_str(),
                 })
                 .collect(),

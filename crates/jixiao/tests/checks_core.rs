@@ -52,7 +52,12 @@ fn a_failed_warning_is_reported_and_the_scores_stand() {
     // K2 needs 其他, which was not given: skipped, not failed.
     assert_eq!(e.checks[1].passed, None);
     let text = e.explain(Lang::Zh);
-    assert!(text.contains("勾稽关系 K1「收入 − 支出 = 结余」：不符"), "{text}");
+    assert!(
+        text.contains(
+            "勾稽关系 K1「收入 − 支出 = 结余」：不符（收入 - 支出 = 结余 不成立：左边为20，右边为25，相差5）"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("勾稽关系 K2「收入不小于其他」：缺少所需基础数据，未核对"),
         "{text}"
@@ -61,6 +66,11 @@ fn a_failed_warning_is_reported_and_the_scores_stand() {
     assert!(report.contains("K1「收入 − 支出 = 结余」：不符"), "{report}");
     let json = jixiao::wire::evaluation_to_value(&e, Lang::Zh);
     assert_eq!(json["checks"][0]["passed"], serde_json::Value::Bool(false));
+    assert_eq!(
+        (&json["checks"][0]["left"], &json["checks"][0]["right"]),
+        (&"20".into(), &"25".into())
+    );
+    assert!(json["checks"][0].get("tolerance").is_none());
     assert_eq!(json["checks"][1]["passed"], serde_json::Value::Null);
     assert_eq!(json["checks"][1]["severity"], "error");
 }

@@ -172,13 +172,18 @@ class Veto:
 @dataclass(frozen=True)
 class Check:
     """A data consistency check (勾稽关系) as run on the unit: ``passed`` is ``None`` when an input
-    it needs was not given (skipped); ``severity`` is ``warning`` or ``error``."""
+    it needs was not given (skipped); ``severity`` is ``warning`` or ``error``; a failed
+    comparison gives the value of each side in ``left`` and ``right`` (of ``abs(a - b) <= t``: ``a``,
+    ``b`` and ``tolerance`` ``t``)."""
 
     id: str
     name: str
     expr: str
     passed: Optional[bool]
     severity: str
+    left: Figure = None
+    right: Figure = None
+    tolerance: Figure = None
 
 
 @dataclass(frozen=True)
@@ -865,8 +870,13 @@ WIRE_TYPES: dict[str, Callable[..., object]] = {
 """The Rust answer type's name → the class (or factory) the native module builds for it."""
 
 
-_OMITTED_WHEN_EMPTY = frozenset({"core", "checks", "core_caps"})
-"""Fields the JSON layer leaves out when false or empty."""
+_OMITTED_WHEN_EMPTY = frozenset({"core", "checks", "core_caps", "left", "right", "tolerance"})
+"""Fields the JSON layer leaves out when false, empty or absent."""
+
+
+def _empty(value: object) -> bool:
+    """``False``, ``None`` or an empty list (a zero ``Decimal`` is a figure, not empty)."""
+    return value is None or value is False or (isinstance(value, list) and not value)
 
 
 def wire(result: object) -> object:
@@ -885,7 +895,7 @@ def wire(result: object) -> object:
             for f in dataclasses.fields(result)
             if not f.name.startswith("_")
             and f.name != "is_bonus"
-            and not (f.name in _OMITTED_WHEN_EMPTY and not getattr(result, f.name))
+            and not (f.name in _OMITTED_WHEN_EMPTY and _empty(getattr(result, f.name)))
         }
     return result
 
