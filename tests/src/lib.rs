@@ -185,6 +185,8 @@ const EXPECT_KEYS: &[&str] = &[
     "options",
     "levels",
     "vetoes",
+    "checks",
+    "core_caps",
     "indicator_ids",
     "explanation_contains",
     "summary_contains",
@@ -426,7 +428,8 @@ fn check_expect(e: &Map<String, Value>, ctx: &str, p: &mut Vec<String>) {
                     })
                 })
             }),
-            "vetoes" | "indicator_ids" | "summary_contains" => {
+            "checks" => map_of(v, |x| x.is_boolean() || x.is_null()),
+            "vetoes" | "core_caps" | "indicator_ids" | "summary_contains" => {
                 v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
             }
             "explanation_contains" => map_of(v, strings_or_string),
@@ -838,6 +841,30 @@ fn check_expect_values(cx: &mut Ctx<'_>, expect: &Value, actual: &Value) {
                     .filter_map(|v| v.get("id").cloned())
                     .collect();
                 cx.same("vetoes", want, Some(&Value::from(ids)));
+            }
+            "core_caps" => {
+                let ids: Vec<Value> = actual
+                    .get("core_caps")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.get("id").cloned())
+                    .collect();
+                cx.same("core_caps", want, Some(&Value::from(ids)));
+            }
+            "checks" => {
+                // `{id: passed}`: every check the unit ran, `null` when skipped.
+                let got: serde_json::Map<String, Value> = actual
+                    .get("checks")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| {
+                        let id = v.get("id")?.as_str()?.to_string();
+                        Some((id, v.get("passed").cloned().unwrap_or(Value::Null)))
+                    })
+                    .collect();
+                cx.same("checks", want, Some(&Value::Object(got)));
             }
             "indicator_ids" => {
                 let ids: Vec<Value> = actual

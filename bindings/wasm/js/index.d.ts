@@ -40,7 +40,7 @@ export type LoadErrorKind = 'syntax' | 'validation';
 /** Kinds of errors of the inputs. */
 export type InputErrorKind = 'inputs' | 'missing_input';
 /** Kinds of evaluation errors. */
-export type EvaluationErrorKind = 'arithmetic' | 'overflow' | 'metric_out_of_range' | 'score' | 'all_excluded';
+export type EvaluationErrorKind = 'arithmetic' | 'overflow' | 'metric_out_of_range' | 'score' | 'all_excluded' | 'check';
 /** Every error kind. */
 export type ErrorKind = LoadErrorKind | InputErrorKind | EvaluationErrorKind | 'request';
 
@@ -150,6 +150,8 @@ export interface IndicatorResult {
   depth: number;
   parent: string | null;
   leaf: boolean;
+  /** A core indicator (核心指标, ★); omitted when not. */
+  core?: boolean;
   points: Decimal;
   score: Decimal;
   exact_score: Decimal;
@@ -182,6 +184,29 @@ export interface VetoResult {
   max_total: Decimal | null;
 }
 
+/** A data consistency check (勾稽关系) as run on the unit; `passed` is null when skipped. */
+export interface CheckResult {
+  id: string;
+  name: string;
+  expr: string;
+  passed: boolean | null;
+  /** For a failed comparison: the value of each side (of `abs(a - b) <= t`: a, b and the tolerance t). */
+  left?: Decimal;
+  right?: Decimal;
+  tolerance?: Decimal;
+  severity: 'warning' | 'error';
+}
+
+/** A core indicator (核心指标) not met, capping the grade. */
+export interface CoreCapResult {
+  id: string;
+  name: string;
+  score: Decimal;
+  points: Decimal;
+  min_share: Decimal;
+  grade: string;
+}
+
 /** One unit's evaluation. */
 export interface Evaluation {
   system: string;
@@ -195,6 +220,10 @@ export interface Evaluation {
   rescaled_total: Decimal | null;
   bonus_total: Decimal;
   vetoes: VetoResult[];
+  /** The system's consistency checks; omitted when it declares none. */
+  checks?: CheckResult[];
+  /** Core indicators not met that capped the grade; omitted when none. */
+  core_caps?: CoreCapResult[];
   /** The tree in pre-order: parents (subtotals) before children. */
   indicators: IndicatorResult[];
   bonus: IndicatorResult[];

@@ -50,7 +50,7 @@ export class JixiaoError extends Error {
 export class LoadError extends JixiaoError {}
 /** The inputs do not fit the system (`inputs`), or a needed optional input is absent (`missing_input`). */
 export class InputError extends JixiaoError {}
-/** Evaluating failed: `arithmetic`, `overflow`, `metric_out_of_range`, `score`, `all_excluded`. */
+/** Evaluating failed: `arithmetic`, `overflow`, `metric_out_of_range`, `score`, `all_excluded`, `check`. */
 export class EvaluationError extends JixiaoError {}
 /** The call itself is wrong: inputs not an object, a number that is not a safe integer, unknown id ... */
 export class RequestError extends JixiaoError {}

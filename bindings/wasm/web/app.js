@@ -42,6 +42,7 @@ const KIND_TITLES = {
   metric_out_of_range: '计算值超出允许范围',
   score: '得分超出允许范围',
   all_excluded: '所有指标均不适用，无法形成总分',
+  check: '基础数据勾稽关系不符',
   request: '请求有误',
 };
 
@@ -467,6 +468,10 @@ function renderResult(ev) {
   const notes = [];
   if (ev.rescaled_total !== null) notes.push(`不适用指标 ${ev.excluded_points} 分已剔除，按比例折算`);
   if (ev.bonus.length && ev.bonus_total !== '0') notes.push(`含加分 ${ev.bonus_total} 分`);
+  for (const k of ev.checks ?? []) {
+    if (k.passed === false) notes.push(`勾稽关系不符：${k.name}（请核对基础数据）`);
+  }
+  for (const k of ev.core_caps ?? []) notes.push(`核心指标 ${k.id} 未达标，评价等次不高于“${k.grade}”`);
   const vetoes = $('vetoes');
   vetoes.hidden = ev.vetoes.length === 0 && notes.length === 0;
   vetoes.textContent = [

@@ -87,6 +87,7 @@ pub(crate) struct Compiled {
     pub max_bonus: Option<Decimal>,
     pub max_total: Option<Decimal>,
     pub vetoes: Vec<CVeto>,
+    pub checks: Vec<CCheck>,
     pub grades: Vec<CGrade>,
     pub rounding: RoundingPolicy,
     pub excluded: ExcludedPoints,
@@ -248,6 +249,11 @@ pub(crate) struct CNode {
     pub na: Option<CNa>,
     /// The precision its score is stated at (its own, else the level's), if any.
     pub rounding: Option<Rounding>,
+    /// A core indicator (核心指标).
+    pub core: bool,
+    /// For a core indicator: the grade (an index of the grade table) the unit gets at best, and
+    /// the share of the points the indicator must score to be met.
+    pub core_cap: Option<(u32, Decimal)>,
 }
 
 #[derive(Debug)]
@@ -260,6 +266,16 @@ pub(crate) struct CVeto {
     pub grade: Option<u32>,
     pub total: Option<Decimal>,
     pub max_total: Option<Decimal>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CCheck {
+    pub id: Arc<str>,
+    pub name: Arc<str>,
+    pub name_en: Option<Arc<str>>,
+    pub expr: Expr,
+    pub text: Arc<str>,
+    pub severity: crate::format::Severity,
 }
 
 #[derive(Debug)]
@@ -590,6 +606,8 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
     let grades = compile_grades(&mut cx, &system.grades);
     check_grades_reachable(&mut cx, &system, full_points, &bonus_nodes, &nodes);
     let vetoes = compile_vetoes(&mut cx, &system.vetoes, &system.grades);
+    let checks = compile_checks(&mut cx, &system.checks);
+    compile_core(&mut cx, &system, &mut nodes);
 
     for (place, r) in [
         ("indicator", system.rounding.indicator),
@@ -620,6 +638,7 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         max_bonus,
         max_total,
         vetoes,
+        checks,
         grades,
         full_points,
         warnings,
@@ -1017,6 +1036,8 @@ fn compile_node(
         rule: None,
         na: None,
         rounding: None,
+        core: ind.core,
+        core_cap: None,
     });
     if let Some(r) = ind.rounding {
         cx.check_scale(&format!("{path}.rounding.scale"), r);
@@ -1631,6 +1652,93 @@ fn compile_grades(cx: &mut Cx<'_>, grades: &[Grade]) -> Vec<CGrade> {
         })
         .collect()
 }
+
+fn compile_checks(cx: &mut Cx<'_>, checks: &[crate::format::Check]) -> Vec<CCheck> {
+    let mut out = Vec::with_capacity(checks.len());
+    let mut ids = HashSet::new();
+    for k in checks {
+        let path = format!("checks[{}]", k.id);
+        if k.id.trim().is_empty() || !ids.insert(k.id.clone()) {
+            cx.issue(&path, "a check needs a unique, non-empty id");
+        }
+        if k.name.trim().is_empty() {
+            cx.issue(format!("{path}.name"), "a check needs a non-empty name");
+        }
+        if let Some(expr) = cx.compile_expr(&format!("{path}.expr"), &k.expr, Some(&Ty::Bool)) {
+            out.push(CCheck {
+                id: arc(&k.id),
+                name: arc(&k.name),
+                name_en: opt_arc(&k.name_en),
+                expr,
+                text: arc(&k.expr),
+                severity: k.severity,
+            });
+        }
+    }
+    out
+}
+
+/// Sets the grade cap of every core indicator (`core`, `core_cap`, `core_min_share`).
+fn compile_core(cx: &mut Cx<'_>, system: &IndicatorSystem, nodes: &mut [CNode]) {
+    fn walk<'i>(list: &'i [Indicator], prefix: &'static str, out: &mut Vec<(&'static str, &'i Indicator)>) {
+        for ind in list {
+            out.push((prefix, ind));
+            walk(&ind.children, prefix, out);
+        }
+    }
+    let mut all = Vec::new();
+    walk(&system.indicators, "indicators", &mut all);
+    if let Some(b) = &system.bonus {
+        walk(&b.items, "bonus.items", &mut all);
+    }
+    for (list, ind) in all {
+        if ind.core_cap.is_none() && ind.core_min_share.is_none() {
+            continue;
+        }
+        let path = format!("{list}[{}]", ind.id);
+        if !ind.core {
+            cx.issue(
+                format!("{path}.core"),
+                "`core_cap` and `core_min_share` belong to a core indicator: set `core: true`",
+            );
+            continue;
+        }
+        if list != "indicators" {
+            cx.issue(format!("{path}.core_cap"), "a bonus item cannot cap the grade");
+            continue;
+        }
+        let share = ind.core_min_share.map_or(DEFAULT_CORE_MIN_SHARE, Dec::value);
+        if share.is_sign_negative() || share > Decimal::ONE {
+            cx.issue(
+                format!("{path}.core_min_share"),
+                format!(
+                    "a share of the points lies in [0, 1] (0% to 100%), found {}",
+                    share.normalize()
+                ),
+            );
+        }
+        let Some(label) = &ind.core_cap else {
+            cx.issue(
+                format!("{path}.core_min_share"),
+                "`core_min_share` needs `core_cap`, the grade a miss allows at best",
+            );
+            continue;
+        };
+        let Some(g) = system.grades.iter().position(|x| x.label == *label) else {
+            cx.issue(
+                format!("{path}.core_cap"),
+                format!("`{label}` is not a label of the grade table"),
+            );
+            continue;
+        };
+        if let Some(n) = nodes.iter_mut().find(|n| !n.is_bonus && *n.id == *ind.id) {
+            n.core_cap = Some((u32::try_from(g).unwrap_or(u32::MAX), share));
+        }
+    }
+}
+
+/// The share of its points a core indicator must score to be met, unless it says otherwise.
+pub(crate) const DEFAULT_CORE_MIN_SHARE: Decimal = Decimal::from_parts(6, 0, 0, false, 1);
 
 fn compile_vetoes(cx: &mut Cx<'_>, vetoes: &[Veto], grades: &[Grade]) -> Vec<CVeto> {
     let mut out = Vec::with_capacity(vetoes.len());

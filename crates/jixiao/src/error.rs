@@ -268,6 +268,16 @@ pub enum EvalError {
     /// Every indicator was excluded, so no total can be formed.
     #[error("every indicator is excluded as not applicable; no total can be formed")]
     AllExcluded,
+    /// A data consistency check (勾稽关系) of severity `error` failed: the figures do not add up.
+    #[error("check `{check}` ({name}) failed: `{expr}` does not hold for these figures")]
+    CheckFailed {
+        /// The check's id.
+        check: String,
+        /// Its name.
+        name: String,
+        /// Its condition.
+        expr: String,
+    },
 }
 
 /// Why an indicator cannot be scored.
@@ -439,7 +449,7 @@ fn list_inputs(errors: &[InputError]) -> String {
 
 impl EvalError {
     /// A stable machine-readable kind: `inputs`, `arithmetic`, `missing_input`, `metric_out_of_range`,
-    /// `score`, `overflow`, `all_excluded`.
+    /// `score`, `overflow`, `all_excluded`, `check`.
     pub fn kind(&self) -> &'static str {
         match self {
             EvalError::Inputs(_) => "inputs",
@@ -449,6 +459,7 @@ impl EvalError {
             EvalError::Score { .. } => "score",
             EvalError::Overflow { .. } => "overflow",
             EvalError::AllExcluded => "all_excluded",
+            EvalError::CheckFailed { .. } => "check",
         }
     }
 
@@ -466,6 +477,7 @@ impl EvalError {
             EvalError::Score { problem, .. } => problem.code(),
             EvalError::Overflow { .. } => "overflow",
             EvalError::AllExcluded => "all_excluded",
+            EvalError::CheckFailed { .. } => "check_failed",
         }
     }
 
@@ -500,6 +512,9 @@ impl EvalError {
                 vec![("location", location.clone()), ("what", (*what).to_string())]
             }
             EvalError::AllExcluded => Vec::new(),
+            EvalError::CheckFailed { check, name, expr } => {
+                vec![("check", check.clone()), ("name", name.clone()), ("expr", expr.clone())]
+            }
         }
     }
 
@@ -536,6 +551,9 @@ impl EvalError {
                 format!("{}：数值过大，超出精确计算的范围", location_zh(location))
             }
             EvalError::AllExcluded => "所有指标均不适用，无法计算总分".into(),
+            EvalError::CheckFailed { name, expr, .. } => {
+                format!("基础数据勾稽关系不符：{name}（{expr}）不成立，请核对相关数据")
+            }
         }
     }
 }
@@ -557,6 +575,8 @@ fn location_zh(location: &str) -> String {
         format!("加分项 {id}")
     } else if let Some(name) = inner("inputs[") {
         format!("“{name}”")
+    } else if let Some(id) = inner("checks[") {
+        format!("勾稽关系 {id}")
     } else if location == "total" {
         "总分".into()
     } else if let Some(name) = location

@@ -229,6 +229,8 @@ pub struct IndicatorResult {
     pub parent: Option<usize>,
     /// Whether the indicator is a leaf.
     pub is_leaf: bool,
+    /// Whether it is a core indicator (核心指标, ★).
+    pub core: bool,
     /// Points (分值).
     pub points: Decimal,
     /// Score (得分), rounded as the system says.
@@ -264,6 +266,59 @@ pub struct VetoResult {
     pub max_total: Option<Decimal>,
 }
 
+/// A data consistency check (勾稽关系) of the system, as run on one unit's figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    /// Identifier.
+    pub id: Arc<str>,
+    /// Name.
+    pub name: Arc<str>,
+    /// English name.
+    pub name_en: Option<Arc<str>>,
+    /// The condition.
+    pub expr: Arc<str>,
+    /// Whether it held; `None` when an input it needs was not given (the check was skipped).
+    pub passed: Option<bool>,
+    /// For a failed comparison (`a = b`, `a <= b`, `abs(a - b) <= t`): the value of each side,
+    /// and the tolerance `t`.
+    pub sides: Option<CheckSides>,
+    /// What a failure does (a failed `error` check stops the evaluation, so here it is `warning`
+    /// unless the check passed or was skipped).
+    pub severity: crate::format::Severity,
+}
+
+/// The figures of a failed comparison check: `left = right` (or `<=` ...) did not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckSides {
+    /// The left side (of `abs(a - b) <= t`: `a`).
+    pub left: Decimal,
+    /// The right side (of `abs(a - b) <= t`: `b`).
+    pub right: Decimal,
+    /// `t` of `abs(a - b) <= t`.
+    pub tolerance: Option<Decimal>,
+}
+
+/// A core indicator (核心指标) that was not met and capped the grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoreCapResult {
+    /// The indicator's id.
+    pub id: Arc<str>,
+    /// Its name.
+    pub name: Arc<str>,
+    /// Its English name.
+    pub name_en: Option<Arc<str>>,
+    /// Its stated score.
+    pub score: Decimal,
+    /// Its points.
+    pub points: Decimal,
+    /// The share of the points it had to score.
+    pub min_share: Decimal,
+    /// The best grade it allows.
+    pub grade: Arc<str>,
+    /// English label of that grade.
+    pub grade_en: Option<Arc<str>>,
+}
+
 /// The evaluation of one unit: every indicator, subtotals, total and grade.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
@@ -287,6 +342,10 @@ pub struct Evaluation {
     pub bonus_items_total: Decimal,
     /// Vetoes that applied.
     pub vetoes: Vec<VetoResult>,
+    /// The system's data consistency checks (勾稽关系), in declaration order.
+    pub checks: Vec<CheckResult>,
+    /// Core indicators (核心指标) not met, each capping the grade.
+    pub core_caps: Vec<CoreCapResult>,
     /// The total before its own rounding: formed from the stated scores (or, under
     /// `rounding.parent = rounded_exact_sum`, the exact ones); each indicator's exact score is
     /// [`IndicatorResult::exact_score`].
@@ -682,6 +741,10 @@ struct Run<'a> {
     /// Whether to build the full [`Evaluation`] (results with names, outcomes, deductions, vetoes)
     /// or only the figures ([`Scores`]). The figures are computed by the same code either way.
     full: bool,
+    /// The lowest grade a core indicator not met allows, if any.
+    core_forced: Option<u32>,
+    /// The core indicators not met (full runs only).
+    core_caps: Vec<CoreCapResult>,
 }
 
 /// The figures of a run, before they become an [`Evaluation`] or [`Scores`].
@@ -693,6 +756,8 @@ struct Totals {
     bonus_sum: Decimal,
     vetoes: Vec<VetoResult>,
     vetoed: bool,
+    checks: Vec<CheckResult>,
+    core_caps: Vec<CoreCapResult>,
     exact_total: Decimal,
     total: Decimal,
     grade: usize,
@@ -847,6 +912,8 @@ impl<'a> Run<'a> {
             metrics,
             scores,
             full,
+            core_forced: None,
+            core_caps: Vec::new(),
         }
     }
 
@@ -891,6 +958,8 @@ impl<'a> Run<'a> {
             bonus_total: t.bonus_total,
             bonus_items_total: t.bonus_sum,
             vetoes: t.vetoes,
+            checks: t.checks,
+            core_caps: t.core_caps,
             exact_total: t.exact_total,
             total: t.total,
             grade,
@@ -906,6 +975,7 @@ impl<'a> Run<'a> {
         bonus_results: &mut Vec<IndicatorResult>,
     ) -> Result<Totals, EvalError> {
         let c = self.c;
+        let checks = self.checks()?;
         let mut excluded = Decimal::ZERO;
         let mut tree_total = Decimal::ZERO;
         // The total is the tree's parent: formed from the stated or the exact top-level scores.
@@ -1011,6 +1081,11 @@ impl<'a> Run<'a> {
             .iter()
             .position(|g| g.min.is_none_or(|m| graded >= m))
             .unwrap_or(c.grades.len().saturating_sub(1));
+        // A core indicator not met caps the grade as a veto does: never raising what the total earns.
+        if let Some(g) = self.core_forced.take() {
+            forced = Some(forced.map_or(g, |f| f.max(g)));
+        }
+        let core_caps = std::mem::take(&mut self.core_caps);
         // A veto forces its grade but never raises the grade the total earns.
         if let Some(f) = forced {
             grade_index = grade_index.max(f as usize);
@@ -1023,6 +1098,8 @@ impl<'a> Run<'a> {
             bonus_sum,
             vetoes,
             vetoed,
+            checks,
+            core_caps,
             exact_total,
             total: rounded,
             grade: grade_index,
@@ -1068,6 +1145,7 @@ impl<'a> Run<'a> {
                 depth: usize::from(node.depth),
                 parent,
                 is_leaf: node.children.is_empty(),
+                core: node.core,
                 points: node.points,
                 score: Decimal::ZERO,
                 exact_score: Decimal::ZERO,
@@ -1144,6 +1222,9 @@ impl<'a> Run<'a> {
         if let Some(slot) = self.scores.get_mut(i as usize) {
             *slot = score;
         }
+        if let Some((g, share)) = node.core_cap {
+            self.core_missed(node, score, g, share);
+        }
         if !self.full {
             return Ok((score, exact));
         }
@@ -1155,6 +1236,72 @@ impl<'a> Run<'a> {
             r.deductions = deductions;
         }
         Ok((score, exact))
+    }
+
+    /// Records a core indicator (scored, so applicable) that scores below its share of the points.
+    fn core_missed(&mut self, node: &CNode, score: Decimal, g: u32, share: Decimal) {
+        let min = node.points.mul_checked(share).unwrap_or(node.points);
+        if score >= min {
+            return;
+        }
+        self.core_forced = Some(self.core_forced.map_or(g, |f| f.max(g)));
+        if self.full {
+            let grade = self.c.grades.get(g as usize);
+            self.core_caps.push(CoreCapResult {
+                id: node.id.clone(),
+                name: node.name.clone(),
+                name_en: node.name_en.clone(),
+                score,
+                points: node.points,
+                min_share: share,
+                grade: grade.map_or_else(|| Arc::from(""), |g| g.label.clone()),
+                grade_en: grade.and_then(|g| g.label_en.clone()),
+            });
+        }
+    }
+
+    /// Runs the consistency checks: a failed `error` check stops the evaluation; the results are
+    /// kept in a full run only.
+    fn checks(&mut self) -> Result<Vec<CheckResult>, EvalError> {
+        let c = self.c;
+        let mut out = Vec::new();
+        for k in &c.checks {
+            let passed = match k.expr.eval(self) {
+                Ok(Value::Bool(b)) => Some(b),
+                Ok(Value::Num(d)) => Some(!d.is_zero()),
+                Err(Fault::Env(e)) if matches!(*e, EvalError::MissingInput { .. }) => None,
+                Err(f) => return Err(fault_error(f, || format!("checks[{}].expr", k.id), &k.text)),
+            };
+            if passed == Some(false) && k.severity == crate::format::Severity::Error {
+                return Err(EvalError::CheckFailed {
+                    check: k.id.to_string(),
+                    name: k.name.to_string(),
+                    expr: k.text.to_string(),
+                });
+            }
+            if self.full {
+                // A failed comparison shows its two sides (every input it reads was given).
+                let sides = if passed == Some(false) {
+                    k.expr.comparison_sides(self).ok().flatten().map(|s| CheckSides {
+                        left: s.left,
+                        right: s.right,
+                        tolerance: s.tolerance,
+                    })
+                } else {
+                    None
+                };
+                out.push(CheckResult {
+                    id: k.id.clone(),
+                    name: k.name.clone(),
+                    name_en: k.name_en.clone(),
+                    expr: k.text.clone(),
+                    passed,
+                    sides,
+                    severity: k.severity,
+                });
+            }
+        }
+        Ok(out)
     }
 
     fn not_applicable(
@@ -1210,6 +1357,7 @@ impl<'a> Run<'a> {
             depth: usize::from(node.depth),
             parent,
             is_leaf: node.children.is_empty(),
+            core: node.core,
             points: node.points,
             score,
             exact_score: score,

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::dec::Arith;
-use crate::eval::{Evaluation, IndicatorResult, Measured, Outcome, Status};
+use crate::eval::{CheckResult, CoreCapResult, Evaluation, IndicatorResult, Measured, Outcome, Status};
 use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome};
 
 /// The language of explanations.
@@ -739,9 +739,66 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
     }
 }
 
+/// A check's line: 勾稽关系 K1“收入 = …”：相符 / 不符 / 未核对.
+fn check_line(k: &CheckResult, lang: Lang) -> String {
+    let name = match (lang, &k.name_en) {
+        (Lang::En, Some(en)) => en,
+        _ => &k.name,
+    };
+    let (id, expr) = (&k.id, &k.expr);
+    let sides = k.sides.map(|s| {
+        let (l, r, gap) = (figure(s.left), figure(s.right), figure((s.left - s.right).abs()));
+        match (lang, s.tolerance) {
+            (Lang::Zh, None) => format!("：左边为{l}，右边为{r}，相差{gap}"),
+            (Lang::Zh, Some(t)) => format!("：{l}与{r}相差{gap}，超过允许误差{}", figure(t)),
+            (Lang::En, None) => format!(": the left side is {l}, the right side {r}, {gap} apart"),
+            (Lang::En, Some(t)) => format!(": {l} and {r} are {gap} apart, beyond the tolerance {}", figure(t)),
+        }
+    });
+    let sides = sides.unwrap_or_default();
+    match (lang == Lang::Zh, k.passed) {
+        (true, Some(true)) => format!("勾稽关系 {id}「{name}」：相符"),
+        (true, Some(false)) => format!("勾稽关系 {id}「{name}」：不符（{expr} 不成立{sides}），请核对基础数据（警告）"),
+        (true, None) => format!("勾稽关系 {id}「{name}」：缺少所需基础数据，未核对"),
+        (false, Some(true)) => format!("check {id} \"{name}\": holds"),
+        (false, Some(false)) => {
+            format!("check {id} \"{name}\": does not hold ({expr} is false{sides}); check the figures (warning)")
+        }
+        (false, None) => format!("check {id} \"{name}\": skipped, an input it needs was not given"),
+    }
+}
+
+/// A core indicator's cap: 核心指标 2.1.1 未达标（…），评价等次不高于“良”.
+fn core_cap_line(k: &CoreCapResult, lang: Lang) -> String {
+    let g = match (lang, &k.grade_en) {
+        (Lang::En, Some(en)) => en,
+        _ => &k.grade,
+    };
+    let share = figure(k.min_share * Decimal::ONE_HUNDRED);
+    let (id, score, points) = (&k.id, figure(k.score), figure(k.points));
+    if lang == Lang::Zh {
+        format!("核心指标 {id} 未达标（得{score}分，低于分值{points}分的{share}%），评价等次不高于“{g}”")
+    } else {
+        format!("core indicator {id} not met ({score} of {points} points, below {share}%): grade at most \"{g}\"")
+    }
+}
+
 impl Evaluation {
-    /// The whole evaluation as text: one line per indicator, then exclusions, bonus, vetoes,
-    /// the total and the grade.
+    /// What a reader must not miss beside the scores: checks that failed or were skipped, and
+    /// core indicators that capped the grade, one line each.
+    pub fn notices(&self, lang: Lang) -> Vec<String> {
+        let checks = self
+            .checks
+            .iter()
+            .filter(|k| k.passed != Some(true))
+            .map(|k| check_line(k, lang));
+        checks
+            .chain(self.core_caps.iter().map(|k| core_cap_line(k, lang)))
+            .collect()
+    }
+
+    /// The whole evaluation as text: one line per indicator, then the consistency checks,
+    /// exclusions, bonus, vetoes, core indicators capping the grade, the total and the grade.
     pub fn explain(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         let mut out = String::new();
@@ -759,6 +816,11 @@ impl Evaluation {
             out.push_str(name);
             out.push_str(if zh { "：" } else { ": " });
             out.push_str(&r.explain(lang));
+            out.push('\n');
+        }
+        // After the indicator lines (reports print those beside their rows and the rest below).
+        for k in &self.checks {
+            out.push_str(&check_line(k, lang));
             out.push('\n');
         }
         let left = self.full_points - self.excluded_points;
@@ -856,6 +918,10 @@ impl Evaluation {
             } else {
                 writeln!(out, "veto \"{name}\": {}", effects.join(", "))
             };
+        }
+        for k in &self.core_caps {
+            out.push_str(&core_cap_line(k, lang));
+            out.push('\n');
         }
         let grade = match (lang, &self.grade_en) {
             (Lang::En, Some(en)) => en,

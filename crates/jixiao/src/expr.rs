@@ -721,6 +721,17 @@ enum Op {
     Round(u32, u32),
 }
 
+/// The sides of a comparison ([`Expr::comparison_sides`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sides {
+    /// The left side (of `a - b` inside `abs(a - b) <= t`: `a`).
+    pub left: Decimal,
+    /// The right side (of `abs(a - b) <= t`: `b`).
+    pub right: Decimal,
+    /// `t` of `abs(a - b) <= t`.
+    pub tolerance: Option<Decimal>,
+}
+
 /// A compiled expression: names resolved, types checked.
 #[derive(Debug, Clone)]
 pub struct Expr {
@@ -819,6 +830,29 @@ impl Expr {
             Some(Op::Load(r)) => Some(*r),
             _ => None,
         }
+    }
+
+    /// The two sides of a comparison at the root (`a = b`, `x <= 0.01`), evaluated: what a failed
+    /// check shows, with the tolerance of `abs(a - b) <= t` (then the sides are `a` and `b`).
+    /// `None` when the root is not a comparison of numbers.
+    pub fn comparison_sides<E: Env>(&self, env: &mut E) -> Result<Option<Sides>, Fault<E::Error>> {
+        let Some(Op::Cmp(_, a, b)) = self.ops.get(self.root as usize) else {
+            return Ok(None);
+        };
+        if let Some(Op::Abs(inner)) = self.ops.get(*a as usize)
+            && let Some(Op::Ar(ArOp::Sub, x, y, _)) = self.ops.get(*inner as usize)
+        {
+            return Ok(Some(Sides {
+                left: self.num(*x, env)?,
+                right: self.num(*y, env)?,
+                tolerance: Some(self.num(*b, env)?),
+            }));
+        }
+        Ok(Some(Sides {
+            left: self.num(*a, env)?,
+            right: self.num(*b, env)?,
+            tolerance: None,
+        }))
     }
 
     /// Evaluates the expression.

@@ -28,16 +28,16 @@ pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Provenance, Scorer};
 pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ScoreProblem, ValidationErrors};
 pub use eval::{
-    Deduction, Evaluation, IndicatorResult, InputsBuilder, Measured, Outcome, PreparedInputs, ScoreTable, Scores,
-    Status, VetoResult,
+    CheckResult, CheckSides, CoreCapResult, Deduction, Evaluation, IndicatorResult, InputsBuilder, Measured, Outcome,
+    PreparedInputs, ScoreTable, Scores, Status, VetoResult,
 };
 pub use explain::Lang;
 pub use format::{
-    Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
+    Band, Better, Bonus, Case, CasesRule, Check, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
     ExcludedPoints, FORMAT_VERSION, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputDefault,
     InputKind, ItemPoints, LevelRule, MAX_NESTING, MAX_SYSTEM_BYTES, ManualRule, MetricDecl, NaOutcome, NotApplicable,
     ParentScore, PerOccurrenceRule, RateRule, RatioRule, ReviewPolicy, Rounding, RoundingMode, RoundingPolicy, Rule,
-    RuleOption, StepRule, Tier, TiersRule, Veto,
+    RuleOption, Severity, StepRule, Tier, TiersRule, Veto,
 };
 pub use inputs::{InputValue, Inputs, ValueProblem};
 pub use rust_decimal::Decimal;

@@ -54,6 +54,28 @@ fn name_of(i: &Indicator, lang: Lang) -> String {
     }
 }
 
+/// The standard with a core indicator's cap on the grade after it.
+fn with_core_cap(mut standard: String, i: &Indicator, lang: Lang) -> String {
+    if let (true, Some(cap)) = (i.core, &i.core_cap) {
+        let share = i
+            .core_min_share
+            .map_or(crate::compile::DEFAULT_CORE_MIN_SHARE, crate::dec::Dec::value);
+        let share = figure(share * Decimal::ONE_HUNDRED);
+        if lang == Lang::Zh {
+            let _ = write!(
+                standard,
+                "（核心指标：得分低于分值的{share}%的，评价等次不高于“{cap}”）"
+            );
+        } else {
+            let _ = write!(
+                standard,
+                " (core indicator: below {share}% of its points, the grade is at most \"{cap}\")"
+            );
+        }
+    }
+    standard
+}
+
 /// The indicator table's rows (tree in pre-order, then bonus items).
 pub fn system_rows(system: &IndicatorSystem, lang: Lang) -> Vec<Row> {
     let mut nodes = Vec::new();
@@ -67,11 +89,16 @@ pub fn system_rows(system: &IndicatorSystem, lang: Lang) -> Vec<Row> {
             id: i.id.clone(),
             depth,
             is_leaf: i.children.is_empty(),
-            name: name_of(i, lang),
+            // A core indicator is starred, as the tables print it (★预算完成率).
+            name: if i.core {
+                format!("★{}", name_of(i, lang))
+            } else {
+                name_of(i, lang)
+            },
             points: i.points.value(),
             score: None,
             lost: None,
-            standard: system.describe_indicator(i, lang),
+            standard: with_core_cap(system.describe_indicator(i, lang), i, lang),
             published: i.standard.clone(),
             assumed: i.assumed.clone(),
             explanation: None,
@@ -221,7 +248,7 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
             _ => e.grade.to_string(),
         });
         grade.push(String::new());
-        grade.push(String::new());
+        grade.push(e.notices(lang).join(if lang == Lang::Zh { "；" } else { "; " }));
         out.push(grade);
     }
     let numeric = if evaluation.is_some() {

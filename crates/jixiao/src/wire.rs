@@ -222,6 +222,7 @@ impl From<EvalError> for JsonError {
                 ..coded(location.clone())
             }],
             EvalError::MetricOutOfRange { metric, .. } => vec![coded(format!("metrics[{metric}]"))],
+            EvalError::CheckFailed { check, .. } => vec![coded(format!("checks[{check}].expr"))],
             EvalError::Score { indicator, .. } => vec![ErrorDetail {
                 indicator: Some(indicator.clone()),
                 ..coded(format!("indicators[{indicator}]"))
@@ -546,6 +547,12 @@ pub struct EvaluationAnswer<'e> {
     pub bonus_total: Decimal,
     /// Vetoes that applied.
     pub vetoes: Vec<VetoAnswer<'e>>,
+    /// The data consistency checks (勾稽关系), when the system declares any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckAnswer<'e>>,
+    /// Core indicators (核心指标) not met that capped the grade, when any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub core_caps: Vec<CoreCapAnswer<'e>>,
     /// Every indicator of the tree, in pre-order.
     pub indicators: Vec<IndicatorAnswer<'e>>,
     /// The bonus items.
@@ -556,6 +563,50 @@ pub struct EvaluationAnswer<'e> {
     /// What produced this result.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provenance: Option<&'e Provenance>,
+}
+
+/// A data consistency check as run on the unit.
+#[derive(Debug, Serialize)]
+pub struct CheckAnswer<'e> {
+    /// Its id.
+    pub id: &'e str,
+    /// Its name.
+    pub name: &'e str,
+    /// Its condition.
+    pub expr: &'e str,
+    /// Whether it held; `null` when an input it needs was not given (skipped).
+    pub passed: Option<bool>,
+    /// For a failed comparison: the value of its left side.
+    #[serde(serialize_with = "opt_fig", skip_serializing_if = "Option::is_none")]
+    pub left: Option<Decimal>,
+    /// For a failed comparison: the value of its right side.
+    #[serde(serialize_with = "opt_fig", skip_serializing_if = "Option::is_none")]
+    pub right: Option<Decimal>,
+    /// For a failed `abs(a - b) <= t`: `t` (then `left` is `a` and `right` is `b`).
+    #[serde(serialize_with = "opt_fig", skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<Decimal>,
+    /// `warning` or `error`.
+    pub severity: &'static str,
+}
+
+/// A core indicator not met, capping the grade.
+#[derive(Debug, Serialize)]
+pub struct CoreCapAnswer<'e> {
+    /// The indicator's id.
+    pub id: &'e str,
+    /// Its name.
+    pub name: &'e str,
+    /// Its stated score.
+    #[serde(serialize_with = "fig")]
+    pub score: Decimal,
+    /// Its points.
+    #[serde(serialize_with = "fig")]
+    pub points: Decimal,
+    /// The share of the points it had to score.
+    #[serde(serialize_with = "fig")]
+    pub min_share: Decimal,
+    /// The best grade it allows.
+    pub grade: &'e str,
 }
 
 /// A veto that applied.
@@ -588,6 +639,9 @@ pub struct IndicatorAnswer<'e> {
     pub parent: Option<&'e str>,
     /// Whether it is scored by a rule.
     pub leaf: bool,
+    /// Whether it is a core indicator (核心指标, ★); omitted when not.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub core: bool,
     /// Its points (分值).
     #[serde(serialize_with = "fig")]
     pub points: Decimal,
@@ -658,6 +712,7 @@ impl<'e> IndicatorAnswer<'e> {
             depth: r.depth,
             parent: r.parent.and_then(|p| all.get(p)).map(|p| &*p.id),
             leaf: r.is_leaf,
+            core: r.core,
             points: r.points,
             score: r.score,
             exact_score: r.exact_score,
@@ -728,6 +783,32 @@ impl<'e> EvaluationAnswer<'e> {
                     grade: v.grade.as_deref(),
                     total: v.total,
                     max_total: v.max_total,
+                })
+                .collect(),
+            checks: e
+                .checks
+                .iter()
+                .map(|k| CheckAnswer {
+                    id: &k.id,
+                    name: &k.name,
+                    expr: &k.expr,
+                    passed: k.passed,
+                    left: k.sides.map(|s| s.left),
+                    right: k.sides.map(|s| s.right),
+                    tolerance: k.sides.and_then(|s| s.tolerance),
+                    severity: k.severity.as_str(),
+                })
+                .collect(),
+            core_caps: e
+                .core_caps
+                .iter()
+                .map(|k| CoreCapAnswer {
+                    id: &k.id,
+                    name: &k.name,
+                    score: k.score,
+                    points: k.points,
+                    min_share: k.min_share,
+                    grade: &k.grade,
                 })
                 .collect(),
             indicators: list(&e.indicators),

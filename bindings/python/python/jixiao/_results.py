@@ -170,6 +170,36 @@ class Veto:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A data consistency check (勾稽关系) as run on the unit: ``passed`` is ``None`` when an input
+    it needs was not given (skipped); ``severity`` is ``warning`` or ``error``; a failed
+    comparison gives the value of each side in ``left`` and ``right`` (of ``abs(a - b) <= t``: ``a``,
+    ``b`` and ``tolerance`` ``t``)."""
+
+    id: str
+    name: str
+    expr: str
+    passed: Optional[bool]
+    severity: str
+    left: Figure = None
+    right: Figure = None
+    tolerance: Figure = None
+
+
+@dataclass(frozen=True)
+class CoreCap:
+    """A core indicator (核心指标) not met: its score below ``min_share`` of its points caps the
+    grade at ``grade``."""
+
+    id: str
+    name: str
+    score: Decimal
+    points: Decimal
+    min_share: Decimal
+    grade: str
+
+
+@dataclass(frozen=True)
 class Provenance:
     """What produced an evaluation: the system's id, version and year, a content hash of the
     system, and the engine's version."""
@@ -207,6 +237,7 @@ class IndicatorResult:
     case: Optional[int] = None
     level: Optional[str] = None
     explanation: Optional[str] = None
+    core: bool = False
     is_bonus: bool = False
     _native: Optional[Scored] = field(default=None, repr=False, compare=False)
 
@@ -259,6 +290,8 @@ class EvaluationAnswer:
     bonus: list[IndicatorResult]
     explanation: str
     provenance: Provenance
+    checks: list[Check] = field(default_factory=list)
+    core_caps: list[CoreCap] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for r in self.bonus:
@@ -344,6 +377,16 @@ class Evaluation:
     def vetoes(self) -> list[Veto]:
         """The vetoes (一票否决) that applied."""
         return self.answer.vetoes
+
+    @property
+    def checks(self) -> list[Check]:
+        """The system's data consistency checks (勾稽关系) as run on this unit."""
+        return self.answer.checks
+
+    @property
+    def core_caps(self) -> list[CoreCap]:
+        """The core indicators (核心指标) not met, each capping the grade."""
+        return self.answer.core_caps
 
     @property
     def indicators(self) -> list[IndicatorResult]:
@@ -827,6 +870,8 @@ WIRE_TYPES: dict[str, Callable[..., object]] = {
     "SystemInfo": SystemInfo,
     "DeductionAnswer": Deduction,
     "VetoAnswer": Veto,
+    "CheckAnswer": Check,
+    "CoreCapAnswer": CoreCap,
     "Provenance": Provenance,
     "IndicatorAnswer": IndicatorResult,
     "EvaluationAnswer": EvaluationAnswer,
@@ -844,6 +889,15 @@ WIRE_TYPES: dict[str, Callable[..., object]] = {
 """The Rust answer type's name → the class (or factory) the native module builds for it."""
 
 
+_OMITTED_WHEN_EMPTY = frozenset({"core", "checks", "core_caps", "left", "right", "tolerance"})
+"""Fields the JSON layer leaves out when false, empty or absent."""
+
+
+def _empty(value: object) -> bool:
+    """``False``, ``None`` or an empty list (a zero ``Decimal`` is a figure, not empty)."""
+    return value is None or value is False or (isinstance(value, list) and not value)
+
+
 def wire(result: object) -> object:
     """A result object back in its wire form (what the JSON layer writes for it): dataclasses as
     dicts under the wire's field names, ``Decimal`` as its exact text. The conformance runner
@@ -858,7 +912,9 @@ def wire(result: object) -> object:
         return {
             f.name.rstrip("_"): wire(getattr(result, f.name))
             for f in dataclasses.fields(result)
-            if not f.name.startswith("_") and f.name != "is_bonus"
+            if not f.name.startswith("_")
+            and f.name != "is_bonus"
+            and not (f.name in _OMITTED_WHEN_EMPTY and _empty(getattr(result, f.name)))
         }
     return result
 
@@ -867,8 +923,10 @@ __all__ = [
     "Audit",
     "Breakpoint",
     "BreakpointChange",
+    "Check",
     "CompareRow",
     "Comparison",
+    "CoreCap",
     "Deduction",
     "Discrepancy",
     "Reading",

@@ -13,10 +13,10 @@ pub(crate) mod tree;
 
 pub use load::MAX_SYSTEM_BYTES;
 pub use model::{
-    Band, Better, Bonus, Case, CasesRule, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
+    Band, Better, Bonus, Case, CasesRule, Check, ChecklistMode, ChecklistRule, ChooseOneRule, Counting, Direction,
     ExcludedPoints, FORMAT_VERSION, FormulaRule, Grade, GradeFrom, Indicator, IndicatorSystem, InputDecl, InputDefault,
     InputKind, ItemPoints, LevelRule, ManualRule, MetricDecl, NaOutcome, NotApplicable, ParentScore, PerOccurrenceRule,
-    RateRule, RatioRule, ReviewPolicy, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, StepRule, Tier,
-    TiersRule, Veto,
+    RateRule, RatioRule, ReviewPolicy, Rounding, RoundingMode, RoundingPolicy, Rule, RuleOption, Severity, StepRule,
+    Tier, TiersRule, Veto,
 };
 pub use tree::MAX_NESTING;

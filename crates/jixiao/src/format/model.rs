@@ -63,6 +63,10 @@ pub struct IndicatorSystem {
     /// Veto items (一票否决).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vetoes: Vec<Veto>,
+    /// Data consistency checks (勾稽关系) run on the inputs before scoring, e.g.
+    /// `收入 = 上年结转 + 拨款 + 其他`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
     /// Grade table, highest first (优 ≥ 90, 良 ≥ 80, ...); the last grade catches the rest.
     pub grades: Vec<Grade>,
     /// Where and how scores are rounded.
@@ -326,6 +330,21 @@ pub struct Indicator {
     /// Child indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Indicator>,
+    /// A core indicator (核心指标, shown ★).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub core: bool,
+    /// For a core indicator: the best grade (a label of the grade table) the unit may get when the
+    /// indicator is not met (核心指标未达标，评价等次不高于…). A not-applicable indicator caps nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core_cap: Option<String>,
+    /// For a core indicator with `core_cap`: the share of its points it must score to be met
+    /// (default `60%`); it is not met when its stated score is below this share of its points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core_min_share: Option<Dec>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A scoring rule: turns figures or judgements into a score in [0, points].
@@ -800,6 +819,63 @@ pub struct Veto {
     pub max_total: Option<Dec>,
 }
 
+/// A data consistency check (勾稽关系) on the inputs, run before scoring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[serde(expecting = "a check (an object)")]
+#[non_exhaustive]
+pub struct Check {
+    /// Identifier, unique among the checks.
+    pub id: String,
+    /// Name, e.g. `收入 = 上年结转 + 拨款 + 其他`.
+    pub name: String,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// The condition that must hold (a boolean expression over inputs and metrics), e.g.
+    /// `abs(收入 - (上年结转 + 拨款 + 其他)) <= 0.01` to allow for rounding to the cent. A check
+    /// needing an input that was not given is skipped.
+    pub expr: String,
+    /// What a failed check does: `warning` (reported beside the scores) or `error` (the unit is
+    /// not scored).
+    #[serde(default)]
+    pub severity: Severity,
+}
+
+/// What a failed check does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Reported beside the scores.
+    #[default]
+    Warning,
+    /// The unit is not scored.
+    Error,
+}
+
+impl Severity {
+    /// The name as written in a system file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl Check {
+    /// A warning check that `expr` holds.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, expr: impl Into<String>) -> Self {
+        Check {
+            id: id.into(),
+            name: name.into(),
+            name_en: None,
+            expr: expr.into(),
+            severity: Severity::Warning,
+        }
+    }
+}
+
 /// A grade with its inclusive lower bound.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1031,6 +1107,7 @@ impl IndicatorSystem {
             indicators: Vec::new(),
             bonus: None,
             vetoes: Vec::new(),
+            checks: Vec::new(),
             grades: Vec::new(),
             rounding: RoundingPolicy::default(),
             excluded_points: ExcludedPoints::default(),
@@ -1088,6 +1165,9 @@ impl Indicator {
             rounding: None,
             not_applicable: None,
             children: Vec::new(),
+            core: false,
+            core_cap: None,
+            core_min_share: None,
         }
     }
 }
