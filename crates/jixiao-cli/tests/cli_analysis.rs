@@ -494,6 +494,13 @@ fn audit_writes_the_review_table_and_flags_an_inflated_self_evaluation() {
         md.contains("自评分可由计算值 4.727891 按 1 分四舍五入或进一得到"),
         "{md}"
     );
+    // A group says its reviewed score is its children's sum, and which children were claimed otherwise.
+    assert!(
+        md.contains(
+            "| 2 过程 | 61 | 56 | 52.73 | -3.27 | 复核得分为下级指标复核得分之和 52.73 分；其中 2.2 预算管理 自评 34 分、复核 30.73 分 |"
+        ),
+        "{md}"
+    );
     assert!(
         md.contains("| 合计 | 100 | 95 | 91.73 | -3.27 | 自评虚高（高出 3.27 分） |"),
         "{md}"

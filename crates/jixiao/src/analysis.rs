@@ -925,6 +925,9 @@ impl Scorer {
                     .iter()
                     .find(|d| d.kind == DiscrepancyKind::Score && d.id.as_deref() == Some(&*r.id))
                     .map(|d| {
+                        if !r.is_leaf {
+                            return group_opinion(&e, r, claims);
+                        }
                         let mut text = d.explanation.clone().unwrap_or_default();
                         if !d.readings.is_empty() {
                             text.push_str(&format!(
@@ -1814,6 +1817,37 @@ impl Sensitivity {
         }
         out.trim_end().to_string()
     }
+}
+
+/// 复核意见 of a group whose claim differs: its reviewed score is the sum of its children's, and
+/// which children were claimed otherwise.
+fn group_opinion(e: &Evaluation, group: &IndicatorResult, claims: &Claims) -> String {
+    let position = e.indicators.iter().position(|x| x.id == group.id);
+    let differing: Vec<String> = e
+        .indicators
+        .iter()
+        .filter(|c| position.is_some() && c.parent == position)
+        .filter_map(|c| {
+            let claimed = claims.scores.get(&*c.id)?;
+            (*claimed != c.score).then(|| {
+                format!(
+                    "{} {} 自评 {} 分、复核 {} 分",
+                    c.id,
+                    c.name,
+                    figure(*claimed),
+                    crate::explain::stated(c.score)
+                )
+            })
+        })
+        .collect();
+    let mut text = format!(
+        "复核得分为下级指标复核得分之和 {} 分",
+        crate::explain::stated(group.score)
+    );
+    if !differing.is_empty() {
+        text.push_str(&format!("；其中 {}", differing.join("，")));
+    }
+    text
 }
 
 /// The indicator `id` of the tree or the bonus items.
