@@ -979,14 +979,8 @@ impl Scorer {
         if rounding.is_some() {
             return claimed == stated;
         }
-        match self.inner.rounding.total {
-            Some(t) => claimed.sub_checked(exact).is_some_and(|d| {
-                d.abs()
-                    .mul_checked(Decimal::TWO)
-                    .is_some_and(|twice| twice <= Decimal::new(1, t.scale))
-            }),
-            None => claimed == exact,
-        }
+        // One exactly stated figure: the tolerance of a sum with no parts.
+        self.sum_matches(claimed, exact, None, 0)
     }
 
     /// Whether a claimed parent (a group or the total) follows from its claimed parts' `sum`.

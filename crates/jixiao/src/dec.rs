@@ -23,6 +23,16 @@ pub(crate) fn float_refused(float: impl fmt::Display) -> String {
     format!("the binary float `{float}` cannot be read exactly; write the decimal as a string, e.g. \"{float}\"")
 }
 
+/// `d` written with at least `places` decimal places (`5` → `5.00`), its value unchanged: how a
+/// stated figure carries the precision it is stated at. Never rounds (a figure with more places
+/// keeps them).
+pub(crate) fn with_places(mut d: Decimal, places: u32) -> Decimal {
+    if d.scale() < places {
+        d.rescale(places);
+    }
+    d
+}
+
 /// The limit of an exact decimal, as messages word it.
 pub(crate) const LIMIT_DIGITS_AND_MAGNITUDE: &str = "at most 28 significant digits, magnitude below 7.9e28";
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::compile::{CBand, CNode, CRule, Compiled, InVal, Measure, Scorer, range_display};
-use crate::dec::Arith;
+use crate::dec::{Arith, with_places};
 use crate::error::{ArithmeticFault, EvalError, InputError, ScoreProblem};
 use crate::expr::{Env, Expr, Fault, Ref, Value};
 use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, ParentScore, Rounding, RoundingMode};
@@ -381,11 +381,7 @@ pub(crate) fn round(value: Decimal, r: Rounding) -> Decimal {
 /// (5.00, not 5), so that every front end shows the figure the table states. Points finer than
 /// the precision (9.66 at one place) cap the score at the points themselves, not at 9.7.
 fn stated(value: Decimal, r: Rounding, points: Decimal) -> Decimal {
-    let mut d = clamp_points(round(value, r), points);
-    if d.scale() < r.scale {
-        d.rescale(r.scale);
-    }
-    d
+    with_places(clamp_points(round(value, r), points), r.scale)
 }
 
 impl Scorer {
@@ -1066,11 +1062,7 @@ impl<'a> Run<'a> {
         // Rounding never lifts the total above what the points allow (e.g. `up` on 9.66 of 9.66).
         let ceiling = exact_total.max(c.full_points.add_checked(bonus_total).unwrap_or(c.full_points));
         let rounded = c.rounding.total.map_or(exact_total, |r| {
-            let mut t = round(exact_total, r).min(ceiling);
-            if t.scale() < r.scale {
-                t.rescale(r.scale);
-            }
-            t
+            with_places(round(exact_total, r).min(ceiling), r.scale)
         });
         let graded = match c.rounding.grade_from {
             crate::format::GradeFrom::RoundedTotal => rounded,
@@ -1199,9 +1191,7 @@ impl<'a> Run<'a> {
             // Deductions are stated figures too: 1.00 beside a score of 1.00.
             if let Some(r) = node.rounding {
                 for d in &mut deductions {
-                    if d.amount.scale() < r.scale {
-                        d.amount.rescale(r.scale);
-                    }
+                    d.amount = with_places(d.amount, r.scale);
                 }
             }
             (s.score, score, s.value, s.outcome, deductions)
@@ -1323,10 +1313,8 @@ impl<'a> Run<'a> {
         } else {
             Decimal::ZERO
         };
-        if let Some(r) = node.rounding
-            && score.scale() < r.scale
-        {
-            score.rescale(r.scale);
+        if let Some(r) = node.rounding {
+            score = with_places(score, r.scale);
         }
         if let Some(slot) = self.scores.get_mut(i as usize) {
             *slot = score;

@@ -120,19 +120,13 @@ pub fn evaluation_rows(system: &IndicatorSystem, e: &Evaluation, lang: Lang) -> 
                     ..
                 }
             );
-            row.lost = Some(if is_bonus || excluded {
-                // Zero at the score's scale: 0.00 beside 0.27.
-                let mut zero = Decimal::ZERO;
-                zero.rescale(r.score.scale());
-                zero
+            // At the score's scale: 0.00 beside 0.27, 5.00 lost beside a score of 0.00.
+            let lost = if is_bonus || excluded {
+                Decimal::ZERO
             } else {
-                // At the score's scale: 5.00 lost beside a score of 0.00.
-                let mut lost = r.points - r.score;
-                if lost.scale() < r.score.scale() {
-                    lost.rescale(r.score.scale());
-                }
-                lost
-            });
+                r.points - r.score
+            };
+            row.lost = Some(crate::dec::with_places(lost, r.score.scale()));
             row.explanation = Some(r.explain(lang));
         }
     }

@@ -141,7 +141,7 @@ pub enum FloatAdvice {
 impl FloatAdvice {
     fn text(self, lang: Lang) -> &'static str {
         match (self, lang) {
-            (FloatAdvice::PassExactly, Lang::En) => "pass the figure as a string or Decimal",
+            (FloatAdvice::PassExactly, Lang::En) => super::float::PASS_EXACTLY,
             (FloatAdvice::PassExactly, Lang::Zh) => "请以文本或 Decimal 传入该数",
             (FloatAdvice::RoundInTheSheet, Lang::En) => "round it in the sheet (=ROUND(…, 2)) or type the figure",
             (FloatAdvice::RoundInTheSheet, Lang::Zh) => "请在表中用 =ROUND(…, 2) 取整，或直接键入该数",
@@ -243,9 +243,7 @@ impl ValueProblem {
                 "{float} looks like binary floating-point noise (did you mean {meant}?); {}",
                 advice.text(Lang::En)
             ),
-            ValueProblem::NotANumber => {
-                "NaN is not a number (leave the input out, or give None, when it has no value)".into()
-            }
+            ValueProblem::NotANumber => super::float::NOT_A_NUMBER.into(),
             ValueProblem::Infinite { negative } => {
                 format!("{}inf is not a decimal number", if *negative { "-" } else { "" })
             }
