@@ -941,7 +941,8 @@ fn case_names_are_unique() {
     }
 }
 
-/// The key sentence of the issue: 预算完成率 82.39% under "每低于5%扣1分" counted in whole steps.
+/// The key sentence of the issues: 预算完成率 82.39% under "每低于5%扣1分" counted in whole steps,
+/// with its calculation and in percentage points, as a 绩效科 reviewer writes it.
 #[test]
 fn hunan_budget_completion_reads_as_the_issue_states() {
     let e = evaluate(&hunan_key_sentence());
@@ -949,12 +950,12 @@ fn hunan_budget_completion_reads_as_the_issue_states() {
     assert_eq!(r.score, dec("2"));
     assert_eq!(
         r.explain(Lang::Zh),
-        "预算完成率 82.39%，低于 100% 共 17.61 个百分点；按每低于 5% 扣 1 分（整档计）扣 3 分，得 2 分（满分 5 分）"
+        "预算完成率=(860+2899+108−681)/(860+2899+108)=82.39%，较100%低17.61个百分点，按每低5个百分点扣1分计扣3分（不足5个百分点部分不扣分），得2分（分值5分）"
     );
     let text = e.explain(Lang::Zh);
     assert!(
         text.contains(
-            "2.1.1 预算完成率：预算完成率 82.39%，低于 100% 共 17.61 个百分点；按每低于 5% 扣 1 分（整档计）扣 3 分，得 2 分（满分 5 分）"
+            "2.1.1 预算完成率：预算完成率=(860+2899+108−681)/(860+2899+108)=82.39%，较100%低17.61个百分点，按每低5个百分点扣1分计扣3分（不足5个百分点部分不扣分），得2分（分值5分）"
         ),
         "{text}"
     );

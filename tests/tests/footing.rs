@@ -132,13 +132,15 @@ fn row_id<'a>(cells: impl IntoIterator<Item = &'a str>, ids: &HashMap<String, ()
 /// on the 合计 row.
 fn from_rows(rows: &[Vec<String>], ids: &HashMap<String, ()>) -> Printed {
     let header = &rows[0];
-    let score = header.iter().position(|h| h == "得分").expect("a 得分 column");
+    let score = header.iter().position(|h| h == "自评得分").expect("a 自评得分 column");
+    // The level columns (一级指标 …) come before 分值; other cells may quote ids too.
+    let levels = header.iter().position(|h| h == "分值").expect("a 分值 column");
     let mut scores = HashMap::new();
     let mut total = None;
     for row in &rows[1..] {
         if row.first().is_some_and(|c| c == "合计") {
             total = Some(row[score].clone());
-        } else if let Some(id) = row_id(row.iter().map(String::as_str), ids) {
+        } else if let Some(id) = row_id(row[..levels].iter().map(String::as_str), ids) {
             scores.insert(id, row[score].clone());
         }
     }
@@ -200,8 +202,8 @@ fn from_text(text: &str, ids: &HashMap<String, ()>) -> Printed {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .collect();
-        if let Some(rest) = line.strip_prefix("综合得分 ") {
-            total = rest.split(' ').next().map(str::to_string);
+        if let Some(rest) = line.strip_prefix("综合得分") {
+            total = rest.split('分').next().map(str::to_string);
         } else if cells.len() >= 3
             && let Some(id) = row_id([cells[0]], ids)
         {

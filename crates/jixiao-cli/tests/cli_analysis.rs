@@ -17,7 +17,7 @@ fn whatif_shows_what_changed_and_why() {
     assert!(out.contains("2.1.2 预算调整率：0 → 5 分（+5）"), "{out}");
     assert!(out.contains("2.1.1 预算完成率：2 → 1 分（-1）"), "{out}");
     assert!(
-        out.contains("现：预算调整率 0%，属于「等于 0%」档，得 5 分（满分 5 分）"),
+        out.contains("现：预算调整率=(0−0)/2000=0，处于“为0”档次，得5分（分值5分）"),
         "{out}"
     );
     assert!(
@@ -147,7 +147,10 @@ fn target_says_how_far_and_which_rule_decides() {
         out.starts_with("本年追加 须降至 600 以下（减少 299 万元），使指标 2.1.2 得到 2 分"),
         "{out}"
     );
-    assert!(out.contains("预算调整率 30%，属于「大于 20% 且不超过 30%」档"), "{out}");
+    assert!(
+        out.contains("预算调整率=(600−0)/2000=30%，处于“20%—30%（含）”档次"),
+        "{out}"
+    );
     // Unreachable: exit status 1 and the reason on standard output.
     let o = run(
         dir.path(),
@@ -487,7 +490,7 @@ fn audit_writes_the_review_table_and_flags_an_inflated_self_evaluation() {
         "{md}"
     );
     assert!(
-        md.contains("|     2.2.1 公用经费控制率 | 5 | 5 | 4.73 | -0.27 | 公用经费控制率 102.72%"),
+        md.contains("|     2.2.1 公用经费控制率 | 5 | 5 | 4.73 | -0.27 | 公用经费控制率=453/441=102.72%"),
         "{md}"
     );
     assert!(

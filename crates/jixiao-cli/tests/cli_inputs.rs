@@ -269,7 +269,7 @@ fn readme_walkthrough() {
         &["score", "--system", "hunan-dept", "--input", "my-dept.csv"],
     );
     let last = out.lines().last().unwrap();
-    assert!(last.starts_with(&format!("综合得分 {total} 分")), "{last}");
+    assert!(last.starts_with(&format!("综合得分{total}分")), "{last}");
     let o = run(
         dir.path(),
         &[
@@ -288,7 +288,7 @@ fn readme_walkthrough() {
         .iter()
         .find(|r| r.first().map(common::data_text).as_deref() == Some("合计"))
         .unwrap();
-    assert_eq!(common::data_text(&total_row[4]), total);
+    assert_eq!(common::data_text(&total_row[5]), total);
     let en = ok(
         dir.path(),
         &[

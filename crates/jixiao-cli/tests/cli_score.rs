@@ -39,18 +39,15 @@ fn says(text: &str, pieces: &[&str]) {
 
 /// The Chinese closing line: 综合得分 {total} 分 ... 评价等次：{grade}.
 fn closing_zh(line: &str, total: &str, grade: &str) {
-    assert!(line.starts_with(&format!("综合得分 {total} 分")), "{line}");
+    assert!(line.starts_with(&format!("综合得分{total}分")), "{line}");
     assert!(line.ends_with(&format!("评价等次：{grade}")), "{line}");
 }
 
 /// The seed's figures in the plain-text table.
 fn check_seed_table(out: &str) {
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(
-        lines[0],
-        "湘西州商务局2019年度部门整体支出绩效评价指标表 (xiangxi-commerce-2019)"
-    );
-    assert_eq!(cols(lines[1]), ["指标", "分值", "得分", "评分说明"]);
+    assert_eq!(lines[0], "湘西州商务局2019年度部门整体支出绩效自评评分表");
+    assert_eq!(cols(lines[1]), ["指标", "分值", "自评得分", "扣分原因及说明"]);
     let row = |id: &str| {
         let line = lines
             .iter()
@@ -62,18 +59,25 @@ fn check_seed_table(out: &str) {
     assert_eq!(completion[..3], ["2.1.1 预算完成率", "5", "2.00"]);
     says(
         &completion[3],
-        &["预算完成率 82.39%", "17.61", "每低于 5% 扣 1 分", "扣 3 分", "得 2 分"],
+        &[
+            "预算完成率=(860+2000+899+108−681)/(860+2000+899+108)=82.39%",
+            "较100%低17.61个百分点",
+            "按每低5个百分点扣1分计扣3分",
+            "得2分",
+        ],
     );
     let adjustment = row("2.1.2");
     assert_eq!(adjustment[..3], ["2.1.2 预算调整率", "5", "0.00"]);
-    says(&adjustment[3], &["预算调整率 44.95%", "大于 30%", "得 0 分"]);
+    says(
+        &adjustment[3],
+        &["预算调整率=(899−0)/2000=44.95%", "处于“大于30%”档次", "得0分"],
+    );
     let building = row("2.1.3");
     assert_eq!(building[..3], ["2.1.3 新建楼堂馆所面积控制率", "5", "5.00"]);
     assert!(
-        building[3].starts_with("不适用（本年度无完工的新建楼堂馆所项目，按满分计算）"),
+        building[3] == "本年度无完工的新建楼堂馆所项目，按满分计算，得5分（分值5分）",
         "{building:?}"
     );
-    assert!(building[3].contains("得 5 分"), "{building:?}");
     assert_eq!(row("2.1")[..3], ["2.1 预算执行", "20", "12.00"]);
     assert_eq!(row("2")[..3], ["2 过程", "61", "52.73"]);
     assert_eq!(row("2.2.1")[..3], ["2.2.1 公用经费控制率", "5", "4.73"]);
@@ -145,7 +149,12 @@ fn score_example_json() {
     assert_eq!(completion["points"], "5");
     assert_eq!(completion["deductions"][0]["amount"], "3.00");
     assert!(completion["value"].as_str().unwrap().starts_with("0.82389449185"));
-    assert!(completion["explanation"].as_str().unwrap().contains("扣 3 分，得 2 分"));
+    assert!(
+        completion["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("扣3分（不足5个百分点部分不扣分），得2分")
+    );
     let adjustment = ind("2.1.2");
     assert_eq!(adjustment["score"], "0.00");
     assert_eq!(adjustment["deductions"][0]["amount"], "5.00");
@@ -165,12 +174,9 @@ fn score_example_markdown() {
     let dir = tempdir();
     let out = example(dir.path(), "md");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(
-        lines[0],
-        "# 湘西州商务局2019年度部门整体支出绩效评价指标表 (xiangxi-commerce-2019)"
-    );
+    assert_eq!(lines[0], "# 湘西州商务局2019年度部门整体支出绩效自评评分表");
     assert!(
-        lines.contains(&"| 一级指标 | 二级指标 | 三级指标 | 分值 | 得分 | 扣分 | 评分说明 |"),
+        lines.contains(&"| 一级指标 | 二级指标 | 三级指标 | 分值 | 评分标准 | 自评得分 | 扣分 | 扣分原因及说明 |"),
         "{out}"
     );
     let row = |id: &str| {
@@ -184,12 +190,20 @@ fn score_example_markdown() {
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
-    assert_eq!(row("2.1.1")[..6], ["", "", "2.1.1 预算完成率", "5", "2.00", "3.00"]);
-    assert_eq!(row("2.1.2")[..6], ["", "", "2.1.2 预算调整率", "5", "0.00", "5.00"]);
+    let completion = row("2.1.1");
+    assert_eq!(completion[..4], ["", "", "2.1.1 预算完成率", "5"]);
+    assert!(completion[4].starts_with("预算完成率以"), "{completion:?}");
+    assert_eq!(completion[5..7], ["2.00", "3.00"]);
+    assert_eq!(row("2.1.2")[5..7], ["0.00", "5.00"]);
     let total = row("合计");
-    assert_eq!(total[..5], ["合计", "", "", "100", "91.73"], "{out}");
-    closing_zh(&total[6], "91.73", "优秀");
-    assert!(lines.contains(&"| 评价等次 |  |  |  | 优秀 |  |  |"), "{out}");
+    assert_eq!(total[..6], ["合计", "", "", "100", "", "91.73"], "{out}");
+    closing_zh(&total[7], "91.73", "优秀");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("| 评价等次 |  |  |  |  | 优秀 |  | ")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -198,17 +212,13 @@ fn score_example_html() {
     let out = example(dir.path(), "html");
     assert!(out.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
     assert!(out.contains(
-        "<td>2.1.1 预算完成率</td><td class=\"n\">5</td><td class=\"n\">2.00</td><td class=\"n\">3.00</td><td>预算完成率 82.39%"
+        "<td class=\"n\">2.00</td><td class=\"n\">3.00</td><td>预算完成率=(860+2000+899+108−681)/(860+2000+899+108)=82.39%"
     ));
-    assert!(
-        out.contains(
-            "<td>2.1.2 预算调整率</td><td class=\"n\">5</td><td class=\"n\">0.00</td><td class=\"n\">5.00</td>"
-        )
-    );
+    assert!(out.contains("<td class=\"n\">0.00</td><td class=\"n\">5.00</td><td>预算调整率=(899−0)/2000=44.95%"));
     let totals: Vec<&str> = out.lines().filter(|l| l.starts_with("<tr class=\"total\">")).collect();
     assert_eq!(totals.len(), 2, "{totals:#?}");
     assert!(totals[0].starts_with(
-        "<tr class=\"total\"><td>合计</td><td></td><td></td><td class=\"n\">100</td><td class=\"n\">91.73</td>"
+        "<tr class=\"total\"><td>合计</td><td></td><td></td><td class=\"n\">100</td><td></td><td class=\"n\">91.73</td>"
     ));
     assert!(totals[1].contains("<td class=\"n\">优秀</td>"));
 }
@@ -220,18 +230,28 @@ fn score_example_csv() {
     let rows = parse_csv(&out);
     assert_eq!(
         rows[0],
-        ["一级指标", "二级指标", "三级指标", "分值", "得分", "扣分", "评分说明"]
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "分值",
+            "评分标准",
+            "自评得分",
+            "扣分",
+            "扣分原因及说明"
+        ]
     );
     let row = |name: &str| {
         rows.iter()
             .find(|r| r.iter().any(|c| c == name))
             .unwrap_or_else(|| panic!("{name}"))
     };
-    assert_eq!(row("2.1.1 预算完成率")[3..6], ["5", "2.00", "3.00"]);
-    assert_eq!(row("2.1.2 预算调整率")[3..6], ["5", "0.00", "5.00"]);
-    assert_eq!(row("2 过程")[3..6], ["61", "52.73", "8.27"]);
-    assert_eq!(row("合计")[3..5], ["100", "91.73"]);
-    assert_eq!(row("评价等次")[4], "优秀");
+    assert_eq!(row("2.1.1 预算完成率")[5..7], ["2.00", "3.00"]);
+    assert_eq!(row("2.1.2 预算调整率")[5..7], ["0.00", "5.00"]);
+    // A group row: points and score, no standard and no explanation.
+    assert_eq!(row("2 过程")[3..], ["61", "", "52.73", "8.27", ""]);
+    assert_eq!(row("合计")[3..6], ["100", "", "91.73"]);
+    assert_eq!(row("评价等次")[5], "优秀");
 }
 
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -251,7 +271,16 @@ fn check_seed_xlsx(path: &Path) {
     let header: Vec<String> = rows[0].iter().map(data_text).collect();
     assert_eq!(
         header,
-        ["一级指标", "二级指标", "三级指标", "分值", "得分", "扣分", "评分说明"]
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "分值",
+            "评分标准",
+            "自评得分",
+            "扣分",
+            "扣分原因及说明"
+        ]
     );
     let row = |name: &str| {
         rows.iter()
@@ -259,11 +288,11 @@ fn check_seed_xlsx(path: &Path) {
             .unwrap_or_else(|| panic!("no row {name}"))
     };
     assert_eq!(row("2.1.1 预算完成率")[3], Data::Float(5.0));
-    assert_eq!(row("2.1.1 预算完成率")[4], Data::Float(2.0));
-    assert_eq!(row("2.1.2 预算调整率")[4], Data::Float(0.0));
-    assert_eq!(row("2.1.2 预算调整率")[5], Data::Float(5.0));
-    assert_eq!(row("合计")[4], Data::Float(91.73), "the total cell is the number 91.73");
-    assert_eq!(row("评价等次")[4], Data::String("优秀".into()));
+    assert_eq!(row("2.1.1 预算完成率")[5], Data::Float(2.0));
+    assert_eq!(row("2.1.2 预算调整率")[5], Data::Float(0.0));
+    assert_eq!(row("2.1.2 预算调整率")[6], Data::Float(5.0));
+    assert_eq!(row("合计")[5], Data::Float(91.73), "the total cell is the number 91.73");
+    assert_eq!(row("评价等次")[5], Data::String("优秀".into()));
 }
 
 #[test]
@@ -347,14 +376,17 @@ fn score_in_english() {
     says(
         &completion[3],
         &[
-            "预算完成率 82.39%",
+            "预算完成率 = (860+2000+899+108−681)/(860+2000+899+108) = 82.39%",
             "17.61 percentage points below 100%",
             "scores 2 of 5",
         ],
     );
     let adjustment = cols(lines.iter().find(|l| l.contains("2.1.2")).unwrap());
     assert_eq!(adjustment[1..3], ["5", "0.00"]);
-    says(&adjustment[3], &["预算调整率 44.95%", "above 30%", "scores 0 of 5"]);
+    says(
+        &adjustment[3],
+        &["预算调整率 = (899−0)/2000 = 44.95%", "above 30%", "scores 0 of 5"],
+    );
     let last = lines.last().unwrap();
     assert!(last.starts_with("total 91.73") && last.ends_with("excellent"), "{last}");
     assert!(!out.contains("综合得分"));
@@ -398,18 +430,21 @@ fn score_in_english() {
             "Level 2",
             "Level 3",
             "Points",
+            "Scoring standard",
             "Score",
             "Deducted",
             "Explanation"
         ]
     );
-    assert!(rows.iter().any(|r| r[4] == "91.73"));
+    assert!(rows.iter().any(|r| r[5] == "91.73"));
 
     let md = ok(
         dir.path(),
         &["score", "--system", SEED, "--example", "--lang", "en", "--format", "md"],
     );
-    assert!(md.contains("| Level 1 | Level 2 | Level 3 | Points | Score | Deducted | Explanation |"));
+    assert!(
+        md.contains("| Level 1 | Level 2 | Level 3 | Points | Scoring standard | Score | Deducted | Explanation |")
+    );
     assert!(md.contains("| 91.73 |"));
     let html = ok(
         dir.path(),
@@ -442,8 +477,8 @@ fn score_in_english() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rows = read_xlsx(&dir.path().join("en.xlsx"));
-    assert_eq!(data_text(&rows[0][6]), "Explanation");
-    assert!(rows.iter().any(|r| r.get(4) == Some(&Data::Float(91.73))));
+    assert_eq!(data_text(&rows[0][7]), "Explanation");
+    assert!(rows.iter().any(|r| r.get(5) == Some(&Data::Float(91.73))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -724,10 +759,13 @@ fn score_a_system_file_with_json_and_csv_inputs() {
     );
     let out = ok(dir.path(), &["score", "--system", "simple.json", "--input", "a.json"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "测试指标表 (test-simple)");
+    assert_eq!(lines[0], "测试自评评分表");
     let control = cols(lines[3]);
     assert_eq!(control[..3], ["1.1 在职人员控制率", "10", "7.00"]);
-    says(&control[3], &["在职人员控制率 103%", "超过 100%", "扣 3 分", "得 7 分"]);
+    says(
+        &control[3],
+        &["在职人员控制率=103/100=103%", "较100%高3个百分点", "扣3分", "得7分"],
+    );
     assert_eq!(cols(lines[5])[..3], ["2.1 预算完成率", "10", "8.50"]);
     assert_eq!(cols(lines[6])[..3], ["2.2 资金使用合规性", "5", "3.00"]);
     closing_zh(lines.last().unwrap(), "18.50", "良");

@@ -27,6 +27,9 @@ pub struct Measured {
     pub percent: bool,
     /// The exact value.
     pub value: Decimal,
+    /// The calculation with the unit's figures, as published tables show it
+    /// (`(860+2000+899+108−681)/(860+2000+899+108)`), when the value is computed by arithmetic.
+    pub calc: Option<Arc<str>>,
 }
 
 /// How a leaf's score came about: the structured reason that explanations are rendered from.
@@ -245,6 +248,8 @@ pub struct IndicatorResult {
     pub outcome: Outcome,
     /// The deductions; their amounts sum to points − score.
     pub deductions: Vec<Deduction>,
+    /// How the score is stated (`None`: exactly), for the note on a rounded score.
+    pub rounding: Option<Rounding>,
 }
 
 /// A veto that applied.
@@ -352,6 +357,8 @@ pub struct Evaluation {
     pub exact_total: Decimal,
     /// The total (综合得分).
     pub total: Decimal,
+    /// How the total is stated (`None`: exactly).
+    pub total_rounding: Option<Rounding>,
     /// The grade (评价等次).
     pub grade: Arc<str>,
     /// English grade label.
@@ -812,6 +819,29 @@ impl Env for Run<'_> {
 }
 
 impl Run<'_> {
+    /// A measured value with its label and calculation, for the outcome (full runs only).
+    fn measured(&mut self, m: &Measure, value: Decimal) -> Measured {
+        // A rule reading a metric shows the metric's formula; one with its own arithmetic, that.
+        let c = self.c;
+        let expr = match m.expr.as_load() {
+            Some(Ref::Metric(k)) => c.metrics.get(k as usize).map(|metric| &metric.expr),
+            _ => Some(&m.expr),
+        };
+        let calc = expr
+            .and_then(|e| e.substituted(self, &crate::explain::num))
+            .map(Arc::from);
+        Measured {
+            label: m.label.clone(),
+            label_en: m.label_en.clone(),
+            unit: m.unit.clone(),
+            percent: m.percent,
+            value,
+            calc,
+        }
+    }
+}
+
+impl Run<'_> {
     fn load_value(&mut self, r: Ref) -> Result<Value, EvalError> {
         match r {
             Ref::Input(i) => match self.inputs.get(i as usize) {
@@ -865,17 +895,6 @@ struct Scored {
     /// Boxed, and only in a full run: a scores-only run should not move ~180 bytes per leaf.
     outcome: Option<Box<Outcome>>,
     items: Vec<(Arc<str>, Decimal)>,
-}
-
-/// A measured value with its label, for the outcome (full runs only).
-fn measured(m: &Measure, value: Decimal) -> Measured {
-    Measured {
-        label: m.label.clone(),
-        label_en: m.label_en.clone(),
-        unit: m.unit.clone(),
-        percent: m.percent,
-        value,
-    }
 }
 
 /// The outcome of a scores-only run, which nobody reads.
@@ -958,6 +977,7 @@ impl<'a> Run<'a> {
             core_caps: t.core_caps,
             exact_total: t.exact_total,
             total: t.total,
+            total_rounding: c.rounding.total,
             grade,
             grade_en,
         })
@@ -1145,6 +1165,7 @@ impl<'a> Run<'a> {
                 status: Status::Scored,
                 outcome: Outcome::Group,
                 deductions: Vec::new(),
+                rounding: node.rounding,
             });
         }
         let (exact, score, value, outcome, deductions) = if let Some(rule) = &node.rule {
@@ -1353,6 +1374,7 @@ impl<'a> Run<'a> {
             status: status.clone(),
             outcome: Outcome::NotApplicable,
             deductions,
+            rounding: node.rounding,
         });
         let inherited = match status {
             Status::NotApplicable { outcome, reason, .. } => Status::NotApplicable {
@@ -1411,7 +1433,7 @@ impl<'a> Run<'a> {
                 let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
                 let outcome = if full {
                     Outcome::Step {
-                        measured: measured(value, v),
+                        measured: self.measured(value, v),
                         direction: *direction,
                         threshold: *threshold,
                         step: *step,
@@ -1440,7 +1462,7 @@ impl<'a> Run<'a> {
                             .map_or((None, None, Decimal::ZERO), |t| (t.lower, t.upper, t.score));
                         let outcome = if full {
                             Outcome::Tier {
-                                measured: measured(value, v),
+                                measured: self.measured(value, v),
                                 index,
                                 lower: t.0,
                                 upper: t.1,
@@ -1454,7 +1476,7 @@ impl<'a> Run<'a> {
                         Some(o) => {
                             let outcome = if full {
                                 Outcome::TierOtherwise {
-                                    measured: measured(value, v),
+                                    measured: self.measured(value, v),
                                 }
                             } else {
                                 UNREAD
@@ -1496,8 +1518,8 @@ impl<'a> Run<'a> {
                     .ok_or_else(|| overflow_at(node, "the score"))?;
                 let outcome = if full {
                     Outcome::Ratio {
-                        actual: measured(actual, av),
-                        target: measured(target, tv),
+                        actual: self.measured(actual, av),
+                        target: self.measured(target, tv),
                         better: *better,
                         share,
                     }
@@ -1512,7 +1534,7 @@ impl<'a> Run<'a> {
                 let score = points.mul_checked(used).ok_or_else(|| overflow_at(node, "the score"))?;
                 let outcome = if full {
                     Outcome::Rate {
-                        measured: measured(value, v),
+                        measured: self.measured(value, v),
                         used,
                     }
                 } else {
@@ -1590,7 +1612,7 @@ impl<'a> Run<'a> {
                 let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
                 let outcome = if full {
                     Outcome::PerOccurrence {
-                        measured: measured(value, v),
+                        measured: self.measured(value, v),
                         deduct: *deduct,
                         deduction,
                         capped,

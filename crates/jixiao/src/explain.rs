@@ -1,7 +1,8 @@
 //! Explanations rendered from the structured results, in Chinese (default) or English.
 //!
-//! Chinese text follows the usual spacing: a space between a figure and Chinese text
-//! (`82.39% 共`, `76 人`), none between Chinese words.
+//! Chinese text is written as finance bureaus write it: no spaces between figures and Chinese
+//! (`得2分`, `以100%为标准`), “” quotes, percentage points (个百分点) for differences of rates, and
+//! the calculation with the unit's figures where the value is computed.
 
 use std::fmt::Write as _;
 
@@ -9,7 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::dec::Arith;
 use crate::eval::{CheckResult, CoreCapResult, Evaluation, IndicatorResult, Measured, Outcome, Status};
-use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome};
+use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, Rounding, RoundingMode};
 
 /// The language of explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -121,6 +122,10 @@ fn shown(value: Decimal, percent: bool) -> String {
 
 fn shown_dp(value: Decimal, percent: bool, dp: u32) -> String {
     if percent {
+        // Zero is zero, not 0%: “三公经费”变动率为0.
+        if value.is_zero() {
+            return "0".to_string();
+        }
         match value.mul_checked(Decimal::ONE_HUNDRED) {
             Some(p) => format!("{}%", places(p, dp)),
             // A ratio too large to be written as a percentage: the ratio, said to be one.
@@ -146,33 +151,21 @@ fn honest_places(consistent: impl Fn(u32) -> bool) -> u32 {
     (1..14).map(|k| 2 * k).find(|dp| consistent(*dp)).unwrap_or(28)
 }
 
-/// A figure with its unit: `82.39%`, `76 人`, `681 万元`.
-fn with_unit(text: String, m: &Measured) -> String {
-    match (&m.unit, m.percent) {
-        (Some(u), false) if !u.trim().is_empty() => format!("{text} {u}"),
+/// A figure with its unit: `82.39%`, `76人`, `681万元` (English: `681 万元`).
+fn with_unit(text: String, m: &Measured, lang: Lang) -> String {
+    match (&m.unit, m.percent, lang) {
+        (Some(u), false, Lang::Zh) if !u.trim().is_empty() => format!("{text}{}", u.trim()),
+        (Some(u), false, Lang::En) if !u.trim().is_empty() => format!("{text} {}", u.trim()),
         _ => text,
     }
 }
 
-fn value_text(m: &Measured) -> String {
-    value_text_dp(m, 2)
+fn value_text(m: &Measured, lang: Lang) -> String {
+    value_text_dp(m, 2, lang)
 }
 
-fn value_text_dp(m: &Measured, dp: u32) -> String {
-    with_unit(shown_dp(m.value, m.percent, dp), m)
-}
-
-/// A space before Chinese text when the previous text ends in a figure or Latin letter.
-fn sp(before: &str) -> &'static str {
-    if before
-        .chars()
-        .last()
-        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '%')
-    {
-        " "
-    } else {
-        ""
-    }
+fn value_text_dp(m: &Measured, dp: u32, lang: Lang) -> String {
+    with_unit(shown_dp(m.value, m.percent, dp), m, lang)
 }
 
 fn label(m: &Measured, lang: Lang) -> &str {
@@ -182,46 +175,70 @@ fn label(m: &Measured, lang: Lang) -> &str {
     }
 }
 
+/// The measured value as published tables state it: with its calculation when it has one
+/// (`预算完成率=(860+2000+899+108−681)/(860+2000+899+108)=82.39%`), else `预算完成率为82.39%`.
+fn measured_text(m: &Measured, value: &str, lang: Lang) -> String {
+    let name = label(m, lang);
+    match (lang, &m.calc) {
+        (Lang::Zh, Some(c)) => format!("{name}={c}={value}"),
+        (Lang::Zh, None) => format!("{name}为{value}"),
+        (Lang::En, Some(c)) => format!("{name} = {c} = {value}"),
+        (Lang::En, None) => format!("{name} {value}"),
+    }
+}
+
+/// A difference or step: `17.61个百分点` (a percent is not a percentage point), `3人`.
 fn amount_text(d: Decimal, m: &Measured, lang: Lang, dp: u32) -> String {
     if m.percent {
         let pp = places(d.mul_checked(Decimal::ONE_HUNDRED).unwrap_or(d), dp);
         match lang {
-            Lang::Zh => format!("{pp} 个百分点"),
+            Lang::Zh => format!("{pp}个百分点"),
+            Lang::En if pp == "1" => "1 percentage point".to_string(),
             Lang::En => format!("{pp} percentage points"),
         }
     } else {
-        with_unit(places(d, dp), m)
+        with_unit(places(d, dp), m, lang)
     }
 }
 
+/// A tier's bounds as tables print them: `0—10%（含）`, `大于30%`, `不低于95%`, `为0`.
 fn bound_text(lower: Option<(Decimal, bool)>, upper: Option<(Decimal, bool)>, percent: bool, lang: Lang) -> String {
     let s = |d: Decimal| shown(d, percent);
+    if lang == Lang::Zh {
+        return match (lower, upper) {
+            (Some((l, true)), Some((u, true))) if l == u => format!("为{}", s(l)),
+            (Some((l, false)), Some((u, true))) => format!("{}—{}（含）", s(l), s(u)),
+            (Some((l, true)), Some((u, false))) => format!("{}（含）—{}", s(l), s(u)),
+            (Some((l, true)), Some((u, true))) => format!("{}（含）—{}（含）", s(l), s(u)),
+            (Some((l, false)), Some((u, false))) => format!("大于{}且低于{}", s(l), s(u)),
+            (Some((l, true)), None) => format!("不低于{}", s(l)),
+            (Some((l, false)), None) => format!("大于{}", s(l)),
+            (None, Some((u, true))) => format!("不超过{}", s(u)),
+            (None, Some((u, false))) => format!("低于{}", s(u)),
+            (None, None) => "其他".to_string(),
+        };
+    }
     if let (Some((l, true)), Some((u, true))) = (lower, upper)
         && l == u
     {
-        return match lang {
-            Lang::Zh => format!("等于 {}", s(l)),
-            Lang::En => format!("equal to {}", s(l)),
-        };
+        return format!("equal to {}", s(l));
     }
     let mut parts = Vec::new();
     if let Some((l, incl)) = lower {
-        parts.push(match (lang, incl) {
-            (Lang::Zh, true) => format!("不低于 {}", s(l)),
-            (Lang::Zh, false) => format!("大于 {}", s(l)),
-            (Lang::En, true) => format!("at least {}", s(l)),
-            (Lang::En, false) => format!("above {}", s(l)),
+        parts.push(if incl {
+            format!("at least {}", s(l))
+        } else {
+            format!("above {}", s(l))
         });
     }
     if let Some((u, incl)) = upper {
-        parts.push(match (lang, incl) {
-            (Lang::Zh, true) => format!("不超过 {}", s(u)),
-            (Lang::Zh, false) => format!("低于 {}", s(u)),
-            (Lang::En, true) => format!("at most {}", s(u)),
-            (Lang::En, false) => format!("below {}", s(u)),
+        parts.push(if incl {
+            format!("at most {}", s(u))
+        } else {
+            format!("below {}", s(u))
         });
     }
-    parts.join(if lang == Lang::Zh { " 且" } else { " and " })
+    parts.join(" and ")
 }
 
 /// A condition as people write it: `≤` rather than `<=`.
@@ -233,23 +250,66 @@ fn pretty_condition(text: &str) -> String {
         .replace('*', "×")
 }
 
-/// "得 2 分（满分 5 分）", with a note when the score was rounded.
+/// How a figure is rounded, as a table's notes say it: `按四舍五入保留两位小数`.
+pub(crate) fn rounding_text(r: Rounding, lang: Lang) -> String {
+    const PLACES: [&str; 11] = ["", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"];
+    match lang {
+        Lang::Zh => {
+            let how = match r.mode {
+                RoundingMode::HalfUp => "四舍五入",
+                RoundingMode::HalfEven => "四舍六入五成双",
+                RoundingMode::Down => "去尾法",
+                RoundingMode::Up => "进一法",
+            };
+            let places = match PLACES.get(r.scale as usize) {
+                None | Some(&"") => "取整".to_string(),
+                Some(n) => format!("保留{n}位小数"),
+            };
+            format!("按{how}{places}")
+        }
+        Lang::En => {
+            let how = match r.mode {
+                RoundingMode::HalfUp => "half up",
+                RoundingMode::HalfEven => "half to even",
+                RoundingMode::Down => "down",
+                RoundingMode::Up => "up",
+            };
+            match r.scale {
+                0 => format!("rounded {how} to a whole number"),
+                1 => format!("rounded {how} to 1 place"),
+                n => format!("rounded {how} to {n} places"),
+            }
+        }
+    }
+}
+
+/// "（分值5分）": the points, as the last words of a row that gives no score of its own.
+fn points_note(r: &IndicatorResult, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("（分值{}分）", figure(r.points)),
+        Lang::En => format!(" (of {})", figure(r.points)),
+    }
+}
+
+/// "得2分（分值5分）", with the calculated value and the rounding when the score was rounded.
 fn score_tail(r: &IndicatorResult, lang: Lang) -> String {
     // Pieces pushed, not formatted: every line of every explanation ends with this.
-    let rounded = r.score != r.exact_score;
+    let rounding = r.rounding.filter(|_| r.score != r.exact_score);
     let mut s = String::with_capacity(64);
     match lang {
         Lang::Zh => {
-            s.push_str("得 ");
+            s.push('得');
             s.push_str(&figure(r.score));
-            s.push_str(" 分（满分 ");
+            s.push_str("分（分值");
             s.push_str(&figure(r.points));
-            if rounded {
-                s.push_str(" 分；计算值 ");
+            if let Some(rounding) = rounding {
+                s.push_str("分；计算值");
                 s.push_str(&detail(r.exact_score));
-                s.push_str("，按规定舍入）");
+                s.push('，');
+                s.push_str(&rounding_text(rounding, lang));
+                s.push('）');
             } else {
-                s.push_str(" 分）");
+                s.push_str("分）");
             }
         }
         Lang::En => {
@@ -257,23 +317,26 @@ fn score_tail(r: &IndicatorResult, lang: Lang) -> String {
             s.push_str(&figure(r.score));
             s.push_str(" of ");
             s.push_str(&figure(r.points));
-            if rounded {
+            if let Some(rounding) = rounding {
                 s.push_str(" (");
                 s.push_str(&detail(r.exact_score));
-                s.push_str(" before rounding)");
+                s.push_str(", ");
+                s.push_str(&rounding_text(rounding, lang));
+                s.push(')');
             }
         }
     }
     s
 }
 
-fn cap_note(capped: bool, deduction: Decimal, points: Decimal, lang: Lang) -> String {
+/// "扣完为止" / "最多扣2分" when the deduction was capped.
+fn cap_note(capped: bool, deduction: Decimal, points: Decimal, lang: Lang) -> Option<String> {
     match (capped, deduction >= points, lang) {
-        (false, _, _) => String::new(),
-        (true, true, Lang::Zh) => "（扣完为止）".into(),
-        (true, false, Lang::Zh) => format!("（最多扣 {} 分）", figure(deduction)),
-        (true, true, Lang::En) => " (down to zero)".into(),
-        (true, false, Lang::En) => format!(" (at most {} may be deducted)", figure(deduction)),
+        (false, _, _) => None,
+        (true, true, Lang::Zh) => Some("扣完为止".into()),
+        (true, false, Lang::Zh) => Some(format!("最多扣{}分", figure(deduction))),
+        (true, true, Lang::En) => Some("down to zero".into()),
+        (true, false, Lang::En) => Some(format!("at most {} may be deducted", figure(deduction))),
     }
 }
 
@@ -304,21 +367,23 @@ fn explain_not_applicable(
     lang: Lang,
 ) -> String {
     let tail = score_tail(r, lang);
+    let points = figure(r.points);
     match lang {
         Lang::Zh => {
-            let head = if inherited {
-                "上级指标不适用，随之".to_string()
-            } else {
-                match reason {
-                    Some(why) => format!("不适用（{why}），"),
-                    None => "不适用，".to_string(),
-                }
+            // The system's reason is a sentence of its own ("本年度无完工的新建楼堂馆所项目，按满分计算").
+            let head = match (inherited, reason) {
+                (true, _) => "上级指标不适用".to_string(),
+                (false, Some(why)) => why.trim_end_matches(['。', '；', '，']).to_string(),
+                (false, None) => "不适用".to_string(),
             };
             match outcome {
-                NaOutcome::Excluded if inherited => format!("{head}不参与评分"),
-                NaOutcome::Excluded => format!("{head}不参与评分（{} 分不计入总分）", figure(r.points)),
-                NaOutcome::FullPoints if inherited => format!("{head}按满分计算，{tail}"),
-                NaOutcome::FullPoints | NaOutcome::Zero => format!("{head}{tail}"),
+                NaOutcome::Excluded if inherited => format!("{head}，本指标不参与评分"),
+                NaOutcome::Excluded if head.contains("不计入") => head.clone(),
+                NaOutcome::Excluded if head.contains("不参与评分") => format!("{head}，分值{points}分不计入总分"),
+                NaOutcome::Excluded => format!("{head}，不参与评分，分值{points}分不计入总分"),
+                NaOutcome::FullPoints if head.contains("满分") => format!("{head}，{tail}"),
+                NaOutcome::FullPoints => format!("{head}，按满分计算，{tail}"),
+                NaOutcome::Zero => format!("{head}，{tail}"),
             }
         }
         Lang::En => {
@@ -332,8 +397,9 @@ fn explain_not_applicable(
             };
             match outcome {
                 NaOutcome::Excluded if inherited => format!("{head}: excluded as well"),
-                NaOutcome::Excluded => format!("{head}: excluded ({} points left out of the total)", figure(r.points)),
-                NaOutcome::FullPoints | NaOutcome::Zero => format!("{head}: {tail}"),
+                NaOutcome::Excluded => format!("{head}: excluded ({points} points left out of the total)"),
+                NaOutcome::FullPoints => format!("{head}: full points; {tail}"),
+                NaOutcome::Zero => format!("{head}: {tail}"),
             }
         }
     }
@@ -350,15 +416,28 @@ pub(crate) fn counting_text(c: Counting, lang: Lang) -> &'static str {
     }
 }
 
+/// How the part of a step short of a whole one counts: "不足5个百分点部分不扣分".
+fn counting_note(c: Counting, step: &str, lang: Lang) -> String {
+    match (lang, c) {
+        (Lang::Zh, Counting::Whole) => format!("不足{step}部分不扣分"),
+        (Lang::Zh, Counting::Started) => format!("不足{step}的按{step}计"),
+        (Lang::Zh, Counting::Proportional) => format!("不足{step}的按比例折算"),
+        (Lang::En, Counting::Whole) => format!("whole steps of {step} only"),
+        (Lang::En, Counting::Started) => format!("a started step of {step} counts as one"),
+        (Lang::En, Counting::Proportional) => format!("part of a step of {step} counts proportionally"),
+    }
+}
+
 fn band_text(min: Decimal, max: Decimal, min_inclusive: bool, max_inclusive: bool, lang: Lang) -> String {
     if min == max {
         return shown(min, true);
     }
     let (lo, hi) = (shown(min, true), shown(max, true));
     match (min_inclusive && max_inclusive, lang) {
-        (true, _) => format!("{lo}–{hi}"),
+        (true, Lang::Zh) => format!("{lo}—{hi}"),
+        (true, Lang::En) => format!("{lo}–{hi}"),
         (false, Lang::Zh) => format!(
-            "{lo}（{}）–{hi}（{}）",
+            "{lo}（{}）—{hi}（{}）",
             if min_inclusive { "含" } else { "不含" },
             if max_inclusive { "含" } else { "不含" }
         ),
@@ -370,17 +449,26 @@ fn band_text(min: Decimal, max: Decimal, min_inclusive: bool, max_inclusive: boo
     }
 }
 
+/// A count's name as a sentence uses it: "资产管理问题数" → "资产管理问题", "违规次数" → "违规".
+fn counted_thing(label: &str) -> &str {
+    label
+        .strip_suffix("次数")
+        .or_else(|| label.strip_suffix('数'))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(label)
+}
+
 fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     if let Outcome::Group = outcome {
         // Pieces pushed, not formatted (a third of the lines are subtotals).
         let mut s = String::with_capacity(40);
-        s.push_str(if zh { "小计 " } else { "subtotal " });
+        s.push_str(if zh { "小计" } else { "subtotal " });
         s.push_str(&figure(r.score));
-        s.push_str(if zh { " 分（满分 " } else { " of " });
+        s.push_str(if zh { "分（分值" } else { " of " });
         s.push_str(&figure(r.points));
         if zh {
-            s.push_str(" 分）");
+            s.push_str("分）");
         }
         return s;
     }
@@ -400,7 +488,6 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             deduction,
             capped,
         } => {
-            let name = label(measured, lang);
             // Show as many places as it takes for the figures to agree with the steps counted.
             let dp = honest_places(|dp| {
                 let g = displayed(*gap, measured.percent, dp);
@@ -424,54 +511,64 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
                     && counted(shown_gap) == Some(*steps)
                     && (gap.is_zero() == shown_gap.is_zero())
             });
-            let value = value_text_dp(measured, dp);
-            let thr = with_unit(shown(*threshold, measured.percent), measured);
-            let step_text = with_unit(shown(*step, measured.percent), measured);
-            let cap = cap_note(*capped, *deduction, r.points, lang);
+            let head = measured_text(measured, &value_text_dp(measured, dp, lang), lang);
+            let thr = with_unit(shown(*threshold, measured.percent), measured, lang);
+            let step_text = amount_text(*step, measured, lang, 2);
+            let gap_text = amount_text(*gap, measured, lang, dp);
             let below = *direction == Direction::Below;
+            // A change rate held at zero (“三公经费”变动率): exceeding 0 is growth.
+            let growth = !below && threshold.is_zero() && measured.percent;
+            let notes: Vec<String> = std::iter::once(counting_note(*counting, &step_text, lang))
+                .chain(cap_note(*capped, *deduction, r.points, lang))
+                .collect();
             if zh {
-                let side = if below { "低于" } else { "超过" };
+                let verb = match (growth, below) {
+                    (true, _) => "增长",
+                    (false, true) => "低",
+                    (false, false) => "超过",
+                };
                 if gap.is_zero() {
-                    format!("{name} {value}，未{side} {thr}，不扣分，{tail}")
+                    let not = match (growth, below) {
+                        (true, _) => "未增长".to_string(),
+                        (false, true) => format!("不低于{thr}"),
+                        (false, false) => format!("未超过{thr}"),
+                    };
+                    format!("{head}，{not}，不扣分，{tail}")
                 } else {
+                    // Rates are higher or lower (高/低 …个百分点); counts and amounts more or fewer.
+                    let (less, more) = if measured.percent {
+                        ("低", "高")
+                    } else {
+                        ("少", "多")
+                    };
+                    let by = match (growth, below) {
+                        (true, _) => String::new(),
+                        (false, true) => format!("，较{thr}{less}{gap_text}"),
+                        (false, false) => format!("，较{thr}{more}{gap_text}"),
+                    };
                     format!(
-                        "{name} {value}，{side} {thr}{}共 {}；按每{side} {step_text}{}扣 {} 分（{}）扣 {} 分{cap}，{tail}",
-                        sp(&thr),
-                        amount_text(*gap, measured, lang, dp),
-                        sp(&step_text),
+                        "{head}{by}，按每{verb}{step_text}扣{}分计扣{}分（{}），{tail}",
                         figure(*deduct),
-                        counting_text(*counting, lang),
                         figure(*deduction),
+                        notes.join("，"),
                     )
                 }
             } else {
                 let side = if below { "below" } else { "above" };
                 if gap.is_zero() {
-                    format!("{name} {value} is not {side} {thr}: nothing deducted; {tail}")
+                    format!("{head} is not {side} {thr}: nothing deducted; {tail}")
                 } else {
-                    let per = if measured.percent {
-                        let pp = step.mul_checked(Decimal::ONE_HUNDRED).unwrap_or(*step);
-                        if pp == Decimal::ONE {
-                            "percentage point".to_string()
-                        } else {
-                            format!("{} percentage points", two(pp))
-                        }
-                    } else {
-                        step_text
-                    };
                     format!(
-                        "{name} {value} is {} {side} {thr}; at {} {} per {per} {side}, {} ({} steps), {} {} deducted{cap}; {tail}",
-                        amount_text(*gap, measured, lang, dp),
+                        "{head} is {gap_text} {side} {thr}; at {} {} per {step_text} {side}, {} {} deducted ({}); {tail}",
                         figure(*deduct),
                         points_word(*deduct),
-                        counting_text(*counting, lang),
-                        figure(*steps),
                         figure(*deduction),
                         if *deduction == Decimal::ONE {
                             "point is"
                         } else {
                             "points are"
                         },
+                        notes.join("; "),
                     )
                 }
             }
@@ -480,35 +577,25 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             measured, lower, upper, ..
         } => {
             let bounds = bound_text(*lower, *upper, measured.percent, lang);
-            // Show as many places as it takes for the figure to lie in its tier (30.0001% in "大于 30%").
+            // Show as many places as it takes for the figure to lie in its tier (30.0001% in "大于30%").
             let dp = honest_places(|dp| {
                 let v = displayed(measured.value, measured.percent, dp);
                 lower.is_none_or(|(l, incl)| v > l || incl && v == l)
                     && upper.is_none_or(|(u, incl)| v < u || incl && v == u)
             });
-            let value = value_text_dp(measured, dp);
+            let head = measured_text(measured, &value_text_dp(measured, dp, lang), lang);
             if zh {
-                format!("{} {value}，属于「{bounds}」档，{tail}", label(measured, lang))
+                format!("{head}，处于“{bounds}”档次，{tail}")
             } else {
-                format!(
-                    "{} {value} falls in the tier \"{bounds}\"; {tail}",
-                    label(measured, lang)
-                )
+                format!("{head} falls in the tier \"{bounds}\"; {tail}")
             }
         }
         Outcome::TierOtherwise { measured } => {
+            let head = measured_text(measured, &value_text(measured, lang), lang);
             if zh {
-                format!(
-                    "{} {}，不在所列各档内，按其他情况{tail}",
-                    label(measured, lang),
-                    value_text(measured)
-                )
+                format!("{head}，不在所列各档内，按其他情形计分，{tail}")
             } else {
-                format!(
-                    "{} {} is in none of the listed tiers; the table's other case applies: {tail}",
-                    label(measured, lang),
-                    value_text(measured)
-                )
+                format!("{head} is in none of the listed tiers; the table's other case applies: {tail}")
             }
         }
         Outcome::Ratio {
@@ -517,63 +604,49 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             better,
             share,
         } => {
-            let (a, t) = (value_text(actual), value_text(target));
+            let head = measured_text(actual, &value_text(actual, lang), lang);
+            let t = value_text(target, lang);
             let reached = *share >= Decimal::ONE;
+            let share = shown(*share, true);
             match (lang, better) {
                 (Lang::Zh, Better::HigherIsBetter) if reached => {
-                    format!("{} {a}，目标 {t}（正向指标，达到目标），{tail}", label(actual, lang))
+                    format!("{head}，目标值{t}，正向指标，已达到目标，{tail}")
                 }
                 (Lang::Zh, Better::HigherIsBetter) => {
-                    format!(
-                        "{} {a}，目标 {t}（正向指标，实际/目标 = {}），{tail}",
-                        label(actual, lang),
-                        shown(*share, true)
-                    )
+                    format!("{head}，目标值{t}，正向指标，未达到目标，按实际值/目标值={share}计，{tail}")
                 }
                 (Lang::Zh, Better::LowerIsBetter) if reached => {
-                    format!("{} {a}，目标 {t}（反向指标，未超过目标），{tail}", label(actual, lang))
+                    format!("{head}，目标值{t}，反向指标，未超过目标，{tail}")
                 }
                 (Lang::Zh, Better::LowerIsBetter) => {
-                    format!(
-                        "{} {a}，目标 {t}（反向指标，目标/实际 = {}），{tail}",
-                        label(actual, lang),
-                        shown(*share, true)
-                    )
+                    format!("{head}，目标值{t}，反向指标，超过目标，按目标值/实际值={share}计，{tail}")
                 }
                 (Lang::En, b) => format!(
-                    "{} {a} against the target {t} ({}): {} of the points; {tail}",
-                    label(actual, lang),
+                    "{head} against the target {t} ({}): {share} of the points; {tail}",
                     if *b == Better::HigherIsBetter {
                         "higher is better"
                     } else {
                         "lower is better"
                     },
-                    shown(*share, true)
                 ),
             }
         }
         Outcome::Rate { measured, used } => {
             let clamp = if *used != measured.value {
                 if zh {
-                    format!("（按 {} 计）", shown(*used, true))
+                    format!("（按{}计）", shown(*used, true))
                 } else {
                     format!(" (counted as {})", shown(*used, true))
                 }
             } else {
                 String::new()
             };
-            let v = shown(measured.value, true);
+            let head = measured_text(measured, &shown(measured.value, true), lang);
             if zh {
-                format!(
-                    "{} {v}{clamp}，得分 = {} × {}，{tail}",
-                    label(measured, lang),
-                    figure(r.points),
-                    shown(*used, true)
-                )
+                format!("{head}{clamp}，按{}×{}计，{tail}", figure(r.points), shown(*used, true))
             } else {
                 format!(
-                    "{} {v}{clamp}: score = {} × {}; {tail}",
-                    label(measured, lang),
+                    "{head}{clamp}: score = {} × {}; {tail}",
                     figure(r.points),
                     shown(*used, true)
                 )
@@ -590,28 +663,36 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
         } => {
             let single = band_min == band_max;
             let band = band_text(*band_min, *band_max, *band_min_inclusive, *band_max_inclusive, lang);
+            let at_top = share == band_max;
             match (lang, single, given) {
-                (Lang::Zh, true, _) => format!("评价为「{level}」（计分值的 {band}），{tail}"),
-                (Lang::Zh, false, true) => {
-                    format!(
-                        "评价为「{level}」（分值的 {band}），评价人在档内给分（占分值的 {}），{tail}",
-                        shown(*share, true)
-                    )
+                (Lang::Zh, true, _) if share.is_zero() => {
+                    format!("评价为“{level}”，不得分{}", points_note(r, lang))
                 }
-                (Lang::Zh, false, false) => {
-                    format!(
-                        "评价为「{level}」（分值的 {band}），未给分，按该档默认 {} 计，{tail}",
-                        shown(*share, true)
-                    )
+                (Lang::Zh, true, _) if *share == Decimal::ONE => format!("评价为“{level}”，按满分计，{tail}"),
+                (Lang::Zh, true, _) => format!("评价为“{level}”，按分值的{band}计，{tail}"),
+                (Lang::Zh, false, true) => format!(
+                    "评价为“{level}”（该档得分为分值的{band}），评价人给分为分值的{}，{tail}",
+                    shown(*share, true)
+                ),
+                (Lang::Zh, false, false) if at_top => {
+                    format!("评价为“{level}”（该档得分为分值的{band}），评价人未填具体得分，暂按该档上限计，{tail}")
                 }
+                (Lang::Zh, false, false) if share.is_zero() => {
+                    format!("评价为“{level}”（该档得分为分值的{band}），评价人未填具体得分，暂按0分计，{tail}")
+                }
+                (Lang::Zh, false, false) => format!(
+                    "评价为“{level}”（该档得分为分值的{band}），评价人未填具体得分，暂按分值的{}计，{tail}",
+                    shown(*share, true)
+                ),
                 (Lang::En, true, _) => format!("judged \"{level}\" ({band} of the points); {tail}"),
                 (Lang::En, false, true) => format!(
                     "judged \"{level}\" ({band} of the points), scored by the evaluator at {} of the points; {tail}",
                     shown(*share, true)
                 ),
                 (Lang::En, false, false) => format!(
-                    "judged \"{level}\" ({band} of the points), no score given: the band's default {} applies; {tail}",
-                    shown(*share, true)
+                    "judged \"{level}\" ({band} of the points), no score given: provisionally {} of the points{}; {tail}",
+                    shown(*share, true),
+                    if at_top { ", the top of the band" } else { "" }
                 ),
             }
         }
@@ -626,12 +707,12 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             let lost = r.points - r.score;
             if zh {
                 let mut s = if missing.is_empty() {
-                    format!("{total} 项均满足（{}）", join(satisfied, "、"))
+                    format!("{total}项均满足（{}）", join(satisfied, "、"))
                 } else if satisfied.is_empty() {
-                    format!("{total} 项均未满足（{}）", join(missing, "、"))
+                    format!("{total}项均未满足（{}）", join(missing, "、"))
                 } else {
                     format!(
-                        "满足 {} 项（{}），缺少 {} 项（{}）",
+                        "满足{}项（{}），未满足{}项（{}）",
                         satisfied.len(),
                         join(satisfied, "、"),
                         missing.len(),
@@ -639,7 +720,7 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
                     )
                 };
                 if *mode == ChecklistMode::Deduct && lost > Decimal::ZERO {
-                    let _ = write!(s, "，扣 {} 分", figure(lost));
+                    let _ = write!(s, "，扣{}分", figure(lost));
                 }
                 format!("{s}，{tail}")
             } else {
@@ -662,36 +743,41 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             let unit = measured
                 .unit
                 .as_deref()
-                .filter(|u| !u.trim().is_empty() && !measured.percent);
+                .map(str::trim)
+                .filter(|u| !u.is_empty() && !measured.percent);
             let cap = cap_note(*capped, *deduction, r.points, lang);
             let n = two(measured.value);
             if zh {
                 let unit = unit.unwrap_or("次");
+                let thing = counted_thing(label(measured, lang));
+                let cap = cap.map(|c| format!("（{c}）")).unwrap_or_default();
                 if measured.value <= Decimal::ZERO {
-                    format!("{} 0 {unit}，不扣分，{tail}", label(measured, lang))
+                    format!("未发现{thing}，不扣分，{tail}")
                 } else {
                     format!(
-                        "{} {n} {unit}，每{unit}扣 {} 分，扣 {} 分{cap}，{tail}",
-                        label(measured, lang),
+                        "{thing}{n}{unit}，每{unit}扣{}分，扣{}分{cap}，{tail}",
                         figure(*deduct),
                         figure(*deduction)
                     )
                 }
-            } else if measured.value <= Decimal::ZERO {
-                format!("{}: none, nothing deducted; {tail}", label(measured, lang))
             } else {
-                format!(
-                    "{}: {n} at {} {} each, {} deducted{cap}; {tail}",
-                    label(measured, lang),
-                    figure(*deduct),
-                    points_word(*deduct),
-                    figure(*deduction)
-                )
+                let cap = cap.map(|c| format!(" ({c})")).unwrap_or_default();
+                if measured.value <= Decimal::ZERO {
+                    format!("{}: none, nothing deducted; {tail}", label(measured, lang))
+                } else {
+                    format!(
+                        "{}: {n} at {} {} each, {} deducted{cap}; {tail}",
+                        label(measured, lang),
+                        figure(*deduct),
+                        points_word(*deduct),
+                        figure(*deduction)
+                    )
+                }
             }
         }
         Outcome::Manual { input } => {
             if zh {
-                format!("评价人评分（{input}），{tail}")
+                format!("由评价人评分（{input}），{tail}")
             } else {
                 format!("scored by the evaluator ({input}); {tail}")
             }
@@ -701,7 +787,7 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
                 .as_deref()
                 .map_or_else(|| pretty_condition(condition), str::to_string);
             if zh {
-                format!("符合「{what}」，{tail}")
+                format!("符合“{what}”，{tail}")
             } else {
                 format!("case \"{what}\" applies; {tail}")
             }
@@ -717,13 +803,13 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
             let e = pretty_condition(expr);
             let note = match (clamped, *value > r.points, lang) {
                 (false, _, _) => String::new(),
-                (true, true, Lang::Zh) => format!("，高于满分，按 {} 分计", figure(r.points)),
-                (true, false, Lang::Zh) => "，低于 0，按 0 分计".to_string(),
+                (true, true, Lang::Zh) => format!("，高于分值，按{}分计", figure(r.points)),
+                (true, false, Lang::Zh) => "，低于0，按0分计".to_string(),
                 (true, true, Lang::En) => format!(", capped at the {} points", figure(r.points)),
                 (true, false, Lang::En) => ", raised to 0".to_string(),
             };
             if zh {
-                format!("按公式「{e}」计算为 {}{note}，{tail}", figure(*value))
+                format!("按公式“{e}”计算为{}{note}，{tail}", figure(*value))
             } else {
                 format!("the formula \"{e}\" gives {}{note}; {tail}", figure(*value))
             }
@@ -731,7 +817,7 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
         Outcome::Chosen { option, inner, .. } => {
             let inner = explain_outcome(inner, r, lang);
             if zh {
-                format!("按「{option}」计分：{inner}")
+                format!("按“{option}”计分：{inner}")
             } else {
                 format!("scored as \"{option}\": {inner}")
             }
@@ -739,13 +825,13 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
     }
 }
 
-/// A check's line: 勾稽关系 K1“收入 = …”：相符 / 不符 / 未核对.
+/// A check's line: 勾稽关系K1“收入=…”：相符 / 不符 / 未核对.
 fn check_line(k: &CheckResult, lang: Lang) -> String {
     let name = match (lang, &k.name_en) {
         (Lang::En, Some(en)) => en,
         _ => &k.name,
     };
-    let (id, expr) = (&k.id, &k.expr);
+    let (id, expr) = (&k.id, pretty_condition(&k.expr));
     let sides = k.sides.map(|s| {
         let (l, r, gap) = (figure(s.left), figure(s.right), figure((s.left - s.right).abs()));
         match (lang, s.tolerance) {
@@ -757,9 +843,9 @@ fn check_line(k: &CheckResult, lang: Lang) -> String {
     });
     let sides = sides.unwrap_or_default();
     match (lang == Lang::Zh, k.passed) {
-        (true, Some(true)) => format!("勾稽关系 {id}「{name}」：相符"),
-        (true, Some(false)) => format!("勾稽关系 {id}「{name}」：不符（{expr} 不成立{sides}），请核对基础数据（警告）"),
-        (true, None) => format!("勾稽关系 {id}「{name}」：缺少所需基础数据，未核对"),
+        (true, Some(true)) => format!("勾稽关系{id}“{name}”：相符"),
+        (true, Some(false)) => format!("勾稽关系{id}“{name}”：不符（“{expr}”不成立{sides}），请核对基础数据（警告）"),
+        (true, None) => format!("勾稽关系{id}“{name}”：缺少所需基础数据，未核对"),
         (false, Some(true)) => format!("check {id} \"{name}\": holds"),
         (false, Some(false)) => {
             format!("check {id} \"{name}\": does not hold ({expr} is false{sides}); check the figures (warning)")
@@ -768,7 +854,7 @@ fn check_line(k: &CheckResult, lang: Lang) -> String {
     }
 }
 
-/// A core indicator's cap: 核心指标 2.1.1 未达标（…），评价等次不高于“良”.
+/// A core indicator's cap: 核心指标2.1.1未达标（…），评价等次不高于“良”.
 fn core_cap_line(k: &CoreCapResult, lang: Lang) -> String {
     let g = match (lang, &k.grade_en) {
         (Lang::En, Some(en)) => en,
@@ -777,22 +863,61 @@ fn core_cap_line(k: &CoreCapResult, lang: Lang) -> String {
     let share = figure(k.min_share * Decimal::ONE_HUNDRED);
     let (id, score, points) = (&k.id, figure(k.score), figure(k.points));
     if lang == Lang::Zh {
-        format!("核心指标 {id} 未达标（得{score}分，低于分值{points}分的{share}%），评价等次不高于“{g}”")
+        format!("核心指标{id}未达标（得{score}分，低于分值{points}分的{share}%），评价等次不高于“{g}”")
     } else {
         format!("core indicator {id} not met ({score} of {points} points, below {share}%): grade at most \"{g}\"")
     }
 }
 
+/// A level scored at its band's default because the evaluator gave no score: a warning to fill it.
+fn level_default_line(r: &IndicatorResult, lang: Lang) -> Option<String> {
+    let Outcome::Level {
+        given: false,
+        band_min,
+        band_max,
+        share,
+        ..
+    } = &r.outcome
+    else {
+        return None;
+    };
+    if band_min == band_max || !matches!(r.status, Status::Scored) {
+        return None;
+    }
+    let name = match (lang, &r.name_en) {
+        (Lang::En, Some(en)) => en,
+        _ => &r.name,
+    };
+    Some(match lang {
+        Lang::Zh if share == band_max => {
+            format!("{} {name}：评价人未填具体得分，暂按该档上限计，请补填（警告）", r.id)
+        }
+        Lang::Zh => format!(
+            "{} {name}：评价人未填具体得分，暂按分值的{}计，请补填（警告）",
+            r.id,
+            shown(*share, true)
+        ),
+        Lang::En => format!(
+            "{} {name}: no score given within the level's band, provisionally {} of the points; please fill it in (warning)",
+            r.id,
+            shown(*share, true)
+        ),
+    })
+}
+
 impl Evaluation {
-    /// What a reader must not miss beside the scores: checks that failed or were skipped, and
-    /// core indicators that capped the grade, one line each.
+    /// What a reader must not miss beside the scores: checks that failed or were skipped, levels
+    /// scored provisionally because the evaluator gave no score, and core indicators that capped
+    /// the grade, one line each.
     pub fn notices(&self, lang: Lang) -> Vec<String> {
         let checks = self
             .checks
             .iter()
             .filter(|k| k.passed != Some(true))
             .map(|k| check_line(k, lang));
+        let levels = self.indicators.iter().filter_map(|r| level_default_line(r, lang));
         checks
+            .chain(levels)
             .chain(self.core_caps.iter().map(|k| core_cap_line(k, lang)))
             .collect()
     }
@@ -828,7 +953,7 @@ impl Evaluation {
             let _ = if zh {
                 writeln!(
                     out,
-                    "不适用指标共 {} 分不计入，得分 {} 按 {}/{} 折算为 {}",
+                    "不适用指标共{}分不计入总分，得分{}按{}/{}折算为{}",
                     figure(self.excluded_points),
                     figure(self.tree_total),
                     figure(self.full_points),
@@ -850,7 +975,7 @@ impl Evaluation {
             let _ = if zh {
                 writeln!(
                     out,
-                    "不适用指标共 {} 分不计入，满分按 {} 分计",
+                    "不适用指标共{}分不计入总分，满分按{}分计",
                     figure(self.excluded_points),
                     figure(left)
                 )
@@ -866,10 +991,10 @@ impl Evaluation {
         if !self.bonus.is_empty() {
             let capped = self.bonus_items_total != self.bonus_total;
             let _ = match (zh, capped) {
-                (true, false) => writeln!(out, "加分 {} 分", figure(self.bonus_total)),
+                (true, false) => writeln!(out, "加分{}分", figure(self.bonus_total)),
                 (true, true) => writeln!(
                     out,
-                    "加分项合计 {} 分，受加分上限或总分上限限制，实际加分 {} 分",
+                    "加分项合计{}分，受加分上限或总分上限限制，实际加分{}分",
                     figure(self.bonus_items_total),
                     figure(self.bonus_total)
                 ),
@@ -886,14 +1011,14 @@ impl Evaluation {
             let mut effects = Vec::new();
             if let Some(t) = v.total {
                 effects.push(if zh {
-                    format!("总分计 {} 分", figure(t))
+                    format!("总分计{}分", figure(t))
                 } else {
                     format!("total set to {}", figure(t))
                 });
             }
             if let Some(t) = v.max_total {
                 effects.push(if zh {
-                    format!("总分不超过 {} 分", figure(t))
+                    format!("总分不超过{}分", figure(t))
                 } else {
                     format!("total at most {}", figure(t))
                 });
@@ -904,7 +1029,7 @@ impl Evaluation {
                     _ => g,
                 };
                 effects.push(if zh {
-                    format!("等次不高于「{g}」")
+                    format!("评价等次不高于“{g}”")
                 } else {
                     format!("grade at most \"{g}\"")
                 });
@@ -914,10 +1039,16 @@ impl Evaluation {
                 _ => &v.name,
             };
             let _ = if zh {
-                writeln!(out, "一票否决「{name}」：{}", effects.join("，"))
+                writeln!(out, "一票否决“{name}”：{}", effects.join("，"))
             } else {
                 writeln!(out, "veto \"{name}\": {}", effects.join(", "))
             };
+        }
+        for r in &self.indicators {
+            if let Some(line) = level_default_line(r, lang) {
+                out.push_str(&line);
+                out.push('\n');
+            }
         }
         for k in &self.core_caps {
             out.push_str(&core_cap_line(k, lang));
@@ -935,16 +1066,18 @@ impl Evaluation {
         };
         if full != Decimal::ONE_HUNDRED {
             notes.push(if zh {
-                format!("满分 {} 分", figure(full))
+                format!("满分{}分", figure(full))
             } else {
                 format!("out of {}", figure(full))
             });
         }
         if self.total != self.exact_total {
-            notes.push(if zh {
-                format!("计算值 {}，按规定舍入", detail(self.exact_total))
-            } else {
-                format!("{} before rounding", detail(self.exact_total))
+            let how = self.total_rounding.map(|r| rounding_text(r, lang));
+            notes.push(match (zh, how) {
+                (true, Some(how)) => format!("计算值{}，{how}", detail(self.exact_total)),
+                (true, None) => format!("计算值{}", detail(self.exact_total)),
+                (false, Some(how)) => format!("{} before rounding, {how}", detail(self.exact_total)),
+                (false, None) => format!("{} before rounding", detail(self.exact_total)),
             });
         }
         let _ = if zh {
@@ -953,7 +1086,7 @@ impl Evaluation {
             } else {
                 format!("（{}）", notes.join("；"))
             };
-            write!(out, "综合得分 {} 分{notes}，评价等次：{grade}", stated(self.total))
+            write!(out, "综合得分{}分{notes}，评价等次：{grade}", stated(self.total))
         } else {
             let notes = if notes.is_empty() {
                 String::new()

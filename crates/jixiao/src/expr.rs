@@ -855,6 +855,80 @@ impl Expr {
         }))
     }
 
+    /// The arithmetic with every name replaced by its value, as published tables show a
+    /// calculation: `(860+2000+899+108−681)/(860+2000+899+108)`. `None` when the expression is a
+    /// single name or constant (nothing to show), is not plain arithmetic (conditions, `if`), or a
+    /// value cannot be read. `figure` writes each value.
+    pub fn substituted<E: Env>(&self, env: &mut E, figure: &dyn Fn(Decimal) -> String) -> Option<String> {
+        match self.ops.get(self.root as usize)? {
+            Op::Load(_) | Op::Const(_) => None,
+            _ => self.render(self.root, env, figure).map(|(text, _)| text),
+        }
+    }
+
+    /// The text of op `i` and its precedence (1 sums, 2 products, 3 atoms).
+    fn render<E: Env>(&self, i: u32, env: &mut E, figure: &dyn Fn(Decimal) -> String) -> Option<(String, u8)> {
+        let atom = |d: Decimal| {
+            if d.is_sign_negative() && !d.is_zero() {
+                (format!("({})", figure(d)), 3)
+            } else {
+                (figure(d), 3)
+            }
+        };
+        Some(match self.ops.get(i as usize)? {
+            Op::Const(d) => atom(*d),
+            Op::Load(r) => match env.load(*r).ok()? {
+                Value::Num(d) => atom(d),
+                Value::Bool(_) => return None,
+            },
+            Op::Neg(a) => {
+                let (t, p) = self.render(*a, env, figure)?;
+                (if p < 3 { format!("−({t})") } else { format!("−{t}") }, 1)
+            }
+            Op::Ar(op, a, b, _) => {
+                let (prec, sym) = match op {
+                    ArOp::Add => (1, "+"),
+                    ArOp::Sub => (1, "−"),
+                    ArOp::Mul => (2, "×"),
+                    ArOp::Div => (2, "/"),
+                };
+                let (l, lp) = self.render(*a, env, figure)?;
+                let (r, rp) = self.render(*b, env, figure)?;
+                // The right side of `−` and `/` keeps its brackets at equal precedence.
+                let right_tight = matches!(op, ArOp::Sub | ArOp::Div);
+                let l = if lp < prec { format!("({l})") } else { l };
+                let r = if rp < prec || (right_tight && rp == prec) {
+                    format!("({r})")
+                } else {
+                    r
+                };
+                (format!("{l}{sym}{r}"), prec)
+            }
+            Op::Abs(a) => (format!("|{}|", self.render(*a, env, figure)?.0), 3),
+            Op::Min(args) | Op::Max(args) => {
+                let name = if matches!(self.ops.get(i as usize), Some(Op::Min(_))) {
+                    "min"
+                } else {
+                    "max"
+                };
+                let parts = args
+                    .iter()
+                    .map(|a| self.render(*a, env, figure).map(|(t, _)| t))
+                    .collect::<Option<Vec<_>>>()?;
+                (format!("{name}({})", parts.join(", ")), 3)
+            }
+            Op::Round(a, n) => (format!("round({}, {n})", self.render(*a, env, figure)?.0), 3),
+            Op::Bool(_)
+            | Op::LevelIs(..)
+            | Op::Not(_)
+            | Op::Cmp(..)
+            | Op::BoolEq(..)
+            | Op::And(..)
+            | Op::Or(..)
+            | Op::If(..) => return None,
+        })
+    }
+
     /// Evaluates the expression.
     pub fn eval<E: Env>(&self, env: &mut E) -> Result<Value, Fault<E::Error>> {
         self.eval_op(self.root, env)

@@ -161,12 +161,12 @@ fn labels(lang: Lang) -> Labels {
     match lang {
         Lang::Zh => Labels {
             points: "分值",
-            score: "得分",
+            score: "自评得分",
             lost: "扣分",
             standard: "评分标准",
             published: "原文评分标准",
             assumed: "说明",
-            explanation: "评分说明",
+            explanation: "扣分原因及说明",
             total: "合计",
             grade: "评价等次",
         },
@@ -200,7 +200,7 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
     let mut header: Vec<String> = (0..depth).map(|d| level_header(d, lang)).collect();
     header.push(l.points.into());
     if evaluation.is_some() {
-        header.extend([l.score.into(), l.lost.into(), l.explanation.into()]);
+        header.extend([l.standard.into(), l.score.into(), l.lost.into(), l.explanation.into()]);
     } else {
         header.extend([l.standard.into(), l.published.into(), l.assumed.into()]);
     }
@@ -212,9 +212,15 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
         }
         cells.push(figure(r.points));
         if evaluation.is_some() {
+            // A group row shows its points and score only, as published tables print it.
+            cells.push(if r.is_leaf { r.standard.clone() } else { String::new() });
             cells.push(r.score.map(stated).unwrap_or_default());
             cells.push(r.lost.map(stated).unwrap_or_default());
-            cells.push(r.explanation.clone().unwrap_or_default());
+            cells.push(if r.is_leaf {
+                r.explanation.clone().unwrap_or_default()
+            } else {
+                String::new()
+            });
         } else {
             cells.push(r.standard.clone());
             cells.push(r.published.clone().unwrap_or_default());
@@ -228,6 +234,7 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
             *c = l.total.into();
         }
         total.push(figure(e.full_points));
+        total.push(String::new());
         total.push(stated(e.total));
         total.push(String::new());
         total.push(e.explain(lang).lines().last().unwrap_or_default().to_string());
@@ -236,6 +243,7 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
         if let Some(c) = grade.first_mut() {
             *c = l.grade.into();
         }
+        grade.push(String::new());
         grade.push(String::new());
         grade.push(match (lang, &e.grade_en) {
             (Lang::En, Some(g)) => g.to_string(),
@@ -246,7 +254,7 @@ fn table(rows: &[Row], evaluation: Option<&Evaluation>, lang: Lang) -> Table {
         out.push(grade);
     }
     let numeric = if evaluation.is_some() {
-        vec![depth, depth + 1, depth + 2]
+        vec![depth, depth + 2, depth + 3]
     } else {
         vec![depth]
     };
@@ -464,10 +472,40 @@ pub fn system_report(system: &IndicatorSystem, format: Format, lang: Lang) -> St
     }
 }
 
-/// The filled-in self-evaluation table (自评表) in a report format.
+/// The scored table's title: the indicator table's name as a 自评评分表
+/// (“…绩效评价指标表” → “…绩效自评评分表”).
+pub fn evaluation_title(system: &IndicatorSystem, lang: Lang) -> String {
+    if lang == Lang::En {
+        return system_title(system, lang);
+    }
+    let name = system.name.trim();
+    // A trailing （湖南省） stays after the new title.
+    let (name, note) = match name
+        .strip_suffix('）')
+        .and_then(|n| n.rfind('（').map(|at| n.split_at(at)))
+    {
+        Some((base, _)) if !base.is_empty() => (base, &name[base.len()..]),
+        _ => (name, ""),
+    };
+    let base = [
+        "评价指标表",
+        "评价评分表",
+        "自评评分表",
+        "自评表",
+        "指标表",
+        "评分表",
+        "评价表",
+    ]
+    .iter()
+    .find_map(|end| name.strip_suffix(end))
+    .unwrap_or(name);
+    format!("{base}自评评分表{note}")
+}
+
+/// The filled-in self-evaluation table (自评评分表) in a report format.
 pub fn evaluation_report(system: &IndicatorSystem, e: &Evaluation, format: Format, lang: Lang) -> String {
     let rows = evaluation_rows(system, e, lang);
-    let title = system_title(system, lang);
+    let title = evaluation_title(system, lang);
     match format {
         Format::Text => text(&title, &rows, Some(e), lang),
         Format::Markdown => markdown(&title, &table(&rows, Some(e), lang)),

@@ -183,10 +183,10 @@ fn explanations_print_enough_places_to_agree_with_the_tier() {
         .unwrap();
     let tier = &e.indicators.iter().find(|i| &*i.id == "1").unwrap().explain(Lang::Zh);
     assert!(
-        tier.starts_with("满意度 89.99999999999999%，属于「不低于 80% 且低于 90%」档"),
+        tier.starts_with("满意度为89.99999999999999%，处于“80%（含）—90%”档次"),
         "{tier}"
     );
     let step = &e.indicators.iter().find(|i| &*i.id == "2").unwrap().explain(Lang::Zh);
-    assert!(step.starts_with("满意度 89.99999999999999%，低于 90%"), "{step}");
+    assert!(step.starts_with("满意度为89.99999999999999%，较90%低"), "{step}");
     assert!(!step.contains(" 90%，低于") && !tier.contains(" 90%，属于"));
 }
