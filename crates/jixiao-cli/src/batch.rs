@@ -92,7 +92,13 @@ impl CsvRows {
                 let no = self.numbers.of(&self.record, self.reader.position());
                 Ok(Some(Row::from_bytes(no, &self.record)))
             }
-            Err(e) => Err(Fail::new(format!("{}: {e}", self.file))),
+            Err(e) => {
+                let file = &self.file;
+                Err(Fail::say(
+                    format!("{file}：CSV 格式有误（{e}）"),
+                    format!("{file}: {e}"),
+                ))
+            }
         }
     }
 }
@@ -126,15 +132,20 @@ fn header_index(rows: &[Row], scorer: &Scorer, file: &str) -> Result<usize> {
     let not_utf8 = |end: usize| rows.iter().take(end).any(|r| !r.utf8);
     match found {
         Some(h) if !not_utf8(h) => Ok(h),
-        None if !not_utf8(rows.len()) => Err(Fail::new(format!(
-            "{file}: no header row naming the inputs of `{}` was found (looked at {} row{})",
-            scorer.system().id,
-            rows.len(),
-            if rows.len() == 1 { "" } else { "s" }
-        ))),
-        _ => Err(Fail::new(format!(
-            "{file}: not UTF-8 text; save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)"
-        ))),
+        None if !not_utf8(rows.len()) => {
+            let (id, n) = (&scorer.system().id, rows.len());
+            Err(Fail::say(
+                format!("{file}：前{n}行中没有列出评价体系“{id}”基础数据项名称的表头行"),
+                format!(
+                    "{file}: no header row naming the inputs of `{id}` was found (looked at {n} row{})",
+                    if n == 1 { "" } else { "s" }
+                ),
+            ))
+        }
+        _ => Err(Fail::say(
+            format!("{file}：不是 UTF-8 编码的文本，请另存为 UTF-8（Excel：另存为 → CSV UTF-8）"),
+            format!("{file}: not UTF-8 text; save the file as UTF-8 (Excel: 另存为 → CSV UTF-8)"),
+        )),
     }
 }
 
@@ -150,10 +161,13 @@ impl OutKind {
         match extension(path).as_str() {
             "csv" => Ok(OutKind::Csv),
             "xlsx" => Ok(OutKind::Xlsx),
-            other => Err(Fail::new(format!(
-                "{}: unknown output format `.{other}` (expected .csv or .xlsx)",
-                path.display()
-            ))),
+            other => {
+                let file = path.display();
+                Err(Fail::say(
+                    format!("{file}：不支持的输出文件类型“.{other}”（可用 .csv 或 .xlsx）"),
+                    format!("{file}: unknown output format `.{other}` (expected .csv or .xlsx)"),
+                ))
+            }
         }
     }
 }
@@ -176,7 +190,7 @@ impl Temp {
     }
 
     fn rename_to(mut self, out: &Path) -> Result<()> {
-        std::fs::rename(&self.path, out).map_err(|e| Fail::new(format!("{}: cannot write: {e}", out.display())))?;
+        std::fs::rename(&self.path, out).map_err(|e| crate::cannot_write(out, &e))?;
         self.kept = true;
         Ok(())
     }
@@ -200,27 +214,25 @@ enum Sink {
 impl Sink {
     /// Creates the sink writing to `temp`; errors name `out`, the file the user asked for.
     fn create(kind: OutKind, temp: &Path, out: &Path, numeric: Vec<bool>) -> Result<Sink> {
-        let file = out.display().to_string();
         match kind {
             OutKind::Csv => {
-                let mut f = File::create(temp).map_err(|e| Fail::new(format!("{file}: cannot create: {e}")))?;
+                let mut f = File::create(temp).map_err(|e| crate::cannot_write(out, &e))?;
                 // A byte-order mark so that Excel opens the UTF-8 CSV with its Chinese headers intact.
-                std::io::Write::write_all(&mut f, "\u{feff}".as_bytes())
-                    .map_err(|e| Fail::new(format!("{file}: {e}")))?;
+                std::io::Write::write_all(&mut f, "\u{feff}".as_bytes()).map_err(|e| crate::cannot_write(out, &e))?;
                 Ok(Sink::Csv(Box::new(csv::Writer::from_writer(f))))
             }
             OutKind::Xlsx => {
                 let mut workbook = Workbook::new();
                 workbook
                     .add_worksheet_with_constant_memory()
-                    .map_err(|e| Fail::new(format!("{file}: cannot create a worksheet: {e}")))?;
+                    .map_err(|e| crate::cannot_write(out, &e))?;
                 Ok(Sink::Xlsx(Box::new(workbook), 0, numeric))
             }
         }
     }
 
     fn write(&mut self, row: &[String], out: &Path) -> Result<()> {
-        let fail = |e: String| Fail::new(format!("{}: cannot write: {e}", out.display()));
+        let fail = |e: String| crate::cannot_write(out, &e);
         match self {
             Sink::Csv(w) => w.write_record(row).map_err(|e| fail(e.to_string())),
             Sink::Xlsx(workbook, r, numeric) => {
@@ -242,7 +254,7 @@ impl Sink {
 
     /// Writes everything out to `temp`.
     fn finish(self, temp: &Path, out: &Path) -> Result<()> {
-        let fail = |e: String| Fail::new(format!("{}: cannot write: {e}", out.display()));
+        let fail = |e: String| crate::cannot_write(out, &e);
         match self {
             Sink::Csv(w) => {
                 // Into the file and closed, before it is renamed.
@@ -300,8 +312,8 @@ impl Run<'_> {
                     self.result_row(row_no, unit, &table, r)
                 }
                 Err(e) => {
-                    let message = e.to_string();
-                    let line = format!("{} row {row_no} ({unit}): {message}", self.o.input.display());
+                    let message = e.message(crate::message_lang());
+                    let line = row_line(self.o.input, row_no, &unit, &message);
                     self.failed_row(row_no, unit, message, &line)
                 }
             };
@@ -417,7 +429,8 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
     let mut chunk: Vec<(usize, String, Inputs)> = Vec::with_capacity(CHUNK);
     let run = match extension(o.input).as_str() {
         "csv" => {
-            let f = File::open(o.input).map_err(|e| Fail::new(format!("{file}: cannot read: {e}")))?;
+            let f = File::open(o.input)
+                .map_err(|e| Fail::say(format!("{file}：无法读取（{e}）"), format!("{file}: cannot read: {e}")))?;
             let len = f.metadata().map(|m| m.len()).unwrap_or(0);
             let mut rows = CsvRows {
                 reader: csv::ReaderBuilder::new()
@@ -443,9 +456,10 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
                 }
             }
             if first.is_empty() {
-                return Err(Fail::new(format!(
-                    "{file}: the file is empty (a header row of input names is needed)"
-                )));
+                return Err(Fail::say(
+                    format!("{file}：文件是空的（第一行须为基础数据项名称）"),
+                    format!("{file}: the file is empty (a header row of input names is needed)"),
+                ));
             }
             let h = header_index(&first, o.scorer, &file)?;
             let mut first = first.into_iter().skip(h);
@@ -492,7 +506,10 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
                 .filter(|r| !r.is_blank())
                 .peekable();
             if rows.peek().is_none() {
-                return Err(Fail::new(format!("{file}: the worksheet is empty")));
+                return Err(Fail::say(
+                    format!("{file}：工作表是空的"),
+                    format!("{file}: the worksheet is empty"),
+                ));
             }
             let first: Vec<Row> = rows.by_ref().take(MAX_TITLE_ROWS + 1).collect();
             let h = header_index(&first, o.scorer, &file)?;
@@ -512,21 +529,33 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             run
         }
         other => {
-            return Err(Fail::new(format!(
-                "{file}: unknown batch input format `.{other}` (expected .csv or .xlsx)"
-            )));
+            return Err(Fail::say(
+                format!("{file}：不支持的批量数据文件类型“.{other}”（可用 .csv 或 .xlsx）"),
+                format!("{file}: unknown batch input format `.{other}` (expected .csv or .xlsx)"),
+            ));
         }
     };
     let (scored, failed) = (run.scored, run.failed);
     run.sink.finish(&temp.path, o.out)?;
     temp.rename_to(o.out)?;
     if failed > MAX_REPORTED {
+        let more = failed - MAX_REPORTED;
         eprintln!(
-            "… and {} more failed rows (see the error column)",
-            failed - MAX_REPORTED
+            "{}",
+            crate::tr(
+                format!("……另有{more}行未能计分（见结果表的错误列）"),
+                format!("… and {more} more failed rows (see the error column)"),
+            )
         );
     }
-    eprintln!("{scored} units scored, {failed} failed → {}", o.out.display());
+    let out = o.out.display();
+    eprintln!(
+        "{}",
+        crate::tr(
+            format!("{scored}个单位已计分，{failed}个未能计分 → {out}"),
+            format!("{scored} units scored, {failed} failed → {out}"),
+        )
+    );
     Ok(if failed > 0 { 1 } else { 0 })
 }
 
@@ -555,34 +584,53 @@ fn push_row(
         .map_or_else(|| row.no.to_string(), str::to_string);
     let input = run.o.input.display().to_string();
     if !row.utf8 {
-        let message = format!("row {} is not UTF-8 text; save the file as UTF-8", row.no);
+        let message = crate::tr(
+            format!("第{}行不是 UTF-8 编码的文本，请将文件另存为 UTF-8", row.no),
+            format!("row {} is not UTF-8 text; save the file as UTF-8", row.no),
+        );
         let line = format!("{input} {message}");
         return run.bad_row(chunk, row.no, unit, message, &line);
     }
     if !problems.is_empty() {
         // A cell that holds no figure (an Excel date, error, formula without a value, a merged
         // cell below its first row): report the row, score the rest.
-        let message = problems.join("; ");
-        let line = format!("{input} row {} ({unit}): {message}", row.no);
+        let message = problems.join(&crate::tr("；", "; "));
+        let line = row_line(run.o.input, row.no, &unit, &message);
         return run.bad_row(chunk, row.no, unit, message, &line);
     }
     let cells = row.cells;
     if cells.len() > width && cells.iter().skip(width).any(|c| !c.trim().is_empty()) {
         // Too many cells: report the row, score the rest.
-        let message = format!("the row has {} cells but the header has {width}", cells.len());
-        let line = format!("{input} row {} ({unit}): {message}", row.no);
+        let n = cells.len();
+        let message = crate::tr(
+            format!("该行有{n}个单元格，但表头只有{width}列"),
+            format!("the row has {n} cells but the header has {width}"),
+        );
+        let line = row_line(run.o.input, row.no, &unit, &message);
         return run.bad_row(chunk, row.no, unit, message, &line);
     }
     if cells.len() < width {
         // Too few: cells were lost (a blank cell still has its comma), not left blank; scoring the
         // row with the missing inputs at their defaults would be a guess.
-        let message = format!(
-            "the row has {} cells but the header has {width}: cells are missing (a blank cell keeps its comma)",
-            cells.len()
+        let n = cells.len();
+        let message = crate::tr(
+            format!("该行只有{n}个单元格，而表头有{width}列：有单元格缺失（空单元格也须保留其逗号）"),
+            format!(
+                "the row has {n} cells but the header has {width}: cells are missing (a blank cell keeps its comma)"
+            ),
         );
-        let line = format!("{input} row {} ({unit}): {message}", row.no);
+        let line = row_line(run.o.input, row.no, &unit, &message);
         return run.bad_row(chunk, row.no, unit, message, &line);
     }
     chunk.push((row.no, unit, inputs_from_row(columns, &cells)));
     Ok(())
+}
+
+/// A failed row as standard error reports it: file, row number and unit, then what is wrong.
+fn row_line(input: &Path, row_no: usize, unit: &str, message: &str) -> String {
+    let file = input.display();
+    crate::tr(
+        format!("{file} 第{row_no}行（{unit}）：{message}"),
+        format!("{file} row {row_no} ({unit}): {message}"),
+    )
 }

@@ -31,6 +31,42 @@ impl Fail {
             code: 2,
         }
     }
+
+    /// A fatal error worded in both languages; the run's `--lang` picks one ([`tr`]).
+    pub fn say(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Fail::new(tr(zh, en))
+    }
+}
+
+/// The language of this run's messages: its `--lang` (else the environment's `JIXIAO_LANG`, else
+/// 中文), read once before the command runs, so that every message, wherever it is raised, is in
+/// the language the user reads the results in.
+static MESSAGE_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The language of this run's messages.
+pub fn message_lang() -> Lang {
+    MESSAGE_LANG.get().copied().unwrap_or_default()
+}
+
+/// One of two wordings of a message, in the run's language.
+pub fn tr(zh: impl Into<String>, en: impl Into<String>) -> String {
+    match message_lang() {
+        Lang::Zh => zh.into(),
+        Lang::En => en.into(),
+    }
+}
+
+/// `--lang X` or `--lang=X` among the arguments (an unknown value is refused later by the command).
+fn lang_argument(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    args.iter().enumerate().find_map(|(i, a)| {
+        let value = match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).copied(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        value.and_then(|v| v.parse().ok())
+    })
 }
 
 /// Results of this command.
@@ -295,36 +331,45 @@ enum ScoreFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `--lang` decides; without one, JIXIAO_LANG (e.g. `en` for logs read by developers); else 中文.
+    let env_lang = std::env::var("JIXIAO_LANG").ok().and_then(|v| v.parse().ok());
+    let _ = MESSAGE_LANG.set(lang_argument(&args).or(env_lang).unwrap_or_default());
+    let cli = Cli::parse_from(args);
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(fail) => {
-            eprintln!("error: {}", fail.message);
+            eprintln!("{}{}", tr("错误：", "error: "), fail.message);
             ExitCode::from(fail.code)
         }
     }
 }
 
 fn lang(text: &str) -> Result<Lang> {
-    text.parse().map_err(Fail::new)
+    text.parse()
+        .map_err(|e: String| Fail::say(format!("未知的语言“{text}”（可选 zh 或 en）"), e))
 }
 
 /// Reads a system named by a built-in id or a path.
 pub fn load_system(name: &str) -> Result<(IndicatorSystem, Scorer, Option<&'static jixiao::Builtin>)> {
     if let Some(b) = jixiao::builtin(name) {
-        let system = b.system().map_err(|e| Fail::new(format!("built-in `{name}`: {e}")))?;
-        let scorer = Scorer::new(&system).map_err(|e| Fail::new(format!("built-in `{name}`: {e}")))?;
+        let system = b
+            .system()
+            .map_err(|e| Fail::say(format!("内置体系“{name}”：{e}"), format!("built-in `{name}`: {e}")))?;
+        let scorer = Scorer::new(&system)
+            .map_err(|e| Fail::say(format!("内置体系“{name}”：{e}"), format!("built-in `{name}`: {e}")))?;
         return Ok((system, scorer, Some(b)));
     }
     let path = Path::new(name);
     if !path.exists() {
-        return Err(Fail::new(format!(
-            "`{name}` is neither a built-in system (see `jixiao templates`) nor an existing file"
-        )));
+        return Err(Fail::say(
+            format!("“{name}”既不是内置评价体系（见 jixiao templates），也不是已有的文件"),
+            format!("`{name}` is neither a built-in system (see `jixiao templates`) nor an existing file"),
+        ));
     }
     let text = read_text(path)?;
-    let system = parse_system(path, &text).map_err(|e| Fail::new(format!("{name}: {}", one_line(&e.to_string()))))?;
-    let scorer = Scorer::new(&system).map_err(|e| Fail::new(format!("{name}: {}", one_line(&e.to_string()))))?;
+    let system = parse_system(path, &text).map_err(|e| system_error(name, &e))?;
+    let scorer = Scorer::new(&system).map_err(|e| system_error(name, &jixiao::LoadError::Invalid(e)))?;
     Ok((system, scorer, None))
 }
 
@@ -343,16 +388,52 @@ fn csv_for_excel(text: String) -> String {
     format!("\u{feff}{text}")
 }
 
+/// A system file that does not load. The problems are located by the format's own field paths
+/// (`indicators[2.1.1].rule`), which are English, and worded in English; the frame is in the
+/// run's language.
+fn system_error(name: &str, e: &jixiao::LoadError) -> Fail {
+    let issues = e.issues();
+    let n = issues.len();
+    let zh: Vec<String> = issues
+        .iter()
+        .map(|i| match i.position {
+            Some(p) => format!("{}（第{p}个字符处）：{}", i.path, i.message),
+            None => format!("{}：{}", i.path, i.message),
+        })
+        .collect();
+    let zh = zh.join("；");
+    let en = one_line(&e.to_string());
+    match e {
+        jixiao::LoadError::Syntax { .. } => {
+            Fail::say(format!("{name}：评价体系文件格式有误：{zh}"), format!("{name}: {en}"))
+        }
+        _ => Fail::say(
+            format!("{name}：评价体系文件有{n}处错误：{zh}"),
+            format!("{name}: {en}"),
+        ),
+    }
+}
+
 fn one_line(s: &str) -> String {
     s.lines().map(str::trim).collect::<Vec<_>>().join("; ")
 }
 
 /// Reads a UTF-8 text file (a leading byte-order mark is dropped).
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Fail::new(format!("{}: cannot read: {e}", path.display())))?;
-    let text = String::from_utf8(bytes).map_err(|_| Fail::new(format!("{}: not UTF-8 text", path.display())))?;
+    let file = path.display();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Fail::say(format!("{file}：无法读取（{e}）"), format!("{file}: cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Fail::say(
+            format!("{file}：不是 UTF-8 编码的文本，请另存为 UTF-8（Excel：另存为 → CSV UTF-8）"),
+            format!("{file}: not UTF-8 text"),
+        )
+    })?;
     if text.trim().is_empty() {
-        return Err(Fail::new(format!("{}: the file is empty", path.display())));
+        return Err(Fail::say(
+            format!("{file}：文件是空的"),
+            format!("{file}: the file is empty"),
+        ));
     }
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
@@ -364,19 +445,32 @@ pub fn refuse_overwriting_input(input: &Path, out: Option<&Path>) -> Result<()> 
         _ => false,
     });
     if same {
-        return Err(Fail::new(format!(
-            "{}: --out is the input file; write the results to another file",
-            input.display()
-        )));
+        let file = input.display();
+        return Err(Fail::say(
+            format!("{file}：--out 指向输入文件本身，结果会覆盖原始数据；请写到另一个文件"),
+            format!("{file}: --out is the input file; write the results to another file"),
+        ));
     }
     Ok(())
 }
 
+/// Writing a result file failed.
+pub fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Fail {
+    let file = path.display();
+    Fail::say(format!("{file}：无法写入（{e}）"), format!("{file}: cannot write: {e}"))
+}
+
+/// `--example` names a file, not a built-in system.
+pub fn example_needs_builtin(name: &str) -> Fail {
+    Fail::say(
+        format!("--example 只用于内置评价体系，“{name}”是一个文件；请用 --input 给出基础数据"),
+        format!("--example needs a built-in system; `{name}` is a file"),
+    )
+}
+
 pub fn emit(out: &Option<PathBuf>, text: &str) -> Result<()> {
     match out {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| Fail::new(format!("{}: cannot write: {e}", path.display())))
-        }
+        Some(path) => std::fs::write(path, text).map_err(|e| cannot_write(path, &e)),
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`jixiao ... | head`) is not an error worth a message.
@@ -518,7 +612,8 @@ fn run(command: Command) -> Result<u8> {
                         lang(&l)?,
                     )
                 }),
-                _ => Err(Fail::new(
+                _ => Err(Fail::say(
+                    "请用 --claims 文件 复核一个单位，或用 --out 文件 复核一张多单位的表",
                     "give --claims FILE for one unit, or --out FILE for a table of units",
                 )),
             }
@@ -533,7 +628,9 @@ fn run(command: Command) -> Result<u8> {
 fn templates(format: ListFormat) -> Result<u8> {
     let mut rows = Vec::new();
     for b in jixiao::builtins() {
-        let s = b.system().map_err(|e| Fail::new(format!("built-in `{}`: {e}", b.id)))?;
+        let s = b
+            .system()
+            .map_err(|e| Fail::say(format!("内置体系“{}”：{e}", b.id), format!("built-in `{}`: {e}", b.id)))?;
         rows.push((
             b.id,
             s.name,
@@ -589,13 +686,14 @@ fn show(name: &str, format: ShowFormat, lang: Lang, out: &Option<PathBuf>) -> Re
 fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>) -> Result<u8> {
     let (system, _, builtin) = load_system(name)?;
     let values: serde_json::Map<String, serde_json::Value> = if example {
-        let b = builtin.ok_or_else(|| Fail::new(format!("--example needs a built-in system; `{name}` is a file")))?;
+        let b = builtin.ok_or_else(|| example_needs_builtin(name))?;
         match serde_json::from_str(b.example()) {
             Ok(serde_json::Value::Object(m)) => m,
             _ => {
-                return Err(Fail::new(format!(
-                    "built-in `{name}`: its example inputs are not a JSON object"
-                )));
+                return Err(Fail::say(
+                    format!("内置体系“{name}”：示例基础数据不是 JSON 对象"),
+                    format!("built-in `{name}`: its example inputs are not a JSON object"),
+                ));
             }
         }
     } else {
@@ -716,20 +814,19 @@ fn validate(name: &str) -> Result<u8> {
             let s = scorer.system();
             let leaves = report::system_rows(s, Lang::Zh).iter().filter(|r| r.is_leaf).count();
             let points: jixiao::Decimal = s.indicators.iter().map(|i| i.points.value()).sum();
+            let (title, id, points) = (&s.name, &s.id, report::figure(points));
             emit(
                 &None,
-                &format!(
-                    "{name}: valid — {} ({}), {leaves} scored indicators, {} points\n",
-                    s.name,
-                    s.id,
-                    report::figure(points)
+                &tr(
+                    format!("{name}：有效 — {title}（{id}），计分指标{leaves}个，共{points}分\n"),
+                    format!("{name}: valid — {title} ({id}), {leaves} scored indicators, {points} points\n"),
                 ),
             )?;
             // Probable slips that the format allows: shown, but the system stays valid.
             let warnings: String = scorer
                 .warnings()
                 .iter()
-                .map(|w| format!("{name}: warning: {w}\n"))
+                .map(|w| tr(format!("{name}：警告：{w}\n"), format!("{name}: warning: {w}\n")))
                 .collect();
             eprint!("{warnings}");
             return Ok(0);
@@ -738,12 +835,16 @@ fn validate(name: &str) -> Result<u8> {
     };
     let mut out = String::new();
     for issue in &errors {
-        out.push_str(&format!("{name}: {issue}\n"));
+        let zh = match issue.position {
+            Some(p) => format!("{name}：{}（第{p}个字符处）：{}\n", issue.path, issue.message),
+            None => format!("{name}：{}：{}\n", issue.path, issue.message),
+        };
+        out.push_str(&tr(zh, format!("{name}: {issue}\n")));
     }
-    out.push_str(&format!(
-        "{name}: {} error{}\n",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
+    let n = errors.len();
+    out.push_str(&tr(
+        format!("{name}：共{n}处错误\n"),
+        format!("{name}: {n} error{}\n", if n == 1 { "" } else { "s" }),
     ));
     eprint!("{out}");
     Ok(1)
@@ -763,17 +864,26 @@ fn score(
     let (system, scorer, builtin) = load_system(name)?;
     let inputs = match (input, example) {
         (_, true) => {
-            let b =
-                builtin.ok_or_else(|| Fail::new(format!("--example needs a built-in system; `{name}` is a file")))?;
-            b.example_inputs()
-                .map_err(|e| Fail::new(format!("built-in `{name}` example: {e}")))?
+            let b = builtin.ok_or_else(|| example_needs_builtin(name))?;
+            b.example_inputs().map_err(|e| {
+                Fail::say(
+                    format!("内置体系“{name}”的示例：{e}"),
+                    format!("built-in `{name}` example: {e}"),
+                )
+            })?
         }
         (Some(path), false) => unit::read(path, &scorer)?,
-        (None, false) => return Err(Fail::new("give --input FILE or --example")),
+        (None, false) => {
+            return Err(Fail::say(
+                "请用 --input 文件 给出基础数据，或用 --example 计算内置示例",
+                "give --input FILE or --example",
+            ));
+        }
     };
     let evaluation = scorer.evaluate(&inputs).map_err(|e| {
-        let source = input.map_or_else(|| "example".to_string(), |p| p.display().to_string());
-        Fail::new(format!("{source}: {e}"))
+        let source = input.map_or_else(|| tr("示例", "example"), |p| p.display().to_string());
+        let sep = tr("：", ": ");
+        Fail::new(format!("{source}{sep}{}", e.message(message_lang())))
     })?;
     let format = format.unwrap_or_else(
         || match out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
@@ -795,9 +905,12 @@ fn score(
             format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
         }
         ScoreFormat::Xlsx => {
-            let path = out
-                .as_ref()
-                .ok_or_else(|| Fail::new("--format xlsx needs --out FILE.xlsx"))?;
+            let path = out.as_ref().ok_or_else(|| {
+                Fail::say(
+                    "--format xlsx 须同时用 --out 文件.xlsx 指定输出文件",
+                    "--format xlsx needs --out FILE.xlsx",
+                )
+            })?;
             let (header, rows) = report::evaluation_table(&system, &evaluation, lang);
             xlsx::write_table(path, &system.name, &header, &rows)?;
             return Ok(0);

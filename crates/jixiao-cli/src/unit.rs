@@ -43,14 +43,21 @@ pub fn map_columns(
 /// [`map_columns`] with the engine's options (claims for an audit).
 pub fn map_columns_with(header: &[String], scorer: &Scorer, options: &TableOptions, file: &str) -> Result<Columns> {
     jixiao::inputs::table::map_columns(header, scorer.system(), options).map_err(|e| match &e {
-        TableError::Unknown { .. } => Fail::new(format!(
-            "{file}: {e} (use --id-column for the column of unit names, --ignore-column to skip a column)"
-        )),
-        TableError::NoUnitColumn { name, columns } => Fail::new(format!(
-            "{file}: no column `{name}` for --id-column (columns: {})",
-            columns.join(", ")
-        )),
-        _ => Fail::new(format!("{file}: {e}")),
+        TableError::Unknown { .. } => Fail::say(
+            format!("{file}：{e}（单位名称所在的列请用 --id-column 指定，要跳过的列请用 --ignore-column）"),
+            format!("{file}: {e} (use --id-column for the column of unit names, --ignore-column to skip a column)"),
+        ),
+        TableError::NoUnitColumn { name, columns } => Fail::say(
+            format!(
+                "{file}：--id-column 指定的列“{name}”不存在（现有各列：{}）",
+                columns.join("、")
+            ),
+            format!(
+                "{file}: no column `{name}` for --id-column (columns: {})",
+                columns.join(", ")
+            ),
+        ),
+        _ => Fail::say(format!("{file}：{e}"), format!("{file}: {e}")),
     })
 }
 
@@ -62,14 +69,15 @@ pub fn read(path: &Path, scorer: &Scorer) -> Result<Inputs> {
             let text = read_text(path)?;
             jixiao::wire::from_json::<jixiao::inputs::UnitInputs>(&text, &file)
                 .map(Inputs::from)
-                .map_err(|e| Fail::new(e.message))
+                .map_err(json_error)
         }
         "toml" => from_toml(&read_text(path)?, &file),
         "csv" => from_table(read_csv_rows(path)?, scorer, &file),
         "xlsx" | "xlsm" | "xls" | "ods" => from_table(crate::xlsx::read_rows(path)?, scorer, &file),
-        other => Err(Fail::new(format!(
-            "{file}: unknown input format `.{other}` (expected .json, .toml, .csv or .xlsx)"
-        ))),
+        other => Err(Fail::say(
+            format!("{file}：不支持的基础数据文件类型“.{other}”（可用 .json、.toml、.csv 或 .xlsx）"),
+            format!("{file}: unknown input format `.{other}` (expected .json, .toml, .csv or .xlsx)"),
+        )),
     }
 }
 
@@ -189,7 +197,12 @@ pub fn read_csv_rows(path: &Path) -> Result<Table> {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(Fail::new(format!("{file}: {e}"))),
+            Err(e) => {
+                return Err(Fail::say(
+                    format!("{file}：CSV 格式有误（{e}）"),
+                    format!("{file}: {e}"),
+                ));
+            }
         }
         let no = numbers.of(&record, reader.position());
         // The text is UTF-8 (read_text checked it), and so is every field.
@@ -202,6 +215,11 @@ pub fn read_csv_rows(path: &Path) -> Result<Table> {
 }
 
 /// The lower-case extension of a path.
+/// A unit's inputs that do not read, in the run's language.
+fn json_error(e: jixiao::wire::JsonError) -> Fail {
+    Fail::say(e.message_zh, e.message)
+}
+
 pub fn extension(path: &Path) -> String {
     path.extension()
         .and_then(|e| e.to_str())
@@ -212,7 +230,7 @@ pub fn extension(path: &Path) -> String {
 fn from_toml(text: &str, file: &str) -> Result<Inputs> {
     jixiao::wire::from_toml::<jixiao::inputs::UnitInputs>(text, file)
         .map(Inputs::from)
-        .map_err(|e| Fail::new(e.message))
+        .map_err(json_error)
 }
 
 /// First cells that mark the header of the long layout (name, value, notes).
@@ -236,21 +254,36 @@ fn from_table(table: Table, scorer: &Scorer, file: &str) -> Result<Inputs> {
         .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
         .collect();
     let Some((first_no, first)) = rows.first() else {
-        return Err(Fail::new(format!("{file}: the table is empty")));
+        return Err(Fail::say(
+            format!("{file}：表格是空的"),
+            format!("{file}: the table is empty"),
+        ));
     };
     let header_index = first_no - 1;
     if first.iter().filter(|c| names_input(c, scorer)).count() >= 2 {
         let columns = map_columns(first, scorer, None, &[], file)?;
         return match rows.get(1..).unwrap_or(&[]) {
             [(n, row)] => match problems.row_problem(n - 1, Some(header_index), |c| column_is_read(&columns, c)) {
-                Some(p) => Err(Fail::new(format!("{file} row {n}: {p}"))),
+                Some(p) => Err(Fail::say(
+                    format!("{file} 第{n}行：{p}"),
+                    format!("{file} row {n}: {p}"),
+                )),
                 None => Ok(inputs_from_row(&columns, row)),
             },
-            [] => Err(Fail::new(format!("{file}: a header row but no data row"))),
-            data => Err(Fail::new(format!(
-                "{file}: {} units; `jixiao score` takes one (use `jixiao batch` for many)",
-                data.len()
-            ))),
+            [] => Err(Fail::say(
+                format!("{file}：只有表头，没有数据行"),
+                format!("{file}: a header row but no data row"),
+            )),
+            data => Err(Fail::say(
+                format!(
+                    "{file}：有{}个单位的数据；jixiao score 一次计算一个单位（多个单位请用 jixiao batch）",
+                    data.len()
+                ),
+                format!(
+                    "{file}: {} units; `jixiao score` takes one (use `jixiao batch` for many)",
+                    data.len()
+                ),
+            )),
         };
     }
     let is = |cell: Option<&String>, words: &[&str]| {
@@ -268,23 +301,36 @@ fn from_table(table: Table, scorer: &Scorer, file: &str) -> Result<Inputs> {
         let name = match input_for_header(cell, scorer) {
             Ok(Some(name)) => name,
             Ok(None) if cell.is_empty() => {
-                return Err(Fail::new(format!("{file} row {n}: no input name in column A")));
+                return Err(Fail::say(
+                    format!("{file} 第{n}行：A列没有填写数据项名称"),
+                    format!("{file} row {n}: no input name in column A"),
+                ));
             }
             Ok(None) => {
-                return Err(Fail::new(format!(
-                    "{file} row {n}: `{cell}` is not a declared input of `{}`",
-                    scorer.system().id
-                )));
+                let id = &scorer.system().id;
+                return Err(Fail::say(
+                    format!("{file} 第{n}行：“{cell}”不是评价体系“{id}”的基础数据项"),
+                    format!("{file} row {n}: `{cell}` is not a declared input of `{id}`"),
+                ));
             }
-            Err(wrong) => return Err(Fail::new(format!("{file} row {n}: `{cell}` {wrong}"))),
+            Err(wrong) => {
+                return Err(Fail::say(
+                    format!("{file} 第{n}行：“{cell}”{wrong}"),
+                    format!("{file} row {n}: `{cell}` {wrong}"),
+                ));
+            }
         };
         if let Some(prev) = seen.insert(name.clone(), *n) {
-            return Err(Fail::new(format!(
-                "{file}: rows {prev} and {n} both give input `{name}`"
-            )));
+            return Err(Fail::say(
+                format!("{file}：第{prev}行和第{n}行都填了“{name}”"),
+                format!("{file}: rows {prev} and {n} both give input `{name}`"),
+            ));
         }
         if let Some(p) = problems.row_problem(n - 1, header.then_some(header_index), |c| c <= 1) {
-            return Err(Fail::new(format!("{file} row {n}: {p}")));
+            return Err(Fail::say(
+                format!("{file} 第{n}行：{p}"),
+                format!("{file} row {n}: {p}"),
+            ));
         }
         // Columns after the value (unit, description, as `jixiao inputs --format csv` prints them) are notes.
         if let Some(value) = r.get(1)

@@ -23,12 +23,26 @@ use crate::{Fail, Result};
 /// The first worksheet as rows of cell texts (A1 at index 0, 0), with the cells that hold no figure.
 pub fn read_rows(path: &Path) -> Result<Table> {
     let file = path.display().to_string();
-    let mut workbook =
-        open_workbook_auto(path).map_err(|e| Fail::new(format!("{file}: cannot open as a spreadsheet: {e}")))?;
+    let mut workbook = open_workbook_auto(path).map_err(|e| {
+        Fail::say(
+            format!("{file}：无法作为电子表格打开（{e}）"),
+            format!("{file}: cannot open as a spreadsheet: {e}"),
+        )
+    })?;
     let range = workbook
         .worksheet_range_at(0)
-        .ok_or_else(|| Fail::new(format!("{file}: the workbook has no worksheet")))?
-        .map_err(|e| Fail::new(format!("{file}: cannot read the first worksheet: {e}")))?;
+        .ok_or_else(|| {
+            Fail::say(
+                format!("{file}：工作簿中没有工作表"),
+                format!("{file}: the workbook has no worksheet"),
+            )
+        })?
+        .map_err(|e| {
+            Fail::say(
+                format!("{file}：无法读取第一个工作表（{e}）"),
+                format!("{file}: cannot read the first worksheet: {e}"),
+            )
+        })?;
     let formulas = match workbook.sheet_names().first() {
         Some(name) => workbook.worksheet_formula(&name.clone()).ok(),
         None => None,
@@ -46,7 +60,10 @@ pub fn read_rows(path: &Path) -> Result<Table> {
         let mut cells = vec![String::new(); left];
         for (c, cell) in row.iter().enumerate() {
             let col_index = left + c;
-            let at = || format!("cell {}{}", column_letter(col_index), row_index + 1);
+            let at = || {
+                let cell = format!("{}{}", column_letter(col_index), row_index + 1);
+                crate::tr(format!("单元格{cell}"), format!("cell {cell}"))
+            };
             let (text, problem) = read_cell(cell, &at);
             if let Some(message) = problem {
                 let problem = Problem {
@@ -73,11 +90,13 @@ pub fn read_rows(path: &Path) -> Result<Table> {
                 continue;
             }
             table.problems.entry((row_index, col_index)).or_insert_with(|| Problem {
-                message: format!(
-                    "cell {}{} holds the formula `={formula}` but no computed value (the file was saved by a program that does not calculate formulas); open and save it in Excel or WPS, or type the figure",
-                    column_letter(col_index),
-                    row_index + 1
-                ),
+                message: {
+                    let cell = format!("{}{}", column_letter(col_index), row_index + 1);
+                    crate::tr(
+                        format!("单元格{cell}是公式“={formula}”，但文件中没有计算结果（保存文件的程序不计算公式）；请用 Excel 或 WPS 打开后保存，或直接填写数值"),
+                        format!("cell {cell} holds the formula `={formula}` but no computed value (the file was saved by a program that does not calculate formulas); open and save it in Excel or WPS, or type the figure"),
+                    )
+                },
                 merged_from: None,
             });
         }
@@ -93,12 +112,14 @@ pub fn read_rows(path: &Path) -> Result<Table> {
         for row_index in d.start.0 as usize + 1..=d.end.0.min(last_row) as usize {
             for col_index in d.start.1 as usize..=d.end.1.min(last_col) as usize {
                 table.problems.entry((row_index, col_index)).or_insert_with(|| Problem {
-                    message: format!(
-                        "cell {}{} is inside the merged cells {region}, whose value stands in {first} for row {} only; unmerge the cells and write the value in every row",
-                        column_letter(col_index),
-                        row_index + 1,
-                        d.start.0 as usize + 1
-                    ),
+                    message: {
+                        let cell = format!("{}{}", column_letter(col_index), row_index + 1);
+                        let row = d.start.0 as usize + 1;
+                        crate::tr(
+                            format!("单元格{cell}位于合并单元格{region}内，合并单元格的值只在{first}，只属于第{row}行；请取消合并，在每一行分别填写"),
+                            format!("cell {cell} is inside the merged cells {region}, whose value stands in {first} for row {row} only; unmerge the cells and write the value in every row"),
+                        )
+                    },
                     merged_from: Some(d.start.0 as usize),
                 });
             }
@@ -122,29 +143,52 @@ fn read_cell(cell: &Data, at: &dyn Fn() -> String) -> (String, Option<String>) {
         Data::Float(f) => {
             match jixiao::inputs::float::decimal_from_f64_or(*f, jixiao::inputs::FloatAdvice::RoundInTheSheet) {
                 Ok(d) => (d.to_string(), None),
-                Err(m) => (f.to_string(), Some(format!("{}: {m}", at()))),
+                Err(m) => (
+                    f.to_string(),
+                    Some(format!(
+                        "{}{}{}",
+                        at(),
+                        crate::tr("：", ": "),
+                        m.message(crate::message_lang())
+                    )),
+                ),
             }
         }
         Data::Bool(b) => (b.to_string(), None),
         Data::DateTime(d) => (
             d.to_string(),
-            Some(format!(
-                "{} holds a date or time (Excel's day number {d}), not a figure; format the cell as a number (常规 or 数值) and type the figure",
-                at()
+            Some(crate::tr(
+                format!(
+                    "{}是日期或时间（Excel 日期序号{d}），不是数值；请把单元格格式设为“常规”或“数值”后填写数值",
+                    at()
+                ),
+                format!(
+                    "{} holds a date or time (Excel's day number {d}), not a figure; format the cell as a number (常规 or 数值) and type the figure",
+                    at()
+                ),
             )),
         ),
         Data::DateTimeIso(s) | Data::DurationIso(s) => (
             s.clone(),
-            Some(format!(
-                "{} holds a date or time ({s}), not a figure; format the cell as a number and type the figure",
-                at()
+            Some(crate::tr(
+                format!(
+                    "{}是日期或时间（{s}），不是数值；请把单元格格式设为“数值”后填写数值",
+                    at()
+                ),
+                format!(
+                    "{} holds a date or time ({s}), not a figure; format the cell as a number and type the figure",
+                    at()
+                ),
             )),
         ),
         Data::Error(e) => (
             String::new(),
-            Some(format!(
-                "{} holds the Excel error {e}; correct the formula or type the figure",
-                at()
+            Some(crate::tr(
+                format!("{}是 Excel 错误值{e}；请更正公式或直接填写数值", at()),
+                format!(
+                    "{} holds the Excel error {e}; correct the formula or type the figure",
+                    at()
+                ),
             )),
         ),
     }
@@ -161,8 +205,6 @@ fn merged_regions<RS: std::io::Read + std::io::Seek>(workbook: &mut Sheets<RS>) 
 
 /// Writes a table (header + rows) to a new workbook (built by the engine's `jixiao::xlsx`).
 pub fn write_table(path: &Path, title: &str, header: &[String], rows: &[Vec<String>]) -> Result<()> {
-    let file = path.display().to_string();
-    let bytes = jixiao::xlsx::table_workbook(title, header, rows)
-        .map_err(|e| Fail::new(format!("{file}: cannot write: {e}")))?;
-    std::fs::write(path, bytes).map_err(|e| Fail::new(format!("{file}: cannot write: {e}")))
+    let bytes = jixiao::xlsx::table_workbook(title, header, rows).map_err(|e| crate::cannot_write(path, &e))?;
+    std::fs::write(path, bytes).map_err(|e| crate::cannot_write(path, &e))
 }

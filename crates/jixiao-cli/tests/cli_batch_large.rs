@@ -63,6 +63,7 @@ fn measure(dir: &Path, args: &[&str]) -> Measured {
             .arg(bin())
             .args(args)
             .current_dir(dir)
+            .env("JIXIAO_LANG", "en")
             .stdin(Stdio::null())
             .output()
             .unwrap();
@@ -90,6 +91,7 @@ fn measure(dir: &Path, args: &[&str]) -> Measured {
     let mut child = Command::new(bin())
         .args(args)
         .current_dir(dir)
+        .env("JIXIAO_LANG", "en")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -15,11 +15,28 @@ pub fn bin() -> &'static Path {
 }
 
 /// A `jixiao` command running in `dir` (so that error messages name files relative to it), with
-/// backtraces switched on: a panic would show one and fail [`assert_clean`].
+/// backtraces switched on: a panic would show one and fail [`assert_clean`]. Its messages are in
+/// English (`JIXIAO_LANG=en`, which a `--lang` argument overrides): these tests pin the English
+/// wording; `cli_messages.rs` pins the Chinese one, the default ([`jixiao_zh`]).
 pub fn jixiao(dir: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(bin());
-    cmd.current_dir(dir).env("RUST_BACKTRACE", "1").env_remove("RUST_LOG");
+    cmd.current_dir(dir)
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("RUST_LOG")
+        .env("JIXIAO_LANG", "en");
     cmd
+}
+
+/// A `jixiao` command as users run it: messages in the default language (中文).
+pub fn jixiao_zh(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = jixiao(dir);
+    cmd.env_remove("JIXIAO_LANG");
+    cmd
+}
+
+/// Runs `jixiao args...` in `dir` with messages in Chinese.
+pub fn run_zh(dir: &Path, args: &[&str]) -> Output {
+    jixiao_zh(dir).args(args).output().expect("jixiao runs")
 }
 
 /// Runs `jixiao args...` in `dir`.
