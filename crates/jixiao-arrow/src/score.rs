@@ -71,6 +71,23 @@ impl<'s> Layout<'s> {
     pub fn explains(&self) -> bool {
         self.explain.is_some()
     }
+
+    /// Whether the results have a `warning` column: the system declares consistency checks
+    /// (勾稽关系), whose failed `warning` checks a row lists there while its scores stand.
+    pub fn warns(&self) -> bool {
+        self.scorer.has_checks()
+    }
+
+    /// A row's `warning` cell: its failed checks, in the language of the `error` column.
+    fn warning(&self, failed: impl Iterator<Item = usize>) -> Option<String> {
+        if !self.warns() {
+            return None;
+        }
+        let notices: Vec<String> = failed
+            .filter_map(|k| self.scorer.check_notice(k, self.messages))
+            .collect();
+        (!notices.is_empty()).then(|| notices.join(if self.messages == Lang::Zh { "；" } else { "; " }))
+    }
 }
 
 /// What the results' columns gather, row by row, for the rows of one task.
@@ -86,6 +103,8 @@ pub(crate) struct Gathered<'s> {
     row: Vec<Option<i128>>,
     pub grade: Vec<Option<Cow<'s, str>>>,
     pub error: Vec<Option<String>>,
+    /// The failed `warning` checks of a scored row (see [`Layout::warns`]).
+    pub warning: Vec<Option<String>>,
     pub explanation: Vec<Option<String>>,
     pub errors: Vec<RowError>,
     /// The language of the `error` column.
@@ -103,6 +122,7 @@ impl<'s> Gathered<'s> {
             row: Vec::with_capacity(columns),
             grade: Vec::with_capacity(n),
             error: Vec::with_capacity(n),
+            warning: Vec::with_capacity(n),
             explanation: Vec::with_capacity(n),
             errors: Vec::new(),
         }
@@ -120,6 +140,7 @@ impl<'s> Gathered<'s> {
         figures: impl Iterator<Item = Option<Decimal>>,
         total: Decimal,
         grade: Cow<'s, str>,
+        warning: Option<String>,
         explanation: Option<String>,
     ) {
         self.row.clear();
@@ -153,13 +174,15 @@ impl<'s> Gathered<'s> {
         self.total.push(Some(t));
         self.grade.push(Some(grade));
         self.error.push(None);
+        self.warning.push(warning);
         self.explanation.push(explanation);
     }
 
     fn push_scores(&mut self, layout: &Layout<'s>, s: &Scores) {
         let figures = (0..self.scores.len()).map(|j| s.indicators.get(j).copied());
         let grade = layout.scorer.grade_label(s.grade).unwrap_or_default();
-        self.push_row(layout, figures, s.total, Cow::Borrowed(grade), None);
+        let warning = layout.warning(s.failed_checks.iter().copied());
+        self.push_row(layout, figures, s.total, Cow::Borrowed(grade), warning, None);
     }
 
     fn push_evaluation(&mut self, layout: &Layout<'s>, e: &Evaluation) {
@@ -179,7 +202,21 @@ impl<'s> Gathered<'s> {
             r.map(|r| r.score)
         });
         let explanation = layout.explain.map(|l| e.explain(l));
-        self.push_row(layout, figures, e.total, Cow::Owned(e.grade.to_string()), explanation);
+        let failed = e
+            .checks
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.passed == Some(false))
+            .map(|(i, _)| i);
+        let warning = layout.warning(failed);
+        self.push_row(
+            layout,
+            figures,
+            e.total,
+            Cow::Owned(e.grade.to_string()),
+            warning,
+            explanation,
+        );
     }
 
     fn push_error(&mut self, error: EvalError) {
@@ -189,6 +226,7 @@ impl<'s> Gathered<'s> {
         self.total.push(None);
         self.grade.push(None);
         self.error.push(Some(error.message(self.messages)));
+        self.warning.push(None);
         self.explanation.push(None);
         let row = self.first + self.rows().saturating_sub(1);
         self.errors.push(RowError { row, error });

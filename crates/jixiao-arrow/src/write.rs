@@ -39,12 +39,13 @@ fn texts<'g, T: AsRef<str> + 'g>(
     Arc::new(array)
 }
 
-/// Result column `j` (the indicators', then `total`, `grade`, `error`, `explanation`): its type
-/// and one array per part.
+/// Result column `j` (the indicators', then `total`, `grade`, `error`, `warning` when the system
+/// has checks, `explanation`): its type and one array per part.
 fn build_column(
     parts: &[Part<'_>],
     j: usize,
     count: usize,
+    warns: bool,
     column: DecimalType,
 ) -> Result<(DataType, Vec<ArrayRef>), ArrowError> {
     if j < count {
@@ -56,9 +57,10 @@ fn build_column(
     }
     let arrays = parts
         .iter()
-        .map(|p| match j - count {
-            0 => texts(&p.pieces, |g| &g.grade),
-            1 => texts(&p.pieces, |g| &g.error),
+        .map(|p| match (j - count, warns) {
+            (0, _) => texts(&p.pieces, |g| &g.grade),
+            (1, _) => texts(&p.pieces, |g| &g.error),
+            (2, true) => texts(&p.pieces, |g| &g.warning),
             _ => texts(&p.pieces, |g| &g.explanation),
         })
         .collect();
@@ -68,15 +70,17 @@ fn build_column(
 /// The result batches, one per part, their columns built in parallel.
 pub(crate) fn assemble(layout: &Layout<'_>, parts: Vec<Part<'_>>, id: Option<Field>) -> Result<Scored, ArrowError> {
     let decimals = layout.ids.len() + 1;
-    let names = layout.ids.iter().copied().chain(["total", "grade", "error"]);
-    let names: Vec<&str> = if layout.explains() {
-        names.chain(["explanation"]).collect()
-    } else {
-        names.collect()
-    };
+    let warns = layout.warns();
+    let mut names: Vec<&str> = layout.ids.iter().copied().chain(["total", "grade", "error"]).collect();
+    if warns {
+        names.push("warning");
+    }
+    if layout.explains() {
+        names.push("explanation");
+    }
     let built = (0..names.len())
         .into_par_iter()
-        .map(|j| build_column(&parts, j, decimals, layout.decimal))
+        .map(|j| build_column(&parts, j, decimals, warns, layout.decimal))
         .collect::<Result<Vec<_>, _>>()?;
     let mut fields = Vec::with_capacity(names.len() + 1);
     fields.extend(id.clone());

@@ -767,3 +767,54 @@ fn a_misspelt_first_column_is_not_the_unit_names() {
         "{err:?}"
     );
 }
+
+/// A system with a consistency check (勾稽关系) gets a `warning` column: the failed `warning`
+/// checks of each scored row, in the language of the `error` column, the scores standing; a
+/// system without checks has no such column.
+#[test]
+fn failed_warning_checks_are_listed_in_a_warning_column() {
+    let system = r#"{
+      "format": 1, "id": "k", "name": "勾稽",
+      "inputs": [{"name": "收入"}, {"name": "支出"}, {"name": "结余"}, {"name": "得分", "kind": "manual"}],
+      "indicators": [{"id": "1", "name": "综合", "points": "100", "rule": {"type": "manual", "input": "得分"}}],
+      "checks": [{"id": "K1", "name": "收入 − 支出 = 结余", "expr": "收入 - 支出 = 结余"}],
+      "grades": [{"label": "合格"}]
+    }"#;
+    let scorer = Scorer::from_text(system).unwrap();
+    let unit = |balance: i32| Unit {
+        inputs: Inputs::new()
+            .with("收入", 100)
+            .with("支出", 80)
+            .with("结余", balance)
+            .with("得分", 90),
+        unread: Vec::new(),
+    };
+    let units = [unit(20), unit(25)];
+    for explain in [None, Some(Lang::Zh)] {
+        let scored = score_units(&scorer, &units, None, explain, Some(Lang::Zh)).unwrap();
+        let b = &scored.batches[0];
+        let schema = b.schema();
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        let mut want = vec!["1", "total", "grade", "error", "warning"];
+        if explain.is_some() {
+            want.push("explanation");
+        }
+        assert_eq!(names, want);
+        assert_eq!(text_at(b, "warning", 0), None);
+        assert_eq!(
+            text_at(b, "warning", 1).as_deref(),
+            Some("勾稽关系K1“收入 − 支出 = 结余”不符")
+        );
+        assert_eq!(
+            decimal_at(b.column_by_name("total").unwrap().as_ref(), 1),
+            Some(Decimal::from(90))
+        );
+    }
+    let (hunan, example) = hunan();
+    let units = [Unit {
+        inputs: example,
+        unread: Vec::new(),
+    }];
+    let scored = score_units(&hunan, &units, None, None, None).unwrap();
+    assert!(scored.batches[0].column_by_name("warning").is_none());
+}

@@ -333,6 +333,9 @@ impl Run<'_> {
         let mut row = vec![row_no.to_string(), unit];
         row.extend(std::iter::repeat_n(String::new(), self.node_count + 2));
         row.push(message);
+        if self.o.scorer.has_checks() {
+            row.push(String::new());
+        }
         row
     }
 
@@ -359,10 +362,22 @@ impl Run<'_> {
         let grade = table.grade(r).and_then(|g| self.o.scorer.grade_label(g));
         row.push(grade.unwrap_or_default().to_string());
         row.push(String::new());
+        // Failed `warning` checks (勾稽关系): the scores stand, the reader is told.
+        if self.o.scorer.has_checks() {
+            let lang = self.o.lang;
+            let notices: Vec<String> = table
+                .failed_checks(r)
+                .iter()
+                .filter_map(|k| self.o.scorer.check_notice(*k, lang))
+                .collect();
+            row.push(notices.join(if lang == Lang::Zh { "；" } else { "; " }));
+        }
         row
     }
 }
 
+/// The result table's header; a system with consistency checks gets a 提示 column listing the
+/// failed `warning` checks of each row.
 fn header(system: &IndicatorSystem, lang: Lang) -> Vec<String> {
     let zh = lang == Lang::Zh;
     let mut h = vec![
@@ -382,6 +397,9 @@ fn header(system: &IndicatorSystem, lang: Lang) -> Vec<String> {
         ]
         .map(String::from),
     );
+    if !system.checks.is_empty() {
+        h.push(if zh { "提示" } else { "warnings" }.to_string());
+    }
     h
 }
 

@@ -135,3 +135,44 @@ fn the_environment_can_ask_for_english_messages_and_lang_overrides_it() {
         .expect("jixiao runs");
     assert!(stderr(&o).starts_with("错误：“nosuch”"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_batch_lists_failed_warning_checks_in_a_hint_column_and_keeps_the_scores() {
+    let dir = tempdir();
+    let system = SIMPLE.replacen(
+        "\"grades\":",
+        "\"checks\": [{\"id\": \"K1\", \"name\": \"结余不超过预算\", \"expr\": \"年末结余 <= 年初预算\"}],\n  \"grades\":",
+        1,
+    );
+    assert_ne!(system, SIMPLE);
+    write(dir.path(), "checked.json", &system);
+    write(
+        dir.path(),
+        "u.csv",
+        "单位,编制数,在职人员数,年初预算,年末结余\nU1,100,100,1000,0\nU2,100,100,1000,1200\n",
+    );
+    let o = run_zh(
+        dir.path(),
+        &[
+            "batch",
+            "--system",
+            "checked.json",
+            "--input",
+            "u.csv",
+            "--id-column",
+            "单位",
+            "--out",
+            "r.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = read_csv(&dir.path().join("r.csv"));
+    assert_eq!(rows[0].last().map(String::as_str), Some("提示"));
+    assert_eq!(rows[1].last().map(String::as_str), Some(""));
+    assert_eq!(
+        rows[2].last().map(String::as_str),
+        Some("勾稽关系K1“结余不超过预算”不符")
+    );
+    // The scores stand: 预算完成率 below zero counts as 0 (a rate), the others full: 总分 15.00.
+    assert_eq!(rows[2][7], "15.00");
+}

@@ -473,7 +473,29 @@ impl Scorer {
         out.exact_total = t.exact_total;
         out.grade = t.grade;
         out.vetoed = t.vetoed;
+        out.failed_checks = std::mem::take(&mut run.failed_checks);
         Ok(())
+    }
+
+    /// A failed consistency check as batch outputs list it: `勾稽关系K1“收入 = …”不符`, by its
+    /// index in [`Scores::failed_checks`] or [`ScoreTable::failed_checks`].
+    pub fn check_notice(&self, index: usize, lang: crate::Lang) -> Option<String> {
+        let k = self.inner.checks.get(index)?;
+        Some(match lang {
+            crate::Lang::Zh => format!("勾稽关系{}“{}”不符", k.id, k.name),
+            crate::Lang::En => {
+                format!(
+                    "check {} \"{}\" does not hold",
+                    k.id,
+                    k.name_en.as_deref().unwrap_or(&k.name)
+                )
+            }
+        })
+    }
+
+    /// Whether the system declares consistency checks (whose failures batch outputs list).
+    pub fn has_checks(&self) -> bool {
+        !self.inner.checks.is_empty()
     }
 
     /// Scores one unit (see [`score_into`](Scorer::score_into)).
@@ -490,6 +512,7 @@ impl Scorer {
         map_units(units, Scores::default, |scratch, u| {
             self.score_into(u, scratch).map(|()| Scores {
                 indicators: scratch.indicators.clone(),
+                failed_checks: scratch.failed_checks.clone(),
                 metrics: Vec::new(),
                 ..*scratch
             })
@@ -509,6 +532,7 @@ impl Scorer {
         out.grades.clear();
         out.grades.resize(units.len(), 0);
         out.errors.clear();
+        out.warnings.clear();
         let fill = |first: usize,
                     part: &[PreparedInputs],
                     scores: &mut [Decimal],
@@ -516,6 +540,7 @@ impl Scorer {
                     grades: &mut [usize]| {
             let mut scratch = Scores::default();
             let mut errors = Vec::new();
+            let mut warnings = Vec::new();
             let rows = part
                 .iter()
                 .zip(scores.chunks_mut(width.max(1)))
@@ -526,11 +551,14 @@ impl Scorer {
                         row.copy_from_slice(scratch.indicators.get(..row.len()).unwrap_or_default());
                         *total = scratch.total;
                         *grade = scratch.grade;
+                        if !scratch.failed_checks.is_empty() {
+                            warnings.push((first + r, std::mem::take(&mut scratch.failed_checks)));
+                        }
                     }
                     Err(e) => errors.push((first + r, e)),
                 }
             }
-            errors
+            (errors, warnings)
         };
         #[cfg(feature = "parallel")]
         if width > 0 {
@@ -540,7 +568,7 @@ impl Scorer {
                 .len()
                 .div_ceil(rayon::current_num_threads().saturating_mul(4))
                 .max(PARALLEL_CHUNK);
-            let errors: Vec<Vec<(usize, EvalError)>> = units
+            let parts: Vec<PartRows> = units
                 .par_chunks(per)
                 .zip(out.scores.par_chunks_mut(per * width))
                 .zip(out.totals.par_chunks_mut(per))
@@ -548,11 +576,15 @@ impl Scorer {
                 .enumerate()
                 .map(|(k, (((part, scores), totals), grades))| fill(k * per, part, scores, totals, grades))
                 .collect();
-            out.errors = errors.into_iter().flatten().collect();
+            for (errors, warnings) in parts {
+                out.errors.extend(errors);
+                out.warnings.extend(warnings);
+            }
             return;
         }
-        let errors = fill(0, units, &mut out.scores, &mut out.totals, &mut out.grades);
+        let (errors, warnings) = fill(0, units, &mut out.scores, &mut out.totals, &mut out.grades);
         out.errors = errors;
+        out.warnings = warnings;
     }
 
     /// The grade label of [`Scores::grade`].
@@ -652,6 +684,9 @@ pub struct Scores {
     pub grade: usize,
     /// Whether a veto applied.
     pub vetoed: bool,
+    /// The consistency checks (勾稽关系) of severity `warning` that failed, as indices into the
+    /// system's checks ([`Scorer::check_notice`]); the scores stand.
+    pub failed_checks: Vec<usize>,
     /// Scratch space for the metrics, kept between units.
     metrics: Vec<Option<Value>>,
 }
@@ -672,6 +707,9 @@ pub struct ScoreTable {
     pub(crate) grades: Vec<usize>,
     /// The rows that failed, in row order, with their errors.
     pub errors: Vec<(usize, EvalError)>,
+    /// The rows scored with failed `warning` checks, in row order, with the checks' indices
+    /// ([`Scorer::check_notice`]).
+    pub warnings: Vec<(usize, Vec<usize>)>,
 }
 
 impl ScoreTable {
@@ -716,6 +754,15 @@ impl ScoreTable {
     pub fn grade(&self, r: usize) -> Option<usize> {
         self.error(r).is_none().then(|| self.grades.get(r).copied()).flatten()
     }
+
+    /// The `warning` checks that failed in row `r` (indices for [`Scorer::check_notice`]).
+    pub fn failed_checks(&self, r: usize) -> &[usize] {
+        self.warnings
+            .binary_search_by_key(&r, |(i, _)| *i)
+            .ok()
+            .and_then(|k| self.warnings.get(k))
+            .map_or(&[], |(_, w)| w.as_slice())
+    }
 }
 
 /// Equal figures (the scratch space is not compared).
@@ -726,10 +773,16 @@ impl PartialEq for Scores {
             && self.total == other.total
             && self.grade == other.grade
             && self.vetoed == other.vetoed
+            && self.failed_checks == other.failed_checks
     }
 }
 
 impl Eq for Scores {}
+
+/// A part of a [`ScoreTable`]'s rows: its failed rows with their errors, and its rows with failed
+/// `warning` checks.
+#[cfg(feature = "parallel")]
+type PartRows = (Vec<(usize, EvalError)>, Vec<(usize, Vec<usize>)>);
 
 /// Smallest number of units worth a task of their own.
 #[cfg(feature = "parallel")]
@@ -748,6 +801,8 @@ struct Run<'a> {
     core_forced: Option<u32>,
     /// The core indicators not met (full runs only).
     core_caps: Vec<CoreCapResult>,
+    /// The `warning` checks that failed (scores-only runs; a full run keeps every result).
+    failed_checks: Vec<usize>,
 }
 
 /// The figures of a run, before they become an [`Evaluation`] or [`Scores`].
@@ -929,6 +984,7 @@ impl<'a> Run<'a> {
             full,
             core_forced: None,
             core_caps: Vec::new(),
+            failed_checks: Vec::new(),
         }
     }
 
@@ -1276,7 +1332,7 @@ impl<'a> Run<'a> {
     fn checks(&mut self) -> Result<Vec<CheckResult>, EvalError> {
         let c = self.c;
         let mut out = Vec::new();
-        for k in &c.checks {
+        for (index, k) in c.checks.iter().enumerate() {
             let passed = match k.expr.eval(self) {
                 Ok(Value::Bool(b)) => Some(b),
                 Ok(Value::Num(d)) => Some(!d.is_zero()),
@@ -1289,6 +1345,9 @@ impl<'a> Run<'a> {
                     name: k.name.to_string(),
                     expr: k.text.to_string(),
                 });
+            }
+            if !self.full && passed == Some(false) {
+                self.failed_checks.push(index);
             }
             if self.full {
                 // A failed comparison shows its two sides (every input it reads was given).

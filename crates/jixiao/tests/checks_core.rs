@@ -145,3 +145,33 @@ fn systems_without_checks_or_core_indicators_answer_as_before() {
     let json = jixiao::wire::evaluation_to_value(&e, Lang::Zh);
     assert!(json.get("checks").is_none() && json.get("core_caps").is_none());
 }
+
+#[test]
+fn the_figures_only_paths_list_the_failed_warning_checks() {
+    let s = scorer();
+    let (bad, good) = (unit(25, None, "50"), unit(20, None, "50"));
+    let scores = s.score(&bad).unwrap();
+    assert_eq!(scores.failed_checks, [0]);
+    assert_eq!(s.score(&good).unwrap().failed_checks, Vec::<usize>::new());
+    assert_eq!(
+        s.check_notice(0, Lang::Zh).as_deref(),
+        Some("勾稽关系K1“收入 − 支出 = 结余”不符")
+    );
+    assert_eq!(
+        s.check_notice(0, Lang::En).as_deref(),
+        Some("check K1 \"收入 − 支出 = 结余\" does not hold")
+    );
+    assert_eq!(s.check_notice(2, Lang::Zh), None);
+    // The flat table: row 1 warned, rows 0 and 2 not; the scores stand in every row.
+    let units: Vec<_> = [&good, &bad, &good].iter().map(|u| s.prepare(u).unwrap()).collect();
+    let mut table = jixiao::ScoreTable::default();
+    s.score_table(&units, &mut table);
+    assert_eq!(table.failed_checks(0), &[] as &[usize]);
+    assert_eq!(table.failed_checks(1), &[0]);
+    assert_eq!(table.failed_checks(2), &[] as &[usize]);
+    assert_eq!(table.total(1), Some(scores.total));
+    // The batch path agrees with the one-unit path.
+    let batch = s.score_batch(&units);
+    assert_eq!(batch[1].as_ref().unwrap().failed_checks, [0]);
+    assert!(s.has_checks());
+}
