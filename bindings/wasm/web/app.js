@@ -105,7 +105,7 @@ function showLoadErrors(title, errors) {
           el(
             'tr',
             {},
-            el('td', { class: 'path', text: e.position ? `${e.path}（第 ${e.position} 个字符）` : e.path || '—' }),
+            el('td', { class: 'path', text: e.position ? `${e.path}（第${e.position}个字符）` : e.path || '—' }),
             el('td', { text: e.message }),
           ),
         ),
@@ -118,7 +118,7 @@ function showLoadErrors(title, errors) {
 function useSystem(system, builtinId) {
   const check = system.validate();
   if (!check.valid) {
-    showLoadErrors(`${KIND_TITLES[check.kind] ?? '指标体系有错误'}：共 ${check.errors.length} 处`, check.errors);
+    showLoadErrors(`${KIND_TITLES[check.kind] ?? '指标体系有错误'}：共${check.errors.length}处`, check.errors);
     system.free();
     return false;
   }
@@ -179,7 +179,7 @@ async function openSystemFile(file) {
 function renderHeader(info) {
   $('system-header').hidden = false;
   $('system-name').textContent = info.name;
-  const meta = [info.issuer, info.region, info.year ? `${info.year} 年` : null, `满分 ${info.total_points} 分`, `编号 ${info.id}`];
+  const meta = [info.issuer, info.region, info.year ? `${info.year}年` : null, `满分${info.total_points}分`, `编号 ${info.id}`];
   $('system-meta').textContent = meta.filter(Boolean).join(' · ');
   const hasNotes = info.source || info.notes.length > 0;
   $('system-notes-box').hidden = !hasNotes;
@@ -249,12 +249,12 @@ function buildForm(info) {
           class: 'level-score',
           id: `${id}-score`,
           placeholder: '档内得分（选填）',
-          'aria-label': `${input.name} 档内得分`,
+          'aria-label': `${input.name}档内得分`,
         });
       } else {
         const placeholder =
           typeof input.default === 'string'
-            ? `默认 ${input.default}`
+            ? `默认${input.default}`
             : input.kind === 'count'
               ? '次数，如 0'
               : input.unit === '%'
@@ -394,7 +394,7 @@ function recompute() {
     state.lastInputs = inputs;
     state.fresh = true;
     renderResult(evaluation);
-    $('status').textContent = `已按填写的数据计算（${elapsed < 1 ? '不到 1' : elapsed.toFixed(0)} 毫秒）。`;
+    $('status').textContent = `已按填写的数据计算（${elapsed < 1 ? '不到1' : elapsed.toFixed(0)}毫秒）。`;
     $('status').className = 'status ok';
     if (timing.firstResult === null) {
       timing.firstResult = performance.now();
@@ -429,10 +429,10 @@ function showEvaluationError(e) {
       }
     }
     const parts = [];
-    if (invalid) parts.push(`${invalid} 项数据有误，请按标红处修正`);
+    if (invalid) parts.push(`${invalid}项数据有误，请按标红处修正`);
     if (missing.length) {
       const names = missing.slice(0, 4).join('、') + (missing.length > 4 ? ' 等' : '');
-      parts.push(`还有 ${missing.length} 项必填数据未填写：${names}`);
+      parts.push(`还有${missing.length}项必填数据未填写：${names}`);
     }
     if (state.lastEvaluation) parts.push('下方为上次的计算结果');
     status.replaceChildren(parts.join('；') + '。');
@@ -466,17 +466,17 @@ function renderResult(ev) {
   grade.textContent = ev.grade;
   grade.dataset.rank = String(state.info.grades.findIndex((g) => g.label === ev.grade));
   const notes = [];
-  if (ev.rescaled_total !== null) notes.push(`不适用指标 ${ev.excluded_points} 分已剔除，按比例折算`);
-  if (ev.bonus.length && ev.bonus_total !== '0') notes.push(`含加分 ${ev.bonus_total} 分`);
+  if (ev.rescaled_total !== null) notes.push(`不适用指标${ev.excluded_points}分不计入总分，按比例折算`);
+  if (ev.bonus.length && ev.bonus_total !== '0') notes.push(`含加分${ev.bonus_total}分`);
   for (const k of ev.checks ?? []) {
     if (k.passed === false) notes.push(`勾稽关系不符：${k.name}（请核对基础数据）`);
   }
-  for (const k of ev.core_caps ?? []) notes.push(`核心指标 ${k.id} 未达标，评价等次不高于“${k.grade}”`);
+  for (const k of ev.core_caps ?? []) notes.push(`核心指标${k.id}未达标，评价等次不高于“${k.grade}”`);
   const vetoes = $('vetoes');
   vetoes.hidden = ev.vetoes.length === 0 && notes.length === 0;
   vetoes.textContent = [
     ...notes,
-    ...ev.vetoes.map((v) => `一票否决：${v.name}${v.grade ? `（等级定为${v.grade}）` : ''}${v.max_total ? `（总分不超过 ${v.max_total}）` : ''}`),
+    ...ev.vetoes.map((v) => `一票否决：${v.name}${v.grade ? `（评价等次不高于“${v.grade}”）` : ''}${v.max_total ? `（总分不超过${v.max_total}分）` : ''}`),
   ].join('；');
   renderTable(state.info, ev);
   renderChart(ev);
@@ -502,9 +502,9 @@ function renderTable(info, ev) {
         // The engine states each score at the system's precision (5.00, 4.73): shown as stated,
         // so that the column adds up as printed; the exact score beside it when it differs.
         score = r.score;
-        if (trimZeros(r.exact_score) !== trimZeros(r.score)) exact = `计算值 ${r.exact_score}`;
+        if (trimZeros(r.exact_score) !== trimZeros(r.score)) exact = `计算值${r.exact_score}`;
         if (r.status === 'not_applicable') {
-          const outcome = { full_points: '按满分计', zero: '计 0 分', excluded: '不计入' }[r.na_outcome] ?? '';
+          const outcome = { full_points: '按满分计', zero: '计0分', excluded: '不计入' }[r.na_outcome] ?? '';
           badge = el('span', { class: 'badge na', text: `不适用·${outcome}` });
         }
       }
@@ -596,8 +596,8 @@ function renderChart(ev) {
 function fillTargetForm(info) {
   const inputs = info.inputs.filter((i) => i.kind === 'number' || i.kind === 'count');
   $('target-input').replaceChildren(...inputs.map((i) => el('option', { value: i.name, text: i.unit ? `${i.name}（${i.unit}）` : i.name })));
-  const goals = info.grades.filter((g) => g.min !== null).map((g) => el('option', { value: `grade:${g.label}`, text: `等级达到「${g.label}」` }));
-  goals.push(el('option', { value: `total:${info.total_points}`, text: `总分 ${info.total_points} 分（满分）` }));
+  const goals = info.grades.filter((g) => g.min !== null).map((g) => el('option', { value: `grade:${g.label}`, text: `评价等次达到“${g.label}”` }));
+  goals.push(el('option', { value: `total:${info.total_points}`, text: `总分${info.total_points}分（满分）` }));
   $('target-goal').replaceChildren(...goals);
   $('target-result').textContent = '';
   $('target-box').hidden = inputs.length === 0;
@@ -752,7 +752,7 @@ function wire() {
   $('print').addEventListener('click', () => window.print());
   $('target-run').addEventListener('click', runTarget);
   window.addEventListener('beforeprint', () => {
-    $('print-stamp').textContent = `打印于 ${new Date().toLocaleString('zh-CN')}`;
+    $('print-stamp').textContent = `打印于${new Date().toLocaleString('zh-CN')}`;
   });
 }
 
@@ -760,7 +760,7 @@ function start() {
   $('version').textContent = version();
   fillBuiltinList();
   wire();
-  setEngineStatus(`计算引擎已就绪（${Math.round(timing.ready)} 毫秒）`);
+  setEngineStatus(`计算引擎已就绪（${Math.round(timing.ready)}毫秒）`);
   const params = new URLSearchParams(location.search);
   const id = params.get('system');
   if (id) {
