@@ -21,7 +21,11 @@ pub const HUNAN_LEAF_IDS: [&str; HUNAN_LEAVES] = [
 
 /// Items of the checklist input 预算管理制度, in declaration order: the three points of 管理制度健全性
 /// in 财预〔2013〕53号 (made / lawful and complete / carried out).
-pub const BUDGET_RULE_ITEMS: [&str; 3] = ["已制定或具有相关管理制度", "相关管理制度合法合规完整", "相关管理制度得到有效执行"];
+pub const BUDGET_RULE_ITEMS: [&str; 3] = [
+    "已制定或具有相关管理制度",
+    "相关管理制度合法合规完整",
+    "相关管理制度得到有效执行",
+];
 
 /// Items of the checklist input 预决算公开, in declaration order.
 pub const DISCLOSURE_ITEMS: [&str; 4] = ["公开部门预算", "公开部门决算", "公开“三公经费”", "按规定时限公开"];
