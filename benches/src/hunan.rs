@@ -19,14 +19,19 @@ pub const HUNAN_LEAF_IDS: [&str; HUNAN_LEAVES] = [
     "2.2.7", "2.3.1", "2.3.2", "2.3.3", "3.1.1", "3.1.2", "3.1.3", "3.1.4", "4.1.1", "4.1.2", "4.1.3", "4.1.4",
 ];
 
-/// Items of the checklist input 预算管理制度, in declaration order.
-pub const BUDGET_RULE_ITEMS: [&str; 4] = ["预算资金管理办法", "财务管理制度", "内部控制制度", "政府采购管理制度"];
+/// Items of the checklist input 预算管理制度, in declaration order: the three points of 管理制度健全性
+/// in 财预〔2013〕53号 (made / lawful and complete / carried out).
+pub const BUDGET_RULE_ITEMS: [&str; 3] = [
+    "已制定或具有相关管理制度",
+    "相关管理制度合法合规完整",
+    "相关管理制度得到有效执行",
+];
 
 /// Items of the checklist input 预决算公开, in declaration order.
 pub const DISCLOSURE_ITEMS: [&str; 4] = ["公开部门预算", "公开部门决算", "公开“三公经费”", "按规定时限公开"];
 
-/// Items of the checklist input 资产管理制度, in declaration order.
-pub const ASSET_RULE_ITEMS: [&str; 3] = ["资产配置管理制度", "资产使用管理制度", "资产处置管理制度"];
+/// Items of the checklist input 资产管理制度, in declaration order: the same three points of 53号.
+pub const ASSET_RULE_ITEMS: [&str; 3] = BUDGET_RULE_ITEMS;
 
 /// The level input 基础信息完善程度.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +86,7 @@ pub struct Benefit {
     pub score: Option<Decimal>,
 }
 
-/// The base data (基础数据表) of one department for hunan-dept: 37 of the system's 38 inputs, typed
+/// The base data (基础数据表) of one department for hunan-dept: 38 of the system's 39 inputs, typed
 /// (政策性追加数 is left to its default 0, the table's own formula 本年追加 / 年初预算).
 ///
 /// Amounts are in 万元, areas in 平方米, rates as ratios (0.95 for 95%).
@@ -124,7 +129,7 @@ pub struct HunanUnit {
     /// 政府采购实际金额.
     pub procurement_spent: Decimal,
     /// 预算管理制度: which of [`BUDGET_RULE_ITEMS`] are in place.
-    pub budget_rules: [bool; 4],
+    pub budget_rules: [bool; 3],
     /// 违规使用资金事项.
     pub fund_violations: u32,
     /// 预决算公开: which of [`DISCLOSURE_ITEMS`] are done.
@@ -157,6 +162,8 @@ pub struct HunanUnit {
     pub economic: Benefit,
     /// 社会效益.
     pub social: Benefit,
+    /// 涉及生态效益 (false: 生态效益 does not apply and scores full points).
+    pub ecology_relevant: bool,
     /// 生态效益.
     pub ecological: Benefit,
     /// 满意度 (a ratio in [0, 1]).
@@ -182,7 +189,7 @@ fn benefit_input(b: Benefit) -> InputValue {
 }
 
 impl HunanUnit {
-    /// The engine's inputs for this unit: the 37 typed inputs (政策性追加数 left to its default 0).
+    /// The engine's inputs for this unit: the 38 typed inputs (政策性追加数 left to its default 0).
     pub fn to_inputs(&self) -> Inputs {
         let mut i = Inputs::new();
         i.set("编制数", i64::from(self.staff_quota));
@@ -220,6 +227,7 @@ impl HunanUnit {
         i.set("重点工作办结数", i64::from(self.key_tasks_done));
         i.set("经济效益", benefit_input(self.economic));
         i.set("社会效益", benefit_input(self.social));
+        i.set("涉及生态效益", self.ecology_relevant);
         i.set("生态效益", benefit_input(self.ecological));
         i.set("满意度", self.satisfaction);
         i
@@ -382,7 +390,8 @@ pub fn hunan_dept_unit(rng: &mut Lcg) -> HunanUnit {
         },
     );
 
-    // 政府采购执行率 below 100% costs 0.1 per point; no procurement budget scores full points.
+    // 政府采购执行率 away from 100% either way costs 0.1 per point; no procurement budget scores full
+    // points.
     let (procurement_budget, procurement_spent) = if rng.chance(20) {
         (Decimal::ZERO, Decimal::ZERO)
     } else {
@@ -464,6 +473,9 @@ pub fn hunan_dept_unit(rng: &mut Lcg) -> HunanUnit {
         rng.decimal(lo * 10, hi * 10, 4)
     };
 
+    // Drawn last, so that the other figures of a seed's units stay as they were.
+    let ecology_relevant = !rng.chance(30);
+
     HunanUnit {
         staff_quota,
         staff_on_post,
@@ -500,6 +512,7 @@ pub fn hunan_dept_unit(rng: &mut Lcg) -> HunanUnit {
         key_tasks_done,
         economic,
         social,
+        ecology_relevant,
         ecological,
         satisfaction,
     }
@@ -555,6 +568,7 @@ const PCT_30: Decimal = dec(30, 2);
 const PCT_50: Decimal = dec(50, 2);
 const PCT_60: Decimal = dec(60, 2);
 const PCT_80: Decimal = dec(80, 2);
+const PCT_90: Decimal = dec(90, 2);
 const HALF_POINT: Decimal = dec(5, 1);
 const POINT_8: Decimal = dec(8, 1);
 const POINT_1: Decimal = dec(1, 1);
@@ -739,17 +753,22 @@ pub fn score_by_hand(u: &HunanUnit) -> Option<HandScores> {
     };
     let l222 = above(three_public, PCT_100, PCT_1, HALF_POINT, false, FIVE)?;
 
-    // 2.2.3 政府采购执行率: 每低于一个百分点扣0.1分; 无政府采购预算的按满分.
+    // 2.2.3 政府采购执行偏离度 = |实际 / 预算 − 1|: 每偏离一个百分点扣0.1分; 无政府采购预算的按满分.
     let l223 = if u.procurement_budget.is_zero() {
         FIVE
     } else {
-        let procurement = u.procurement_spent.checked_div(u.procurement_budget)?;
-        below(procurement, PCT_100, PCT_1, POINT_1, false, FIVE)?
+        let deviation = u
+            .procurement_spent
+            .checked_div(u.procurement_budget)?
+            .checked_sub(Decimal::ONE)?
+            .abs();
+        above(deviation, Decimal::ZERO, PCT_1, POINT_1, false, FIVE)?
     };
 
-    // 2.2.4 – 2.2.7: 制度 (每项1分), 违规 (每例扣1分), 公开 (每项1分), 基础信息 (完善 100%, 基本完善 60%).
-    let l224 = checklist(FOUR, &u.budget_rules);
-    let l225 = per_occurrence(FOUR, u.fund_violations);
+    // 2.2.4 – 2.2.7: 制度 (3 points, 每项1分), 违规 (5 points, 每例扣1分), 公开 (每项1分), 基础信息
+    // (完善 100%, 基本完善 60%).
+    let l224 = checklist(THREE, &u.budget_rules);
+    let l225 = per_occurrence(FIVE, u.fund_violations);
     let l226 = checklist(FOUR, &u.disclosure);
     let l227 = match u.basic_info {
         InfoLevel::Complete => FOUR.checked_mul(PCT_100)?,
@@ -786,11 +805,16 @@ pub fn score_by_hand(u: &HunanUnit) -> Option<HandScores> {
         )?
     };
 
-    // 4.1.1 – 4.1.4: 效益 levels of 2 points each, 满意度 × 4.
+    // 4.1.1 – 4.1.3: 效益 levels of 2 points each (生态效益 full when the department has none);
+    // 4.1.4 满意度 ≥ 90% 计满分, 每低1个百分点扣0.2分.
     let l411 = benefit_score(u.economic, TWO)?;
     let l412 = benefit_score(u.social, TWO)?;
-    let l413 = benefit_score(u.ecological, TWO)?;
-    let l414 = rate(FOUR, u.satisfaction)?;
+    let l413 = if u.ecology_relevant {
+        benefit_score(u.ecological, TWO)?
+    } else {
+        TWO
+    };
+    let l414 = below(u.satisfaction, PCT_90, PCT_1, POINT_2, false, FOUR)?;
 
     // Every leaf as the table states it: to 0.01, half up (the system's `rounding.indicator`); the
     // parents are the sums of the stated leaves (表内合计).

@@ -39,7 +39,7 @@ fn hand_scores_equal_the_engine_on_20000_units() {
     let scorer = scorer();
     let units = hunan_dept_units(UNITS, SEED);
     let mut declared: BTreeSet<&str> = scorer.input_names().collect();
-    assert_eq!(declared.len(), 38);
+    assert_eq!(declared.len(), 39);
     // 政策性追加数 (the part of 本年追加 that 预算控制率 leaves out) defaults to 0, the table's own
     // formula 本年追加/年初预算; the hand-written units leave it to its default.
     assert!(declared.remove("政策性追加数"));
@@ -133,11 +133,11 @@ fn hand_scores_equal_the_engine_on_20000_units() {
     }
     assert_eq!(scores("2.1.2"), ["0", "2", "3", "4", "5"]);
     assert_eq!(scores("2.2.7"), ["0", "2.4", "4"]);
-    assert_eq!(scores("2.2.4"), ["0", "1", "2", "3", "4"]);
-    assert_eq!(scores("2.2.5"), ["0", "1", "2", "3", "4"]);
+    assert_eq!(scores("2.2.4"), ["0", "1", "2", "3"]);
+    assert_eq!(scores("2.2.5"), ["0", "1", "2", "3", "4", "5"]);
     assert_eq!(scores("2.3.2"), ["0", "1", "2", "3"]);
     // Every not-applicable rule applies now and then.
-    for id in ["2.1.3", "2.1.4", "2.2.3", "3.1.4"] {
+    for id in ["2.1.3", "2.1.4", "2.2.3", "3.1.4", "4.1.3"] {
         let n = not_applicable.get(id).copied().unwrap_or(0);
         assert!(n > 1_000 && n < UNITS - 1_000, "{id} not applicable in {n} units");
     }
@@ -145,7 +145,7 @@ fn hand_scores_equal_the_engine_on_20000_units() {
 
 /// The points of leaf `k`.
 fn scorer_points(k: usize) -> Decimal {
-    let points = [5, 8, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 3, 3, 4, 4, 4, 4, 4, 2, 2, 2, 4];
+    let points = [5, 8, 5, 5, 5, 5, 5, 5, 5, 3, 5, 4, 4, 3, 3, 4, 4, 4, 4, 4, 2, 2, 2, 4];
     Decimal::from(points[k])
 }
 
@@ -265,8 +265,8 @@ fn hand_scoring_fails_where_the_engine_does() {
     }
 }
 
-/// A department that scores full points everywhere, but for 满意度 (`satisfied` of 800 surveyed).
-fn perfect(satisfied: i64) -> HunanUnit {
+/// A department that scores full points everywhere, but for 满意度 (`satisfied` of `surveyed`).
+fn perfect(satisfied: i64, surveyed: i64) -> HunanUnit {
     let base = hunan_dept_units(1, SEED)[0].0;
     HunanUnit {
         staff_quota: 50,
@@ -281,7 +281,7 @@ fn perfect(satisfied: i64) -> HunanUnit {
         has_new_building: false,
         public_spent: base.public_budget,
         procurement_budget: Decimal::ZERO,
-        budget_rules: [true; 4],
+        budget_rules: [true; 3],
         fund_violations: 0,
         disclosure: [true; 4],
         basic_info: InfoLevel::Complete,
@@ -306,27 +306,29 @@ fn perfect(satisfied: i64) -> HunanUnit {
             level: Attainment::Achieved,
             score: None,
         },
-        satisfaction: Decimal::new(satisfied, 0) / Decimal::from(800),
+        satisfaction: Decimal::new(satisfied, 0) / Decimal::from(surveyed),
         ..base
     }
 }
 
-/// Scores exactly on a rounding midpoint are stated half up (4.1.4 满意度 × 4), the total is the
-/// sum of the stated scores, and the grade follows it.
+/// Scores exactly on a rounding midpoint are stated half up (4.1.4 满意度: 4 − 0.2 per percentage
+/// point below 90%), the total is the sum of the stated scores, and the grade follows it.
 #[test]
 fn midpoint_totals_round_half_up_and_grade_from_the_rounded_total() {
     let scorer = scorer();
     let cases = [
-        // 96 + 4 × 800/800.
-        (perfect(800), "4", "100", "优"),
-        // 4 × 797/800 = 3.985: half up gives 3.99 (half even would give 3.98), 96 + 3.99 = 99.99.
-        (perfect(797), "3.985", "99.99", "优"),
-        // 4 × 799/800 = 3.995 → 4.00, 86 + 4.00 = 90.00: 优 although the exact total is below 90.
+        // 96 + 4: 800/800 = 100% ≥ 90%.
+        (perfect(800, 800), "4", "100", "优"),
+        // 3597/4000 = 89.925%: 0.075 points below 90% × 0.2 = 0.015 → 3.985: half up gives 3.99
+        // (half even would give 3.98), 96 + 3.99 = 99.99.
+        (perfect(3_597, 4_000), "3.985", "99.99", "优"),
+        // 3599/4000 = 89.975%: 4 − 0.005 = 3.995 → 4.00, 86 + 4.00 = 90.00: 优 although the exact
+        // total is below 90.
         (
             HunanUnit {
                 added_budget: Decimal::new(200_000, 2),
                 year_end_balance: Decimal::new(150_000, 2),
-                ..perfect(799)
+                ..perfect(3_599, 4_000)
             },
             "3.995",
             "90",
@@ -340,7 +342,7 @@ fn midpoint_totals_round_half_up_and_grade_from_the_rounded_total() {
                 fund_violations: 4,
                 basic_info: InfoLevel::Incomplete,
                 asset_issues: 2,
-                ..perfect(799)
+                ..perfect(3_599, 4_000)
             },
             "3.995",
             "80",

@@ -115,9 +115,9 @@ def benefit(points: Decimal, v: Any) -> Decimal:
     return score
 
 
-BUDGET_RULES = ["预算资金管理办法", "财务管理制度", "内部控制制度", "政府采购管理制度"]
+BUDGET_RULES = ["已制定或具有相关管理制度", "相关管理制度合法合规完整", "相关管理制度得到有效执行"]
 DISCLOSURE = ["公开部门预算", "公开部门决算", "公开“三公经费”", "按规定时限公开"]
-ASSET_RULES = ["资产配置管理制度", "资产使用管理制度", "资产处置管理制度"]
+ASSET_RULES = BUDGET_RULES
 QUALITY = {"完善": ONE, "基本完善": D("0.6"), "不完善": ZERO}
 
 
@@ -149,9 +149,9 @@ def score_unit(u: dict[str, Any]) -> dict[str, Any]:
     s["2.2.2"] = step(D(5), control3, True, ONE, CENT, D("0.5"), False)
     procurement = g("政府采购预算数", 0)
     s["2.2.3"] = (D(5) if procurement == 0
-                  else step(D(5), g("政府采购实际金额", 0) / procurement, False, ONE, CENT, D("0.1"), False))
-    s["2.2.4"] = checklist(D(4), u["预算管理制度"], BUDGET_RULES)
-    s["2.2.5"] = D(4) - min(g("违规使用资金事项", 0), D(4))
+                  else step(D(5), abs(g("政府采购实际金额", 0) / procurement - ONE), True, ZERO, CENT, D("0.1"), False))
+    s["2.2.4"] = checklist(D(3), u["预算管理制度"], BUDGET_RULES)
+    s["2.2.5"] = D(5) - min(g("违规使用资金事项", 0), D(5))
     s["2.2.6"] = checklist(D(4), u["预决算公开"], DISCLOSURE)
     s["2.2.7"] = D(4) * QUALITY[str(u["基础信息完善程度"]).strip()]
     s["2.3.1"] = checklist(D(3), u["资产管理制度"], ASSET_RULES)
@@ -166,8 +166,10 @@ def score_unit(u: dict[str, Any]) -> dict[str, Any]:
     key = g("重点工作数", 0)
     s["3.1.4"] = D(4) if key == 0 else rate(D(4), g("重点工作办结数", 0) / key)
     for i, name in (("4.1.1", "经济效益"), ("4.1.2", "社会效益"), ("4.1.3", "生态效益")):
-        s[i] = benefit(D(2), u[name])
-    s["4.1.4"] = rate(D(4), g("满意度"))
+        # 生态效益 does not apply (full points) to a department whose duties have none.
+        relevant = name != "生态效益" or u.get("涉及生态效益") not in (False, "否", "false")
+        s[i] = benefit(D(2), u[name]) if relevant else D(2)
+    s["4.1.4"] = step(D(4), g("满意度"), False, D("0.9"), CENT, D("0.2"), False)
     s["1.1"] = s["1.1.1"] + s["1.1.2"]
     s["1"] = s["1.1"]
     s["2.1"] = s["2.1.1"] + s["2.1.2"] + s["2.1.3"] + s["2.1.4"]

@@ -2,11 +2,12 @@
 //! (`zen-engine`) as a JDM decision graph, `hunan-dept.jdm.json` beside this crate.
 //!
 //! The graph is what a ZEN user would write for the table: an input node whose JSON schema checks
-//! the base data (types, minimums, level and checklist names), an expression node computing the 14
+//! the base data (types, minimums, level and checklist names), an expression node computing the 15
 //! metrics, one scoring node per kind of rule (an expression node for the step deductions, decision
 //! tables for the tier table and the level bands, expression nodes for checklists, occurrences and
-//! rates), an expression node for the subtotals and the total rounded half up to 2 places, and a
-//! decision table for the grade.
+//! rates), an expression node stating every leaf to 0.01 (half up, as the system's
+//! `rounding.indicator`) and adding the stated leaves into the subtotals and the total, rounded half
+//! up to 2 places, and a decision table for the grade.
 //!
 //! [`zen_input`] turns a unit's jixiao [`Inputs`] into the JSON request the graph reads, as a ZEN
 //! user must; [`ZenPeer`] loads and compiles the graph once and evaluates units.
@@ -69,7 +70,7 @@ const INFO_LEVELS: &[&str] = &["完善", "基本完善", "不完善"];
 const BENEFIT_LEVELS: &[&str] = &["达成", "部分达成", "未达成"];
 
 /// Each declared input of hunan-dept: its name in jixiao, its path in the ZEN request, its kind.
-const FIELDS: [(&str, &str, Option<&str>, Kind); 37] = [
+const FIELDS: [(&str, &str, Option<&str>, Kind); 38] = [
     ("编制数", "staffing", Some("quota"), Kind::Number),
     ("在职人员数", "staffing", Some("onPost"), Kind::Number),
     ("本年三公经费预算数", "threePublic", Some("budget"), Kind::Number),
@@ -115,6 +116,7 @@ const FIELDS: [(&str, &str, Option<&str>, Kind); 37] = [
     ("重点工作办结数", "tasks", Some("keyDone"), Kind::Number),
     ("经济效益", "benefits", Some("economic"), Kind::Level(BENEFIT_LEVELS)),
     ("社会效益", "benefits", Some("social"), Kind::Level(BENEFIT_LEVELS)),
+    ("涉及生态效益", "benefits", Some("ecologicalRelevant"), Kind::Bool),
     ("生态效益", "benefits", Some("ecological"), Kind::Level(BENEFIT_LEVELS)),
     ("满意度", "satisfaction", None, Kind::Number),
 ];
@@ -151,6 +153,8 @@ fn to_bool(name: &str, v: &InputValue) -> Result<Value, String> {
 fn to_items(name: &str, v: &InputValue) -> Result<Value, String> {
     let items: Vec<Value> = match v {
         InputValue::Items(items) => items.iter().map(|i| Value::String(i.trim().to_string())).collect(),
+        // A spreadsheet cell says "none of them" with 无 or a dash, as jixiao reads it.
+        InputValue::Text(t) if ["无", "none", "-", "—", "／"].contains(&t.trim()) => Vec::new(),
         InputValue::Text(t) => t
             .split(['、', ',', '，', ';', '；', '\n'])
             .map(str::trim)
@@ -180,7 +184,7 @@ fn split_level<'t>(text: &'t str, levels: &[&str]) -> Result<(&'t str, Option<De
     if rest.is_empty() {
         return Ok((name, None));
     }
-    Ok((name, Some(parse_decimal(rest)?)))
+    Ok((name, Some(parse_decimal(rest).map_err(|m| m.to_string())?)))
 }
 
 fn to_level(name: &str, v: &InputValue, levels: &[&str]) -> Result<Value, String> {
@@ -235,14 +239,21 @@ pub struct ZenScores {
     pub total: Decimal,
     /// 评价等次.
     pub grade: String,
-    /// Every leaf indicator's score, in the order of [`HUNAN_LEAF_IDS`].
+    /// Every leaf indicator's exact score, in the order of [`HUNAN_LEAF_IDS`].
     pub leaves: [Decimal; HUNAN_LEAVES],
+    /// Every leaf indicator's score as stated (to 0.01, half up), in the same order.
+    pub stated: [Decimal; HUNAN_LEAVES],
 }
 
 impl ZenScores {
-    /// The leaf scores with their indicator ids.
-    pub fn by_id(&self) -> impl Iterator<Item = (&'static str, Decimal)> + '_ {
-        HUNAN_LEAF_IDS.iter().copied().zip(self.leaves.iter().copied())
+    /// The leaf scores with their indicator ids: (id, exact score, stated score).
+    pub fn by_id(&self) -> impl Iterator<Item = (&'static str, Decimal, Decimal)> + '_ {
+        HUNAN_LEAF_IDS
+            .iter()
+            .copied()
+            .zip(self.leaves.iter().copied())
+            .zip(self.stated.iter().copied())
+            .map(|((id, exact), stated)| (id, exact, stated))
     }
 }
 
@@ -312,9 +323,17 @@ fn read_scores(result: &Variable) -> Result<ZenScores, String> {
         .map(str::to_string)
         .ok_or("the ZEN response has no grade")?;
     let scores = result.dot("scores").ok_or("the ZEN response has no scores")?;
+    let stated_scores = result.dot("stated").ok_or("the ZEN response has no stated scores")?;
     let mut leaves = [Decimal::ZERO; HUNAN_LEAVES];
-    for (slot, key) in leaves.iter_mut().zip(LEAF_KEYS) {
-        *slot = number(scores.dot(key), key)?;
+    let mut stated = [Decimal::ZERO; HUNAN_LEAVES];
+    for ((exact, shown), key) in leaves.iter_mut().zip(stated.iter_mut()).zip(LEAF_KEYS) {
+        *exact = number(scores.dot(key), key)?;
+        *shown = number(stated_scores.dot(key), key)?;
     }
-    Ok(ZenScores { total, grade, leaves })
+    Ok(ZenScores {
+        total,
+        grade,
+        leaves,
+        stated,
+    })
 }

@@ -1,5 +1,5 @@
 //! The ZEN encoding of hunan-dept scores every unit as jixiao does: the same total, grade and leaf
-//! scores, compared as normalized decimal strings, over thousands of varied departments; and it
+//! scores (exact and as stated to 0.01), compared as normalized decimal strings, over thousands of varied departments; and it
 //! refuses the units jixiao refuses.
 #![expect(
     clippy::expect_used,
@@ -36,10 +36,16 @@ fn differences(j: &Evaluation, z: &ZenScores) -> Vec<String> {
     if *j.grade != *z.grade {
         out.push(format!("grade: jixiao {} zen {}", j.grade, z.grade));
     }
-    for (id, zen) in z.by_id() {
+    for (id, exact, stated) in z.by_id() {
         match j.indicator(id) {
-            Some(r) if text(r.score) == text(zen) => {}
-            Some(r) => out.push(format!("{id}: jixiao {} zen {}", text(r.score), text(zen))),
+            Some(r) if text(r.exact_score) == text(exact) && text(r.score) == text(stated) => {}
+            Some(r) => out.push(format!(
+                "{id}: jixiao {} (exact {}) zen {} (exact {})",
+                text(r.score),
+                text(r.exact_score),
+                text(stated),
+                text(exact)
+            )),
             None => out.push(format!("{id}: not in jixiao's result")),
         }
     }
@@ -116,6 +122,8 @@ fn units_written_as_text_score_the_same() {
                     Some(s) => format!("{level}：{s}"),
                     None => level,
                 }),
+                // An empty cell is an input not given: none of the items is written 无.
+                InputValue::Items(items) if items.is_empty() => InputValue::Text("无".into()),
                 InputValue::Items(items) => InputValue::Text(items.join("、")),
                 other => other,
             };
@@ -173,7 +181,7 @@ fn both_engines_refuse_the_same_broken_units() {
         ("an unknown level", base.clone().with("基础信息完善程度", "很完善")),
         (
             "an unknown checklist item",
-            base.clone().with("预算管理制度", "预算资金管理办法、考勤制度"),
+            base.clone().with("预算管理制度", "已制定或具有相关管理制度、考勤制度"),
         ),
         ("a negative amount", base.clone().with("上年结转", -1)),
         (
