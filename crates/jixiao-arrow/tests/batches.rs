@@ -308,6 +308,9 @@ fn check(
     let ids: Vec<&str> = scorer.indicator_ids().collect();
     let mut names: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
     names.extend(["total", "grade", "error"].map(String::from));
+    if scorer.has_checks() {
+        names.push("warning".into());
+    }
     if lang.is_some() {
         names.push("explanation".into());
     }
@@ -334,6 +337,18 @@ fn check(
                         Some(e.total)
                     );
                     assert_eq!(text_at(batch, "grade", r).as_deref(), Some(&*e.grade));
+                    if scorer.has_checks() {
+                        // The failed checks of the full evaluation, as the scores-only path lists them.
+                        let want: Vec<String> = e
+                            .checks
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, k)| k.passed == Some(false))
+                            .filter_map(|(i, _)| scorer.check_notice(i, Lang::En))
+                            .collect();
+                        let want = (!want.is_empty()).then(|| want.join("; "));
+                        assert_eq!(text_at(batch, "warning", r), want, "row {row}");
+                    }
                     if let Some(l) = lang {
                         assert_eq!(text_at(batch, "explanation", r), Some(e.explain(l)), "row {row}");
                     }
@@ -575,7 +590,7 @@ fn figure_types(schema: &Schema) -> Vec<DataType> {
     schema
         .fields()
         .iter()
-        .filter(|f| !matches!(f.name().as_str(), "grade" | "error" | "explanation" | "id"))
+        .filter(|f| !matches!(f.name().as_str(), "grade" | "error" | "warning" | "explanation" | "id"))
         .map(|f| f.data_type().clone())
         .collect()
 }
@@ -810,11 +825,12 @@ fn failed_warning_checks_are_listed_in_a_warning_column() {
             Some(Decimal::from(90))
         );
     }
-    let (hunan, example) = hunan();
-    let units = [Unit {
-        inputs: example,
-        unread: Vec::new(),
-    }];
-    let scored = score_units(&hunan, &units, None, None, None).unwrap();
+    let unchecked = Scorer::from_text(&system.replace(
+        r#""checks": [{"id": "K1", "name": "收入 − 支出 = 结余", "expr": "收入 - 支出 = 结余"}],"#,
+        "",
+    ))
+    .unwrap();
+    assert!(!unchecked.has_checks());
+    let scored = score_units(&unchecked, &units, None, None, None).unwrap();
     assert!(scored.batches[0].column_by_name("warning").is_none());
 }

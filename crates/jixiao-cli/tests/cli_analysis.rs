@@ -422,6 +422,8 @@ fn audit_reads_the_batch_output_back() {
                 name,
                 "--ignore-column",
                 "错误",
+                "--ignore-column",
+                "提示",
                 "--out",
                 "audit.csv",
             ],

@@ -309,17 +309,33 @@ fn seed_system_rows_match_the_engine() {
     assert_eq!(h[0], "行号");
     assert_eq!(h[1], "单位");
     assert!(h.contains(&"2.1.1 预算完成率".to_string()));
-    assert_eq!(h[h.len() - 3..], ["总分", "等次", "错误"]);
+    // The seed declares consistency checks: their failures go to 提示.
+    assert_eq!(h[h.len() - 4..], ["总分", "等次", "错误", "提示"]);
     for (k, (row, e)) in rows[1..].iter().zip(&expected).enumerate() {
         assert_eq!(row[1], format!("部门{k}"));
-        for (col, name) in h.iter().enumerate().skip(2).take(h.len() - 5) {
+        for (col, name) in h.iter().enumerate().skip(2).take(h.len() - 6) {
             let id = name.split(' ').next().unwrap();
             let r = e.indicator(id).unwrap_or_else(|| panic!("{id}"));
             assert_eq!(common::dec(&row[col]), r.score, "部门{k} {name}");
         }
-        assert_eq!(common::dec(&row[h.len() - 3]), e.total, "部门{k} 总分");
-        assert_eq!(row[h.len() - 2], &*e.grade, "部门{k} 等次");
-        assert_eq!(row[h.len() - 1], "");
+        assert_eq!(common::dec(&row[h.len() - 4]), e.total, "部门{k} 总分");
+        assert_eq!(row[h.len() - 3], &*e.grade, "部门{k} 等次");
+        assert_eq!(row[h.len() - 2], "");
+        // 提示 names exactly the checks the full evaluation finds failed.
+        let failed: Vec<&str> = e
+            .checks
+            .iter()
+            .filter(|c| c.passed == Some(false))
+            .map(|c| &*c.id)
+            .collect();
+        for id in &failed {
+            assert!(
+                row[h.len() - 1].contains(&format!("勾稽关系{id}")),
+                "部门{k}: {:?}",
+                row
+            );
+        }
+        assert_eq!(row[h.len() - 1].is_empty(), failed.is_empty(), "部门{k}: {:?}", row);
     }
     // 部门0 is the seed itself.
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
