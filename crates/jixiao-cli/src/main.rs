@@ -620,7 +620,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
         Some(other) => other.to_string(),
         None => String::new(),
     };
-    let kind = |k: jixiao::InputKind| format!("{k:?}").to_lowercase();
+    let kind = |k: jixiao::InputKind| k.as_str().to_string();
     let describe = |i: &jixiao::InputDecl| {
         let mut d = i.description.clone().unwrap_or_default();
         if !i.levels.is_empty() {
@@ -681,21 +681,22 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
                         jixiao::InputDefault::Items(items) => items.join("、"),
                     });
                     let notes = match (default, describe(i)) {
-                        (Some(d), notes) if notes.is_empty() => format!("默认 {d}"),
-                        (Some(d), notes) => format!("默认 {d}；{notes}"),
+                        (Some(d), notes) if notes.is_empty() => format!("默认{d}"),
+                        (Some(d), notes) => format!("默认{d}；{notes}"),
                         (None, notes) => notes,
                     };
                     vec![
                         i.name.clone(),
-                        kind(i.kind),
+                        i.kind.text(Lang::Zh).to_string(),
                         i.unit.clone().unwrap_or_default(),
+                        i.range_text(Lang::Zh).unwrap_or_default(),
                         need.into(),
                         cell(values.get(&i.name)),
                         notes,
                     ]
                 })
                 .collect();
-            jixiao::report::text_table(&["名称", "类型", "单位", "必填", "数值", "说明"], &rows)
+            jixiao::report::text_table(&["名称", "类型", "单位", "取值范围", "必填", "数值", "说明"], &rows)
         }
     };
     emit(out, &text)?;
