@@ -482,9 +482,7 @@ fn run(command: Command) -> Result<u8> {
                 to: to.as_deref(),
                 resolution: resolution.as_deref(),
             };
-            // The target's answer is one sentence from the engine, in Chinese; --lang is still checked.
-            lang(&o.lang)?;
-            analyze::target(&scorer, &inputs, &v, &goal, o.format, &o.out)
+            analyze::target(&scorer, &inputs, &v, &goal, o.format, lang(&o.lang)?, &o.out)
         }
         Command::Audit {
             system,
