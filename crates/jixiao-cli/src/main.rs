@@ -552,7 +552,7 @@ fn templates(format: ListFormat) -> Result<u8> {
                 .into_iter()
                 .map(|(id, name, issuer, year)| vec![id.to_string(), name, issuer, year])
                 .collect();
-            jixiao::report::text_table(&["id", "名称", "发布单位", "年度"], &cells)
+            jixiao::report::text_table(&["标识", "名称", "发布单位", "年度"], &cells)
         }
     };
     emit(&None, &text)?;

@@ -210,7 +210,7 @@ fn target_says_how_far_and_which_rule_decides() {
                 "grade=特优"
             ]
         ),
-        "error: `特优` is not a grade of the system"
+        "error: `特优` is not a grade of the system (grades: 优秀, 良好, 合格, 不合格)"
     );
 }
 

@@ -56,7 +56,7 @@ fn templates_text_lists_every_builtin_with_id_name_issuer_year() {
     let dir = tempdir();
     let out = ok(dir.path(), &["templates"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(cols(lines[0]), ["id", "名称", "发布单位", "年度"]);
+    assert_eq!(cols(lines[0]), ["标识", "名称", "发布单位", "年度"]);
     let rows = builtin_rows();
     assert_eq!(lines.len(), rows.len() + 1, "{out}");
     for id in REQUIRED {

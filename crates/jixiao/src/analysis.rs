@@ -1339,7 +1339,11 @@ impl Scorer {
         let base = probe.evaluate(current)??;
         match goal {
             Goal::Grade(g) if !c.grades.iter().any(|x| &*x.label == g) => {
-                return Err(AnalysisError::Request(format!("`{g}` is not a grade of the system")));
+                let grades: Vec<&str> = c.grades.iter().map(|x| &*x.label).collect();
+                return Err(AnalysisError::Request(format!(
+                    "`{g}` is not a grade of the system (grades: {})",
+                    grades.join(", ")
+                )));
             }
             Goal::Indicator { id, .. } if base.indicator(id).is_none() => {
                 return Err(AnalysisError::Request(format!(
