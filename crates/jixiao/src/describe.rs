@@ -420,7 +420,7 @@ impl IndicatorSystem {
             (ChecklistMode::Award, true) => {
                 let body = match uniform {
                     Some(p) => format!("每满足一项计{}分（{}）", num(p), list("、")),
-                    None => each("、", true),
+                    None => format!("满足一项计相应分值（{}）", each("、", true)),
                 };
                 let cap = if capped {
                     format!("，最高{}分", num(points))
@@ -432,14 +432,14 @@ impl IndicatorSystem {
             (ChecklistMode::Deduct, true) => {
                 let body = match uniform {
                     Some(p) => format!("每缺少一项扣{}分（{}）", num(p), list("、")),
-                    None => format!("缺少以下各项分别扣分：{}", each("、", true)),
+                    None => format!("缺少一项扣相应分值（{}）", each("、", true)),
                 };
                 format!("{name}：{body}，扣完为止")
             }
             (ChecklistMode::Award, false) => {
                 let body = match uniform {
                     Some(p) => format!("{} for each item met ({})", points_en(p), list(", ")),
-                    None => format!("points for each item met ({})", each(", ", false)),
+                    None => format!("the item's points for each item met ({})", each(", ", false)),
                 };
                 let cap = if capped {
                     format!(", at most {}", points_en(points))
@@ -451,7 +451,7 @@ impl IndicatorSystem {
             (ChecklistMode::Deduct, false) => {
                 let body = match uniform {
                     Some(p) => format!("{} off for each item missing ({})", points_en(p), list(", ")),
-                    None => format!("points off for each item missing ({})", each(", ", false)),
+                    None => format!("the item's points off for each item missing ({})", each(", ", false)),
                 };
                 format!("{name}: {body}, down to zero")
             }

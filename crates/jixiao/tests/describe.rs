@@ -83,7 +83,9 @@ const SYSTEM: &str = r#"{
       {"id": "2.13", "name": "系数", "points": "4", "rule": {"type": "formula", "expr": "系数 × 4", "clamp": true}},
       {"id": "2.14", "name": "择一", "points": "2", "rule": {"type": "choose_one", "options": [
         {"name": "结余标准", "when": "上年结转 > 0", "rule": {"type": "step", "value": "调整率", "direction": "above", "threshold": "0", "step": "1%", "deduct": "0.2", "counting": "proportional"}},
-        {"name": "结余率标准", "rule": {"type": "tiers", "value": "调整率", "tiers": [{"le": "10%", "score": "2"}, {"gt": "10%", "score": "0"}]}}]}}
+        {"name": "结余率标准", "rule": {"type": "tiers", "value": "调整率", "tiers": [{"le": "10%", "score": "2"}, {"gt": "10%", "score": "0"}]}}]}},
+      {"id": "2.15", "name": "公开（计分）", "points": "3", "rule": {"type": "checklist", "input": "公开事项", "mode": "award", "item_points": [
+        {"item": "预算公开", "points": "1"}, {"item": "决算公开", "points": "1"}, {"item": "三公经费公开", "points": "2"}]}}
     ]}
   ],
   "grades": [{"label": "合格", "min": "60"}, {"label": "不合格"}]
@@ -160,8 +162,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     (
         "2.7",
-        "公开事项：缺少以下各项分别扣分：预算公开1分、决算公开1分、“三公经费”公开2分，扣完为止",
-        "公开事项: points off for each item missing (预算公开 1, 决算公开 1, “三公经费”公开 2), down to zero",
+        "公开事项：缺少一项扣相应分值（预算公开1分、决算公开1分、“三公经费”公开2分），扣完为止",
+        "公开事项: the item's points off for each item missing (预算公开 1, 决算公开 1, “三公经费”公开 2), down to zero",
     ),
     (
         "2.8",
@@ -193,6 +195,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "2.14",
         "按适用情形择一计分。上年结转>0的，按结余标准：调整率以0为标准，每超过1个百分点扣0.2分，不足1个百分点的按比例折算，扣完为止；其他情形，按结余率标准：调整率：10%及以下的，计2分；超过10%的，计0分",
         "whichever applies: 结余标准 (when 上年结转 > 0): 调整率: benchmark 0; 0.2 points off per percentage point above it (a partial step pro rata), down to zero; 结余率标准 (otherwise): 调整率: 2 points if 10% or less; 0 points if over 10%",
+    ),
+    (
+        "2.15",
+        "公开事项：满足一项计相应分值（预算公开1分、决算公开1分、“三公经费”公开2分），最高3分",
+        "公开事项: the item's points for each item met (预算公开 1, 决算公开 1, “三公经费”公开 2), at most 3 points",
     ),
 ];
 
