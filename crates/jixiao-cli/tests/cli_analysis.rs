@@ -543,3 +543,43 @@ fn audit_writes_the_review_table_and_flags_an_inflated_self_evaluation() {
     write(dir.path(), "system.json", &system.to_string());
     assert!(!review("复核表.md").contains("自评虚高"));
 }
+
+/// `--lang en` answers in English throughout: the header, each breakpoint, the indicator's reason
+/// and the grade labels (no Chinese sentence mixed in).
+#[test]
+fn sensitivity_in_english() {
+    let dir = tempdir();
+    let args = [
+        "sensitivity",
+        "--system",
+        SEED,
+        "--example",
+        "--vary",
+        "满意度",
+        "--from",
+        "0.8",
+        "--to",
+        "1",
+        "--lang",
+        "en",
+    ];
+    let out = ok(dir.path(), &args);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Where the scores change as 满意度 goes from 80% to 100% (resolution 0.01 percentage points):"
+    );
+    assert_eq!(lines[1], "满意度 at 90%: total 89.73 → 90.73, grade good → excellent");
+    assert!(
+        lines[2].starts_with("  4.1.4 社会公众或服务对象满意度: 2 → 3; "),
+        "{out}"
+    );
+    for word in ["得分", "档", "分（", "时："] {
+        assert!(!out.contains(word), "`{word}` in the English answer:\n{out}");
+    }
+    let zh = ok(dir.path(), &args[..args.len() - 2]);
+    assert!(
+        zh.starts_with("满意度在80%—100%之间变动时（精度0.01个百分点），得分发生变化之处：\n满意度为90%时：综合得分89.73分→90.73分，评价等次由“良好”变为“优秀”\n"),
+        "{zh}"
+    );
+}

@@ -450,6 +450,8 @@ pub struct Breakpoint {
     pub grade_before: Option<Arc<str>>,
     /// Grade at the point.
     pub grade_at: Option<Arc<str>>,
+    /// The English labels of the two grades, where the grade table gives them.
+    pub grades_en: (Option<Arc<str>>, Option<Arc<str>>),
     /// When the evaluation fails on one side: the error there.
     pub error: Option<String>,
 }
@@ -1899,6 +1901,10 @@ fn breakpoints(
             total_at: at.as_ref().ok().map(|e| e.total),
             grade_before: before.as_ref().ok().map(|e| e.grade.clone()),
             grade_at: at.as_ref().ok().map(|e| e.grade.clone()),
+            grades_en: (
+                before.as_ref().ok().and_then(|e| e.grade_en.clone()),
+                at.as_ref().ok().and_then(|e| e.grade_en.clone()),
+            ),
             error,
         });
     }
@@ -1953,7 +1959,11 @@ impl Sensitivity {
             };
             let grade = match (&b.grade_before, &b.grade_at) {
                 (Some(x), Some(y)) if x != y && zh => format!("，评价等次由“{x}”变为“{y}”"),
-                (Some(x), Some(y)) if x != y => format!(", grade {x} → {y}"),
+                (Some(x), Some(y)) if x != y => format!(
+                    ", grade {} → {}",
+                    b.grades_en.0.as_deref().unwrap_or(x),
+                    b.grades_en.1.as_deref().unwrap_or(y)
+                ),
                 _ => String::new(),
             };
             let _ = if zh {
