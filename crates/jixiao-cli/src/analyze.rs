@@ -396,7 +396,7 @@ pub fn audit_table(
             let text = format!("\u{feff}{}", String::from_utf8_lossy(&bytes));
             std::fs::write(out, text).map_err(|e| Fail::new(format!("{}: cannot write: {e}", out.display())))?;
         }
-        "xlsx" => crate::xlsx::write_table(out, "audit", &head, &body)?,
+        "xlsx" => crate::xlsx::write_table(out, if zh { "复核" } else { "audit" }, &head, &body)?,
         other => {
             return Err(Fail::new(format!(
                 "{}: unknown output format `.{other}` (expected .csv or .xlsx)",
