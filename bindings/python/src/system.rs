@@ -309,7 +309,8 @@ impl PySystem {
                 .target(&base, input, &goal, range, resolution)
                 .map_err(|e: AnalysisError| e.into())
         })?;
-        to_python(py, &TargetAnswer::new(&t))
+        // The Python API has no language for a target yet: its sentence stays Chinese.
+        to_python(py, &TargetAnswer::new(&t, Lang::Zh))
     }
 
     #[pyo3(signature = (inputs, scores, total, grade, lang))]

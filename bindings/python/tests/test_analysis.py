@@ -53,7 +53,7 @@ def test_what_if_without_the_supplement(small: IndicatorSystem) -> None:
     assert f["change"].tolist() == [D("2"), D("2"), D("0")]
     for column in ("points", "before", "after", "change"):
         assert_decimals(f[column])
-    assert "综合得分 9 → 13 分（+4），评价等次 中 → 良" in c.explain()
+    assert "综合得分9分→13分（+4分），评价等次由“中”变为“良”" in c.explain()
 
 
 def test_what_if_without_change_changes_nothing(small: IndicatorSystem) -> None:
@@ -181,7 +181,7 @@ def test_target_grade(small: IndicatorSystem) -> None:
     assert (t.current, t.required, t.change, t.total, t.grade) == (D("150"), D("89.47"), D("-60.53"), D("12"), "良")
     assert all(type(x) is Decimal for x in (t.current, t.required, t.change, t.total))
     assert t.deciding == ["1", "2"] and t.unreachable is None
-    assert "本年追加 须降至 89.47 以下（减少 60.53 万元）" in t.message
+    assert "本年追加须不超过89.47万元（至少减少60.53万元）" in t.message
     # the target applied reaches 良; one resolution step short does not
     assert small.evaluate({**BASE, "本年追加": t.required}).grade == "良"
     assert small.evaluate({**BASE, "本年追加": t.required + D("0.01")}).grade != "良"

@@ -385,7 +385,7 @@ export interface Target {
   deciding: string[];
   /** Why the goal cannot be reached, when it cannot. */
   unreachable: string | null;
-  /** The sentence for people, e.g. "本年追加 须降至 289.9 以下（减少 609.1 万元），…". */
+  /** The sentence for people, e.g. "本年追加须不超过600万元（至少减少299万元），才能使综合得分达到95分；…"; in the request's language. */
   message: string;
 }
 

@@ -165,6 +165,7 @@ pub fn target(
     v: &Vary<'_>,
     goal_text: &str,
     format: AnalysisFormat,
+    lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let g = goal(goal_text)?;
@@ -180,11 +181,11 @@ pub fn target(
     match format {
         // The JSON answer says whether the goal is reachable (`required`, `unreachable`).
         AnalysisFormat::Json => {
-            json_out(&wire::TargetAnswer::new(&t), out)?;
+            json_out(&wire::TargetAnswer::new(&t, lang), out)?;
             Ok(0)
         }
         AnalysisFormat::Text => {
-            emit(out, &format!("{}\n", t.message))?;
+            emit(out, &format!("{}\n", t.explain(lang)))?;
             Ok(if t.required.is_some() { 0 } else { 1 })
         }
     }
@@ -395,7 +396,7 @@ pub fn audit_table(
             let text = format!("\u{feff}{}", String::from_utf8_lossy(&bytes));
             std::fs::write(out, text).map_err(|e| Fail::new(format!("{}: cannot write: {e}", out.display())))?;
         }
-        "xlsx" => crate::xlsx::write_table(out, "audit", &head, &body)?,
+        "xlsx" => crate::xlsx::write_table(out, if zh { "复核" } else { "audit" }, &head, &body)?,
         other => {
             return Err(Fail::new(format!(
                 "{}: unknown output format `.{other}` (expected .csv or .xlsx)",

@@ -576,9 +576,7 @@ fn run(command: Command) -> Result<u8> {
                 to: to.as_deref(),
                 resolution: resolution.as_deref(),
             };
-            // The target's answer is one sentence from the engine, in Chinese; --lang is still checked.
-            lang(&o.lang)?;
-            analyze::target(&scorer, &inputs, &v, &goal, o.format, &o.out)
+            analyze::target(&scorer, &inputs, &v, &goal, o.format, lang(&o.lang)?, &o.out)
         }
         Command::Audit {
             system,
@@ -651,7 +649,7 @@ fn templates(format: ListFormat) -> Result<u8> {
                 .into_iter()
                 .map(|(id, name, issuer, year)| vec![id.to_string(), name, issuer, year])
                 .collect();
-            jixiao::report::text_table(&["id", "名称", "发布单位", "年度"], &cells)
+            jixiao::report::text_table(&["标识", "名称", "发布单位", "年度"], &cells)
         }
     };
     emit(&None, &text)?;
@@ -718,7 +716,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
         Some(other) => other.to_string(),
         None => String::new(),
     };
-    let kind = |k: jixiao::InputKind| format!("{k:?}").to_lowercase();
+    let kind = |k: jixiao::InputKind| k.as_str().to_string();
     let describe = |i: &jixiao::InputDecl| {
         let mut d = i.description.clone().unwrap_or_default();
         if !i.levels.is_empty() {
@@ -779,21 +777,22 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
                         jixiao::InputDefault::Items(items) => items.join("、"),
                     });
                     let notes = match (default, describe(i)) {
-                        (Some(d), notes) if notes.is_empty() => format!("默认 {d}"),
-                        (Some(d), notes) => format!("默认 {d}；{notes}"),
+                        (Some(d), notes) if notes.is_empty() => format!("默认{d}"),
+                        (Some(d), notes) => format!("默认{d}；{notes}"),
                         (None, notes) => notes,
                     };
                     vec![
                         i.name.clone(),
-                        kind(i.kind),
+                        i.kind.text(Lang::Zh).to_string(),
                         i.unit.clone().unwrap_or_default(),
+                        i.range_text(Lang::Zh).unwrap_or_default(),
                         need.into(),
                         cell(values.get(&i.name)),
                         notes,
                     ]
                 })
                 .collect();
-            jixiao::report::text_table(&["名称", "类型", "单位", "必填", "数值", "说明"], &rows)
+            jixiao::report::text_table(&["名称", "类型", "单位", "取值范围", "必填", "数值", "说明"], &rows)
         }
     };
     emit(out, &text)?;

@@ -14,15 +14,15 @@ fn whatif_shows_what_changed_and_why() {
         dir.path(),
         &["whatif", "--system", SEED, "--example", "--set", "本年追加=0"],
     );
-    assert!(out.contains("2.1.2 预算调整率：0 → 5 分（+5）"), "{out}");
-    assert!(out.contains("2.1.1 预算完成率：2 → 1 分（-1）"), "{out}");
+    assert!(out.contains("2.1.2 预算调整率：0分→5分（+5分）"), "{out}");
+    assert!(out.contains("2.1.1 预算完成率：2分→1分（-1分）"), "{out}");
     assert!(
         out.contains("现：预算调整率=(0−0)/2000=0，处于“为0”档次，得5分（分值5分）"),
         "{out}"
     );
     assert!(
         out.trim_end()
-            .ends_with("综合得分 91.73 → 95.73 分（+4），评价等次 优秀 → 优秀"),
+            .ends_with("综合得分91.73分→95.73分（+4分），评价等次仍为“优秀”"),
         "{out}"
     );
     let json: serde_json::Value = serde_json::from_str(&ok(
@@ -77,8 +77,8 @@ fn compare_two_units() {
         &["compare", "--system", SEED, "--input", "a.json", "--with", "b.json"],
     );
     // 100 / 2000 = 5% → 4; 预算完成率 shortfall 681/3068 = 22.2% → 4 steps → 1.
-    assert!(out.contains("2.1.2 预算调整率：0 → 4 分（+4）"), "{out}");
-    assert!(out.contains("综合得分 91.73 → 94.73 分（+3）"), "{out}");
+    assert!(out.contains("2.1.2 预算调整率：0分→4分（+4分）"), "{out}");
+    assert!(out.contains("综合得分91.73分→94.73分（+3分）"), "{out}");
 }
 
 #[test]
@@ -99,10 +99,14 @@ fn sensitivity_lists_the_breakpoints() {
             "1000",
         ],
     );
-    let points: Vec<&str> = out.lines().filter(|l| l.starts_with("本年追加 = ")).collect();
+    assert!(
+        out.starts_with("本年追加在0—1000万元之间变动时（精度0.01万元），得分发生变化之处：\n"),
+        "{out}"
+    );
+    let points: Vec<&str> = out.lines().filter(|l| l.starts_with("本年追加为")).collect();
     let at: Vec<&str> = points
         .iter()
-        .map(|l| l.trim_start_matches("本年追加 = ").split('：').next().unwrap())
+        .map(|l| l.trim_start_matches("本年追加为").split("万元时：").next().unwrap())
         .collect();
     assert_eq!(at, ["0.01", "200.01", "400.01", "437.01", "600.01"], "{out}");
     let json: serde_json::Value = serde_json::from_str(&ok(
@@ -144,13 +148,37 @@ fn target_says_how_far_and_which_rule_decides() {
         ],
     );
     assert!(
-        out.starts_with("本年追加 须降至 600 以下（减少 299 万元），使指标 2.1.2 得到 2 分"),
+        out.starts_with("本年追加须不超过600万元（至少减少299万元），才能使指标2.1.2 预算调整率得分达到2分"),
         "{out}"
     );
     assert!(
         out.contains("预算调整率=(600−0)/2000=30%，处于“20%—30%（含）”档次"),
         "{out}"
     );
+    // --lang en answers in English, the JSON layer's `message` too.
+    let args = [
+        "target",
+        "--system",
+        SEED,
+        "--example",
+        "--vary",
+        "本年追加",
+        "--goal",
+        "2.1.2=2",
+        "--lang",
+        "en",
+    ];
+    let en = ok(dir.path(), &args);
+    assert!(
+        en.starts_with(
+            "本年追加 must be at most 600 万元 (a cut of at least 299 万元) to give a score of 2 on 2.1.2 预算调整率; then 2.1.2 预算调整率: "
+        ),
+        "{en}"
+    );
+    assert!(!en.contains("须"), "{en}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &[&args[..], &["--format", "json"]].concat())).unwrap();
+    assert_eq!(json["message"].as_str().map(str::trim_end), Some(en.trim_end()));
     // Unreachable: exit status 1 and the reason on standard output.
     let o = run(
         dir.path(),
@@ -167,7 +195,7 @@ fn target_says_how_far_and_which_rule_decides() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains("无法使综合得分达到 99 分：此范围内综合得分最高为 94.73 分"),
+        stdout(&o).contains("无法使综合得分达到99分：此范围内综合得分最高为94.73分"),
         "{}",
         stdout(&o)
     );
@@ -185,7 +213,7 @@ fn target_says_how_far_and_which_rule_decides() {
                 "grade=特优"
             ]
         ),
-        "error: `特优` is not a grade of the system"
+        "error: `特优` is not a grade of the system (grades: 优秀, 良好, 合格, 不合格)"
     );
 }
 
@@ -519,4 +547,44 @@ fn audit_writes_the_review_table_and_flags_an_inflated_self_evaluation() {
     system["review"] = serde_json::json!({"inflated_above": "5"});
     write(dir.path(), "system.json", &system.to_string());
     assert!(!review("复核表.md").contains("自评虚高"));
+}
+
+/// `--lang en` answers in English throughout: the header, each breakpoint, the indicator's reason
+/// and the grade labels (no Chinese sentence mixed in).
+#[test]
+fn sensitivity_in_english() {
+    let dir = tempdir();
+    let args = [
+        "sensitivity",
+        "--system",
+        SEED,
+        "--example",
+        "--vary",
+        "满意度",
+        "--from",
+        "0.8",
+        "--to",
+        "1",
+        "--lang",
+        "en",
+    ];
+    let out = ok(dir.path(), &args);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Where the scores change as 满意度 goes from 80% to 100% (resolution 0.01 percentage points):"
+    );
+    assert_eq!(lines[1], "满意度 at 90%: total 89.73 → 90.73, grade good → excellent");
+    assert!(
+        lines[2].starts_with("  4.1.4 社会公众或服务对象满意度: 2 → 3; "),
+        "{out}"
+    );
+    for word in ["得分", "档", "分（", "时："] {
+        assert!(!out.contains(word), "`{word}` in the English answer:\n{out}");
+    }
+    let zh = ok(dir.path(), &args[..args.len() - 2]);
+    assert!(
+        zh.starts_with("满意度在80%—100%之间变动时（精度0.01个百分点），得分发生变化之处：\n满意度为90%时：综合得分89.73分→90.73分，评价等次由“良好”变为“优秀”\n"),
+        "{zh}"
+    );
 }

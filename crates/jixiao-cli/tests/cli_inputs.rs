@@ -33,23 +33,38 @@ fn inputs_text() {
     let dir = tempdir();
     let out = ok(dir.path(), &["inputs", SEED]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(cols(lines[0]), ["名称", "类型", "单位", "必填", "数值", "说明"]);
+    assert_eq!(
+        cols(lines[0]),
+        ["名称", "类型", "单位", "取值范围", "必填", "数值", "说明"]
+    );
     let system = jixiao::builtin(SEED).unwrap().system().unwrap();
     assert_eq!(lines.len(), 1 + system.inputs.len());
     for (line, input) in lines[1..].iter().zip(&system.inputs) {
         assert!(line.starts_with(&format!("{} ", input.name)), "{line}");
     }
-    assert_eq!(cols(lines[1]), ["编制数", "number", "人", "必填", "核定编制人数"]);
+    assert_eq!(
+        cols(lines[1]),
+        ["编制数", "数值", "人", "不得为负数", "必填", "核定编制人数"]
+    );
     let other = lines.iter().find(|l| l.starts_with("其他收入 ")).unwrap();
     assert_eq!(
-        cols(other)[..4],
-        ["其他收入", "number", "万元", "可选"],
+        cols(other)[..5],
+        ["其他收入", "数值", "万元", "不得为负数", "可选"],
         "a defaulted input is optional"
     );
 
     let out = ok(dir.path(), &["inputs", SEED, "--example"]);
     let line = out.lines().find(|l| l.starts_with("编制数 ")).unwrap();
-    assert_eq!(cols(line), ["编制数", "number", "人", "必填", "76", "核定编制人数"]);
+    assert_eq!(
+        cols(line),
+        ["编制数", "数值", "人", "不得为负数", "必填", "76", "核定编制人数"]
+    );
+    // Kinds and ranges are in Chinese: no `number`, `[0, 1]` or `+∞`.
+    for word in ["number", "boolean", "checklist", "level", "count", "[0", "∞"] {
+        assert!(!out.contains(word), "`{word}` in the Chinese table:\n{out}");
+    }
+    let line = out.lines().find(|l| l.starts_with("满意度 ")).unwrap();
+    assert!(cols(line).contains(&"0%—100%".to_string()), "{line}");
     let line = out.lines().find(|l| l.starts_with("预算管理制度 ")).unwrap();
     assert!(
         line.contains("已制定或具有相关管理制度、相关管理制度合法合规完整、相关管理制度得到有效执行"),

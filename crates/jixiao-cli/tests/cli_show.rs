@@ -19,12 +19,12 @@ const REQUIRED: [&str; 6] = [
 ];
 
 /// 2.1.1 预算完成率 of the seed, rendered from its step rule.
-const SEED_COMPLETION_ZH: &str = "预算完成率以 100% 为标准，每低于 5% 扣 1 分（整档计），扣完为止";
+const SEED_COMPLETION_ZH: &str = "预算完成率以100%为标准，每低于5个百分点扣1分（不足5个百分点部分不扣分），扣完为止";
 /// 预算调整率's tiers (the Hunan 预算控制率 tiers under the seed report's name).
-const SEED_ADJUSTMENT_ZH: &str = "预算调整率：等于 0%计 5 分；大于 0%且不超过 10%计 4 分；大于 10%且不超过 20%计 3 分；\
-                                  大于 20%且不超过 30%计 2 分；大于 30%计 0 分";
-const HUNAN_CONTROL_ZH: &str = "预算控制率：等于 0%计 5 分；大于 0%且不超过 10%计 4 分；大于 10%且不超过 20%计 3 分；\
-                                大于 20%且不超过 30%计 2 分；大于 30%计 0 分";
+const SEED_ADJUSTMENT_ZH: &str =
+    "预算调整率为0的，计5分；0—10%（含）的，计4分；10%—20%（含）的，计3分；20%—30%（含）的，计2分；超过30%的，计0分";
+const HUNAN_CONTROL_ZH: &str =
+    "预算控制率为0的，计5分；0—10%（含）的，计4分；10%—20%（含）的，计3分；20%—30%（含）的，计2分；超过30%的，计0分";
 
 /// The columns of an aligned text-table line (columns are separated by two or more blanks).
 fn cols(line: &str) -> Vec<String> {
@@ -56,7 +56,7 @@ fn templates_text_lists_every_builtin_with_id_name_issuer_year() {
     let dir = tempdir();
     let out = ok(dir.path(), &["templates"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(cols(lines[0]), ["id", "名称", "发布单位", "年度"]);
+    assert_eq!(cols(lines[0]), ["标识", "名称", "发布单位", "年度"]);
     let rows = builtin_rows();
     assert_eq!(lines.len(), rows.len() + 1, "{out}");
     for id in REQUIRED {
@@ -120,8 +120,8 @@ fn show_text_renders_the_scoring_standards_from_the_rules() {
             .find(|l| l.trim_start().starts_with(&format!("{id} ")))
             .unwrap_or_else(|| panic!("no line for {id}:\n{out}"))
     };
-    // Group rows: points and "sum of the children".
-    assert_eq!(cols(line("2")), ["2 过程", "61", "按下级指标得分合计"]);
+    // Group rows: points and a blank standard, as the published tables print them.
+    assert_eq!(cols(line("2")), ["2 过程", "61"]);
     // Leaves are indented under their groups (一级/二级/三级).
     assert!(line("2.1").starts_with("  2.1 预算执行"));
     assert!(line("2.1.1").starts_with("    2.1.1 预算完成率"));
@@ -131,18 +131,22 @@ fn show_text_renders_the_scoring_standards_from_the_rules() {
     let building = line("2.1.3");
     assert!(building.starts_with("    2.1.3 新建楼堂馆所面积控制率"), "{building}");
     assert!(
-        building.contains("楼堂馆所面积控制率以 100% 为标准，每超过 5% 扣 2 分（整档计），扣完为止；"),
+        building
+            .contains("楼堂馆所面积控制率以100%为标准，每超过5个百分点扣2分（不足5个百分点部分不扣分），扣完为止；"),
         "{building}"
     );
-    assert!(building.ends_with("时不适用，按满分计算"), "{building}");
-    assert!(building.contains("有新建楼堂馆所项目"), "{building}");
+    assert!(building.ends_with("；无新建楼堂馆所项目的，按满分计算"), "{building}");
     let procurement = line("2.2.3");
-    assert!(procurement.contains("政府采购预算数"), "{procurement}");
-    assert!(procurement.ends_with("时不适用，按满分计算"), "{procurement}");
+    assert!(
+        procurement.ends_with("；政府采购预算数为0的，按满分计算"),
+        "{procurement}"
+    );
     // Checklists, levels and rates.
-    assert!(line("2.2.4").contains("预算管理制度：每满足一项得分（已制定或具有相关管理制度 1 分、相关管理制度合法合规完整 1 分、相关管理制度得到有效执行 1 分），最高 3 分"));
-    assert!(line("2.2.7").contains("基础信息完善程度：完善计分值的 100%；基本完善计分值的 60%；不完善计分值的 0%"));
-    assert!(line("3.1.1").contains("得分 = 分值 × 实际完成率（按 0–100% 计）"));
+    assert!(line("2.2.4").contains(
+        "预算管理制度：每满足一项计1分（已制定或具有相关管理制度、相关管理制度合法合规完整、相关管理制度得到有效执行）"
+    ));
+    assert!(line("2.2.7").contains("基础信息完善程度：完善的，计满分；基本完善的，按分值的60%计；不完善的，不得分"));
+    assert!(line("3.1.1").contains("得分=分值×实际完成率，超过100%的按100%计"));
     // Every indicator of the system has its line.
     let system = jixiao::builtin(SEED).unwrap().system().unwrap();
     assert_eq!(lines.len(), 2 + system_rows(&system, Lang::Zh).len(), "{out}");
@@ -167,7 +171,9 @@ fn show_hunan_budget_control_tiers() {
 fn show_zh_not_applicable_clause_has_no_expression_syntax() {
     let dir = tempdir();
     let out = ok(dir.path(), &["show", SEED]);
-    for line in out.lines().filter(|l| l.contains("不适用")) {
+    let clauses: Vec<&str> = out.lines().filter(|l| l.contains("按满分计算")).collect();
+    assert!(!clauses.is_empty(), "{out}");
+    for line in clauses {
         assert!(
             !line.contains("not "),
             "English keyword in the Chinese standard: {line}"
@@ -193,10 +199,7 @@ fn show_markdown() {
         "{out}"
     );
     assert!(lines.contains(&"|---|---|---|---|---|---|---|"), "{out}");
-    assert!(
-        lines.contains(&"| 2 过程 |  |  | 61 | 按下级指标得分合计 |  |  |"),
-        "{out}"
-    );
+    assert!(lines.contains(&"| 2 过程 |  |  | 61 |  |  |  |"), "{out}");
     let row = lines
         .iter()
         .find(|l| l.contains("2.1.1 预算完成率"))
@@ -321,7 +324,7 @@ fn show_csv() {
     );
     let system = jixiao::builtin(SEED).unwrap().system().unwrap();
     assert_eq!(rows.len(), 1 + system_rows(&system, Lang::Zh).len());
-    assert_eq!(rows[1][..5], ["1 投入", "", "", "13", "按下级指标得分合计"]);
+    assert_eq!(rows[1][..5], ["1 投入", "", "", "13", ""]);
     let r = rows.iter().find(|r| r[2] == "2.1.1 预算完成率").expect("2.1.1 row");
     assert_eq!(r[3], "5");
     assert_eq!(r[4], SEED_COMPLETION_ZH);
@@ -345,14 +348,15 @@ fn show_in_english() {
     assert_eq!(cols(lines[1]), ["Indicator", "Points", "Scoring standard"]);
     let completion = lines.iter().find(|l| l.contains("2.1.1")).unwrap();
     assert!(
-        completion.contains("预算完成率: full points up to 100%;")
-            && completion.contains("per 5% below it (whole steps only), down to zero"),
+        completion.contains("预算完成率: benchmark 100%;")
+            && completion
+                .contains("1 point off per 5 percentage points below it (a partial step not counted), down to zero"),
         "{completion}"
     );
     let adjustment = lines.iter().find(|l| l.contains("2.1.2")).unwrap();
     assert!(
         adjustment
-            .ends_with("预算调整率: = 0%: 5; > 0% and ≤ 10%: 4; > 10% and ≤ 20%: 3; > 20% and ≤ 30%: 2; > 30%: 0"),
+            .ends_with("预算调整率: 5 points if 0; 4 points if over 0 up to 10%; 3 points if over 10% up to 20%; 2 points if over 20% up to 30%; 0 points if over 30%"),
         "{adjustment}"
     );
     let building = lines.iter().find(|l| l.contains("2.1.3")).unwrap();
@@ -367,7 +371,7 @@ fn show_in_english() {
         csv.trim_start_matches('\u{feff}')
             .starts_with("Level 1,Level 2,Level 3,Points,Scoring standard,Published wording,Note\r\n")
     );
-    assert!(csv.contains(",sum of the sub-indicators,"));
+    assert!(csv.contains("\r\n1 投入,,,13,,"), "a group's standard is blank: {csv}");
     let html = ok(dir.path(), &["show", SEED, "--lang", "en", "--format", "html"]);
     assert!(html.contains("<html lang=\"en\">"));
     let json = ok(dir.path(), &["show", SEED, "--lang", "en", "--format", "json"]);
@@ -378,7 +382,12 @@ fn show_in_english() {
         .iter()
         .find(|r| r["id"] == "2.1.2")
         .unwrap();
-    assert!(r["standard"].as_str().unwrap().starts_with("预算调整率: = 0%: 5;"));
+    assert!(
+        r["standard"]
+            .as_str()
+            .unwrap()
+            .starts_with("预算调整率: 5 points if 0;")
+    );
 }
 
 #[test]
@@ -416,16 +425,16 @@ fn show_a_system_file_json_and_toml() {
         [
             "1.1 在职人员控制率",
             "10",
-            "在职人员控制率以 100% 为标准，每超过 1% 扣 1 分（整档计），扣完为止"
+            "在职人员控制率以100%为标准，每超过1个百分点扣1分（不足1个百分点部分不扣分），扣完为止"
         ]
     );
     assert_eq!(
         cols(lines[5]),
-        ["2.1 预算完成率", "10", "得分 = 分值 × 预算完成率（按 0–100% 计）"]
+        ["2.1 预算完成率", "10", "得分=分值×预算完成率，超过100%的按100%计"]
     );
     assert_eq!(
         cols(lines[6]),
-        ["2.2 资金使用合规性", "5", "违规次数每出现一次扣 1 分，扣完为止"]
+        ["2.2 资金使用合规性", "5", "违规次数：每发现1次扣1分，扣完为止"]
     );
     assert_eq!(
         ok(dir.path(), &["show", "simple.toml"]),

@@ -126,32 +126,17 @@ impl Comparison {
         let mut out = String::new();
         for row in self.changed() {
             let (a, b) = (self.a.indicator(&row.id), self.b.indicator(&row.id));
-            let fmt = |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), figure);
-            let change = row.change().map_or_else(String::new, |c| {
-                if c.is_sign_negative() {
-                    figure(c)
-                } else {
-                    format!("+{}", figure(c))
-                }
-            });
             let _ = if zh {
-                writeln!(
-                    out,
-                    "{} {}：{} → {} 分（{change}）",
-                    row.id,
-                    row.name,
-                    fmt(row.a),
-                    fmt(row.b)
-                )
+                // 2.1.1 预算完成率：2分→1分（-1分）; an indicator one side lacks shows —.
+                let fmt = |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), |v| format!("{}分", figure(v)));
+                let change = row
+                    .change()
+                    .map_or_else(String::new, |c| format!("（{}分）", signed(c)));
+                writeln!(out, "{} {}：{}→{}{change}", row.id, row.name, fmt(row.a), fmt(row.b))
             } else {
-                writeln!(
-                    out,
-                    "{} {}: {} → {} ({change})",
-                    row.id,
-                    row.name,
-                    fmt(row.a),
-                    fmt(row.b)
-                )
+                let fmt = |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), figure);
+                let change = row.change().map_or_else(String::new, |c| format!(" ({})", signed(c)));
+                writeln!(out, "{} {}: {} → {}{change}", row.id, row.name, fmt(row.a), fmt(row.b))
             };
             if let (Some(a), Some(b)) = (a, b)
                 && a.is_leaf
@@ -160,28 +145,34 @@ impl Comparison {
                 let _ = writeln!(out, "  {}{}", if zh { "现：" } else { "now: " }, b.explain(lang));
             }
         }
-        let change = self.total_change();
-        let sign = if change.is_sign_negative() { "" } else { "+" };
+        let change = signed(self.total_change());
+        let (a, b) = (figure(self.a.total), figure(self.b.total));
         let _ = if zh {
-            write!(
-                out,
-                "综合得分 {} → {} 分（{sign}{}），评价等次 {} → {}",
-                figure(self.a.total),
-                figure(self.b.total),
-                figure(change),
-                self.a.grade,
-                self.b.grade
-            )
+            let grade = if self.a.grade == self.b.grade {
+                format!("评价等次仍为“{}”", self.a.grade)
+            } else {
+                format!("评价等次由“{}”变为“{}”", self.a.grade, self.b.grade)
+            };
+            if self.total_change().is_zero() {
+                write!(out, "综合得分仍为{a}分，{grade}")
+            } else {
+                write!(out, "综合得分{a}分→{b}分（{change}分），{grade}")
+            }
         } else {
-            write!(
-                out,
-                "total {} → {} ({sign}{}), grade {} → {}",
-                figure(self.a.total),
-                figure(self.b.total),
-                figure(change),
+            let (ga, gb) = (
                 self.a.grade_en.as_deref().unwrap_or(&self.a.grade),
-                self.b.grade_en.as_deref().unwrap_or(&self.b.grade)
-            )
+                self.b.grade_en.as_deref().unwrap_or(&self.b.grade),
+            );
+            let grade = if ga == gb {
+                format!("grade unchanged ({ga})")
+            } else {
+                format!("grade {ga} → {gb}")
+            };
+            if self.total_change().is_zero() {
+                write!(out, "total unchanged ({a}), {grade}")
+            } else {
+                write!(out, "total {a} → {b} ({change}), {grade}")
+            }
         };
         out
     }
@@ -459,6 +450,8 @@ pub struct Breakpoint {
     pub grade_before: Option<Arc<str>>,
     /// Grade at the point.
     pub grade_at: Option<Arc<str>>,
+    /// The English labels of the two grades, where the grade table gives them.
+    pub grades_en: (Option<Arc<str>>, Option<Arc<str>>),
     /// When the evaluation fails on one side: the error there.
     pub error: Option<String>,
 }
@@ -476,6 +469,18 @@ pub struct BreakpointChange {
     pub at: Option<Decimal>,
     /// How the score comes about at the point (zh).
     pub explanation: Option<String>,
+    /// The same in English.
+    pub explanation_en: Option<String>,
+}
+
+impl BreakpointChange {
+    /// How the score comes about at the point, in `lang`.
+    pub fn explanation(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Zh => self.explanation.as_deref(),
+            Lang::En => self.explanation_en.as_deref(),
+        }
+    }
 }
 
 /// Scores as a function of one input over a range.
@@ -489,6 +494,8 @@ pub struct Sensitivity {
     pub to: Decimal,
     /// The resolution of the input (the step of its decimal grid).
     pub resolution: Decimal,
+    /// The input's declared unit (`万元`, `%`), for the texts.
+    pub unit: Option<String>,
     /// The unit's evaluation at the range start (None when it fails there).
     pub start: Option<Evaluation>,
     /// Every change of regime in the range, in increasing order of the input.
@@ -510,8 +517,20 @@ pub struct Target {
     pub deciding: Vec<Arc<str>>,
     /// Why the goal cannot be reached, when it cannot.
     pub unreachable: Option<String>,
-    /// The sentence for people, e.g. "本年追加 须降至 289.9 以下（减少 609.1 万元），…".
+    /// The sentence for people, e.g. "本年追加须不超过600万元（至少减少299万元），才能使综合得分达到95分；…".
     pub message: String,
+    /// The same in English.
+    pub message_en: String,
+}
+
+impl Target {
+    /// The answer in words, in `lang`.
+    pub fn explain(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.message,
+            Lang::En => &self.message_en,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1122,6 +1141,17 @@ impl Scorer {
         out
     }
 
+    /// An input's declared unit (`万元`, `%`), when it has one.
+    fn input_unit(&self, input: &str) -> Option<String> {
+        self.inner
+            .system
+            .inputs
+            .iter()
+            .find(|i| i.name == input)
+            .and_then(|i| i.unit.clone())
+            .filter(|u| !u.trim().is_empty())
+    }
+
     fn probe(
         &self,
         inputs: &Inputs,
@@ -1285,6 +1315,7 @@ impl Scorer {
             from: lo,
             to: hi,
             resolution: probe.resolution,
+            unit: self.input_unit(input),
             start,
             breakpoints,
         };
@@ -1310,7 +1341,11 @@ impl Scorer {
         let base = probe.evaluate(current)??;
         match goal {
             Goal::Grade(g) if !c.grades.iter().any(|x| &*x.label == g) => {
-                return Err(AnalysisError::Request(format!("`{g}` is not a grade of the system")));
+                let grades: Vec<&str> = c.grades.iter().map(|x| &*x.label).collect();
+                return Err(AnalysisError::Request(format!(
+                    "`{g}` is not a grade of the system (grades: {})",
+                    grades.join(", ")
+                )));
             }
             Goal::Indicator { id, .. } if base.indicator(id).is_none() => {
                 return Err(AnalysisError::Request(format!(
@@ -1343,15 +1378,25 @@ impl Scorer {
         );
         let current = probe.snap(current);
         let label = input.to_string();
+        let q = Quantity {
+            percent: unit,
+            unit: self.input_unit(input).unwrap_or_default(),
+        };
+        let goal_zh = goal_text(goal, &base, Lang::Zh);
+        let goal_en = goal_text(goal, &base, Lang::En);
         if reaches(&probe.summary(current)?) {
             return Ok(Target {
+                message: format!("{label}按当前取值{}已能使{goal_zh}，无需调整", q.zh(current)),
+                message_en: format!(
+                    "{label} needs no change: at its current value {} it already gives {goal_en}",
+                    q.en(current)
+                ),
                 input: label,
                 current,
                 required: Some(current),
                 reached: Some(base),
                 deciding: Vec::new(),
                 unreachable: None,
-                message: format!("当前取值已达到目标（{}）", goal_text(goal)),
             });
         }
         let mut found: Vec<Decimal> = Vec::new();
@@ -1402,40 +1447,51 @@ impl Scorer {
         let best = found.into_iter().min_by_key(|x| (*x - current).abs());
         let Some(x) = best else {
             let best_total = probe.seen.values().filter_map(|s| s.total).max();
-            let why = match (goal, best_total) {
-                (_, None) => "在该范围内无法完成评价".to_string(),
+            let (why, why_en) = match (goal, best_total) {
+                (_, None) => (
+                    "此范围内均无法完成评分".to_string(),
+                    "the unit cannot be scored anywhere in this range".to_string(),
+                ),
                 (Goal::Indicator { .. }, _) => {
                     let best = probe.seen.values().filter_map(|s| s.watched).max();
-                    format!("该指标在此范围内最高得 {} 分", best.map(figure).unwrap_or_default())
+                    let best = best.map(figure).unwrap_or_default();
+                    (
+                        format!("该指标在此范围内最高得{best}分"),
+                        format!("the indicator scores at most {best} in this range"),
+                    )
                 }
-                (_, Some(t)) => format!("此范围内综合得分最高为 {} 分", figure(t)),
+                (_, Some(t)) => (
+                    format!("此范围内综合得分最高为{}分", figure(t)),
+                    format!("the highest total in this range is {}", figure(t)),
+                ),
             };
             let vetoed = !base.vetoes.is_empty() && probe.seen.values().all(|s| s.total.is_none() || s.vetoed);
-            let why = if vetoed {
-                format!(
-                    "{why}；一票否决「{}」始终适用",
-                    base.vetoes
-                        .iter()
-                        .map(|v| v.name.to_string())
-                        .collect::<Vec<_>>()
-                        .join("、")
+            let (why, why_en) = if vetoed {
+                let names: Vec<String> = base.vetoes.iter().map(|v| format!("“{}”", v.name)).collect();
+                (
+                    format!("{why}；一票否决事项{}始终适用", names.join("、")),
+                    format!("{why_en}; the veto {} applies throughout", names.join(", ")),
                 )
             } else {
-                why
+                (why, why_en)
             };
             return Ok(Target {
-                input: label.clone(),
+                message: format!(
+                    "{label}在{}—{}范围内取任何值都无法使{goal_zh}：{why}",
+                    q.zh_bare(lo),
+                    q.zh(hi)
+                ),
+                message_en: format!(
+                    "no value of {label} from {} to {} gives {goal_en}: {why_en}",
+                    q.en(lo),
+                    q.en(hi)
+                ),
+                input: label,
                 current,
                 required: None,
                 reached: None,
                 deciding: Vec::new(),
-                unreachable: Some(why.clone()),
-                message: format!(
-                    "{label} 在 {}–{} 范围内的任何取值都无法{}：{why}",
-                    shown(lo, unit),
-                    shown(hi, unit),
-                    goal_text(goal)
-                ),
+                unreachable: Some(why),
             });
         };
         let reached = probe.evaluate(x)??;
@@ -1449,23 +1505,43 @@ impl Scorer {
             .collect();
         let up = x > current;
         let change = (x - current).abs();
-        let unit_text = c
-            .system
-            .inputs
-            .iter()
-            .find(|i| i.name == label)
-            .and_then(|i| i.unit.clone())
-            .filter(|u| !unit && !u.trim().is_empty())
-            .map_or_else(String::new, |u| format!(" {u}"));
+        // x itself reaches the goal: 须不超过600万元 (600 qualifies), with the least change.
+        // At the input's own bound (a budget cut to 0) the value is the only one: 须降至0万元.
+        // A count is never negative, whether or not it declares so.
+        let is_count = c.inputs.get(probe.slot).is_some_and(|d| d.kind == InputKind::Count);
+        let floor = min.or(is_count.then_some(Decimal::ZERO));
+        let at_bound = if up { max == Some(x) } else { floor == Some(x) };
         let mut message = format!(
-            "{label} 须{} {} {}（{}{}{unit_text}）",
-            if up { "提高到" } else { "降至" },
-            shown(x, unit),
-            if up { "以上" } else { "以下" },
-            if up { "增加 " } else { "减少 " },
-            shown(change, unit)
+            "{label}须{}{}（{}{}{}），才能使{goal_zh}",
+            match (up, at_bound) {
+                (true, false) => "不低于",
+                (false, false) => "不超过",
+                (true, true) => "提高至",
+                (false, true) => "降至",
+            },
+            q.zh(x),
+            if at_bound { "" } else { "至少" },
+            match (up, unit) {
+                (true, true) => "提高",
+                (false, true) => "降低",
+                (true, false) => "增加",
+                (false, false) => "减少",
+            },
+            q.zh_change(change)
         );
-        let _ = write!(message, "，{}", goal_text(goal));
+        let mut message_en = format!(
+            "{label} must be {} {} ({} of {}{}) to give {goal_en}",
+            match (up, at_bound) {
+                (true, false) => "at least",
+                (false, false) => "at most",
+                (true, true) => "raised to",
+                (false, true) => "cut to",
+            },
+            q.en(x),
+            if up { "an increase" } else { "a cut" },
+            if at_bound { "" } else { "at least " },
+            q.en_change(change)
+        );
         let shown_id = match goal {
             Goal::Indicator { id, .. } => Some(id.as_str()),
             _ => deciding.first().map(|d| &**d),
@@ -1473,13 +1549,20 @@ impl Scorer {
         if let Some(id) = shown_id
             && let Some(r) = reached.indicator(id)
         {
-            let _ = write!(message, "；届时 {} {}：{}", r.id, r.name, r.explain(Lang::Zh));
+            let _ = write!(message, "；届时{} {}：{}", r.id, r.name, r.explain(Lang::Zh));
+            let _ = write!(message_en, "; then {} {}: {}", r.id, r.name, r.explain(Lang::En));
         }
         let _ = write!(
             message,
-            "；综合得分 {} 分，评价等次「{}」",
+            "；综合得分{}分，评价等次为“{}”",
             figure(reached.total),
             reached.grade
+        );
+        let _ = write!(
+            message_en,
+            "; total {}, grade {}",
+            figure(reached.total),
+            reached.grade_en.as_deref().unwrap_or(&reached.grade)
         );
         Ok(Target {
             input: label,
@@ -1489,23 +1572,96 @@ impl Scorer {
             deciding,
             unreachable: None,
             message,
+            message_en,
         })
     }
 }
 
-fn shown(x: Decimal, percent: bool) -> String {
-    if percent {
-        format!("{}%", figure(x * Decimal::ONE_HUNDRED))
+/// A signed figure: `+2`, `-1`, `0`.
+fn signed(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", figure(d))
     } else {
-        figure(x)
+        figure(d)
     }
 }
 
-fn goal_text(goal: &Goal) -> String {
-    match goal {
-        Goal::Total(t) => format!("使综合得分达到 {} 分", figure(*t)),
-        Goal::Grade(g) => format!("使评价等次达到「{g}」"),
-        Goal::Indicator { id, score } => format!("使指标 {id} 得到 {} 分", figure(*score)),
+/// How an input's values and changes are written: a rate as `95%` and its changes in percentage
+/// points, an amount with its unit (`600万元`, `600 万元` in English).
+struct Quantity {
+    percent: bool,
+    unit: String,
+}
+
+impl Quantity {
+    /// `95%`, `0`, `600` (no unit: the first bound of a range).
+    fn zh_bare(&self, x: Decimal) -> String {
+        if self.percent && !x.is_zero() {
+            format!("{}%", figure(x * Decimal::ONE_HUNDRED))
+        } else {
+            figure(x)
+        }
+    }
+
+    /// `95%`, `600万元`.
+    fn zh(&self, x: Decimal) -> String {
+        if self.percent {
+            self.zh_bare(x)
+        } else {
+            format!("{}{}", figure(x), self.unit)
+        }
+    }
+
+    /// `4.5个百分点`, `299万元`.
+    fn zh_change(&self, d: Decimal) -> String {
+        if self.percent {
+            format!("{}个百分点", figure(d * Decimal::ONE_HUNDRED))
+        } else {
+            self.zh(d)
+        }
+    }
+
+    /// `95%`, `600 万元`.
+    fn en(&self, x: Decimal) -> String {
+        if self.percent {
+            format!("{}%", figure(x * Decimal::ONE_HUNDRED))
+        } else if self.unit.is_empty() {
+            figure(x)
+        } else {
+            format!("{} {}", figure(x), self.unit)
+        }
+    }
+
+    /// `4.5 percentage points`, `299 万元`.
+    fn en_change(&self, d: Decimal) -> String {
+        if self.percent {
+            let pp = d * Decimal::ONE_HUNDRED;
+            if pp == Decimal::ONE {
+                "1 percentage point".to_string()
+            } else {
+                format!("{} percentage points", figure(pp))
+            }
+        } else {
+            self.en(d)
+        }
+    }
+}
+
+/// What a target reaches: "综合得分达到95分", "评价等次达到“优秀”", "2.1.2 预算调整率得分达到3分";
+/// "a total of 95", "grade 优秀", "a score of 3 on 2.1.2 预算调整率".
+fn goal_text(goal: &Goal, e: &Evaluation, lang: Lang) -> String {
+    let name = |id: &str| e.indicator(id).map_or_else(String::new, |r| format!(" {}", r.name));
+    match (goal, lang) {
+        (Goal::Total(t), Lang::Zh) => format!("综合得分达到{}分", figure(*t)),
+        (Goal::Grade(g), Lang::Zh) => format!("评价等次达到“{g}”"),
+        (Goal::Indicator { id, score }, Lang::Zh) => {
+            format!("指标{id}{}得分达到{}分", name(id), figure(*score))
+        }
+        (Goal::Total(t), Lang::En) => format!("a total of {}", figure(*t)),
+        (Goal::Grade(g), Lang::En) => format!("grade {g}"),
+        (Goal::Indicator { id, score }, Lang::En) => {
+            format!("a score of {} on {id}{}", figure(*score), name(id))
+        }
     }
 }
 
@@ -1731,6 +1887,7 @@ fn breakpoints(
                             before: Some(rb.score),
                             at: Some(ra.score),
                             explanation: Some(ra.explain(Lang::Zh)),
+                            explanation_en: Some(ra.explain(Lang::En)),
                         });
                     }
                 }
@@ -1744,6 +1901,10 @@ fn breakpoints(
             total_at: at.as_ref().ok().map(|e| e.total),
             grade_before: before.as_ref().ok().map(|e| e.grade.clone()),
             grade_at: at.as_ref().ok().map(|e| e.grade.clone()),
+            grades_en: (
+                before.as_ref().ok().and_then(|e| e.grade_en.clone()),
+                at.as_ref().ok().and_then(|e| e.grade_en.clone()),
+            ),
             error,
         });
     }
@@ -1751,27 +1912,32 @@ fn breakpoints(
 }
 
 impl Sensitivity {
-    /// The breakpoints as text.
+    /// The breakpoints as text: "本年追加为200.01万元时：综合得分94.73分→93.73分".
     pub fn explain(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
+        let unit = self.unit.clone().unwrap_or_default();
+        let q = Quantity {
+            percent: crate::compile::is_percent(&self.unit),
+            unit: unit.trim().to_string(),
+        };
         let mut out = String::new();
         let _ = if zh {
             writeln!(
                 out,
-                "{} 在 {}–{} 之间（精度 {}）的分段点：",
+                "{}在{}—{}之间变动时（精度{}），得分发生变化之处：",
                 self.input,
-                figure(self.from),
-                figure(self.to),
-                figure(self.resolution)
+                q.zh_bare(self.from),
+                q.zh(self.to),
+                q.zh_change(self.resolution)
             )
         } else {
             writeln!(
                 out,
-                "breakpoints of {} in {}–{} (resolution {}):",
+                "Where the scores change as {} goes from {} to {} (resolution {}):",
                 self.input,
-                figure(self.from),
-                figure(self.to),
-                figure(self.resolution)
+                q.en(self.from),
+                q.en(self.to),
+                q.en_change(self.resolution)
             )
         };
         if self.breakpoints.is_empty() {
@@ -1779,34 +1945,54 @@ impl Sensitivity {
                 out,
                 "{}",
                 if zh {
-                    "（无：该范围内各项得分的计分情形不变）"
+                    "（无：此范围内各指标的计分档次均不变）"
                 } else {
-                    "(none: every score keeps its regime)"
+                    "(none: every score stays in its tier or step throughout)"
                 }
             );
         }
         for b in &self.breakpoints {
-            let total = match (b.total_before, b.total_at) {
-                (Some(x), Some(y)) => format!("{} → {}", figure(x), figure(y)),
+            let total = match (b.total_before, b.total_at, zh) {
+                (Some(x), Some(y), true) => format!("综合得分{}分→{}分", figure(x), figure(y)),
+                (Some(x), Some(y), false) => format!("total {} → {}", figure(x), figure(y)),
                 _ => b.error.clone().unwrap_or_default(),
             };
-            let _ = writeln!(
-                out,
-                "{} = {}：{} {total}",
-                self.input,
-                figure(b.at),
-                if zh { "综合得分" } else { "total" }
-            );
+            let grade = match (&b.grade_before, &b.grade_at) {
+                (Some(x), Some(y)) if x != y && zh => format!("，评价等次由“{x}”变为“{y}”"),
+                (Some(x), Some(y)) if x != y => format!(
+                    ", grade {} → {}",
+                    b.grades_en.0.as_deref().unwrap_or(x),
+                    b.grades_en.1.as_deref().unwrap_or(y)
+                ),
+                _ => String::new(),
+            };
+            let _ = if zh {
+                writeln!(out, "{}为{}时：{total}{grade}", self.input, q.zh(b.at))
+            } else {
+                writeln!(out, "{} at {}: {total}{grade}", self.input, q.en(b.at))
+            };
             for c in &b.indicators {
-                let _ = writeln!(
-                    out,
-                    "  {} {}：{} → {}；{}",
-                    c.id,
-                    c.name,
-                    c.before.map(figure).unwrap_or_default(),
-                    c.at.map(figure).unwrap_or_default(),
-                    c.explanation.as_deref().unwrap_or("")
-                );
+                let score = |v: Option<Decimal>| v.map(figure).unwrap_or_default();
+                let why = c.explanation(lang).unwrap_or("");
+                let _ = if zh {
+                    writeln!(
+                        out,
+                        "  {} {}：{}分→{}分；{why}",
+                        c.id,
+                        c.name,
+                        score(c.before),
+                        score(c.at)
+                    )
+                } else {
+                    writeln!(
+                        out,
+                        "  {} {}: {} → {}; {why}",
+                        c.id,
+                        c.name,
+                        score(c.before),
+                        score(c.at)
+                    )
+                };
             }
         }
         out.trim_end().to_string()

@@ -1602,7 +1602,7 @@ impl<'s> SensitivityAnswer<'s> {
                             name: &c.name,
                             before: c.before,
                             at: c.at,
-                            explanation: c.explanation.as_deref(),
+                            explanation: c.explanation(lang),
                         })
                         .collect(),
                 })
@@ -1640,8 +1640,8 @@ pub struct TargetAnswer<'t> {
 }
 
 impl<'t> TargetAnswer<'t> {
-    /// The answer for a target search.
-    pub fn new(t: &'t Target) -> Self {
+    /// The answer for a target search, its words in `lang`.
+    pub fn new(t: &'t Target, lang: Lang) -> Self {
         TargetAnswer {
             input: &t.input,
             current: t.current,
@@ -1651,7 +1651,7 @@ impl<'t> TargetAnswer<'t> {
             grade: t.reached.as_ref().map(|e| &*e.grade),
             deciding: t.deciding.iter().map(|d| &**d).collect(),
             unreachable: t.unreachable.as_deref(),
-            message: &t.message,
+            message: t.explain(lang),
         }
     }
 }
@@ -1728,7 +1728,7 @@ fn analysis_with<R>(
                 _ => return Err(JsonError::request("give both `from` and `to`, or neither")),
             };
             let t = scorer.target(&inputs.into(), &input, &goal.goal()?, range, resolution.map(Dec::value))?;
-            write(&AnalysisAnswer::Target(TargetAnswer::new(&t)))
+            write(&AnalysisAnswer::Target(TargetAnswer::new(&t, lang)))
         }
     })
 }

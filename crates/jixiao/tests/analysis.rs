@@ -62,9 +62,17 @@ fn target_gives_the_least_change_and_the_next_smaller_change_misses() {
     let t = scorer.target(&inputs, "本年追加", &goal, None, None).unwrap();
     assert_eq!(t.required, Some(d("600")), "{}", t.message);
     assert!(
-        t.message.contains("本年追加 须降至 600 以下（减少 299 万元）"),
+        t.message
+            .contains("本年追加须不超过600万元（至少减少299万元），才能使指标2.1.2 预算调整率得分达到2分；"),
         "{}",
         t.message
+    );
+    assert!(
+        t.explain(Lang::En).starts_with(
+            "本年追加 must be at most 600 万元 (a cut of at least 299 万元) to give a score of 2 on 2.1.2 预算调整率; then"
+        ),
+        "{}",
+        t.explain(Lang::En)
     );
     let at = |x: &str| scorer.evaluate(&inputs.clone().with("本年追加", x)).unwrap();
     assert_eq!(at("600").indicator("2.1.2").unwrap().score, d("2"));
@@ -98,7 +106,8 @@ fn what_if_with_no_change_changes_nothing() {
     let changed: Vec<&str> = c.changed().filter(|r| r.depth == 2).map(|r| &*r.id).collect();
     assert_eq!(changed, ["2.1.1", "2.1.2"]);
     assert!(
-        c.explain(Lang::Zh).contains("综合得分 91.73 → 95.73 分（+4）"),
+        c.explain(Lang::Zh)
+            .ends_with("综合得分91.73分→95.73分（+4分），评价等次仍为“优秀”"),
         "{}",
         c.explain(Lang::Zh)
     );

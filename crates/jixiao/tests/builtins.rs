@@ -95,7 +95,10 @@ fn the_json_layer_lists_builtins_and_describes_a_system_for_a_form() {
         .find(|r| r["id"] == "2.1.2")
         .unwrap()
         .clone();
-    assert!(row["standard"].as_str().unwrap().contains("不超过 10%计 4 分"), "{row}");
+    assert!(
+        row["standard"].as_str().unwrap().contains("0—10%（含）的，计4分"),
+        "{row}"
+    );
 }
 
 #[test]
