@@ -70,7 +70,7 @@ fn check_seed_table(out: &str) {
     assert_eq!(adjustment[..3], ["2.1.2 预算调整率", "5", "0.00"]);
     says(
         &adjustment[3],
-        &["预算调整率=(899−0)/2000=44.95%", "处于“大于30%”档次", "得0分"],
+        &["预算调整率=(899−0)/2000=44.95%", "处于“超过30%”档次", "得0分"],
     );
     let building = row("2.1.3");
     assert_eq!(building[..3], ["2.1.3 新建楼堂馆所面积控制率", "5", "5.00"]);
@@ -385,7 +385,7 @@ fn score_in_english() {
     assert_eq!(adjustment[1..3], ["5", "0.00"]);
     says(
         &adjustment[3],
-        &["预算调整率 = (899−0)/2000 = 44.95%", "above 30%", "scores 0 of 5"],
+        &["预算调整率 = (899−0)/2000 = 44.95%", "over 30%", "scores 0 of 5"],
     );
     let last = lines.last().unwrap();
     assert!(last.starts_with("total 91.73") && last.ends_with("excellent"), "{last}");

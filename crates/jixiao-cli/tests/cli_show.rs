@@ -356,7 +356,7 @@ fn show_in_english() {
     let adjustment = lines.iter().find(|l| l.contains("2.1.2")).unwrap();
     assert!(
         adjustment
-            .ends_with("预算调整率: 5 points if 0; 4 points if over 0 up to 10%; 3 points if over 10% up to 20%; 2 points if over 20% up to 30%; 0 points if over 30%"),
+            .ends_with("预算调整率: 5 points if equal to 0; 4 points if over 0 up to 10%; 3 points if over 10% up to 20%; 2 points if over 20% up to 30%; 0 points if over 30%"),
         "{adjustment}"
     );
     let building = lines.iter().find(|l| l.contains("2.1.3")).unwrap();
@@ -386,7 +386,7 @@ fn show_in_english() {
         r["standard"]
             .as_str()
             .unwrap()
-            .starts_with("预算调整率: 5 points if 0;")
+            .starts_with("预算调整率: 5 points if equal to 0;")
     );
 }
 

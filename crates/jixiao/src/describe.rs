@@ -617,45 +617,19 @@ fn band_text(b: &Band, lang: Lang) -> String {
 /// One tier: "为0的，计5分", "0—10%（含）的，计4分", "80%（含）—90%的，计4分", "超过30%的，计0分".
 fn tier_text(t: &Tier, percent: bool, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
-    let s = |d: Dec| shown(d.value(), percent);
     let score = t.score.value();
+    let value = |d: Dec| d.value();
+    let (lower, upper) = match t.eq {
+        Some(eq) => (Some((eq.value(), true)), Some((eq.value(), true))),
+        None => (
+            t.gt.map(|v| (value(v), false)).or(t.ge.map(|v| (value(v), true))),
+            t.le.map(|v| (value(v), true)).or(t.lt.map(|v| (value(v), false))),
+        ),
+    };
+    let cond = crate::explain::tier_bounds(lower, upper, &|d| shown(d, percent), lang);
     if zh {
-        let cond = if let Some(eq) = t.eq {
-            format!("为{}", s(eq))
-        } else {
-            let lower = t.gt.map(|v| (v, false)).or(t.ge.map(|v| (v, true)));
-            let upper = t.le.map(|v| (v, true)).or(t.lt.map(|v| (v, false)));
-            match (lower, upper) {
-                (Some((a, false)), Some((b, true))) => format!("{}—{}（含）", s(a), s(b)),
-                (Some((a, true)), Some((b, false))) => format!("{}（含）—{}", s(a), s(b)),
-                (Some((a, true)), Some((b, true))) => format!("{}（含）—{}（含）", s(a), s(b)),
-                (Some((a, false)), Some((b, false))) => format!("{}—{}（均不含）", s(a), s(b)),
-                (Some((a, false)), None) => format!("超过{}", s(a)),
-                (Some((a, true)), None) => format!("{}及以上", s(a)),
-                (None, Some((b, false))) => format!("低于{}", s(b)),
-                (None, Some((b, true))) => format!("{}及以下", s(b)),
-                (None, None) => "其他情形".to_string(),
-            }
-        };
         format!("{cond}的，计{}分", num(score))
     } else {
-        let cond = if let Some(eq) = t.eq {
-            s(eq)
-        } else {
-            let lower = t.gt.map(|v| (v, false)).or(t.ge.map(|v| (v, true)));
-            let upper = t.le.map(|v| (v, true)).or(t.lt.map(|v| (v, false)));
-            match (lower, upper) {
-                (Some((a, false)), Some((b, true))) => format!("over {} up to {}", s(a), s(b)),
-                (Some((a, true)), Some((b, false))) => format!("{} or more but under {}", s(a), s(b)),
-                (Some((a, true)), Some((b, true))) => format!("{} to {}", s(a), s(b)),
-                (Some((a, false)), Some((b, false))) => format!("over {} but under {}", s(a), s(b)),
-                (Some((a, false)), None) => format!("over {}", s(a)),
-                (Some((a, true)), None) => format!("{} or more", s(a)),
-                (None, Some((b, false))) => format!("under {}", s(b)),
-                (None, Some((b, true))) => format!("{} or less", s(b)),
-                (None, None) => "any value".to_string(),
-            }
-        };
         format!("{} if {cond}", points_en(score))
     }
 }

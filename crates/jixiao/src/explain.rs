@@ -201,44 +201,45 @@ fn amount_text(d: Decimal, m: &Measured, lang: Lang, dp: u32) -> String {
     }
 }
 
-/// A tier's bounds as tables print them: `0—10%（含）`, `大于30%`, `不低于95%`, `为0`.
-fn bound_text(lower: Option<(Decimal, bool)>, upper: Option<(Decimal, bool)>, percent: bool, lang: Lang) -> String {
-    let s = |d: Decimal| shown(d, percent);
-    if lang == Lang::Zh {
-        return match (lower, upper) {
-            (Some((l, true)), Some((u, true))) if l == u => format!("为{}", s(l)),
-            (Some((l, false)), Some((u, true))) => format!("{}—{}（含）", s(l), s(u)),
-            (Some((l, true)), Some((u, false))) => format!("{}（含）—{}", s(l), s(u)),
-            (Some((l, true)), Some((u, true))) => format!("{}（含）—{}（含）", s(l), s(u)),
-            (Some((l, false)), Some((u, false))) => format!("大于{}且低于{}", s(l), s(u)),
-            (Some((l, true)), None) => format!("不低于{}", s(l)),
-            (Some((l, false)), None) => format!("大于{}", s(l)),
-            (None, Some((u, true))) => format!("不超过{}", s(u)),
-            (None, Some((u, false))) => format!("低于{}", s(u)),
-            (None, None) => "其他".to_string(),
-        };
+/// A tier's bounds as tables print them, for 评分标准 and explanations alike: `为0`,
+/// `0—10%（含）`, `80%（含）—90%`, `超过30%`, `90%及以上`; in English `equal to 0`,
+/// `over 0 up to 10%`, `90% or more`. `s` writes each bound.
+pub(crate) fn tier_bounds(
+    lower: Option<(Decimal, bool)>,
+    upper: Option<(Decimal, bool)>,
+    s: &dyn Fn(Decimal) -> String,
+    lang: Lang,
+) -> String {
+    let equal = match (lower, upper) {
+        (Some((l, true)), Some((u, true))) if l == u => Some(l),
+        _ => None,
+    };
+    match lang {
+        Lang::Zh => match (equal, lower, upper) {
+            (Some(v), _, _) => format!("为{}", s(v)),
+            (_, Some((a, false)), Some((b, true))) => format!("{}—{}（含）", s(a), s(b)),
+            (_, Some((a, true)), Some((b, false))) => format!("{}（含）—{}", s(a), s(b)),
+            (_, Some((a, true)), Some((b, true))) => format!("{}（含）—{}（含）", s(a), s(b)),
+            (_, Some((a, false)), Some((b, false))) => format!("{}—{}（均不含）", s(a), s(b)),
+            (_, Some((a, false)), None) => format!("超过{}", s(a)),
+            (_, Some((a, true)), None) => format!("{}及以上", s(a)),
+            (_, None, Some((b, false))) => format!("低于{}", s(b)),
+            (_, None, Some((b, true))) => format!("{}及以下", s(b)),
+            (_, None, None) => "其他情形".to_string(),
+        },
+        Lang::En => match (equal, lower, upper) {
+            (Some(v), _, _) => format!("equal to {}", s(v)),
+            (_, Some((a, false)), Some((b, true))) => format!("over {} up to {}", s(a), s(b)),
+            (_, Some((a, true)), Some((b, false))) => format!("{} or more but under {}", s(a), s(b)),
+            (_, Some((a, true)), Some((b, true))) => format!("{} to {}", s(a), s(b)),
+            (_, Some((a, false)), Some((b, false))) => format!("over {} but under {}", s(a), s(b)),
+            (_, Some((a, false)), None) => format!("over {}", s(a)),
+            (_, Some((a, true)), None) => format!("{} or more", s(a)),
+            (_, None, Some((b, false))) => format!("under {}", s(b)),
+            (_, None, Some((b, true))) => format!("{} or less", s(b)),
+            (_, None, None) => "any value".to_string(),
+        },
     }
-    if let (Some((l, true)), Some((u, true))) = (lower, upper)
-        && l == u
-    {
-        return format!("equal to {}", s(l));
-    }
-    let mut parts = Vec::new();
-    if let Some((l, incl)) = lower {
-        parts.push(if incl {
-            format!("at least {}", s(l))
-        } else {
-            format!("above {}", s(l))
-        });
-    }
-    if let Some((u, incl)) = upper {
-        parts.push(if incl {
-            format!("at most {}", s(u))
-        } else {
-            format!("below {}", s(u))
-        });
-    }
-    parts.join(" and ")
 }
 
 /// A condition as people write it: `≤` rather than `<=`.
@@ -576,7 +577,7 @@ fn explain_outcome(outcome: &Outcome, r: &IndicatorResult, lang: Lang) -> String
         Outcome::Tier {
             measured, lower, upper, ..
         } => {
-            let bounds = bound_text(*lower, *upper, measured.percent, lang);
+            let bounds = tier_bounds(*lower, *upper, &|d| shown(d, measured.percent), lang);
             // Show as many places as it takes for the figure to lie in its tier (30.0001% in "大于30%").
             let dp = honest_places(|dp| {
                 let v = displayed(measured.value, measured.percent, dp);

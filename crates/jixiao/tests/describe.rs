@@ -122,7 +122,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     (
         "1.6",
         "调整率为0的，计5分；0—10%（含）的，计4分；10%—20%（含）的，计3分；20%—30%（含）的，计2分；超过30%的，计0分",
-        "调整率: 5 points if 0; 4 points if over 0 up to 10%; 3 points if over 10% up to 20%; 2 points if over 20% up to 30%; 0 points if over 30%",
+        "调整率: 5 points if equal to 0; 4 points if over 0 up to 10%; 3 points if over 10% up to 20%; 2 points if over 20% up to 30%; 0 points if over 30%",
     ),
     (
         "1.7",
