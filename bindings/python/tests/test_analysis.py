@@ -103,7 +103,7 @@ def test_audit_an_indicator_claimed_at_full_points(small: IndicatorSystem) -> No
     assert d["difference"].tolist()[:2] == [D("-2"), D("-2")]
     assert d["id"].tolist()[0] == "2"
     assert_decimals(d["difference"])
-    assert "2 预算执行率：自评 5 分，按基础数据应得 3.00 分（差 -2）" in a.explain()
+    assert "2 预算执行率：自评5分，按基础数据应得3.00分（差-2分）" in a.explain()
 
 
 def test_audit_claims_that_do_not_add_up(small: IndicatorSystem) -> None:

@@ -27,17 +27,32 @@ pub fn base_inputs(
     let (s, scorer, builtin) = load_system(system)?;
     let inputs = match (input, example) {
         (_, true) => builtin
-            .ok_or_else(|| Fail::new(format!("--example needs a built-in system; `{system}` is a file")))?
+            .ok_or_else(|| crate::example_needs_builtin(system))?
             .example_inputs()
-            .map_err(|e| Fail::new(format!("built-in `{system}` example: {e}")))?,
+            .map_err(|e| {
+                Fail::say(
+                    format!("内置体系“{system}”的示例：{e}"),
+                    format!("built-in `{system}` example: {e}"),
+                )
+            })?,
         (Some(path), false) => unit::read(path, &scorer)?,
-        (None, false) => return Err(Fail::new("give --input FILE or --example")),
+        (None, false) => {
+            return Err(Fail::say(
+                "请用 --input 文件 给出基础数据，或用 --example 计算内置示例",
+                "give --input FILE or --example",
+            ));
+        }
     };
     Ok((s, scorer, inputs))
 }
 
 fn decimal(text: &str, what: &str) -> Result<Decimal> {
-    jixiao::parse_decimal(text).map_err(|m| Fail::new(format!("{what}: {m}")))
+    jixiao::parse_decimal(text).map_err(|m| {
+        Fail::say(
+            format!("{what}：{}", m.message(jixiao::Lang::Zh)),
+            format!("{what}: {}", m.message(jixiao::Lang::En)),
+        )
+    })
 }
 
 /// An analysis answer as the JSON layer writes it (`jixiao::wire`), pretty-printed.
@@ -50,20 +65,27 @@ fn json_out<T: serde::Serialize>(answer: &T, out: &Option<PathBuf>) -> Result<()
 pub fn changes(sets: &[String], scorer: &Scorer) -> Result<Inputs> {
     let mut out = Inputs::new();
     for s in sets {
-        let (name, value) = s
-            .split_once(['=', '＝'])
-            .ok_or_else(|| Fail::new(format!("--set `{s}`: expected NAME=VALUE, e.g. --set 本年追加=300")))?;
+        let (name, value) = s.split_once(['=', '＝']).ok_or_else(|| {
+            Fail::say(
+                format!("--set “{s}”：应写作 名称=数值，如 --set 本年追加=300"),
+                format!("--set `{s}`: expected NAME=VALUE, e.g. --set 本年追加=300"),
+            )
+        })?;
         let name = name.trim();
         if !scorer.input_names().any(|n| n == name) {
-            return Err(Fail::new(format!(
-                "--set `{s}`: `{name}` is not a declared input of `{}`",
-                scorer.system().id
-            )));
+            let id = &scorer.system().id;
+            return Err(Fail::say(
+                format!("--set “{s}”：“{name}”不是评价体系“{id}”的基础数据项"),
+                format!("--set `{s}`: `{name}` is not a declared input of `{id}`"),
+            ));
         }
         out.set(name, InputValue::Text(value.trim().to_string()));
     }
     if out.values.is_empty() {
-        return Err(Fail::new("give at least one --set NAME=VALUE"));
+        return Err(Fail::say(
+            "请至少用一个 --set 名称=数值 给出要变动的数据",
+            "give at least one --set NAME=VALUE",
+        ));
     }
     Ok(out)
 }
@@ -78,7 +100,9 @@ pub fn whatif(
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let changes = changes(sets, scorer)?;
-    let c = scorer.what_if(inputs, &changes).map_err(|e| Fail::new(e.to_string()))?;
+    let c = scorer
+        .what_if(inputs, &changes)
+        .map_err(|e| Fail::new(e.message(crate::message_lang())))?;
     match format {
         AnalysisFormat::Json => json_out(&wire::ComparisonAnswer::new(&c, lang), out)?,
         AnalysisFormat::Text => emit(out, &format!("{}\n", c.explain(lang)))?,
@@ -95,8 +119,15 @@ pub fn compare(
     lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
-    let ea = scorer.evaluate(a).map_err(|e| Fail::new(format!("--input: {e}")))?;
-    let eb = scorer.evaluate(b).map_err(|e| Fail::new(format!("--with: {e}")))?;
+    let failed = |arg: &str, e: jixiao::EvalError| {
+        Fail::new(format!(
+            "{arg}{}{}",
+            crate::tr("：", ": "),
+            e.message(crate::message_lang())
+        ))
+    };
+    let ea = scorer.evaluate(a).map_err(|e| failed("--input", e))?;
+    let eb = scorer.evaluate(b).map_err(|e| failed("--with", e))?;
     let c = jixiao::analysis::Comparison::new(ea, eb);
     match format {
         AnalysisFormat::Json => json_out(&wire::ComparisonAnswer::new(&c, lang), out)?,
@@ -127,13 +158,16 @@ pub fn sensitivity(
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let (Some(from), Some(to)) = (v.from, v.to) else {
-        return Err(Fail::new("give the range with --from and --to"));
+        return Err(Fail::say(
+            "请用 --from 和 --to 给出变动范围",
+            "give the range with --from and --to",
+        ));
     };
     let resolution = v.resolution.map(|r| decimal(r, "--resolution")).transpose()?;
     let (from_value, to_value) = (decimal(from, "--from")?, decimal(to, "--to")?);
     let s = scorer
         .sensitivity(inputs, v.input, from_value, to_value, resolution)
-        .map_err(|e| Fail::new(e.to_string()))?;
+        .map_err(|e| Fail::new(e.message(crate::message_lang())))?;
     match format {
         AnalysisFormat::Json => json_out(&wire::SensitivityAnswer::new(&s, lang), out)?,
         AnalysisFormat::Text => emit(out, &format!("{}\n", s.explain(lang)))?,
@@ -144,9 +178,10 @@ pub fn sensitivity(
 /// Parses `--goal total=90`, `--goal grade=优`, `--goal 2.1.1=5`.
 pub fn goal(text: &str) -> Result<Goal> {
     let (k, v) = text.split_once(['=', '＝']).ok_or_else(|| {
-        Fail::new(format!(
-            "--goal `{text}`: expected total=90, grade=优 or INDICATOR_ID=score"
-        ))
+        Fail::say(
+            format!("--goal “{text}”：应写作 total=90、grade=优 或 指标编号=分数"),
+            format!("--goal `{text}`: expected total=90, grade=优 or INDICATOR_ID=score"),
+        )
     })?;
     Ok(match k.trim() {
         "total" | "总分" | "综合得分" => Goal::Total(decimal(v, "--goal total")?),
@@ -172,12 +207,17 @@ pub fn target(
     let range = match (v.from, v.to) {
         (Some(a), Some(b)) => Some((decimal(a, "--from")?, decimal(b, "--to")?)),
         (None, None) => None,
-        _ => return Err(Fail::new("give both --from and --to, or neither")),
+        _ => {
+            return Err(Fail::say(
+                "--from 和 --to 须同时给出或同时不给",
+                "give both --from and --to, or neither",
+            ));
+        }
     };
     let resolution = v.resolution.map(|r| decimal(r, "--resolution")).transpose()?;
     let t = scorer
         .target(inputs, v.input, &g, range, resolution)
-        .map_err(|e| Fail::new(e.to_string()))?;
+        .map_err(|e| Fail::new(e.message(crate::message_lang())))?;
     match format {
         // The JSON answer says whether the goal is reachable (`required`, `unreachable`).
         AnalysisFormat::Json => {
@@ -195,11 +235,12 @@ fn claims_from_json(path: &Path) -> Result<Claims> {
     let file = path.display().to_string();
     let text = crate::read_text(path)?;
     let request: jixiao::wire::ClaimsRequest =
-        jixiao::wire::from_json(&text, &file).map_err(|e| Fail::new(e.message))?;
+        jixiao::wire::from_json(&text, &file).map_err(|e| Fail::say(e.message_zh, e.message))?;
     if request.scores.is_empty() && request.total.is_none() && request.grade.is_none() {
-        return Err(Fail::new(format!(
-            "{file}: no claims (expected `scores`, `total` and/or `grade`)"
-        )));
+        return Err(Fail::say(
+            format!("{file}：没有自评结果（应有 scores、total 或 grade）"),
+            format!("{file}: no claims (expected `scores`, `total` and/or `grade`)"),
+        ));
     }
     let claims = Claims::from(request);
     Ok(claims)
@@ -218,7 +259,9 @@ pub fn audit_one(
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let claims = claims_from_json(claims)?;
-    let audit = scorer.audit(inputs, &claims).map_err(|e| Fail::new(e.to_string()))?;
+    let audit = scorer
+        .audit(inputs, &claims)
+        .map_err(|e| Fail::new(e.message(crate::message_lang())))?;
     let report = |f| jixiao::report::review_report(system, &audit, claims.total, claims.grade.as_deref(), f, lang);
     let kind = out.as_deref().map(extension).unwrap_or_default();
     match (kind.as_str(), out) {
@@ -244,9 +287,10 @@ fn read_table(path: &Path) -> Result<unit::Table> {
     match extension(path).as_str() {
         "csv" => unit::read_csv_rows(path),
         "xlsx" | "xlsm" | "xls" | "ods" => crate::xlsx::read_rows(path),
-        other => Err(Fail::new(format!(
-            "{file}: unknown table format `.{other}` (expected .csv or .xlsx)"
-        ))),
+        other => Err(Fail::say(
+            format!("{file}：不支持的表格文件类型“.{other}”（可用 .csv 或 .xlsx）"),
+            format!("{file}: unknown table format `.{other}` (expected .csv or .xlsx)"),
+        )),
     }
 }
 
@@ -269,10 +313,11 @@ pub fn audit_table(
         .take(10)
         .position(|r| r.iter().filter(|c| unit::names_input(c, scorer)).count() >= 2)
         .ok_or_else(|| {
-            Fail::new(format!(
-                "{file}: no header row naming the inputs of `{}` in the first 10 rows",
-                system.id
-            ))
+            let id = &system.id;
+            Fail::say(
+                format!("{file}：前10行中没有列出评价体系“{id}”基础数据项名称的表头行"),
+                format!("{file}: no header row naming the inputs of `{id}` in the first 10 rows"),
+            )
         })?;
     let header = rows.get(header_at).cloned().unwrap_or_default();
     let options = jixiao::inputs::table::TableOptions::new(id_column, ignore).with_claims();
@@ -280,9 +325,14 @@ pub fn audit_table(
     let claim_cols = &columns.claim_scores;
     let (total_col, grade_col) = (columns.claim_total, columns.claim_grade);
     if claim_cols.is_empty() && total_col.is_none() && grade_col.is_none() {
-        return Err(Fail::new(format!(
-            "{file}: no claimed scores: name claim columns by indicator id (`2.1.1` or `2.1.1 预算完成率`), 总分 and 等次"
-        )));
+        return Err(Fail::say(
+            format!(
+                "{file}：没有自评得分列；自评得分列请以指标编号命名（“2.1.1”或“2.1.1 预算完成率”），另有“总分”“等次”"
+            ),
+            format!(
+                "{file}: no claimed scores: name claim columns by indicator id (`2.1.1` or `2.1.1 预算完成率`), 总分 and 等次"
+            ),
+        ));
     }
     let zh = lang == Lang::Zh;
     let mut table: Vec<Vec<String>> = vec![
@@ -328,14 +378,24 @@ pub fn audit_table(
                     Ok(d) => {
                         claims.scores.insert(id.clone(), d);
                     }
-                    Err(m) => problem = Some(format!("claimed score of {id}: {m}")),
+                    Err(m) => {
+                        problem = Some(crate::tr(
+                            format!("{id}的自评得分：{}", m.message(jixiao::Lang::Zh)),
+                            format!("claimed score of {id}: {}", m.message(jixiao::Lang::En)),
+                        ));
+                    }
                 }
             }
         }
         if let Some(cell) = total_col.and_then(|i| row.get(i)).filter(|c| !c.trim().is_empty()) {
             match jixiao::parse_decimal(cell) {
                 Ok(d) => claims.total = Some(d),
-                Err(m) => problem = Some(format!("claimed total: {m}")),
+                Err(m) => {
+                    problem = Some(crate::tr(
+                        format!("自评总分：{}", m.message(jixiao::Lang::Zh)),
+                        format!("claimed total: {}", m.message(jixiao::Lang::En)),
+                    ));
+                }
             }
         }
         claims.grade = grade_col
@@ -344,7 +404,9 @@ pub fn audit_table(
             .filter(|c| !c.is_empty());
         let result = match problem {
             Some(p) => Err(p),
-            None => scorer.audit(&inputs, &claims).map_err(|e| e.to_string()),
+            None => scorer
+                .audit(&inputs, &claims)
+                .map_err(|e| e.message(crate::message_lang())),
         };
         let line = match result {
             Ok(a) => {
@@ -368,7 +430,13 @@ pub fn audit_table(
             }
             Err(message) => {
                 failed += 1;
-                eprintln!("{file} row {row_no} ({unit_id}): {message}");
+                eprintln!(
+                    "{}",
+                    crate::tr(
+                        format!("{file} 第{row_no}行（{unit_id}）：{message}"),
+                        format!("{file} row {row_no} ({unit_id}): {message}"),
+                    )
+                );
                 vec![
                     row_no.to_string(),
                     unit_id,
@@ -394,20 +462,24 @@ pub fn audit_table(
             }
             let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
             let text = format!("\u{feff}{}", String::from_utf8_lossy(&bytes));
-            std::fs::write(out, text).map_err(|e| Fail::new(format!("{}: cannot write: {e}", out.display())))?;
+            std::fs::write(out, text).map_err(|e| crate::cannot_write(out, &e))?;
         }
         "xlsx" => crate::xlsx::write_table(out, if zh { "复核" } else { "audit" }, &head, &body)?,
         other => {
-            return Err(Fail::new(format!(
-                "{}: unknown output format `.{other}` (expected .csv or .xlsx)",
-                out.display()
-            )));
+            let file = out.display();
+            return Err(Fail::say(
+                format!("{file}：不支持的输出文件类型“.{other}”（可用 .csv 或 .xlsx）"),
+                format!("{file}: unknown output format `.{other}` (expected .csv or .xlsx)"),
+            ));
         }
     }
+    let (n, out) = (body.len(), out.display());
     eprintln!(
-        "{} units audited: {flagged} with discrepancies, {failed} failed → {}",
-        body.len(),
-        out.display()
+        "{}",
+        crate::tr(
+            format!("已复核{n}个单位：{flagged}个与基础数据不符，{failed}个未能复核 → {out}"),
+            format!("{n} units audited: {flagged} with discrepancies, {failed} failed → {out}"),
+        )
     );
     Ok(if flagged + failed > 0 { 1 } else { 0 })
 }

@@ -239,7 +239,10 @@ fn audit_one_unit() {
             "own.json",
         ],
     );
-    assert_eq!(out.trim_end(), "自评结果与基础数据相符（综合得分 91.73 分，优秀）");
+    assert_eq!(
+        out.trim_end(),
+        "自评结果与基础数据相符（综合得分91.73分，评价等次为“优秀”）"
+    );
     write(
         dir.path(),
         "claims.json",
@@ -260,13 +263,10 @@ fn audit_one_unit() {
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
     assert!(
-        text.contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2.00 分（差 -3）"),
+        text.contains("2.1.1 预算完成率：自评5分，按基础数据应得2.00分（差-3分）"),
         "{text}"
     );
-    assert!(
-        text.contains("综合得分：自评 94.73 分，按基础数据应得 91.73 分"),
-        "{text}"
-    );
+    assert!(text.contains("综合得分：自评94.73分，按基础数据应得91.73分"), "{text}");
 }
 
 /// A claim is compared with the stated score, never at the claim's own precision: 2.2.1 = 5
@@ -296,12 +296,12 @@ fn audit_compares_with_the_stated_score_and_reconciles_the_claim() {
     let (code, text) = audit(r#"{"scores": {"2.2.1": "5"}}"#);
     assert_eq!(code, Some(1), "{text}");
     assert!(
-        text.contains("2.2.1 公用经费控制率：自评 5 分，按基础数据应得 4.73 分（差 -0.27）"),
+        text.contains("2.2.1 公用经费控制率：自评5分，按基础数据应得4.73分（差-0.27分）"),
         "{text}"
     );
     // 5 is what rounding the exact score to whole points gives.
     assert!(
-        text.contains("自评分可由计算值 4.727891 按 1 分四舍五入或进一得到"),
+        text.contains("自评分可由计算值4.727891按1分四舍五入或进一得到"),
         "{text}"
     );
     let (code, text) = audit(r#"{"scores": {"2.2.1": "4.5"}}"#);
@@ -317,16 +317,14 @@ fn audit_compares_with_the_stated_score_and_reconciles_the_claim() {
     let (code, text) = audit(r#"{"scores": {"2.2.1": "4.7"}}"#);
     assert_eq!(code, Some(1), "{text}");
     assert!(
-        text.contains(
-            "自评分可由计算值 4.727891 按 0.1 分去尾或四舍五入，或按「不足一档按一档计」计算（得 4.70 分）得到"
-        ),
+        text.contains("自评分可由计算值4.727891按0.1分去尾或四舍五入，或按“不足一档按一档计”计算（得4.70分）得到"),
         "{text}"
     );
     // 预算完成率 82.39%: 3 whole steps of 5% give 2; every started step counted gives 1.
     let (code, text) = audit(r#"{"scores": {"2.1.1": "1"}}"#);
     assert_eq!(code, Some(1), "{text}");
     assert!(
-        text.contains("自评分可由按「不足一档按一档计」计算（得 1.00 分）得到"),
+        text.contains("自评分可由按“不足一档按一档计”计算（得1.00分）得到"),
         "{text}"
     );
 }
@@ -373,7 +371,7 @@ fn audit_a_table_of_units() {
     assert_eq!(rows[1][..5], ["2", "州商务局", "91.73", "优秀", "0"]);
     assert_eq!(rows[2][..5], ["3", "虚报单位", "91.73", "优秀", "2"]);
     assert!(
-        rows[2][5].contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2.00 分"),
+        rows[2][5].contains("2.1.1 预算完成率：自评5分，按基础数据应得2.00分"),
         "{:?}",
         rows[2]
     );
@@ -474,7 +472,7 @@ fn audit_reads_the_batch_output_back() {
     assert!(err.contains("5 units audited: 1 with discrepancies, 2 failed"), "{err}");
     assert_eq!(rows[1][4], "2", "the score and its group's sum: {:?}", rows[1]);
     assert!(
-        rows[1][5].contains(&format!("自评 5 分，按基础数据应得 {computed} 分")),
+        rows[1][5].contains(&format!("自评5分，按基础数据应得{computed}分")),
         "{:?}",
         rows[1]
     );
@@ -523,19 +521,16 @@ fn audit_writes_the_review_table_and_flags_an_inflated_self_evaluation() {
         md.contains("|     2.2.1 公用经费控制率 | 5 | 5 | 4.73 | -0.27 | 公用经费控制率=453/441=102.72%"),
         "{md}"
     );
-    assert!(
-        md.contains("自评分可由计算值 4.727891 按 1 分四舍五入或进一得到"),
-        "{md}"
-    );
+    assert!(md.contains("自评分可由计算值4.727891按1分四舍五入或进一得到"), "{md}");
     // A group says its reviewed score is its children's sum, and which children were claimed otherwise.
     assert!(
         md.contains(
-            "| 2 过程 | 61 | 56 | 52.73 | -3.27 | 复核得分为下级指标复核得分之和 52.73 分；其中 2.2 预算管理 自评 34 分、复核 30.73 分 |"
+            "| 2 过程 | 61 | 56 | 52.73 | -3.27 | 复核得分为下级指标复核得分之和52.73分；其中2.2 预算管理自评34分、复核30.73分 |"
         ),
         "{md}"
     );
     assert!(
-        md.contains("| 合计 | 100 | 95 | 91.73 | -3.27 | 自评虚高（高出 3.27 分） |"),
+        md.contains("| 合计 | 100 | 95 | 91.73 | -3.27 | 自评虚高（高出3.27分） |"),
         "{md}"
     );
     assert!(md.contains("| 评价等次 |  | 优秀 | 优秀 |  |  |"), "{md}");

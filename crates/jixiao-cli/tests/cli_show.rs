@@ -111,7 +111,7 @@ fn show_text_renders_the_scoring_standards_from_the_rules() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "湘西州商务局2019年度部门整体支出绩效评价指标表 (xiangxi-commerce-2019)"
+        "湘西州商务局2019年度部门整体支出绩效评价指标表（xiangxi-commerce-2019）"
     );
     assert_eq!(cols(lines[1]), ["指标", "分值", "评分标准"]);
     let line = |id: &str| -> &str {
@@ -192,7 +192,7 @@ fn show_markdown() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "# 湘西州商务局2019年度部门整体支出绩效评价指标表 (xiangxi-commerce-2019)"
+        "# 湘西州商务局2019年度部门整体支出绩效评价指标表（xiangxi-commerce-2019）"
     );
     assert!(
         lines.contains(&"| 一级指标 | 二级指标 | 三级指标 | 分值 | 评分标准 | 原文评分标准 | 说明 |"),
@@ -223,7 +223,7 @@ fn show_html() {
     let out = ok(dir.path(), &["show", SEED, "--format", "html"]);
     assert!(out.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{out}");
     assert!(out.contains("<meta charset=\"utf-8\">"));
-    assert!(out.contains("<title>湘西州商务局2019年度部门整体支出绩效评价指标表 (xiangxi-commerce-2019)</title>"));
+    assert!(out.contains("<title>湘西州商务局2019年度部门整体支出绩效评价指标表（xiangxi-commerce-2019）</title>"));
     assert!(out.contains(
         "<th>一级指标</th><th>二级指标</th><th>三级指标</th><th>分值</th><th>评分标准</th><th>原文评分标准</th><th>说明</th>"
     ));
@@ -418,7 +418,7 @@ fn show_a_system_file_json_and_toml() {
     write(dir.path(), "simple.toml", &toml);
     let out = ok(dir.path(), &["show", "simple.json"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "测试指标表 (test-simple)");
+    assert_eq!(lines[0], "测试指标表（test-simple）");
     assert_eq!(lines.len(), 2 + 5);
     assert_eq!(
         cols(lines[3]),

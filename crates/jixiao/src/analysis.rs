@@ -35,6 +35,15 @@ pub enum AnalysisError {
 }
 
 impl AnalysisError {
+    /// What went wrong in `lang`: an evaluation's own message; a request's problem is worded in
+    /// English (it names the request's fields and arguments).
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AnalysisError::Eval(e) => e.message(lang),
+            AnalysisError::Request(m) => m.clone(),
+        }
+    }
+
     /// A stable machine-readable kind: the evaluation's kind ([`EvalError::kind`]) or `request`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -309,7 +318,7 @@ impl Audit {
         if let Some(excess) = self.inflated {
             let line = if zh {
                 format!(
-                    "自评虚高：自评总分比复核总分 {} 分高 {} 分",
+                    "自评虚高：自评总分比复核总分{}分高{}分",
                     crate::explain::stated(self.evaluation.total),
                     figure(excess)
                 )
@@ -331,7 +340,7 @@ impl Audit {
         if self.discrepancies.is_empty() {
             return if zh {
                 format!(
-                    "自评结果与基础数据相符（综合得分 {} 分，{}）",
+                    "自评结果与基础数据相符（综合得分{}分，评价等次为“{}”）",
                     crate::explain::stated(self.evaluation.total),
                     self.evaluation.grade
                 )
@@ -352,7 +361,7 @@ impl Audit {
             };
             let line = match (d.kind, zh) {
                 (DiscrepancyKind::Score, true) => format!(
-                    "{what}：自评 {} 分，按基础数据应得 {} 分（差 {}）；{}；{}",
+                    "{what}：自评{}分，按基础数据应得{}分（差{}分）；{}；{}",
                     d.claimed,
                     d.computed,
                     d.difference.map(figure).unwrap_or_default(),
@@ -391,23 +400,23 @@ impl Audit {
                 ),
                 (DiscrepancyKind::UnknownIndicator, true) => format!("{what}：指标表中没有该指标"),
                 (DiscrepancyKind::OutOfRange, true) => {
-                    format!("{what}：自评 {} 分超出分值范围 {}", d.claimed, d.computed)
+                    format!("{what}：自评{}分超出分值范围{}", d.claimed, d.computed)
                 }
                 (DiscrepancyKind::GroupSum, true) => {
-                    format!("{what}：自评 {} 分，但其下级指标自评合计 {} 分", d.claimed, d.computed)
+                    format!("{what}：自评{}分，但其下级指标自评合计{}分", d.claimed, d.computed)
                 }
                 (DiscrepancyKind::Total, true) => {
-                    format!("综合得分：自评 {} 分，按基础数据应得 {} 分", d.claimed, d.computed)
+                    format!("综合得分：自评{}分，按基础数据应得{}分", d.claimed, d.computed)
                 }
                 (DiscrepancyKind::TotalSum, true) => {
-                    format!("综合得分：自评 {} 分，但一级指标自评合计 {} 分", d.claimed, d.computed)
+                    format!("综合得分：自评{}分，但一级指标自评合计{}分", d.claimed, d.computed)
                 }
                 (DiscrepancyKind::Grade, true) => {
-                    format!("评价等次：自评「{}」，按基础数据应为「{}」", d.claimed, d.computed)
+                    format!("评价等次：自评为“{}”，按基础数据应为“{}”", d.claimed, d.computed)
                 }
                 (DiscrepancyKind::GradeOfClaimedTotal, true) => {
                     format!(
-                        "评价等次：自评「{}」，但自评总分对应的等次为「{}」",
+                        "评价等次：自评为“{}”，但自评总分对应的等次为“{}”",
                         d.claimed, d.computed
                     )
                 }
@@ -1034,7 +1043,7 @@ impl Scorer {
             out.push(Reading {
                 code: "unrounded",
                 score: claimed,
-                zh: format!("未舍入的计算值 {}", crate::explain::detail(exact)),
+                zh: format!("未舍入的计算值{}", crate::explain::detail(exact)),
                 en: format!("the unrounded score {}", crate::explain::detail(exact)),
             });
         }
@@ -1059,7 +1068,7 @@ impl Scorer {
             out.push(Reading {
                 code: "rounded",
                 score: claimed,
-                zh: format!("计算值 {} 按 {unit} 分{}", crate::explain::detail(exact), zh.join("或")),
+                zh: format!("计算值{}按{unit}分{}", crate::explain::detail(exact), zh.join("或")),
                 en: format!(
                     "the score {} {} to {unit}",
                     crate::explain::detail(exact),
@@ -1081,7 +1090,7 @@ impl Scorer {
                         variants.push((
                             Rule::Step(v),
                             "counting",
-                            format!("按「{}」计算", crate::explain::counting_text(counting, Lang::Zh)),
+                            format!("按“{}”计算", crate::explain::counting_text(counting, Lang::Zh)),
                             format!("counting steps {}", crate::explain::counting_text(counting, Lang::En)),
                         ));
                     }
@@ -1097,7 +1106,7 @@ impl Scorer {
                     variants.push((
                         Rule::Rate(v),
                         "rate_rounded_first",
-                        format!("率先四舍五入到 {unit} 再乘分值"),
+                        format!("率先四舍五入到{unit}再乘分值"),
                         format!("the rate rounded to {unit} before multiplying"),
                     ));
                 }
@@ -1112,7 +1121,7 @@ impl Scorer {
                     variants.push((
                         Rule::Ratio(v),
                         "rate_rounded_first",
-                        format!("完成比率先四舍五入到 {unit} 再乘分值"),
+                        format!("完成比率先四舍五入到{unit}再乘分值"),
                         format!("the ratio rounded to {unit} before multiplying"),
                     ));
                 }
@@ -1133,7 +1142,7 @@ impl Scorer {
                 out.push(Reading {
                     code,
                     score: claimed,
-                    zh: format!("{zh}（得 {} 分）", crate::explain::stated(v.score)),
+                    zh: format!("{zh}（得{}分）", crate::explain::stated(v.score)),
                     en: format!("{en} (scores {})", crate::explain::stated(v.score)),
                 });
             }
@@ -2011,7 +2020,7 @@ fn group_opinion(e: &Evaluation, group: &IndicatorResult, claims: &Claims) -> St
             let claimed = claims.scores.get(&*c.id)?;
             (*claimed != c.score).then(|| {
                 format!(
-                    "{} {} 自评 {} 分、复核 {} 分",
+                    "{} {}自评{}分、复核{}分",
                     c.id,
                     c.name,
                     figure(*claimed),
@@ -2021,11 +2030,11 @@ fn group_opinion(e: &Evaluation, group: &IndicatorResult, claims: &Claims) -> St
         })
         .collect();
     let mut text = format!(
-        "复核得分为下级指标复核得分之和 {} 分",
+        "复核得分为下级指标复核得分之和{}分",
         crate::explain::stated(group.score)
     );
     if !differing.is_empty() {
-        text.push_str(&format!("；其中 {}", differing.join("，")));
+        text.push_str(&format!("；其中{}", differing.join("，")));
     }
     text
 }

@@ -248,6 +248,10 @@ pub enum EvalError {
         value: Decimal,
         /// The declared range, e.g. `[0, 1]`.
         range: String,
+        /// The declared lower bound, if any.
+        min: Option<Decimal>,
+        /// The declared upper bound, if any.
+        max: Option<Decimal>,
     },
     /// A score that the rule cannot accept (manual score above points, level score outside its band ...).
     #[error("indicator `{indicator}`: {problem}")]
@@ -498,7 +502,9 @@ impl EvalError {
             EvalError::MissingInput { input, needed_by } => {
                 vec![("input", input.clone()), ("needed_by", needed_by.clone())]
             }
-            EvalError::MetricOutOfRange { metric, value, range } => vec![
+            EvalError::MetricOutOfRange {
+                metric, value, range, ..
+            } => vec![
                 ("metric", metric.clone()),
                 ("value", value.normalize().to_string()),
                 ("range", range.clone()),
@@ -541,8 +547,21 @@ impl EvalError {
             EvalError::MissingInput { input, needed_by } => {
                 format!("缺少基础数据“{input}”（{}需要）", location_zh(needed_by))
             }
-            EvalError::MetricOutOfRange { metric, value, range } => {
-                format!("“{metric}”为 {}，超出其允许范围 {range}", value.normalize())
+            EvalError::MetricOutOfRange {
+                metric,
+                value,
+                min,
+                max,
+                ..
+            } => {
+                // The declared range as a table states it: 0至1, 不得小于0.
+                let range = match (min, max) {
+                    (Some(lo), Some(hi)) => format!("应在{}至{}之间", lo.normalize(), hi.normalize()),
+                    (Some(lo), None) => format!("不得小于{}", lo.normalize()),
+                    (None, Some(hi)) => format!("不得大于{}", hi.normalize()),
+                    (None, None) => String::new(),
+                };
+                format!("“{metric}”为{}，超出其允许范围（{range}）", value.normalize())
             }
             EvalError::Score { indicator, problem } => {
                 format!("指标 {indicator}：{}", problem.message(Lang::Zh))

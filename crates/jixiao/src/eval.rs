@@ -932,6 +932,8 @@ impl Run<'_> {
                         metric: metric.name.to_string(),
                         value: d.normalize(),
                         range: range_display(metric.min, metric.max),
+                        min: metric.min,
+                        max: metric.max,
                     });
                 }
                 if let Some(slot) = self.metrics.get_mut(m as usize) {

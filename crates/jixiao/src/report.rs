@@ -444,7 +444,10 @@ fn system_title(system: &IndicatorSystem, lang: Lang) -> String {
         (Lang::En, Some(en)) => en.clone(),
         _ => system.name.clone(),
     };
-    format!("{name} ({})", system.id)
+    match lang {
+        Lang::Zh => format!("{name}（{}）", system.id),
+        Lang::En => format!("{name} ({})", system.id),
+    }
 }
 
 /// The report formats.
@@ -592,7 +595,7 @@ pub fn review_table(
             .inflated
             .map(|x| {
                 if zh {
-                    format!("自评虚高（高出 {} 分）", figure(x))
+                    format!("自评虚高（高出{}分）", figure(x))
                 } else {
                     format!("inflated self-evaluation ({} above)", figure(x))
                 }
@@ -620,11 +623,11 @@ pub fn review_report(
     lang: Lang,
 ) -> String {
     let (header, rows) = review_table(system, audit, claimed_total, claimed_grade, lang);
-    let title = format!(
-        "{}{}",
-        system_title(system, lang),
-        if lang == Lang::Zh { " 复核表" } else { " — review" }
-    );
+    // 复核表 beside the 自评评分表 it reviews: “…绩效自评复核表”.
+    let title = match lang {
+        Lang::Zh => evaluation_title(system, lang).replacen("自评评分表", "自评复核表", 1),
+        Lang::En => format!("{} — review", system_title(system, lang)),
+    };
     let table = Table {
         header: header.clone(),
         numeric: vec![1, 2, 3, 4],

@@ -140,7 +140,7 @@ fn audit_finds_claims_that_do_not_follow_from_the_figures() {
     assert!(
         audit
             .explain(Lang::Zh)
-            .contains("2.1.1 预算完成率：自评 5 分，按基础数据应得 2.00 分（差 -3）")
+            .contains("2.1.1 预算完成率：自评5分，按基础数据应得2.00分（差-3分）")
     );
     // A claimed grade that is not the grade of the claimed total.
     claims.grade = Some("良好".into());
