@@ -131,7 +131,7 @@ def test_audit_batch(small: IndicatorSystem) -> None:
     assert out["discrepancies"].tolist()[:2] == [0, 4]
     assert out["total"].tolist()[:2] == [D("9"), D("9")]
     # an empty cell is whatever pandas makes of None in a text column (None or NaN)
-    assert pd.isna(out["details"].iloc[0]) and "自评 5 分" in out["details"].iloc[1]
+    assert pd.isna(out["details"].iloc[0]) and "自评5分" in out["details"].iloc[1]
     assert out["error"].iloc[:2].isna().all() and "实际支出" in out["error"].iloc[2]
     records = small.audit_batch([{**BASE, "1": 3, "2": 5, "3": 3}])
     assert records["id"].tolist() == [0] and records["discrepancies"].tolist() == [1]
@@ -194,7 +194,7 @@ def test_target_indicator_total_and_unreachable(small: IndicatorSystem) -> None:
     assert (already.required, already.change) == (D("150"), D("0"))
     never = small.target(BASE, "本年追加", total=15)
     assert never.required is None and never.change is None and not never.reachable
-    assert never.unreachable is not None and "此范围内综合得分最高为 13 分" in never.unreachable
+    assert never.unreachable is not None and "此范围内综合得分最高为13分" in never.unreachable
 
 
 def test_target_requests_that_make_no_sense(small: IndicatorSystem) -> None:

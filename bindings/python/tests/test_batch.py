@@ -81,7 +81,7 @@ def test_pandas_in_pandas_out() -> None:
     out = SYSTEM.evaluate_batch(df)
     assert isinstance(out, pd.DataFrame)
     assert list(out.index) == list(df.index)
-    assert list(out.columns) == IDS + ["total", "grade", "error"]
+    assert list(out.columns) == IDS + ["total", "grade", "error", "warning"]
     assert str(out["total"].dtype).startswith("decimal128")
     assert isinstance(out["total"].iloc[0], Decimal)
     check_rows(frame_rows(out), singles(batch))
@@ -96,7 +96,7 @@ def test_pyarrow_in_arrow_out() -> None:
     table = pa.Table.from_pylist([{k: (str(v) if isinstance(v, Decimal) else v) for k, v in u.items()} for u in batch])
     out = SYSTEM.evaluate_batch(table, id_column="部门")
     assert isinstance(out, pa.Table)
-    assert out.column_names == ["部门"] + IDS + ["total", "grade", "error"]
+    assert out.column_names == ["部门"] + IDS + ["total", "grade", "error", "warning"]
     assert out.column("部门").to_pylist() == [u["部门"] for u in batch]
     assert pa.types.is_decimal(out.schema.field("total").type)
     check_rows(out.to_pylist(), singles(batch))
@@ -110,7 +110,7 @@ def test_polars_in_polars_out() -> None:
     df = pl.DataFrame([{k: (str(v) if isinstance(v, Decimal) else v) for k, v in u.items()} for u in batch])
     out = SYSTEM.evaluate_batch(df, id_column="部门")
     assert isinstance(out, pl.DataFrame)
-    assert out.columns == ["部门"] + IDS + ["total", "grade", "error"]
+    assert out.columns == ["部门"] + IDS + ["total", "grade", "error", "warning"]
     assert isinstance(out.schema["total"], pl.Decimal)
     check_rows(out.to_dicts(), singles(batch))
     assert SYSTEM.evaluate_batch(df.lazy(), id_column="部门").height == 150

@@ -165,7 +165,7 @@ def check(rows: list[dict[str, Any]], expected: list[dict[str, Any]], lang: str 
 
 
 def columns(lang: str | None) -> list[str]:
-    return IDS + ["total", "grade", "error"] + (["explanation"] if lang is not None else [])
+    return IDS + ["total", "grade", "error", "warning"] + (["explanation"] if lang is not None else [])
 
 
 def batch(data: Any, lang: str | None, **options: Any) -> list[dict[str, Any]]:

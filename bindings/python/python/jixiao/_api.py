@@ -410,7 +410,8 @@ class IndicatorSystem:
         -------
         table
             One row per unit: every indicator's score by id (subtotals included, ``decimal128``),
-            ``total``, ``grade``, and ``error`` for a unit that cannot be scored.
+            ``total``, ``grade``, and ``error`` for a unit that cannot be scored; for a system with
+            consistency checks (勾稽关系), ``warning`` lists a scored unit's failed checks.
         """
         if output not in ("auto", "pandas", "polars", "arrow", "dict"):
             raise _request_error(f"unknown output `{output}` (expected auto, pandas, polars, arrow or dict)")
@@ -606,8 +607,9 @@ class IndicatorSystem:
         else:
             extra = {str(c): str(c) for c in score_columns or ()}
         named = [c for c in (total_column, grade_column) if c is not None]
-        # evaluate_batch's own `error` column: its rows' claims are null, their audit fails alike.
-        own = ["error"] if "error" in columns and "error" not in self.input_names and id_column != "error" else []
+        # evaluate_batch's own `error` and `warning` columns: a failed row's claims are null and its
+        # audit fails alike; the failed checks it lists are not claims.
+        own = [c for c in ("error", "warning") if c in columns and c not in self.input_names and id_column != c]
         skip = [*(ignore or ()), *extra, *named, *own]
         unit, inputs, scores, total, grade = self._native.claim_columns(columns, id_column, skip)
         as_input = {columns[i]: name for i, name in inputs}
