@@ -944,10 +944,21 @@ impl Evaluation {
             out.push_str(&r.explain(lang));
             out.push('\n');
         }
-        // After the indicator lines (reports print those beside their rows and the rest below).
-        for k in &self.checks {
+        // After the indicator lines (reports print those beside their rows and the rest below):
+        // each check that failed or could not be made, then how many hold.
+        for k in self.checks.iter().filter(|k| k.passed != Some(true)) {
             out.push_str(&check_line(k, lang));
             out.push('\n');
+        }
+        let held = self.checks.iter().filter(|k| k.passed == Some(true)).count();
+        if held > 0 {
+            let all = held == self.checks.len();
+            let _ = match (zh, all) {
+                (true, true) => writeln!(out, "勾稽关系{held}项均相符"),
+                (true, false) => writeln!(out, "其余勾稽关系{held}项相符"),
+                (false, true) => writeln!(out, "all {held} consistency checks hold"),
+                (false, false) => writeln!(out, "the other {held} consistency checks hold"),
+            };
         }
         let left = self.full_points - self.excluded_points;
         if let Some(t) = self.rescaled_total {
