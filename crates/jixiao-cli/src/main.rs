@@ -636,6 +636,17 @@ fn templates(format: ListFormat) -> Result<u8> {
             s.year.map(|y| y.to_string()).unwrap_or_default(),
         ));
     }
+    // Project templates: each project brings its own rows (jixiao score --system ID --input project.json).
+    for id in jixiao::project::builtin_ids() {
+        if let Some(Ok((t, _))) = jixiao::project::builtin(id) {
+            rows.push((
+                id,
+                format!("{}（项目模板）", t.name),
+                t.issuer.unwrap_or_default(),
+                String::new(),
+            ));
+        }
+    }
     let text = match format {
         ListFormat::Json => {
             let list: Vec<_> = rows
@@ -860,6 +871,10 @@ fn score(
     if let Some(input) = input {
         refuse_overwriting_input(input, out.as_deref())?;
     }
+    if let Some(template) = jixiao::project::builtin(name) {
+        let (system, evaluation) = score_project(name, template, input, example)?;
+        return write_evaluation(&system, &evaluation, format, lang, out);
+    }
     let (system, scorer, builtin) = load_system(name)?;
     let inputs = match (input, example) {
         (_, true) => {
@@ -884,6 +899,54 @@ fn score(
         let sep = tr("：", ": ");
         Fail::new(format!("{source}{sep}{}", e.message(message_lang())))
     })?;
+    write_evaluation(&system, &evaluation, format, lang, out)
+}
+
+/// A project's table (项目支出绩效自评表) scored with a built-in project template: the bundled
+/// example, or a project's JSON (`info`, `funds`, `rows` with 一级指标 … 得分 as its keys).
+fn score_project(
+    name: &str,
+    template: std::result::Result<(jixiao::project::ProjectTemplate, jixiao::project::ProjectUnit), serde_json::Error>,
+    input: Option<&Path>,
+    example: bool,
+) -> Result<(IndicatorSystem, jixiao::Evaluation)> {
+    let (template, bundled) = template.map_err(|e| {
+        Fail::say(
+            format!("内置项目模板“{name}”：{e}"),
+            format!("built-in template `{name}`: {e}"),
+        )
+    })?;
+    let (unit, source) = match (input, example) {
+        (_, true) => (bundled, tr("示例", "example")),
+        (Some(path), false) => {
+            let text = read_text(path)?;
+            let file = path.display().to_string();
+            let unit = serde_json::from_str(&text)
+                .map_err(|e| Fail::say(format!("{file}：项目表格式有误（{e}）"), format!("{file}: {e}")))?;
+            (unit, file)
+        }
+        (None, false) => {
+            return Err(Fail::say(
+                "请用 --input 文件 给出项目表，或用 --example 计算内置示例",
+                "give --input FILE or --example",
+            ));
+        }
+    };
+    let scored = template
+        .score(&unit)
+        .map_err(|e| Fail::new(format!("{source}{}{}", tr("：", ": "), e.message(message_lang()))))?;
+    Ok((scored.project.system, scored.evaluation))
+}
+
+/// Writes an evaluation in the format asked for (by `--format`, else by the extension of `--out`).
+fn write_evaluation(
+    system: &IndicatorSystem,
+    evaluation: &jixiao::Evaluation,
+    format: Option<ScoreFormat>,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let (system, evaluation) = (system.clone(), evaluation);
     let format = format.unwrap_or_else(
         || match out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
             Some("json") => ScoreFormat::Json,
@@ -895,12 +958,12 @@ fn score(
         },
     );
     let text = match format {
-        ScoreFormat::Table => report::evaluation_report(&system, &evaluation, Format::Text, lang),
-        ScoreFormat::Md => report::evaluation_report(&system, &evaluation, Format::Markdown, lang),
-        ScoreFormat::Html => report::evaluation_report(&system, &evaluation, Format::Html, lang),
-        ScoreFormat::Csv => csv_for_excel(report::evaluation_report(&system, &evaluation, Format::Csv, lang)),
+        ScoreFormat::Table => report::evaluation_report(&system, evaluation, Format::Text, lang),
+        ScoreFormat::Md => report::evaluation_report(&system, evaluation, Format::Markdown, lang),
+        ScoreFormat::Html => report::evaluation_report(&system, evaluation, Format::Html, lang),
+        ScoreFormat::Csv => csv_for_excel(report::evaluation_report(&system, evaluation, Format::Csv, lang)),
         ScoreFormat::Json => {
-            let value = jixiao::wire::evaluation_to_value(&evaluation, lang);
+            let value = jixiao::wire::evaluation_to_value(evaluation, lang);
             format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
         }
         ScoreFormat::Xlsx => {
@@ -910,7 +973,7 @@ fn score(
                     "--format xlsx needs --out FILE.xlsx",
                 )
             })?;
-            let (header, rows) = report::evaluation_table(&system, &evaluation, lang);
+            let (header, rows) = report::evaluation_table(&system, evaluation, lang);
             xlsx::write_table(path, &system.name, &header, &rows)?;
             return Ok(0);
         }

@@ -36,7 +36,17 @@ fn cols(line: &str) -> Vec<String> {
         .collect()
 }
 
+/// The built-in systems, then the project templates (their name marked 项目模板).
 fn builtin_rows() -> Vec<(String, String, String, String)> {
+    let templates = jixiao::project::builtin_ids().map(|id| {
+        let (t, _) = jixiao::project::builtin(id).expect("listed").expect("parses");
+        (
+            id.to_string(),
+            format!("{}（项目模板）", t.name),
+            t.issuer.unwrap_or_default(),
+            String::new(),
+        )
+    });
     jixiao::builtins()
         .iter()
         .map(|b| {
@@ -48,6 +58,7 @@ fn builtin_rows() -> Vec<(String, String, String, String)> {
                 s.year.map(|y| y.to_string()).unwrap_or_default(),
             )
         })
+        .chain(templates)
         .collect()
 }
 

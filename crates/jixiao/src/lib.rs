@@ -18,6 +18,7 @@ mod compile;
 mod eval;
 pub mod explain;
 pub mod inputs;
+pub mod project;
 pub mod report;
 pub mod wire;
 #[cfg(feature = "xlsx")]

@@ -1,0 +1,56 @@
+//! `jixiao score` on project self-evaluations (项目支出绩效自评表): a built-in project template with
+//! the project's own rows, from its bundled example or a project's JSON.
+// Helpers outside #[test] functions panic on failure too, as tests do (clippy.toml allows it in tests).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{ok, run_zh, stderr, tempdir, write};
+
+#[test]
+fn the_bundled_project_scores_as_its_table() {
+    let dir = tempdir();
+    let out = ok(dir.path(), &["score", "--system", "mof-project-2020", "--example"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "农村公路养护工程 项目支出绩效自评评分表");
+    assert!(out.contains("2.1.2 危桥改造数量"), "{out}");
+    assert_eq!(lines.last().copied(), Some("综合得分93.37分，评价等次：优"));
+    let templates = ok(dir.path(), &["templates"]);
+    assert!(
+        templates.lines().any(|l| l.starts_with("mof-project-2020 ")),
+        "{templates}"
+    );
+}
+
+#[test]
+fn a_projects_json_is_scored_and_its_bad_rows_are_located() {
+    let dir = tempdir();
+    let (_, mut unit) = jixiao::project::builtin("mof-project-2020").unwrap().unwrap();
+    unit.info.insert("项目名称".into(), "乡村学校营养餐补助".into());
+    write(dir.path(), "p.json", &serde_json::to_string_pretty(&unit).unwrap());
+    let out = ok(
+        dir.path(),
+        &[
+            "score",
+            "--system",
+            "mof-project-2020",
+            "--input",
+            "p.json",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(out.contains("93.37"), "{out}");
+    unit.rows[1].actual = "7台".into();
+    unit.rows[2].level1 = "过程".into();
+    write(dir.path(), "bad.json", &serde_json::to_string_pretty(&unit).unwrap());
+    let o = run_zh(
+        dir.path(),
+        &["score", "--system", "mof-project-2020", "--input", "bad.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "错误：bad.json：第2行“实际完成值”：实际完成值的单位“台”与年度指标值的单位“座”不同；第3行“一级指标”：“过程”不是本模板的一级指标（产出指标、效益指标、满意度指标）"
+    );
+}

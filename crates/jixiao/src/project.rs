@@ -1,0 +1,887 @@
+//! Project self-evaluations (项目支出绩效自评表): a template fixes the top levels, their weights and
+//! the scoring methods; each project brings its own indicator rows (from its 绩效目标表). A project
+//! is scored by instantiating the template with its rows into an ordinary indicator system, so that
+//! rounding, stated figures, explanations and audits are the engine's own.
+//!
+//! A row's target states its comparator as published tables do — in its own column (`≥`, `≤`, `=`,
+//! `定性`) or written into the target (`≥1200人`, `<=4800元/户`) — and the actual is compared with
+//! it in the same unit: quantities proportionally (正向 分值 × 实际/目标, 反向 分值 × 目标/实际,
+//! capped at the points), dates met or not, qualitative rows by the template's bands. Anything that
+//! could be read two ways is an error for its row, located by row and column.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::dec::{Arith, Dec};
+use crate::explain::{Lang, num};
+use crate::format::{Grade, IndicatorSystem, RoundingPolicy};
+use crate::inputs::{InputValue, Inputs};
+
+/// A project self-evaluation template: what every project's table shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectTemplate {
+    /// Stable identifier (`mof-project-2020`).
+    pub id: String,
+    /// The table's name (项目支出绩效自评表).
+    pub name: String,
+    /// Who publishes the template (财政部).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Where the template is published, and what is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Notes: what follows the source and what is assumed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The 预算执行率 row: its points (10 in the MOF 2020 format, 20 in some provinces).
+    pub execution: Execution,
+    /// The 一级指标 with their weights and the 二级指标 they allow.
+    pub sections: Vec<Section>,
+    /// The bands of a qualitative (定性) row: 达成 / 部分达成 / 未达成 by default.
+    #[serde(default = "default_bands")]
+    pub qualitative: Vec<QualitativeBand>,
+    /// Grades (优 ≥ 90 …).
+    pub grades: Vec<Grade>,
+    /// How figures are stated (two places, half up, by default).
+    #[serde(default)]
+    pub rounding: RoundingPolicy,
+}
+
+/// The 预算执行率 row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Execution {
+    /// Its points: 得分 = 分值 × 执行率, capped at the points.
+    pub points: Dec,
+}
+
+/// A 一级指标 of the template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// Its name as the template prints it (产出指标).
+    pub name: String,
+    /// Other names tables use for it (产出).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Its weight; the project's rows under it must add up to it.
+    pub points: Dec,
+    /// The 二级指标 it allows (数量指标, 质量指标 …), in the template's order.
+    pub children: Vec<String>,
+}
+
+/// A band of a qualitative row: the share of the points its level may score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualitativeBand {
+    /// The level (达成).
+    pub level: String,
+    /// Lowest share of the points.
+    pub min: Dec,
+    /// Highest share of the points.
+    pub max: Dec,
+    /// Whether `max` belongs to the band.
+    #[serde(default = "yes")]
+    pub max_inclusive: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_bands() -> Vec<QualitativeBand> {
+    let band = |level: &str, min: i64, max: i64, max_inclusive: bool| QualitativeBand {
+        level: level.to_string(),
+        min: Dec(Decimal::new(min, 2)),
+        max: Dec(Decimal::new(max, 2)),
+        max_inclusive,
+    };
+    vec![
+        band("达成", 80, 100, true),
+        band("部分达成", 50, 80, false),
+        band("未达成", 0, 50, false),
+    ]
+}
+
+/// One project as its table gives it: the header, the funds and the indicator rows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectUnit {
+    /// The header block: 项目名称, 主管部门, 实施单位, 年度 …
+    #[serde(default)]
+    pub info: BTreeMap<String, String>,
+    /// The funds block.
+    pub funds: Funds,
+    /// The indicator rows, in the table's order.
+    pub rows: Vec<ProjectRow>,
+}
+
+/// The funds block: 年初预算数, 全年预算数, 全年执行数 of 年度资金总额.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funds {
+    /// 年初预算数 (shown, not scored).
+    #[serde(default, rename = "年初预算数", skip_serializing_if = "Option::is_none")]
+    pub initial: Option<Dec>,
+    /// 全年预算数.
+    #[serde(rename = "全年预算数")]
+    pub budget: Dec,
+    /// 全年执行数.
+    #[serde(rename = "全年执行数")]
+    pub spent: Dec,
+}
+
+/// One indicator row of a project's table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectRow {
+    /// 一级指标 (产出指标); a merged cell repeats the row above.
+    #[serde(rename = "一级指标")]
+    pub level1: String,
+    /// 二级指标 (数量指标).
+    #[serde(rename = "二级指标")]
+    pub level2: String,
+    /// 三级指标: the row's own name.
+    #[serde(rename = "三级指标")]
+    pub name: String,
+    /// The comparator when the table gives it a column (≥, ≤, =, >, <, 定性).
+    #[serde(default, rename = "指标性质", skip_serializing_if = "Option::is_none")]
+    pub comparator: Option<String>,
+    /// 年度指标值, possibly with its comparator and unit (`≥1200人`).
+    #[serde(rename = "年度指标值")]
+    pub target: String,
+    /// 实际完成值 (`1150人`, `2023年11月`, `达成`).
+    #[serde(rename = "实际完成值")]
+    pub actual: String,
+    /// 分值.
+    #[serde(default, rename = "分值", skip_serializing_if = "Option::is_none")]
+    pub points: Option<Dec>,
+    /// 得分 as the project claims it (the evaluator's choice inside a qualitative band).
+    #[serde(default, rename = "得分", skip_serializing_if = "Option::is_none")]
+    pub claimed: Option<Dec>,
+    /// 偏差原因分析及改进措施.
+    #[serde(default, rename = "偏差原因分析及改进措施", skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+}
+
+impl ProjectRow {
+    /// A placeholder the template leaves for rows a project does not use (`指标2：`, blank).
+    pub fn is_placeholder(&self) -> bool {
+        let name = self.name.trim().trim_end_matches([':', '：']);
+        let unnamed = name.is_empty()
+            || name
+                .strip_prefix("指标")
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+        unnamed && self.target.trim().is_empty() && self.actual.trim().is_empty()
+    }
+}
+
+/// How a row compares its actual with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparator {
+    /// ≥: higher is better (正向指标).
+    AtLeast,
+    /// >: higher is better, the target itself not met.
+    Above,
+    /// ≤: lower is better (反向指标).
+    AtMost,
+    /// <: lower is better, the target itself not met.
+    Below,
+    /// =: the target exactly.
+    Equal,
+    /// 定性: judged by level.
+    Qualitative,
+}
+
+impl Comparator {
+    /// Reads a comparator as tables write it (≥ >= ＞ ≦ ═ ﹦ 定性 …).
+    pub fn parse(text: &str) -> Option<Comparator> {
+        match text.trim() {
+            "≥" | ">=" | "≧" | "＞＝" | "不低于" | "不少于" => Some(Comparator::AtLeast),
+            ">" | "＞" | "大于" | "高于" => Some(Comparator::Above),
+            "≤" | "<=" | "≦" | "＜＝" | "不高于" | "不超过" => Some(Comparator::AtMost),
+            "<" | "＜" | "小于" | "低于" => Some(Comparator::Below),
+            "=" | "＝" | "═" | "﹦" | "==" | "等于" => Some(Comparator::Equal),
+            "定性" => Some(Comparator::Qualitative),
+            _ => None,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "≥",
+            Comparator::Above => ">",
+            Comparator::AtMost => "≤",
+            Comparator::Below => "<",
+            Comparator::Equal => "=",
+            Comparator::Qualitative => "定性",
+        }
+    }
+}
+
+/// The comparator written at the start of a target (`≥1200人`), and the rest.
+fn leading_comparator(text: &str) -> (Option<Comparator>, &str) {
+    let t = text.trim();
+    for op in [
+        ">=",
+        "<=",
+        "==",
+        "＞＝",
+        "＜＝",
+        "≥",
+        "≤",
+        "≧",
+        "≦",
+        "═",
+        "﹦",
+        "＝",
+        "=",
+        "＞",
+        "＜",
+        ">",
+        "<",
+        "不低于",
+        "不少于",
+        "不高于",
+        "不超过",
+    ] {
+        if let Some(rest) = t.strip_prefix(op) {
+            return (Comparator::parse(op), rest.trim());
+        }
+    }
+    (None, t)
+}
+
+/// A figure with its unit: `1200人` → (1200, "人"); `95%` → (0.95, "%"). `None` when the text does
+/// not start with a figure.
+fn quantity(text: &str) -> Option<(Decimal, String)> {
+    let t = text.trim();
+    let end = t
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+')))
+        .map_or(t.len(), |(i, _)| i);
+    let (figure, unit) = t.split_at(end);
+    if figure.is_empty() || !figure.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let unit = unit.trim();
+    if let Some(rest) = unit.strip_prefix(['%', '％']) {
+        let d = crate::parse_decimal(&format!("{figure}%")).ok()?;
+        return rest.trim().is_empty().then(|| (d, "%".to_string()));
+    }
+    let d = crate::parse_decimal(figure).ok()?;
+    Some((d, unit.to_string()))
+}
+
+/// A date as time rows give it (`2023年12月`, `2023年12月31日`, `2023-12-31`), as a sortable
+/// number (20231231; a month without a day is its last day).
+fn date(text: &str) -> Option<Decimal> {
+    let t = text.trim().trim_end_matches(['前', '底']).trim_end_matches("以前");
+    let digits: Vec<u32> = t
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let dated = t.contains('年') || t.contains('-') || t.contains('/');
+    let (y, m, d) = match digits.as_slice() {
+        [y, m] if dated => (*y, *m, 31),
+        [y, m, d] if dated => (*y, *m, *d),
+        _ => return None,
+    };
+    ((1900..=2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| Decimal::from(y * 10_000 + m * 100 + d))
+}
+
+/// What is wrong with a project's table: the row (1-based among the indicator rows, `None` for the
+/// table as a whole), the column, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectProblem {
+    /// The indicator row, counted from 1 in the table's order; `None` for the whole table.
+    pub row: Option<usize>,
+    /// The column concerned (三级指标, 年度指标值 …).
+    pub column: Option<&'static str>,
+    /// What is wrong, in Chinese.
+    pub zh: String,
+    /// What is wrong, in English.
+    pub en: String,
+}
+
+impl ProjectProblem {
+    /// The message in `lang`, with its row and column.
+    pub fn message(&self, lang: Lang) -> String {
+        let at = match (lang, self.row, self.column) {
+            (Lang::Zh, Some(r), Some(c)) => format!("第{r}行“{c}”："),
+            (Lang::Zh, Some(r), None) => format!("第{r}行："),
+            (Lang::En, Some(r), Some(c)) => format!("row {r}, {c}: "),
+            (Lang::En, Some(r), None) => format!("row {r}: "),
+            (_, None, _) => String::new(),
+        };
+        match lang {
+            Lang::Zh => format!("{at}{}", self.zh),
+            Lang::En => format!("{at}{}", self.en),
+        }
+    }
+}
+
+impl fmt::Display for ProjectProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+/// Every problem of a project's table (not just the first).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ProjectErrors {
+    /// The problems, in row order.
+    pub problems: Vec<ProjectProblem>,
+}
+
+impl fmt::Display for ProjectErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let messages: Vec<String> = self.problems.iter().map(|p| p.message(Lang::En)).collect();
+        f.write_str(&messages.join("; "))
+    }
+}
+
+impl ProjectErrors {
+    /// Every problem in `lang`, joined.
+    pub fn message(&self, lang: Lang) -> String {
+        let messages: Vec<String> = self.problems.iter().map(|p| p.message(lang)).collect();
+        messages.join(if lang == Lang::Zh { "；" } else { "; " })
+    }
+}
+
+/// A project made into an ordinary indicator system and its inputs.
+#[derive(Debug, Clone)]
+pub struct Instantiated {
+    /// The project's own indicator system: 预算执行率, then the template's sections with the
+    /// project's rows.
+    pub system: IndicatorSystem,
+    /// The project's figures as that system's inputs.
+    pub inputs: Inputs,
+    /// For each scored row: its 1-based number in the table and its indicator id.
+    pub rows: Vec<(usize, String)>,
+}
+
+/// A project's rows with their leaves, by section and 二级指标.
+type Grouped<'r> = Vec<Vec<Vec<(usize, &'r ProjectRow, Value)>>>;
+
+/// How one row is scored, as read from its cells.
+enum RowKind {
+    /// A quantity compared with a target in the same unit.
+    Quantity {
+        comparator: Comparator,
+        target: Decimal,
+        actual: Decimal,
+        unit: String,
+    },
+    /// A date met or not.
+    Date { target: Decimal, actual: Decimal },
+    /// A level judged by the evaluator.
+    Level { level: String },
+}
+
+impl ProjectTemplate {
+    /// Reads a template from JSON.
+    pub fn from_json(text: &str) -> Result<ProjectTemplate, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The section a 一级指标 cell names (by its name, an alias, or without the word 指标).
+    fn section(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        let bare = |s: &str| s.trim_end_matches("指标").to_string();
+        self.sections
+            .iter()
+            .position(|s| s.name == name || s.aliases.iter().any(|a| a == name) || bare(&s.name) == bare(name))
+    }
+
+    fn row_kind(&self, no: usize, row: &ProjectRow, problems: &mut Vec<ProjectProblem>) -> Option<RowKind> {
+        let problem = |column: &'static str, zh: String, en: String| ProjectProblem {
+            row: Some(no),
+            column: Some(column),
+            zh,
+            en,
+        };
+        let (written, target_text) = leading_comparator(&row.target);
+        let column = match row.comparator.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => match Comparator::parse(c) {
+                Some(c) => Some(c),
+                None => {
+                    problems.push(problem(
+                        "指标性质",
+                        format!("“{c}”不是可识别的指标性质（可用 ≥、≤、=、>、<、定性）"),
+                        format!("`{c}` is not a known comparator (≥, ≤, =, >, <, 定性)"),
+                    ));
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let comparator = match (column, written) {
+            (Some(a), Some(b)) if a != b => {
+                problems.push(problem(
+                    "年度指标值",
+                    format!(
+                        "指标性质为“{}”，年度指标值却写作“{}”，不能确定按哪个计分",
+                        a.symbol(),
+                        row.target.trim()
+                    ),
+                    format!(
+                        "the comparator column says {} but the target is written `{}`",
+                        a.symbol(),
+                        row.target.trim()
+                    ),
+                ));
+                return None;
+            }
+            (a, b) => a.or(b),
+        };
+        let actual_text = row.actual.trim();
+        if actual_text.is_empty() {
+            problems.push(problem(
+                "实际完成值",
+                "未填写实际完成值".to_string(),
+                "the actual value is not given".to_string(),
+            ));
+            return None;
+        }
+        if comparator == Some(Comparator::Qualitative)
+            || (comparator.is_none() && quantity(target_text).is_none() && date(target_text).is_none())
+        {
+            // 定性: the actual names a level, or repeats the target (met as planned → 达成).
+            let level = if self.qualitative.iter().any(|b| b.level == actual_text) {
+                actual_text.to_string()
+            } else if actual_text == target_text && !target_text.is_empty() {
+                self.qualitative.first().map(|b| b.level.clone()).unwrap_or_default()
+            } else {
+                let levels: Vec<&str> = self.qualitative.iter().map(|b| b.level.as_str()).collect();
+                problems.push(problem(
+                    "实际完成值",
+                    format!(
+                        "定性指标的实际完成值“{actual_text}”既不是评价等级（{}），也与年度指标值“{target_text}”不同，无法确定等级",
+                        levels.join("、")
+                    ),
+                    format!(
+                        "the actual `{actual_text}` of a qualitative row is neither a level ({}) nor the target `{target_text}`",
+                        levels.join(", ")
+                    ),
+                ));
+                return None;
+            };
+            return Some(RowKind::Level { level });
+        }
+        if let (Some(t), Some(a)) = (date(target_text), date(actual_text)) {
+            return Some(RowKind::Date { target: t, actual: a });
+        }
+        let Some((target, unit)) = quantity(target_text) else {
+            problems.push(problem(
+                "年度指标值",
+                format!("年度指标值“{}”不是数值，也不是日期", row.target.trim()),
+                format!("the target `{}` is neither a figure nor a date", row.target.trim()),
+            ));
+            return None;
+        };
+        let Some((actual, actual_unit)) = quantity(actual_text) else {
+            problems.push(problem(
+                "实际完成值",
+                format!("实际完成值“{actual_text}”不是数值，无法与年度指标值“{target_text}”比较"),
+                format!("the actual `{actual_text}` is not a figure to compare with the target `{target_text}`"),
+            ));
+            return None;
+        };
+        if !actual_unit.is_empty() && actual_unit != unit {
+            problems.push(problem(
+                "实际完成值",
+                format!("实际完成值的单位“{actual_unit}”与年度指标值的单位“{unit}”不同"),
+                format!("the actual's unit `{actual_unit}` differs from the target's `{unit}`"),
+            ));
+            return None;
+        }
+        let Some(comparator) = comparator else {
+            problems.push(problem(
+                "年度指标值",
+                format!("年度指标值“{target_text}”未写明≥、≤或=，无法判断是正向还是反向指标"),
+                format!("the target `{target_text}` gives no comparator (≥, ≤ or =): higher or lower is better?"),
+            ));
+            return None;
+        };
+        if target <= Decimal::ZERO && comparator != Comparator::Equal {
+            problems.push(problem(
+                "年度指标值",
+                format!("年度指标值为{}，无法按比例计分", num(target)),
+                format!("a target of {} cannot be scored in proportion", num(target)),
+            ));
+            return None;
+        }
+        Some(RowKind::Quantity {
+            comparator,
+            target,
+            actual,
+            unit,
+        })
+    }
+
+    /// Makes a project's table into an indicator system and its inputs, or says every problem of
+    /// its rows (located by row and column) and of its weights.
+    pub fn instantiate(&self, unit: &ProjectUnit) -> Result<Instantiated, ProjectErrors> {
+        let mut problems = Vec::new();
+        let mut inputs = Inputs::new()
+            .with("全年预算数", unit.funds.budget.value())
+            .with("全年执行数", unit.funds.spent.value());
+        let mut input_decls = vec![
+            json!({"name": "全年预算数", "unit": "万元", "min": "0", "description": "年度资金总额：全年预算数"}),
+            json!({"name": "全年执行数", "unit": "万元", "min": "0", "description": "年度资金总额：全年执行数"}),
+        ];
+        // Rows by section and 二级指标, in the template's order.
+        let mut grouped: Grouped<'_> = self
+            .sections
+            .iter()
+            .map(|s| vec![Vec::new(); s.children.len()])
+            .collect();
+        let mut sums = vec![Decimal::ZERO; self.sections.len()];
+        let mut used_names: Vec<String> = vec!["全年预算数".into(), "全年执行数".into(), "预算执行率".into()];
+        for (i, row) in unit.rows.iter().enumerate() {
+            let no = i + 1;
+            if row.is_placeholder() {
+                continue;
+            }
+            let problem = |column: &'static str, zh: String, en: String| ProjectProblem {
+                row: Some(no),
+                column: Some(column),
+                zh,
+                en,
+            };
+            let Some(s) = self.section(&row.level1) else {
+                let names: Vec<&str> = self.sections.iter().map(|s| s.name.as_str()).collect();
+                problems.push(problem(
+                    "一级指标",
+                    format!("“{}”不是本模板的一级指标（{}）", row.level1.trim(), names.join("、")),
+                    format!(
+                        "`{}` is not a 一级指标 of this template ({})",
+                        row.level1.trim(),
+                        names.join(", ")
+                    ),
+                ));
+                continue;
+            };
+            let Some(section) = self.sections.get(s) else {
+                continue;
+            };
+            let Some(points) = row.points.map(Dec::value).filter(|p| *p > Decimal::ZERO) else {
+                problems.push(problem(
+                    "分值",
+                    "未填写分值（或分值不大于0）".to_string(),
+                    "no points (or points not above 0)".to_string(),
+                ));
+                continue;
+            };
+            if let Some(sum) = sums.get_mut(s) {
+                *sum = sum.add_checked(points).unwrap_or(Decimal::MAX);
+            }
+            let bare = |x: &str| x.trim().trim_end_matches("指标").to_string();
+            let Some(c) = section.children.iter().position(|c| bare(c) == bare(&row.level2)) else {
+                problems.push(problem(
+                    "二级指标",
+                    format!(
+                        "“{}”不是“{}”下的二级指标（{}）",
+                        row.level2.trim(),
+                        section.name,
+                        section.children.join("、")
+                    ),
+                    format!(
+                        "`{}` is not a 二级指标 of {} ({})",
+                        row.level2.trim(),
+                        section.name,
+                        section.children.join(", ")
+                    ),
+                ));
+                continue;
+            };
+            let Some(kind) = self.row_kind(no, row, &mut problems) else {
+                continue;
+            };
+            // The input's name is the row's name, as far as an expression can read it.
+            let mut name: String = row
+                .name
+                .trim()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+                name = format!("指标{no}{name}");
+            }
+            while used_names.contains(&name) {
+                name.push('_');
+            }
+            used_names.push(name.clone());
+            let (decl, rule, value, standard) = match kind {
+                RowKind::Quantity {
+                    comparator,
+                    target,
+                    actual,
+                    unit,
+                } => {
+                    let higher = matches!(comparator, Comparator::AtLeast | Comparator::Above);
+                    let t = num(target);
+                    let unit_text = if unit == "%" { String::new() } else { unit.clone() };
+                    let decl = json!({"name": name, "unit": if unit.is_empty() { Value::Null } else { Value::String(unit.clone()) },
+                                      "description": format!("实际完成值；年度指标值{}{}{}", comparator.symbol(), if unit == "%" { format!("{}%", num(target * Decimal::ONE_HUNDRED)) } else { t.clone() }, unit_text)});
+                    let rule = match comparator {
+                        Comparator::Equal => json!({"type": "cases", "cases": [
+                            {"when": format!("{name} = {t}"), "score": num(points), "label": "达到年度指标值"}], "otherwise": "0"}),
+                        _ => json!({"type": "ratio", "actual": name, "target": t,
+                                    "direction": if higher { "higher_is_better" } else { "lower_is_better" }}),
+                    };
+                    let standard = match comparator {
+                        Comparator::Equal => "【模板】等于年度指标值的，计满分；否则不得分".to_string(),
+                        _ if higher => {
+                            "【模板】达到年度指标值的，计满分；未达到的，按实际完成值/年度指标值×分值计分".to_string()
+                        }
+                        _ => "【模板】不超过年度指标值的，计满分；超过的，按年度指标值/实际完成值×分值计分".to_string(),
+                    };
+                    (decl, rule, InputValue::Number(actual), standard)
+                }
+                RowKind::Date { target, actual } => {
+                    let decl = json!({"name": name, "description": "实际完成时间（年月日，如20231130）"});
+                    let rule = json!({"type": "cases", "cases": [
+                        {"when": format!("{name} <= {}", num(target)), "score": num(points), "label": "按期完成"}],
+                        "otherwise": "0"});
+                    (
+                        decl,
+                        rule,
+                        InputValue::Number(actual),
+                        "【模板】按期完成的，计满分；未按期完成的，不得分".to_string(),
+                    )
+                }
+                RowKind::Level { level } => {
+                    let levels: Vec<&str> = self.qualitative.iter().map(|b| b.level.as_str()).collect();
+                    let decl = json!({"name": name, "kind": "level", "levels": levels});
+                    let bands: Vec<Value> = self
+                        .qualitative
+                        .iter()
+                        .map(|b| json!({"level": b.level, "min": num(b.min.value()), "max": num(b.max.value()), "max_inclusive": b.max_inclusive}))
+                        .collect();
+                    let rule = json!({"type": "level", "input": name, "bands": bands});
+                    let score = row.claimed.map(Dec::value);
+                    (
+                        decl,
+                        rule,
+                        InputValue::Level { level, score },
+                        "【模板】定性指标按达成、部分达成、未达成分档，由评价人在档内评分".to_string(),
+                    )
+                }
+            };
+            input_decls.push(decl);
+            inputs.set(&name, value);
+            let leaf = json!({"name": row.name.trim(), "points": num(points), "standard": standard, "rule": rule});
+            if let Some(group) = grouped.get_mut(s).and_then(|g| g.get_mut(c)) {
+                group.push((no, row, leaf));
+            }
+        }
+        // The weights: each section's rows add up to its points, and the whole to 100.
+        let mut total = self.execution.points.value();
+        for (section, sum) in self.sections.iter().zip(&sums) {
+            total = total.add_checked(section.points.value()).unwrap_or(Decimal::MAX);
+            // A row under an unknown 一级指标 belongs to no section: the sums would mislead.
+            if *sum != section.points.value() && problems.iter().all(|p| p.column != Some("一级指标")) {
+                problems.push(ProjectProblem {
+                    row: None,
+                    column: None,
+                    zh: format!(
+                        "“{}”下各指标分值合计{}分，与模板规定的{}分不符",
+                        section.name,
+                        num(*sum),
+                        num(section.points.value())
+                    ),
+                    en: format!(
+                        "the rows under {} add up to {} points, not the template's {}",
+                        section.name,
+                        num(*sum),
+                        num(section.points.value())
+                    ),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ProjectErrors { problems });
+        }
+        // The system: 1 预算执行率, then the sections with the 二级指标 the project uses.
+        let mut indicators = vec![
+            json!({"id": "1", "name": "预算执行率", "points": num(self.execution.points.value()),
+            "standard": "【模板】得分=分值×执行率，执行率超过100%的按100%计",
+            "rule": {"type": "rate", "value": "预算执行率"}}),
+        ];
+        let mut rows = Vec::new();
+        let mut k = 1;
+        for (section, groups) in self.sections.iter().zip(&grouped) {
+            k += 1;
+            let mut children = Vec::new();
+            let mut j = 0;
+            for (child, leaves) in section.children.iter().zip(groups) {
+                if leaves.is_empty() {
+                    continue;
+                }
+                j += 1;
+                let mut items = Vec::new();
+                for (n, (no, _, leaf)) in leaves.iter().enumerate() {
+                    let id = format!("{k}.{j}.{}", n + 1);
+                    let mut leaf = leaf.clone();
+                    if let Value::Object(m) = &mut leaf {
+                        m.insert("id".into(), Value::String(id.clone()));
+                    }
+                    rows.push((*no, id));
+                    items.push(leaf);
+                }
+                let points: Decimal = leaves
+                    .iter()
+                    .filter_map(|(_, r, _)| r.points.map(Dec::value))
+                    .fold(Decimal::ZERO, |a, b| a.add_checked(b).unwrap_or(Decimal::MAX));
+                children
+                    .push(json!({"id": format!("{k}.{j}"), "name": child, "points": num(points), "children": items}));
+            }
+            indicators.push(json!({"id": k.to_string(), "name": section.name, "points": num(section.points.value()), "children": children}));
+        }
+        let title = unit
+            .info
+            .get("项目名称")
+            .map_or_else(|| self.name.clone(), |p| format!("{p} {}", self.name));
+        let mut system = json!({
+            "format": 1,
+            "id": self.id,
+            "name": title,
+            "total_points": num(total),
+            "inputs": input_decls,
+            "metrics": [{"name": "预算执行率", "unit": "%", "expr": "全年执行数 / 全年预算数"}],
+            "indicators": indicators,
+            "grades": self.grades,
+            "rounding": self.rounding,
+        });
+        if let (Some(source), Value::Object(m)) = (&self.source, &mut system) {
+            m.insert("source".into(), Value::String(source.clone()));
+        }
+        let system = IndicatorSystem::from_json(&system.to_string()).map_err(|e| ProjectErrors {
+            problems: e
+                .issues()
+                .into_iter()
+                .map(|i| ProjectProblem {
+                    row: None,
+                    column: None,
+                    zh: format!("项目表不能构成有效的指标体系：{i}"),
+                    en: format!("the project's table does not make a valid indicator system: {i}"),
+                })
+                .collect(),
+        })?;
+        Ok(Instantiated { system, inputs, rows })
+    }
+}
+
+/// The built-in templates: id, template, and a bundled example project.
+const TEMPLATES: &[(&str, &str, &str)] = &[(
+    "mof-project-2020",
+    include_str!("../templates/mof-project-2020.json"),
+    include_str!("../templates/mof-project-2020.example.json"),
+)];
+
+/// The ids of the built-in project templates.
+pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    TEMPLATES.iter().map(|(id, ..)| *id)
+}
+
+/// A built-in project template and its bundled example project.
+pub fn builtin(id: &str) -> Option<Result<(ProjectTemplate, ProjectUnit), serde_json::Error>> {
+    TEMPLATES
+        .iter()
+        .find(|(i, ..)| *i == id)
+        .map(|(_, template, example)| Ok((ProjectTemplate::from_json(template)?, serde_json::from_str(example)?)))
+}
+
+/// Scoring a project failed: its table does not make a valid system, or a row does not score.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProjectError {
+    /// The table's rows or weights.
+    #[error(transparent)]
+    Table(#[from] ProjectErrors),
+    /// A row that does not score (a claimed score outside its band …), by its row number.
+    #[error("row {}: {error}", row.map_or_else(|| "?".to_string(), |r| r.to_string()))]
+    Row {
+        /// The row in the table, when the failing indicator is one of the project's rows.
+        row: Option<usize>,
+        /// The engine's error.
+        error: Box<crate::EvalError>,
+    },
+}
+
+impl ProjectError {
+    /// The message in `lang`, located by row.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ProjectError::Table(t) => t.message(lang),
+            ProjectError::Row { row: Some(r), error } if lang == Lang::Zh => {
+                format!("第{r}行：{}", error.message(lang))
+            }
+            ProjectError::Row { row: Some(r), error } => format!("row {r}: {}", error.message(lang)),
+            ProjectError::Row { row: None, error } => error.message(lang),
+        }
+    }
+}
+
+/// A scored project: its system, the scorer and the evaluation.
+#[derive(Debug)]
+pub struct ScoredProject {
+    /// The project as an indicator system, with its inputs and row map.
+    pub project: Instantiated,
+    /// The project's scorer.
+    pub scorer: crate::Scorer,
+    /// The evaluation.
+    pub evaluation: crate::Evaluation,
+}
+
+impl ScoredProject {
+    /// The table row (1-based) an indicator id scores, for a project row.
+    pub fn row_of(&self, id: &str) -> Option<usize> {
+        self.project.rows.iter().find(|(_, i)| i == id).map(|(r, _)| *r)
+    }
+}
+
+impl ProjectTemplate {
+    /// Scores a project: instantiates it and evaluates it with the engine.
+    pub fn score(&self, unit: &ProjectUnit) -> Result<ScoredProject, ProjectError> {
+        let project = self.instantiate(unit)?;
+        let scorer = crate::Scorer::new(&project.system).map_err(|e| {
+            ProjectError::Table(ProjectErrors {
+                problems: e
+                    .issues
+                    .iter()
+                    .map(|i| ProjectProblem {
+                        row: None,
+                        column: None,
+                        zh: format!("项目表不能构成有效的指标体系：{i}"),
+                        en: format!("the project's table does not make a valid indicator system: {i}"),
+                    })
+                    .collect(),
+            })
+        })?;
+        let evaluation = scorer.evaluate(&project.inputs).map_err(|error| {
+            let id = match &error {
+                crate::EvalError::Score { indicator, .. } => Some(indicator.clone()),
+                _ => None,
+            };
+            let row = id.and_then(|id| project.rows.iter().find(|(_, i)| *i == id).map(|(r, _)| *r));
+            ProjectError::Row {
+                row,
+                error: Box::new(error),
+            }
+        })?;
+        Ok(ScoredProject {
+            project,
+            scorer,
+            evaluation,
+        })
+    }
+}

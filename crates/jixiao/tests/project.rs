@@ -1,0 +1,213 @@
+//! Project self-evaluations (项目支出绩效自评表): a template with each project's own rows, scored
+//! as the fixed MOF example is, with every problem of a table located by row and column.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use jixiao::project::{self, ProjectRow, ProjectTemplate, ProjectUnit};
+use jixiao::{Decimal, Lang, Scorer};
+
+fn mof() -> (ProjectTemplate, ProjectUnit) {
+    project::builtin("mof-project-2020").expect("built in").expect("parses")
+}
+
+fn dec(s: &str) -> Decimal {
+    jixiao::parse_decimal(s).unwrap()
+}
+
+#[test]
+fn the_bundled_example_scores_as_the_fixed_mof_project_does() {
+    let (template, unit) = mof();
+    let scored = template.score(&unit).unwrap();
+    let e = &scored.evaluation;
+    // The fixed system of the same project (its 偏离度 rule does not apply: 3% over at most).
+    let b = jixiao::builtin("mof-project").unwrap();
+    let fixed = Scorer::new(&b.system().unwrap())
+        .unwrap()
+        .evaluate(&b.example_inputs().unwrap())
+        .unwrap();
+    assert_eq!(e.total, fixed.total);
+    assert_eq!(e.total.to_string(), "93.37");
+    assert_eq!(&*e.grade, "优");
+    // Row by row, by name: the same stated scores.
+    for r in e.indicators.iter().filter(|r| r.is_leaf) {
+        let same = fixed
+            .indicators
+            .iter()
+            .find(|f| f.is_leaf && (f.name == r.name || f.name.contains(&*r.name) || r.name.contains(&*f.name)))
+            .unwrap_or_else(|| panic!("{} has no row in the fixed system", r.name));
+        assert_eq!(r.score, same.score, "{}", r.name);
+    }
+    // The placeholder row 4 (指标4：) is ignored; row 5 is 2.2.1.
+    assert_eq!(scored.row_of("2.2.1"), Some(5));
+    assert_eq!(scored.row_of("2.1.3"), Some(3));
+    let bridge = e.indicator("2.1.2").unwrap();
+    assert_eq!(
+        bridge.explain(Lang::Zh),
+        "危桥改造数量为7座，目标值8座，正向指标，未达到目标，按实际值/目标值=87.5%计，得4.38分（分值5分；计算值4.375，按四舍五入保留两位小数）"
+    );
+    let accidents = e.indicator("3.2.2").unwrap();
+    assert!(
+        accidents
+            .explain(Lang::Zh)
+            .contains("反向指标，超过目标，按目标值/实际值=75%计")
+    );
+    // A qualitative row whose actual repeats its target is 达成.
+    let mechanism = e
+        .indicators
+        .iter()
+        .find(|r| &*r.name == "农村公路长效管护机制")
+        .unwrap();
+    assert!(
+        mechanism.explain(Lang::Zh).starts_with("评价为“达成”"),
+        "{}",
+        mechanism.explain(Lang::Zh)
+    );
+    // The execution row: 776 / 800 = 97%.
+    assert_eq!(e.indicator("1").unwrap().score, dec("9.70"));
+}
+
+fn row(level1: &str, level2: &str, name: &str, target: &str, actual: &str, points: &str) -> ProjectRow {
+    ProjectRow {
+        level1: level1.into(),
+        level2: level2.into(),
+        name: name.into(),
+        target: target.into(),
+        actual: actual.into(),
+        points: Some(jixiao::Dec(dec(points))),
+        ..ProjectRow::default()
+    }
+}
+
+/// A project whose rows fill the template's weights: 50 / 30 / 10.
+fn unit(rows: Vec<ProjectRow>) -> ProjectUnit {
+    let (_, mut u) = mof();
+    u.rows = rows;
+    u
+}
+
+fn filler() -> Vec<ProjectRow> {
+    vec![
+        row("产出", "数量", "培训人次", "≥1200人次", "1150人次", "50"),
+        row("效益", "社会效益", "群众满意率提升", "≥5%", "6%", "30"),
+        row("满意度", "服务对象满意度", "满意度", "≥90%", "95%", "10"),
+    ]
+}
+
+#[test]
+fn rows_score_by_their_comparator_unit_and_kind() {
+    let (template, _) = mof();
+    let mut rows = filler();
+    rows[0] = row("产出指标", "数量指标", "培训人次", ">=1200人次", "1150人次", "20");
+    rows.insert(
+        1,
+        row("产出指标", "时效指标", "完成时限", "2023年12月", "2023年11月", "10"),
+    );
+    rows.insert(
+        2,
+        row(
+            "产出指标",
+            "时效指标",
+            "验收时限",
+            "2023年6月底前",
+            "2023年7月15日",
+            "10",
+        ),
+    );
+    rows.insert(
+        3,
+        row("产出指标", "成本指标", "人均培训成本", "<=4800元/人", "5000元/人", "10"),
+    );
+    let scored = template.score(&unit(rows)).unwrap();
+    let e = &scored.evaluation;
+    let by_name = |n: &str| e.indicators.iter().find(|r| &*r.name == n).unwrap();
+    // 正向: 20 × 1150/1200 = 19.1666… → 19.17.
+    assert_eq!(by_name("培训人次").score, dec("19.17"));
+    // A date met scores full; a date missed scores 0.
+    assert_eq!(by_name("完成时限").score, dec("10"));
+    assert_eq!(by_name("验收时限").score, dec("0"));
+    assert!(by_name("完成时限").explain(Lang::Zh).starts_with("符合“按期完成”"));
+    // 反向: 10 × 4800/5000 = 9.6.
+    assert_eq!(by_name("人均培训成本").score, dec("9.6"));
+    assert_eq!(by_name("满意度").score, dec("10"));
+}
+
+#[test]
+fn every_problem_of_a_table_is_located_by_row_and_column() {
+    let (template, _) = mof();
+    let mut rows = filler();
+    rows.push(row("产出指标", "数量指标", "指标2：", "", "", "0"));
+    rows.push(row("过程指标", "资金管理", "资金到位率", "≥100%", "100%", "5"));
+    rows.push(row("产出指标", "进度指标", "开工率", "≥100%", "100%", "5"));
+    rows.push(ProjectRow {
+        points: None,
+        ..row("产出指标", "数量指标", "新建里程", "≥10公里", "10公里", "1")
+    });
+    rows.push(ProjectRow {
+        comparator: Some("≤".into()),
+        ..row("产出指标", "数量指标", "覆盖户数", "≥100户", "100户", "1")
+    });
+    rows.push(row("产出指标", "数量指标", "新建面积", "≥200平方米", "210亩", "1"));
+    rows.push(row("产出指标", "质量指标", "合格率", "100%", "100%", "1"));
+    rows.push(row("效益指标", "社会效益指标", "社会影响", "明显", "有效", "1"));
+    rows.push(row("产出指标", "数量指标", "购置设备", "≥5台", "", "1"));
+    let err = template.instantiate(&unit(rows)).unwrap_err();
+    let zh: Vec<String> = err.problems.iter().map(|p| p.message(Lang::Zh)).collect();
+    let expected = [
+        "第5行“一级指标”：“过程指标”不是本模板的一级指标（产出指标、效益指标、满意度指标）",
+        "第6行“二级指标”：“进度指标”不是“产出指标”下的二级指标（数量指标、质量指标、时效指标、成本指标）",
+        "第7行“分值”：未填写分值（或分值不大于0）",
+        "第8行“年度指标值”：指标性质为“≤”，年度指标值却写作“≥100户”，不能确定按哪个计分",
+        "第9行“实际完成值”：实际完成值的单位“亩”与年度指标值的单位“平方米”不同",
+        "第10行“年度指标值”：年度指标值“100%”未写明≥、≤或=，无法判断是正向还是反向指标",
+        "第11行“实际完成值”：定性指标的实际完成值“有效”既不是评价等级（达成、部分达成、未达成），也与年度指标值“明显”不同，无法确定等级",
+        "第12行“实际完成值”：未填写实际完成值",
+    ];
+    assert_eq!(zh, expected, "{zh:#?}");
+    // The placeholder (row 4) is no problem; no weight problem is reported beside an unknown 一级指标.
+    assert!(err.problems.iter().all(|p| p.row.is_some()));
+    assert!(
+        err.message(Lang::En)
+            .contains("row 9, 实际完成值: the actual's unit `亩` differs from the target's `平方米`")
+    );
+}
+
+#[test]
+fn weights_must_add_up_to_the_template() {
+    let (template, _) = mof();
+    let mut rows = filler();
+    rows[0].points = Some(jixiao::Dec(dec("45")));
+    let err = template.instantiate(&unit(rows)).unwrap_err();
+    assert_eq!(
+        err.message(Lang::Zh),
+        "“产出指标”下各指标分值合计45分，与模板规定的50分不符"
+    );
+}
+
+#[test]
+fn a_claimed_score_outside_its_band_fails_its_row() {
+    let (template, _) = mof();
+    let mut rows = filler();
+    rows[1] = ProjectRow {
+        comparator: Some("定性".into()),
+        claimed: Some(jixiao::Dec(dec("10"))),
+        ..row("效益指标", "社会效益指标", "群众获得感", "明显增强", "部分达成", "30")
+    };
+    let err = template.score(&unit(rows)).unwrap_err();
+    let zh = err.message(Lang::Zh);
+    assert!(zh.starts_with("第2行："), "{zh}");
+}
+
+#[test]
+fn placeholders_are_recognised() {
+    for name in ["指标1：", "指标2:", "指标", ""] {
+        assert!(row("产出", "数量", name, "", "", "0").is_placeholder(), "{name}");
+    }
+    assert!(!row("产出", "数量", "指标1：", "≥5", "", "1").is_placeholder());
+    assert!(!row("产出", "数量", "培训人次", "", "", "1").is_placeholder());
+}
