@@ -262,7 +262,62 @@ pub fn audit_one(
     let audit = scorer
         .audit(inputs, &claims)
         .map_err(|e| Fail::new(e.message(crate::message_lang())))?;
-    let report = |f| jixiao::report::review_report(system, &audit, claims.total, claims.grade.as_deref(), f, lang);
+    write_audit(system, &audit, &claims, &[], format, lang, out)
+}
+
+/// A project's table (项目支出绩效自评表) reviewed with its built-in template: each row's 得分, the
+/// execution score, 总分 and 等次 against the project's figures, and the rows below their target
+/// without a 偏差原因.
+pub fn audit_project(
+    name: &str,
+    input: &Path,
+    format: AnalysisFormat,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let (template, _) = jixiao::project::builtin(name)
+        .ok_or_else(|| Fail::new(name.to_string()))?
+        .map_err(|e| {
+            Fail::say(
+                format!("内置项目模板“{name}”：{e}"),
+                format!("built-in template `{name}`: {e}"),
+            )
+        })?;
+    let file = input.display().to_string();
+    let text = crate::read_text(input)?;
+    let unit: jixiao::project::ProjectUnit = serde_json::from_str(&text)
+        .map_err(|e| Fail::say(format!("{file}：项目表格式有误（{e}）"), format!("{file}: {e}")))?;
+    let review = template.audit(&unit).map_err(|e| {
+        Fail::new(format!(
+            "{file}{}{}",
+            crate::tr("：", ": "),
+            e.message(crate::message_lang())
+        ))
+    })?;
+    let notices = review.notices(lang);
+    write_audit(
+        &review.scored.project.system,
+        &review.audit,
+        &review.claims,
+        &notices,
+        format,
+        lang,
+        out,
+    )
+}
+
+/// Writes an audit: the review table (复核表) in the format of `--out`, else its text or JSON;
+/// `notices` (findings beside the claims) follow the text. Exit status 1 when anything was found.
+fn write_audit(
+    system: &jixiao::IndicatorSystem,
+    audit: &jixiao::analysis::Audit,
+    claims: &jixiao::analysis::Claims,
+    notices: &[String],
+    format: AnalysisFormat,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let report = |f| jixiao::report::review_report(system, audit, claims.total, claims.grade.as_deref(), f, lang);
     let kind = out.as_deref().map(extension).unwrap_or_default();
     match (kind.as_str(), out) {
         ("md" | "markdown", Some(_)) => emit(out, &report(jixiao::report::Format::Markdown))?,
@@ -271,15 +326,26 @@ pub fn audit_one(
         ("txt", Some(_)) => emit(out, &report(jixiao::report::Format::Text))?,
         ("xlsx", Some(path)) => {
             let (header, rows) =
-                jixiao::report::review_table(system, &audit, claims.total, claims.grade.as_deref(), lang);
+                jixiao::report::review_table(system, audit, claims.total, claims.grade.as_deref(), lang);
             crate::xlsx::write_table(path, &system.name, &header, &rows)?;
         }
         _ => match format {
-            AnalysisFormat::Json => json_out(&wire::AuditAnswer::new(&audit, lang), out)?,
-            AnalysisFormat::Text => emit(out, &format!("{}\n", audit.explain(lang)))?,
+            AnalysisFormat::Json => json_out(&wire::AuditAnswer::new(audit, lang), out)?,
+            AnalysisFormat::Text => {
+                let mut text = audit.explain(lang);
+                for n in notices {
+                    text.push('\n');
+                    text.push_str(n);
+                }
+                emit(out, &format!("{text}\n"))?;
+            }
         },
     }
-    Ok(if audit.discrepancies.is_empty() { 0 } else { 1 })
+    Ok(if audit.discrepancies.is_empty() && notices.is_empty() {
+        0
+    } else {
+        1
+    })
 }
 
 fn read_table(path: &Path) -> Result<unit::Table> {

@@ -588,6 +588,11 @@ fn run(command: Command) -> Result<u8> {
             format,
             lang: l,
         } => {
+            if jixiao::project::builtin(&system).is_some() {
+                // A project's table carries its own claims (each row's 得分, 总分, 等次).
+                refuse_overwriting_input(&input, out.as_deref())?;
+                return analyze::audit_project(&system, &input, format, lang(&l)?, &out);
+            }
             let (system_data, scorer, _) = load_system(&system)?;
             match (claims, out) {
                 (Some(claims), None) => {

@@ -54,3 +54,41 @@ fn a_projects_json_is_scored_and_its_bad_rows_are_located() {
         "错误：bad.json：第2行“实际完成值”：实际完成值的单位“台”与年度指标值的单位“座”不同；第3行“一级指标”：“过程”不是本模板的一级指标（产出指标、效益指标、满意度指标）"
     );
 }
+
+#[test]
+fn audit_reviews_a_projects_own_claims_and_writes_the_review_table() {
+    let dir = tempdir();
+    let (_, mut unit) = jixiao::project::builtin("mof-project-2020").unwrap().unwrap();
+    unit.rows[4].claimed = Some(jixiao::Dec(jixiao::parse_decimal("8").unwrap()));
+    write(dir.path(), "p.json", &serde_json::to_string_pretty(&unit).unwrap());
+    let o = run_zh(
+        dir.path(),
+        &["audit", "--system", "mof-project-2020", "--input", "p.json"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = common::stdout(&o);
+    assert!(
+        out.starts_with("2.2.1 优良中等路率：自评8分，按基础数据应得7.80分（差-0.2分）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("第8行 日常养护单位成本：得4.69分，未完成年度指标值，未填写偏差原因分析及改进措施"),
+        "{out}"
+    );
+    let o = run_zh(
+        dir.path(),
+        &[
+            "audit",
+            "--system",
+            "mof-project-2020",
+            "--input",
+            "p.json",
+            "--out",
+            "复核表.md",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let md = std::fs::read_to_string(dir.path().join("复核表.md")).unwrap();
+    assert!(md.starts_with("# 农村公路养护工程 项目支出绩效自评复核表"), "{md}");
+    assert!(md.contains("| 8 | 7.80 | -0.2 |"), "{md}");
+}

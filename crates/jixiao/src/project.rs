@@ -119,6 +119,12 @@ pub struct ProjectUnit {
     pub funds: Funds,
     /// The indicator rows, in the table's order.
     pub rows: Vec<ProjectRow>,
+    /// 总分 as the project claims it.
+    #[serde(default, rename = "总分", skip_serializing_if = "Option::is_none")]
+    pub total: Option<Dec>,
+    /// 等次 as the project claims it.
+    #[serde(default, rename = "等次", skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
 }
 
 /// The funds block: 年初预算数, 全年预算数, 全年执行数 of 年度资金总额.
@@ -134,6 +140,9 @@ pub struct Funds {
     /// 全年执行数.
     #[serde(rename = "全年执行数")]
     pub spent: Dec,
+    /// The execution score as the project claims it (得分 of the funds block).
+    #[serde(default, rename = "得分", skip_serializing_if = "Option::is_none")]
+    pub claimed: Option<Dec>,
 }
 
 /// One indicator row of a project's table.
@@ -882,6 +891,96 @@ impl ProjectTemplate {
             project,
             scorer,
             evaluation,
+        })
+    }
+}
+
+/// A project's table reviewed: its claims against the figures, and the rows below their target
+/// without the 偏差原因分析及改进措施 the template asks for.
+#[derive(Debug)]
+pub struct ProjectAudit {
+    /// The scored project.
+    pub scored: ScoredProject,
+    /// The claims read from the table: each row's 得分 by its indicator id, the execution score, 总分
+    /// and 等次.
+    pub claims: crate::analysis::Claims,
+    /// The engine's audit of those claims.
+    pub audit: crate::analysis::Audit,
+    /// Rows scored below their points that give no 偏差原因分析及改进措施: (row, indicator id).
+    pub missing_reasons: Vec<(usize, String)>,
+}
+
+impl ProjectAudit {
+    /// The rows missing a 偏差原因, one line each.
+    pub fn notices(&self, lang: Lang) -> Vec<String> {
+        self.missing_reasons
+            .iter()
+            .filter_map(|(row, id)| {
+                let r = self.scored.evaluation.indicator(id)?;
+                Some(match lang {
+                    Lang::Zh => format!(
+                        "第{row}行 {}：得{}分，未完成年度指标值，未填写偏差原因分析及改进措施",
+                        r.name,
+                        crate::explain::figure(r.score)
+                    ),
+                    Lang::En => format!(
+                        "row {row} {}: {} of {} points, below its target, without the 偏差原因分析及改进措施 the template asks for",
+                        r.name,
+                        crate::explain::figure(r.score),
+                        crate::explain::figure(r.points)
+                    ),
+                })
+            })
+            .collect()
+    }
+}
+
+impl ProjectTemplate {
+    /// Reviews a project's table: scores it and checks every claimed 得分, the execution score, the
+    /// 总分 and the 等次 against its figures (with the readings that would give a claim), and lists
+    /// the rows below their target without a 偏差原因.
+    pub fn audit(&self, unit: &ProjectUnit) -> Result<ProjectAudit, ProjectError> {
+        let scored = self.score(unit)?;
+        let mut claims = crate::analysis::Claims::default();
+        for (row, id) in &scored.project.rows {
+            if let Some(c) = unit.rows.get(row - 1).and_then(|r| r.claimed) {
+                claims.scores.insert(id.clone(), c.value());
+            }
+        }
+        if let Some(c) = unit.funds.claimed {
+            claims.scores.insert("1".to_string(), c.value());
+        }
+        claims.total = unit.total.map(Dec::value);
+        claims.grade = unit.grade.clone();
+        let audit = scored
+            .scorer
+            .audit(&scored.project.inputs, &claims)
+            .map_err(|error| ProjectError::Row {
+                row: None,
+                error: Box::new(error),
+            })?;
+        let missing_reasons = scored
+            .project
+            .rows
+            .iter()
+            .filter(|(row, id)| {
+                // Below target: a level under the top band (达成 scored inside its band met its
+                // target), else a score under the points.
+                let top = self.qualitative.first().map(|b| b.level.as_str());
+                let below = scored.evaluation.indicator(id).is_some_and(|r| match &r.outcome {
+                    crate::Outcome::Level { level, .. } => Some(&**level) != top,
+                    _ => r.score < r.points,
+                });
+                let reason = unit.rows.get(row - 1).and_then(|r| r.remark.as_deref()).unwrap_or("");
+                below && reason.trim().is_empty()
+            })
+            .cloned()
+            .collect();
+        Ok(ProjectAudit {
+            scored,
+            claims,
+            audit,
+            missing_reasons,
         })
     }
 }

@@ -211,3 +211,32 @@ fn placeholders_are_recognised() {
     assert!(!row("产出", "数量", "指标1：", "≥5", "", "1").is_placeholder());
     assert!(!row("产出", "数量", "培训人次", "", "", "1").is_placeholder());
 }
+
+#[test]
+fn an_audit_checks_every_claim_and_asks_for_the_reasons_of_missed_targets() {
+    let (template, mut unit) = mof();
+    unit.total = Some(jixiao::Dec(dec("95")));
+    unit.funds.claimed = Some(jixiao::Dec(dec("10")));
+    unit.rows[4].claimed = Some(jixiao::Dec(dec("8")));
+    let review = template.audit(&unit).unwrap();
+    let text = review.audit.explain(Lang::Zh);
+    assert!(
+        text.contains("1 预算执行率：自评10分，按基础数据应得9.70分（差-0.3分）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2.2.1 优良中等路率：自评8分，按基础数据应得7.80分（差-0.2分）"),
+        "{text}"
+    );
+    assert!(text.contains("综合得分：自评95分，按基础数据应得93.37分"), "{text}");
+    // Every other row's claim follows from its figures.
+    assert_eq!(review.audit.discrepancies.len(), 3, "{text}");
+    // Rows below target without a reason: not 危桥改造数量 (it gives one), not a 达成 row scored
+    // inside its band; 部分达成 is below target.
+    let rows: Vec<usize> = review.missing_reasons.iter().map(|(r, _)| *r).collect();
+    assert_eq!(rows, [5, 8, 10, 12, 13]);
+    assert_eq!(
+        review.notices(Lang::Zh)[0],
+        "第5行 优良中等路率：得7.8分，未完成年度指标值，未填写偏差原因分析及改进措施"
+    );
+}
