@@ -284,9 +284,7 @@ pub fn audit_project(
             )
         })?;
     let file = input.display().to_string();
-    let text = crate::read_text(input)?;
-    let unit: jixiao::project::ProjectUnit = serde_json::from_str(&text)
-        .map_err(|e| Fail::say(format!("{file}：项目表格式有误（{e}）"), format!("{file}: {e}")))?;
+    let unit = crate::read_project(input)?;
     let review = template.audit(&unit).map_err(|e| {
         Fail::new(format!(
             "{file}{}{}",

@@ -923,13 +923,7 @@ fn score_project(
     })?;
     let (unit, source) = match (input, example) {
         (_, true) => (bundled, tr("示例", "example")),
-        (Some(path), false) => {
-            let text = read_text(path)?;
-            let file = path.display().to_string();
-            let unit = serde_json::from_str(&text)
-                .map_err(|e| Fail::say(format!("{file}：项目表格式有误（{e}）"), format!("{file}: {e}")))?;
-            (unit, file)
-        }
+        (Some(path), false) => (read_project(path)?, path.display().to_string()),
         (None, false) => {
             return Err(Fail::say(
                 "请用 --input 文件 给出项目表，或用 --example 计算内置示例",
@@ -941,6 +935,43 @@ fn score_project(
         .score(&unit)
         .map_err(|e| Fail::new(format!("{source}{}{}", tr("：", ": "), e.message(message_lang()))))?;
     Ok((scored.project.system, scored.evaluation))
+}
+
+/// A project's table: JSON (`info`, `funds`, `rows`), or a published 项目支出绩效自评表 as CSV or a
+/// spreadsheet, read by its labels. A cell that holds no figure to read is an error naming it; a
+/// merged 一级指标/二级指标 cell is the cell above, as the table shows it.
+pub fn read_project(path: &Path) -> Result<jixiao::project::ProjectUnit> {
+    let file = path.display().to_string();
+    let table = match unit::extension(path).as_str() {
+        "json" => {
+            let text = read_text(path)?;
+            return serde_json::from_str(&text)
+                .map_err(|e| Fail::say(format!("{file}：项目表格式有误（{e}）"), format!("{file}: {e}")));
+        }
+        "csv" => unit::read_csv_rows(path)?,
+        "xlsx" | "xlsm" | "xls" | "ods" => xlsx::read_rows(path)?,
+        other => {
+            return Err(Fail::say(
+                format!("{file}：不支持的项目表文件类型“.{other}”（可用 .json、.csv 或 .xlsx）"),
+                format!("{file}: unknown project table format `.{other}` (expected .json, .csv or .xlsx)"),
+            ));
+        }
+    };
+    let unreadable: Vec<&str> = table
+        .problems
+        .values()
+        .filter(|p| p.merged_from.is_none())
+        .map(|p| p.message.as_str())
+        .collect();
+    if !unreadable.is_empty() {
+        return Err(Fail::new(format!(
+            "{file}{}{}",
+            tr("：", ": "),
+            unreadable.join(&tr("；", "; "))
+        )));
+    }
+    jixiao::project::ProjectUnit::from_grid(&table.rows)
+        .map_err(|e| Fail::new(format!("{file}{}{}", tr("：", ": "), e.message(message_lang()))))
 }
 
 /// Writes an evaluation in the format asked for (by `--format`, else by the extension of `--out`).

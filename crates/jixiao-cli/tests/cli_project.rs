@@ -92,3 +92,94 @@ fn audit_reviews_a_projects_own_claims_and_writes_the_review_table() {
     assert!(md.starts_with("# 农村公路养护工程 项目支出绩效自评复核表"), "{md}");
     assert!(md.contains("| 8 | 7.80 | -0.2 |"), "{md}");
 }
+
+#[test]
+fn a_published_csv_table_is_scored_and_audited() {
+    let dir = tempdir();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/tables/projects/农村公路养护工程.csv");
+    std::fs::copy(&fixture, dir.path().join("自评表.csv")).unwrap();
+    let out = ok(
+        dir.path(),
+        &["score", "--system", "mof-project-2020", "--input", "自评表.csv"],
+    );
+    assert_eq!(out.lines().last(), Some("综合得分93.37分，评价等次：优"), "{out}");
+    let o = run_zh(
+        dir.path(),
+        &["audit", "--system", "mof-project-2020", "--input", "自评表.csv"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = common::stdout(&o);
+    assert!(
+        text.starts_with("自评结果与基础数据相符（综合得分93.37分，评价等次为“优”）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("第17行 优良中等路率：得7.8分，未完成年度指标值，未填写偏差原因分析及改进措施"),
+        "{text}"
+    );
+}
+
+/// The same table as a workbook, figures as numbers and the 一级/二级指标 cells merged down as
+/// published tables merge them: the merged cells read as the cell above.
+#[test]
+fn a_published_workbook_with_merged_cells_is_scored() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tempdir();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/tables/projects/农村公路养护工程.csv");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let grid: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let header = grid.iter().position(|r| r.contains(&"三级指标")).unwrap();
+    let last = grid.iter().position(|r| r[0] == "总分").unwrap() - 1;
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let mut merged = 0;
+    for col in [1u16, 2] {
+        // Runs of a filled cell followed by blank ones, inside the indicator block.
+        let mut r = header + 1;
+        while r <= last {
+            let mut end = r;
+            while end < last && grid[end + 1][col as usize].is_empty() {
+                end += 1;
+            }
+            if end > r {
+                sheet
+                    .merge_range(r as u32, col, end as u32, col, grid[r][col as usize], &Format::new())
+                    .unwrap();
+                merged += 1;
+            }
+            r = end + 1;
+        }
+    }
+    assert!(merged >= 4, "the fixture merges 一级 and 二级 cells");
+    for (r, row) in grid.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            // The 一级/二级 cells of the block are written by the merges and the loop below.
+            let inside = r > header && r <= last && (c == 1 || c == 2);
+            if cell.is_empty() || inside {
+                continue;
+            }
+            match cell.parse::<f64>() {
+                Ok(n) if !cell.contains('%') => sheet.write_number(r as u32, c as u16, n).unwrap(),
+                _ => sheet.write_string(r as u32, c as u16, *cell).unwrap(),
+            };
+        }
+    }
+    // Single (unmerged) 一级/二级 cells inside the block.
+    for (r, row) in grid.iter().enumerate().take(last + 1).skip(header + 1) {
+        for c in [1usize, 2] {
+            let next_blank = r < last && grid[r + 1][c].is_empty();
+            if !row[c].is_empty() && !next_blank {
+                sheet.write_string(r as u32, c as u16, row[c]).unwrap();
+            }
+        }
+    }
+    workbook.save(dir.path().join("自评表.xlsx")).unwrap();
+    let out = ok(
+        dir.path(),
+        &["score", "--system", "mof-project-2020", "--input", "自评表.xlsx"],
+    );
+    assert_eq!(out.lines().last(), Some("综合得分93.37分，评价等次：优"), "{out}");
+    assert!(out.contains("3.2.2 因路况原因引发的交通事故"), "{out}");
+}

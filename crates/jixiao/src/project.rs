@@ -176,6 +176,10 @@ pub struct ProjectRow {
     /// 偏差原因分析及改进措施.
     #[serde(default, rename = "偏差原因分析及改进措施", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    /// The row of the sheet it was read from (1-based), for a table read from cells: messages
+    /// name it instead of the row's place among the indicator rows.
+    #[serde(skip)]
+    pub sheet_row: Option<usize>,
 }
 
 impl ProjectRow {
@@ -373,8 +377,11 @@ pub struct Instantiated {
     pub system: IndicatorSystem,
     /// The project's figures as that system's inputs.
     pub inputs: Inputs,
-    /// For each scored row: its 1-based number in the table and its indicator id.
+    /// For each scored row: its number as the reader sees it (the sheet's row for a table read
+    /// from cells, else its place among the indicator rows, from 1) and its indicator id.
     pub rows: Vec<(usize, String)>,
+    /// For each scored row, in the order of `rows`: its index in [`ProjectUnit::rows`].
+    pub indices: Vec<usize>,
 }
 
 /// A project's rows with their leaves, by section and 二级指标.
@@ -548,6 +555,7 @@ impl ProjectTemplate {
             json!({"name": "全年执行数", "unit": "万元", "min": "0", "description": "年度资金总额：全年执行数"}),
         ];
         // Rows by section and 二级指标, in the template's order.
+        let mut at: BTreeMap<usize, usize> = BTreeMap::new();
         let mut grouped: Grouped<'_> = self
             .sections
             .iter()
@@ -556,7 +564,7 @@ impl ProjectTemplate {
         let mut sums = vec![Decimal::ZERO; self.sections.len()];
         let mut used_names: Vec<String> = vec!["全年预算数".into(), "全年执行数".into(), "预算执行率".into()];
         for (i, row) in unit.rows.iter().enumerate() {
-            let no = i + 1;
+            let no = row.sheet_row.unwrap_or(i + 1);
             if row.is_placeholder() {
                 continue;
             }
@@ -691,6 +699,7 @@ impl ProjectTemplate {
             let leaf = json!({"name": row.name.trim(), "points": num(points), "standard": standard, "rule": rule});
             if let Some(group) = grouped.get_mut(s).and_then(|g| g.get_mut(c)) {
                 group.push((no, row, leaf));
+                at.insert(no, i);
             }
         }
         // The weights: each section's rows add up to its points, and the whole to 100.
@@ -727,6 +736,7 @@ impl ProjectTemplate {
             "rule": {"type": "rate", "value": "预算执行率"}}),
         ];
         let mut rows = Vec::new();
+        let mut indices = Vec::new();
         let mut k = 1;
         for (section, groups) in self.sections.iter().zip(&grouped) {
             k += 1;
@@ -745,6 +755,7 @@ impl ProjectTemplate {
                         m.insert("id".into(), Value::String(id.clone()));
                     }
                     rows.push((*no, id));
+                    indices.push(at.get(no).copied().unwrap_or_default());
                     items.push(leaf);
                 }
                 let points: Decimal = leaves
@@ -786,7 +797,12 @@ impl ProjectTemplate {
                 })
                 .collect(),
         })?;
-        Ok(Instantiated { system, inputs, rows })
+        Ok(Instantiated {
+            system,
+            inputs,
+            rows,
+            indices,
+        })
     }
 }
 
@@ -942,8 +958,8 @@ impl ProjectTemplate {
     pub fn audit(&self, unit: &ProjectUnit) -> Result<ProjectAudit, ProjectError> {
         let scored = self.score(unit)?;
         let mut claims = crate::analysis::Claims::default();
-        for (row, id) in &scored.project.rows {
-            if let Some(c) = unit.rows.get(row - 1).and_then(|r| r.claimed) {
+        for ((_, id), index) in scored.project.rows.iter().zip(&scored.project.indices) {
+            if let Some(c) = unit.rows.get(*index).and_then(|r| r.claimed) {
                 claims.scores.insert(id.clone(), c.value());
             }
         }
@@ -963,7 +979,8 @@ impl ProjectTemplate {
             .project
             .rows
             .iter()
-            .filter(|(row, id)| {
+            .zip(&scored.project.indices)
+            .filter(|((_, id), index)| {
                 // Below target: a level under the top band (达成 scored inside its band met its
                 // target), else a score under the points.
                 let top = self.qualitative.first().map(|b| b.level.as_str());
@@ -971,10 +988,10 @@ impl ProjectTemplate {
                     crate::Outcome::Level { level, .. } => Some(&**level) != top,
                     _ => r.score < r.points,
                 });
-                let reason = unit.rows.get(row - 1).and_then(|r| r.remark.as_deref()).unwrap_or("");
+                let reason = unit.rows.get(**index).and_then(|r| r.remark.as_deref()).unwrap_or("");
                 below && reason.trim().is_empty()
             })
-            .cloned()
+            .map(|(row, _)| row.clone())
             .collect();
         Ok(ProjectAudit {
             scored,
@@ -982,5 +999,214 @@ impl ProjectTemplate {
             audit,
             missing_reasons,
         })
+    }
+}
+
+/// Where a label stands in a grid of cells: (row index, column index).
+fn find_label(rows: &[Vec<String>], matches: impl Fn(&str) -> bool) -> Option<(usize, usize)> {
+    rows.iter()
+        .enumerate()
+        .find_map(|(r, cells)| cells.iter().position(|c| matches(&normalize_label(c))).map(|c| (r, c)))
+}
+
+/// A label cell without spaces, line breaks and a trailing colon (`项目名称：` → `项目名称`).
+fn normalize_label(cell: &str) -> String {
+    cell.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .trim_end_matches([':', '：'])
+        .to_string()
+}
+
+/// The first non-empty cell right of column `c` in row `r`.
+fn value_right_of(rows: &[Vec<String>], r: usize, c: usize) -> Option<String> {
+    rows.get(r)?
+        .iter()
+        .skip(c + 1)
+        .map(|s| s.trim())
+        .find(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl ProjectUnit {
+    /// Reads a published table (项目支出绩效自评表) from its cells, as a spreadsheet or a CSV gives
+    /// them (row by row, blank cells empty): the header block by its labels (项目名称, 主管部门,
+    /// 实施单位, 年度), the funds block by its column labels (年初预算数, 全年预算数, 全年执行数,
+    /// 得分) and its 年度资金总额 row, the indicator block by its header (一级指标 … 实际完成值, 分值,
+    /// 得分) down to 总分; whatever rows lie around them. A blank 一级指标 or 二级指标 cell below a
+    /// filled one is the merged cell above it, as published tables merge them. Every problem is
+    /// located by the cell's row (1-based, as the sheet shows it).
+    pub fn from_grid(rows: &[Vec<String>]) -> Result<ProjectUnit, ProjectErrors> {
+        let mut problems = Vec::new();
+        let table_problem = |zh: String, en: String| ProjectProblem {
+            row: None,
+            column: None,
+            zh,
+            en,
+        };
+        let mut unit = ProjectUnit::default();
+        for label in ["项目名称", "主管部门", "实施单位", "项目负责人", "年度"] {
+            if let Some((r, c)) = find_label(rows, |l| l == label)
+                && let Some(v) = value_right_of(rows, r, c)
+            {
+                unit.info.insert(label.to_string(), v);
+            }
+        }
+        // The funds block.
+        let budget_col = find_label(rows, |l| l.starts_with("全年预算数"));
+        let spent_col = find_label(rows, |l| l.starts_with("全年执行数"));
+        let total_row = find_label(rows, |l| l.starts_with("年度资金总额"));
+        match (budget_col, spent_col, total_row) {
+            (Some((hr, bc)), Some((_, sc)), Some((tr, _))) if tr > hr => {
+                let cell = |c: usize| rows.get(tr).and_then(|r| r.get(c)).map(|s| s.trim().to_string());
+                let figure = |c: usize, label: &'static str, problems: &mut Vec<ProjectProblem>| {
+                    let text = cell(c).unwrap_or_default();
+                    match crate::parse_decimal(&text) {
+                        Ok(d) => Some(Dec(d)),
+                        Err(e) => {
+                            problems.push(ProjectProblem {
+                                row: None,
+                                column: Some(label),
+                                zh: format!("第{}行“年度资金总额”的{label}“{text}”：{}", tr + 1, e.message(Lang::Zh)),
+                                en: format!("row {} 年度资金总额, {label} `{text}`: {}", tr + 1, e.message(Lang::En)),
+                            });
+                            None
+                        }
+                    }
+                };
+                let budget = figure(bc, "全年预算数", &mut problems);
+                let spent = figure(sc, "全年执行数", &mut problems);
+                if let (Some(budget), Some(spent)) = (budget, spent) {
+                    unit.funds.budget = budget;
+                    unit.funds.spent = spent;
+                }
+                let labelled = |prefix: &str| {
+                    rows.get(hr)?
+                        .iter()
+                        .position(|c| normalize_label(c).starts_with(prefix))
+                };
+                if let Some(c) = labelled("年初预算数") {
+                    unit.funds.initial = crate::parse_decimal(&cell(c).unwrap_or_default()).ok().map(Dec);
+                }
+                if let Some(c) = labelled("得分") {
+                    unit.funds.claimed = crate::parse_decimal(&cell(c).unwrap_or_default()).ok().map(Dec);
+                }
+            }
+            _ => problems.push(table_problem(
+                "未找到资金情况（须有“全年预算数”“全年执行数”列和“年度资金总额”行）".to_string(),
+                "no funds block (columns 全年预算数 and 全年执行数 with a 年度资金总额 row)".to_string(),
+            )),
+        }
+        // The indicator block.
+        let Some((hr, _)) = find_label(rows, |l| l == "三级指标") else {
+            problems.push(table_problem(
+                "未找到绩效指标表头（一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分）".to_string(),
+                "no indicator header (一级指标, 二级指标, 三级指标, 年度指标值, 实际完成值, 分值, 得分)".to_string(),
+            ));
+            return Err(ProjectErrors { problems });
+        };
+        let header: Vec<String> = rows
+            .get(hr)
+            .map(|r| r.iter().map(|c| normalize_label(c)).collect())
+            .unwrap_or_default();
+        let col = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.starts_with(n)));
+        let level1 = col(&["一级指标"]);
+        let level2 = col(&["二级指标"]);
+        let name = col(&["三级指标"]);
+        let comparator = col(&["指标性质", "指标方向"]);
+        let target = col(&["年度指标值", "指标值", "预期指标值"]);
+        let actual = col(&["实际完成值", "全年实际值", "实际值"]);
+        let points = col(&["分值", "权重"]);
+        let score = col(&["得分", "自评得分"]);
+        let remark = col(&["偏差原因"]);
+        let missing: Vec<&str> = [
+            ("一级指标", level1),
+            ("二级指标", level2),
+            ("年度指标值", target),
+            ("实际完成值", actual),
+            ("分值", points),
+        ]
+        .iter()
+        .filter(|(_, c)| c.is_none())
+        .map(|(n, _)| *n)
+        .collect();
+        if !missing.is_empty() {
+            problems.push(table_problem(
+                format!("绩效指标表头缺少“{}”列", missing.join("”“")),
+                format!("the indicator header lacks {}", missing.join(", ")),
+            ));
+            return Err(ProjectErrors { problems });
+        }
+        let get = |r: &[String], c: Option<usize>| {
+            c.and_then(|c| r.get(c))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let (mut last1, mut last2) = (String::new(), String::new());
+        for (i, r) in rows.iter().enumerate().skip(hr + 1) {
+            let first = r
+                .iter()
+                .map(|c| normalize_label(c))
+                .find(|c| !c.is_empty())
+                .unwrap_or_default();
+            if first.starts_with("总分") || first.starts_with("合计") {
+                unit.total = r
+                    .iter()
+                    .skip(1)
+                    .rev()
+                    .find_map(|c| crate::parse_decimal(c.trim()).ok())
+                    .map(Dec);
+                continue;
+            }
+            if first.starts_with("等次") || first.starts_with("评价等次") || first.starts_with("自评等次") {
+                unit.grade = value_right_of(rows, i, r.iter().position(|c| !c.trim().is_empty()).unwrap_or(0));
+                continue;
+            }
+            if r.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let (l1, l2) = (get(r, level1), get(r, level2));
+            if !l1.is_empty() {
+                last1 = l1;
+                last2.clear();
+            }
+            if !l2.is_empty() {
+                last2 = l2;
+            }
+            let figure = |c: Option<usize>| {
+                let text = get(r, c);
+                (!text.is_empty()).then(|| crate::parse_decimal(&text).map(Dec).map_err(|e| (text, e)))
+            };
+            let mut row = ProjectRow {
+                level1: last1.clone(),
+                level2: last2.clone(),
+                name: get(r, name),
+                comparator: comparator.map(|c| get(r, Some(c))).filter(|c| !c.is_empty()),
+                target: get(r, target),
+                actual: get(r, actual),
+                remark: remark.map(|c| get(r, Some(c))).filter(|c| !c.is_empty()),
+                sheet_row: Some(i + 1),
+                ..ProjectRow::default()
+            };
+            for (column, c, slot) in [("分值", points, &mut row.points), ("得分", score, &mut row.claimed)] {
+                match figure(c) {
+                    Some(Ok(d)) => *slot = Some(d),
+                    Some(Err((text, e))) => problems.push(ProjectProblem {
+                        row: Some(i + 1),
+                        column: Some(column),
+                        // The engine's message quotes the cell.
+                        zh: e.message(Lang::Zh),
+                        en: format!("`{text}`: {}", e.message(Lang::En)),
+                    }),
+                    None => {}
+                }
+            }
+            unit.rows.push(row);
+        }
+        if problems.is_empty() {
+            Ok(unit)
+        } else {
+            Err(ProjectErrors { problems })
+        }
     }
 }

@@ -240,3 +240,69 @@ fn an_audit_checks_every_claim_and_asks_for_the_reasons_of_missed_targets() {
         "第5行 优良中等路率：得7.8分，未完成年度指标值，未填写偏差原因分析及改进措施"
     );
 }
+
+/// A CSV's cells (the bundled tables quote nothing).
+fn grid(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+const PUBLISHED: &str = include_str!("../../../tests/tables/projects/农村公路养护工程.csv");
+
+#[test]
+fn a_published_table_is_read_by_its_labels_whatever_lies_around_them() {
+    let (template, _) = mof();
+    let unit = ProjectUnit::from_grid(&grid(PUBLISHED)).unwrap();
+    assert_eq!(unit.info.get("项目名称").map(String::as_str), Some("农村公路养护工程"));
+    assert_eq!(unit.info.get("实施单位").map(String::as_str), Some("某县公路养护中心"));
+    assert_eq!(
+        (unit.funds.budget.value(), unit.funds.spent.value()),
+        (dec("800"), dec("776"))
+    );
+    assert_eq!(unit.funds.claimed.map(|d| d.value()), Some(dec("9.7")));
+    assert_eq!(unit.total.map(|d| d.value()), Some(dec("93.37")));
+    // Merged 一级/二级 cells read as the row above; the placeholder row is kept and ignored later.
+    let bridge = &unit.rows[1];
+    assert_eq!(
+        (bridge.level1.as_str(), bridge.level2.as_str()),
+        ("产出指标", "数量指标")
+    );
+    assert_eq!(bridge.sheet_row, Some(14));
+    let review = template.audit(&unit).unwrap();
+    assert_eq!(review.scored.evaluation.total.to_string(), "93.37");
+    assert!(
+        review.audit.discrepancies.is_empty(),
+        "{}",
+        review.audit.explain(Lang::Zh)
+    );
+    // Messages name the sheet's rows.
+    assert_eq!(review.missing_reasons.first().map(|(r, _)| *r), Some(17));
+    assert_eq!(review.scored.row_of("2.1.2"), Some(14));
+}
+
+#[test]
+fn a_published_table_with_bad_cells_names_them_by_sheet_row() {
+    let (template, _) = mof();
+    let text = PUBLISHED
+        .replace(",危桥改造数量,≥8座,7座,5,4.38,", ",危桥改造数量,≥8座,7台,5,4.38,")
+        .replace(",优良中等路率,≥80%,78%,8,7.8,", ",优良中等路率,≥80%,78%,八,7.8,");
+    let err = ProjectUnit::from_grid(&grid(&text)).unwrap_err();
+    assert_eq!(
+        err.message(Lang::Zh),
+        "第17行“分值”：“八”不是数字（应填写如 82.39 或 95% 的数字）"
+    );
+    let text = text.replace(",优良中等路率,≥80%,78%,八,7.8,", ",优良中等路率,≥80%,78%,8,7.8,");
+    let unit = ProjectUnit::from_grid(&grid(&text)).unwrap();
+    let err = template.instantiate(&unit).unwrap_err();
+    assert_eq!(
+        err.message(Lang::Zh),
+        "第14行“实际完成值”：实际完成值的单位“台”与年度指标值的单位“座”不同"
+    );
+    let err = ProjectUnit::from_grid(&grid("项目名称,甲\n")).unwrap_err();
+    assert!(
+        err.message(Lang::Zh).starts_with("未找到资金情况"),
+        "{}",
+        err.message(Lang::Zh)
+    );
+}
