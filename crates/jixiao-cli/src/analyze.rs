@@ -283,6 +283,9 @@ pub fn audit_project(
                 format!("built-in template `{name}`: {e}"),
             )
         })?;
+    if input.is_dir() {
+        return audit_project_folder(&template, input, lang, out);
+    }
     let file = input.display().to_string();
     let unit = crate::read_project(input)?;
     let review = template.audit(&unit).map_err(|e| {
@@ -546,4 +549,135 @@ pub fn audit_table(
         )
     );
     Ok(if flagged + failed > 0 { 1 } else { 0 })
+}
+
+/// A folder of project tables (.json, .csv, .xlsx) reviewed one by one: the reviewer's workbook
+/// (`--out`, .xlsx) has a sheet of projects (computed and claimed totals and grades, how many
+/// findings, or why the table could not be read) and a sheet of every finding. A table that cannot
+/// be read is a finding of its own; the others are reviewed. Exit status 1 when anything was found.
+fn audit_project_folder(
+    template: &jixiao::project::ProjectTemplate,
+    folder: &Path,
+    lang: Lang,
+    out: &Option<PathBuf>,
+) -> Result<u8> {
+    let zh = lang == Lang::Zh;
+    let Some(out) = out.as_ref().filter(|o| extension(o) == "xlsx") else {
+        return Err(Fail::say(
+            "复核一个文件夹的项目表，请用 --out 复核汇总.xlsx 指定汇总工作簿",
+            "a folder of project tables needs --out SUMMARY.xlsx",
+        ));
+    };
+    let dir = folder.display().to_string();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|e| Fail::say(format!("{dir}：无法读取（{e}）"), format!("{dir}: cannot read: {e}")))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(extension(p).as_str(), "json" | "csv" | "xlsx" | "xls" | "ods"))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("~$"))
+        })
+        .collect();
+    files.sort();
+    let mut projects = Vec::new();
+    let mut findings = Vec::new();
+    let mut flagged = 0;
+    for path in &files {
+        let file = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let reviewed = crate::read_project(path).and_then(|unit| {
+            let review = template
+                .audit(&unit)
+                .map_err(|e| Fail::new(e.message(crate::message_lang())))?;
+            Ok((unit, review))
+        });
+        match reviewed {
+            Ok((unit, review)) => {
+                let project = unit.info.get("项目名称").cloned().unwrap_or_else(|| file.clone());
+                let mut lines: Vec<String> = if review.audit.discrepancies.is_empty() {
+                    Vec::new()
+                } else {
+                    review.audit.explain(lang).lines().map(str::to_string).collect()
+                };
+                lines.extend(review.notices(lang));
+                if !lines.is_empty() {
+                    flagged += 1;
+                }
+                let e = &review.scored.evaluation;
+                projects.push(vec![
+                    file.clone(),
+                    project.clone(),
+                    jixiao::report::stated(e.total),
+                    unit.total
+                        .map(|t| jixiao::report::figure(t.value()))
+                        .unwrap_or_default(),
+                    e.grade.to_string(),
+                    unit.grade.clone().unwrap_or_default(),
+                    lines.len().to_string(),
+                    String::new(),
+                ]);
+                findings.extend(lines.into_iter().map(|l| vec![file.clone(), project.clone(), l]));
+            }
+            Err(fail) => {
+                flagged += 1;
+                let message = fail.message().to_string();
+                projects.push(vec![
+                    file.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    message.clone(),
+                ]);
+                findings.push(vec![file.clone(), String::new(), message]);
+            }
+        }
+    }
+    let heads = |zh_h: &[&str], en_h: &[&str]| -> Vec<String> {
+        (if zh { zh_h } else { en_h }).iter().map(|s| s.to_string()).collect()
+    };
+    let project_head = heads(
+        &[
+            "文件",
+            "项目名称",
+            "复核总分",
+            "自评总分",
+            "复核等次",
+            "自评等次",
+            "发现问题数",
+            "无法读取的原因",
+        ],
+        &[
+            "file",
+            "project",
+            "reviewed total",
+            "claimed total",
+            "reviewed grade",
+            "claimed grade",
+            "findings",
+            "unreadable",
+        ],
+    );
+    let finding_head = heads(&["文件", "项目名称", "问题"], &["file", "project", "finding"]);
+    let (a, b) = if zh {
+        ("项目", "问题")
+    } else {
+        ("projects", "findings")
+    };
+    let bytes = jixiao::xlsx::tables_workbook(&[(a, &project_head, &projects), (b, &finding_head, &findings)])
+        .map_err(|e| crate::cannot_write(out, &e))?;
+    std::fs::write(out, bytes).map_err(|e| crate::cannot_write(out, &e))?;
+    let (n, shown) = (files.len(), out.display());
+    eprintln!(
+        "{}",
+        crate::tr(
+            format!("已复核{n}个项目表：{flagged}个发现问题 → {shown}"),
+            format!("{n} project tables reviewed: {flagged} with findings → {shown}"),
+        )
+    );
+    Ok(if flagged > 0 { 1 } else { 0 })
 }

@@ -24,6 +24,11 @@ pub struct Fail {
 }
 
 impl Fail {
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A fatal error (exit status 2).
     pub fn new(message: impl Into<String>) -> Self {
         Fail {

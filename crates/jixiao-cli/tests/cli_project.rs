@@ -183,3 +183,78 @@ fn a_published_workbook_with_merged_cells_is_scored() {
     assert_eq!(out.lines().last(), Some("综合得分93.37分，评价等次：优"), "{out}");
     assert!(out.contains("3.2.2 因路况原因引发的交通事故"), "{out}");
 }
+
+/// A folder of project tables: the reviewer's workbook lists every project and every finding; a
+/// table that cannot be read is a finding of its own and the others are reviewed.
+#[test]
+fn a_folder_of_project_tables_gives_the_reviewers_workbook() {
+    let dir = tempdir();
+    let folder = dir.path().join("项目表");
+    std::fs::create_dir(&folder).unwrap();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/tables/projects/农村公路养护工程.csv");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    std::fs::write(folder.join("1-养护.csv"), &text).unwrap();
+    // A claim that does not follow, and a table whose unit cannot be compared.
+    std::fs::write(
+        folder.join("2-虚报.csv"),
+        text.replace("农村公路养护工程", "虚报工程")
+            .replace(",优良中等路率,≥80%,78%,8,7.8,", ",优良中等路率,≥80%,78%,8,8,"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("3-单位不符.csv"),
+        text.replace(",危桥改造数量,≥8座,7座,", ",危桥改造数量,≥8座,7台,"),
+    )
+    .unwrap();
+    let o = run_zh(
+        dir.path(),
+        &[
+            "audit",
+            "--system",
+            "mof-project-2020",
+            "--input",
+            "项目表",
+            "--out",
+            "复核汇总.xlsx",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o).trim_end(), "已复核3个项目表：3个发现问题 → 复核汇总.xlsx");
+    let path = dir.path().join("复核汇总.xlsx");
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    use calamine::Reader;
+    assert_eq!(workbook.sheet_names(), ["项目", "问题"]);
+    let text_of = |d: &calamine::Data| d.to_string();
+    let projects: Vec<Vec<String>> = workbook
+        .worksheet_range("项目")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(text_of).collect())
+        .collect();
+    assert_eq!(projects[0][..3], ["文件", "项目名称", "复核总分"]);
+    assert_eq!(projects[1][..3], ["1-养护.csv", "农村公路养护工程", "93.37"]);
+    assert_eq!(projects[2][1], "虚报工程");
+    assert!(
+        projects[3][7].contains("第14行“实际完成值”：实际完成值的单位“台”与年度指标值的单位“座”不同"),
+        "{projects:?}"
+    );
+    let findings: Vec<Vec<String>> = workbook
+        .worksheet_range("问题")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(text_of).collect())
+        .collect();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f[0] == "2-虚报.csv" && f[2].starts_with("2.2.1 优良中等路率：自评8分，按基础数据应得7.80分")),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f[0] == "1-养护.csv" && f[2].starts_with("第17行 优良中等路率")),
+        "{findings:?}"
+    );
+}

@@ -34,40 +34,51 @@ pub fn sheet_name(title: &str) -> String {
 
 /// A table (a bold header row, then the rows) as the bytes of a one-sheet workbook named `title`.
 pub fn table_workbook(title: &str, header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    tables_workbook(&[(title, header, rows)])
+}
+
+/// A sheet's title, header and rows.
+pub type Sheet<'a> = (&'a str, &'a [String], &'a [Vec<String>]);
+
+/// Tables, one sheet each (named by its title, a bold header row, then the rows), as the bytes of
+/// a workbook.
+pub fn tables_workbook(tables: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(title))?;
-    for (c, h) in header.iter().enumerate() {
-        sheet.write_string_with_format(0, col(c)?, h, &bold)?;
-    }
     // A number is shown with the places its text has (52.73, 13.00): the stated figures as the
     // table states them, not as Excel's General format would trim them.
     let mut formats: Vec<Format> = Vec::new();
-    for (r, row) in rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-        for (c, cell) in row.iter().enumerate() {
-            match number_of(cell) {
-                Some(n) if !cell.trim().is_empty() => {
-                    let places = places_of(cell);
-                    if places == 0 {
-                        sheet.write_number(r, col(c)?, n)?;
-                    } else {
-                        while formats.len() < places {
-                            let pattern = format!("0.{}", "0".repeat(formats.len() + 1));
-                            formats.push(Format::new().set_num_format(pattern));
+    for (title, header, rows) in tables {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(title))?;
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string_with_format(0, col(c)?, h, &bold)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            for (c, cell) in row.iter().enumerate() {
+                match number_of(cell) {
+                    Some(n) if !cell.trim().is_empty() => {
+                        let places = places_of(cell);
+                        if places == 0 {
+                            sheet.write_number(r, col(c)?, n)?;
+                        } else {
+                            while formats.len() < places {
+                                let pattern = format!("0.{}", "0".repeat(formats.len() + 1));
+                                formats.push(Format::new().set_num_format(pattern));
+                            }
+                            let format = formats.get(places - 1).unwrap_or(&bold);
+                            sheet.write_number_with_format(r, col(c)?, n, format)?;
                         }
-                        let format = formats.get(places - 1).unwrap_or(&bold);
-                        sheet.write_number_with_format(r, col(c)?, n, format)?;
                     }
-                }
-                _ => {
-                    sheet.write_string(r, col(c)?, cell)?;
+                    _ => {
+                        sheet.write_string(r, col(c)?, cell)?;
+                    }
                 }
             }
         }
+        sheet.autofit();
     }
-    sheet.autofit();
     workbook.save_to_buffer()
 }
 
