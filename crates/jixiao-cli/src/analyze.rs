@@ -275,14 +275,7 @@ pub fn audit_project(
     lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
-    let (template, _) = jixiao::project::builtin(name)
-        .ok_or_else(|| Fail::new(name.to_string()))?
-        .map_err(|e| {
-            Fail::say(
-                format!("内置项目模板“{name}”：{e}"),
-                format!("built-in template `{name}`: {e}"),
-            )
-        })?;
+    let (template, _) = crate::project_template(name).ok_or_else(|| Fail::new(name.to_string()))??;
     if input.is_dir() {
         return audit_project_folder(&template, input, lang, out);
     }

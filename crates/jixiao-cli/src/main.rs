@@ -881,8 +881,8 @@ fn score(
     if let Some(input) = input {
         refuse_overwriting_input(input, out.as_deref())?;
     }
-    if let Some(template) = jixiao::project::builtin(name) {
-        let (system, evaluation) = score_project(name, template, input, example)?;
+    if let Some(template) = project_template(name) {
+        let (system, evaluation) = score_project(template?, input, example)?;
         return write_evaluation(&system, &evaluation, format, lang, out);
     }
     let (system, scorer, builtin) = load_system(name)?;
@@ -915,17 +915,10 @@ fn score(
 /// A project's table (项目支出绩效自评表) scored with a built-in project template: the bundled
 /// example, or a project's JSON (`info`, `funds`, `rows` with 一级指标 … 得分 as its keys).
 fn score_project(
-    name: &str,
-    template: std::result::Result<(jixiao::project::ProjectTemplate, jixiao::project::ProjectUnit), serde_json::Error>,
+    (template, bundled): (jixiao::project::ProjectTemplate, jixiao::project::ProjectUnit),
     input: Option<&Path>,
     example: bool,
 ) -> Result<(IndicatorSystem, jixiao::Evaluation)> {
-    let (template, bundled) = template.map_err(|e| {
-        Fail::say(
-            format!("内置项目模板“{name}”：{e}"),
-            format!("built-in template `{name}`: {e}"),
-        )
-    })?;
     let (unit, source) = match (input, example) {
         (_, true) => (bundled, tr("示例", "example")),
         (Some(path), false) => (read_project(path)?, path.display().to_string()),
@@ -979,6 +972,20 @@ pub fn read_project(path: &Path) -> Result<jixiao::project::ProjectUnit> {
         .map_err(|e| Fail::new(format!("{file}{}{}", tr("：", ": "), e.message(message_lang()))))
 }
 
+/// A built-in project template with its bundled example, when `name` is one.
+pub fn project_template(
+    name: &str,
+) -> Option<Result<(jixiao::project::ProjectTemplate, jixiao::project::ProjectUnit)>> {
+    jixiao::project::builtin(name).map(|t| {
+        t.map_err(|e| {
+            Fail::say(
+                format!("内置项目模板“{name}”：{e}"),
+                format!("built-in template `{name}`: {e}"),
+            )
+        })
+    })
+}
+
 /// Writes an evaluation in the format asked for (by `--format`, else by the extension of `--out`).
 fn write_evaluation(
     system: &IndicatorSystem,
@@ -987,7 +994,6 @@ fn write_evaluation(
     lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
-    let (system, evaluation) = (system.clone(), evaluation);
     let format = format.unwrap_or_else(
         || match out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
             Some("json") => ScoreFormat::Json,
@@ -999,10 +1005,10 @@ fn write_evaluation(
         },
     );
     let text = match format {
-        ScoreFormat::Table => report::evaluation_report(&system, evaluation, Format::Text, lang),
-        ScoreFormat::Md => report::evaluation_report(&system, evaluation, Format::Markdown, lang),
-        ScoreFormat::Html => report::evaluation_report(&system, evaluation, Format::Html, lang),
-        ScoreFormat::Csv => csv_for_excel(report::evaluation_report(&system, evaluation, Format::Csv, lang)),
+        ScoreFormat::Table => report::evaluation_report(system, evaluation, Format::Text, lang),
+        ScoreFormat::Md => report::evaluation_report(system, evaluation, Format::Markdown, lang),
+        ScoreFormat::Html => report::evaluation_report(system, evaluation, Format::Html, lang),
+        ScoreFormat::Csv => csv_for_excel(report::evaluation_report(system, evaluation, Format::Csv, lang)),
         ScoreFormat::Json => {
             let value = jixiao::wire::evaluation_to_value(evaluation, lang);
             format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
@@ -1014,7 +1020,7 @@ fn write_evaluation(
                     "--format xlsx needs --out FILE.xlsx",
                 )
             })?;
-            let (header, rows) = report::evaluation_table(&system, evaluation, lang);
+            let (header, rows) = report::evaluation_table(system, evaluation, lang);
             xlsx::write_table(path, &system.name, &header, &rows)?;
             return Ok(0);
         }

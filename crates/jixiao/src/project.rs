@@ -369,6 +369,25 @@ impl ProjectErrors {
     }
 }
 
+/// A project's system that the engine refuses: a problem of the template rather than of a row.
+fn invalid_system(issues: &[crate::Issue]) -> ProjectErrors {
+    let problems = issues
+        .iter()
+        .map(|i| ProjectProblem {
+            row: None,
+            column: None,
+            zh: format!("项目表不能构成有效的指标体系：{i}"),
+            en: format!("the project's table does not make a valid indicator system: {i}"),
+        })
+        .collect();
+    ProjectErrors { problems }
+}
+
+/// A 一级/二级指标 name without the word 指标 that tables add or leave out (产出 = 产出指标).
+fn bare(name: &str) -> &str {
+    name.trim().trim_end_matches("指标")
+}
+
 /// A project made into an ordinary indicator system and its inputs.
 #[derive(Debug, Clone)]
 pub struct Instantiated {
@@ -411,7 +430,6 @@ impl ProjectTemplate {
     /// The section a 一级指标 cell names (by its name, an alias, or without the word 指标).
     fn section(&self, name: &str) -> Option<usize> {
         let name = name.trim();
-        let bare = |s: &str| s.trim_end_matches("指标").to_string();
         self.sections
             .iter()
             .position(|s| s.name == name || s.aliases.iter().any(|a| a == name) || bare(&s.name) == bare(name))
@@ -601,7 +619,6 @@ impl ProjectTemplate {
             if let Some(sum) = sums.get_mut(s) {
                 *sum = sum.add_checked(points).unwrap_or(Decimal::MAX);
             }
-            let bare = |x: &str| x.trim().trim_end_matches("指标").to_string();
             let Some(c) = section.children.iter().position(|c| bare(c) == bare(&row.level2)) else {
                 problems.push(problem(
                     "二级指标",
@@ -785,18 +802,7 @@ impl ProjectTemplate {
         if let (Some(source), Value::Object(m)) = (&self.source, &mut system) {
             m.insert("source".into(), Value::String(source.clone()));
         }
-        let system = IndicatorSystem::from_json(&system.to_string()).map_err(|e| ProjectErrors {
-            problems: e
-                .issues()
-                .into_iter()
-                .map(|i| ProjectProblem {
-                    row: None,
-                    column: None,
-                    zh: format!("项目表不能构成有效的指标体系：{i}"),
-                    en: format!("the project's table does not make a valid indicator system: {i}"),
-                })
-                .collect(),
-        })?;
+        let system = IndicatorSystem::from_json(&system.to_string()).map_err(|e| invalid_system(&e.issues()))?;
         Ok(Instantiated {
             system,
             inputs,
@@ -878,20 +884,7 @@ impl ProjectTemplate {
     /// Scores a project: instantiates it and evaluates it with the engine.
     pub fn score(&self, unit: &ProjectUnit) -> Result<ScoredProject, ProjectError> {
         let project = self.instantiate(unit)?;
-        let scorer = crate::Scorer::new(&project.system).map_err(|e| {
-            ProjectError::Table(ProjectErrors {
-                problems: e
-                    .issues
-                    .iter()
-                    .map(|i| ProjectProblem {
-                        row: None,
-                        column: None,
-                        zh: format!("项目表不能构成有效的指标体系：{i}"),
-                        en: format!("the project's table does not make a valid indicator system: {i}"),
-                    })
-                    .collect(),
-            })
-        })?;
+        let scorer = crate::Scorer::new(&project.system).map_err(|e| invalid_system(&e.issues))?;
         let evaluation = scorer.evaluate(&project.inputs).map_err(|error| {
             let id = match &error {
                 crate::EvalError::Score { indicator, .. } => Some(indicator.clone()),
