@@ -313,8 +313,8 @@ proptest! {
 /// the same: the parents are the sums of the stated 4.38 and 4.69, not of the exact scores.
 #[test]
 fn the_mof_example_foots_on_its_stated_leaves() {
-    let b = jixiao::builtin("mof-project").unwrap();
-    let e = b.scorer().unwrap().evaluate(&b.example_inputs().unwrap()).unwrap();
+    let (template, unit) = jixiao::project::builtin("mof-project").unwrap().unwrap();
+    let e = template.score(&unit).unwrap().evaluation;
     let score = |id: &str| e.indicator(id).unwrap().score.to_string();
     let exact = |id: &str| e.indicator(id).unwrap().exact_score.normalize().to_string();
     assert_eq!((score("2.1.2"), exact("2.1.2")), ("4.38".into(), "4.375".into()));

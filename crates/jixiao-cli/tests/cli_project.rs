@@ -10,14 +10,14 @@ use common::{ok, run_zh, stderr, tempdir, write};
 #[test]
 fn the_bundled_project_scores_as_its_table() {
     let dir = tempdir();
-    let out = ok(dir.path(), &["score", "--system", "mof-project-2020", "--example"]);
+    let out = ok(dir.path(), &["score", "--system", "mof-project", "--example"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "农村公路养护工程 项目支出绩效自评评分表");
     assert!(out.contains("2.1.2 危桥改造数量"), "{out}");
     assert_eq!(lines.last().copied(), Some("综合得分93.37分，评价等次：优"));
     let templates = ok(dir.path(), &["templates"]);
     assert!(
-        templates.lines().any(|l| l.starts_with("mof-project-2020 ")),
+        templates.lines().any(|l| l.starts_with("mof-project ")),
         "{templates}"
     );
 }
@@ -25,7 +25,7 @@ fn the_bundled_project_scores_as_its_table() {
 #[test]
 fn a_projects_json_is_scored_and_its_bad_rows_are_located() {
     let dir = tempdir();
-    let (_, mut unit) = jixiao::project::builtin("mof-project-2020").unwrap().unwrap();
+    let (_, mut unit) = jixiao::project::builtin("mof-project").unwrap().unwrap();
     unit.info.insert("项目名称".into(), "乡村学校营养餐补助".into());
     write(dir.path(), "p.json", &serde_json::to_string_pretty(&unit).unwrap());
     let out = ok(
@@ -33,7 +33,7 @@ fn a_projects_json_is_scored_and_its_bad_rows_are_located() {
         &[
             "score",
             "--system",
-            "mof-project-2020",
+            "mof-project",
             "--input",
             "p.json",
             "--format",
@@ -46,7 +46,7 @@ fn a_projects_json_is_scored_and_its_bad_rows_are_located() {
     write(dir.path(), "bad.json", &serde_json::to_string_pretty(&unit).unwrap());
     let o = run_zh(
         dir.path(),
-        &["score", "--system", "mof-project-2020", "--input", "bad.json"],
+        &["score", "--system", "mof-project", "--input", "bad.json"],
     );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
@@ -58,12 +58,12 @@ fn a_projects_json_is_scored_and_its_bad_rows_are_located() {
 #[test]
 fn audit_reviews_a_projects_own_claims_and_writes_the_review_table() {
     let dir = tempdir();
-    let (_, mut unit) = jixiao::project::builtin("mof-project-2020").unwrap().unwrap();
+    let (_, mut unit) = jixiao::project::builtin("mof-project").unwrap().unwrap();
     unit.rows[4].claimed = Some(jixiao::Dec(jixiao::parse_decimal("8").unwrap()));
     write(dir.path(), "p.json", &serde_json::to_string_pretty(&unit).unwrap());
     let o = run_zh(
         dir.path(),
-        &["audit", "--system", "mof-project-2020", "--input", "p.json"],
+        &["audit", "--system", "mof-project", "--input", "p.json"],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = common::stdout(&o);
@@ -80,7 +80,7 @@ fn audit_reviews_a_projects_own_claims_and_writes_the_review_table() {
         &[
             "audit",
             "--system",
-            "mof-project-2020",
+            "mof-project",
             "--input",
             "p.json",
             "--out",
@@ -101,12 +101,12 @@ fn a_published_csv_table_is_scored_and_audited() {
     std::fs::copy(&fixture, dir.path().join("自评表.csv")).unwrap();
     let out = ok(
         dir.path(),
-        &["score", "--system", "mof-project-2020", "--input", "自评表.csv"],
+        &["score", "--system", "mof-project", "--input", "自评表.csv"],
     );
     assert_eq!(out.lines().last(), Some("综合得分93.37分，评价等次：优"), "{out}");
     let o = run_zh(
         dir.path(),
-        &["audit", "--system", "mof-project-2020", "--input", "自评表.csv"],
+        &["audit", "--system", "mof-project", "--input", "自评表.csv"],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let text = common::stdout(&o);
@@ -178,7 +178,7 @@ fn a_published_workbook_with_merged_cells_is_scored() {
     workbook.save(dir.path().join("自评表.xlsx")).unwrap();
     let out = ok(
         dir.path(),
-        &["score", "--system", "mof-project-2020", "--input", "自评表.xlsx"],
+        &["score", "--system", "mof-project", "--input", "自评表.xlsx"],
     );
     assert_eq!(out.lines().last(), Some("综合得分93.37分，评价等次：优"), "{out}");
     assert!(out.contains("3.2.2 因路况原因引发的交通事故"), "{out}");
@@ -212,7 +212,7 @@ fn a_folder_of_project_tables_gives_the_reviewers_workbook() {
         &[
             "audit",
             "--system",
-            "mof-project-2020",
+            "mof-project",
             "--input",
             "项目表",
             "--out",

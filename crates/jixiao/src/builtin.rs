@@ -37,7 +37,6 @@ builtin_table!(
     "hunan-dept-8pt",
     "xiangxi-commerce-2019",
     "yueyang-dept",
-    "mof-project",
     "chongqing-dept",
 );
 

@@ -25,7 +25,7 @@ use crate::inputs::{InputValue, Inputs};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectTemplate {
-    /// Stable identifier (`mof-project-2020`).
+    /// Stable identifier (`mof-project`).
     pub id: String,
     /// The table's name (项目支出绩效自评表).
     pub name: String,
@@ -814,9 +814,9 @@ impl ProjectTemplate {
 
 /// The built-in templates: id, template, and a bundled example project.
 const TEMPLATES: &[(&str, &str, &str)] = &[(
-    "mof-project-2020",
-    include_str!("../../templates/mof-project-2020.json"),
-    include_str!("../../templates/mof-project-2020.example.json"),
+    "mof-project",
+    include_str!("../../templates/mof-project.json"),
+    include_str!("../../templates/mof-project.example.json"),
 )];
 
 /// The ids of the built-in project templates.
