@@ -262,7 +262,7 @@ pub fn audit_one(
     let audit = scorer
         .audit(inputs, &claims)
         .map_err(|e| Fail::new(e.message(crate::message_lang())))?;
-    write_audit(system, &audit, &claims, &[], format, lang, out)
+    write_audit(system, &audit, &claims, None, format, lang, out)
 }
 
 /// A project's table (项目支出绩效自评表) reviewed with its built-in template: each row's 得分, the
@@ -288,25 +288,33 @@ pub fn audit_project(
             e.message(crate::message_lang())
         ))
     })?;
-    let notices = review.notices(lang);
     write_audit(
         &review.scored.project.system,
         &review.audit,
         &review.claims,
-        &notices,
+        Some(&review.findings),
         format,
         lang,
         out,
     )
 }
 
-/// Writes an audit: the review table (复核表) in the format of `--out`, else its text or JSON;
-/// `notices` (findings beside the claims) follow the text. Exit status 1 when anything was found.
+/// A project's audit as JSON: the engine's audit and what a reviewer finds, row by row.
+#[derive(serde::Serialize)]
+struct ProjectAuditAnswer<'a> {
+    #[serde(flatten)]
+    audit: wire::AuditAnswer<'a>,
+    findings: &'a [jixiao::project::ProjectFinding],
+}
+
+/// Writes an audit: the review table (复核表) in the format of `--out`, else its text or JSON.
+/// A project's `findings` (row by row, with the ones beside the claims) replace the text's lines
+/// and join the JSON. Exit status 1 when anything was found.
 fn write_audit(
     system: &jixiao::IndicatorSystem,
     audit: &jixiao::analysis::Audit,
     claims: &jixiao::analysis::Claims,
-    notices: &[String],
+    findings: Option<&[jixiao::project::ProjectFinding]>,
     format: AnalysisFormat,
     lang: Lang,
     out: &Option<PathBuf>,
@@ -324,22 +332,36 @@ fn write_audit(
             crate::xlsx::write_table(path, &system.name, &header, &rows)?;
         }
         _ => match format {
-            AnalysisFormat::Json => json_out(&wire::AuditAnswer::new(audit, lang), out)?,
+            AnalysisFormat::Json => match findings {
+                Some(findings) => json_out(
+                    &ProjectAuditAnswer {
+                        audit: wire::AuditAnswer::new(audit, lang),
+                        findings,
+                    },
+                    out,
+                )?,
+                None => json_out(&wire::AuditAnswer::new(audit, lang), out)?,
+            },
             AnalysisFormat::Text => {
-                let mut text = audit.explain(lang);
-                for n in notices {
-                    text.push('\n');
-                    text.push_str(n);
+                // Claims that follow from the figures are said first; a project's findings
+                // (the claims that do not, by row, and what is found beside them) follow.
+                let mut lines: Vec<String> = Vec::new();
+                if audit.discrepancies.is_empty() || findings.is_none() {
+                    lines.push(audit.explain(lang));
                 }
+                lines.extend(findings.unwrap_or_default().iter().map(|f| f.message(lang).to_string()));
+                let text = lines.join("\n");
                 emit(out, &format!("{text}\n"))?;
             }
         },
     }
-    Ok(if audit.discrepancies.is_empty() && notices.is_empty() {
-        0
-    } else {
-        1
-    })
+    Ok(
+        if audit.discrepancies.is_empty() && findings.is_none_or(<[_]>::is_empty) {
+            0
+        } else {
+            1
+        },
+    )
 }
 
 fn read_table(path: &Path) -> Result<unit::Table> {
@@ -589,13 +611,7 @@ fn audit_project_folder(
         match reviewed {
             Ok((unit, review)) => {
                 let project = unit.info.get("项目名称").cloned().unwrap_or_else(|| file.clone());
-                let mut lines: Vec<String> = if review.audit.discrepancies.is_empty() {
-                    Vec::new()
-                } else {
-                    review.audit.explain(lang).lines().map(str::to_string).collect()
-                };
-                lines.extend(review.notices(lang));
-                if !lines.is_empty() {
+                if !review.findings.is_empty() {
                     flagged += 1;
                 }
                 let e = &review.scored.evaluation;
@@ -608,10 +624,21 @@ fn audit_project_folder(
                         .unwrap_or_default(),
                     e.grade.to_string(),
                     unit.grade.clone().unwrap_or_default(),
-                    lines.len().to_string(),
+                    review.findings.len().to_string(),
                     String::new(),
                 ]);
-                findings.extend(lines.into_iter().map(|l| vec![file.clone(), project.clone(), l]));
+                findings.extend(review.findings.iter().map(|f| {
+                    vec![
+                        file.clone(),
+                        project.clone(),
+                        f.row.map(|r| r.to_string()).unwrap_or_default(),
+                        f.kind(lang).to_string(),
+                        f.name.clone().unwrap_or_default(),
+                        f.claimed.clone().unwrap_or_default(),
+                        f.computed.clone().unwrap_or_default(),
+                        f.message(lang).to_string(),
+                    ]
+                }));
             }
             Err(fail) => {
                 flagged += 1;
@@ -626,7 +653,16 @@ fn audit_project_folder(
                     String::new(),
                     message.clone(),
                 ]);
-                findings.push(vec![file.clone(), String::new(), message]);
+                findings.push(vec![
+                    file.clone(),
+                    String::new(),
+                    String::new(),
+                    (if zh { "无法读取" } else { "unreadable" }).to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    message,
+                ]);
             }
         }
     }
@@ -655,7 +691,19 @@ fn audit_project_folder(
             "unreadable",
         ],
     );
-    let finding_head = heads(&["文件", "项目名称", "问题"], &["file", "project", "finding"]);
+    let finding_head = heads(
+        &["文件", "项目名称", "行", "类别", "指标", "自评", "复核", "问题"],
+        &[
+            "file",
+            "project",
+            "row",
+            "kind",
+            "indicator",
+            "claimed",
+            "reviewed",
+            "finding",
+        ],
+    );
     let (a, b) = if zh {
         ("项目", "问题")
     } else {

@@ -16,10 +16,7 @@ fn the_bundled_project_scores_as_its_table() {
     assert!(out.contains("2.1.2 危桥改造数量"), "{out}");
     assert_eq!(lines.last().copied(), Some("综合得分93.37分，评价等次：优"));
     let templates = ok(dir.path(), &["templates"]);
-    assert!(
-        templates.lines().any(|l| l.starts_with("mof-project ")),
-        "{templates}"
-    );
+    assert!(templates.lines().any(|l| l.starts_with("mof-project ")), "{templates}");
 }
 
 #[test]
@@ -44,10 +41,7 @@ fn a_projects_json_is_scored_and_its_bad_rows_are_located() {
     unit.rows[1].actual = "7台".into();
     unit.rows[2].level1 = "过程".into();
     write(dir.path(), "bad.json", &serde_json::to_string_pretty(&unit).unwrap());
-    let o = run_zh(
-        dir.path(),
-        &["score", "--system", "mof-project", "--input", "bad.json"],
-    );
+    let o = run_zh(dir.path(), &["score", "--system", "mof-project", "--input", "bad.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o).trim_end(),
@@ -61,14 +55,12 @@ fn audit_reviews_a_projects_own_claims_and_writes_the_review_table() {
     let (_, mut unit) = jixiao::project::builtin("mof-project").unwrap().unwrap();
     unit.rows[4].claimed = Some(jixiao::Dec(jixiao::parse_decimal("8").unwrap()));
     write(dir.path(), "p.json", &serde_json::to_string_pretty(&unit).unwrap());
-    let o = run_zh(
-        dir.path(),
-        &["audit", "--system", "mof-project", "--input", "p.json"],
-    );
+    let o = run_zh(dir.path(), &["audit", "--system", "mof-project", "--input", "p.json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = common::stdout(&o);
+    // A full 8 points for a missed ≥80% (78%): the reviewers' own finding, by row.
     assert!(
-        out.starts_with("2.2.1 优良中等路率：自评8分，按基础数据应得7.80分（差-0.2分）"),
+        out.starts_with("第5行 优良中等路率：未达到年度指标值（≥80%，实际78%），自评却得满分8分，按规则应得7.80分"),
         "{out}"
     );
     assert!(
@@ -115,7 +107,7 @@ fn a_published_csv_table_is_scored_and_audited() {
         "{text}"
     );
     assert!(
-        text.contains("第17行 优良中等路率：得7.8分，未完成年度指标值，未填写偏差原因分析及改进措施"),
+        text.contains("第17行 优良中等路率：得7.80分，未完成年度指标值，未填写偏差原因分析及改进措施"),
         "{text}"
     );
 }
@@ -245,16 +237,20 @@ fn a_folder_of_project_tables_gives_the_reviewers_workbook() {
         .rows()
         .map(|r| r.iter().map(text_of).collect())
         .collect();
+    let row = |file: &str, kind: &str| findings.iter().find(|f| f[0] == file && f[3] == kind).cloned();
+    assert_eq!(
+        row("2-虚报.csv", "未达标满分").unwrap()[2..7],
+        ["17", "未达标满分", "优良中等路率", "8", "7.8"],
+        "{findings:?}"
+    );
+    // 虚报工程 states 93.37 while its own scores add up to 93.57.
     assert!(
-        findings
-            .iter()
-            .any(|f| f[0] == "2-虚报.csv" && f[2].starts_with("2.2.1 优良中等路率：自评8分，按基础数据应得7.80分")),
+        row("2-虚报.csv", "总分与分项合计不符").unwrap()[7].contains("合计93.57分（差0.2分）"),
         "{findings:?}"
     );
     assert!(
-        findings
-            .iter()
-            .any(|f| f[0] == "1-养护.csv" && f[2].starts_with("第17行 优良中等路率")),
+        row("1-养护.csv", "未说明偏差原因").unwrap()[7].starts_with("第17行 优良中等路率"),
         "{findings:?}"
     );
+    assert_eq!(row("3-单位不符.csv", "无法读取").unwrap()[1], "");
 }

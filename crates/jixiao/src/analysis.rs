@@ -258,6 +258,93 @@ pub struct Discrepancy {
     pub readings: Vec<Reading>,
 }
 
+impl Discrepancy {
+    /// The discrepancy in one line, in `lang`: what was claimed, what the figures give and, for a
+    /// score, how it comes about and which common reading gives the claim.
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let what = match (&self.id, &self.name) {
+            (Some(id), Some(name)) => format!("{id} {name}"),
+            (Some(id), None) => id.to_string(),
+            _ => String::new(),
+        };
+        match (self.kind, zh) {
+            (DiscrepancyKind::Score, true) => format!(
+                "{what}：自评{}分，按基础数据应得{}分（差{}分）；{}；{}",
+                self.claimed,
+                self.computed,
+                self.difference.map(figure).unwrap_or_default(),
+                self.explanation.as_deref().unwrap_or(""),
+                if self.readings.is_empty() {
+                    "常见算法（其他舍入方式、整档/不足一档按一档/按比例计、率先取整）均得不到自评分".to_string()
+                } else {
+                    format!(
+                        "自评分可由{}得到",
+                        self.readings
+                            .iter()
+                            .map(|r| r.zh.as_str())
+                            .collect::<Vec<_>>()
+                            .join("，或")
+                    )
+                }
+            ),
+            (DiscrepancyKind::Score, false) => format!(
+                "score {what}: claimed {}, computed {} (difference {}); {}",
+                self.claimed,
+                self.computed,
+                self.difference.map(figure).unwrap_or_default(),
+                if self.readings.is_empty() {
+                    "no common reading (other rounding, step counting, the rate rounded first) gives the claim"
+                        .to_string()
+                } else {
+                    format!(
+                        "the claim follows from {}",
+                        self.readings
+                            .iter()
+                            .map(|r| r.en.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", or ")
+                    )
+                }
+            ),
+            (DiscrepancyKind::UnknownIndicator, true) => format!("{what}：指标表中没有该指标"),
+            (DiscrepancyKind::OutOfRange, true) => {
+                format!("{what}：自评{}分超出分值范围{}", self.claimed, self.computed)
+            }
+            (DiscrepancyKind::GroupSum, true) => {
+                format!(
+                    "{what}：自评{}分，但其下级指标自评合计{}分",
+                    self.claimed, self.computed
+                )
+            }
+            (DiscrepancyKind::Total, true) => {
+                format!("综合得分：自评{}分，按基础数据应得{}分", self.claimed, self.computed)
+            }
+            (DiscrepancyKind::TotalSum, true) => {
+                format!(
+                    "综合得分：自评{}分，但一级指标自评合计{}分",
+                    self.claimed, self.computed
+                )
+            }
+            (DiscrepancyKind::Grade, true) => {
+                format!("评价等次：自评为“{}”，按基础数据应为“{}”", self.claimed, self.computed)
+            }
+            (DiscrepancyKind::GradeOfClaimedTotal, true) => {
+                format!(
+                    "评价等次：自评为“{}”，但自评总分对应的等次为“{}”",
+                    self.claimed, self.computed
+                )
+            }
+            (kind, false) => format!(
+                "{} {what}: claimed {}, computed {}",
+                kind.code(),
+                self.claimed,
+                self.computed
+            ),
+        }
+    }
+}
+
 /// A common way of computing a score — other than the system's — that reproduces a claim: how
 /// the claimed figure was probably arrived at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -354,74 +441,7 @@ impl Audit {
         }
         let mut out = String::new();
         for d in &self.discrepancies {
-            let what = match (&d.id, &d.name) {
-                (Some(id), Some(name)) => format!("{id} {name}"),
-                (Some(id), None) => id.to_string(),
-                _ => String::new(),
-            };
-            let line = match (d.kind, zh) {
-                (DiscrepancyKind::Score, true) => format!(
-                    "{what}：自评{}分，按基础数据应得{}分（差{}分）；{}；{}",
-                    d.claimed,
-                    d.computed,
-                    d.difference.map(figure).unwrap_or_default(),
-                    d.explanation.as_deref().unwrap_or(""),
-                    if d.readings.is_empty() {
-                        "常见算法（其他舍入方式、整档/不足一档按一档/按比例计、率先取整）均得不到自评分".to_string()
-                    } else {
-                        format!(
-                            "自评分可由{}得到",
-                            d.readings
-                                .iter()
-                                .map(|r| r.zh.as_str())
-                                .collect::<Vec<_>>()
-                                .join("，或")
-                        )
-                    }
-                ),
-                (DiscrepancyKind::Score, false) => format!(
-                    "score {what}: claimed {}, computed {} (difference {}); {}",
-                    d.claimed,
-                    d.computed,
-                    d.difference.map(figure).unwrap_or_default(),
-                    if d.readings.is_empty() {
-                        "no common reading (other rounding, step counting, the rate rounded first) gives the claim"
-                            .to_string()
-                    } else {
-                        format!(
-                            "the claim follows from {}",
-                            d.readings
-                                .iter()
-                                .map(|r| r.en.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", or ")
-                        )
-                    }
-                ),
-                (DiscrepancyKind::UnknownIndicator, true) => format!("{what}：指标表中没有该指标"),
-                (DiscrepancyKind::OutOfRange, true) => {
-                    format!("{what}：自评{}分超出分值范围{}", d.claimed, d.computed)
-                }
-                (DiscrepancyKind::GroupSum, true) => {
-                    format!("{what}：自评{}分，但其下级指标自评合计{}分", d.claimed, d.computed)
-                }
-                (DiscrepancyKind::Total, true) => {
-                    format!("综合得分：自评{}分，按基础数据应得{}分", d.claimed, d.computed)
-                }
-                (DiscrepancyKind::TotalSum, true) => {
-                    format!("综合得分：自评{}分，但一级指标自评合计{}分", d.claimed, d.computed)
-                }
-                (DiscrepancyKind::Grade, true) => {
-                    format!("评价等次：自评为“{}”，按基础数据应为“{}”", d.claimed, d.computed)
-                }
-                (DiscrepancyKind::GradeOfClaimedTotal, true) => {
-                    format!(
-                        "评价等次：自评为“{}”，但自评总分对应的等次为“{}”",
-                        d.claimed, d.computed
-                    )
-                }
-                (kind, false) => format!("{} {what}: claimed {}, computed {}", kind.code(), d.claimed, d.computed),
-            };
+            let line = d.message(lang);
             let _ = writeln!(out, "{line}");
         }
         out.trim_end().to_string()

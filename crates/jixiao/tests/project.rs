@@ -230,12 +230,82 @@ fn an_audit_checks_every_claim_and_asks_for_the_reasons_of_missed_targets() {
     assert_eq!(review.audit.discrepancies.len(), 3, "{text}");
     // Rows below target without a reason: not 危桥改造数量 (it gives one), not a 达成 row scored
     // inside its band; 部分达成 is below target.
-    let rows: Vec<usize> = review.missing_reasons.iter().map(|(r, _)| *r).collect();
-    assert_eq!(rows, [5, 8, 10, 12, 13]);
+    let missing = |review: &jixiao::project::ProjectAudit| -> Vec<usize> {
+        review
+            .findings
+            .iter()
+            .filter(|f| f.code == "missing_reason")
+            .filter_map(|f| f.row)
+            .collect()
+    };
+    assert_eq!(missing(&review), [5, 8, 10, 12, 13]);
+    let lines = review.lines(Lang::Zh);
+    assert!(lines[0].starts_with("资金执行：1 预算执行率：自评10分"), "{lines:?}");
     assert_eq!(
-        review.notices(Lang::Zh)[0],
-        "第5行 优良中等路率：得7.8分，未完成年度指标值，未填写偏差原因分析及改进措施"
+        lines.iter().find(|l| l.contains("未填写偏差原因")).unwrap(),
+        "第5行 优良中等路率：得7.80分，未完成年度指标值，未填写偏差原因分析及改进措施"
     );
+    // Findings follow the table: the funds, then rows by row, then the total.
+    let order: Vec<&str> = review.findings.iter().map(|f| f.code).collect();
+    assert_eq!(order.first(), Some(&"execution"), "{order:?}");
+    assert_eq!(order.last(), Some(&"total"), "{order:?}");
+}
+
+/// The findings reviewers class on their own: a met target cut, a missed one given full points,
+/// and a stated 总分 that is not the sum of the table's own scores.
+#[test]
+fn an_audit_names_cuts_of_met_targets_full_points_for_missed_ones_and_a_total_that_does_not_add_up() {
+    let (template, mut unit) = mof();
+    // Row 1 met ≥1200公里 (1236) but claims 9; row 5 missed ≥80% (78%) but claims the full 8; row 12
+    // exceeded its cap ≤3起 (4) but claims the full 6.
+    unit.rows[0].claimed = Some(jixiao::Dec(dec("9")));
+    unit.rows[4].claimed = Some(jixiao::Dec(dec("8")));
+    unit.rows[11].claimed = Some(jixiao::Dec(dec("6")));
+    unit.funds.claimed = Some(jixiao::Dec(dec("9.7")));
+    // The stated scores add up to 9.7 + 88.27 + (9 − 10) + (8 − 7.8) + (6 − 4.5) = 98.67 … but the
+    // table states 93.37.
+    unit.total = Some(jixiao::Dec(dec("93.37")));
+    let review = template.audit(&unit).unwrap();
+    let by_code = |code: &str| -> Vec<(Option<usize>, String)> {
+        review
+            .findings
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| (f.row, f.message(Lang::Zh).to_string()))
+            .collect()
+    };
+    let cut = by_code("cut_when_met");
+    assert_eq!(cut.len(), 1, "{:?}", review.lines(Lang::Zh));
+    assert_eq!(
+        cut[0],
+        (
+            Some(1),
+            "第1行 农村公路日常养护里程：已达到年度指标值（≥1200公里，实际1236公里），应得满分10分，自评却扣分（自评9分）"
+                .to_string()
+        )
+    );
+    let full = by_code("full_when_missed");
+    assert_eq!(full.iter().map(|f| f.0).collect::<Vec<_>>(), [Some(5), Some(12)]);
+    assert!(
+        full[1]
+            .1
+            .contains("未达到年度指标值（≤3起，实际4起），自评却得满分6分，按规则应得4.50分"),
+        "{}",
+        full[1].1
+    );
+    let sum = by_code("total_sum");
+    assert_eq!(sum.len(), 1);
+    assert!(
+        sum[0]
+            .1
+            .starts_with("总分：表中填93.37分，但资金执行得分与各指标得分合计"),
+        "{}",
+        sum[0].1
+    );
+    // The stated total equals the computed one: no `total` finding, only the sum.
+    assert!(by_code("total").is_empty());
+    // Every finding has a kind a reviewer's sheet can head.
+    assert!(review.findings.iter().all(|f| f.kind(Lang::Zh) != "其他"));
 }
 
 /// A CSV's cells (the bundled tables quote nothing).
@@ -274,7 +344,14 @@ fn a_published_table_is_read_by_its_labels_whatever_lies_around_them() {
         review.audit.explain(Lang::Zh)
     );
     // Messages name the sheet's rows.
-    assert_eq!(review.missing_reasons.first().map(|(r, _)| *r), Some(17));
+    assert_eq!(
+        review
+            .findings
+            .iter()
+            .find(|f| f.code == "missing_reason")
+            .and_then(|f| f.row),
+        Some(17)
+    );
     assert_eq!(review.scored.row_of("2.1.2"), Some(14));
 }
 

@@ -225,6 +225,19 @@ impl Comparator {
         }
     }
 
+    /// Whether `actual` meets `target` under this comparator (a qualitative row never does by
+    /// figures).
+    pub fn met(self, actual: Decimal, target: Decimal) -> bool {
+        match self {
+            Comparator::AtLeast => actual >= target,
+            Comparator::Above => actual > target,
+            Comparator::AtMost => actual <= target,
+            Comparator::Below => actual < target,
+            Comparator::Equal => actual == target,
+            Comparator::Qualitative => false,
+        }
+    }
+
     fn symbol(self) -> &'static str {
         match self {
             Comparator::AtLeast => "≥",
@@ -401,6 +414,9 @@ pub struct Instantiated {
     pub rows: Vec<(usize, String)>,
     /// For each scored row, in the order of `rows`: its index in [`ProjectUnit::rows`].
     pub indices: Vec<usize>,
+    /// For each scored row, in the order of `rows`: whether its actual meets its target, for a
+    /// quantity or a date (a qualitative row is judged by the evaluator: `None`).
+    pub met: Vec<Option<bool>>,
 }
 
 /// A project's rows with their leaves, by section and 二级指标.
@@ -574,6 +590,7 @@ impl ProjectTemplate {
         ];
         // Rows by section and 二级指标, in the template's order.
         let mut at: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut met_at: BTreeMap<usize, Option<bool>> = BTreeMap::new();
         let mut grouped: Grouped<'_> = self
             .sections
             .iter()
@@ -654,6 +671,19 @@ impl ProjectTemplate {
                 name.push('_');
             }
             used_names.push(name.clone());
+            met_at.insert(
+                no,
+                match &kind {
+                    RowKind::Quantity {
+                        comparator,
+                        target,
+                        actual,
+                        ..
+                    } => Some(comparator.met(*actual, *target)),
+                    RowKind::Date { target, actual } => Some(actual <= target),
+                    RowKind::Level { .. } => None,
+                },
+            );
             let (decl, rule, value, standard) = match kind {
                 RowKind::Quantity {
                     comparator,
@@ -754,6 +784,7 @@ impl ProjectTemplate {
         ];
         let mut rows = Vec::new();
         let mut indices = Vec::new();
+        let mut met = Vec::new();
         let mut k = 1;
         for (section, groups) in self.sections.iter().zip(&grouped) {
             k += 1;
@@ -773,6 +804,7 @@ impl ProjectTemplate {
                     }
                     rows.push((*no, id));
                     indices.push(at.get(no).copied().unwrap_or_default());
+                    met.push(met_at.get(no).copied().flatten());
                     items.push(leaf);
                 }
                 let points: Decimal = leaves
@@ -808,6 +840,7 @@ impl ProjectTemplate {
             inputs,
             rows,
             indices,
+            met,
         })
     }
 }
@@ -904,8 +937,7 @@ impl ProjectTemplate {
     }
 }
 
-/// A project's table reviewed: its claims against the figures, and the rows below their target
-/// without the 偏差原因分析及改进措施 the template asks for.
+/// A project's table reviewed: its claims against the figures, and what a reviewer finds in it.
 #[derive(Debug)]
 pub struct ProjectAudit {
     /// The scored project.
@@ -915,32 +947,81 @@ pub struct ProjectAudit {
     pub claims: crate::analysis::Claims,
     /// The engine's audit of those claims.
     pub audit: crate::analysis::Audit,
-    /// Rows scored below their points that give no 偏差原因分析及改进措施: (row, indicator id).
-    pub missing_reasons: Vec<(usize, String)>,
+    /// Everything found: the funds, then row by row in the table's order, then the total and the
+    /// grade.
+    pub findings: Vec<ProjectFinding>,
+}
+
+/// One thing a reviewer finds in a project's table (复核发现的问题).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ProjectFinding {
+    /// A stable code: `cut_when_met` (a row cut although its target was met), `full_when_missed`
+    /// (full points although the target was missed or the cap exceeded), `score` (another claimed
+    /// row score the figures do not give), `execution` (the funds' 得分 is not 分值 × 执行率),
+    /// `out_of_range`, `total_sum` (the stated 总分 is not the sum of the stated scores), `total`,
+    /// `grade`, `grade_of_claimed_total`, `missing_reason` (below target without a 偏差原因).
+    pub code: &'static str,
+    /// The table row (the sheet's row for a table read from cells), for a finding about a row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// The indicator id in the project's system (`1` is the execution row).
+    pub id: Option<String>,
+    /// The indicator's name.
+    pub name: Option<String>,
+    /// What the table states.
+    pub claimed: Option<String>,
+    /// What the figures give.
+    pub computed: Option<String>,
+    /// The finding in Chinese, with its row.
+    pub zh: String,
+    /// The finding in English, with its row.
+    pub en: String,
+}
+
+impl ProjectFinding {
+    /// What kind of finding, as a reviewer's sheet heads it (达标扣分, 未达标满分 …).
+    pub fn kind(&self, lang: Lang) -> &'static str {
+        let (zh, en) = match self.code {
+            "cut_when_met" => ("达标扣分", "cut although met"),
+            "full_when_missed" => ("未达标满分", "full points although missed"),
+            "score" => ("得分不符", "score differs"),
+            "execution" => ("资金执行得分不符", "execution score differs"),
+            "out_of_range" => ("得分超出分值", "score out of range"),
+            "total_sum" => ("总分与分项合计不符", "total is not the sum"),
+            "total" => ("总分不符", "total differs"),
+            "grade" => ("等次不符", "grade differs"),
+            "grade_of_claimed_total" => ("等次与自评总分不符", "grade not of the stated total"),
+            "missing_reason" => ("未说明偏差原因", "no reason for a shortfall"),
+            _ => ("其他", "other"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// The finding in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
 }
 
 impl ProjectAudit {
-    /// The rows missing a 偏差原因, one line each.
-    pub fn notices(&self, lang: Lang) -> Vec<String> {
-        self.missing_reasons
-            .iter()
-            .filter_map(|(row, id)| {
-                let r = self.scored.evaluation.indicator(id)?;
-                Some(match lang {
-                    Lang::Zh => format!(
-                        "第{row}行 {}：得{}分，未完成年度指标值，未填写偏差原因分析及改进措施",
-                        r.name,
-                        crate::explain::figure(r.score)
-                    ),
-                    Lang::En => format!(
-                        "row {row} {}: {} of {} points, below its target, without the 偏差原因分析及改进措施 the template asks for",
-                        r.name,
-                        crate::explain::figure(r.score),
-                        crate::explain::figure(r.points)
-                    ),
-                })
-            })
-            .collect()
+    /// The findings in `lang`, one line each.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        self.findings.iter().map(|f| f.message(lang).to_string()).collect()
+    }
+}
+
+/// The row of a project's table a finding is about, as a prefix (`第5行 `, `row 5 `).
+fn at_row(row: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("第{row}行 "),
+        Lang::En => format!("row {row} "),
     }
 }
 
@@ -968,33 +1049,173 @@ impl ProjectTemplate {
                 row: None,
                 error: Box::new(error),
             })?;
-        let missing_reasons = scored
-            .project
-            .rows
-            .iter()
-            .zip(&scored.project.indices)
-            .filter(|((_, id), index)| {
-                // Below target: a level under the top band (达成 scored inside its band met its
-                // target), else a score under the points.
-                let top = self.qualitative.first().map(|b| b.level.as_str());
-                let below = scored.evaluation.indicator(id).is_some_and(|r| match &r.outcome {
-                    crate::Outcome::Level { level, .. } => Some(&**level) != top,
-                    _ => r.score < r.points,
-                });
-                let reason = unit.rows.get(**index).and_then(|r| r.remark.as_deref()).unwrap_or("");
-                below && reason.trim().is_empty()
-            })
-            .map(|(row, _)| row.clone())
-            .collect();
+        let findings = findings(self, unit, &scored, &claims, &audit);
         Ok(ProjectAudit {
             scored,
             claims,
             audit,
-            missing_reasons,
+            findings,
         })
     }
 }
 
-
 mod read;
 pub use read::LongProject;
+
+/// What a reviewer finds: the engine's discrepancies, named by row and classed the way reviewers
+/// class them, the stated total against the sum of the stated scores, and the rows below target
+/// without a 偏差原因.
+fn findings(
+    template: &ProjectTemplate,
+    unit: &ProjectUnit,
+    scored: &ScoredProject,
+    claims: &crate::analysis::Claims,
+    audit: &crate::analysis::Audit,
+) -> Vec<ProjectFinding> {
+    use crate::analysis::DiscrepancyKind as K;
+    use crate::explain::figure;
+    let e = &scored.evaluation;
+    let p = &scored.project;
+    // Where each scored row stands: its table row, its row in `unit.rows`, whether it met its target.
+    let place = |id: &str| {
+        let k = p.rows.iter().position(|(_, i)| i == id)?;
+        Some((
+            p.rows.get(k).map(|(r, _)| *r)?,
+            p.indices.get(k).copied()?,
+            p.met.get(k).copied().flatten(),
+        ))
+    };
+    let mut by_row: Vec<(usize, ProjectFinding)> = Vec::new();
+    let mut after: Vec<ProjectFinding> = Vec::new();
+    for d in &audit.discrepancies {
+        let id = d.id.as_deref().map(str::to_string);
+        let mut f = ProjectFinding {
+            code: d.kind.code(),
+            row: None,
+            id: id.clone(),
+            name: d.name.as_deref().map(str::to_string),
+            claimed: Some(d.claimed.clone()),
+            computed: Some(d.computed.clone()),
+            zh: d.message(Lang::Zh),
+            en: d.message(Lang::En),
+        };
+        match (d.kind, id.as_deref().and_then(|id| Some((id, place(id)?)))) {
+            (K::Score, _) if id.as_deref() == Some("1") => {
+                f.code = "execution";
+                f.zh = format!("资金执行：{}", f.zh);
+                f.en = format!("funds: {}", f.en);
+                by_row.push((0, f));
+            }
+            (K::Score | K::OutOfRange, Some((id, (row, index, met)))) => {
+                f.row = Some(row);
+                let r = e.indicator(id);
+                let source = unit.rows.get(index);
+                let claimed = claims.scores.get(id).copied();
+                let full = r.is_some_and(|r| claimed == Some(r.points));
+                let computed_full = r.is_some_and(|r| r.score == r.points);
+                let target = source.map(|s| s.target.trim().to_string()).unwrap_or_default();
+                let actual = source.map(|s| s.actual.trim().to_string()).unwrap_or_default();
+                let name = r.map(|r| r.name.to_string()).unwrap_or_default();
+                let points = r.map(|r| figure(r.points)).unwrap_or_default();
+                if d.kind == K::Score && met == Some(true) && computed_full && !full {
+                    f.code = "cut_when_met";
+                    f.zh = format!(
+                        "{name}：已达到年度指标值（{target}，实际{actual}），应得满分{points}分，自评却扣分（自评{}分）",
+                        d.claimed
+                    );
+                    f.en = format!(
+                        "{name}: the target is met ({target}, actual {actual}) and full points {points} are due, but the table cuts to {}",
+                        d.claimed
+                    );
+                } else if d.kind == K::Score && met == Some(false) && full {
+                    f.code = "full_when_missed";
+                    f.zh = format!(
+                        "{name}：未达到年度指标值（{target}，实际{actual}），自评却得满分{points}分，按规则应得{}分",
+                        d.computed
+                    );
+                    f.en = format!(
+                        "{name}: the target is missed ({target}, actual {actual}) but the table gives full points {points}; the rule gives {}",
+                        d.computed
+                    );
+                }
+                f.zh = format!("{}{}", at_row(row, Lang::Zh), f.zh);
+                f.en = format!("{}{}", at_row(row, Lang::En), f.en);
+                by_row.push((row, f));
+            }
+            _ => after.push(f),
+        }
+    }
+    // The stated total against the sum of the stated scores: the funds' and every scored row's.
+    if let Some(total) = claims.total {
+        let stated: Option<Vec<Decimal>> = std::iter::once("1")
+            .chain(p.rows.iter().map(|(_, id)| id.as_str()))
+            .map(|id| claims.scores.get(id).copied())
+            .collect();
+        let sum = stated.and_then(|s| s.iter().try_fold(Decimal::ZERO, |a, b| a.add_checked(*b)));
+        if let Some(sum) = sum
+            && sum != total
+        {
+            let diff = figure(sum.sub_checked(total).unwrap_or_default());
+            after.insert(
+                0,
+                ProjectFinding {
+                    code: "total_sum",
+                    row: None,
+                    id: None,
+                    name: None,
+                    claimed: Some(figure(total)),
+                    computed: Some(figure(sum)),
+                    zh: format!(
+                        "总分：表中填{}分，但资金执行得分与各指标得分合计{}分（差{diff}分）",
+                        figure(total),
+                        figure(sum)
+                    ),
+                    en: format!(
+                        "总分: the table states {} but its own execution and row scores add up to {} (difference {diff})",
+                        figure(total),
+                        figure(sum)
+                    ),
+                },
+            );
+        }
+    }
+    // Rows below target without a 偏差原因: a level under the top band (达成 scored inside its
+    // band met its target), a quantity or date that missed.
+    let top = template.qualitative.first().map(|b| b.level.as_str());
+    for (((row, id), index), met) in p.rows.iter().zip(&p.indices).zip(&p.met) {
+        let Some(r) = e.indicator(id) else { continue };
+        let below = match (&r.outcome, met) {
+            (crate::Outcome::Level { level, .. }, _) => Some(&**level) != top,
+            (_, Some(met)) => !met,
+            (_, None) => r.score < r.points,
+        };
+        let reason = unit.rows.get(*index).and_then(|r| r.remark.as_deref()).unwrap_or("");
+        if below && reason.trim().is_empty() {
+            let score = crate::explain::stated(r.score);
+            by_row.push((
+                *row,
+                ProjectFinding {
+                    code: "missing_reason",
+                    row: Some(*row),
+                    id: Some(id.clone()),
+                    name: Some(r.name.to_string()),
+                    claimed: None,
+                    computed: Some(score.clone()),
+                    zh: format!(
+                        "{}{}：得{score}分，未完成年度指标值，未填写偏差原因分析及改进措施",
+                        at_row(*row, Lang::Zh),
+                        r.name
+                    ),
+                    en: format!(
+                        "{}{}: {score} of {} points, below its target, without the 偏差原因分析及改进措施 the template asks for",
+                        at_row(*row, Lang::En),
+                        r.name,
+                        figure(r.points)
+                    ),
+                },
+            ));
+        }
+    }
+    by_row.sort_by_key(|(row, _)| *row);
+    by_row.into_iter().map(|(_, f)| f).chain(after).collect()
+}

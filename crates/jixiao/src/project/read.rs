@@ -250,7 +250,10 @@ impl RowColumns {
             sheet_row: Some(sheet_row),
             ..ProjectRow::default()
         };
-        for (label, c, slot) in [("分值", self.points, &mut row.points), ("得分", self.score, &mut row.claimed)] {
+        for (label, c, slot) in [
+            ("分值", self.points, &mut row.points),
+            ("得分", self.score, &mut row.claimed),
+        ] {
             let text = get(c);
             if text.is_empty() {
                 continue;
@@ -415,7 +418,10 @@ impl ProjectUnit {
             }
             let cell = |c: usize| r.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
             let name = cell(name_col);
-            let key = code_col.map(cell).filter(|k| !k.is_empty()).unwrap_or_else(|| name.clone());
+            let key = code_col
+                .map(cell)
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| name.clone());
             let at = if key.is_empty() {
                 current
             } else {
