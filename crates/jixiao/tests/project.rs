@@ -46,7 +46,7 @@ fn the_bundled_example_scores_as_vector_109_does() {
     let bridge = e.indicator("2.1.2").unwrap();
     assert_eq!(
         bridge.explain(Lang::Zh),
-        "危桥改造数量为7座，目标值8座，正向指标，未达到目标，按实际值/目标值=87.5%计，得4.38分（分值5分；计算值4.375，按四舍五入保留两位小数）"
+        "按“完成比例”计分：危桥改造数量为7座，目标值8座，正向指标，未达到目标，按实际值/目标值=87.5%计，得4.38分（分值5分；计算值4.375，按四舍五入保留两位小数）"
     );
     let accidents = e.indicator("3.2.2").unwrap();
     assert!(
@@ -378,5 +378,74 @@ fn a_published_table_with_bad_cells_names_them_by_sheet_row() {
         err.message(Lang::Zh).starts_with("未找到资金情况"),
         "{}",
         err.message(Lang::Zh)
+    );
+}
+
+/// 财预〔2020〕10号's 偏离度 in the MOF template: a 正向 row more than 20% above its target loses
+/// 1% of its points per percentage point beyond, unless the evaluator says the excess has another
+/// cause.
+#[test]
+fn a_row_far_above_its_target_is_cut_by_its_deviation_unless_the_evaluator_says_otherwise() {
+    let (template, mut unit) = mof();
+    // 1500 of ≥1200公里: 25% above, 5 points beyond 20% → 5% of 10 points.
+    unit.rows[0].actual = "1500公里".to_string();
+    let scored = template.score(&unit).unwrap();
+    let r = scored.evaluation.indicator("2.1.1").unwrap();
+    assert_eq!(r.score.to_string(), "9.50");
+    let text = r.explain(Lang::Zh);
+    assert!(text.starts_with("按“偏离度调减”计分"), "{text}");
+    assert_eq!(scored.evaluation.total.to_string(), "92.87");
+    // 20% above exactly: no cut.
+    unit.rows[0].actual = "1440公里".to_string();
+    assert_eq!(
+        template
+            .score(&unit)
+            .unwrap()
+            .evaluation
+            .indicator("2.1.1")
+            .unwrap()
+            .score
+            .to_string(),
+        "10.00"
+    );
+    // Far above: at most half the points.
+    unit.rows[0].actual = "12000公里".to_string();
+    assert_eq!(
+        template
+            .score(&unit)
+            .unwrap()
+            .evaluation
+            .indicator("2.1.1")
+            .unwrap()
+            .score
+            .to_string(),
+        "5.00"
+    );
+    // The evaluator finds another cause: full points.
+    unit.over_target_cut = Some(false);
+    assert_eq!(
+        template
+            .score(&unit)
+            .unwrap()
+            .evaluation
+            .indicator("2.1.1")
+            .unwrap()
+            .score
+            .to_string(),
+        "10.00"
+    );
+    // A 反向 row far below its cap is never cut.
+    let (_, mut unit) = mof();
+    unit.rows[8].actual = "10万元/座".to_string();
+    assert_eq!(
+        template
+            .score(&unit)
+            .unwrap()
+            .evaluation
+            .indicator("2.4.2")
+            .unwrap()
+            .score
+            .to_string(),
+        "5.00"
     );
 }

@@ -45,6 +45,14 @@ pub struct ProjectTemplate {
     /// The bands of a qualitative (定性) row: 达成 / 部分达成 / 未达成 by default.
     #[serde(default = "default_bands")]
     pub qualitative: Vec<QualitativeBand>,
+    /// 偏离度: how a 正向 row that exceeds its target by much is cut (财预〔2020〕10号: "完成值高于
+    /// 指标值较多的……按照偏离度适度调减分值"); none when the template does not cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_target: Option<OverTarget>,
+    /// What a ★ before a row's name means in this template, when it says (otherwise ★ rows are
+    /// only flagged in an audit when they miss their target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core: Option<String>,
     /// Grades (优 ≥ 90 …).
     pub grades: Vec<Grade>,
     /// How figures are stated (two places, half up, by default).
@@ -58,6 +66,36 @@ pub struct ProjectTemplate {
 pub struct Execution {
     /// Its points: 得分 = 分值 × 执行率, capped at the points.
     pub points: Dec,
+    /// Where the row stands when it is not a 一级指标 of its own: the section and the 二级指标 it
+    /// belongs to (过程 / 资金管理 in the four-section tables); its points count towards that
+    /// section's weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<Within>,
+}
+
+/// A place in the template: a section and one of its 二级指标.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Within {
+    /// The section (一级指标).
+    pub section: String,
+    /// The 二级指标.
+    pub group: String,
+}
+
+/// The 偏离度 cut of a 正向 row that exceeds its target by more than `above`: each percentage
+/// point beyond it costs `per_point` of the row's points (part-points in proportion), at most
+/// `max` of them. The evaluator can turn it off for a project (超额完成按偏离度调减: 否) when the
+/// excess has another cause than a target set too low.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverTarget {
+    /// The excess over the target (a share: `0.2` = 20%) beyond which a row is cut.
+    pub above: Dec,
+    /// The share of the row's points each percentage point beyond `above` costs.
+    pub per_point: Dec,
+    /// The most that is cut, as a share of the row's points.
+    pub max: Dec,
 }
 
 /// A 一级指标 of the template.
@@ -125,6 +163,10 @@ pub struct ProjectUnit {
     /// 等次 as the project claims it.
     #[serde(default, rename = "等次", skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
+    /// Whether the template's 偏离度 cut applies to this project (default yes): no when the
+    /// evaluator finds that the excess has another cause than a target set too low.
+    #[serde(default, rename = "超额完成按偏离度调减", skip_serializing_if = "Option::is_none")]
+    pub over_target_cut: Option<bool>,
 }
 
 /// The funds block: 年初预算数, 全年预算数, 全年执行数 of 年度资金总额.
@@ -183,6 +225,11 @@ pub struct ProjectRow {
 }
 
 impl ProjectRow {
+    /// A core indicator: its name marked with ★ (★, ★★★), as some provinces print them.
+    pub fn is_core(&self) -> bool {
+        self.name.trim_start().starts_with(['★', '☆'])
+    }
+
     /// A placeholder the template leaves for rows a project does not use (`指标2：`, blank).
     pub fn is_placeholder(&self) -> bool {
         let name = self.name.trim().trim_end_matches([':', '：']);
@@ -414,6 +461,8 @@ pub struct Instantiated {
     pub rows: Vec<(usize, String)>,
     /// For each scored row, in the order of `rows`: its index in [`ProjectUnit::rows`].
     pub indices: Vec<usize>,
+    /// The id of the 预算执行率 row (`1`, or its place inside a section).
+    pub execution: String,
     /// For each scored row, in the order of `rows`: whether its actual meets its target, for a
     /// quantity or a date (a qualitative row is judged by the evaluator: `None`).
     pub met: Vec<Option<bool>>,
@@ -597,7 +646,53 @@ impl ProjectTemplate {
             .map(|s| vec![Vec::new(); s.children.len()])
             .collect();
         let mut sums = vec![Decimal::ZERO; self.sections.len()];
-        let mut used_names: Vec<String> = vec!["全年预算数".into(), "全年执行数".into(), "预算执行率".into()];
+        // Where the 预算执行率 row stands when a section holds it: (section, 二级指标).
+        let within = match &self.execution.within {
+            None => None,
+            Some(w) => {
+                let place = self.section(&w.section).and_then(|s| {
+                    let c = self
+                        .sections
+                        .get(s)?
+                        .children
+                        .iter()
+                        .position(|c| bare(c) == bare(&w.group))?;
+                    Some((s, c))
+                });
+                match place {
+                    Some((s, c)) => {
+                        if let Some(sum) = sums.get_mut(s) {
+                            *sum = self.execution.points.value();
+                        }
+                        Some((s, c))
+                    }
+                    None => {
+                        return Err(ProjectErrors {
+                            problems: vec![ProjectProblem {
+                                row: None,
+                                column: None,
+                                zh: format!(
+                                    "模板把预算执行率放在“{}—{}”下，但模板没有这个一级/二级指标",
+                                    w.section, w.group
+                                ),
+                                en: format!(
+                                    "the template places 预算执行率 under {} / {}, which it does not have",
+                                    w.section, w.group
+                                ),
+                            }],
+                        });
+                    }
+                }
+            }
+        };
+        let mut metrics = vec![json!({"name": "预算执行率", "unit": "%", "expr": "全年执行数 / 全年预算数"})];
+        let mut over_target_used = false;
+        let mut used_names: Vec<String> = vec![
+            "全年预算数".into(),
+            "全年执行数".into(),
+            "预算执行率".into(),
+            "超额完成按偏离度调减".into(),
+        ];
         for (i, row) in unit.rows.iter().enumerate() {
             let no = row.sheet_row.unwrap_or(i + 1);
             if row.is_placeholder() {
@@ -696,17 +791,45 @@ impl ProjectTemplate {
                     let unit_text = if unit == "%" { String::new() } else { unit.clone() };
                     let decl = json!({"name": name, "unit": if unit.is_empty() { Value::Null } else { Value::String(unit.clone()) },
                                       "description": format!("实际完成值；年度指标值{}{}{}", comparator.symbol(), if unit == "%" { format!("{}%", num(target * Decimal::ONE_HUNDRED)) } else { t.clone() }, unit_text)});
-                    let rule = match comparator {
-                        Comparator::Equal => json!({"type": "cases", "cases": [
+                    let ratio = json!({"type": "ratio", "actual": name, "target": t,
+                                       "direction": if higher { "higher_is_better" } else { "lower_is_better" }});
+                    let over = self.over_target.as_ref().filter(|_| higher);
+                    let rule = match (comparator, over) {
+                        (Comparator::Equal, _) => json!({"type": "cases", "cases": [
                             {"when": format!("{name} = {t}"), "score": num(points), "label": "达到年度指标值"}], "otherwise": "0"}),
-                        _ => json!({"type": "ratio", "actual": name, "target": t,
-                                    "direction": if higher { "higher_is_better" } else { "lower_is_better" }}),
+                        (_, Some(o)) => {
+                            // 偏离度: the excess over the target, cut beyond `above`.
+                            let metric = format!("{name}超出指标值比例");
+                            metrics.push(json!({"name": metric, "unit": "%", "expr": format!("{name} / {t} - 1")}));
+                            over_target_used = true;
+                            let limit = target
+                                .checked_mul(Decimal::ONE.checked_add(o.above.value()).unwrap_or(Decimal::MAX))
+                                .unwrap_or(Decimal::MAX);
+                            let share = |d: Decimal| num(points.checked_mul(d).unwrap_or(Decimal::MAX));
+                            json!({"type": "choose_one", "options": [
+                                {"name": "偏离度调减",
+                                 "when": format!("超额完成按偏离度调减 and {name} > {}", num(limit)),
+                                 "rule": {"type": "step", "value": metric, "direction": "above",
+                                          "threshold": num(o.above.value()), "step": "0.01",
+                                          "deduct": share(o.per_point.value()), "counting": "proportional",
+                                          "max_deduction": share(o.max.value())}},
+                                {"name": "完成比例", "rule": ratio}]})
+                        }
+                        _ => ratio,
                     };
+                    let percent = |d: Decimal| format!("{}%", num(d * Decimal::ONE_HUNDRED));
                     let standard = match comparator {
                         Comparator::Equal => "【模板】等于年度指标值的，计满分；否则不得分".to_string(),
-                        _ if higher => {
-                            "【模板】达到年度指标值的，计满分；未达到的，按实际完成值/年度指标值×分值计分".to_string()
-                        }
+                        _ if higher => format!(
+                            "【模板】达到年度指标值的，计满分；未达到的，按实际完成值/年度指标值×分值计分{}",
+                            over.map(|o| format!(
+                                "；完成值高于年度指标值{}以上的，超出部分每1个百分点扣分值的{}，最多扣{}（偏离度调减）",
+                                percent(o.above.value()),
+                                percent(o.per_point.value()),
+                                percent(o.max.value())
+                            ))
+                            .unwrap_or_default()
+                        ),
                         _ => "【模板】不超过年度指标值的，计满分；超过的，按年度指标值/实际完成值×分值计分".to_string(),
                     };
                     (decl, rule, InputValue::Number(actual), standard)
@@ -750,7 +873,11 @@ impl ProjectTemplate {
             }
         }
         // The weights: each section's rows add up to its points, and the whole to 100.
-        let mut total = self.execution.points.value();
+        let mut total = if within.is_some() {
+            Decimal::ZERO
+        } else {
+            self.execution.points.value()
+        };
         for (section, sum) in self.sections.iter().zip(&sums) {
             total = total.add_checked(section.points.value()).unwrap_or(Decimal::MAX);
             // A row under an unknown 一级指标 belongs to no section: the sums would mislead.
@@ -776,28 +903,46 @@ impl ProjectTemplate {
         if !problems.is_empty() {
             return Err(ProjectErrors { problems });
         }
-        // The system: 1 预算执行率, then the sections with the 二级指标 the project uses.
-        let mut indicators = vec![
-            json!({"id": "1", "name": "预算执行率", "points": num(self.execution.points.value()),
+        // The system: 1 预算执行率 (unless a section holds it), then the sections with the 二级指标
+        // the project uses.
+        let execution_leaf = json!({"name": "预算执行率", "points": num(self.execution.points.value()),
             "standard": "【模板】得分=分值×执行率，执行率超过100%的按100%计",
-            "rule": {"type": "rate", "value": "预算执行率"}}),
-        ];
+            "rule": {"type": "rate", "value": "预算执行率"}});
+        let mut indicators = Vec::new();
+        let mut execution = "1".to_string();
+        if within.is_none() {
+            let mut leaf = execution_leaf.clone();
+            if let Value::Object(m) = &mut leaf {
+                m.insert("id".into(), Value::String(execution.clone()));
+            }
+            indicators.push(leaf);
+        }
         let mut rows = Vec::new();
         let mut indices = Vec::new();
         let mut met = Vec::new();
-        let mut k = 1;
-        for (section, groups) in self.sections.iter().zip(&grouped) {
+        let mut k = usize::from(within.is_none());
+        for (s, (section, groups)) in self.sections.iter().zip(&grouped).enumerate() {
             k += 1;
             let mut children = Vec::new();
             let mut j = 0;
-            for (child, leaves) in section.children.iter().zip(groups) {
-                if leaves.is_empty() {
+            for (c, (child, leaves)) in section.children.iter().zip(groups).enumerate() {
+                let holds_execution = within == Some((s, c));
+                if leaves.is_empty() && !holds_execution {
                     continue;
                 }
                 j += 1;
                 let mut items = Vec::new();
+                if holds_execution {
+                    execution = format!("{k}.{j}.1");
+                    let mut leaf = execution_leaf.clone();
+                    if let Value::Object(m) = &mut leaf {
+                        m.insert("id".into(), Value::String(execution.clone()));
+                    }
+                    items.push(leaf);
+                }
+                let first = items.len();
                 for (n, (no, _, leaf)) in leaves.iter().enumerate() {
-                    let id = format!("{k}.{j}.{}", n + 1);
+                    let id = format!("{k}.{j}.{}", n + 1 + first);
                     let mut leaf = leaf.clone();
                     if let Value::Object(m) = &mut leaf {
                         m.insert("id".into(), Value::String(id.clone()));
@@ -810,11 +955,20 @@ impl ProjectTemplate {
                 let points: Decimal = leaves
                     .iter()
                     .filter_map(|(_, r, _)| r.points.map(Dec::value))
+                    .chain(holds_execution.then(|| self.execution.points.value()))
                     .fold(Decimal::ZERO, |a, b| a.add_checked(b).unwrap_or(Decimal::MAX));
                 children
                     .push(json!({"id": format!("{k}.{j}"), "name": child, "points": num(points), "children": items}));
             }
             indicators.push(json!({"id": k.to_string(), "name": section.name, "points": num(section.points.value()), "children": children}));
+        }
+        if over_target_used {
+            input_decls.push(json!({"name": "超额完成按偏离度调减", "kind": "boolean", "default": true,
+                "description": "完成值远高于年度指标值的正向指标，是否视为年初指标值设定偏低、按偏离度调减分值（财预〔2020〕10号）；超额完成另有客观原因的，填“否”"}));
+            inputs.set(
+                "超额完成按偏离度调减",
+                InputValue::Bool(unit.over_target_cut.unwrap_or(true)),
+            );
         }
         let title = unit
             .info
@@ -826,7 +980,7 @@ impl ProjectTemplate {
             "name": title,
             "total_points": num(total),
             "inputs": input_decls,
-            "metrics": [{"name": "预算执行率", "unit": "%", "expr": "全年执行数 / 全年预算数"}],
+            "metrics": metrics,
             "indicators": indicators,
             "grades": self.grades,
             "rounding": self.rounding,
@@ -840,6 +994,7 @@ impl ProjectTemplate {
             inputs,
             rows,
             indices,
+            execution,
             met,
         })
     }
@@ -1038,7 +1193,7 @@ impl ProjectTemplate {
             }
         }
         if let Some(c) = unit.funds.claimed {
-            claims.scores.insert("1".to_string(), c.value());
+            claims.scores.insert(scored.project.execution.clone(), c.value());
         }
         claims.total = unit.total.map(Dec::value);
         claims.grade = unit.grade.clone();
@@ -1100,7 +1255,7 @@ fn findings(
             en: d.message(Lang::En),
         };
         match (d.kind, id.as_deref().and_then(|id| Some((id, place(id)?)))) {
-            (K::Score, _) if id.as_deref() == Some("1") => {
+            (K::Score, _) if id.as_deref() == Some(p.execution.as_str()) => {
                 f.code = "execution";
                 f.zh = format!("资金执行：{}", f.zh);
                 f.en = format!("funds: {}", f.en);
@@ -1147,7 +1302,7 @@ fn findings(
     }
     // The stated total against the sum of the stated scores: the funds' and every scored row's.
     if let Some(total) = claims.total {
-        let stated: Option<Vec<Decimal>> = std::iter::once("1")
+        let stated: Option<Vec<Decimal>> = std::iter::once(p.execution.as_str())
             .chain(p.rows.iter().map(|(_, id)| id.as_str()))
             .map(|id| claims.scores.get(id).copied())
             .collect();
