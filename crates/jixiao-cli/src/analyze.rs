@@ -275,12 +275,17 @@ pub fn audit_project(
     lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
-    let (template, _) = crate::project_template(name).ok_or_else(|| Fail::new(name.to_string()))??;
-    if input.is_dir() {
-        return audit_project_folder(&template, input, lang, out);
+    let (template, _) = crate::project::template(name).ok_or_else(|| Fail::new(name.to_string()))??;
+    let mut read = crate::project::read_all(input)?;
+    if input.is_dir() || read.len() != 1 {
+        return audit_project_folder(&template, read, lang, out);
     }
     let file = input.display().to_string();
-    let unit = crate::read_project(input)?;
+    let unit = match read.pop().map(|r| r.unit) {
+        Some(Ok(u)) => u,
+        Some(Err(m)) => return Err(Fail::new(format!("{file}{}{m}", crate::tr("：", ": ")))),
+        None => return Err(Fail::new(file)),
+    };
     let review = template.audit(&unit).map_err(|e| {
         Fail::new(format!(
             "{file}{}{}",
@@ -572,45 +577,29 @@ pub fn audit_table(
 /// be read is a finding of its own; the others are reviewed. Exit status 1 when anything was found.
 fn audit_project_folder(
     template: &jixiao::project::ProjectTemplate,
-    folder: &Path,
+    read: Vec<crate::project::Read>,
     lang: Lang,
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let zh = lang == Lang::Zh;
     let Some(out) = out.as_ref().filter(|o| extension(o) == "xlsx") else {
         return Err(Fail::say(
-            "复核一个文件夹的项目表，请用 --out 复核汇总.xlsx 指定汇总工作簿",
-            "a folder of project tables needs --out SUMMARY.xlsx",
+            "复核多个项目（一个文件夹或一张长表），请用 --out 复核汇总.xlsx 指定汇总工作簿",
+            "several projects (a folder or a long table) need --out SUMMARY.xlsx",
         ));
     };
-    let dir = folder.display().to_string();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(|e| Fail::say(format!("{dir}：无法读取（{e}）"), format!("{dir}: cannot read: {e}")))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| matches!(extension(p).as_str(), "json" | "csv" | "xlsx" | "xls" | "ods"))
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("~$"))
-        })
-        .collect();
-    files.sort();
     let mut projects = Vec::new();
     let mut findings = Vec::new();
     let mut flagged = 0;
-    for path in &files {
-        let file = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let reviewed = crate::read_project(path).and_then(|unit| {
-            let review = template
-                .audit(&unit)
-                .map_err(|e| Fail::new(e.message(crate::message_lang())))?;
+    let n = read.len();
+    for crate::project::Read { file, name, unit } in read {
+        let reviewed = unit.and_then(|unit| {
+            let review = template.audit(&unit).map_err(|e| e.message(crate::message_lang()))?;
             Ok((unit, review))
         });
         match reviewed {
             Ok((unit, review)) => {
-                let project = unit.info.get("项目名称").cloned().unwrap_or_else(|| file.clone());
+                let project = unit.info.get("项目名称").cloned().unwrap_or_else(|| name.clone());
                 if !review.findings.is_empty() {
                     flagged += 1;
                 }
@@ -640,12 +629,11 @@ fn audit_project_folder(
                     ]
                 }));
             }
-            Err(fail) => {
+            Err(message) => {
                 flagged += 1;
-                let message = fail.message().to_string();
                 projects.push(vec![
                     file.clone(),
-                    String::new(),
+                    name.clone(),
                     String::new(),
                     String::new(),
                     String::new(),
@@ -655,7 +643,7 @@ fn audit_project_folder(
                 ]);
                 findings.push(vec![
                     file.clone(),
-                    String::new(),
+                    name.clone(),
                     String::new(),
                     (if zh { "无法读取" } else { "unreadable" }).to_string(),
                     String::new(),
@@ -712,7 +700,7 @@ fn audit_project_folder(
     let bytes = jixiao::xlsx::tables_workbook(&[(a, &project_head, &projects), (b, &finding_head, &findings)])
         .map_err(|e| crate::cannot_write(out, &e))?;
     std::fs::write(out, bytes).map_err(|e| crate::cannot_write(out, &e))?;
-    let (n, shown) = (files.len(), out.display());
+    let shown = out.display();
     eprintln!(
         "{}",
         crate::tr(

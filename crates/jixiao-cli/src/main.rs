@@ -5,6 +5,8 @@
 
 mod analyze;
 mod batch;
+mod html;
+mod project;
 mod unit;
 mod xlsx;
 
@@ -518,6 +520,10 @@ fn run(command: Command) -> Result<u8> {
             ignore_column,
             lang: l,
         } => {
+            if let Some(template) = project::template(&system) {
+                let (template, _) = template?;
+                return project::batch(&template, &input, &out, lang(&l)?);
+            }
             let (system_data, scorer, _) = load_system(&system)?;
             batch::run(&batch::Options {
                 system: &system_data,
@@ -678,6 +684,21 @@ fn templates(format: ListFormat) -> Result<u8> {
 }
 
 fn show(name: &str, format: ShowFormat, lang: Lang, out: &Option<PathBuf>) -> Result<u8> {
+    if let Some(template) = project::template(name) {
+        let (template, _) = template?;
+        let text = match format {
+            ShowFormat::Text | ShowFormat::Md => format!("{}\n", template.describe(lang)),
+            ShowFormat::Json => format!("{}\n", serde_json::to_string_pretty(&template).unwrap_or_default()),
+            ShowFormat::Html | ShowFormat::Csv => {
+                return Err(Fail::say(
+                    "项目模板只有文字（--format text）和 JSON（--format json）形式；空白自评表请用 jixiao inputs 模板 --format csv",
+                    "a project template shows as text or json; for a blank table use jixiao inputs TEMPLATE --format csv",
+                ));
+            }
+        };
+        emit(out, &text)?;
+        return Ok(0);
+    }
     let (system, _, _) = load_system(name)?;
     let text = match format {
         ShowFormat::Text => report::system_report(&system, Format::Text, lang),
@@ -703,6 +724,42 @@ fn show(name: &str, format: ShowFormat, lang: Lang, out: &Option<PathBuf>) -> Re
 }
 
 fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>) -> Result<u8> {
+    if let Some(template) = project::template(name) {
+        let (template, bundled) = template?;
+        let unit = if example {
+            Some(bundled.ok_or_else(|| example_needs_builtin(name))?)
+        } else {
+            None
+        };
+        // A project's table to fill in: the published layout, read back by score --input.
+        let grid = template.grid(unit.as_ref());
+        let text = match format {
+            InputsFormat::Json => {
+                let unit = unit.unwrap_or_default();
+                format!("{}\n", serde_json::to_string_pretty(&unit).unwrap_or_default())
+            }
+            InputsFormat::Csv => {
+                let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+                for r in &grid {
+                    w.write_record(r).map_err(|e| Fail::new(e.to_string()))?;
+                }
+                let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
+                csv_for_excel(String::from_utf8(bytes).map_err(|e| Fail::new(e.to_string()))?)
+            }
+            InputsFormat::Text => {
+                let lines: Vec<String> = grid
+                    .iter()
+                    .map(|r| {
+                        let end = r.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+                        r.iter().take(end).cloned().collect::<Vec<_>>().join(" | ")
+                    })
+                    .collect();
+                format!("{}\n", lines.join("\n"))
+            }
+        };
+        emit(out, &text)?;
+        return Ok(0);
+    }
     let (system, _, builtin) = load_system(name)?;
     let values: serde_json::Map<String, serde_json::Value> = if example {
         let b = builtin.ok_or_else(|| example_needs_builtin(name))?;
@@ -881,7 +938,7 @@ fn score(
     if let Some(input) = input {
         refuse_overwriting_input(input, out.as_deref())?;
     }
-    if let Some(template) = project_template(name) {
+    if let Some(template) = project::template(name) {
         let (system, evaluation) = score_project(template?, input, example)?;
         return write_evaluation(&system, &evaluation, format, lang, out);
     }
@@ -915,13 +972,24 @@ fn score(
 /// A project's table (项目支出绩效自评表) scored with a built-in project template: the bundled
 /// example, or a project's JSON (`info`, `funds`, `rows` with 一级指标 … 得分 as its keys).
 fn score_project(
-    (template, bundled): (jixiao::project::ProjectTemplate, jixiao::project::ProjectUnit),
+    (template, bundled): (jixiao::project::ProjectTemplate, Option<jixiao::project::ProjectUnit>),
     input: Option<&Path>,
     example: bool,
 ) -> Result<(IndicatorSystem, jixiao::Evaluation)> {
     let (unit, source) = match (input, example) {
-        (_, true) => (bundled, tr("示例", "example")),
-        (Some(path), false) => (read_project(path)?, path.display().to_string()),
+        (_, true) => (
+            bundled.ok_or_else(|| {
+                Fail::say(
+                    format!("模板文件“{}”没有内置示例，请用 --input 给出项目表", template.id),
+                    format!(
+                        "the template file `{}` has no bundled example; give --input",
+                        template.id
+                    ),
+                )
+            })?,
+            tr("示例", "example"),
+        ),
+        (Some(path), false) => (project::read_one(path)?, path.display().to_string()),
         (None, false) => {
             return Err(Fail::say(
                 "请用 --input 文件 给出项目表，或用 --example 计算内置示例",
@@ -933,57 +1001,6 @@ fn score_project(
         .score(&unit)
         .map_err(|e| Fail::new(format!("{source}{}{}", tr("：", ": "), e.message(message_lang()))))?;
     Ok((scored.project.system, scored.evaluation))
-}
-
-/// A project's table: JSON (`info`, `funds`, `rows`), or a published 项目支出绩效自评表 as CSV or a
-/// spreadsheet, read by its labels. A cell that holds no figure to read is an error naming it; a
-/// merged 一级指标/二级指标 cell is the cell above, as the table shows it.
-pub fn read_project(path: &Path) -> Result<jixiao::project::ProjectUnit> {
-    let file = path.display().to_string();
-    let table = match unit::extension(path).as_str() {
-        "json" => {
-            let text = read_text(path)?;
-            return serde_json::from_str(&text)
-                .map_err(|e| Fail::say(format!("{file}：项目表格式有误（{e}）"), format!("{file}: {e}")));
-        }
-        "csv" => unit::read_csv_rows(path)?,
-        "xlsx" | "xlsm" | "xls" | "ods" => xlsx::read_rows(path)?,
-        other => {
-            return Err(Fail::say(
-                format!("{file}：不支持的项目表文件类型“.{other}”（可用 .json、.csv 或 .xlsx）"),
-                format!("{file}: unknown project table format `.{other}` (expected .json, .csv or .xlsx)"),
-            ));
-        }
-    };
-    let unreadable: Vec<&str> = table
-        .problems
-        .values()
-        .filter(|p| p.merged_from.is_none())
-        .map(|p| p.message.as_str())
-        .collect();
-    if !unreadable.is_empty() {
-        return Err(Fail::new(format!(
-            "{file}{}{}",
-            tr("：", ": "),
-            unreadable.join(&tr("；", "; "))
-        )));
-    }
-    jixiao::project::ProjectUnit::from_grid(&table.rows)
-        .map_err(|e| Fail::new(format!("{file}{}{}", tr("：", ": "), e.message(message_lang()))))
-}
-
-/// A built-in project template with its bundled example, when `name` is one.
-pub fn project_template(
-    name: &str,
-) -> Option<Result<(jixiao::project::ProjectTemplate, jixiao::project::ProjectUnit)>> {
-    jixiao::project::builtin(name).map(|t| {
-        t.map_err(|e| {
-            Fail::say(
-                format!("内置项目模板“{name}”：{e}"),
-                format!("built-in template `{name}`: {e}"),
-            )
-        })
-    })
 }
 
 /// Writes an evaluation in the format asked for (by `--format`, else by the extension of `--out`).

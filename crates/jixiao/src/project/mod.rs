@@ -492,6 +492,90 @@ impl ProjectTemplate {
         serde_json::from_str(text)
     }
 
+    /// Whether a JSON document is a project template rather than an indicator system: it has
+    /// `sections` and `execution` where a system has `indicators`.
+    pub fn is_template(doc: &Value) -> bool {
+        doc.get("sections").is_some() && doc.get("execution").is_some() && doc.get("indicators").is_none()
+    }
+
+    /// The template as a reader needs it: its source, the 预算执行率 row, each 一级指标 with its
+    /// weight and the 二级指标 it allows, the qualitative bands, the 偏离度 cut, the grades and the
+    /// notes (what is assumed is marked 【推定】).
+    pub fn describe(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let pct = |d: &Dec| format!("{}%", num(d.value() * Decimal::ONE_HUNDRED));
+        let mut out = vec![format!(
+            "{}（{}{}）",
+            self.name,
+            if zh { "项目模板：" } else { "project template: " },
+            self.id
+        )];
+        if let Some(issuer) = &self.issuer {
+            out.push(format!("{}{issuer}", if zh { "发布：" } else { "issuer: " }));
+        }
+        if let Some(source) = &self.source {
+            out.push(format!("{}{source}", if zh { "依据：" } else { "source: " }));
+        }
+        let exec = num(self.execution.points.value());
+        out.push(match (&self.execution.within, zh) {
+            (None, true) => format!("预算执行率  {exec}分（得分=分值×执行率，最高为分值）"),
+            (None, false) => format!("预算执行率  {exec} points (points × rate, at most the points)"),
+            (Some(w), true) => format!("预算执行率  {exec}分，计入“{}—{}”", w.section, w.group),
+            (Some(w), false) => format!("预算执行率  {exec} points, within {} / {}", w.section, w.group),
+        });
+        for s in &self.sections {
+            out.push(format!(
+                "{}  {}{}：{}",
+                s.name,
+                num(s.points.value()),
+                if zh { "分" } else { " points" },
+                s.children.join("、")
+            ));
+        }
+        let bands: Vec<String> = self
+            .qualitative
+            .iter()
+            .map(|b| format!("{} {}—{}", b.level, pct(&b.min), pct(&b.max)))
+            .collect();
+        out.push(format!(
+            "{}{}",
+            if zh { "定性指标：" } else { "qualitative rows: " },
+            bands.join("；")
+        ));
+        if let Some(o) = &self.over_target {
+            out.push(if zh {
+                format!(
+                    "偏离度调减：正向指标完成值超过年度指标值{}以上的，超出部分每1个百分点扣分值的{}，最多扣{}",
+                    pct(&o.above),
+                    pct(&o.per_point),
+                    pct(&o.max)
+                )
+            } else {
+                format!(
+                    "deviation cut: a 正向 row more than {} above its target loses {} of its points per point beyond, at most {}",
+                    pct(&o.above),
+                    pct(&o.per_point),
+                    pct(&o.max)
+                )
+            });
+        }
+        let grades: Vec<String> = self
+            .grades
+            .iter()
+            .map(|g| match g.min {
+                Some(m) => format!("{} ≥{}", g.label, num(m.value())),
+                None => g.label.clone(),
+            })
+            .collect();
+        out.push(format!(
+            "{}{}",
+            if zh { "等次：" } else { "grades: " },
+            grades.join("；")
+        ));
+        out.extend(self.notes.iter().map(|n| format!("· {n}")));
+        out.join("\n")
+    }
+
     /// The section a 一级指标 cell names (by its name, an alias, or without the word 指标).
     fn section(&self, name: &str) -> Option<usize> {
         let name = name.trim();
@@ -1001,11 +1085,23 @@ impl ProjectTemplate {
 }
 
 /// The built-in templates: id, template, and a bundled example project.
-const TEMPLATES: &[(&str, &str, &str)] = &[(
-    "mof-project",
-    include_str!("../../templates/mof-project.json"),
-    include_str!("../../templates/mof-project.example.json"),
-)];
+const TEMPLATES: &[(&str, &str, &str)] = &[
+    (
+        "mof-project",
+        include_str!("../../templates/mof-project.json"),
+        include_str!("../../templates/mof-project.example.json"),
+    ),
+    (
+        "province-project-20",
+        include_str!("../../templates/province-project-20.json"),
+        include_str!("../../templates/province-project-20.example.json"),
+    ),
+    (
+        "province-project-4",
+        include_str!("../../templates/province-project-4.json"),
+        include_str!("../../templates/province-project-4.example.json"),
+    ),
+];
 
 /// The ids of the built-in project templates.
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
@@ -1115,7 +1211,8 @@ pub struct ProjectFinding {
     /// (full points although the target was missed or the cap exceeded), `score` (another claimed
     /// row score the figures do not give), `execution` (the funds' 得分 is not 分值 × 执行率),
     /// `out_of_range`, `total_sum` (the stated 总分 is not the sum of the stated scores), `total`,
-    /// `grade`, `grade_of_claimed_total`, `missing_reason` (below target without a 偏差原因).
+    /// `grade`, `grade_of_claimed_total`, `missing_reason` (below target without a 偏差原因),
+    /// `core_missed` (a ★ core indicator below its target).
     pub code: &'static str,
     /// The table row (the sheet's row for a table read from cells), for a finding about a row.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1148,6 +1245,7 @@ impl ProjectFinding {
             "grade" => ("等次不符", "grade differs"),
             "grade_of_claimed_total" => ("等次与自评总分不符", "grade not of the stated total"),
             "missing_reason" => ("未说明偏差原因", "no reason for a shortfall"),
+            "core_missed" => ("核心指标未完成", "core indicator missed"),
             _ => ("其他", "other"),
         };
         match lang {
@@ -1344,7 +1442,36 @@ fn findings(
             (_, Some(met)) => !met,
             (_, None) => r.score < r.points,
         };
-        let reason = unit.rows.get(*index).and_then(|r| r.remark.as_deref()).unwrap_or("");
+        let source = unit.rows.get(*index);
+        if below && source.is_some_and(ProjectRow::is_core) {
+            let rule = template.core.as_deref().map(|c| format!("（{c}）")).unwrap_or_default();
+            by_row.push((
+                *row,
+                ProjectFinding {
+                    code: "core_missed",
+                    row: Some(*row),
+                    id: Some(id.clone()),
+                    name: Some(r.name.to_string()),
+                    claimed: None,
+                    computed: Some(crate::explain::stated(r.score)),
+                    zh: format!(
+                        "{}{}：★核心指标未完成年度指标值（{}，实际{}）{rule}",
+                        at_row(*row, Lang::Zh),
+                        r.name,
+                        source.map(|s| s.target.trim()).unwrap_or_default(),
+                        source.map(|s| s.actual.trim()).unwrap_or_default()
+                    ),
+                    en: format!(
+                        "{}{}: a ★ core indicator below its target ({}, actual {}){rule}",
+                        at_row(*row, Lang::En),
+                        r.name,
+                        source.map(|s| s.target.trim()).unwrap_or_default(),
+                        source.map(|s| s.actual.trim()).unwrap_or_default()
+                    ),
+                },
+            ));
+        }
+        let reason = source.and_then(|r| r.remark.as_deref()).unwrap_or("");
         if below && reason.trim().is_empty() {
             let score = crate::explain::stated(r.score);
             by_row.push((

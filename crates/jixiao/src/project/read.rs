@@ -489,3 +489,132 @@ impl ProjectUnit {
         Ok(read)
     }
 }
+
+impl super::ProjectTemplate {
+    /// The template's table as its cells, in the layout of a published 项目支出绩效自评表: title,
+    /// header block, funds block, indicator block (一级/二级 written once, as merged cells read),
+    /// 总分 and 等次 — filled with `unit`, or blank with a placeholder row (`指标1：`) under every
+    /// 二级指标 to fill in. [`ProjectUnit::from_grid`] reads it back.
+    pub fn grid(&self, unit: Option<&ProjectUnit>) -> Vec<Vec<String>> {
+        let blank = ProjectUnit::default();
+        let unit = unit.unwrap_or(&blank);
+        let info = |k: &str| unit.info.get(k).cloned().unwrap_or_default();
+        let fig = |d: Option<Dec>| d.map(|d| crate::explain::figure(d.value())).unwrap_or_default();
+        let filled = unit.funds != Funds::default();
+        let s = |v: &[&str]| v.iter().map(|c| c.to_string()).collect::<Vec<String>>();
+        let mut rows = vec![
+            vec![self.name.clone()],
+            vec![if info("年度").is_empty() {
+                "（    年度）".to_string()
+            } else {
+                format!("（{}年度）", info("年度"))
+            }],
+            vec!["项目名称".to_string(), info("项目名称")],
+            vec![
+                "主管部门".to_string(),
+                info("主管部门"),
+                String::new(),
+                "实施单位".to_string(),
+                info("实施单位"),
+            ],
+            s(&[
+                "项目资金（万元）",
+                "",
+                "年初预算数",
+                "全年预算数",
+                "全年执行数",
+                "分值",
+                "执行率",
+                "得分",
+            ]),
+            vec![
+                String::new(),
+                "年度资金总额".to_string(),
+                fig(unit.funds.initial),
+                if filled {
+                    fig(Some(unit.funds.budget))
+                } else {
+                    String::new()
+                },
+                if filled {
+                    fig(Some(unit.funds.spent))
+                } else {
+                    String::new()
+                },
+                crate::explain::figure(self.execution.points.value()),
+                String::new(),
+                fig(unit.funds.claimed),
+            ],
+            s(&[
+                "绩效指标",
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标性质",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            ]),
+        ];
+        let mut last = (String::new(), String::new());
+        let mut push = |l1: &str, l2: &str, rest: Vec<String>, rows: &mut Vec<Vec<String>>| {
+            let c1 = if last.0 == l1 { String::new() } else { l1.to_string() };
+            let c2 = if last.0 == l1 && last.1 == l2 {
+                String::new()
+            } else {
+                l2.to_string()
+            };
+            last = (l1.to_string(), l2.to_string());
+            let mut row = vec![String::new(), c1, c2];
+            row.extend(rest);
+            rows.push(row);
+        };
+        if unit.rows.is_empty() {
+            for section in &self.sections {
+                for child in &section.children {
+                    push(&section.name, child, vec!["指标1：".to_string()], &mut rows);
+                }
+            }
+        } else {
+            for r in &unit.rows {
+                let rest = vec![
+                    r.name.clone(),
+                    r.comparator.clone().unwrap_or_default(),
+                    r.target.clone(),
+                    r.actual.clone(),
+                    fig(r.points),
+                    fig(r.claimed),
+                    r.remark.clone().unwrap_or_default(),
+                ];
+                push(&r.level1, &r.level2, rest, &mut rows);
+            }
+        }
+        let points = self
+            .sections
+            .iter()
+            .map(|s| s.points.value())
+            .chain(self.execution.within.is_none().then(|| self.execution.points.value()))
+            .fold(rust_decimal::Decimal::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
+        let mut total = vec!["总分".to_string()];
+        total.resize(7, String::new());
+        total.push(crate::explain::figure(points));
+        total.push(fig(unit.total));
+        rows.push(total);
+        if let Some(g) = &unit.grade {
+            rows.push(vec!["等次".to_string(), g.clone()]);
+        }
+        rows
+    }
+}
+
+impl ProjectUnit {
+    /// Whether cells hold a long table of many projects: the indicator header row (with 三级指标)
+    /// also has a 项目名称 column. A published table has 项目名称 in its header block instead.
+    pub fn is_long_table(rows: &[Vec<String>]) -> bool {
+        find_label(rows, |l| l == "三级指标")
+            .and_then(|(r, _)| rows.get(r))
+            .is_some_and(|row| row.iter().any(|c| normalize_label(c) == "项目名称"))
+    }
+}
