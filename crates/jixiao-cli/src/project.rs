@@ -141,7 +141,7 @@ fn read_file(path: &Path, out: &mut Vec<Read>) {
                     };
                     out.push(Read {
                         file: file.clone(),
-                        name: p.key,
+                        name: p.name,
                         unit,
                     });
                 }

@@ -46,7 +46,7 @@ fn the_bundled_example_scores_as_vector_109_does() {
     let bridge = e.indicator("2.1.2").unwrap();
     assert_eq!(
         bridge.explain(Lang::Zh),
-        "按“完成比例”计分：危桥改造数量为7座，目标值8座，正向指标，未达到目标，按实际值/目标值=87.5%计，得4.38分（分值5分；计算值4.375，按四舍五入保留两位小数）"
+        "危桥改造数量为7座，目标值8座，正向指标，未达到目标，按实际值/目标值=87.5%计，得4.38分（分值5分；计算值4.375，按四舍五入保留两位小数）"
     );
     let accidents = e.indicator("3.2.2").unwrap();
     assert!(

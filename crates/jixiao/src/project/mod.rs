@@ -877,7 +877,14 @@ impl ProjectTemplate {
                                       "description": format!("实际完成值；年度指标值{}{}{}", comparator.symbol(), if unit == "%" { format!("{}%", num(target * Decimal::ONE_HUNDRED)) } else { t.clone() }, unit_text)});
                     let ratio = json!({"type": "ratio", "actual": name, "target": t,
                                        "direction": if higher { "higher_is_better" } else { "lower_is_better" }});
-                    let over = self.over_target.as_ref().filter(|_| higher);
+                    // The 偏离度 cut is stated on the rows it can reach: a 正向 row above its
+                    // target by more than the template's margin (the others read as plain ratios).
+                    let over = self.over_target.as_ref().filter(|o| {
+                        let limit = target
+                            .checked_mul(Decimal::ONE.checked_add(o.above.value()).unwrap_or(Decimal::MAX))
+                            .unwrap_or(Decimal::MAX);
+                        higher && actual > limit
+                    });
                     let rule = match (comparator, over) {
                         (Comparator::Equal, _) => json!({"type": "cases", "cases": [
                             {"when": format!("{name} = {t}"), "score": num(points), "label": "达到年度指标值"}], "otherwise": "0"}),

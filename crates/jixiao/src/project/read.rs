@@ -57,6 +57,18 @@ impl ProjectUnit {
                 unit.info.insert(label.to_string(), v);
             }
         }
+        // The year printed under the title, as published tables print it: （2023年度）.
+        if !unit.info.contains_key("年度") {
+            let year = rows.iter().take(6).flatten().find_map(|c| {
+                let t = normalize_label(c);
+                let t = t.trim_start_matches(['（', '(']).trim_end_matches(['）', ')']);
+                let y = t.strip_suffix("年度")?;
+                (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit())).then(|| y.to_string())
+            });
+            if let Some(y) = year {
+                unit.info.insert("年度".to_string(), y);
+            }
+        }
         // The funds block.
         let budget_col = find_label(rows, |l| l.starts_with("全年预算数"));
         let spent_col = find_label(rows, |l| l.starts_with("全年执行数"));
@@ -126,12 +138,13 @@ impl ProjectUnit {
                 .find(|c| !c.is_empty())
                 .unwrap_or_default();
             if first.starts_with("总分") || first.starts_with("合计") {
-                unit.total = r
-                    .iter()
-                    .skip(1)
-                    .rev()
-                    .find_map(|c| crate::parse_decimal(c.trim()).ok())
-                    .map(Dec);
+                // In the 得分 column (the 分值 column beside it holds the 100 points); a table
+                // without one gives it last.
+                unit.total = match columns.score {
+                    Some(c) => r.get(c).and_then(|c| crate::parse_decimal(c.trim()).ok()),
+                    None => r.iter().skip(1).rev().find_map(|c| crate::parse_decimal(c.trim()).ok()),
+                }
+                .map(Dec);
                 continue;
             }
             if first.starts_with("等次") || first.starts_with("评价等次") || first.starts_with("自评等次") {
@@ -279,6 +292,8 @@ impl RowColumns {
 pub struct LongProject {
     /// The project's key: its 项目编码 when the table has one, else its 项目名称.
     pub key: String,
+    /// Its 项目名称.
+    pub name: String,
     /// The sheet rows (1-based) that hold it.
     pub sheet_rows: Vec<usize>,
     /// The project, or the problems of its cells (located by sheet row and column).
@@ -361,6 +376,7 @@ impl Gathering {
         unit.rows = self.rows;
         LongProject {
             key: self.key,
+            name: self.name,
             sheet_rows: self.sheet_rows,
             unit: if problems.is_empty() {
                 Ok(unit)
@@ -481,6 +497,7 @@ impl ProjectUnit {
         if !orphans.is_empty() {
             read.push(LongProject {
                 key: String::new(),
+                name: String::new(),
                 sheet_rows: orphans.iter().filter_map(|p| p.row).collect(),
                 unit: Err(ProjectErrors { problems: orphans }),
             });
