@@ -645,7 +645,7 @@ fn audit_project_folder(
                     file.clone(),
                     name.clone(),
                     String::new(),
-                    (if zh { "无法读取" } else { "unreadable" }).to_string(),
+                    (if zh { "无法复核" } else { "cannot be reviewed" }).to_string(),
                     String::new(),
                     String::new(),
                     String::new(),
@@ -666,7 +666,7 @@ fn audit_project_folder(
             "复核等次",
             "自评等次",
             "发现问题数",
-            "无法读取的原因",
+            "无法复核的原因",
         ],
         &[
             "file",
@@ -676,7 +676,7 @@ fn audit_project_folder(
             "reviewed grade",
             "claimed grade",
             "findings",
-            "unreadable",
+            "why it cannot be reviewed",
         ],
     );
     let finding_head = heads(

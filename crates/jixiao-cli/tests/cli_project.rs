@@ -252,5 +252,5 @@ fn a_folder_of_project_tables_gives_the_reviewers_workbook() {
         row("1-养护.csv", "未说明偏差原因").unwrap()[7].starts_with("第17行 优良中等路率"),
         "{findings:?}"
     );
-    assert_eq!(row("3-单位不符.csv", "无法读取").unwrap()[1], "");
+    assert_eq!(row("3-单位不符.csv", "无法复核").unwrap()[1], "农村公路养护工程");
 }

@@ -10,7 +10,7 @@
 )]
 
 use jixiao::project::{self, ProjectRow, ProjectTemplate, ProjectUnit};
-use jixiao::{Decimal, Lang, Scorer};
+use jixiao::{Decimal, Lang};
 
 fn mof() -> (ProjectTemplate, ProjectUnit) {
     project::builtin("mof-project").expect("built in").expect("parses")

@@ -879,12 +879,12 @@ impl ProjectTemplate {
                                        "direction": if higher { "higher_is_better" } else { "lower_is_better" }});
                     // The 偏离度 cut is stated on the rows it can reach: a 正向 row above its
                     // target by more than the template's margin (the others read as plain ratios).
-                    let over = self.over_target.as_ref().filter(|o| {
-                        let limit = target
-                            .checked_mul(Decimal::ONE.checked_add(o.above.value()).unwrap_or(Decimal::MAX))
-                            .unwrap_or(Decimal::MAX);
-                        higher && actual > limit
-                    });
+                    let limit = |o: &OverTarget| {
+                        target
+                            .mul_checked(Decimal::ONE.add_checked(o.above.value()).unwrap_or(Decimal::MAX))
+                            .unwrap_or(Decimal::MAX)
+                    };
+                    let over = self.over_target.as_ref().filter(|o| higher && actual > limit(o));
                     let rule = match (comparator, over) {
                         (Comparator::Equal, _) => json!({"type": "cases", "cases": [
                             {"when": format!("{name} = {t}"), "score": num(points), "label": "达到年度指标值"}], "otherwise": "0"}),
@@ -893,10 +893,8 @@ impl ProjectTemplate {
                             let metric = format!("{name}超出指标值比例");
                             metrics.push(json!({"name": metric, "unit": "%", "expr": format!("{name} / {t} - 1")}));
                             over_target_used = true;
-                            let limit = target
-                                .checked_mul(Decimal::ONE.checked_add(o.above.value()).unwrap_or(Decimal::MAX))
-                                .unwrap_or(Decimal::MAX);
-                            let share = |d: Decimal| num(points.checked_mul(d).unwrap_or(Decimal::MAX));
+                            let limit = limit(o);
+                            let share = |d: Decimal| num(points.mul_checked(d).unwrap_or(Decimal::MAX));
                             json!({"type": "choose_one", "options": [
                                 {"name": "偏离度调减",
                                  "when": format!("超额完成按偏离度调减 and {name} > {}", num(limit)),

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Funds, ProjectErrors, ProjectProblem, ProjectRow, ProjectUnit};
-use crate::dec::Dec;
+use crate::dec::{Arith, Dec};
 use crate::explain::Lang;
 
 /// Where a label stands in a grid of cells: (row index, column index).
@@ -613,7 +613,7 @@ impl super::ProjectTemplate {
             .iter()
             .map(|s| s.points.value())
             .chain(self.execution.within.is_none().then(|| self.execution.points.value()))
-            .fold(rust_decimal::Decimal::ZERO, |a, b| a.checked_add(b).unwrap_or(a));
+            .fold(rust_decimal::Decimal::ZERO, |a, b| a.add_checked(b).unwrap_or(a));
         let mut total = vec!["总分".to_string()];
         total.resize(7, String::new());
         total.push(crate::explain::figure(points));
