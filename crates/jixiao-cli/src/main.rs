@@ -878,6 +878,41 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
 }
 
 fn validate(name: &str) -> Result<u8> {
+    if let Some(template) = project::template(name) {
+        let (template, _) = template?;
+        return match template.check() {
+            Ok(()) => {
+                let sections: Vec<String> = template
+                    .sections
+                    .iter()
+                    .map(|s| format!("{} {}", s.name, report::figure(s.points.value())))
+                    .collect();
+                emit(
+                    &None,
+                    &tr(
+                        format!(
+                            "{name}：有效 — 项目模板 {}（{}），{}\n",
+                            template.name,
+                            template.id,
+                            sections.join("、")
+                        ),
+                        format!(
+                            "{name}: valid — project template {} ({}), {}\n",
+                            template.name,
+                            template.id,
+                            sections.join(", ")
+                        ),
+                    ),
+                )?;
+                Ok(0)
+            }
+            Err(e) => Err(Fail::new(format!(
+                "{name}{}{}",
+                tr("：", ": "),
+                e.message(message_lang())
+            ))),
+        };
+    }
     let loaded = match jixiao::builtin(name) {
         Some(b) => Scorer::from_text(b.text()),
         None => {

@@ -188,15 +188,28 @@ pub fn read_one(path: &Path) -> Result<ProjectUnit> {
 pub fn batch(template: &ProjectTemplate, input: &Path, out: &Path, lang: Lang) -> Result<u8> {
     let zh = lang == Lang::Zh;
     let read = read_all(input)?;
+    // The columns foot: 预算执行率 and the sections add up to the total. When a section holds the
+    // execution row, it is shown after them as part of that section (其中).
+    let within = template.execution.within.as_ref();
+    let execution = match within {
+        None => "预算执行率".to_string(),
+        Some(w) => format!("其中：{}—预算执行率", w.section),
+    };
     let mut head: Vec<String> = if zh {
-        vec!["文件", "项目名称", "总分", "等次", "预算执行率"]
+        vec!["文件", "项目名称", "总分", "等次"]
     } else {
-        vec!["file", "project", "total", "grade", "预算执行率"]
+        vec!["file", "project", "total", "grade"]
     }
     .into_iter()
     .map(str::to_string)
     .collect();
+    if within.is_none() {
+        head.push(execution.clone());
+    }
     head.extend(template.sections.iter().map(|s| s.name.clone()));
+    if within.is_some() {
+        head.push(execution);
+    }
     head.push(if zh { "问题" } else { "problem" }.to_string());
     let mut rows = Vec::new();
     let mut failed = 0;
@@ -217,7 +230,9 @@ pub fn batch(template: &ProjectTemplate, input: &Path, out: &Path, lang: Lang) -
                 };
                 row.push(jixiao::report::stated(e.total));
                 row.push(e.grade.to_string());
-                row.push(stated(&s.project.execution));
+                if within.is_none() {
+                    row.push(stated(&s.project.execution));
+                }
                 for section in &template.sections {
                     let id = e
                         .indicators
@@ -225,6 +240,9 @@ pub fn batch(template: &ProjectTemplate, input: &Path, out: &Path, lang: Lang) -
                         .find(|i| i.depth == 0 && *i.name == *section.name)
                         .map(|i| i.id.to_string());
                     row.push(id.map(|id| stated(&id)).unwrap_or_default());
+                }
+                if within.is_some() {
+                    row.push(stated(&s.project.execution));
                 }
                 row.push(String::new());
             }

@@ -266,3 +266,37 @@ fn audit_of_a_long_table_gives_the_reviewers_workbook() {
     assert_eq!(bad.len(), 1, "{findings:?}");
     assert!(bad[0][7].contains("第26行"), "{bad:?}");
 }
+
+#[test]
+fn batch_columns_foot_when_a_section_holds_the_execution_row() {
+    let dir = tempdir();
+    let table = ok(
+        dir.path(),
+        &["inputs", "province-project-4", "--example", "--format", "csv"],
+    );
+    write(dir.path(), "养老.csv", &table);
+    let out = ok(
+        dir.path(),
+        &[
+            "batch",
+            "--system",
+            "province-project-4",
+            "--input",
+            "养老.csv",
+            "--out",
+            "得分.csv",
+        ],
+    );
+    assert!(out.is_empty());
+    let rows = read_csv(&dir.path().join("得分.csv"));
+    assert_eq!(
+        rows[0][4..],
+        ["决策", "过程", "产出", "效益", "其中：过程—预算执行率", "问题"]
+    );
+    assert_eq!(
+        rows[1][2..10],
+        ["96.96", "优", "9.70", "22.92", "29.67", "34.67", "9.42", ""]
+    );
+    let sum: jixiao::Decimal = rows[1][4..8].iter().map(|c| common::dec(c)).sum();
+    assert_eq!(sum, common::dec(&rows[1][2]));
+}

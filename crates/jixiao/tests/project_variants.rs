@@ -221,3 +221,31 @@ fn a_long_tables_per_project_values_must_agree_and_rows_need_a_project() {
     assert!(ProjectUnit::from_long_table(&rows).is_err());
     assert!(ProjectUnit::is_long_table(&grid(LONG)));
 }
+
+#[test]
+fn a_malformed_template_is_refused_with_every_problem_named() {
+    let (template, example) = builtin("province-project-4");
+    let mut doc = serde_json::to_value(&template).unwrap();
+    doc["sections"][1]["aliases"] = serde_json::json!(["决策"]);
+    doc["sections"][2]["points"] = "0".into();
+    doc["execution"]["within"]["group"] = "资金到位".into();
+    doc["qualitative"] = serde_json::json!([{"level": "达成", "min": "0.9", "max": "0.8"}]);
+    doc["over_target"] = serde_json::json!({"above": "0.2", "per_point": "2", "max": "0.5"});
+    doc["grades"] = serde_json::json!([{"label": "差"}, {"label": "优", "min": "90"}, {"label": "良", "min": "95"}]);
+    let bad = ProjectTemplate::from_json(&doc.to_string()).unwrap();
+    let err = bad.check().unwrap_err();
+    let zh = err.message(Lang::Zh);
+    for part in [
+        "“决策”同时是两个一级指标的名称或别名",
+        "一级指标“产出”的分值须大于0",
+        "预算执行率放在“过程—资金到位”下",
+        "定性分档“达成”的范围",
+        "偏离度调减的比例",
+        "等次须从高到低排列",
+    ] {
+        assert!(zh.contains(part), "{part}: {zh}");
+    }
+    // A project is never scored against it.
+    assert!(bad.score(&example).is_err());
+    assert!(template.check().is_ok());
+}

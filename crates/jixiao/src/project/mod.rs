@@ -492,6 +492,104 @@ impl ProjectTemplate {
         serde_json::from_str(text)
     }
 
+    /// Checks what a template states before any project meets it: section names distinct and
+    /// known (twice the same name, or an alias of another, would make rows ambiguous), weights
+    /// above 0, each section with a 二级指标, the 预算执行率 row's place, the qualitative bands and
+    /// the 偏离度 shares between 0 and 1, and grades from high to low. Every problem is listed.
+    pub fn check(&self) -> Result<(), ProjectErrors> {
+        let mut problems = Vec::new();
+        let mut say = |zh: String, en: String| {
+            problems.push(ProjectProblem {
+                row: None,
+                column: None,
+                zh: format!("模板：{zh}"),
+                en: format!("template: {en}"),
+            });
+        };
+        if self.execution.points.value() < Decimal::ZERO {
+            say(
+                "预算执行率的分值不能为负".into(),
+                "the execution row's points are negative".into(),
+            );
+        }
+        if self.sections.is_empty() {
+            say("没有一级指标".into(), "no sections".into());
+        }
+        for (i, section) in self.sections.iter().enumerate() {
+            if section.points.value() <= Decimal::ZERO {
+                say(
+                    format!("一级指标“{}”的分值须大于0", section.name),
+                    format!("section {} needs points above 0", section.name),
+                );
+            }
+            if section.children.is_empty() {
+                say(
+                    format!("一级指标“{}”没有二级指标", section.name),
+                    format!("section {} has no 二级指标", section.name),
+                );
+            }
+            let names = std::iter::once(&section.name).chain(&section.aliases);
+            for name in names {
+                if self.section(name) != Some(i) {
+                    say(
+                        format!("“{name}”同时是两个一级指标的名称或别名"),
+                        format!("`{name}` names two sections"),
+                    );
+                }
+            }
+        }
+        if let Some(w) = &self.execution.within {
+            let known = self
+                .section(&w.section)
+                .and_then(|s| self.sections.get(s))
+                .is_some_and(|s| s.children.iter().any(|c| bare(c) == bare(&w.group)));
+            if !known {
+                say(
+                    format!(
+                        "预算执行率放在“{}—{}”下，但模板没有这个一级/二级指标",
+                        w.section, w.group
+                    ),
+                    format!(
+                        "预算执行率 is placed under {} / {}, which the template does not have",
+                        w.section, w.group
+                    ),
+                );
+            }
+        }
+        let share = |d: &Dec| d.value() >= Decimal::ZERO && d.value() <= Decimal::ONE;
+        if self.qualitative.is_empty() {
+            say("没有定性指标的分档".into(), "no qualitative bands".into());
+        }
+        for b in &self.qualitative {
+            if !share(&b.min) || !share(&b.max) || b.min.value() > b.max.value() {
+                say(
+                    format!("定性分档“{}”的范围须在0到1之间且下限不高于上限", b.level),
+                    format!("the band {} needs 0 ≤ min ≤ max ≤ 1", b.level),
+                );
+            }
+        }
+        if let Some(o) = &self.over_target
+            && (o.above.value() < Decimal::ZERO || !share(&o.per_point) || !share(&o.max))
+        {
+            say(
+                "偏离度调减的比例须在0到1之间（起点不为负）".into(),
+                "the deviation cut's shares must lie between 0 and 1 (its start not negative)".into(),
+            );
+        }
+        let mins: Vec<Decimal> = self.grades.iter().filter_map(|g| g.min.map(Dec::value)).collect();
+        if self.grades.is_empty() || mins.windows(2).any(|w| w.first() <= w.get(1)) {
+            say(
+                "等次须从高到低排列，分数线逐级降低".into(),
+                "grades must run from the highest to the lowest threshold".into(),
+            );
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ProjectErrors { problems })
+        }
+    }
+
     /// Whether a JSON document is a project template rather than an indicator system: it has
     /// `sections` and `execution` where a system has `indicators`.
     pub fn is_template(doc: &Value) -> bool {
@@ -713,6 +811,7 @@ impl ProjectTemplate {
     /// Makes a project's table into an indicator system and its inputs, or says every problem of
     /// its rows (located by row and column) and of its weights.
     pub fn instantiate(&self, unit: &ProjectUnit) -> Result<Instantiated, ProjectErrors> {
+        self.check()?;
         let mut problems = Vec::new();
         let mut inputs = Inputs::new()
             .with("全年预算数", unit.funds.budget.value())
