@@ -12,7 +12,7 @@ CARGO ?= cargo
 # module included, builds with stable.
 NIGHTLY ?= +nightly
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := load expr evaluate_json analysis_json system
+FUZZ_TARGETS := load expr evaluate_json analysis_json system project
 # -a: debug assertions (integer overflow panics) in the fuzzed build; -timeout: a unit slower
 # than 10 s counts as a hang. libFuzzer's progress lines (`#123 NEW ...`) are left out of the log.
 FUZZ_BUILD_FLAGS ?= -a
