@@ -90,7 +90,8 @@ def project_rows(project: Mapping[str, Any]) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        The long table's rows (``项目名称`` first; ``资金得分`` is the funds' ``得分``).
+        The long table's rows (``项目名称`` first, ``未命名项目`` when ``info`` has none;
+        ``资金得分`` is the funds' ``得分``).
     """
     info: Mapping[str, Any] = project.get("info") or {}
     funds: Mapping[str, Any] = project.get("funds") or {}
@@ -138,22 +139,24 @@ def _run(data: object, system: str, audit: bool, lang: Lang) -> tuple[list[dict[
     template = _template(system)
     header, columns, labels = _table(data)
     projects: list[dict[str, Any]] = template.run(header, columns, [str(label) for label in labels], audit, lang)
-    has_code = any(h.strip().startswith(("项目编码", "项目代码")) for h in header)
+    has_code = any("".join(h.split()).startswith(("项目编码", "项目代码")) for h in header)
     return projects, labels, has_code
 
 
 def _decimals(values: list[Any]) -> Any:
-    """A column of decimals as the package's batch results hold them: Arrow ``decimal128`` (each
-    element a ``decimal.Decimal``), or plain ``Decimal`` objects without pyarrow."""
+    """A column of decimals as ``evaluate_batch`` gives them: Arrow ``decimal128(38, 2)`` when
+    every figure is stated to 0.01 (the template's scores always are), else ``decimal128(38, 28)``
+    (a table's own 得分 written with more places), each element a ``decimal.Decimal``; plain
+    ``Decimal`` objects without pyarrow."""
     import pandas as pd
 
     try:
         import pyarrow as pa
     except ImportError:
         return pd.Series(values, dtype=object)
-    places = [-int(v.as_tuple().exponent) for v in values if isinstance(v, Decimal)]
-    scale = max([2, *places])
-    return pd.Series(pa.array(values, type=pa.decimal128(38, scale)), dtype=pd.ArrowDtype(pa.decimal128(38, scale)))
+    places = max([0, *(-int(v.as_tuple().exponent) for v in values if isinstance(v, Decimal))])
+    arrow = pa.decimal128(38, 2 if places <= 2 else 28)
+    return pd.Series(pa.array(values, type=arrow), dtype=pd.ArrowDtype(arrow))
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str], decimals: Sequence[str], objects: Sequence[str] = ()) -> pandas.DataFrame:
