@@ -680,3 +680,29 @@ impl PyProjectTemplate {
         Ok((system, scored, inputs))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Labels;
+
+    #[test]
+    fn messages_name_rows_by_their_labels() {
+        let labels = Labels {
+            texts: vec!["a".into(), "b".into(), "c".into()],
+        };
+        // The grid's row 3 is the second data row.
+        assert_eq!(
+            labels.relabel("第3行“分值”：x；全年预算数“1”与第2行的“2”不同"),
+            "第b行“分值”：x；全年预算数“1”与第a行的“2”不同"
+        );
+        assert_eq!(
+            labels.relabel("row 4, 分值: x; arrow 3; row 9: y; row 3"),
+            "row c, 分值: x; arrow 3; row 9: y; row b"
+        );
+        // The header and rows past the table keep their numbers; so does a number not a row's.
+        assert_eq!(
+            labels.relabel("第1行：表头；第12行；第3项"),
+            "第1行：表头；第12行；第3项"
+        );
+    }
+}
