@@ -23,6 +23,9 @@ use crate::errors::{guarded, json_error, request_error};
 use crate::evaluation::PyScored;
 use crate::system::{PySystem, lang};
 
+/// The name the core gives the 预算执行率 row of a project's system.
+const EXECUTION: &str = "预算执行率";
+
 /// A project template (the native half of `jixiao.score_projects` and friends).
 #[pyclass(module = "jixiao._jixiao", name = "ProjectTemplate", frozen)]
 #[derive(Debug, Clone)]
@@ -348,26 +351,38 @@ fn scored_fields(
     d.set_item("grade", &*e.grade)?;
     d.set_item("claimed_total", opt_decimal(py, unit.total.map(|t| t.value()))?)?;
     d.set_item("claimed_grade", unit.grade.as_deref())?;
-    let execution = e.indicator("1").map(|r| r.score);
-    d.set_item("execution", opt_decimal(py, execution)?)?;
+    // The 预算执行率 row by its name: a row of its own (`1`) in the national template, or one
+    // inside a section where a template places it there.
+    let execution = e.indicators.iter().find(|r| r.is_leaf && &*r.name == EXECUTION);
+    d.set_item("execution", opt_decimal(py, execution.map(|r| r.score))?)?;
     let sections = PyList::empty(py);
-    for r in e.indicators.iter().filter(|r| r.depth == 0 && &*r.id != "1") {
+    for r in e
+        .indicators
+        .iter()
+        .filter(|r| r.depth == 0 && !(r.is_leaf && &*r.name == EXECUTION))
+    {
         sections.append((&*r.name, py_decimal(py, r.score)?))?;
     }
     d.set_item("sections", sections)?;
     let rows = PyList::empty(py);
-    let parent_name = |i: Option<usize>| i.and_then(|i| e.indicators.get(i));
-    if let Some(r) = e.indicator("1") {
+    // 一级指标 and 二级指标 of a row: its ancestors (the row itself at the top for 预算执行率).
+    let levels = |r: &jixiao::IndicatorResult| {
+        let parent = r.parent.and_then(|i| e.indicators.get(i));
+        let grandparent = parent.and_then(|p| p.parent).and_then(|i| e.indicators.get(i));
+        match (grandparent, parent) {
+            (Some(g), Some(p)) => (g.name.to_string(), p.name.to_string()),
+            (None, Some(p)) => (p.name.to_string(), String::new()),
+            _ => (r.name.to_string(), String::new()),
+        }
+    };
+    if let Some(r) = execution {
         let claimed = unit.funds.claimed.map(|c| c.value());
-        rows.append(row_fields(py, None, r, (&*r.name, ""), claimed, l)?)?;
+        rows.append(row_fields(py, None, r, levels(r), claimed, l)?)?;
     }
     for ((row, id), index) in scored.project.rows.iter().zip(&scored.project.indices) {
         let Some(r) = e.indicator(id) else { continue };
-        let level2 = parent_name(r.parent);
-        let level1 = level2.and_then(|p| parent_name(p.parent));
-        let names = (level1.map_or("", |p| &*p.name), level2.map_or("", |p| &*p.name));
         let claimed = unit.rows.get(*index).and_then(|s| s.claimed).map(|c| c.value());
-        rows.append(row_fields(py, Labels::position(*row), r, names, claimed, l)?)?;
+        rows.append(row_fields(py, Labels::position(*row), r, levels(r), claimed, l)?)?;
     }
     d.set_item("indicators", rows)?;
     Ok(())
@@ -377,7 +392,7 @@ fn row_fields<'py>(
     py: Python<'py>,
     row: Option<usize>,
     r: &jixiao::IndicatorResult,
-    (level1, level2): (&str, &str),
+    (level1, level2): (String, String),
     claimed: Option<Decimal>,
     l: Lang,
 ) -> PyResult<Bound<'py, PyDict>> {
