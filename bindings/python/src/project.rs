@@ -539,7 +539,8 @@ impl PyProjectTemplate {
         let labels = Labels { texts: labels };
         let grid = grid(&header, &columns)?;
         let projects = read_long(py, &grid)?;
-        let out = PyList::empty(py);
+        // (first grid row, answer): in the table's order once the rows of no project join them.
+        let mut out: Vec<(usize, Bound<'py, PyDict>)> = Vec::new();
         let name_cols = name_columns(&header);
         for row in stray_cells(&projects, &grid.problems) {
             let problems: Problems = grid
@@ -555,9 +556,10 @@ impl PyProjectTemplate {
             d.set_item("rows", vec![Labels::position(row)])?;
             d.set_item("error", labels.relabel(&joined(&problems, l)))?;
             d.set_item("problems", problem_list(py, &problems, &labels)?)?;
-            out.append(d)?;
+            out.push((row, d));
         }
         for project in &projects {
+            let first = project.sheet_rows.first().copied().unwrap_or(0);
             let d = head(py, project, &grid, name_cols)?;
             let unreadable = read_problems(project, &grid.problems, l);
             let failed = |problems: Problems| -> PyResult<()> {
@@ -568,7 +570,7 @@ impl PyProjectTemplate {
                 (Ok(unit), true) => unit,
                 _ => {
                     failed(unreadable)?;
-                    out.append(&d)?;
+                    out.push((first, d));
                     continue;
                 }
             };
@@ -600,9 +602,10 @@ impl PyProjectTemplate {
                     Err(e) => failed(score_problems(&e, l))?,
                 }
             }
-            out.append(&d)?;
+            out.push((first, d));
         }
-        Ok(out)
+        out.sort_by_key(|(row, _)| *row);
+        PyList::new(py, out.into_iter().map(|(_, d)| d))
     }
 
     /// Scores the one project of a long table as an ordinary evaluation: `(system, scored,

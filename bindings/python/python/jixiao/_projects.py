@@ -53,7 +53,7 @@ def _template(system: str) -> _jixiao.ProjectTemplate:
 
 
 def project_templates() -> list[str]:
-    """The ids of the built-in project templates (``["mof-project"]``)."""
+    """The ids of the built-in project templates (``mof-project``, the national one, among them)."""
     return _jixiao.ProjectTemplate.builtin_ids()
 
 
@@ -167,7 +167,7 @@ def _frame(rows: list[dict[str, Any]], columns: list[str], decimals: Sequence[st
         values = [r.get(c) for r in rows]
         if c in decimals:
             data[c] = _decimals(values)
-        elif c in objects:
+        elif c in objects or not values:
             data[c] = pd.Series(values, dtype=object)
         else:
             data[c] = values
