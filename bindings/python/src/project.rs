@@ -34,8 +34,8 @@ pub struct PyProjectTemplate {
     example: Arc<ProjectUnit>,
 }
 
-/// A cell that is neither text nor a number: its grid row (1-based, the header being row 1), its
-/// column and what is wrong.
+/// A cell that cannot be made text (binary float noise, a bool …): its grid row (1-based, the
+/// header being row 1), its column and what is wrong.
 struct CellProblem {
     row: usize,
     column: String,
@@ -288,7 +288,8 @@ impl PyProjectTemplate {
     }
 }
 
-/// One project's place in the result: name, code, its rows (data positions) and its problems.
+/// One project's place in the result: its key, name, code and rows (data positions). The name and
+/// code of a project that could not be read are its first non-empty cells in their columns.
 fn head<'py>(
     py: Python<'py>,
     project: &LongProject,
