@@ -16,6 +16,7 @@ mod batch;
 mod convert;
 mod errors;
 mod evaluation;
+mod project;
 mod pyser;
 mod system;
 
@@ -105,6 +106,7 @@ fn jixiao_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<system::PySystem>()?;
     m.add_class::<evaluation::PyScored>()?;
     m.add_class::<arrow::ArrowStream>()?;
+    m.add_class::<project::PyProjectTemplate>()?;
     m.add("JixiaoError", py.get_type::<errors::JixiaoError>())?;
     m.add("LoadError", py.get_type::<errors::LoadError>())?;
     m.add("RequestError", py.get_type::<errors::RequestError>())?;

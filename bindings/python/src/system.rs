@@ -63,7 +63,8 @@ pub struct PySystem {
 }
 
 impl PySystem {
-    fn new(py: Python<'_>, model: IndicatorSystem, builtin: Option<&'static Builtin>) -> PyResult<Self> {
+    /// A system and its compiled form (a project's own system, too).
+    pub fn new(py: Python<'_>, model: IndicatorSystem, builtin: Option<&'static Builtin>) -> PyResult<Self> {
         let scorer = guarded(py, || Ok(Scorer::new(&model).map_err(LoadError::from)))?;
         let inner = Arc::new(SystemData { model, scorer, builtin });
         Ok(PySystem { inner })

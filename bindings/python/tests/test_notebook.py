@@ -1,4 +1,5 @@
-"""The example notebook runs from top to bottom (nbclient) and shows the seed case's 91.73 / 优秀."""
+"""The example notebook runs from top to bottom (nbclient) and shows the seed case's 91.73 / 优秀
+and the bundled example project's 93.37 / 优."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ def test_the_example_notebook(tmp_path: Path) -> None:
     # The seed department: the published result, printed as Decimal and grade.
     assert "91.73 优秀\n" in streams
     assert "500 departments; 0 could not be scored" in streams
+    # The project section: the bundled example project, one that met a missed target, one reviewed.
+    assert "农村公路养护工程 93.37 优\n" in streams and "乡村道路提质工程 94.97 优\n" in streams
+    assert "18 findings; 总分不符, 总分与分项合计不符, 未说明偏差原因, 未达标满分, 达标扣分\n" in streams
     html = [o.data["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     report = [h for h in html if 'class="jixiao-report"' in h and "91.73" in h]
     assert report, "the 自评表 of the seed department is shown"

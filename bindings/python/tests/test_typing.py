@@ -48,6 +48,8 @@ def test_typed_usage_checks_under_mypy_strict(tmp_path: Path) -> None:
             unit: str | None = i.unit
         tree: list[jixiao.Indicator] = system.indicators[0].children
         ids: list[str] = [b["id"] for b in jixiao.builtins()]
+        project: jixiao.Evaluation = jixiao.score_project(jixiao.example_project(), "mof-project")
+        templates: list[str] = jixiao.project_templates()
         """
     )
     (tmp_path / "usage.py").write_text(code, encoding="utf-8")

@@ -10,6 +10,12 @@ Load an indicator system, score a department's figures, read every deduction wit
 Figures go in and come out as ``decimal.Decimal`` (never through a binary float); tables of
 many units are scored with ``system.evaluate_batch(df)`` (pandas, polars, pyarrow or a list of
 dicts) in Rust with the GIL released.
+
+Project self-evaluations (项目支出绩效自评表) come as a long table, one row per indicator and a
+``项目名称`` column: ``jixiao.score_projects(df)`` gives one row per project (总分, 等次, the
+section subtotals, or the located error), ``jixiao.score_project_rows(df)`` one row per indicator
+with its reason, ``jixiao.audit_projects(df)`` the reviewer's findings, and
+``jixiao.score_project(project)`` one project as an ``Evaluation``.
 """
 
 from jixiao._api import BuiltinSystem as BuiltinSystem, IndicatorSystem as IndicatorSystem
@@ -27,6 +33,15 @@ from jixiao._jixiao import (
     evaluate_json as evaluate_json,
     schema_json as schema_json,
     validate_json as validate_json,
+)
+from jixiao._projects import (
+    audit_projects as audit_projects,
+    example_project as example_project,
+    project_rows as project_rows,
+    project_templates as project_templates,
+    score_project as score_project,
+    score_project_rows as score_project_rows,
+    score_projects as score_projects,
 )
 from jixiao._results import (
     Audit as Audit,
@@ -110,9 +125,16 @@ __all__ = [
     "Veto",
     "__version__",
     "analysis_json",
+    "audit_projects",
     "builtins",
     "evaluate_batch_json",
     "evaluate_json",
+    "example_project",
+    "project_rows",
+    "project_templates",
     "schema_json",
+    "score_project",
+    "score_project_rows",
+    "score_projects",
     "validate_json",
 ]

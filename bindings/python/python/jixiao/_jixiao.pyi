@@ -4,7 +4,7 @@
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import final
+from typing import Any, final
 
 from jixiao._results import Audit, Comparison, EvaluationAnswer, Indicator, Sensitivity, SystemInfo, Target
 from jixiao._types import BuiltinInfo, ErrorDetail, InputValue, Lang, Number
@@ -18,6 +18,7 @@ __all__ = [
     "InputError",
     "JixiaoError",
     "LoadError",
+    "ProjectTemplate",
     "RequestError",
     "Scored",
     "System",
@@ -123,6 +124,33 @@ class System:
     def claim_columns(
         self, header: list[str], id_column: str | None, ignore: list[str]
     ) -> tuple[int | None, list[tuple[int, str]], list[tuple[int, str]], int | None, int | None]: ...
+
+@final
+class ProjectTemplate:
+    """A project self-evaluation template (the native half of ``jixiao.score_projects`` …)."""
+
+    @staticmethod
+    def builtin(id: str) -> ProjectTemplate: ...
+    @staticmethod
+    def builtin_ids() -> list[str]: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def sections(self) -> list[str]: ...
+    def example_json(self) -> str: ...
+    def run(
+        self,
+        header: list[str],
+        columns: list[tuple[list[object], list[bool]]],
+        labels: list[str],
+        audit: bool,
+        lang: str,
+    ) -> list[dict[str, Any]]: ...
+    def evaluate(
+        self, header: list[str], columns: list[tuple[list[object], list[bool]]], labels: list[str]
+    ) -> tuple[System, Scored, dict[str, InputValue]]: ...
 
 def builtins() -> list[BuiltinInfo]: ...
 def evaluate_json(system: str, inputs: str, lang: Lang = "zh") -> str: ...
