@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use jixiao::inputs::ValueProblem;
-use jixiao::project::{LongProject, ProjectError, ProjectTemplate, ProjectUnit};
+use jixiao::project::{LongProject, ProjectError, ProjectTemplate, ProjectUnit, Rows, at_cell};
 use jixiao::wire::{ErrorDetail, JsonError};
 use jixiao::{Decimal, InputValue, Inputs, Lang};
 use pyo3::prelude::*;
@@ -44,11 +44,12 @@ struct CellProblem {
 }
 
 impl CellProblem {
-    /// Worded as the core words a problem of a cell (`第5行“分值”：…`).
-    fn message(&self, lang: Lang) -> String {
+    /// Worded as the core words a problem of a cell (`第5行“分值”：…`), its row named by `rows`.
+    fn message(&self, lang: Lang, rows: Rows<'_>) -> String {
+        let at = at_cell(lang, Some(&rows(self.row)), Some(&self.column));
         match lang {
-            Lang::Zh => format!("第{}行“{}”：{}", self.row, self.column, self.zh),
-            Lang::En => format!("row {}, {}: {}", self.row, self.column, self.en),
+            Lang::Zh => format!("{at}{}", self.zh),
+            Lang::En => format!("{at}{}", self.en),
         }
     }
 }
@@ -81,47 +82,10 @@ impl Labels {
         grid_row.checked_sub(2)
     }
 
-    /// A message with the grid's row numbers (`第5行`, `row 5`) replaced by the caller's labels.
-    fn relabel(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len() + 8);
-        let mut rest = text;
-        loop {
-            let zh = rest.find('第').map(|p| (p, '第'.len_utf8(), true));
-            let en = rest.find("row ").map(|p| (p, "row ".len(), false));
-            let next = match (zh, en) {
-                (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-                (a, b) => a.or(b),
-            };
-            let Some((at, len, chinese)) = next else {
-                out.push_str(rest);
-                return out;
-            };
-            let (before, after) = rest.split_at(at + len);
-            out.push_str(before);
-            let digits = after.chars().take_while(char::is_ascii_digit).count();
-            let (number, tail) = after.split_at(digits);
-            let ends = match chinese {
-                true => tail.starts_with('行'),
-                false => !tail.chars().next().is_some_and(char::is_alphanumeric),
-            };
-            let starts = chinese
-                || !before
-                    .strip_suffix("row ")
-                    .and_then(|b| b.chars().next_back())
-                    .is_some_and(char::is_alphanumeric);
-            match number
-                .parse::<usize>()
-                .ok()
-                .filter(|_| ends && starts)
-                .and_then(|r| self.label(r))
-            {
-                Some(label) => {
-                    out.push_str(label);
-                    rest = tail;
-                }
-                None => rest = after,
-            }
-        }
+    /// The caller's name of a grid row: its label, or its number when it has none (the header).
+    fn name(&self, grid_row: usize) -> String {
+        self.label(grid_row)
+            .map_or_else(|| grid_row.to_string(), str::to_string)
     }
 }
 
@@ -170,21 +134,9 @@ fn normalized(label: &str) -> String {
 }
 
 /// The grid: the header, then one row per data row. `columns` are `(values, missing)`.
-///
-/// The core finds a per-project column by the first header that starts with its label, so that a
-/// table without a 年度 column would read 年度指标值 as the project's 年度; a column headed 年度 is
-/// put first (an empty one when the table has none) so that 年度 is found where it is.
 fn grid(header: &[String], columns: &[(Bound<'_, PyList>, Bound<'_, PyList>)]) -> PyResult<Grid> {
     let rows_n = columns.first().map_or(0, |(v, _)| v.len());
-    let mut order: Vec<Option<usize>> = (0..header.len()).map(Some).collect();
-    match header.iter().position(|h| normalized(h) == "年度") {
-        Some(i) => {
-            order.retain(|c| *c != Some(i));
-            order.insert(0, Some(i));
-        }
-        None if header.iter().any(|h| normalized(h).starts_with("年度")) => order.insert(0, None),
-        None => {}
-    }
+    let order: Vec<Option<usize>> = (0..header.len()).map(Some).collect();
     let mut rows: Vec<Vec<String>> = vec![Vec::with_capacity(order.len()); rows_n + 1];
     let mut problems = Vec::new();
     let mut placed = vec![0; header.len()];
@@ -233,24 +185,28 @@ fn grid(header: &[String], columns: &[(Bound<'_, PyList>, Bound<'_, PyList>)]) -
 type Problems = Vec<(Option<usize>, String)>;
 
 /// The problems of a project that could not be read, with the unreadable cells among its rows.
-fn read_problems(project: &LongProject, cells: &[CellProblem], lang: Lang) -> Problems {
+fn read_problems(project: &LongProject, cells: &[CellProblem], lang: Lang, rows: Rows<'_>) -> Problems {
     let mut out: Problems = cells
         .iter()
         .filter(|c| project.sheet_rows.contains(&c.row))
-        .map(|c| (Some(c.row), c.message(lang)))
+        .map(|c| (Some(c.row), c.message(lang, rows)))
         .collect();
     if let Err(errors) = &project.unit {
-        out.extend(errors.problems.iter().map(|p| (p.row, p.message(lang))));
+        out.extend(errors.problems.iter().map(|p| (p.row, p.message_named(lang, rows))));
     }
     out.sort_by_key(|(row, _)| row.unwrap_or(0));
     out
 }
 
 /// A project that does not score, by the row the core names.
-fn score_problems(e: &ProjectError, lang: Lang) -> Problems {
+fn score_problems(e: &ProjectError, lang: Lang, rows: Rows<'_>) -> Problems {
     match e {
-        ProjectError::Table(errors) => errors.problems.iter().map(|p| (p.row, p.message(lang))).collect(),
-        ProjectError::Row { row, .. } => vec![(*row, e.message(lang))],
+        ProjectError::Table(errors) => errors
+            .problems
+            .iter()
+            .map(|p| (p.row, p.message_named(lang, rows)))
+            .collect(),
+        ProjectError::Row { row, .. } => vec![(*row, e.message_named(lang, rows))],
     }
 }
 
@@ -322,11 +278,11 @@ fn head<'py>(
     Ok(d)
 }
 
-/// The problems as `[(data position or None, message)]`, labelled.
-fn problem_list<'py>(py: Python<'py>, problems: &Problems, labels: &Labels) -> PyResult<Bound<'py, PyList>> {
+/// The problems as `[(data position or None, message)]` (messages already name rows by label).
+fn problem_list<'py>(py: Python<'py>, problems: &Problems) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for (row, message) in problems {
-        list.append((row.and_then(Labels::position), labels.relabel(message)))?;
+        list.append((row.and_then(Labels::position), message))?;
     }
     Ok(list)
 }
@@ -538,6 +494,8 @@ impl PyProjectTemplate {
     ) -> PyResult<Bound<'py, PyList>> {
         let l = self::lang(py, lang)?;
         let labels = Labels { texts: labels };
+        let names = |r: usize| labels.name(r);
+        let rows: Rows<'_> = &names;
         let grid = grid(&header, &columns)?;
         let projects = read_long(py, &grid)?;
         // (first grid row, answer): in the table's order once the rows of no project join them.
@@ -548,24 +506,24 @@ impl PyProjectTemplate {
                 .problems
                 .iter()
                 .filter(|c| c.row == row)
-                .map(|c| (Some(c.row), c.message(l)))
+                .map(|c| (Some(c.row), c.message(l, rows)))
                 .collect();
             let d = PyDict::new(py);
             d.set_item("key", "")?;
             d.set_item("name", py.None())?;
             d.set_item("code", py.None())?;
             d.set_item("rows", vec![Labels::position(row)])?;
-            d.set_item("error", labels.relabel(&joined(&problems, l)))?;
-            d.set_item("problems", problem_list(py, &problems, &labels)?)?;
+            d.set_item("error", joined(&problems, l))?;
+            d.set_item("problems", problem_list(py, &problems)?)?;
             out.push((row, d));
         }
         for project in &projects {
             let first = project.sheet_rows.first().copied().unwrap_or(0);
             let d = head(py, project, &grid, name_cols)?;
-            let unreadable = read_problems(project, &grid.problems, l);
+            let unreadable = read_problems(project, &grid.problems, l, rows);
             let failed = |problems: Problems| -> PyResult<()> {
-                d.set_item("error", labels.relabel(&joined(&problems, l)))?;
-                d.set_item("problems", problem_list(py, &problems, &labels)?)
+                d.set_item("error", joined(&problems, l))?;
+                d.set_item("problems", problem_list(py, &problems)?)
             };
             let unit = match (&project.unit, unreadable.is_empty()) {
                 (Ok(unit), true) => unit,
@@ -590,17 +548,17 @@ impl PyProjectTemplate {
                             x.set_item("name", f.name.as_deref())?;
                             x.set_item("claimed", f.claimed.as_deref())?;
                             x.set_item("computed", f.computed.as_deref())?;
-                            x.set_item("message", labels.relabel(f.message(l)))?;
+                            x.set_item("message", f.message_named(l, rows))?;
                             findings.append(x)?;
                         }
                         d.set_item("findings", findings)?;
                     }
-                    Err(e) => failed(score_problems(&e, l))?,
+                    Err(e) => failed(score_problems(&e, l, rows))?,
                 }
             } else {
                 match guarded(py, || Ok(py.detach(|| template.score(unit))))? {
                     Ok(scored) => scored_fields(py, &d, unit, &scored, l)?,
-                    Err(e) => failed(score_problems(&e, l))?,
+                    Err(e) => failed(score_problems(&e, l, rows))?,
                 }
             }
             out.push((first, d));
@@ -621,6 +579,8 @@ impl PyProjectTemplate {
         labels: Vec<String>,
     ) -> PyResult<(PySystem, PyScored, Bound<'py, PyDict>)> {
         let labels = Labels { texts: labels };
+        let names = |r: usize| labels.name(r);
+        let rows: Rows<'_> = &names;
         let grid = grid(&header, &columns)?;
         let projects = read_long(py, &grid)?;
         let stray = stray_cells(&projects, &grid.problems);
@@ -630,12 +590,7 @@ impl PyProjectTemplate {
                 let problems: Vec<(String, String)> = grid
                     .problems
                     .iter()
-                    .map(|c| {
-                        (
-                            labels.relabel(&c.message(Lang::Zh)),
-                            labels.relabel(&c.message(Lang::En)),
-                        )
-                    })
+                    .map(|c| (c.message(Lang::Zh, rows), c.message(Lang::En, rows)))
                     .collect();
                 return Err(match problems.is_empty() {
                     true => request_error(py, "the table holds no project (no row names a 项目名称)"),
@@ -654,15 +609,15 @@ impl PyProjectTemplate {
                 ));
             }
         };
-        let problems = read_problems(project, &grid.problems, Lang::Zh);
+        let problems = read_problems(project, &grid.problems, Lang::Zh, rows);
         let unit = match &project.unit {
             Ok(unit) if problems.is_empty() => unit,
             _ => {
-                let en = read_problems(project, &grid.problems, Lang::En);
+                let en = read_problems(project, &grid.problems, Lang::En, rows);
                 let pairs: Vec<(String, String)> = problems
                     .iter()
                     .zip(&en)
-                    .map(|((_, zh), (_, en))| (labels.relabel(zh), labels.relabel(en)))
+                    .map(|((_, zh), (_, en))| (zh.clone(), en.clone()))
                     .collect();
                 return Err(table_error(py, &pairs));
             }
@@ -673,22 +628,18 @@ impl PyProjectTemplate {
             Ok(s) => s,
             Err(ProjectError::Row { row, error }) => {
                 let mut e = JsonError::from(*error);
-                let at = |l: Lang| match row.and_then(|r| labels.label(r)) {
-                    Some(label) if l == Lang::Zh => format!("第{label}行："),
-                    Some(label) => format!("row {label}: "),
-                    None => String::new(),
-                };
+                let at = |l: Lang| at_cell(l, row.map(rows).as_deref(), None);
                 e.message = format!("{}{}", at(Lang::En), e.message);
                 e.message_zh = format!("{}{}", at(Lang::Zh), e.message_zh);
                 return Err(json_error(py, &e));
             }
             Err(e) => {
-                let zh = score_problems(&e, Lang::Zh);
-                let en = score_problems(&e, Lang::En);
+                let zh = score_problems(&e, Lang::Zh, rows);
+                let en = score_problems(&e, Lang::En, rows);
                 let pairs: Vec<(String, String)> = zh
                     .iter()
                     .zip(&en)
-                    .map(|((_, zh), (_, en))| (labels.relabel(zh), labels.relabel(en)))
+                    .map(|((_, zh), (_, en))| (zh.clone(), en.clone()))
                     .collect();
                 return Err(table_error(py, &pairs));
             }
@@ -705,23 +656,21 @@ mod tests {
     use super::Labels;
 
     #[test]
-    fn messages_name_rows_by_their_labels() {
+    fn rows_are_named_by_their_labels_and_the_header_by_its_number() {
         let labels = Labels {
             texts: vec!["a".into(), "b".into(), "c".into()],
         };
-        // The grid's row 3 is the second data row.
-        assert_eq!(
-            labels.relabel("第3行“分值”：x；全年预算数“1”与第2行的“2”不同"),
-            "第b行“分值”：x；全年预算数“1”与第a行的“2”不同"
-        );
-        assert_eq!(
-            labels.relabel("row 4, 分值: x; arrow 3; row 9: y; row 3"),
-            "row c, 分值: x; arrow 3; row 9: y; row b"
-        );
-        // The header and rows past the table keep their numbers; so does a number not a row's.
-        assert_eq!(
-            labels.relabel("第1行：表头；第12行；第3项"),
-            "第1行：表头；第12行；第3项"
-        );
+        // The grid's row 3 is the second data row; row 1 is the header.
+        assert_eq!(labels.name(3), "b");
+        assert_eq!(labels.name(1), "1");
+        assert_eq!(labels.name(9), "9");
+        let problem = jixiao::project::ProjectProblem {
+            row: Some(4),
+            column: Some("分值"),
+            zh: "x".into(),
+            en: "x".into(),
+        };
+        let names = |r: usize| labels.name(r);
+        assert_eq!(problem.message_named(jixiao::Lang::Zh, &names), "第c行“分值”：x");
     }
 }

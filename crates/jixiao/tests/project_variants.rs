@@ -104,7 +104,7 @@ fn the_four_section_variant_holds_the_execution_row_under_process_and_flags_miss
     let core: Vec<_> = review.findings.iter().filter(|f| f.code == "core_missed").collect();
     assert_eq!(core.len(), 1);
     assert_eq!(
-        core[0].zh,
+        core[0].message(Lang::Zh),
         "第7行 ★服务老年人数：★核心指标未完成年度指标值（≥1200人，实际1150人）"
     );
     // The rows under 过程 must leave room for the execution row's 10 points.
@@ -209,7 +209,7 @@ fn a_long_tables_per_project_values_must_agree_and_rows_need_a_project() {
     assert!(orphan.contains("第2行“项目名称”"), "{orphan}");
     let first = projects[1].unit.as_ref().unwrap_err().message(Lang::Zh);
     assert!(
-        first.contains("第4行“全年预算数”：全年预算数“900”与第3行的“800”不同"),
+        first.contains("第4行“全年预算数”：全年预算数“900”与本项目上方所填的“800”不同"),
         "{first}"
     );
     // The others are read.
@@ -248,4 +248,22 @@ fn a_malformed_template_is_refused_with_every_problem_named() {
     // A project is never scored against it.
     assert!(bad.score(&example).is_err());
     assert!(template.check().is_ok());
+}
+
+/// A long table without a 年度 column: 年度指标值 is an indicator column, never the project's year;
+/// a budget column with its unit in brackets is the project's budget.
+#[test]
+fn a_long_tables_project_columns_are_read_by_their_own_labels() {
+    let mut rows = grid(LONG);
+    let drop = rows[0].iter().position(|h| h == "年度").unwrap();
+    for r in &mut rows {
+        r.remove(drop);
+    }
+    let budget = rows[0].iter().position(|h| h == "全年预算数").unwrap();
+    rows[0][budget] = "全年预算数（万元）".into();
+    let projects = ProjectUnit::from_long_table(&rows).unwrap();
+    let first = projects[0].unit.as_ref().unwrap();
+    assert_eq!(first.info.get("年度"), None);
+    assert_eq!(first.funds.budget, dec("800"));
+    assert_eq!(first.rows[0].target, "≥1200公里");
 }

@@ -384,16 +384,38 @@ pub struct ProjectProblem {
     pub en: String,
 }
 
+/// How a caller names the rows of its table in messages: `5` for the sheet's fifth row, or a
+/// data frame's index label; [`NUMBERS`] names them by number.
+pub type Rows<'a> = &'a dyn Fn(usize) -> String;
+
+fn number(r: usize) -> String {
+    r.to_string()
+}
+
+/// Names rows by their numbers.
+pub const NUMBERS: Rows<'static> = &number;
+
+/// How a message names the cell it is about, before saying what is wrong: `第5行“分值”：`,
+/// `row 5, 分值: ` (a row alone, `第5行：`; nothing for the whole table).
+pub fn at_cell(lang: Lang, row: Option<&str>, column: Option<&str>) -> String {
+    match (lang, row, column) {
+        (Lang::Zh, Some(r), Some(c)) => format!("第{r}行“{c}”："),
+        (Lang::Zh, Some(r), None) => format!("第{r}行："),
+        (Lang::En, Some(r), Some(c)) => format!("row {r}, {c}: "),
+        (Lang::En, Some(r), None) => format!("row {r}: "),
+        (_, None, _) => String::new(),
+    }
+}
+
 impl ProjectProblem {
     /// The message in `lang`, with its row and column.
     pub fn message(&self, lang: Lang) -> String {
-        let at = match (lang, self.row, self.column) {
-            (Lang::Zh, Some(r), Some(c)) => format!("第{r}行“{c}”："),
-            (Lang::Zh, Some(r), None) => format!("第{r}行："),
-            (Lang::En, Some(r), Some(c)) => format!("row {r}, {c}: "),
-            (Lang::En, Some(r), None) => format!("row {r}: "),
-            (_, None, _) => String::new(),
-        };
+        self.message_named(lang, NUMBERS)
+    }
+
+    /// The message in `lang`, naming its row as `rows` does.
+    pub fn message_named(&self, lang: Lang, rows: Rows<'_>) -> String {
+        let at = at_cell(lang, self.row.map(rows).as_deref(), self.column);
         match lang {
             Lang::Zh => format!("{at}{}", self.zh),
             Lang::En => format!("{at}{}", self.en),
@@ -424,7 +446,12 @@ impl fmt::Display for ProjectErrors {
 impl ProjectErrors {
     /// Every problem in `lang`, joined.
     pub fn message(&self, lang: Lang) -> String {
-        let messages: Vec<String> = self.problems.iter().map(|p| p.message(lang)).collect();
+        self.message_named(lang, NUMBERS)
+    }
+
+    /// Every problem in `lang`, joined, naming rows as `rows` does.
+    pub fn message_named(&self, lang: Lang, rows: Rows<'_>) -> String {
+        let messages: Vec<String> = self.problems.iter().map(|p| p.message_named(lang, rows)).collect();
         messages.join(if lang == Lang::Zh { "；" } else { "; " })
     }
 }
@@ -1239,13 +1266,18 @@ pub enum ProjectError {
 impl ProjectError {
     /// The message in `lang`, located by row.
     pub fn message(&self, lang: Lang) -> String {
+        self.message_named(lang, NUMBERS)
+    }
+
+    /// The message in `lang`, naming rows as `rows` does.
+    pub fn message_named(&self, lang: Lang, rows: Rows<'_>) -> String {
         match self {
-            ProjectError::Table(t) => t.message(lang),
-            ProjectError::Row { row: Some(r), error } if lang == Lang::Zh => {
-                format!("第{r}行：{}", error.message(lang))
-            }
-            ProjectError::Row { row: Some(r), error } => format!("row {r}: {}", error.message(lang)),
-            ProjectError::Row { row: None, error } => error.message(lang),
+            ProjectError::Table(t) => t.message_named(lang, rows),
+            ProjectError::Row { row, error } => format!(
+                "{}{}",
+                at_cell(lang, row.map(rows).as_deref(), None),
+                error.message(lang)
+            ),
         }
     }
 }
@@ -1329,9 +1361,9 @@ pub struct ProjectFinding {
     pub claimed: Option<String>,
     /// What the figures give.
     pub computed: Option<String>,
-    /// The finding in Chinese, with its row.
+    /// The finding in Chinese (its row is added by [`ProjectFinding::message`]).
     pub zh: String,
-    /// The finding in English, with its row.
+    /// The finding in English (its row is added by [`ProjectFinding::message`]).
     pub en: String,
 }
 
@@ -1358,11 +1390,21 @@ impl ProjectFinding {
         }
     }
 
-    /// The finding in `lang`.
-    pub fn message(&self, lang: Lang) -> &str {
-        match lang {
+    /// The finding in `lang`, with its row (`第5行 …`).
+    pub fn message(&self, lang: Lang) -> String {
+        self.message_named(lang, NUMBERS)
+    }
+
+    /// The finding in `lang`, naming its row as `rows` does.
+    pub fn message_named(&self, lang: Lang, rows: Rows<'_>) -> String {
+        let body = match lang {
             Lang::Zh => &self.zh,
             Lang::En => &self.en,
+        };
+        match (self.row.map(rows), lang) {
+            (Some(r), Lang::Zh) => format!("第{r}行 {body}"),
+            (Some(r), Lang::En) => format!("row {r} {body}"),
+            (None, _) => body.clone(),
         }
     }
 }
@@ -1370,15 +1412,7 @@ impl ProjectFinding {
 impl ProjectAudit {
     /// The findings in `lang`, one line each.
     pub fn lines(&self, lang: Lang) -> Vec<String> {
-        self.findings.iter().map(|f| f.message(lang).to_string()).collect()
-    }
-}
-
-/// The row of a project's table a finding is about, as a prefix (`第5行 `, `row 5 `).
-fn at_row(row: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("第{row}行 "),
-        Lang::En => format!("row {row} "),
+        self.findings.iter().map(|f| f.message(lang)).collect()
     }
 }
 
@@ -1495,8 +1529,6 @@ fn findings(
                         d.computed
                     );
                 }
-                f.zh = format!("{}{}", at_row(row, Lang::Zh), f.zh);
-                f.en = format!("{}{}", at_row(row, Lang::En), f.en);
                 by_row.push((row, f));
             }
             _ => after.push(f),
@@ -1559,15 +1591,13 @@ fn findings(
                     claimed: None,
                     computed: Some(crate::explain::stated(r.score)),
                     zh: format!(
-                        "{}{}：★核心指标未完成年度指标值（{}，实际{}）{rule}",
-                        at_row(*row, Lang::Zh),
+                        "{}：★核心指标未完成年度指标值（{}，实际{}）{rule}",
                         r.name,
                         source.map(|s| s.target.trim()).unwrap_or_default(),
                         source.map(|s| s.actual.trim()).unwrap_or_default()
                     ),
                     en: format!(
-                        "{}{}: a ★ core indicator below its target ({}, actual {}){rule}",
-                        at_row(*row, Lang::En),
+                        "{}: a ★ core indicator below its target ({}, actual {}){rule}",
                         r.name,
                         source.map(|s| s.target.trim()).unwrap_or_default(),
                         source.map(|s| s.actual.trim()).unwrap_or_default()
@@ -1587,14 +1617,9 @@ fn findings(
                     name: Some(r.name.to_string()),
                     claimed: None,
                     computed: Some(score.clone()),
-                    zh: format!(
-                        "{}{}：得{score}分，未完成年度指标值，未填写偏差原因分析及改进措施",
-                        at_row(*row, Lang::Zh),
-                        r.name
-                    ),
+                    zh: format!("{}：得{score}分，未完成年度指标值，未填写偏差原因分析及改进措施", r.name),
                     en: format!(
-                        "{}{}: {score} of {} points, below its target, without the 偏差原因分析及改进措施 the template asks for",
-                        at_row(*row, Lang::En),
+                        "{}: {score} of {} points, below its target, without the 偏差原因分析及改进措施 the template asks for",
                         r.name,
                         figure(r.points)
                     ),

@@ -409,7 +409,7 @@ impl ProjectUnit {
             .map(|r| r.iter().map(|c| normalize_label(c)).collect())
             .unwrap_or_default();
         let columns = RowColumns::find(&header).map_err(|p| ProjectErrors { problems: vec![p] })?;
-        let Some(name_col) = column(&header, &["项目名称"]) else {
+        let Some(name_col) = header.iter().position(|h| h == "项目名称") else {
             return Err(ProjectErrors {
                 problems: vec![ProjectProblem {
                     row: Some(hr + 1),
@@ -419,9 +419,20 @@ impl ProjectUnit {
                 }],
             });
         };
+        // Exact labels here (年度 is not 年度指标值), a unit in brackets allowed (全年预算数（万元）).
         let per_project: Vec<(&'static str, usize)> = PROJECT_COLUMNS
             .iter()
-            .filter_map(|(label, names)| column(&header, names).map(|c| (*label, c)))
+            .filter_map(|(label, names)| {
+                header
+                    .iter()
+                    .position(|h| {
+                        names.iter().any(|n| {
+                            h.strip_prefix(n)
+                                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['（', '(']))
+                        })
+                    })
+                    .map(|c| (*label, c))
+            })
             .collect();
         let code_col = per_project.iter().find(|(l, _)| *l == "项目编码").map(|(_, c)| *c);
         let mut projects: Vec<Gathering> = Vec::new();
@@ -477,11 +488,11 @@ impl ProjectUnit {
                 }
                 match p.values.get(label) {
                     Some((v, _)) if *v == value => {}
-                    Some((v, row)) => p.problems.push(ProjectProblem {
+                    Some((v, _)) => p.problems.push(ProjectProblem {
                         row: Some(i + 1),
                         column: Some(label),
-                        zh: format!("{label}“{value}”与第{row}行的“{v}”不同，不能确定用哪个"),
-                        en: format!("{label} `{value}` differs from `{v}` on row {row}"),
+                        zh: format!("{label}“{value}”与本项目上方所填的“{v}”不同，不能确定用哪个"),
+                        en: format!("{label} `{value}` differs from `{v}` given above for the project"),
                     }),
                     None => {
                         p.values.insert(label, (value, i + 1));
