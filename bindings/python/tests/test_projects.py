@@ -166,10 +166,10 @@ def test_audit_lists_an_unreadable_project_as_findings() -> None:
     df.loc[11, "分值"] = "五分"
     out = jixiao.audit_projects(df)
     bad = out[out["项目名称"] == "甲"]
-    assert list(bad["类别"]) == ["无法读取"] and list(bad["行"]) == [11]
+    assert list(bad["类别"]) == ["无法复核"] and list(bad["行"]) == [11]
     assert bad.iloc[0]["问题"].startswith("第11行“分值”：")
-    assert "无法读取" not in set(out[out["项目名称"] == "乙"]["类别"])
-    assert set(jixiao.audit_projects(df, lang="en")["类别"]) >= {"unreadable", "no reason for a shortfall"}
+    assert "无法复核" not in set(out[out["项目名称"] == "乙"]["类别"])
+    assert set(jixiao.audit_projects(df, lang="en")["类别"]) >= {"cannot be reviewed", "no reason for a shortfall"}
 
 
 def test_string_labels_and_a_list_of_rows() -> None:
@@ -237,4 +237,4 @@ def test_a_row_of_no_project_is_reported_in_its_place() -> None:
     assert list(out["项目名称"].fillna("-")) == ["甲", "-", "乙"]
     assert out["错误"].iloc[1] == "第空行行“分值”：无穷大不是数字"
     found = jixiao.audit_projects(df)
-    assert list(found[found["类别"] == "无法读取"]["行"]) == ["空行"]
+    assert list(found[found["类别"] == "无法复核"]["行"]) == ["空行"]

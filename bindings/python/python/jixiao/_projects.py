@@ -285,7 +285,7 @@ def audit_projects(data: object, system: str = DEFAULT_TEMPLATE, *, lang: Lang =
     against its figures, the ``资金得分``, the ``总分`` against the sum of the table's own scores
     and the engine's total, the ``等次``, and the rows below target without a
     ``偏差原因分析及改进措施``. One row per finding, project by project, each project's in its
-    table's order; a project that cannot be read or scored is one finding of kind ``无法读取`` per
+    table's order; a project that cannot be read or scored is one finding of kind ``无法复核`` per
     problem. A project without findings does not appear.
 
     Parameters
@@ -301,12 +301,12 @@ def audit_projects(data: object, system: str = DEFAULT_TEMPLATE, *, lang: Lang =
         Columns ``项目名称``, ``项目编码`` (when the table has one), ``行`` (the DataFrame's row
         label, None for a finding about the whole project such as its 总分), ``类别`` (达标扣分,
         未达标满分, 得分不符, 资金执行得分不符, 得分超出分值, 总分与分项合计不符, 总分不符, 等次不符,
-        等次与自评总分不符, 未说明偏差原因, 无法读取), ``指标`` (the indicator's name), ``自评`` (what
+        等次与自评总分不符, 未说明偏差原因, 无法复核), ``指标`` (the indicator's name), ``自评`` (what
         the table states), ``复核`` (what its figures give) and ``问题`` (the finding, its row named
         by label).
     """
     projects, labels, has_code = _run(data, system, True, lang)
-    unreadable = "无法读取" if lang == "zh" else "unreadable"
+    unreadable = "无法复核" if lang == "zh" else "cannot be reviewed"  # as the CLI heads it
     rows: list[dict[str, Any]] = []
     for p in projects:
         who = {"项目名称": p["name"], "项目编码": p["code"]}
