@@ -325,16 +325,64 @@ fn write_audit(
     out: &Option<PathBuf>,
 ) -> Result<u8> {
     let report = |f| jixiao::report::review_report(system, audit, claims.total, claims.grade.as_deref(), f, lang);
+    let zh = lang == Lang::Zh;
+    // A project's findings follow its review table: as a list in a document, as a sheet in a workbook.
+    let listed = |bullet: &str| -> String {
+        match findings.filter(|f| !f.is_empty()) {
+            None => String::new(),
+            Some(f) => {
+                let head = if zh { "复核发现的问题" } else { "Findings" };
+                let lines: Vec<String> = f.iter().map(|f| format!("{bullet}{}", f.message(lang))).collect();
+                format!("\n{head}\n\n{}\n", lines.join("\n"))
+            }
+        }
+    };
     let kind = out.as_deref().map(extension).unwrap_or_default();
     match (kind.as_str(), out) {
-        ("md" | "markdown", Some(_)) => emit(out, &report(jixiao::report::Format::Markdown))?,
+        ("md" | "markdown", Some(_)) => emit(
+            out,
+            &format!("{}{}", report(jixiao::report::Format::Markdown), listed("- ")),
+        )?,
         ("html" | "htm", Some(_)) => emit(out, &report(jixiao::report::Format::Html))?,
         ("csv", Some(_)) => emit(out, &format!("\u{feff}{}", report(jixiao::report::Format::Csv)))?,
-        ("txt", Some(_)) => emit(out, &report(jixiao::report::Format::Text))?,
+        ("txt", Some(_)) => emit(out, &format!("{}{}", report(jixiao::report::Format::Text), listed("")))?,
         ("xlsx", Some(path)) => {
             let (header, rows) =
                 jixiao::report::review_table(system, audit, claims.total, claims.grade.as_deref(), lang);
-            crate::xlsx::write_table(path, &system.name, &header, &rows)?;
+            match findings {
+                None => crate::xlsx::write_table(path, &system.name, &header, &rows)?,
+                Some(f) => {
+                    let head: Vec<String> = if zh {
+                        ["行", "类别", "指标", "自评", "复核", "问题"]
+                    } else {
+                        ["row", "kind", "indicator", "claimed", "reviewed", "finding"]
+                    }
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                    let found: Vec<Vec<String>> = f
+                        .iter()
+                        .map(|f| {
+                            vec![
+                                f.row.map(|r| r.to_string()).unwrap_or_default(),
+                                f.kind(lang).to_string(),
+                                f.name.clone().unwrap_or_default(),
+                                f.claimed.clone().unwrap_or_default(),
+                                f.computed.clone().unwrap_or_default(),
+                                f.message(lang),
+                            ]
+                        })
+                        .collect();
+                    let (a, b) = if zh {
+                        ("复核表", "问题")
+                    } else {
+                        ("review", "findings")
+                    };
+                    let bytes = jixiao::xlsx::tables_workbook(&[(a, &header, &rows), (b, &head, &found)])
+                        .map_err(|e| crate::cannot_write(path, &e))?;
+                    std::fs::write(path, bytes).map_err(|e| crate::cannot_write(path, &e))?;
+                }
+            }
         }
         _ => match format {
             AnalysisFormat::Json => match findings {

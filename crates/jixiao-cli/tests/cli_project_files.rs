@@ -300,3 +300,42 @@ fn batch_columns_foot_when_a_section_holds_the_execution_row() {
     let sum: jixiao::Decimal = rows[1][4..8].iter().map(|c| common::dec(c)).sum();
     assert_eq!(sum, common::dec(&rows[1][2]));
 }
+
+#[test]
+fn one_tables_review_carries_its_findings_in_every_document() {
+    let dir = tempdir();
+    copy(dir.path(), "农村公路养护工程.csv");
+    let args = |out: &str| {
+        vec![
+            "audit".to_string(),
+            "--system".into(),
+            "mof-project".into(),
+            "--input".into(),
+            "农村公路养护工程.csv".into(),
+            "--out".into(),
+            out.to_string(),
+        ]
+    };
+    let run = |out: &str| {
+        let a = args(out);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let o = run_zh(dir.path(), &a);
+        // Rows below target without a reason are findings: exit status 1.
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    };
+    run("复核表.xlsx");
+    use calamine::Reader as _;
+    let mut workbook = calamine::open_workbook_auto(dir.path().join("复核表.xlsx")).unwrap();
+    assert_eq!(workbook.sheet_names(), ["复核表", "问题"]);
+    let found: Vec<Vec<String>> = workbook
+        .worksheet_range("问题")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(common::data_text).collect())
+        .collect();
+    assert_eq!(found[0], ["行", "类别", "指标", "自评", "复核", "问题"]);
+    assert_eq!(found[1][..3], ["17", "未说明偏差原因", "优良中等路率"]);
+    run("复核表.md");
+    let md = std::fs::read_to_string(dir.path().join("复核表.md")).unwrap();
+    assert!(md.contains("复核发现的问题\n\n- 第17行 优良中等路率：得7.80分"), "{md}");
+}
