@@ -447,6 +447,19 @@ impl PyProjectTemplate {
         Self::lookup(py, id)
     }
 
+    /// A template from its JSON text (a file like those in `crates/jixiao/templates`), checked as
+    /// the CLI checks it; it has no bundled example. Raises `RequestError` naming every problem.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let template = ProjectTemplate::from_json(text)
+            .map_err(|e| request_error(py, format!("not a valid project template: {e}")))?;
+        template.check().map_err(|e| request_error(py, e.message(Lang::En)))?;
+        Ok(PyProjectTemplate {
+            template: Arc::new(template),
+            example: Arc::new(ProjectUnit::default()),
+        })
+    }
+
     /// The ids of the built-in project templates.
     #[staticmethod]
     fn builtin_ids() -> Vec<&'static str> {

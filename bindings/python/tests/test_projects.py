@@ -16,7 +16,8 @@ import jixiao
 pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
 
-EXAMPLE_FILE = Path(__file__).resolve().parents[3] / "crates" / "jixiao" / "templates" / "mof-project.example.json"
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLE_FILE = ROOT / "crates" / "jixiao" / "templates" / "mof-project.example.json"
 EXAMPLE: dict[str, Any] = json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))
 
 SCORE_COLUMNS = ["项目名称", "总分", "等次", "预算执行率得分", "产出指标", "效益指标", "满意度指标", "错误"]
@@ -238,3 +239,25 @@ def test_a_row_of_no_project_is_reported_in_its_place() -> None:
     assert out["错误"].iloc[1] == "第空行行“分值”：无穷大不是数字"
     found = jixiao.audit_projects(df)
     assert list(found[found["类别"] == "无法复核"]["行"]) == ["空行"]
+
+
+def test_a_template_file_or_its_text_is_a_system(tmp_path: Path) -> None:
+    template = json.loads((ROOT / "crates/jixiao/templates/mof-project.json").read_text(encoding="utf-8"))
+    template["id"] = "本市项目模板"
+    template["execution"]["points"] = "20"
+    template["sections"][0]["points"] = "40"
+    # 产出 rows re-weighted to 40: the two cost rows 5 → 1, the third row 5 → 3.
+    project = json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))
+    project["rows"][7]["分值"] = project["rows"][8]["分值"] = "1"
+    project["rows"][2]["分值"] = "3"
+    df = pd.DataFrame(long_rows(project))
+    path = tmp_path / "本市模板.json"
+    path.write_text(json.dumps(template, ensure_ascii=False), encoding="utf-8")
+    by_file = jixiao.score_projects(df, system=str(path))
+    by_text = jixiao.score_projects(df, system=json.dumps(template, ensure_ascii=False))
+    assert by_file.iloc[0]["预算执行率得分"] == Decimal("19.40")
+    assert by_file.iloc[0]["总分"] == by_text.iloc[0]["总分"]
+    # A template that cannot be right is refused with what is wrong.
+    template["sections"][1]["points"] = "0"
+    with pytest.raises(jixiao.RequestError, match="needs points above 0"):
+        jixiao.score_projects(df, system=json.dumps(template, ensure_ascii=False))

@@ -28,6 +28,7 @@ labels themselves, so that ``frame.loc[label]`` finds the row.
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -48,8 +49,15 @@ _PER_PROJECT_INFO = ("项目编码", "主管部门", "实施单位", "项目负�
 _FUNDS = ("年初预算数", "全年预算数", "全年执行数")
 
 
-def _template(system: str) -> _jixiao.ProjectTemplate:
-    return _jixiao.ProjectTemplate.builtin(system)
+def _template(system: str | os.PathLike[str]) -> _jixiao.ProjectTemplate:
+    """A built-in template by id, or a template file (``.json``) or its JSON text."""
+    text = os.fspath(system)
+    if text.lstrip().startswith("{"):
+        return _jixiao.ProjectTemplate.from_json(text)
+    if text.endswith(".json") and os.path.isfile(text):
+        with open(text, encoding="utf-8") as f:
+            return _jixiao.ProjectTemplate.from_json(f.read())
+    return _jixiao.ProjectTemplate.builtin(text)
 
 
 def project_templates() -> list[str]:
@@ -65,7 +73,8 @@ def example_project(system: str = DEFAULT_TEMPLATE) -> dict[str, Any]:
     Parameters
     ----------
     system:
-        The id of a built-in project template.
+        The id of a built-in project template (``mof-project``), or a template file (``.json``) or
+        its JSON text, as the CLI's ``--system`` takes them.
 
     Returns
     -------
