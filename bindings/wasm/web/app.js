@@ -8,6 +8,7 @@ import {
   JixiaoError,
   builtinExample,
   builtins,
+  projectTemplates,
   version,
 } from './pkg/index.js';
 
@@ -15,7 +16,7 @@ const timing = { ready: performance.now(), firstResult: null, firstEvaluateMs: n
 window.__jixiao = timing;
 performance.mark('jixiao:ready');
 
-const $ = (id) => document.getElementById(id);
+export const $ = (id) => document.getElementById(id);
 
 /** A decimal string without trailing zeros after the point (`"4.50"` → `"4.5"`), as text. */
 const trimZeros = (s) => (typeof s === 'string' && s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
@@ -49,7 +50,7 @@ const KIND_TITLES = {
 // ---------------------------------------------------------------------------------------------
 // Small DOM helpers
 
-function el(tag, attrs = {}, ...children) {
+export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === false || v === null || v === undefined) continue;
@@ -90,7 +91,7 @@ function fillBuiltinList() {
   select.disabled = false;
 }
 
-function showLoadErrors(title, errors) {
+export function showLoadErrors(title, errors) {
   const box = $('load-errors');
   box.replaceChildren(
     el('h2', { text: title }),
@@ -115,6 +116,43 @@ function showLoadErrors(title, errors) {
   box.hidden = false;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Project mode (项目支出绩效自评表): the templates listed once the page is up, the mode's code
+// (project.js) loaded only when one is chosen
+
+/** The built-in project templates by id, once listed. */
+const projectList = new Map();
+
+/** Lists the project templates in their own group of the system list (after the first result). */
+function fillProjectList() {
+  if (projectList.size > 0) return;
+  const group = el('optgroup', { label: '项目支出绩效自评' });
+  for (const t of projectTemplates()) {
+    projectList.set(t.id, t);
+    group.append(el('option', { value: `project:${t.id}`, text: t.name }));
+  }
+  $('system-select').append(group);
+}
+
+/** Shows project mode or department mode: their tools and workspaces. */
+function setProjectMode(on) {
+  document.body.classList.toggle('mode-project', on);
+  for (const g of document.querySelectorAll('.dept-only')) g.hidden = on;
+  for (const g of document.querySelectorAll('.project-only')) g.hidden = !on;
+  $('project-workspace').hidden = !on;
+  if (on) $('workspace').hidden = true;
+}
+
+async function chooseProject(id) {
+  fillProjectList();
+  const template = projectList.get(id);
+  if (!template) return false;
+  const project = await import('./project.js');
+  setProjectMode(true);
+  project.openProject(template);
+  return true;
+}
+
 function useSystem(system, builtinId) {
   const check = system.validate();
   if (!check.valid) {
@@ -122,6 +160,7 @@ function useSystem(system, builtinId) {
     system.free();
     return false;
   }
+  setProjectMode(false);
   state.system?.free();
   state.system = system;
   state.info = system.info('zh');
@@ -703,7 +742,11 @@ async function importInputs(file) {
 // Wiring
 
 function wire() {
-  $('system-select').addEventListener('change', (e) => chooseBuiltin(e.target.value));
+  $('system-select').addEventListener('change', (e) => {
+    const id = e.target.value;
+    if (id.startsWith('project:')) chooseProject(id.slice('project:'.length));
+    else chooseBuiltin(id);
+  });
   $('system-file').addEventListener('change', (e) => {
     const file = e.target.files?.[0];
     if (file) openSystemFile(file).finally(() => (e.target.value = ''));
@@ -763,12 +806,22 @@ function start() {
   setEngineStatus(`计算引擎已就绪（${Math.round(timing.ready)}毫秒）`);
   const params = new URLSearchParams(location.search);
   const id = params.get('system');
+  if (id && builtins().every((b) => b.id !== id)) {
+    // A project template (?system=mof-project): its mode loads, then the page is ready.
+    chooseProject(id).then((found) => {
+      if (found) $('system-select').value = `project:${id}`;
+      document.documentElement.dataset.ready = 'true';
+    });
+    return;
+  }
   if (id) {
     $('system-select').value = id;
     chooseBuiltin(id);
     if (params.has('example') && state.builtinId) $('fill-example').click();
   }
   document.documentElement.dataset.ready = 'true';
+  // The project templates join the list once department mode's first result is on screen.
+  (window.requestIdleCallback ?? ((f) => setTimeout(f, 0)))(() => fillProjectList());
 }
 
 try {
