@@ -70,14 +70,18 @@ cp -R "$HERE/web/." "$OUT/site/"
 cp -R "$OUT/pkg" "$OUT/site/pkg"
 
 # The budget is what the page downloads: the module after wasm-opt as gzip -9 sends it (its size on
-# the wire when served compressed). 400 KiB = 409 600 bytes; a build over it fails. (Raised from
+# the wire when served compressed). 461 KiB = 472 064 bytes; a build over it fails. (Raised from
 # 360 KiB when errors gained their Chinese messages, audits their readings and review table, and the
 # built-ins their sources: 368 970 bytes then; from 384 KiB when explanations gained their
 # calculations, 评分标准 and the analyses their reviewer's Chinese beside the English, and the
-# built-ins their practitioners' rows and 勾稽关系 checks: 393 834 bytes then. What the user waits
+# built-ins their practitioners' rows and 勾稽关系 checks: 393 834 bytes then; from 400 KiB to the
+# next whole KiB above the build with project self-evaluations (项目支出绩效自评表: the core's
+# template instantiation and its serde_json readings of the built-in templates, 69 116 bytes; the
+# published table read from CSV, the csv crate and the core's label reader, 12 756 bytes):
+# 470 986 bytes then, 389 103 before. What the user waits
 # for is the page's first result, held under 150 ms by the browser test; the module's size is the
 # proxy kept in check here.)
-budget=$((400 * 1024))
+budget=$((461 * 1024))
 raw=$(stat -c %s "$OUT/pkg/jixiao_wasm_bg.wasm")
 gz=$(gzip -9 -c "$OUT/pkg/jixiao_wasm_bg.wasm" | wc -c)
 awk -v b="$raw_before" -v r="$raw" -v g="$gz" -v l="$budget" 'BEGIN {
@@ -85,7 +89,7 @@ awk -v b="$raw_before" -v r="$raw" -v g="$gz" -v l="$budget" 'BEGIN {
   printf "budget: %d bytes gzip -9 (%.0f KiB); margin %d bytes (%.1f KiB)\n", l, l / 1024, l - g, (l - g) / 1024
 }'
 if [ "$gz" -gt "$budget" ]; then
-  echo "jixiao_wasm_bg.wasm is $gz bytes gzip -9, over its budget of $budget bytes (400 KiB)" >&2
+  echo "jixiao_wasm_bg.wasm is $gz bytes gzip -9, over its budget of $budget bytes (461 KiB)" >&2
   exit 1
 fi
 echo "built $OUT/pkg and $OUT/site"

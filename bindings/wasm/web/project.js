@@ -243,9 +243,17 @@ function showError(e) {
       located += 1;
       continue;
     }
+    const fund = /^funds\.(\S+)/.exec(d.path ?? '');
+    const input = fund && document.querySelector(`#project-info [data-fund="${fund[1]}"]`);
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      $('project-funds-msg').textContent = `${fund[1]}“${input.value.trim()}”不是有效的数值`;
+      located += 1;
+      continue;
+    }
     $('project-errors').append(el('li', { text: d.message_zh ?? d.message }));
   }
-  stale(located ? `${located}处有误，请按标红的行修正` : '无法计算');
+  stale(located ? `${located}处有误，请按标红处修正` : '无法计算');
 }
 
 function render(ev) {
