@@ -537,13 +537,14 @@ test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; r
   // A table that cannot be read lists its problems by row, in Chinese.
   const broken = fs.readFileSync(PROJECT_CSV, 'utf8').replace('≥1200公里,1236公里,10,10', '≥1200公里,1236公里,十,10');
   await page.setInputFiles('#project-csv', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) });
-  await page.locator('#load-errors').filter({ hasText: '第13行“分值”' }).waitFor();
+  await page.locator('#load-errors tbody tr').filter({ hasText: '第13行“分值”' }).filter({ hasText: '“十”不是数字' }).waitFor();
   assert.match(await page.locator('#load-errors h2').textContent(), /broken\.csv/);
 
   // On a phone: the rows as cards, nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.click('#project-example');
   await waitForProjectTotal(page, '93.37');
+  assert.equal(await page.locator('#load-errors').isVisible(), false);
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling on a phone');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(RESULTS, 'project-phone.png') });

@@ -315,6 +315,7 @@ function wire() {
     recompute();
   });
   $('project-example').addEventListener('click', () => {
+    $('load-errors').hidden = true;
     setProject(projectExample(ps.template.id));
     recompute();
   });
@@ -333,7 +334,12 @@ async function importCsv(file) {
     if (!(e instanceof JixiaoError)) throw e;
     showLoadErrors(
       `${file.name}：无法读取项目表`,
-      e.errors.map((d) => ({ path: d.params?.row ? `第${d.params.row}行` : '—', message: d.message_zh ?? d.message })),
+      e.errors.map((d) => {
+        // Where, as the table shows it; the message without the same words again.
+        const at = d.params?.row ? `第${d.params.row}行${d.params.column ? `“${d.params.column}”` : ''}` : '';
+        const message = d.message_zh ?? d.message;
+        return { path: at || '—', message: at && message.startsWith(`${at}：`) ? message.slice(at.length + 1) : message };
+      }),
     );
     return;
   }
