@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import * as jx from '../out/pkg/index.js';
+import * as jp from '../out/pkg/project.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SITE = path.resolve(HERE, '../out/site');
@@ -411,7 +412,7 @@ async function waitForProjectTotal(page, total) {
 
 /** Each row's shown score against the engine's answer for the same project. */
 async function assertRowScores(page, project) {
-  const result = jx.scoreProject(TEMPLATE, project);
+  const result = jp.scoreProject(TEMPLATE, project);
   const byId = new Map(result.indicators.map((r) => [r.id, r]));
   const scored = new Map(result.rows.map((r) => [r.index, byId.get(r.indicator)]));
   assert.equal(await page.locator('#project-table tbody tr.indicator-row').count(), project.rows.length);
@@ -429,8 +430,9 @@ test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; r
   // The template is listed in its own group, after department mode is up.
   const option = page.locator('#system-select optgroup[label="项目支出绩效自评"] option');
   await option.first().waitFor({ state: 'attached' });
-  assert.equal(await option.count(), jx.projectTemplates().length);
-  assert.equal((await option.first().textContent()).trim(), '项目支出绩效自评表');
+  // The group is written in index.html (listing it loads nothing): it must be the module's list.
+  const listed = await option.evaluateAll((os) => os.map((o) => [o.value, o.textContent.trim()]));
+  assert.deepEqual(listed, jp.projectTemplates().map((x) => [`project:${x.id}`, x.name]));
   await page.selectOption('#system-select', `project:${TEMPLATE}`);
   await waitForProjectTotal(page, '93.37');
   assert.deepEqual(await projectShown(page), { total: '93.37', grade: '优' });
@@ -438,12 +440,12 @@ test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; r
   assert.equal(await page.locator('#fill-example').isVisible(), false);
   assert.equal(await page.locator('#system-name').textContent(), '项目支出绩效自评表');
   // The header fields and funds of the bundled example; the execution row's score.
-  const example = jx.projectExample(TEMPLATE);
+  const example = jp.projectExample(TEMPLATE);
   assert.equal(await page.locator('[data-info="项目名称"]').inputValue(), example.info.项目名称);
   assert.equal(await page.locator('[data-fund="全年执行数"]').inputValue(), example.funds.全年执行数);
   assert.equal((await page.locator('#project-execution').textContent()).trim(), '9.70 / 10');
   // 一级指标 picks a section; 二级指标 that section's children.
-  const sections = jx.projectTemplates().find((x) => x.id === TEMPLATE).sections;
+  const sections = jp.projectTemplates().find((x) => x.id === TEMPLATE).sections;
   assert.deepEqual(await projectCell(page, 0, '一级指标').locator('option').allTextContents(), sections.map((s) => s.name));
   assert.deepEqual(await projectCell(page, 0, '二级指标').locator('option').allTextContents(), sections[0].children);
   // Every row's score is the engine's; the placeholder row (指标4：) is not scored.
@@ -457,7 +459,7 @@ test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; r
   await projectCell(page, 1, '实际完成值').fill('');
   await projectCell(page, 1, '实际完成值').pressSequentially('8座');
   project.rows[1].实际完成值 = '8座';
-  await waitForProjectTotal(page, jx.scoreProject(TEMPLATE, project).total);
+  await waitForProjectTotal(page, jp.scoreProject(TEMPLATE, project).total);
   await assertRowScores(page, project);
   assert.equal((await projectShown(page)).total, '93.99');
 
@@ -481,7 +483,7 @@ test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; r
   await projectCell(page, 0, '分值').fill('6');
   project.rows[0].分值 = '6';
   project.rows.push({ 一级指标: '产出指标', 二级指标: '数量指标', 三级指标: '新建候车亭', 年度指标值: '≥10个', 实际完成值: '5个', 分值: '4' });
-  const withRow = jx.scoreProject(TEMPLATE, project);
+  const withRow = jp.scoreProject(TEMPLATE, project);
   await waitForProjectTotal(page, withRow.total);
   await assertRowScores(page, project);
   assert.equal((await projectRow(page, added).locator('.c-score').textContent()).trim(), '2.00');
@@ -531,7 +533,7 @@ test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; r
   // Import the published table (CSV): the header, funds and rows as read, 93.37 / 优.
   await page.setInputFiles('#project-csv', PROJECT_CSV);
   await waitForProjectTotal(page, '93.37');
-  const read = jx.readProjectCsv(fs.readFileSync(PROJECT_CSV, 'utf8'));
+  const read = jp.readProjectCsv(fs.readFileSync(PROJECT_CSV, 'utf8'));
   assert.equal(await page.locator('[data-info="主管部门"]').inputValue(), '某县交通运输局');
   await assertRowScores(page, read);
   // A table that cannot be read lists its problems by row, in Chinese.
@@ -558,11 +560,12 @@ test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; r
   assert.equal(await page.locator('#fill-example').isVisible(), true);
 });
 
-test('department mode loads nothing of project mode; ?system=mof-project opens it directly', async (t) => {
+test('department mode loads nothing of project mode (its code, its module); ?system=mof-project opens it directly', async (t) => {
   const page = await open(t, `?system=${SEED}&example=1`);
   await page.waitForFunction(() => typeof window.__jixiao?.firstResult === 'number');
   const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname));
-  assert.ok(!loaded.some((p) => p.endsWith('/project.js')), loaded.join(', '));
+  assert.ok(!loaded.some((p) => /\/(project\.js|jixiao_project(_bg\.wasm|\.js))$/.test(p)), loaded.join(', '));
+  assert.ok(loaded.some((p) => p.endsWith('/jixiao_wasm_bg.wasm')), loaded.join(', '));
   const direct = await open(t, `?system=${TEMPLATE}`);
   await waitForProjectTotal(direct, '93.37');
   assert.equal(await direct.locator('#system-select').inputValue(), `project:${TEMPLATE}`);

@@ -1,5 +1,6 @@
-// Project self-evaluations (项目支出绩效自评表) through the package: the built-in templates, the
-// bundled example, an edited row, located errors, and a published table read from CSV.
+// Project self-evaluations (项目支出绩效自评表) through the package's `jixiao/project` entry: the
+// built-in templates, the bundled example, an edited row, located errors, and a published table
+// read from CSV. Errors are the classes of `jixiao`.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,6 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import * as jx from '../out/pkg/index.js';
+import * as jp from '../out/pkg/project.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../../..');
@@ -24,7 +26,7 @@ function caught(f) {
 }
 
 test('projectTemplates lists mof-project with its sections, execution points and qualitative bands', () => {
-  const templates = jx.projectTemplates();
+  const templates = jp.projectTemplates();
   const t = templates.find((x) => x.id === TEMPLATE);
   assert.ok(t, JSON.stringify(templates.map((x) => x.id)));
   assert.equal(t.name, '项目支出绩效自评表');
@@ -48,14 +50,14 @@ test('projectTemplates lists mof-project with its sections, execution points and
       ['未达成', '0', '0.5'],
     ],
   );
-  assert.throws(() => jx.projectExample('nope'), (e) => e instanceof jx.RequestError && /mof-project/.test(e.message));
+  assert.throws(() => jp.projectExample('nope'), (e) => e instanceof jx.RequestError && /mof-project/.test(e.message));
 });
 
 test('the example project scores 93.37 / 优, each scored row mapped to its indicator', () => {
-  const project = jx.projectExample(TEMPLATE);
+  const project = jp.projectExample(TEMPLATE);
   assert.equal(project.info.项目名称, '农村公路养护工程');
   assert.equal(project.funds.全年预算数, '800');
-  const result = jx.scoreProject(TEMPLATE, project);
+  const result = jp.scoreProject(TEMPLATE, project);
   assert.equal(result.total, '93.37');
   assert.equal(result.grade, '优');
   // The evaluation has the shape `evaluate` gives: 预算执行率 776/800 of 10 points = 9.70.
@@ -73,15 +75,15 @@ test('the example project scores 93.37 / 优, each scored row mapped to its indi
   assert.equal(byIndex.get(1).score, '4.38'); // 危桥改造 7 of ≥8 座, 5 points
   assert.equal(byIndex.get(4).score, '7.80'); // 优良中等路率 78% of ≥80%, 8 points
   // English explanations on request; figures the same.
-  const en = jx.scoreProject(TEMPLATE, project, { lang: 'en' });
+  const en = jp.scoreProject(TEMPLATE, project, { lang: 'en' });
   assert.equal(en.total, '93.37');
   assert.notEqual(en.explanation, result.explanation);
 });
 
 test('an edited row changes the total', () => {
-  const project = jx.projectExample(TEMPLATE);
+  const project = jp.projectExample(TEMPLATE);
   project.rows[1].实际完成值 = '8座'; // 危桥改造数量 met: 4.38 → 5
-  const result = jx.scoreProject(TEMPLATE, project);
+  const result = jp.scoreProject(TEMPLATE, project);
   assert.equal(result.total, '93.99');
   assert.equal(result.grade, '优');
   const row = result.rows.find((r) => r.index === 1);
@@ -96,7 +98,7 @@ test('an edited row changes the total', () => {
     实际完成值: '5个',
     分值: '4',
   });
-  const more = jx.scoreProject(TEMPLATE, project);
+  const more = jp.scoreProject(TEMPLATE, project);
   const added = more.indicators.find((r) => r.id === more.rows.find((r) => r.index === 1).indicator);
   assert.equal(added.name, '新建候车亭');
   assert.equal(added.score, '2.00');
@@ -104,9 +106,9 @@ test('an edited row changes the total', () => {
 });
 
 test('an unknown 二级指标 is a located Chinese error (InputError, row and column)', () => {
-  const project = jx.projectExample(TEMPLATE);
+  const project = jp.projectExample(TEMPLATE);
   project.rows[1].二级指标 = '数目指标';
-  const e = caught(() => jx.scoreProject(TEMPLATE, project));
+  const e = caught(() => jp.scoreProject(TEMPLATE, project));
   assert.ok(e instanceof jx.InputError, `${e?.constructor?.name}: ${e?.message}`);
   assert.equal(e.kind, 'inputs');
   assert.equal(e.code, 'project_table');
@@ -125,7 +127,7 @@ test('an unknown 二级指标 is a located Chinese error (InputError, row and co
   // Every problem, not just the first: a second bad row and the points no longer adding up.
   project.rows[2].实际完成值 = '六十公里';
   project.rows[0].分值 = '9';
-  const all = caught(() => jx.scoreProject(TEMPLATE, project));
+  const all = caught(() => jp.scoreProject(TEMPLATE, project));
   assert.deepEqual(
     all.errors.map((x) => [x.params.row ?? null, x.params.column ?? null]),
     [
@@ -138,46 +140,56 @@ test('an unknown 二级指标 is a located Chinese error (InputError, row and co
 });
 
 test('a qualitative score outside its band names its row; numbers must be strings or safe integers', () => {
-  const project = jx.projectExample(TEMPLATE);
+  const project = jp.projectExample(TEMPLATE);
   const i = project.rows.findIndex((r) => r.实际完成值 === '达成');
   project.rows[i].得分 = '2'; // 达成 is 80%–100% of 6 points
-  const e = caught(() => jx.scoreProject(TEMPLATE, project));
+  const e = caught(() => jp.scoreProject(TEMPLATE, project));
   assert.ok(e instanceof jx.EvaluationError, `${e?.constructor?.name}: ${e?.message}`);
   assert.match(e.messageZh, new RegExp(`^第${i + 1}行：`));
   assert.equal(e.errors[0].params.row, String(i + 1));
 
-  const floats = jx.projectExample(TEMPLATE);
+  const floats = jp.projectExample(TEMPLATE);
   floats.rows[0].分值 = 9.5;
-  const r = caught(() => jx.scoreProject(TEMPLATE, floats));
+  const r = caught(() => jp.scoreProject(TEMPLATE, floats));
   assert.ok(r instanceof jx.RequestError);
   assert.equal(r.errors[0].path, 'rows[0].分值');
   floats.rows[0].分值 = 10; // a safe integer is fine
-  assert.equal(jx.scoreProject(TEMPLATE, floats).total, '93.37');
-  assert.throws(() => jx.scoreProject(TEMPLATE, []), jx.RequestError);
-  assert.throws(() => jx.scoreProject('nope', floats), jx.RequestError);
+  assert.equal(jp.scoreProject(TEMPLATE, floats).total, '93.37');
+  assert.throws(() => jp.scoreProject(TEMPLATE, []), jx.RequestError);
+  assert.throws(() => jp.scoreProject('nope', floats), jx.RequestError);
 });
 
 test('a published table read from CSV (tests/tables/projects) scores as the example', () => {
   const text = fs.readFileSync(CSV, 'utf8');
-  const project = jx.readProjectCsv(text);
+  const project = jp.readProjectCsv(text);
   assert.equal(project.info.项目名称, '农村公路养护工程');
   assert.equal(project.info.主管部门, '某县交通运输局');
   assert.deepEqual(project.funds, { 年初预算数: '750', 全年预算数: '800', 全年执行数: '776', 得分: '9.7' });
   assert.equal(project.总分, '93.37');
   assert.equal(project.rows[4].一级指标, '产出指标'); // a merged cell is the cell above
-  const result = jx.scoreProject(TEMPLATE, project);
+  const result = jp.scoreProject(TEMPLATE, project);
   assert.equal(result.total, '93.37');
   assert.equal(result.grade, '优');
   // With a byte-order mark, as Excel writes CSV UTF-8, the same.
-  assert.deepEqual(jx.readProjectCsv(`\ufeff${text}`), project);
+  assert.deepEqual(jp.readProjectCsv(`\ufeff${text}`), project);
 
   // A cell that cannot be read is an error naming its CSV row.
   const broken = text.replace('≥1200公里,1236公里,10,10', '≥1200公里,1236公里,十,10');
-  const e = caught(() => jx.readProjectCsv(broken));
+  const e = caught(() => jp.readProjectCsv(broken));
   assert.ok(e instanceof jx.InputError, `${e?.constructor?.name}: ${e?.message}`);
   assert.match(e.messageZh, /第13行“分值”/);
   assert.equal(e.errors[0].params.row, '13');
   // Not a project table at all.
-  const none = caught(() => jx.readProjectCsv('a,b\n1,2\n'));
+  const none = caught(() => jp.readProjectCsv('a,b\n1,2\n'));
   assert.match(none.messageZh, /未找到资金情况/);
+});
+
+test('project.d.ts declares exactly the exports of jixiao/project; jixiao itself has none of them', () => {
+  const dts = fs.readFileSync(path.join(HERE, '../out/pkg/project.d.ts'), 'utf8');
+  const declared = new Set([...dts.matchAll(/^export (?:class|function) (\w+)/gm)].map((m) => m[1]));
+  assert.deepEqual([...declared].sort(), Object.keys(jp).sort());
+  for (const name of declared) assert.equal(name in jx, false, `${name} is not in the main module`);
+  const pkg = JSON.parse(fs.readFileSync(path.join(HERE, '../out/pkg/package.json'), 'utf8'));
+  assert.deepEqual(pkg.exports['./project'], { types: './project.d.ts', default: './project.js' });
+  for (const f of pkg.files) assert.ok(fs.existsSync(path.join(HERE, '../out/pkg', f)), f);
 });

@@ -19,10 +19,6 @@ import {
   evaluateJson,
   explainJson,
   parseDecimal,
-  projectExample,
-  projectTemplates,
-  readProjectCsv,
-  scoreProject,
   systemInfoJson,
   validateJson,
   version,
@@ -35,13 +31,19 @@ import {
   type IndicatorResult,
   type InputInfo,
   type Inputs,
-  type Project,
-  type ProjectEvaluation,
-  type ProjectTemplate,
   type SystemInfo,
   type Target,
   type ValidationResult,
 } from '../js/index.js';
+import {
+  projectExample,
+  projectTemplates,
+  readProjectCsv,
+  scoreProject,
+  type Project,
+  type ProjectEvaluation,
+  type ProjectTemplate,
+} from '../js/project.js';
 
 const v: string = version();
 const list = builtins();

@@ -8,7 +8,6 @@ import {
   JixiaoError,
   builtinExample,
   builtins,
-  projectTemplates,
   version,
 } from './pkg/index.js';
 
@@ -84,9 +83,10 @@ function setEngineStatus(text, bad = false) {
 
 function fillBuiltinList() {
   const select = $('system-select');
+  const projects = $('project-templates'); // the project templates' group stays last
   for (const b of builtins()) {
     const extra = [b.region, b.year ? `${b.year}年` : null].filter(Boolean).join(' · ');
-    select.append(el('option', { value: b.id, text: extra ? `${b.name}（${extra}）` : b.name }));
+    select.insertBefore(el('option', { value: b.id, text: extra ? `${b.name}（${extra}）` : b.name }), projects);
   }
   select.disabled = false;
 }
@@ -117,22 +117,10 @@ export function showLoadErrors(title, errors) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Project mode (项目支出绩效自评表): the templates listed once the page is up, the mode's code
-// (project.js) loaded only when one is chosen
-
-/** The built-in project templates by id, once listed. */
-const projectList = new Map();
-
-/** Lists the project templates in their own group of the system list (after the first result). */
-function fillProjectList() {
-  if (projectList.size > 0) return;
-  const group = el('optgroup', { label: '项目支出绩效自评' });
-  for (const t of projectTemplates()) {
-    projectList.set(t.id, t);
-    group.append(el('option', { value: `project:${t.id}`, text: t.name }));
-  }
-  $('system-select').append(group);
-}
+// Project mode (项目支出绩效自评表): its code (project.js) and module (pkg/project.js, the engine
+// with project scoring) loaded only when a project template is chosen. The templates' group of the
+// system list is written in index.html, so that listing them loads nothing either (the browser
+// test checks it against the module's list).
 
 /** Shows project mode or department mode: their tools and workspaces. */
 function setProjectMode(on) {
@@ -144,13 +132,9 @@ function setProjectMode(on) {
 }
 
 async function chooseProject(id) {
-  fillProjectList();
-  const template = projectList.get(id);
-  if (!template) return false;
   const project = await import('./project.js');
   setProjectMode(true);
-  project.openProject(template);
-  return true;
+  return project.openProject(id);
 }
 
 function useSystem(system, builtinId) {
@@ -806,7 +790,7 @@ function start() {
   setEngineStatus(`计算引擎已就绪（${Math.round(timing.ready)}毫秒）`);
   const params = new URLSearchParams(location.search);
   const id = params.get('system');
-  if (id && builtins().every((b) => b.id !== id)) {
+  if (id && document.querySelector(`#project-templates option[value="project:${CSS.escape(id)}"]`)) {
     // A project template (?system=mof-project): its mode loads, then the page is ready.
     chooseProject(id).then((found) => {
       if (found) $('system-select').value = `project:${id}`;
@@ -820,8 +804,6 @@ function start() {
     if (params.has('example') && state.builtinId) $('fill-example').click();
   }
   document.documentElement.dataset.ready = 'true';
-  // The project templates join the list once department mode's first result is on screen.
-  (window.requestIdleCallback ?? ((f) => setTimeout(f, 0)))(() => fillProjectList());
 }
 
 try {

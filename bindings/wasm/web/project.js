@@ -1,9 +1,11 @@
 // Project mode of the calculator (项目支出绩效自评表): loaded only when a project template is
-// chosen, so that department mode's first result does not wait for it. The page sends the table
+// chosen, with the package's `project` entry and its module, so that department mode neither
+// downloads nor compiles any of it. The page sends the table
 // as typed (every figure as text) and shows what the engine answers: each row's score, the
 // subtotals, the total and the grade, or each problem on its row. It knows no scoring rule.
 
-import { JixiaoError, projectExample, readProjectCsv, scoreProject } from './pkg/index.js';
+import { JixiaoError } from './pkg/index.js';
+import { projectExample, projectTemplates, readProjectCsv, scoreProject } from './pkg/project.js';
 
 import { $, el, showLoadErrors } from './app.js';
 
@@ -348,12 +350,15 @@ async function importCsv(file) {
   recompute();
 }
 
-/** Shows a template with its bundled example project and scores it. */
-export function openProject(template) {
+/** Shows a built-in template with its bundled example project and scores it; false for an unknown id. */
+export function openProject(id) {
+  const template = projectTemplates().find((t) => t.id === id);
+  if (!template) return false;
   ps.template = template;
   wire();
   $('load-errors').hidden = true;
   renderHeader(template);
   setProject(projectExample(template.id));
   recompute();
+  return true;
 }
