@@ -407,7 +407,7 @@ async function projectShown(page) {
 }
 
 async function waitForProjectTotal(page, total) {
-  await page.waitForFunction((t) => document.querySelector('#project-total').textContent.trim() === t, total);
+  await page.waitForFunction((t) => document.querySelector('#project-total')?.textContent.trim() === t, total);
 }
 
 /** Each row's shown score against the engine's answer for the same project. */
@@ -566,6 +566,8 @@ test('department mode loads nothing of project mode (its code, its module); ?sys
   const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname));
   assert.ok(!loaded.some((p) => /\/(project\.js|jixiao_project(_bg\.wasm|\.js))$/.test(p)), loaded.join(', '));
   assert.ok(loaded.some((p) => p.endsWith('/jixiao_wasm_bg.wasm')), loaded.join(', '));
+  assert.ok(!loaded.some((p) => p.endsWith('/project.css')), loaded.join(', '));
+  assert.equal(await page.locator('#project-workspace').count(), 0, 'no project markup in department mode');
   const direct = await open(t, `?system=${TEMPLATE}`);
   await waitForProjectTotal(direct, '93.37');
   assert.equal(await direct.locator('#system-select').inputValue(), `project:${TEMPLATE}`);

@@ -117,8 +117,9 @@ export function showLoadErrors(title, errors) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Project mode (项目支出绩效自评表): its code (project.js) and module (pkg/project.js, the engine
-// with project scoring) loaded only when a project template is chosen. The templates' group of the
+// Project mode (项目支出绩效自评表): its code (project.js), markup and stylesheet (project.css) and
+// module (pkg/project.js, the engine with project scoring) loaded only when a project template is
+// chosen. The templates' group of the
 // system list is written in index.html, so that listing them loads nothing either (the browser
 // test checks it against the module's list).
 
@@ -127,7 +128,8 @@ function setProjectMode(on) {
   document.body.classList.toggle('mode-project', on);
   for (const g of document.querySelectorAll('.dept-only')) g.hidden = on;
   for (const g of document.querySelectorAll('.project-only')) g.hidden = !on;
-  $('project-workspace').hidden = !on;
+  const workspace = $('project-workspace'); // added by project.js the first time
+  if (workspace) workspace.hidden = !on;
   if (on) $('workspace').hidden = true;
 }
 

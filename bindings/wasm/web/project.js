@@ -9,6 +9,67 @@ import { projectExample, projectTemplates, readProjectCsv, scoreProject } from '
 
 import { $, el, showLoadErrors } from './app.js';
 
+// The workspace of project mode, added to the page the first time it is chosen.
+const WORKSPACE = `
+<section id="project-workspace" class="project-workspace" hidden aria-label="项目支出绩效自评">
+  <section class="panel project-info" aria-labelledby="project-info-title">
+    <h2 id="project-info-title">项目基本情况</h2>
+    <div class="info-grid" id="project-info">
+      <label class="info-field wide"><span>项目名称</span><input type="text" data-info="项目名称"></label>
+      <label class="info-field"><span>主管部门</span><input type="text" data-info="主管部门"></label>
+      <label class="info-field"><span>实施单位</span><input type="text" data-info="实施单位"></label>
+      <label class="info-field"><span>年度</span><input type="text" data-info="年度" inputmode="numeric"></label>
+      <label class="info-field"><span>全年预算数（万元）</span><input type="text" data-fund="全年预算数" inputmode="decimal"></label>
+      <label class="info-field"><span>全年执行数（万元）</span><input type="text" data-fund="全年执行数" inputmode="decimal"></label>
+      <div class="info-field execution"><span>预算执行率得分</span><output id="project-execution">—</output></div>
+    </div>
+    <p id="project-funds-msg" class="msg" role="alert"></p>
+  </section>
+
+  <section class="panel project-result" aria-labelledby="project-result-title">
+    <h2 id="project-result-title" class="visually-hidden">自评结果</h2>
+    <div class="summary" aria-live="polite">
+      <div class="total-box">
+        <div class="label">总分</div>
+        <div class="total"><output id="project-total">—</output><span class="of"> / <span id="project-full">—</span></span></div>
+      </div>
+      <div class="grade-box">
+        <div class="label">等级</div>
+        <div class="grade" id="project-grade">—</div>
+      </div>
+      <div class="status-box">
+        <p id="project-status" class="status"></p>
+        <ul id="project-errors" class="eval-errors"></ul>
+        <p id="project-sections" class="sections"></p>
+      </div>
+    </div>
+  </section>
+
+  <section class="panel project-rows" aria-labelledby="project-rows-title">
+    <div class="rows-head">
+      <h2 id="project-rows-title">绩效指标 <span class="hint">（定性指标的“得分”为评价人在档内的评分；计算得分由引擎按模板计分）</span></h2>
+      <button type="button" id="project-add-row">添加指标</button>
+    </div>
+    <div class="table-scroll">
+      <table id="project-table" class="project-table">
+        <thead>
+          <tr>
+            <th class="c-no">序号</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标性质</th>
+            <th>年度指标值</th><th>实际完成值</th><th class="c-num">分值</th><th class="c-num">得分</th>
+            <th>偏差原因分析及改进措施</th><th class="c-num">计算得分</th><th class="c-del"><span class="visually-hidden">删除</span></th>
+          </tr>
+        </thead>
+        <tbody></tbody>
+      </table>
+    </div>
+    <details class="explanation-box">
+      <summary>完整说明</summary>
+      <pre id="project-explanation"></pre>
+    </details>
+  </section>
+</section>
+`;
+
 const ps = {
   template: null, // the template as projectTemplates() gives it
   rows: [], // {tr, msgRow, msg, cells: {column → control}, score}
@@ -298,9 +359,18 @@ function renderHeader(t) {
 
 let wired = false;
 
-function wire() {
+/** Adds the workspace and its stylesheet to the page (once), wiring its controls. */
+async function wire() {
   if (wired) return;
   wired = true;
+  const css = el('link', { rel: 'stylesheet', href: new URL('./project.css', import.meta.url).href });
+  const loaded = new Promise((resolve) => {
+    css.addEventListener('load', resolve);
+    css.addEventListener('error', resolve);
+  });
+  document.head.append(css);
+  document.querySelector('.page-footer').insertAdjacentHTML('beforebegin', WORKSPACE);
+  await loaded;
   const workspace = $('project-workspace');
   workspace.addEventListener('input', (e) => {
     // A select fires `change` too, after `input`: scored once, when its dependants are filled.
@@ -351,11 +421,12 @@ async function importCsv(file) {
 }
 
 /** Shows a built-in template with its bundled example project and scores it; false for an unknown id. */
-export function openProject(id) {
+export async function openProject(id) {
   const template = projectTemplates().find((t) => t.id === id);
   if (!template) return false;
   ps.template = template;
-  wire();
+  await wire();
+  $('project-workspace').hidden = false;
   $('load-errors').hidden = true;
   renderHeader(template);
   setProject(projectExample(template.id));
