@@ -71,7 +71,7 @@ build_module jixiao_project --features project
 echo "== package files"
 version="$(cargo pkgid --manifest-path "$ROOT/Cargo.toml" -p jixiao-wasm | sed 's/.*[#@]//')"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$HERE/js/package.json" > "$OUT/pkg/package.json"
-cp "$HERE/js/index.js" "$HERE/js/index.d.ts" "$HERE/js/common.js" "$HERE/js/project.js" "$HERE/js/project.d.ts" \
+cp "$HERE/js/index.js" "$HERE/js/index.d.ts" "$HERE/js/project.js" "$HERE/js/project.d.ts" \
   "$HERE/js/README.md" "$OUT/pkg/"
 
 echo "== site"

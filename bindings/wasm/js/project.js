@@ -6,7 +6,9 @@
 // Types: project.d.ts.
 
 import init, * as wasm from './jixiao_project.js';
-import { call, langOf, load, plain, request } from './common.js';
+import { JixiaoError } from './index.js';
+
+const { call, langOf, load, plain, request } = JixiaoError[Symbol.for('jixiao.internal')];
 
 await load(init, new URL('./jixiao_project_bg.wasm', import.meta.url));
 
