@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import * as jx from '../out/pkg/index.js';
+import * as jp from '../out/pkg/project.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SITE = path.resolve(HERE, '../out/site');
@@ -388,4 +389,186 @@ test('opening files: a TOML system builds its form; an invalid one lists its err
   await page.setInputFiles('#system-file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": 1,') });
   await page.waitForFunction(() => document.querySelector('#load-errors').textContent.includes('格式错误'));
   await page.screenshot({ path: path.join(RESULTS, 'calculator-load-error.png'), fullPage: true });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Project mode (项目支出绩效自评表)
+
+const TEMPLATE = 'mof-project';
+const PROJECT_CSV = path.join(ROOT, 'tests/tables/projects/农村公路养护工程.csv');
+const projectRow = (page, i) => page.locator('#project-table tbody tr.indicator-row').nth(i);
+const projectCell = (page, i, column) => projectRow(page, i).locator(`td[data-column="${column}"]`).locator('input, select');
+
+async function projectShown(page) {
+  return {
+    total: (await page.locator('#project-total').textContent()).trim(),
+    grade: (await page.locator('#project-grade').textContent()).trim(),
+  };
+}
+
+async function waitForProjectTotal(page, total) {
+  await page.waitForFunction((t) => document.querySelector('#project-total')?.textContent.trim() === t, total);
+}
+
+/** Each row's shown score against the engine's answer for the same project. */
+async function assertRowScores(page, project) {
+  const result = jp.scoreProject(TEMPLATE, project);
+  const byId = new Map(result.indicators.map((r) => [r.id, r]));
+  const scored = new Map(result.rows.map((r) => [r.index, byId.get(r.indicator)]));
+  assert.equal(await page.locator('#project-table tbody tr.indicator-row').count(), project.rows.length);
+  for (let i = 0; i < project.rows.length; i++) {
+    const shownScore = (await projectRow(page, i).locator('.c-score').textContent()).trim();
+    assert.equal(shownScore, scored.get(i)?.score ?? '—', `row ${i + 1}`);
+  }
+  assert.deepEqual(await projectShown(page), { total: result.total, grade: result.grade });
+  return result;
+}
+
+test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; rows added, edited and removed; a bad row located; a CSV imported', async (t) => {
+  const page = await open(t);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  // The template is listed in its own group, after department mode is up.
+  const option = page.locator('#system-select optgroup[label="项目支出绩效自评"] option');
+  await option.first().waitFor({ state: 'attached' });
+  // The group is written in index.html (listing it loads nothing): it must be the module's list.
+  const listed = await option.evaluateAll((os) => os.map((o) => [o.value, o.textContent.trim()]));
+  assert.deepEqual(listed, jp.projectTemplates().map((x) => [`project:${x.id}`, x.name]));
+  await page.selectOption('#system-select', `project:${TEMPLATE}`);
+  await waitForProjectTotal(page, '93.37');
+  assert.deepEqual(await projectShown(page), { total: '93.37', grade: '优' });
+  assert.equal(await page.locator('#workspace').isVisible(), false, 'department mode is put away');
+  assert.equal(await page.locator('#fill-example').isVisible(), false);
+  assert.equal(await page.locator('#system-name').textContent(), '项目支出绩效自评表');
+  // The header fields and funds of the bundled example; the execution row's score.
+  const example = jp.projectExample(TEMPLATE);
+  assert.equal(await page.locator('[data-info="项目名称"]').inputValue(), example.info.项目名称);
+  assert.equal(await page.locator('[data-fund="全年执行数"]').inputValue(), example.funds.全年执行数);
+  assert.equal((await page.locator('#project-execution').textContent()).trim(), '9.70 / 10');
+  // 一级指标 picks a section; 二级指标 that section's children.
+  const sections = jp.projectTemplates().find((x) => x.id === TEMPLATE).sections;
+  assert.deepEqual(await projectCell(page, 0, '一级指标').locator('option').allTextContents(), sections.map((s) => s.name));
+  assert.deepEqual(await projectCell(page, 0, '二级指标').locator('option').allTextContents(), sections[0].children);
+  // Every row's score is the engine's; the placeholder row (指标4：) is not scored.
+  await assertRowScores(page, example);
+  assert.equal((await projectRow(page, 3).locator('.c-score').textContent()).trim(), '—');
+  assert.doesNotMatch(await page.locator('#project-workspace').textContent(), /null|undefined|NaN/);
+  await page.screenshot({ path: path.join(RESULTS, 'project-desktop.png'), fullPage: true });
+
+  // Edit a value: 危桥改造数量 7座 → 8座 meets its target.
+  const project = structuredClone(example);
+  await projectCell(page, 1, '实际完成值').fill('');
+  await projectCell(page, 1, '实际完成值').pressSequentially('8座');
+  project.rows[1].实际完成值 = '8座';
+  await waitForProjectTotal(page, jp.scoreProject(TEMPLATE, project).total);
+  await assertRowScores(page, project);
+  assert.equal((await projectShown(page)).total, '93.99');
+
+  // Add a row: blank, it is not scored and the total stays; filled, with the section's points
+  // moved to it, it is scored in its place.
+  await page.click('#project-add-row');
+  assert.equal(await page.locator('#project-table tbody tr.indicator-row').count(), example.rows.length + 1);
+  const added = example.rows.length;
+  assert.equal((await projectRow(page, added).locator('.c-score').textContent()).trim(), '—');
+  assert.equal((await projectShown(page)).total, '93.99');
+  await projectCell(page, added, '一级指标').selectOption('产出指标');
+  assert.deepEqual(await projectCell(page, added, '二级指标').locator('option').allTextContents(), sections[0].children);
+  await projectCell(page, added, '二级指标').selectOption('数量指标');
+  await projectCell(page, added, '三级指标').fill('新建候车亭');
+  await projectCell(page, added, '年度指标值').fill('≥10个');
+  await projectCell(page, added, '实际完成值').fill('5个');
+  await projectCell(page, added, '分值').fill('4');
+  // 产出指标 now adds up to 54 of its 50 points: said for the table, the rows' figures kept.
+  await page.locator('#project-errors li').filter({ hasText: '“产出指标”下各指标分值合计54分，与模板规定的50分不符' }).waitFor();
+  assert.equal((await projectRow(page, 0).locator('.c-score').textContent()).trim(), '10.00');
+  await projectCell(page, 0, '分值').fill('6');
+  project.rows[0].分值 = '6';
+  project.rows.push({ 一级指标: '产出指标', 二级指标: '数量指标', 三级指标: '新建候车亭', 年度指标值: '≥10个', 实际完成值: '5个', 分值: '4' });
+  const withRow = jp.scoreProject(TEMPLATE, project);
+  await waitForProjectTotal(page, withRow.total);
+  await assertRowScores(page, project);
+  assert.equal((await projectRow(page, added).locator('.c-score').textContent()).trim(), '2.00');
+  assert.equal(await page.locator('#project-errors li').count(), 0);
+
+  // A bad row: its error in Chinese on that row, the other rows' figures kept (faded).
+  await projectCell(page, 2, '实际完成值').fill('六十公里');
+  const message = projectRow(page, 2).locator('xpath=following-sibling::tr[1]');
+  await message.filter({ hasText: '第3行“实际完成值”：实际完成值“六十公里”不是数值' }).waitFor();
+  assert.equal(await projectCell(page, 2, '实际完成值').getAttribute('aria-invalid'), 'true');
+  assert.equal((await projectRow(page, 0).locator('.c-score').textContent()).trim(), '6.00');
+  assert.equal((await projectShown(page)).total, withRow.total, 'the last result stays');
+  assert.match(await page.locator('#project-status').textContent(), /1处有误/);
+  assert.equal(await page.locator('body.project-stale').count(), 1);
+  await page.screenshot({ path: path.join(RESULTS, 'project-bad-row.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling on a phone');
+  await projectRow(page, 2).evaluate((row) => row.scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: path.join(RESULTS, 'project-phone-bad-row.png') });
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await projectCell(page, 2, '实际完成值').fill('60公里');
+  await waitForProjectTotal(page, withRow.total);
+  assert.equal(await page.locator('body.project-stale').count(), 0);
+  assert.equal(await message.isVisible(), false);
+  // A figure that is not a number: on its row, or beside the funds.
+  await projectCell(page, 1, '分值').fill('五');
+  await projectRow(page, 1).locator('xpath=following-sibling::tr[1]').filter({ hasText: '分值“五”不是有效的数值' }).waitFor();
+  await projectCell(page, 1, '分值').fill('5');
+  const spent = page.locator('[data-fund="全年执行数"]');
+  await spent.fill('七百');
+  await page.locator('#project-funds-msg').filter({ hasText: '全年执行数“七百”不是有效的数值' }).waitFor();
+  assert.equal(await spent.getAttribute('aria-invalid'), 'true');
+  await spent.fill('');
+  await page.locator('#project-funds-msg').filter({ hasText: '请填写全年执行数' }).waitFor();
+  await spent.fill('776');
+  await waitForProjectTotal(page, withRow.total);
+  assert.equal(await page.locator('body.project-stale').count(), 0);
+
+  // Remove the added row and give its points back: 93.99 again.
+  await projectRow(page, added).getByRole('button', { name: '删除' }).click();
+  await projectCell(page, 0, '分值').fill('10');
+  project.rows.pop();
+  project.rows[0].分值 = '10';
+  await waitForProjectTotal(page, '93.99');
+  await assertRowScores(page, project);
+
+  // Import the published table (CSV): the header, funds and rows as read, 93.37 / 优.
+  await page.setInputFiles('#project-csv', PROJECT_CSV);
+  await waitForProjectTotal(page, '93.37');
+  const read = jp.readProjectCsv(fs.readFileSync(PROJECT_CSV, 'utf8'));
+  assert.equal(await page.locator('[data-info="主管部门"]').inputValue(), '某县交通运输局');
+  await assertRowScores(page, read);
+  // A table that cannot be read lists its problems by row, in Chinese.
+  const broken = fs.readFileSync(PROJECT_CSV, 'utf8').replace('≥1200公里,1236公里,10,10', '≥1200公里,1236公里,十,10');
+  await page.setInputFiles('#project-csv', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) });
+  await page.locator('#load-errors tbody tr').filter({ hasText: '第13行“分值”' }).filter({ hasText: '“十”不是数字' }).waitFor();
+  assert.match(await page.locator('#load-errors h2').textContent(), /broken\.csv/);
+
+  // On a phone: the rows as cards, nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click('#project-example');
+  await waitForProjectTotal(page, '93.37');
+  assert.equal(await page.locator('#load-errors').isVisible(), false);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling on a phone');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(RESULTS, 'project-phone.png') });
+  await page.screenshot({ path: path.join(RESULTS, 'project-phone-full.png'), fullPage: true });
+
+  // Back to a department system: its mode as before.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.selectOption('#system-select', SEED);
+  await page.waitForSelector('#inputs-form .field');
+  assert.equal(await page.locator('#project-workspace').isVisible(), false);
+  assert.equal(await page.locator('#fill-example').isVisible(), true);
+});
+
+test('department mode loads nothing of project mode (its code, its module); ?system=mof-project opens it directly', async (t) => {
+  const page = await open(t, `?system=${SEED}&example=1`);
+  await page.waitForFunction(() => typeof window.__jixiao?.firstResult === 'number');
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname));
+  assert.ok(!loaded.some((p) => /\/(project\.js|jixiao_project(_bg\.wasm|\.js))$/.test(p)), loaded.join(', '));
+  assert.ok(loaded.some((p) => p.endsWith('/jixiao_wasm_bg.wasm')), loaded.join(', '));
+  assert.ok(!loaded.some((p) => p.endsWith('/project.css')), loaded.join(', '));
+  assert.equal(await page.locator('#project-workspace').count(), 0, 'no project markup in department mode');
+  const direct = await open(t, `?system=${TEMPLATE}`);
+  await waitForProjectTotal(direct, '93.37');
+  assert.equal(await direct.locator('#system-select').inputValue(), `project:${TEMPLATE}`);
 });

@@ -23,7 +23,11 @@ export interface ErrorDetail {
   message_zh: string;
   /** A stable code of the problem (`not_a_decimal`, `out_of_range`, `division_by_zero`, `level_score_needed`, ...). */
   code: string;
-  /** The figures and names the message quotes, by name. */
+  /**
+   * The figures and names the message quotes, by name. A project's problems (`scoreProject`,
+   * `readProjectCsv` of `jixiao/project`) carry `row` (1-based, as the message says) and `column`
+   * when located.
+   */
   params: Record<string, string>;
   /** 1-based character position inside an expression. */
   position?: number;

@@ -13,13 +13,15 @@
 
 import init, * as wasm from './jixiao_wasm.js';
 
-const wasmUrl = new URL('./jixiao_wasm_bg.wasm', import.meta.url);
-if (wasmUrl.protocol === 'file:' && typeof process === 'object' && process.versions?.node) {
-  // Node (and Deno, Bun) read the file; their `fetch` does not take file: URLs.
-  const { readFile } = await import('node:fs/promises');
-  await init({ module_or_path: await readFile(wasmUrl) });
-} else {
-  await init({ module_or_path: wasmUrl });
+/** Loads a wasm-bindgen module (`init` from its glue) from `url`: Node reads the file, browsers fetch it. */
+async function load(init, url) {
+  if (url.protocol === 'file:' && typeof process === 'object' && process.versions?.node) {
+    // Node (and Deno, Bun) read the file; their `fetch` does not take file: URLs.
+    const { readFile } = await import('node:fs/promises');
+    await init({ module_or_path: await readFile(url) });
+  } else {
+    await init({ module_or_path: url });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,6 +157,15 @@ function requestJson(request) {
 function langOf(options) {
   return options?.lang ?? 'zh';
 }
+
+await load(init, new URL('./jixiao_wasm_bg.wasm', import.meta.url));
+
+// What the package's second entry (project.js, `jixiao/project`) shares with this one, under a
+// symbol rather than as exports (not part of the API), and without a module of its own: one more
+// module before the engine loads delayed the page's first result.
+Object.defineProperty(JixiaoError, Symbol.for('jixiao.internal'), {
+  value: Object.freeze({ call, langOf, load, plain, request }),
+});
 
 // ---------------------------------------------------------------------------------------------
 // The object API

@@ -17,6 +17,9 @@ use jixiao::wire::{self, JsonError, Options, ValidationAnswer};
 use jixiao::{IndicatorSystem, Lang, LoadError, Scorer};
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "project")]
+pub mod project;
+
 /// The result of a call: JSON text, or the JSON layer's error text.
 pub type JsonResult = Result<String, String>;
 

@@ -35,6 +35,15 @@ import {
   type Target,
   type ValidationResult,
 } from '../js/index.js';
+import {
+  projectExample,
+  projectTemplates,
+  readProjectCsv,
+  scoreProject,
+  type Project,
+  type ProjectEvaluation,
+  type ProjectTemplate,
+} from '../js/project.js';
 
 const v: string = version();
 const list = builtins();
@@ -120,6 +129,21 @@ const figure: string = displayFigure(result.indicators[0]?.score ?? '0');
 system.free();
 
 console.log(v, first, total, grade, lost, naOutcome, again, fromToml, fromText, info, kinds, text, id, reachable, json, order, figure);
+
+// Project self-evaluations: a template, the project's own rows.
+const templates: ProjectTemplate[] = projectTemplates();
+const children: string[] = templates[0]?.sections[0]?.children ?? [];
+const bands: Decimal[] = templates.flatMap((t) => t.qualitative.map((b) => b.min));
+const project: Project = projectExample('mof-project');
+project.rows.push({ 一级指标: '产出指标', 二级指标: '数量指标', 三级指标: '新建候车亭', 年度指标值: '≥10个', 实际完成值: '5个', 分值: '4' });
+const scored: ProjectEvaluation = scoreProject('mof-project', project, { lang: 'zh' });
+const placed: string[] = scored.rows.map((r) => `${r.index}:${r.indicator}:${scored.total}`);
+try {
+  scoreProject('mof-project', readProjectCsv('项目名称,x'));
+} catch (e) {
+  if (e instanceof InputError) for (const d of e.errors) console.log(d.params.row, d.params.column, d.message_zh);
+}
+console.log(children, bands, placed);
 
 // @ts-expect-error: a bigint is not an input value (decimals are strings, counts safe integers).
 const wrong: Inputs = { 编制数: 76n };

@@ -15,7 +15,7 @@ const timing = { ready: performance.now(), firstResult: null, firstEvaluateMs: n
 window.__jixiao = timing;
 performance.mark('jixiao:ready');
 
-const $ = (id) => document.getElementById(id);
+export const $ = (id) => document.getElementById(id);
 
 /** A decimal string without trailing zeros after the point (`"4.50"` → `"4.5"`), as text. */
 const trimZeros = (s) => (typeof s === 'string' && s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
@@ -49,7 +49,7 @@ const KIND_TITLES = {
 // ---------------------------------------------------------------------------------------------
 // Small DOM helpers
 
-function el(tag, attrs = {}, ...children) {
+export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === false || v === null || v === undefined) continue;
@@ -83,14 +83,15 @@ function setEngineStatus(text, bad = false) {
 
 function fillBuiltinList() {
   const select = $('system-select');
+  const projects = $('project-templates'); // the project templates' group stays last
   for (const b of builtins()) {
     const extra = [b.region, b.year ? `${b.year}年` : null].filter(Boolean).join(' · ');
-    select.append(el('option', { value: b.id, text: extra ? `${b.name}（${extra}）` : b.name }));
+    select.insertBefore(el('option', { value: b.id, text: extra ? `${b.name}（${extra}）` : b.name }), projects);
   }
   select.disabled = false;
 }
 
-function showLoadErrors(title, errors) {
+export function showLoadErrors(title, errors) {
   const box = $('load-errors');
   box.replaceChildren(
     el('h2', { text: title }),
@@ -115,6 +116,29 @@ function showLoadErrors(title, errors) {
   box.hidden = false;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Project mode (项目支出绩效自评表): its code (project.js), markup and stylesheet (project.css) and
+// module (pkg/project.js, the engine with project scoring) loaded only when a project template is
+// chosen. The templates' group of the
+// system list is written in index.html, so that listing them loads nothing either (the browser
+// test checks it against the module's list).
+
+/** Shows project mode or department mode: their tools and workspaces. */
+function setProjectMode(on) {
+  document.body.classList.toggle('mode-project', on);
+  for (const g of document.querySelectorAll('.dept-only')) g.hidden = on;
+  for (const g of document.querySelectorAll('.project-only')) g.hidden = !on;
+  const workspace = $('project-workspace'); // added by project.js the first time
+  if (workspace) workspace.hidden = !on;
+  if (on) $('workspace').hidden = true;
+}
+
+async function chooseProject(id) {
+  const project = await import('./project.js');
+  setProjectMode(true);
+  return project.openProject(id);
+}
+
 function useSystem(system, builtinId) {
   const check = system.validate();
   if (!check.valid) {
@@ -122,6 +146,7 @@ function useSystem(system, builtinId) {
     system.free();
     return false;
   }
+  setProjectMode(false);
   state.system?.free();
   state.system = system;
   state.info = system.info('zh');
@@ -703,7 +728,11 @@ async function importInputs(file) {
 // Wiring
 
 function wire() {
-  $('system-select').addEventListener('change', (e) => chooseBuiltin(e.target.value));
+  $('system-select').addEventListener('change', (e) => {
+    const id = e.target.value;
+    if (id.startsWith('project:')) chooseProject(id.slice('project:'.length));
+    else chooseBuiltin(id);
+  });
   $('system-file').addEventListener('change', (e) => {
     const file = e.target.files?.[0];
     if (file) openSystemFile(file).finally(() => (e.target.value = ''));
@@ -763,6 +792,14 @@ function start() {
   setEngineStatus(`计算引擎已就绪（${Math.round(timing.ready)}毫秒）`);
   const params = new URLSearchParams(location.search);
   const id = params.get('system');
+  if (id && document.querySelector(`#project-templates option[value="project:${CSS.escape(id)}"]`)) {
+    // A project template (?system=mof-project): its mode loads, then the page is ready.
+    chooseProject(id).then((found) => {
+      if (found) $('system-select').value = `project:${id}`;
+      document.documentElement.dataset.ready = 'true';
+    });
+    return;
+  }
   if (id) {
     $('system-select').value = id;
     chooseBuiltin(id);

@@ -1,0 +1,435 @@
+// Project mode of the calculator (项目支出绩效自评表): loaded only when a project template is
+// chosen, with the package's `project` entry and its module, so that department mode neither
+// downloads nor compiles any of it. The page sends the table
+// as typed (every figure as text) and shows what the engine answers: each row's score, the
+// subtotals, the total and the grade, or each problem on its row. It knows no scoring rule.
+
+import { JixiaoError } from './pkg/index.js';
+import { projectExample, projectTemplates, readProjectCsv, scoreProject } from './pkg/project.js';
+
+import { $, el, showLoadErrors } from './app.js';
+
+// The workspace of project mode, added to the page the first time it is chosen.
+const WORKSPACE = `
+<section id="project-workspace" class="project-workspace" hidden aria-label="项目支出绩效自评">
+  <section class="panel project-info" aria-labelledby="project-info-title">
+    <h2 id="project-info-title">项目基本情况</h2>
+    <div class="info-grid" id="project-info">
+      <label class="info-field wide"><span>项目名称</span><input type="text" data-info="项目名称"></label>
+      <label class="info-field"><span>主管部门</span><input type="text" data-info="主管部门"></label>
+      <label class="info-field"><span>实施单位</span><input type="text" data-info="实施单位"></label>
+      <label class="info-field"><span>年度</span><input type="text" data-info="年度" inputmode="numeric"></label>
+      <label class="info-field"><span>全年预算数（万元）</span><input type="text" data-fund="全年预算数" inputmode="decimal"></label>
+      <label class="info-field"><span>全年执行数（万元）</span><input type="text" data-fund="全年执行数" inputmode="decimal"></label>
+      <div class="info-field execution"><span>预算执行率得分</span><output id="project-execution">—</output></div>
+    </div>
+    <p id="project-funds-msg" class="msg" role="alert"></p>
+  </section>
+
+  <section class="panel project-result" aria-labelledby="project-result-title">
+    <h2 id="project-result-title" class="visually-hidden">自评结果</h2>
+    <div class="summary" aria-live="polite">
+      <div class="total-box">
+        <div class="label">总分</div>
+        <div class="total"><output id="project-total">—</output><span class="of"> / <span id="project-full">—</span></span></div>
+      </div>
+      <div class="grade-box">
+        <div class="label">等级</div>
+        <div class="grade" id="project-grade">—</div>
+      </div>
+      <div class="status-box">
+        <p id="project-status" class="status"></p>
+        <ul id="project-errors" class="eval-errors"></ul>
+        <p id="project-sections" class="sections"></p>
+      </div>
+    </div>
+  </section>
+
+  <section class="panel project-rows" aria-labelledby="project-rows-title">
+    <div class="rows-head">
+      <h2 id="project-rows-title">绩效指标 <span class="hint">（定性指标的“得分”为评价人在档内的评分；计算得分由引擎按模板计分）</span></h2>
+      <button type="button" id="project-add-row">添加指标</button>
+    </div>
+    <div class="table-scroll">
+      <table id="project-table" class="project-table">
+        <thead>
+          <tr>
+            <th class="c-no">序号</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标性质</th>
+            <th>年度指标值</th><th>实际完成值</th><th class="c-num">分值</th><th class="c-num">得分</th>
+            <th>偏差原因分析及改进措施</th><th class="c-num">计算得分</th><th class="c-del"><span class="visually-hidden">删除</span></th>
+          </tr>
+        </thead>
+        <tbody></tbody>
+      </table>
+    </div>
+    <details class="explanation-box">
+      <summary>完整说明</summary>
+      <pre id="project-explanation"></pre>
+    </details>
+  </section>
+</section>
+`;
+
+const ps = {
+  template: null, // the template as projectTemplates() gives it
+  rows: [], // {tr, msgRow, msg, cells: {column → control}, score}
+  extraFunds: {}, // 年初预算数 and the claimed 得分 of the funds block, kept as given
+  claims: {}, // 总分 and 等次 as the project claims them, kept as given
+  last: null, // the last evaluation shown
+};
+
+// The editable columns of an indicator row, in the table's order.
+const COLUMNS = [
+  { key: '一级指标', kind: 'level1' },
+  { key: '二级指标', kind: 'level2' },
+  { key: '三级指标', kind: 'text', wide: true },
+  { key: '指标性质', kind: 'comparator' },
+  { key: '年度指标值', kind: 'text', placeholder: '如 ≥1200人' },
+  { key: '实际完成值', kind: 'text', placeholder: '如 1236人、达成' },
+  { key: '分值', kind: 'number' },
+  { key: '得分', kind: 'number', placeholder: '定性' },
+  { key: '偏差原因分析及改进措施', kind: 'text', wide: true },
+];
+// 指标性质 as the engine reads it; blank: written into 年度指标值 (≥1200人).
+const COMPARATORS = ['', '≥', '≤', '=', '>', '<', '定性'];
+
+/** The template's section a 一级指标 cell names (by name or alias), for its list of 二级指标. */
+function sectionOf(name) {
+  return ps.template.sections.find((s) => s.name === name || (s.aliases ?? []).includes(name));
+}
+
+/** Options for a select; a value the list lacks (an imported alias, a mistake) is kept as given. */
+function fillSelect(select, values, current, labels = {}) {
+  const list = values.includes(current) || current === undefined ? values : [...values, current];
+  select.replaceChildren(...list.map((v) => el('option', { value: v, text: labels[v] ?? v })));
+  select.value = current ?? values[0] ?? '';
+}
+
+function control(column, value, rowNo) {
+  const label = `第${rowNo}行${column.key}`;
+  switch (column.kind) {
+    case 'level1': {
+      const s = el('select', { 'aria-label': label });
+      fillSelect(s, ps.template.sections.map((x) => x.name), value);
+      return s;
+    }
+    case 'level2':
+      return el('select', { 'aria-label': label });
+    case 'comparator': {
+      const s = el('select', { 'aria-label': label });
+      fillSelect(s, COMPARATORS, value ?? '', { '': '—' });
+      s.title = '指标性质；“—”表示写在年度指标值中（如 ≥1200人）';
+      return s;
+    }
+    default:
+      return el('input', {
+        type: 'text',
+        value: value ?? '',
+        'aria-label': label,
+        placeholder: column.placeholder,
+        inputmode: column.kind === 'number' ? 'decimal' : null,
+      });
+  }
+}
+
+/** Fills a row's 二级指标 list from its 一级指标, keeping the value when it is still allowed. */
+function fillLevel2(row, value) {
+  const children = sectionOf(row.cells.一级指标.value)?.children ?? [];
+  fillSelect(row.cells.二级指标, children, value ?? (children.includes(row.cells.二级指标.value) ? row.cells.二级指标.value : children[0]));
+}
+
+function makeRow(data) {
+  const row = { cells: {} };
+  const no = el('td', { class: 'c-no', 'data-label': '序号' });
+  const tds = COLUMNS.map((c) => {
+    const input = control(c, data[c.key], ps.rows.length + 1);
+    row.cells[c.key] = input;
+    return el('td', { class: `c-${c.kind}${c.wide ? ' wide' : ''}`, 'data-label': c.key, 'data-column': c.key }, input);
+  });
+  fillLevel2(row, data.二级指标);
+  row.score = el('output', { text: '—' });
+  const remove = el('button', { type: 'button', class: 'remove', title: '删除此行', text: '删除' });
+  row.tr = el(
+    'tr',
+    { class: 'indicator-row' },
+    no,
+    ...tds,
+    el('td', { class: 'c-score', 'data-label': '计算得分' }, row.score),
+    el('td', { class: 'c-del' }, remove),
+  );
+  row.msg = el('td', { colspan: String(COLUMNS.length + 3), role: 'alert' });
+  row.msgRow = el('tr', { class: 'row-msg', hidden: true }, row.msg);
+  row.cells.一级指标.addEventListener('change', () => fillLevel2(row));
+  remove.addEventListener('click', () => {
+    ps.rows.splice(ps.rows.indexOf(row), 1);
+    row.tr.remove();
+    row.msgRow.remove();
+    renumber();
+    recompute();
+  });
+  return row;
+}
+
+function renumber() {
+  ps.rows.forEach((r, i) => {
+    r.tr.firstChild.textContent = String(i + 1);
+    for (const c of COLUMNS) r.cells[c.key].setAttribute('aria-label', `第${i + 1}行${c.key}`);
+  });
+}
+
+function addRow(data) {
+  const row = makeRow(data);
+  ps.rows.push(row);
+  $('project-table').tBodies[0].append(row.tr, row.msgRow);
+  renumber();
+  return row;
+}
+
+/** Puts a project (as the engine reads it) into the form. */
+function setProject(project) {
+  for (const input of document.querySelectorAll('#project-info [data-info]')) {
+    input.value = project.info?.[input.dataset.info] ?? '';
+  }
+  for (const input of document.querySelectorAll('#project-info [data-fund]')) {
+    input.value = project.funds?.[input.dataset.fund] ?? '';
+  }
+  const { 全年预算数, 全年执行数, ...extra } = project.funds ?? {};
+  ps.extraFunds = extra;
+  ps.claims = Object.fromEntries(['总分', '等次'].filter((k) => project[k] !== undefined).map((k) => [k, project[k]]));
+  ps.rows = [];
+  $('project-table').tBodies[0].replaceChildren();
+  for (const r of project.rows ?? []) addRow(r);
+  ps.last = null;
+}
+
+/** The form as a project for the engine: every figure as typed text, blank cells left out. */
+function collect() {
+  const info = {};
+  for (const input of document.querySelectorAll('#project-info [data-info]')) {
+    if (input.value.trim()) info[input.dataset.info] = input.value.trim();
+  }
+  const funds = { ...ps.extraFunds };
+  const missing = [];
+  for (const input of document.querySelectorAll('#project-info [data-fund]')) {
+    const v = input.value.trim();
+    if (v) funds[input.dataset.fund] = v;
+    else missing.push(input);
+  }
+  const rows = ps.rows.map((r) => {
+    const row = {};
+    for (const c of COLUMNS) {
+      const v = r.cells[c.key].value.trim();
+      // 一级 … 实际完成值 are always given (blank is a value: a placeholder row); the rest when filled.
+      if (v || ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值'].includes(c.key)) row[c.key] = v;
+    }
+    return row;
+  });
+  return { project: { info, funds, rows, ...ps.claims }, missing };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scoring as the user types
+
+function clearMessages() {
+  $('project-errors').replaceChildren();
+  $('project-funds-msg').textContent = '';
+  for (const input of document.querySelectorAll('#project-info input')) input.removeAttribute('aria-invalid');
+  for (const r of ps.rows) {
+    r.msg.textContent = '';
+    r.msgRow.hidden = true;
+    r.tr.classList.remove('invalid');
+    for (const td of r.tr.querySelectorAll('td.invalid')) td.classList.remove('invalid');
+    for (const c of Object.values(r.cells)) c.removeAttribute('aria-invalid');
+  }
+}
+
+function rowMessage(index, column, text) {
+  const r = ps.rows[index];
+  if (!r) return false;
+  r.msg.textContent = r.msg.textContent ? `${r.msg.textContent}；${text}` : text;
+  r.msgRow.hidden = false;
+  r.tr.classList.add('invalid');
+  const cell = column && r.cells[column];
+  if (cell) {
+    cell.setAttribute('aria-invalid', 'true');
+    cell.closest('td').classList.add('invalid');
+  }
+  return true;
+}
+
+export function recompute() {
+  if (!ps.template) return;
+  clearMessages();
+  const { project, missing } = collect();
+  const status = $('project-status');
+  if (missing.length) {
+    for (const input of missing) input.setAttribute('aria-invalid', 'true');
+    $('project-funds-msg').textContent = `请填写${missing.map((i) => i.dataset.fund).join('、')}。`;
+    return stale('资金情况未填写完整');
+  }
+  let result;
+  const started = performance.now();
+  try {
+    result = scoreProject(ps.template.id, project);
+  } catch (e) {
+    if (!(e instanceof JixiaoError)) throw e;
+    return showError(e);
+  }
+  const elapsed = performance.now() - started;
+  render(result);
+  status.textContent = `已按填写的项目表计算（${elapsed < 1 ? '不到1' : elapsed.toFixed(0)}毫秒）。`;
+  status.className = 'status ok';
+}
+
+/** The last result stays, faded, with what is wrong now. */
+function stale(what) {
+  document.body.classList.toggle('project-stale', ps.last !== null);
+  const status = $('project-status');
+  status.className = 'status bad';
+  status.textContent = `${what}${ps.last ? '；各行得分为上次的计算结果' : ''}。`;
+}
+
+function showError(e) {
+  let located = 0;
+  for (const d of e.errors) {
+    const row = d.params?.row;
+    // A project read from the page's JSON numbers its rows from 1 in the table's order.
+    if (row !== undefined && rowMessage(Number(row) - 1, d.params.column, d.message_zh ?? d.message)) {
+      located += 1;
+      continue;
+    }
+    // A cell the reader could not take (a figure that is not a number): `rows[2].分值 (…)`.
+    const at = /^rows\[(\d+)\]\.(\S+)/.exec(d.path ?? '');
+    if (at && ps.rows[Number(at[1])]) {
+      const value = ps.rows[Number(at[1])].cells[at[2]]?.value ?? '';
+      rowMessage(Number(at[1]), at[2], `${at[2]}“${value}”不是有效的数值`);
+      located += 1;
+      continue;
+    }
+    const fund = /^funds\.(\S+)/.exec(d.path ?? '');
+    const input = fund && document.querySelector(`#project-info [data-fund="${fund[1]}"]`);
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      $('project-funds-msg').textContent = `${fund[1]}“${input.value.trim()}”不是有效的数值`;
+      located += 1;
+      continue;
+    }
+    $('project-errors').append(el('li', { text: d.message_zh ?? d.message }));
+  }
+  stale(located ? `${located}处有误，请按标红处修正` : '无法计算');
+}
+
+function render(ev) {
+  ps.last = ev;
+  document.body.classList.remove('project-stale');
+  $('project-total').textContent = ev.total;
+  $('project-full').textContent = ev.full_points;
+  const grade = $('project-grade');
+  grade.textContent = ev.grade;
+  grade.dataset.rank = String(ps.template.grades.findIndex((g) => g.label === ev.grade));
+  const byId = new Map(ev.indicators.map((r) => [r.id, r]));
+  const execution = byId.get('1');
+  $('project-execution').textContent = execution ? `${execution.score} / ${execution.points}` : '—';
+  $('project-sections').textContent = ev.indicators
+    .filter((r) => r.depth === 0)
+    .map((r) => `${r.name} ${r.score}/${r.points}`)
+    .join(' · ');
+  const scored = new Map(ev.rows.map((r) => [r.index, byId.get(r.indicator)]));
+  ps.rows.forEach((row, i) => {
+    const r = scored.get(i);
+    row.score.textContent = r ? r.score : '—';
+    row.score.title = r ? r.explanation : '未填写的指标行，不计分';
+    row.tr.classList.toggle('lost', Boolean(r && r.deductions.length));
+    row.tr.classList.toggle('unscored', !r);
+  });
+  $('project-explanation').textContent = ev.explanation;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening a template, importing a table
+
+function renderHeader(t) {
+  $('system-header').hidden = false;
+  $('system-name').textContent = t.name;
+  $('system-meta').textContent = [t.issuer, '项目支出绩效自评', `编号 ${t.id}`].filter(Boolean).join(' · ');
+  $('system-notes-box').hidden = !t.source && !(t.notes ?? []).length;
+  $('system-source').textContent = t.source ? `来源：${t.source}` : '';
+  $('system-notes').replaceChildren(...(t.notes ?? []).map((n) => el('li', { text: n })));
+}
+
+let wired = false;
+
+/** Adds the workspace and its stylesheet to the page (once), wiring its controls. */
+async function wire() {
+  if (wired) return;
+  wired = true;
+  const css = el('link', { rel: 'stylesheet', href: new URL('./project.css', import.meta.url).href });
+  const loaded = new Promise((resolve) => {
+    css.addEventListener('load', resolve);
+    css.addEventListener('error', resolve);
+  });
+  document.head.append(css);
+  document.querySelector('.page-footer').insertAdjacentHTML('beforebegin', WORKSPACE);
+  await loaded;
+  const workspace = $('project-workspace');
+  workspace.addEventListener('input', (e) => {
+    // A select fires `change` too, after `input`: scored once, when its dependants are filled.
+    if (e.target.tagName !== 'SELECT' && e.target.closest('#project-info, #project-table')) recompute();
+  });
+  workspace.addEventListener('change', (e) => {
+    if (e.target.tagName === 'SELECT') recompute();
+  });
+  $('project-add-row').addEventListener('click', () => {
+    const last = ps.rows.at(-1);
+    const level1 = last?.cells.一级指标.value ?? ps.template.sections[0]?.name;
+    const row = addRow({ 一级指标: level1, 二级指标: last?.cells.二级指标.value });
+    row.cells.三级指标.focus();
+    recompute();
+  });
+  $('project-example').addEventListener('click', () => {
+    $('load-errors').hidden = true;
+    setProject(projectExample(ps.template.id));
+    recompute();
+  });
+  $('project-csv').addEventListener('change', (e) => {
+    const file = e.target.files?.[0];
+    if (file) importCsv(file).finally(() => (e.target.value = ''));
+  });
+}
+
+async function importCsv(file) {
+  const text = await file.text();
+  let project;
+  try {
+    project = readProjectCsv(text);
+  } catch (e) {
+    if (!(e instanceof JixiaoError)) throw e;
+    showLoadErrors(
+      `${file.name}：无法读取项目表`,
+      e.errors.map((d) => {
+        // Where, as the table shows it; the message without the same words again.
+        const at = d.params?.row ? `第${d.params.row}行${d.params.column ? `“${d.params.column}”` : ''}` : '';
+        const message = d.message_zh ?? d.message;
+        return { path: at || '—', message: at && message.startsWith(`${at}：`) ? message.slice(at.length + 1) : message };
+      }),
+    );
+    return;
+  }
+  $('load-errors').hidden = true;
+  setProject(project);
+  recompute();
+}
+
+/** Shows a built-in template with its bundled example project and scores it; false for an unknown id. */
+export async function openProject(id) {
+  const template = projectTemplates().find((t) => t.id === id);
+  if (!template) return false;
+  ps.template = template;
+  await wire();
+  $('project-workspace').hidden = false;
+  $('load-errors').hidden = true;
+  renderHeader(template);
+  setProject(projectExample(template.id));
+  recompute();
+  return true;
+}
