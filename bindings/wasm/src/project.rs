@@ -95,19 +95,11 @@ pub fn score_project_json(template: &str, project: &str, lang_code: &str) -> Jso
 
 /// Reads a published project table (项目支出绩效自评表) from CSV text, as `jixiao score --input
 /// table.csv` reads it: the project as JSON text (the shape `scoreProjectJson` takes), or every
-/// problem located by the CSV's row (records counted from 1; blank lines are not counted).
+/// problem located by the CSV's row as a spreadsheet shows it (blank lines counted, as the CLI
+/// counts them).
 #[wasm_bindgen(js_name = projectFromCsvJson)]
 pub fn project_from_csv_json(text: &str) -> JsonResult {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut cells = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| fail(request(format!("the CSV text: {e}"))))?;
-        cells.push(record.iter().map(str::to_string).collect::<Vec<_>>());
-    }
+    let cells = jixiao::csv_rows::csv_rows(text).map_err(|e| fail(request(format!("the CSV text: {e}"))))?;
     let unit = ProjectUnit::from_grid(&cells).map_err(|e| fail(table_error(&e, |p| csv_path(p.row, p.column))))?;
     to_json_text(&unit)
 }

@@ -9,13 +9,12 @@ use std::io::{BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jixiao::csv_rows::CsvRowNumbers;
 use jixiao::report::system_rows;
 use jixiao::{EvalError, IndicatorSystem, Inputs, Lang, ScoreTable, Scorer};
 use rust_xlsxwriter::Workbook;
 
-use crate::unit::{
-    Columns, CsvRowNumbers, Problem, column_is_read, extension, inputs_from_row, map_columns, names_input,
-};
+use crate::unit::{Columns, Problem, column_is_read, extension, inputs_from_row, map_columns, names_input};
 use crate::{Fail, Result};
 
 /// Units scored together (and held in memory at once).

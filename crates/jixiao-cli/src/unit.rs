@@ -136,82 +136,17 @@ pub fn column_is_read(columns: &Columns, c: usize) -> bool {
         || columns.claim_grade == Some(c)
 }
 
-/// Numbers CSV records as the rows a spreadsheet shows (row 1 first): blank lines count as rows, as
-/// they do when Excel opens the file (the csv crate skips them), and line breaks inside quoted cells
-/// do not. A record's first line is found from where the reader stands after it (the csv crate's
-/// position before a record is taken before the blank lines it skips), less the lines the record
-/// spans; a record never gets a number below the one after its predecessor's (a file whose lines
-/// end in a bare CR is one line to the csv crate).
-#[derive(Debug)]
-pub struct CsvRowNumbers {
-    /// Line breaks inside the quoted cells of the records read.
-    breaks: usize,
-    /// The last row number given.
-    last: usize,
-    /// The file's length in bytes, and whether it ends with a line break (else its last record has
-    /// no line break after it).
-    len: u64,
-    ends_with_break: bool,
-}
-
-impl CsvRowNumbers {
-    /// Numbers the records of a file of `len` bytes whose last byte is `last_byte`.
-    pub fn new(len: u64, last_byte: Option<u8>) -> Self {
-        CsvRowNumbers {
-            breaks: 0,
-            last: 0,
-            len,
-            ends_with_break: last_byte == Some(b'\n'),
-        }
-    }
-
-    /// The row number of the record just read, the reader standing at `after`.
-    pub fn of(&mut self, record: &csv::ByteRecord, after: &csv::Position) -> usize {
-        let inside = record
-            .iter()
-            .map(|f| f.iter().filter(|b| **b == b'\n').count())
-            .sum::<usize>();
-        let ended_by_break = after.byte() < self.len || self.ends_with_break;
-        let after_line = usize::try_from(after.line()).unwrap_or(usize::MAX);
-        let first_line = after_line.saturating_sub(inside + usize::from(ended_by_break));
-        let no = first_line.saturating_sub(self.breaks).max(self.last + 1);
-        self.breaks += inside;
-        self.last = no;
-        no
-    }
-}
-
 /// Every row of a (small) CSV file as cell texts, each at its spreadsheet position; a batch streams
 /// its CSV instead.
 pub fn read_csv_rows(path: &Path) -> Result<Table> {
     let file = path.display().to_string();
     let text = read_text(path)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut table = Table::default();
-    let mut record = csv::ByteRecord::new();
-    let mut numbers = CsvRowNumbers::new(text.len() as u64, text.as_bytes().last().copied());
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(Fail::say(
-                    format!("{file}：CSV 格式有误（{e}）"),
-                    format!("{file}: {e}"),
-                ));
-            }
-        }
-        let no = numbers.of(&record, reader.position());
-        // The text is UTF-8 (read_text checked it), and so is every field.
-        let cells = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-        // INVARIANT: `no` is above every number given before, so this only adds blank rows.
-        table.rows.resize(no - 1, Vec::new());
-        table.rows.push(cells);
-    }
-    Ok(table)
+    let rows = jixiao::csv_rows::csv_rows(&text)
+        .map_err(|e| Fail::say(format!("{file}：CSV 格式有误（{e}）"), format!("{file}: {e}")))?;
+    Ok(Table {
+        rows,
+        ..Table::default()
+    })
 }
 
 /// The lower-case extension of a path.

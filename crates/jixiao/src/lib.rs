@@ -3,6 +3,8 @@
 
 pub mod analysis;
 pub mod builtin;
+#[cfg(feature = "csv")]
+pub mod csv_rows;
 pub mod dec;
 mod describe;
 pub mod error;
