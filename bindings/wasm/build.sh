@@ -91,7 +91,10 @@ cp -R "$OUT/pkg" "$OUT/site/pkg"
 # KiB = 472 064 bytes, the next whole KiB above its size when it came (470 986 bytes: the engine as
 # above, 389 103 bytes then, plus 69 116 bytes of project scoring — the core's template
 # instantiation and its serde_json readings of the built-in templates — and 12 756 bytes of reading
-# a published table from CSV, the csv crate and the core's label reader).
+# a published table from CSV, the csv crate and the core's label reader). Raised to 480 KiB = 491 520
+# bytes when the templates gained the 偏离度 cut, the execution row's place inside a section, their
+# own checks and the provincial variants (483 793 bytes; +12 807): the module is loaded only when a
+# user chooses project mode, and department mode's module is unchanged.
 check_size() { # name, budget in KiB
   local name="$1" budget=$(($2 * 1024))
   local raw gz
@@ -107,5 +110,5 @@ check_size() { # name, budget in KiB
   fi
 }
 check_size jixiao_wasm 400
-check_size jixiao_project 461
+check_size jixiao_project 480
 echo "built $OUT/pkg and $OUT/site"
