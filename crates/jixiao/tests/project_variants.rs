@@ -267,3 +267,24 @@ fn a_long_tables_project_columns_are_read_by_their_own_labels() {
     assert_eq!(first.funds.budget, dec("800"));
     assert_eq!(first.rows[0].target, "≥1200公里");
 }
+
+/// A four-section table scored with the MOF template: one problem naming the template it fits,
+/// not a problem for each of its rows.
+#[test]
+fn a_table_of_another_templates_shape_is_told_which_template_it_fits() {
+    let (mof, _) = builtin("mof-project");
+    let (_, four) = builtin("province-project-4");
+    let err = mof.score(&four).unwrap_err();
+    let zh = err.message(Lang::Zh);
+    assert!(
+        zh.starts_with("本表的指标（一级指标决策、过程、产出、效益）不是模板“项目支出绩效自评表”（mof-project）的格式"),
+        "{zh}"
+    );
+    assert!(zh.ends_with("请用 --system province-project-4 计分"), "{zh}");
+    assert!(!zh.contains("第"), "{zh}");
+    // A row out of place in a table of the right shape is still named by its row.
+    let (_, mut road) = builtin("mof-project");
+    road.rows[0].level1 = "决策".into();
+    let zh = mof.score(&road).unwrap_err().message(Lang::Zh);
+    assert!(zh.starts_with("第1行“一级指标”"), "{zh}");
+}

@@ -617,6 +617,22 @@ impl ProjectTemplate {
         }
     }
 
+    /// The built-in template (other than this one) whose 一级 and 二级指标 every row of `unit` fits,
+    /// when this one's do not.
+    fn other_shape(&self, unit: &ProjectUnit) -> Option<ProjectTemplate> {
+        let fits = |t: &ProjectTemplate| {
+            unit.rows.iter().filter(|r| !r.is_placeholder()).all(|r| {
+                t.section(&r.level1)
+                    .and_then(|s| t.sections.get(s))
+                    .is_some_and(|s| s.children.iter().any(|c| bare(c) == bare(&r.level2)))
+            })
+        };
+        builtin_ids()
+            .filter(|id| *id != self.id)
+            .filter_map(|id| builtin(id)?.ok().map(|(t, _)| t))
+            .find(|t| fits(t))
+    }
+
     /// Whether a JSON document is a project template rather than an indicator system: it has
     /// `sections` and `execution` where a system has `indicators`.
     pub fn is_template(doc: &Value) -> bool {
@@ -1116,6 +1132,44 @@ impl ProjectTemplate {
             }
         }
         if !problems.is_empty() {
+            // A table of another built-in template's shape: one problem that says which, rather
+            // than every row's 一级/二级指标.
+            let misplaced = problems
+                .iter()
+                .any(|p| matches!(p.column, Some("一级指标" | "二级指标")));
+            if misplaced && let Some(other) = self.other_shape(unit) {
+                let levels: Vec<&str> = unit
+                    .rows
+                    .iter()
+                    .filter(|r| !r.is_placeholder())
+                    .map(|r| r.level1.trim())
+                    .fold(Vec::new(), |mut v, l| {
+                        if !v.contains(&l) {
+                            v.push(l);
+                        }
+                        v
+                    });
+                problems = vec![ProjectProblem {
+                    row: None,
+                    column: None,
+                    zh: format!(
+                        "本表的指标（一级指标{}）不是模板“{}”（{}）的格式，而与内置模板“{}”（{}）相符，请用 --system {} 计分",
+                        levels.join("、"),
+                        self.name,
+                        self.id,
+                        other.name,
+                        other.id,
+                        other.id
+                    ),
+                    en: format!(
+                        "the table's indicators (一级指标 {}) are not in the shape of template {} but of the built-in {}: score it with --system {}",
+                        levels.join(", "),
+                        self.id,
+                        other.id,
+                        other.id
+                    ),
+                }];
+            }
             return Err(ProjectErrors { problems });
         }
         // The system: 1 预算执行率 (unless a section holds it), then the sections with the 二级指标
