@@ -343,7 +343,21 @@ fn write_audit(
             out,
             &format!("{}{}", report(jixiao::report::Format::Markdown), listed("- ")),
         )?,
-        ("html" | "htm", Some(_)) => emit(out, &report(jixiao::report::Format::Html))?,
+        ("html" | "htm", Some(_)) => {
+            let page = report(jixiao::report::Format::Html);
+            let list = match findings.filter(|f| !f.is_empty()) {
+                None => String::new(),
+                Some(f) => {
+                    let items: Vec<String> = f
+                        .iter()
+                        .map(|f| format!("<li>{}</li>", jixiao::report::esc(&f.message(lang))))
+                        .collect();
+                    let head = if zh { "复核发现的问题" } else { "Findings" };
+                    format!("<h2>{head}</h2>\n<ul>\n{}\n</ul>\n", items.join("\n"))
+                }
+            };
+            emit(out, &page.replacen("</body>", &format!("{list}</body>"), 1))?
+        }
         ("csv", Some(_)) => emit(out, &format!("\u{feff}{}", report(jixiao::report::Format::Csv)))?,
         ("txt", Some(_)) => emit(out, &format!("{}{}", report(jixiao::report::Format::Text), listed("")))?,
         ("xlsx", Some(path)) => {

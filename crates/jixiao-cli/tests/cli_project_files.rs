@@ -338,4 +338,11 @@ fn one_tables_review_carries_its_findings_in_every_document() {
     run("复核表.md");
     let md = std::fs::read_to_string(dir.path().join("复核表.md")).unwrap();
     assert!(md.contains("复核发现的问题\n\n- 第17行 优良中等路率：得7.80分"), "{md}");
+    run("复核表.html");
+    let html = std::fs::read_to_string(dir.path().join("复核表.html")).unwrap();
+    assert!(
+        html.contains("<h2>复核发现的问题</h2>\n<ul>\n<li>第17行 优良中等路率：得7.80分"),
+        "{html}"
+    );
+    assert!(html.trim_end().ends_with("</ul>\n</body>\n</html>"), "{html}");
 }

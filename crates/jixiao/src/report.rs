@@ -289,7 +289,8 @@ fn markdown(title: &str, t: &Table) -> String {
     s
 }
 
-fn esc(s: &str) -> String {
+/// Text as HTML text (`&`, `<`, `>` and `"` escaped), for what a caller adds to an HTML report.
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
