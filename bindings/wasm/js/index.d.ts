@@ -11,6 +11,35 @@ export type Decimal = string;
 export type Lang = 'zh' | 'en';
 
 // ---------------------------------------------------------------------------------------------
+// Loading the engine
+
+/**
+ * Where the engine's WebAssembly module comes from: a URL (`string` or `URL`, e.g. a CDN; a
+ * `file:` URL is read from disk in Node), a `Request`, a `Response` or a promise of one
+ * (`fetch(...)`), the module's bytes, or a compiled `WebAssembly.Module`.
+ */
+export type InitInput =
+  | string
+  | URL
+  | Request
+  | Response
+  | PromiseLike<Response>
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssembly.Module;
+
+/**
+ * Loads the engine (once; later calls resolve at once): by default the packaged
+ * `jixiao_wasm_bg.wasm` beside the package's index.js. Importing the package needs no top-level
+ * await; call this before the other functions in a browser. In Node the engine also loads itself
+ * from the packaged file on first use. A function called before the engine is loaded throws
+ * `Error('jixiao: call \`await init()\` first ...')`.
+ */
+export function init(source?: InitInput): Promise<void>;
+/** Loads the engine synchronously from its bytes or a compiled module (in Node, by default the packaged file). */
+export function initSync(source?: ArrayBuffer | ArrayBufferView | WebAssembly.Module | URL): void;
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 
 /** Where a problem is and what was expected. */

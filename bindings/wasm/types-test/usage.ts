@@ -18,6 +18,8 @@ import {
   evaluateBatchJson,
   evaluateJson,
   explainJson,
+  init,
+  initSync,
   parseDecimal,
   systemInfoJson,
   validateJson,
@@ -28,6 +30,7 @@ import {
   type ErrorDetail,
   type ErrorInfo,
   type Evaluation,
+  type InitInput,
   type IndicatorResult,
   type InputInfo,
   type Inputs,
@@ -36,6 +39,8 @@ import {
   type ValidationResult,
 } from '../js/index.js';
 import {
+  init as initProject,
+  initSync as initProjectSync,
   projectExample,
   projectTemplates,
   readProjectCsv,
@@ -44,6 +49,18 @@ import {
   type ProjectEvaluation,
   type ProjectTemplate,
 } from '../js/project.js';
+
+// Loading the engine: no top-level await needed by the package; the source is the user's choice.
+const sources: InitInput[] = [
+  'https://cdn.example/jixiao_wasm_bg.wasm',
+  new URL('https://cdn.example/jixiao_wasm_bg.wasm'),
+  fetch('https://cdn.example/jixiao_wasm_bg.wasm'),
+  new Uint8Array(8),
+  new ArrayBuffer(8),
+];
+const loading: Promise<void> = init(sources[0]).then(() => init()).then(() => initProject());
+initSync(new Uint8Array(8));
+initProjectSync();
 
 const v: string = version();
 const list = builtins();
@@ -147,4 +164,4 @@ console.log(children, bands, placed);
 
 // @ts-expect-error: a bigint is not an input value (decimals are strings, counts safe integers).
 const wrong: Inputs = { 编制数: 76n };
-console.log(wrong);
+console.log(wrong, loading);
