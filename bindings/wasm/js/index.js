@@ -320,7 +320,7 @@ export class IndicatorSystem {
     return JSON.parse(call((t, l) => this.#live().evaluate(t, l), text, langOf(options)));
   }
 
-  /** Scores many units in order; a unit that fails gives `{error: {kind, message, errors}}` in its place. */
+  /** Scores many units in order; a unit that fails gives `{error: {kind, code, message, message_zh, errors}}` in its place. */
   evaluateBatch(units, options) {
     const list = Array.from(units);
     const texts = [];
@@ -330,7 +330,7 @@ export class IndicatorSystem {
         texts.push(inputsJson(u));
       } catch (e) {
         if (!(e instanceof JixiaoError)) throw e;
-        failed.set(i, { error: { kind: e.kind, message: e.message, errors: e.errors } });
+        failed.set(i, { error: e.toJSON() }); // as the engine's own failed units: kind, code, both messages, errors
       }
     });
     const results = JSON.parse(call((t, l) => this.#live().evaluateBatch(t, l), `[${texts.join(',')}]`, langOf(options)));
