@@ -173,3 +173,21 @@ test('the package ships LICENSE files, the licence and the repository of the Car
   assert.match(fs.readFileSync(path.join(PKG, 'LICENSE-MIT'), 'utf8'), /^MIT License/);
   assert.match(fs.readFileSync(path.join(PKG, 'LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
 });
+
+test('the shipped README names every export of both entries and every method of IndicatorSystem', () => {
+  const readme = fs.readFileSync(path.join(PKG, 'README.md'), 'utf8');
+  const names = new Set();
+  for (const file of ['index.d.ts', 'project.d.ts']) {
+    const dts = fs.readFileSync(path.join(PKG, file), 'utf8');
+    for (const m of dts.matchAll(/^export (?:class|function) (\w+)/gm)) names.add(m[1]);
+  }
+  const dts = fs.readFileSync(path.join(PKG, 'index.d.ts'), 'utf8');
+  const body = dts.slice(dts.indexOf('export class IndicatorSystem'));
+  for (const m of body.slice(0, body.indexOf('\n}')).matchAll(/^ {2}(?:static |readonly )?(\w+)[(:<]/gm)) names.add(m[1]);
+  names.delete('constructor');
+  const missing = [...names].filter((n) => !new RegExp(`\\b${n}\\b`).test(readme));
+  assert.deepEqual(missing, [], 'exports the README does not mention');
+  for (const topic of ['require(', 'await init()', 'Symbol.dispose', 'jixiao/project', 'LICENSE']) {
+    assert.ok(readme.includes(topic), topic);
+  }
+});
