@@ -25,7 +25,7 @@ function nodeFs() {
 
 const isNode = () => typeof process === 'object' && typeof process.versions?.node === 'string';
 
-/** A `file:` URL in Node (whose `fetch` does not take them): the file's path; else null. */
+/** `source` as a `file:` URL when it is one and this is Node (whose `fetch` does not take them); else null. */
 function nodeFile(source) {
   if (!isNode()) return null;
   if (typeof source === 'string' && source.startsWith('file:')) source = new URL(source);
@@ -62,6 +62,7 @@ function loader(glue, url, entry) {
 
   function initSync(source) {
     if (ready) return;
+    if (pending) throw notFinished(); // a second instance would replace the first under the systems made on it
     if (source === undefined || nodeFile(source)) {
       const fs = nodeFs();
       if (!fs) throw new Error(`${entry}: initSync() needs the module's bytes here (or use \`await init()\`)`);
@@ -73,14 +74,16 @@ function loader(glue, url, entry) {
 
   function need() {
     if (ready) return;
-    if (pending) {
-      throw new Error(`${entry}: init() has not finished; \`await\` it before calling the engine`);
-    }
+    if (pending) throw notFinished();
     if (url.protocol === 'file:' && nodeFs()) {
       initSync(); // Node: the packaged file, on first use
       return;
     }
     throw new Error(`${entry}: call \`await init()\` first (it loads the engine, ${url.pathname.split('/').pop()})`);
+  }
+
+  function notFinished() {
+    return new Error(`${entry}: init() has not finished; \`await\` it before calling the engine`);
   }
 
   return { init, initSync, need };

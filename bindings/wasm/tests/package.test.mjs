@@ -58,12 +58,14 @@ test('init: without Node fs, a function before init() throws a clear error; init
     try { jx.builtins(); console.log('no error'); } catch (e) { console.log(e.constructor.name + ': ' + e.message); }
     const loading = jx.init();
     try { jx.version(); } catch (e) { console.log(e.message); }
+    try { jx.initSync(new Uint8Array(8)); } catch (e) { console.log(e.message); }
     await loading;
     await jx.init(); // once: a second call resolves at once
     console.log(${SCORE});`);
-  const [before, pending, total] = out.split('\n');
+  const [before, pending, pendingSync, total] = out.split('\n');
   assert.match(before, /^Error: jixiao: call `await init\(\)` first \(it loads the engine, jixiao_wasm_bg\.wasm\)$/);
   assert.match(pending, /^jixiao: init\(\) has not finished/);
+  assert.match(pendingSync, /^jixiao: init\(\) has not finished/, 'initSync while init() loads');
   assert.equal(total, '91.73');
 });
 
