@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the jixiao npm package and the calculator site:
 #
-#   out/pkg/    the npm-style package: package.json (ESM entry), index.js, index.d.ts,
-#               jixiao_wasm.js (wasm-bindgen glue) and jixiao_wasm_bg.wasm (after wasm-opt)
-#   out/site/   the calculator page (web/*) with the package in site/pkg/, ready to serve as static files
+#   out/pkg/    the npm-style package: package.json (ESM entry), index.js, index.d.ts, index.cjs
+#               (require), jixiao_wasm.js (wasm-bindgen glue) and jixiao_wasm_bg.wasm (after
+#               wasm-opt), the project entry and its module, README.md, LICENSE-MIT, LICENSE-APACHE
+#   out/site/   the calculator page (web/*) with the package in site/pkg/, ready to serve as static
+#               files; its index.js and project.js end with `await init();` (see below)
 #
 # Needs: the wasm32-unknown-unknown target, wasm-bindgen 0.2.130 (equal to the crate's pin) and
 # `npm ci` done in bindings/wasm (wasm-opt comes from the npm `binaryen` package; Debian's
@@ -70,14 +72,27 @@ build_module jixiao_project --features project
 
 echo "== package files"
 version="$(cargo pkgid --manifest-path "$ROOT/Cargo.toml" -p jixiao-wasm | sed 's/.*[#@]//')"
-sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$HERE/js/package.json" > "$OUT/pkg/package.json"
-cp "$HERE/js/index.js" "$HERE/js/index.d.ts" "$HERE/js/project.js" "$HERE/js/project.d.ts" \
+# The version and the repository come from Cargo (the workspace's `repository`), written once.
+repository="$(sed -n 's/^repository = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml")"
+sed -e "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" -e "s|\"url\": \"\"|\"url\": \"git+$repository.git\"|" \
+  "$HERE/js/package.json" > "$OUT/pkg/package.json"
+cp "$HERE/js/index.js" "$HERE/js/index.d.ts" "$HERE/js/index.cjs" \
+  "$HERE/js/project.js" "$HERE/js/project.d.ts" "$HERE/js/project.cjs" \
   "$HERE/js/README.md" "$OUT/pkg/"
+cp "$ROOT/LICENSE-MIT" "$ROOT/LICENSE-APACHE" "$OUT/pkg/" # the repository's licence (Cargo: MIT OR Apache-2.0)
 
 echo "== site"
 mkdir -p "$OUT/site"
 cp -R "$HERE/web/." "$OUT/site/"
 cp -R "$OUT/pkg" "$OUT/site/pkg"
+# The page imports ./pkg/index.js and ./pkg/project.js and uses them at once, as when the package
+# loaded its module with a top-level await. The package no longer does (`await init()`, issue 16),
+# so the site's copies end with that line: the page ready on import as before, and no extra module
+# before the engine (one more module delayed its first result). Once web/app.js and web/project.js
+# call `await init()` themselves, these two lines can go (init() is idempotent, so both may stand).
+for entry in index project; do
+  printf '\n// The calculator page'"'"'s copy (build.sh): ready on import.\nawait init();\n' >> "$OUT/site/pkg/$entry.js"
+done
 
 # The budget is what the page downloads first: the module after wasm-opt as gzip -9 sends it (its
 # size on the wire when served compressed). 400 KiB = 409 600 bytes; a build over it fails. (Raised

@@ -11,6 +11,35 @@ export type Decimal = string;
 export type Lang = 'zh' | 'en';
 
 // ---------------------------------------------------------------------------------------------
+// Loading the engine
+
+/**
+ * Where the engine's WebAssembly module comes from: a URL (`string` or `URL`, e.g. a CDN; a
+ * `file:` URL is read from disk in Node), a `Request`, a `Response` or a promise of one
+ * (`fetch(...)`), the module's bytes, or a compiled `WebAssembly.Module`.
+ */
+export type InitInput =
+  | string
+  | URL
+  | Request
+  | Response
+  | PromiseLike<Response>
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssembly.Module;
+
+/**
+ * Loads the engine (once; later calls resolve at once): by default the packaged
+ * `jixiao_wasm_bg.wasm` beside the package's index.js. Importing the package needs no top-level
+ * await; call this before the other functions in a browser. In Node the engine also loads itself
+ * from the packaged file on first use. A function called before the engine is loaded throws
+ * `Error('jixiao: call \`await init()\` first ...')`.
+ */
+export function init(source?: InitInput): Promise<void>;
+/** Loads the engine synchronously from its bytes or a compiled module (in Node, by default the packaged file). */
+export function initSync(source?: ArrayBuffer | ArrayBufferView | WebAssembly.Module | URL): void;
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 
 /** Where a problem is and what was expected. */
@@ -102,10 +131,39 @@ export interface LevelInput {
  * One input value: a decimal as a string (`"82.39%"`, `"3,867"`) or a safe integer; a boolean;
  * the satisfied items of a checklist; a level's name or `{level, score}`.
  */
-export type InputValue = Decimal | number | boolean | string[] | LevelInput;
+export type InputValue = Decimal | number | boolean | readonly string[] | LevelInput;
 
 /** One unit's inputs by declared name; `undefined` means not given. */
-export type Inputs = { [name: string]: InputValue | undefined } | Map<string, InputValue>;
+export type Inputs = { [name: string]: InputValue | undefined } | ReadonlyMap<string, InputValue>;
+
+/**
+ * A number literal as the engine takes it: an integer (`76`) stays; one with a fraction or an
+ * exponent (`0.95`, `1e21`) becomes a type that no number fits, naming the string to write
+ * instead, so that `{满意度: 0.95}` fails to compile where it would throw at run time. A value typed
+ * `number` (not a literal) is checked at run time only.
+ */
+export type IntegerLiteral<N extends number> = number extends N
+  ? N
+  : `${N}` extends `${bigint}`
+    ? N
+    : { 'jixiao: decimals are strings, not numbers': `${N}` };
+
+/**
+ * `T` with every number literal in it checked by `IntegerLiteral` (plain objects and arrays are
+ * looked into; a Map or another iterable is taken as it is). The input-taking methods take
+ * `I & DecimalsAsStrings<I>`.
+ */
+export type DecimalsAsStrings<T> = T extends number
+  ? IntegerLiteral<T>
+  : T extends string | boolean | bigint | symbol | null | undefined
+    ? T
+    : T extends readonly unknown[]
+      ? { [K in keyof T]: DecimalsAsStrings<T[K]> }
+      : T extends Iterable<unknown>
+        ? T
+        : T extends object
+          ? { [K in keyof T]: DecimalsAsStrings<T[K]> }
+          : T;
 
 /** Options of evaluate and evaluateBatch. */
 export interface EvaluateOptions {
@@ -498,16 +556,16 @@ export class IndicatorSystem {
   info(lang?: Lang): SystemInfo;
   /** The declared inputs. */
   inputs(): InputInfo[];
-  /** Scores one unit. */
-  evaluate(inputs: Inputs, options?: EvaluateOptions): Evaluation;
+  /** Scores one unit (a decimal number literal such as `0.95` is a type error: write `'0.95'`). */
+  evaluate<const I extends Inputs>(inputs: I & DecimalsAsStrings<I>, options?: EvaluateOptions): Evaluation;
   /** Scores many units in order; a failing unit gives `{error}` in its place. */
-  evaluateBatch(units: Iterable<Inputs>, options?: EvaluateOptions): BatchResult[];
+  evaluateBatch<const U extends Iterable<Inputs>>(units: U & DecimalsAsStrings<U>, options?: EvaluateOptions): BatchResult[];
   /** Runs one analysis: what-if, compare, audit, sensitivity or target. */
-  analyze<R extends AnalysisRequest>(request: R, options?: EvaluateOptions): AnalysisResult<R>;
+  analyze<const R extends AnalysisRequest>(request: R & DecimalsAsStrings<R>, options?: EvaluateOptions): AnalysisResult<R>;
   /** The explanation of one unit's evaluation. */
-  explain(inputs: Inputs, lang?: Lang): string;
+  explain<const I extends Inputs>(inputs: I & DecimalsAsStrings<I>, lang?: Lang): string;
   /** The filled-in 自评表 as text, Markdown, HTML or CSV. */
-  report(inputs: Inputs, options?: ReportOptions): string;
+  report<const I extends Inputs>(inputs: I & DecimalsAsStrings<I>, options?: ReportOptions): string;
   /** The system in its canonical JSON form. */
   toJson(): string;
   /** Releases the engine's memory now. */

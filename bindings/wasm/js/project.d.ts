@@ -2,7 +2,16 @@
 // Hand-written; checked by `tsc --noEmit` against types-test/usage.ts, and against the module's
 // real exports by tests/project.test.mjs. Decimals are strings; errors are the classes of `jixiao`.
 
-import type { Decimal, EvaluateOptions, Evaluation } from './index.js';
+import type { Decimal, EvaluateOptions, Evaluation, InitInput } from './index.js';
+
+/**
+ * Loads this entry's module (the engine with project scoring, `jixiao_project_bg.wasm`; the
+ * `init()` of `jixiao` does not): once, by default from beside project.js. Importing needs no
+ * top-level await; in Node the module also loads itself on first use.
+ */
+export function init(source?: InitInput): Promise<void>;
+/** Loads this entry's module synchronously from its bytes or a compiled module (in Node, by default the packaged file). */
+export function initSync(source?: ArrayBuffer | ArrayBufferView | WebAssembly.Module | URL): void;
 
 
 /** A 一级指标 of a project template. */

@@ -207,6 +207,55 @@ test('errors: JSON.stringify keeps kind, code, both messages and errors (the JSO
   assert.deepEqual(JSON.parse(JSON.stringify({ error: e })), envelope);
 });
 
+test('errors: the JSON form keeps message, code and field, from the engine, the JS checks, a batch and a project', async () => {
+  const jp = await import('../out/pkg/project.js');
+  const system = jx.builtin(SEED);
+  const example = jx.builtinExample(SEED);
+  /** What a form needs of an error after JSON.stringify (a log line, a worker's message): message, code, field. */
+  const fields = (data) => data.errors.map((d) => [d.code, d.input ?? d.params.column ?? d.path]);
+  const cases = [
+    // the engine's check of an input: the field is the input
+    [() => system.evaluate({ ...example, 编制数: 'abc' }), 'not_a_decimal', [['not_a_decimal', '编制数']]],
+    // the JS side's number rule
+    [() => system.evaluate({ ...example, 满意度: 0.95 }), 'unsafe_number', [['unsafe_number', '满意度']]],
+    // a project's table: row and column
+    [
+      () => jp.scoreProject('mof-project', { ...jp.projectExample('mof-project'), rows: [{ ...jp.projectExample('mof-project').rows[0], 二级指标: '数目指标' }] }),
+      'project_table',
+      null,
+    ],
+  ];
+  for (const [f, code, expected] of cases) {
+    let error;
+    try {
+      f();
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof jx.JixiaoError, String(error));
+    const data = JSON.parse(JSON.stringify(error));
+    assert.equal(data.message, error.message);
+    assert.ok(data.message.length > 0 && data.message_zh.length > 0);
+    assert.equal(data.code, code);
+    if (expected) assert.deepEqual(fields(data), expected);
+    else assert.ok(data.errors.some((d) => d.params.row && d.params.column === '二级指标'), JSON.stringify(data.errors));
+    // The same through a wrapping object and a structured clone of the plain form.
+    assert.deepEqual(JSON.parse(JSON.stringify({ error })).error, data);
+    assert.deepEqual(structuredClone(error.toJSON()), data);
+  }
+  // A batch's failed units carry the same error object, whether the engine or the JS side refused them.
+  const [engine, js] = system.evaluateBatch([{ ...example, 编制数: 'abc' }, { ...example, 满意度: 0.95 }]);
+  for (const [item, code, input] of [
+    [engine, 'not_a_decimal', '编制数'],
+    [js, 'unsafe_number', '满意度'],
+  ]) {
+    assert.deepEqual(Object.keys(item.error).sort(), ['code', 'errors', 'kind', 'message', 'message_zh'], JSON.stringify(item));
+    assert.equal(item.error.code, code);
+    assert.equal(item.error.errors[0].input, input);
+    assert.ok(item.error.message_zh.length > 0);
+  }
+});
+
 test('evaluateBatch states every figure at the system\'s places, as fixed-decimal strings (5.00, not 5)', () => {
   const stated = /^\d+\.\d{2}$/;
   for (const id of ['hunan-dept', SEED]) {

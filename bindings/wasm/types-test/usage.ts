@@ -18,6 +18,8 @@ import {
   evaluateBatchJson,
   evaluateJson,
   explainJson,
+  init,
+  initSync,
   parseDecimal,
   systemInfoJson,
   validateJson,
@@ -28,6 +30,7 @@ import {
   type ErrorDetail,
   type ErrorInfo,
   type Evaluation,
+  type InitInput,
   type IndicatorResult,
   type InputInfo,
   type Inputs,
@@ -36,6 +39,8 @@ import {
   type ValidationResult,
 } from '../js/index.js';
 import {
+  init as initProject,
+  initSync as initProjectSync,
   projectExample,
   projectTemplates,
   readProjectCsv,
@@ -44,6 +49,18 @@ import {
   type ProjectEvaluation,
   type ProjectTemplate,
 } from '../js/project.js';
+
+// Loading the engine: no top-level await needed by the package; the source is the user's choice.
+const sources: InitInput[] = [
+  'https://cdn.example/jixiao_wasm_bg.wasm',
+  new URL('https://cdn.example/jixiao_wasm_bg.wasm'),
+  fetch('https://cdn.example/jixiao_wasm_bg.wasm'),
+  new Uint8Array(8),
+  new ArrayBuffer(8),
+];
+const loading: Promise<void> = init(sources[0]).then(() => init()).then(() => initProject());
+initSync(new Uint8Array(8));
+initProjectSync();
 
 const v: string = version();
 const list = builtins();
@@ -147,4 +164,24 @@ console.log(children, bands, placed);
 
 // @ts-expect-error: a bigint is not an input value (decimals are strings, counts safe integers).
 const wrong: Inputs = { 编制数: 76n };
-console.log(wrong);
+console.log(wrong, loading);
+
+// Decimals are strings: a number literal with a fraction is a type error wherever the engine takes
+// inputs (it would throw a RequestError at run time); integers and strings are fine.
+system.evaluate({ 满意度: '0.95', 编制数: 76, 预算管理制度: ['财务管理制度'] });
+// @ts-expect-error: 0.95 must be written '0.95' (or '95%').
+system.evaluate({ 满意度: 0.95 });
+// @ts-expect-error: a level's score inside its band too.
+system.evaluate({ ...example, 经济效益: { level: '部分达成', score: 3.5 } });
+// @ts-expect-error: 1e21 is no safe integer.
+system.explain({ 年初预算: 1e21 });
+// @ts-expect-error: in a batch.
+system.evaluateBatch([example, { 满意度: 0.95 }]);
+// @ts-expect-error: in a report.
+system.report({ 满意度: 0.95 }, { format: 'csv' });
+// @ts-expect-error: in an analysis's changes.
+system.analyze({ what_if: { inputs: example, changes: { 满意度: 0.8 } } });
+// @ts-expect-error: and its bounds.
+system.analyze({ sensitivity: { inputs: example, input: '满意度', from: 0.5, to: '1' } });
+// @ts-expect-error: a project's figures are decimal strings.
+scoreProject('mof-project', { funds: { 全年预算数: 100.5, 全年执行数: '90' }, rows: [] });
