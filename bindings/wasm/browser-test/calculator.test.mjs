@@ -575,3 +575,22 @@ test('department mode loads nothing of project mode (its code, its module); ?sys
   await waitForProjectTotal(direct, '93.37');
   assert.equal(await direct.locator('#system-select').inputValue(), `project:${TEMPLATE}`);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16: a finance office's afternoon
+
+test('opened from a zip (file://): the page says in Chinese how to open it, and does not hang', async () => {
+  const page = await context.newPage();
+  try {
+    await page.goto(`file://${path.join(SITE, 'index.html')}`);
+    await page.locator('#open-help').waitFor({ state: 'visible', timeout: 10_000 });
+    const help = await page.locator('#open-help').textContent();
+    assert.match(help, /请通过本地网页服务打开/);
+    assert.match(help, /python3 -m http\.server/);
+    assert.match(help, /http:\/\/localhost:8000/);
+    assert.doesNotMatch(await page.locator('#engine-status').textContent(), /正在加载/);
+    await page.screenshot({ path: path.join(RESULTS, 'calculator-file-url.png') });
+  } finally {
+    await page.close();
+  }
+});
