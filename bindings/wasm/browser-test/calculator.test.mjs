@@ -836,3 +836,38 @@ test('an identified table: 单位名称, 年度, 填报人, 填报日期 kept, p
   assert.equal(await fieldValue(page, '编制数'), '76');
   assert.equal(await page.locator('#saved-units option[value="另一局"]').count(), 1, 'saved units are offered');
 });
+
+test('on a phone (390 × 844): nothing wider than the screen; the total stays in view while typing; screenshots at 1366 × 900 and 390 × 844', async (t) => {
+  const page = await openSeedExample(t);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-desktop-1366.png') });
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 1366);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling on a phone');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-phone-390.png') });
+  // Typing far down the form: the total and grade are on screen, and the field is not under them.
+  const input = field(page, '满意度').locator('input');
+  await input.scrollIntoViewIfNeeded();
+  await input.fill('');
+  await input.pressSequentially('80%');
+  const total = jx.builtin(SEED).evaluate({ ...example, 满意度: '80%' }).total;
+  await page.waitForFunction((x) => document.querySelector('#total').textContent.trim() === x, total);
+  const box = await page.locator('#total').boundingBox();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `the total is on screen: ${JSON.stringify(box)}`);
+  const field_ = await input.boundingBox();
+  const bar = await page.locator('#summary').boundingBox();
+  assert.ok(field_.y + field_.height <= bar.y, 'the field being typed is not under the total');
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-phone-typing.png') });
+  // The result table: each indicator's name on one line where it fits (not two characters a line).
+  const row = page.locator('#result-table tr[data-id="2.1.1"]');
+  await row.scrollIntoViewIfNeeded();
+  const name = await row.locator('.c-name .name').boundingBox();
+  assert.ok(name.width >= 5 * 14, `预算完成率 is not squeezed: ${name.width} px wide`);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-phone-table.png') });
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-phone-full.png'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+});

@@ -187,6 +187,7 @@ function useSystem(system, builtinId, { restore = true, ask = true } = {}) {
   renderChart(null);
   fillTargetForm(state.info);
   $('workspace').hidden = false;
+  document.body.classList.add('has-system');
   $('fill-example').disabled = builtinId === null;
   $('inputs-file').disabled = false;
   $('clear-form').disabled = false;
