@@ -835,6 +835,18 @@ test('an identified table: 单位名称, 年度, 填报人, 填报日期 kept, p
   await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
   assert.equal(await fieldValue(page, '编制数'), '76');
   assert.equal(await page.locator('#saved-units option[value="另一局"]').count(), 1, 'saved units are offered');
+
+  // The exported JSON read back into an empty browser: the figures and the 填报信息 with them.
+  await page.close(); // its last autosave written before the next page empties the storage
+  const fresh = await open(t);
+  assert.equal(await fresh.locator('#system-select').inputValue(), '');
+  await fresh.selectOption('#system-select', 'hunan-dept');
+  await fresh.waitForSelector('#inputs-form .field');
+  await fresh.setInputFiles('#inputs-file', await jsonDownload.path());
+  await fresh.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  assert.equal(await fresh.locator('#system-select').inputValue(), SEED, "the file's system is chosen");
+  assert.equal(await fresh.locator('#meta-unit').inputValue(), '某某局');
+  assert.equal(await fresh.locator('#meta-date').inputValue(), '2024-03-15');
 });
 
 test('on a phone (390 × 844): nothing wider than the screen; the total stays in view while typing; screenshots at 1366 × 900 and 390 × 844', async (t) => {

@@ -754,6 +754,7 @@ function exportCsv() {
 }
 
 async function importInputs(file) {
+  if (state.saveTimer) saveDraft(); // the figures on screen, under their unit, before they are replaced
   let doc;
   try {
     doc = JSON.parse(await file.text());
@@ -774,6 +775,7 @@ async function importInputs(file) {
   setInputs(inputs);
   for (const name of Object.keys(inputs)) state.touched.add(name);
   showDraftNote(null, 0);
+  recompute();
   changed();
 }
 
