@@ -93,9 +93,21 @@ after(async () => {
   if (profile) fs.rmSync(profile, { recursive: true, force: true });
 });
 
-/** A fresh page; every console error and page error fails the test at the end. */
-async function open(t, query = '') {
+/**
+ * A fresh page; every console error and page error fails the test at the end. The page's storage
+ * (its autosave) is emptied on its first load, so that a test does not see what another left,
+ * unless `keep`; reloads of the same page keep it.
+ */
+async function open(t, query = '', { keep = false } = {}) {
   const page = await context.newPage();
+  if (!keep) {
+    await page.addInitScript(() => {
+      if (!sessionStorage.getItem('jixiao-test-tab')) {
+        localStorage.clear();
+        sessionStorage.setItem('jixiao-test-tab', '1');
+      }
+    });
+  }
   const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
@@ -574,4 +586,300 @@ test('department mode loads nothing of project mode (its code, its module); ?sys
   const direct = await open(t, `?system=${TEMPLATE}`);
   await waitForProjectTotal(direct, '93.37');
   assert.equal(await direct.locator('#system-select').inputValue(), `project:${TEMPLATE}`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16: a finance office's afternoon (never lose a figure, a zip, an identified table)
+
+/** Whether leaving the page now would ask (the beforeunload handler's answer). */
+const wouldAsk = (page) =>
+  page.evaluate(() => {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  });
+
+/** Answers the next dialog (confirm) and gives back its text; fails if none comes within 10 s. */
+function answerNext(page, accept) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no dialog was shown')), 10_000);
+    page.once('dialog', async (d) => {
+      clearTimeout(timer);
+      const text = d.message();
+      if (accept) await d.accept();
+      else await d.dismiss();
+      resolve(text);
+    });
+  });
+}
+
+const fieldValue = (page, name) => field(page, name).locator('input[type="text"]').first().inputValue();
+
+/** The seed with its example, from the link (not saved until the user changes something). */
+async function openSeedExample(t) {
+  const page = await open(t, `?system=${SEED}&example=1`);
+  await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  return page;
+}
+
+const systemName = (page) => page.locator('#system-name').textContent();
+
+test('never lose a figure: a reload brings back the system and every figure as typed, with a note', async (t) => {
+  const page = await open(t);
+  await page.selectOption('#system-select', SEED);
+  await page.waitForSelector('#inputs-form .field');
+  assert.equal(await page.locator('#draft-note').isVisible(), false, 'nothing to restore in a fresh browser');
+  await field(page, '编制数').locator('input').pressSequentially('76');
+  await field(page, '满意度').locator('input').pressSequentially('95'); // refused (not a percentage), but kept
+  await field(page, '有新建楼堂馆所项目').locator('select').selectOption('false');
+  await field(page, '基础信息完善程度').locator('input.level-score').pressSequentially('3'); // half-done: no level yet
+  // Reloaded at once, before the autosave's moment has passed: saved on the way out.
+  page.on('dialog', (d) => d.accept());
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  page.removeAllListeners('dialog');
+  assert.equal(await page.locator('#system-select').inputValue(), SEED, 'the system last used is reopened');
+  assert.equal(await fieldValue(page, '编制数'), '76');
+  assert.equal(await fieldValue(page, '满意度'), '95');
+  assert.equal(await field(page, '有新建楼堂馆所项目').locator('select').inputValue(), 'false');
+  assert.equal(await field(page, '基础信息完善程度').locator('input.level-score').inputValue(), '3');
+  assert.match(await page.locator('#draft-note').textContent(), /^已恢复上次填写的数据（\d{4}-\d\d-\d\d \d\d:\d\d）/);
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-restored.png') });
+  // A link with ?example=1 shows the example but does not overwrite what was saved.
+  await page.goto(`${base}?system=${SEED}&example=1`);
+  await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  await page.goto(base);
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await fieldValue(page, '满意度'), '95');
+});
+
+test('never lose a figure: leaving asks while the figures are in no file; an export is saving', async (t) => {
+  const page = await openSeedExample(t);
+  assert.equal(await wouldAsk(page), false, "the link's example is nobody's work: leaving does not ask");
+  const staff = field(page, '编制数').locator('input');
+  await staff.fill('77');
+  assert.equal(await wouldAsk(page), true, 'a change not yet in a file: leaving asks');
+  // The autosave alone does not count: the browser's storage is one browser on one computer.
+  await page.waitForTimeout(600);
+  assert.equal(await wouldAsk(page), true, 'autosaved but not exported: leaving still asks');
+  await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  assert.equal(await wouldAsk(page), false, 'exported: nothing unsaved');
+  await staff.fill('76');
+  assert.equal(await wouldAsk(page), true, 'changed after the export');
+  await Promise.all([page.waitForEvent('download'), page.click('#export-inputs-csv')]);
+  assert.equal(await wouldAsk(page), false, 'the base-data CSV is a file too');
+  // The browser's own dialog, on a real close.
+  await staff.fill('');
+  await staff.pressSequentially('75');
+  const dialog = new Promise((resolve) =>
+    page.once('dialog', async (d) => {
+      resolve(d.type());
+      await d.accept();
+    }),
+  );
+  await page.close({ runBeforeUnload: true });
+  const none = new Promise((resolve) => setTimeout(() => resolve('no dialog'), 10_000));
+  assert.equal(await Promise.race([dialog, none]), 'beforeunload');
+});
+
+test('never lose a figure: switching system keeps the figures the new one has and asks before leaving others behind', async (t) => {
+  const page = await openSeedExample(t);
+  const other = 'hunan-dept';
+  const otherNames = new Set(jx.builtin(other).inputs().map((i) => i.name));
+  const onlySeed = jx.builtin(SEED).inputs().map((i) => i.name).filter((n) => !otherNames.has(n));
+  assert.ok(onlySeed.length >= 1 && example[onlySeed[0]] !== undefined, 'the seed has a filled input the other lacks');
+  // Declined: nothing changes, the list is put back.
+  const declined = answerNext(page, false);
+  await page.selectOption('#system-select', other);
+  assert.match(await declined, new RegExp(`${escape(onlySeed[0])}[\\s\\S]*是否切换`));
+  assert.equal(await page.locator('#system-select').inputValue(), SEED);
+  assert.equal(await systemName(page), jx.builtin(SEED).info().name);
+  assert.equal((await page.locator('#total').textContent()).trim(), '91.73');
+  // Accepted: every figure whose input the other system has is kept, and scored there.
+  const accepted = answerNext(page, true);
+  await page.selectOption('#system-select', other);
+  await accepted;
+  await page.waitForFunction((n) => document.querySelector('#system-name').textContent === n, jx.builtin(other).info().name);
+  const carried = Object.fromEntries(Object.entries(example).filter(([n]) => otherNames.has(n)));
+  assert.equal(await fieldValue(page, '编制数'), String(example.编制数));
+  assert.equal(await fieldValue(page, '满意度'), String(example.满意度));
+  await page.waitForFunction((x) => document.querySelector('#total').textContent.trim() === x, jx.builtin(other).evaluate(carried).total);
+  assert.match(await page.locator('#draft-note').textContent(), /已保留与原指标体系同名的\d+项数据/);
+  // Between two systems with the same figures nothing is asked; back on the seed, its own
+  // autosave has the figure the other system had no place for.
+  let asked = false;
+  page.on('dialog', (d) => {
+    asked = true;
+    d.accept();
+  });
+  await page.selectOption('#system-select', SEED);
+  await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  page.removeAllListeners('dialog');
+  assert.equal(asked, false, 'nothing to leave behind: nothing asked');
+});
+
+test('never lose a figure: on the system list ↓ moves without switching; Enter or leaving the list switches', async (t) => {
+  const page = await openSeedExample(t);
+  const seedName = jx.builtin(SEED).info().name;
+  await page.locator('#system-select').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.notEqual(await page.locator('#system-select').inputValue(), SEED, '↓ moved the list');
+  assert.equal(await systemName(page), seedName, '↓ alone does not switch');
+  assert.equal((await page.locator('#total').textContent()).trim(), '91.73');
+  page.on('dialog', (d) => d.accept());
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelector('#system-name').textContent !== n, seedName);
+  // ↑ back to the seed, then Tab away: leaving the list is a choice too.
+  const now = await systemName(page);
+  await page.locator('#system-select').focus();
+  const back = (await page.locator('#system-select option').evaluateAll((os) => os.map((o) => o.value))).indexOf(SEED);
+  const at = await page.locator('#system-select').evaluate((s) => s.selectedIndex);
+  for (let i = at; i > back; i--) await page.keyboard.press('ArrowUp');
+  assert.equal(await systemName(page), now);
+  await page.keyboard.press('Tab');
+  await page.waitForFunction((n) => document.querySelector('#system-name').textContent === n, seedName);
+  page.removeAllListeners('dialog');
+});
+
+test('never lose a figure: 清空 and 填入示例 ask before replacing figures; a cleared form stays cleared', async (t) => {
+  const page = await openSeedExample(t);
+  await field(page, '编制数').locator('input').fill('80');
+  const keep = answerNext(page, false);
+  await page.click('#clear-form');
+  assert.match(await keep, /清空/);
+  assert.equal(await fieldValue(page, '编制数'), '80', 'declined: every figure kept');
+  const notExample = answerNext(page, false);
+  await page.click('#fill-example');
+  assert.match(await notExample, /用示例数据替换/);
+  assert.equal(await fieldValue(page, '编制数'), '80');
+  const clear = answerNext(page, true);
+  await page.click('#clear-form');
+  await clear;
+  assert.equal(await fieldValue(page, '编制数'), '');
+  assert.equal((await page.locator('#total').textContent()).trim(), '—');
+  await page.goto(base);
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await page.locator('#system-select').inputValue(), SEED);
+  assert.equal(await fieldValue(page, '编制数'), '', 'cleared stays cleared after a reload');
+});
+
+test('opened from a zip (file://): the page says in Chinese how to open it, and does not hang', async () => {
+  const page = await context.newPage();
+  try {
+    await page.goto(`file://${path.join(SITE, 'index.html')}`);
+    await page.locator('#open-help').waitFor({ state: 'visible', timeout: 10_000 });
+    const help = await page.locator('#open-help').textContent();
+    assert.match(help, /请通过本地网页服务打开/);
+    assert.match(help, /python3 -m http\.server/);
+    assert.match(help, /http:\/\/localhost:8000/);
+    assert.doesNotMatch(await page.locator('#engine-status').textContent(), /正在加载/);
+    await page.screenshot({ path: path.join(RESULTS, 'calculator-file-url.png') });
+  } finally {
+    await page.close();
+  }
+});
+
+test('an identified table: 单位名称, 年度, 填报人, 填报日期 kept, printed and in file names; no developer words', async (t) => {
+  const page = await open(t, `?system=${SEED}&example=1`);
+  await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  await page.fill('#meta-unit', '某某局');
+  await page.locator('#meta-unit').blur();
+  await page.fill('#meta-year', '2023');
+  await page.fill('#meta-preparer', '张三');
+  await page.fill('#meta-date', '2024-03-15');
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  assert.equal(jsonDownload.suggestedFilename(), '某某局-2023-自评表.json');
+  const doc = JSON.parse(fs.readFileSync(await jsonDownload.path(), 'utf8'));
+  assert.deepEqual(doc.report, { 单位名称: '某某局', 年度: '2023', 填报人: '张三', 填报日期: '2024-03-15' });
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  assert.equal(csvDownload.suggestedFilename(), '某某局-2023-自评表.csv');
+  const [inputsDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-inputs-csv')]);
+  assert.equal(inputsDownload.suggestedFilename(), '某某局-2023-基础数据.csv');
+
+  // No developer words on the page; timings only in a title for developers.
+  const text = await page.locator('body').innerText();
+  assert.doesNotMatch(text, /rust_decimal|二进制浮点|毫秒|\bms\b/);
+
+  // Print: the identification under the title, signature lines at the end.
+  await page.emulateMedia({ media: 'print' });
+  const meta = await page.locator('#print-meta').textContent();
+  for (const part of ['单位名称：某某局', '年度：2023', '填报人：张三', '填报日期：2024-03-15']) assert.ok(meta.includes(part), meta);
+  assert.equal(await page.locator('#print-meta').isVisible(), true);
+  assert.equal(await page.locator('.signatures').isVisible(), true);
+  assert.doesNotMatch(await page.locator('body').innerText(), /rust_decimal|二进制浮点|毫秒/);
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-print-identified.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+
+  // Kept per unit: a reload (no ?example) brings 某某局's table back; another unit starts its own.
+  await page.fill('#meta-preparer', '李四');
+  await page.goto(`${base}?system=${SEED}`);
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await page.locator('#meta-unit').inputValue(), '某某局');
+  assert.equal(await page.locator('#meta-preparer').inputValue(), '李四');
+  assert.equal(await page.locator('#meta-year').inputValue(), '2023');
+  assert.match(await page.locator('#draft-note').textContent(), /已恢复上次填写的数据（.*某某局）/);
+  await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  // Another unit: named first (the figures on screen become its own; 某某局's stay saved), then emptied.
+  await page.fill('#meta-unit', '另一局');
+  await page.locator('#meta-unit').blur();
+  const clear = answerNext(page, true);
+  await page.click('#clear-form');
+  await clear;
+  await field(page, '编制数').locator('input').pressSequentially('12');
+  // Back to 某某局: its figures come back (the form holds 另一局's, so the user is asked).
+  const load = answerNext(page, true);
+  await page.fill('#meta-unit', '某某局');
+  await page.locator('#meta-unit').blur();
+  assert.match(await load, /“某某局”已有保存的数据/);
+  await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  assert.equal(await fieldValue(page, '编制数'), '76');
+  assert.equal(await page.locator('#saved-units option[value="另一局"]').count(), 1, 'saved units are offered');
+
+  // The exported JSON read back into an empty browser: the figures and the 填报信息 with them.
+  await page.close(); // its last autosave written before the next page empties the storage
+  const fresh = await open(t);
+  assert.equal(await fresh.locator('#system-select').inputValue(), '');
+  await fresh.selectOption('#system-select', 'hunan-dept');
+  await fresh.waitForSelector('#inputs-form .field');
+  await fresh.setInputFiles('#inputs-file', await jsonDownload.path());
+  await fresh.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
+  assert.equal(await fresh.locator('#system-select').inputValue(), SEED, "the file's system is chosen");
+  assert.equal(await fresh.locator('#meta-unit').inputValue(), '某某局');
+  assert.equal(await fresh.locator('#meta-date').inputValue(), '2024-03-15');
+});
+
+test('on a phone (390 × 844): nothing wider than the screen; the total stays in view while typing; screenshots at 1366 × 900 and 390 × 844', async (t) => {
+  const page = await openSeedExample(t);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-desktop-1366.png') });
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 1366);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling on a phone');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-phone-390.png') });
+  // Typing far down the form: the total and grade are on screen, and the field is not under them.
+  const input = field(page, '满意度').locator('input');
+  await input.scrollIntoViewIfNeeded();
+  await input.fill('');
+  await input.pressSequentially('80%');
+  const total = jx.builtin(SEED).evaluate({ ...example, 满意度: '80%' }).total;
+  await page.waitForFunction((x) => document.querySelector('#total').textContent.trim() === x, total);
+  const box = await page.locator('#total').boundingBox();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `the total is on screen: ${JSON.stringify(box)}`);
+  const field_ = await input.boundingBox();
+  const bar = await page.locator('#summary').boundingBox();
+  assert.ok(field_.y + field_.height <= bar.y, 'the field being typed is not under the total');
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-phone-typing.png') });
+  // The result table: each indicator's name on one line where it fits (not two characters a line).
+  const row = page.locator('#result-table tr[data-id="2.1.1"]');
+  await row.scrollIntoViewIfNeeded();
+  const name = await row.locator('.c-name .name').boundingBox();
+  assert.ok(name.width >= 5 * 14, `预算完成率 is not squeezed: ${name.width} px wide`);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-phone-table.png') });
+  await page.screenshot({ path: path.join(RESULTS, 'calculator-phone-full.png'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
 });

@@ -30,6 +30,11 @@ const state = {
   lastInputs: null,
   lastEvaluation: null,
   fresh: false,
+  systemKey: null, // the autosave's name of the system: the built-in's id, or file:ID
+  selected: '', // the system list's value in use (the list is put back to it when a switch is declined)
+  unit: '', // 单位名称 as last committed (change, not each key): the autosave's second key
+  dirty: false, // changes not yet in an exported file (the leave warning)
+  saveTimer: null,
 };
 
 const KIND_TITLES = {
@@ -139,18 +144,38 @@ async function chooseProject(id) {
   return project.openProject(id);
 }
 
-function useSystem(system, builtinId) {
+/**
+ * Puts a system in use. `restore`: bring back its autosaved figures (for the current 单位名称, or
+ * the unit last worked on); `ask`: confirm before figures of the current system that the new one
+ * has no input for are left behind (they stay in the current system's autosave). Figures whose
+ * input name the new system also has are kept.
+ */
+function useSystem(system, builtinId, { restore = true, ask = true } = {}) {
   const check = system.validate();
   if (!check.valid) {
     showLoadErrors(`${KIND_TITLES[check.kind] ?? '指标体系有错误'}：共${check.errors.length}处`, check.errors);
     system.free();
     return false;
   }
+  const info = system.info('zh');
+  const first = state.info === null;
+  const carried = {};
+  const dropped = [];
+  if (state.info && !document.body.classList.contains('mode-project')) {
+    const names = new Set(info.inputs.map((i) => i.name));
+    for (const [name, v] of Object.entries(filledValues())) (names.has(name) ? (carried[name] = v) : dropped.push(name));
+    if (ask && dropped.length && !confirmDrop(dropped, info.name)) {
+      system.free();
+      return false;
+    }
+    saveDraft();
+  }
   setProjectMode(false);
   state.system?.free();
   state.system = system;
-  state.info = system.info('zh');
+  state.info = info;
   state.builtinId = builtinId;
+  state.systemKey = builtinId ?? `file:${info.id}`;
   state.touched.clear();
   state.showAllMissing = false;
   state.lastEvaluation = null;
@@ -162,20 +187,29 @@ function useSystem(system, builtinId) {
   renderChart(null);
   fillTargetForm(state.info);
   $('workspace').hidden = false;
+  document.body.classList.add('has-system');
   $('fill-example').disabled = builtinId === null;
   $('inputs-file').disabled = false;
   $('clear-form').disabled = false;
+  const draft = restore ? readDraft(first) : null;
+  const values = { ...(draft?.values ?? {}), ...carried };
+  setInputs(values);
+  for (const name of Object.keys(values)) state.touched.add(name);
+  state.dirty = Object.keys(carried).length > 0 ? state.dirty || Boolean(draft?.dirty) : Boolean(draft?.dirty);
+  showDraftNote(draft, Object.keys(carried).length);
+  refreshSavedUnits();
   recompute();
   return true;
 }
 
-function chooseBuiltin(id) {
-  if (!id) return;
+function chooseBuiltin(id, options) {
+  if (!id) return false;
   try {
-    useSystem(IndicatorSystem.builtin(id), id);
+    return useSystem(IndicatorSystem.builtin(id), id, options);
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
     showLoadErrors(KIND_TITLES[e.kind] ?? e.message, e.errors);
+    return false;
   }
 }
 
@@ -191,9 +225,10 @@ async function openSystemFile(file) {
     if (useSystem(system, null)) {
       const select = $('system-select');
       select.querySelector('option[data-file]')?.remove();
-      const option = el('option', { value: '', 'data-file': '1', text: `文件：${file.name}` });
+      const option = el('option', { value: 'file:', 'data-file': '1', text: `文件：${file.name}` });
       select.append(option);
       option.selected = true;
+      state.selected = 'file:';
     }
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
@@ -419,7 +454,8 @@ function recompute() {
     state.lastInputs = inputs;
     state.fresh = true;
     renderResult(evaluation);
-    $('status').textContent = `已按填写的数据计算（${elapsed < 1 ? '不到1' : elapsed.toFixed(0)}毫秒）。`;
+    $('status').textContent = '已按填写的数据计算。';
+    $('status').title = `计算用时 ${elapsed.toFixed(1)} ms`; // for developers, not on the page
     $('status').className = 'status ok';
     if (timing.firstResult === null) {
       timing.firstResult = performance.now();
@@ -662,8 +698,17 @@ function download(name, text, type) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A file name part: what Windows and macOS refuse in names replaced. */
+const namePart = (s) => s.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim();
+
+/** 单位名称-年度-what (`某某局-2023-自评表`); the system's id stands for a missing unit. */
+function fileName(what) {
+  const meta = metaValues();
+  return [namePart(meta.单位名称) || state.info.id, namePart(meta.年度), what].filter(Boolean).join('-');
+}
+
 function baseName() {
-  return `${state.info.id}-自评表`;
+  return fileName('自评表');
 }
 
 function csvCell(s) {
@@ -693,19 +738,23 @@ function exportJson() {
     engine: version(),
     exported_at: new Date().toISOString(),
     system: { id: state.info.id, name: state.info.name, builtin: state.builtinId !== null },
+    report: metaValues(),
     inputs: state.lastInputs,
     evaluation: state.lastEvaluation,
   };
   download(`${baseName()}.json`, `${JSON.stringify(doc, null, 2)}\n`, 'application/json');
+  markExported();
 }
 
 function exportCsv() {
   // The engine's own 自评表 CSV (as `jixiao score --format csv`), with a BOM for Excel.
   const text = state.system.report(state.lastInputs, { format: 'csv', lang: 'zh' });
   download(`${baseName()}.csv`, `\ufeff${text}`, 'text/csv;charset=utf-8');
+  markExported();
 }
 
 async function importInputs(file) {
+  if (state.saveTimer) saveDraft(); // the figures on screen, under their unit, before they are replaced
   let doc;
   try {
     doc = JSON.parse(await file.text());
@@ -715,24 +764,280 @@ async function importInputs(file) {
   }
   const inputs = doc && typeof doc === 'object' && doc.inputs && typeof doc.inputs === 'object' ? doc.inputs : doc;
   if (doc?.system?.id && doc.system.builtin && doc.system.id !== state.info?.id) {
-    $('system-select').value = doc.system.id;
-    chooseBuiltin(doc.system.id);
+    // The file says which system its figures are for: a deliberate choice, nothing to ask.
+    if (chooseBuiltin(doc.system.id, { restore: false, ask: false })) {
+      $('system-select').value = doc.system.id;
+      state.selected = doc.system.id;
+    }
   }
   $('load-errors').hidden = true;
+  if (doc?.report && typeof doc.report === 'object') setMeta(doc.report, true);
   setInputs(inputs);
   for (const name of Object.keys(inputs)) state.touched.add(name);
+  showDraftNote(null, 0);
   recompute();
+  changed();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Never losing a figure. Every change is saved in the browser (localStorage) per system and
+// 单位名称, a moment after it is made, and brought back when that system is opened again (a
+// reload opens the system last used). "Saved", for the leave warning, means in a file: the
+// browser's storage is one browser on one computer and is emptied with its history, so until the
+// figures are exported (JSON, 自评表 CSV or base-data CSV) leaving the page asks first. Printing
+// is not saving (paper cannot be read back).
+
+const DRAFT = 'jixiao:draft:v1:'; // + system key + '|' + 单位名称 → {saved, values, meta, dirty}
+const LAST_UNIT = 'jixiao:last-unit:v1:'; // + system key → the 单位名称 last worked on
+const LAST_SYSTEM = 'jixiao:last-system:v1'; // the built-in last used (reopened on a reload)
+const META = ['单位名称', '年度', '填报人', '填报日期'];
+
+const store = {
+  get(key) {
+    try {
+      const text = localStorage.getItem(key);
+      return text === null ? null : JSON.parse(text);
+    } catch {
+      return null; // storage off (private mode, file://) or an entry not ours: nothing saved
+    }
+  },
+  set(key, value) {
+    try {
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // full or off: the page works on without autosave
+    }
+  },
+  keys(prefix) {
+    try {
+      return Object.keys(localStorage).filter((k) => k.startsWith(prefix));
+    } catch {
+      return [];
+    }
+  },
+};
+
+const draftKey = (system, unit) => `${DRAFT}${system}|${unit}`;
+
+function metaValues() {
+  const meta = {};
+  for (const input of document.querySelectorAll('[data-meta]')) meta[input.dataset.meta] = input.value.trim();
+  return meta;
+}
+
+/** Puts the 填报信息 in the form; `commit` makes its 单位名称 the autosave's unit. */
+function setMeta(meta, commit) {
+  for (const input of document.querySelectorAll('[data-meta]')) {
+    const v = meta?.[input.dataset.meta];
+    if (typeof v === 'string' || typeof v === 'number') input.value = String(v);
+  }
+  if (commit) state.unit = metaValues().单位名称;
+  updatePrintMeta();
+}
+
+function updatePrintMeta() {
+  const meta = metaValues();
+  $('print-meta').textContent = META.map((k) => `${k}：${meta[k] || '　　　　'}`).join('　　');
+}
+
+/** The form as typed, half-typed and wrong values too (setInputs reads it back). */
+function formValues() {
+  const values = {};
+  for (const [name, f] of state.fields) {
+    switch (f.input.kind) {
+      case 'checklist':
+        values[name] = f.boxes.filter((b) => b.checked).map((b) => b.value);
+        break;
+      case 'boolean':
+        if (f.select.value !== '') values[name] = f.select.value === 'true';
+        break;
+      case 'level':
+        if (f.score.value !== '') values[name] = { level: f.select.value, score: f.score.value };
+        else if (f.select.value !== '') values[name] = f.select.value;
+        break;
+      default:
+        if (f.text.value !== '') values[name] = f.text.value;
+    }
+  }
+  return values;
+}
+
+/** The figures the user gave: formValues without checklists left at their defaults. */
+function filledValues() {
+  const values = formValues();
+  for (const [name, f] of state.fields) {
+    if (f.input.kind !== 'checklist') continue;
+    const defaults = Array.isArray(f.input.default) ? f.input.default : [];
+    const v = values[name];
+    if (v.length === defaults.length && v.every((x) => defaults.includes(x))) delete values[name];
+  }
+  return values;
+}
+
+/** Saves the form under the committed unit; `leaving`: under the unit as typed (the page goes). */
+function saveDraft(leaving = false) {
+  clearTimeout(state.saveTimer);
+  state.saveTimer = null;
+  if (!state.systemKey || document.body.classList.contains('mode-project')) return;
+  const values = filledValues();
+  const meta = metaValues();
+  if (leaving) state.unit = meta.单位名称;
+  else meta.单位名称 = state.unit; // a name being typed is not yet the unit
+  const empty = Object.keys(values).length === 0 && META.every((k) => !meta[k]);
+  store.set(draftKey(state.systemKey, state.unit), empty ? null : { saved: Date.now(), values, meta, dirty: state.dirty });
+  store.set(LAST_UNIT + state.systemKey, state.unit);
+  if (state.builtinId) store.set(LAST_SYSTEM, state.builtinId);
+  refreshSavedUnits();
+}
+
+/** A change by the user: saved a moment later, and (`dirty`) not yet in a file. */
+function changed(dirty = true) {
+  if (dirty) state.dirty = true;
+  clearTimeout(state.saveTimer);
+  state.saveTimer = setTimeout(saveDraft, 300);
+  updatePrintMeta();
+}
+
+function markExported() {
+  state.dirty = false;
+  saveDraft();
+}
+
+/** The autosave of the system in use: for the current unit, or on a first opening the last one. */
+function readDraft(first) {
+  const unit = first && !state.unit ? (store.get(LAST_UNIT + state.systemKey) ?? '') : state.unit;
+  const draft = store.get(draftKey(state.systemKey, unit));
+  if (!draft || typeof draft !== 'object' || !draft.values) return null;
+  if (first) setMeta(draft.meta, true);
+  return draft;
+}
+
+function when(ms) {
+  const d = new Date(ms);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function showDraftNote(draft, carried) {
+  const note = $('draft-note');
+  const parts = [];
+  if (draft && Object.keys(draft.values).length) {
+    const unit = draft.meta?.单位名称;
+    parts.push(`已恢复上次填写的数据（${when(draft.saved)}${unit ? `，${unit}` : ''}）`);
+  }
+  if (carried) parts.push(`已保留与原指标体系同名的${carried}项数据`);
+  note.textContent = parts.length ? `${parts.join('；')}。` : '';
+  note.hidden = parts.length === 0;
+}
+
+/** The units saved for the system in use, offered by the 单位名称 field. */
+function refreshSavedUnits() {
+  const prefix = `${DRAFT}${state.systemKey}|`;
+  const units = store.keys(prefix).map((k) => k.slice(prefix.length)).filter(Boolean).sort();
+  $('saved-units').replaceChildren(...units.map((u) => el('option', { value: u })));
+}
+
+/**
+ * 单位名称 committed (on change: leaving the field or Enter). The figures on screen are now this
+ * unit's; the previous unit keeps its own autosave. If the new unit has saved figures of its own,
+ * the user chooses which to keep.
+ */
+function commitUnit() {
+  const unit = metaValues().单位名称;
+  if (unit === state.unit || !state.systemKey) return;
+  saveDraft(); // the previous unit's figures, as they are
+  const draft = store.get(draftKey(state.systemKey, unit));
+  state.unit = unit;
+  if (draft?.values && Object.keys(draft.values).length) {
+    const current = filledValues();
+    const ask =
+      `“${unit}”已有保存的数据（${when(draft.saved)}）。\n\n` +
+      `确定：载入“${unit}”保存的数据；\n取消：保留当前填写的数据，作为“${unit}”的数据保存。`;
+    if (Object.keys(current).length === 0 || confirm(ask)) {
+      setMeta({ ...draft.meta, 单位名称: unit }, true);
+      setInputs(draft.values);
+      for (const name of Object.keys(draft.values)) state.touched.add(name);
+      state.dirty = Boolean(draft.dirty);
+      showDraftNote(draft, 0);
+      recompute();
+      saveDraft();
+      return;
+    }
+  }
+  changed();
+}
+
+function confirmDrop(names, target) {
+  const list = names.slice(0, 8).join('、') + (names.length > 8 ? ` 等${names.length}项` : '');
+  return confirm(
+    `切换到“${target}”后，以下已填写的数据在新指标体系中没有对应项，将不再显示：\n${list}\n\n` +
+      '（它们仍保存在本机浏览器中，切换回原指标体系即可恢复。）是否切换？',
+  );
+}
+
+/** A system chosen from the list (a deliberate choice: a click, or Enter / leaving the list). */
+function applySystemChoice() {
+  const select = $('system-select');
+  const value = select.value;
+  if (value === state.selected) return;
+  let ok;
+  if (value.startsWith('project:')) {
+    const figures = state.info && !document.body.classList.contains('mode-project') ? Object.keys(filledValues()) : [];
+    ok = figures.length === 0 || confirmDrop(figures, select.selectedOptions[0]?.textContent ?? value);
+    if (ok) {
+      saveDraft();
+      chooseProject(value.slice('project:'.length));
+    }
+  } else {
+    ok = chooseBuiltin(value);
+  }
+  if (ok) {
+    state.selected = value;
+    if (!value.startsWith('project:') && value) store.set(LAST_SYSTEM, value);
+  } else {
+    select.value = state.selected;
+  }
+  select.classList.remove('pending');
+}
+
+function wireSystemList() {
+  const select = $('system-select');
+  // Arrow keys on a closed list change its value (and fire `change`) at each press: a value
+  // reached by keys is applied on Enter or when the list is left, not on the way there.
+  let keyed = false;
+  select.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      keyed = false;
+      applySystemChoice();
+    } else if (!e.altKey && (e.key.startsWith('Arrow') || /^(Page|Home|End)/.test(e.key) || e.key.length === 1)) {
+      keyed = true;
+    }
+  });
+  select.addEventListener('change', () => {
+    if (keyed) select.classList.toggle('pending', select.value !== state.selected);
+    else applySystemChoice();
+  });
+  select.addEventListener('blur', () => {
+    keyed = false;
+    applySystemChoice();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Wiring
 
+function fillExample() {
+  setInputs(builtinExample(state.builtinId));
+  for (const f of state.fields.values()) state.touched.add(f.input.name);
+  showDraftNote(null, 0);
+  recompute();
+}
+
 function wire() {
-  $('system-select').addEventListener('change', (e) => {
-    const id = e.target.value;
-    if (id.startsWith('project:')) chooseProject(id.slice('project:'.length));
-    else chooseBuiltin(id);
-  });
+  wireSystemList();
+  for (const input of document.querySelectorAll('[data-meta]')) input.addEventListener('input', changed);
+  $('meta-unit').addEventListener('change', commitUnit);
   $('system-file').addEventListener('change', (e) => {
     const file = e.target.files?.[0];
     if (file) openSystemFile(file).finally(() => (e.target.value = ''));
@@ -743,11 +1048,13 @@ function wire() {
   });
   $('fill-example').addEventListener('click', () => {
     if (!state.builtinId) return;
-    setInputs(builtinExample(state.builtinId));
-    for (const f of state.fields.values()) state.touched.add(f.input.name);
-    recompute();
+    if (Object.keys(filledValues()).length && !confirm('用示例数据替换已填写的数据？')) return;
+    fillExample();
+    changed(false); // saved, but the example is nobody's work to lose
   });
   $('clear-form').addEventListener('click', () => {
+    if (Object.keys(filledValues()).length && !confirm('清空所有已填写的基础数据？此操作不能撤销。')) return;
+    showDraftNote(null, 0);
     setInputs({});
     for (const f of state.fields.values()) {
       if (f.boxes) {
@@ -761,10 +1068,17 @@ function wire() {
     renderTable(state.info, null);
     renderChart(null);
     recompute();
+    changed();
   });
   const form = $('inputs-form');
-  form.addEventListener('input', recompute);
-  form.addEventListener('change', recompute);
+  form.addEventListener('input', () => {
+    recompute();
+    changed();
+  });
+  form.addEventListener('change', () => {
+    recompute();
+    changed();
+  });
   form.addEventListener('focusout', (e) => {
     const name = e.target.closest('[data-input]')?.dataset.input;
     if (name && !state.touched.has(name)) {
@@ -775,35 +1089,51 @@ function wire() {
   form.addEventListener('submit', (e) => e.preventDefault());
   $('export-json').addEventListener('click', exportJson);
   $('export-csv').addEventListener('click', exportCsv);
-  $('export-inputs-csv').addEventListener('click', () =>
-    download(`${state.info.id}-基础数据.csv`, inputsCsv(state.lastInputs), 'text/csv;charset=utf-8'),
-  );
+  $('export-inputs-csv').addEventListener('click', () => {
+    download(`${fileName('基础数据')}.csv`, inputsCsv(state.lastInputs), 'text/csv;charset=utf-8');
+    markExported();
+  });
   $('print').addEventListener('click', () => window.print());
   $('target-run').addEventListener('click', runTarget);
   window.addEventListener('beforeprint', () => {
+    updatePrintMeta();
     $('print-stamp').textContent = `打印于${new Date().toLocaleString('zh-CN')}`;
   });
+  window.addEventListener('beforeunload', (e) => {
+    if (state.saveTimer) saveDraft(true);
+    if (state.dirty && Object.keys(filledValues()).length && !document.body.classList.contains('mode-project')) {
+      e.preventDefault();
+      e.returnValue = ''; // older browsers need it set
+    }
+  });
+  window.addEventListener('pagehide', () => state.saveTimer && saveDraft(true));
 }
 
 function start() {
   $('version').textContent = version();
   fillBuiltinList();
   wire();
-  setEngineStatus(`计算引擎已就绪（${Math.round(timing.ready)}毫秒）`);
+  setEngineStatus('计算引擎已就绪');
+  $('engine-status').title = `加载用时 ${Math.round(timing.ready)} ms`;
   const params = new URLSearchParams(location.search);
   const id = params.get('system');
   if (id && document.querySelector(`#project-templates option[value="project:${CSS.escape(id)}"]`)) {
     // A project template (?system=mof-project): its mode loads, then the page is ready.
     chooseProject(id).then((found) => {
-      if (found) $('system-select').value = `project:${id}`;
+      if (found) $('system-select').value = state.selected = `project:${id}`;
       document.documentElement.dataset.ready = 'true';
     });
     return;
   }
-  if (id) {
-    $('system-select').value = id;
-    chooseBuiltin(id);
-    if (params.has('example') && state.builtinId) $('fill-example').click();
+  // ?system=ID opens a built-in (with its example: ?example=1, then nothing is restored); a plain
+  // reload reopens the built-in last used, with its autosaved figures.
+  const builtin = id ?? (params.has('example') ? null : store.get(LAST_SYSTEM));
+  if (builtin && [...$('system-select').options].some((o) => o.value === builtin)) {
+    $('system-select').value = builtin;
+    if (chooseBuiltin(builtin, { restore: !params.has('example') })) state.selected = builtin;
+    // Not saved until the user changes something: the link's example must not replace what the
+    // user saved for this system.
+    if (params.has('example') && state.builtinId) fillExample();
   }
   document.documentElement.dataset.ready = 'true';
 }
