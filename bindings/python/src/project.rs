@@ -59,8 +59,6 @@ impl CellProblem {
 struct Grid {
     rows: Vec<Vec<String>>,
     problems: Vec<CellProblem>,
-    /// For each of the caller's columns, its column in the grid.
-    placed: Vec<usize>,
 }
 
 /// The row labels of the caller's table, by data row (0-based); the grid's row `r` (header = 1) is
@@ -123,34 +121,12 @@ fn cell_text(v: &Bound<'_, PyAny>) -> Result<String, (String, String)> {
     })
 }
 
-/// Normalised as the core normalises a header label (no spaces, no trailing colon).
-fn normalized(label: &str) -> String {
-    label
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .trim_end_matches([':', '：'])
-        .to_string()
-}
-
 /// The grid: the header, then one row per data row. `columns` are `(values, missing)`.
 fn grid(header: &[String], columns: &[(Bound<'_, PyList>, Bound<'_, PyList>)]) -> PyResult<Grid> {
     let rows_n = columns.first().map_or(0, |(v, _)| v.len());
-    let order: Vec<Option<usize>> = (0..header.len()).map(Some).collect();
-    let mut rows: Vec<Vec<String>> = vec![Vec::with_capacity(order.len()); rows_n + 1];
+    let mut rows: Vec<Vec<String>> = vec![Vec::with_capacity(header.len()); rows_n + 1];
     let mut problems = Vec::new();
-    let mut placed = vec![0; header.len()];
-    for (at, c) in order.into_iter().enumerate() {
-        let Some(c) = c else {
-            for (i, row) in rows.iter_mut().enumerate() {
-                row.push(if i == 0 { "年度".to_string() } else { String::new() });
-            }
-            continue;
-        };
-        if let Some(p) = placed.get_mut(c) {
-            *p = at;
-        }
-        let name = header.get(c).cloned().unwrap_or_default();
+    for (c, name) in header.iter().enumerate() {
         let (values, missing) = columns
             .get(c)
             .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("a column without values"))?;
@@ -178,7 +154,7 @@ fn grid(header: &[String], columns: &[(Bound<'_, PyList>, Bound<'_, PyList>)]) -
             }
         }
     }
-    Ok(Grid { rows, problems, placed })
+    Ok(Grid { rows, problems })
 }
 
 /// A project's problems (its cells', its reading's or its scoring's), each with its grid row.
@@ -215,16 +191,6 @@ fn joined(problems: &Problems, lang: Lang) -> String {
     texts.join(if lang == Lang::Zh { "；" } else { "; " })
 }
 
-/// Where the table names a project and its code: the columns the core reads them from.
-fn name_columns(header: &[String]) -> (Option<usize>, Option<usize>) {
-    let find = |names: &[&str]| {
-        header
-            .iter()
-            .position(|h| names.iter().any(|n| normalized(h).starts_with(n)))
-    };
-    (find(&["项目名称"]), find(&["项目编码", "项目代码"]))
-}
-
 impl PyProjectTemplate {
     fn lookup(py: Python<'_>, id: &str) -> PyResult<Self> {
         match jixiao::project::builtin(id) {
@@ -244,31 +210,11 @@ impl PyProjectTemplate {
     }
 }
 
-/// One project's place in the result: its key, name, code and rows (data positions). The name and
-/// code of a project that could not be read are its first non-empty cells in their columns.
-fn head<'py>(
-    py: Python<'py>,
-    project: &LongProject,
-    grid: &Grid,
-    columns: (Option<usize>, Option<usize>),
-) -> PyResult<Bound<'py, PyDict>> {
-    let info = project.unit.as_ref().ok().map(|u| &u.info);
-    let from_grid = |c: Option<usize>| {
-        let c = *grid.placed.get(c?)?;
-        project
-            .sheet_rows
-            .iter()
-            .filter_map(|r| grid.rows.get(r.checked_sub(1)?).and_then(|row| row.get(c)))
-            .map(|s| s.trim())
-            .find(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let name = info
-        .and_then(|i| i.get("项目名称").cloned())
-        .or_else(|| from_grid(columns.0));
-    let code = info
-        .and_then(|i| i.get("项目编码").cloned())
-        .or_else(|| from_grid(columns.1));
+/// One project's place in the result: its key, name, code (as the core read them) and rows (data
+/// positions).
+fn head<'py>(py: Python<'py>, project: &LongProject) -> PyResult<Bound<'py, PyDict>> {
+    let name = Some(project.name.clone()).filter(|n| !n.is_empty());
+    let code = project.code.clone();
     let d = PyDict::new(py);
     d.set_item("key", &project.key)?;
     d.set_item("name", name)?;
@@ -513,7 +459,6 @@ impl PyProjectTemplate {
         let projects = read_long(py, &grid)?;
         // (first grid row, answer): in the table's order once the rows of no project join them.
         let mut out: Vec<(usize, Bound<'py, PyDict>)> = Vec::new();
-        let name_cols = name_columns(&header);
         for row in stray_cells(&projects, &grid.problems) {
             let problems: Problems = grid
                 .problems
@@ -532,7 +477,7 @@ impl PyProjectTemplate {
         }
         for project in &projects {
             let first = project.sheet_rows.first().copied().unwrap_or(0);
-            let d = head(py, project, &grid, name_cols)?;
+            let d = head(py, project)?;
             let unreadable = read_problems(project, &grid.problems, l, rows);
             let failed = |problems: Problems| -> PyResult<()> {
                 d.set_item("error", joined(&problems, l))?;

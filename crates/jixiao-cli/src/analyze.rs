@@ -304,6 +304,18 @@ pub fn audit_project(
     )
 }
 
+/// A finding as a reviewer's sheet lists it: 行, 类别, 指标, 自评, 复核, 问题.
+fn finding_cells(f: &jixiao::project::ProjectFinding, lang: Lang) -> Vec<String> {
+    vec![
+        f.row.map(|r| r.to_string()).unwrap_or_default(),
+        f.kind(lang).to_string(),
+        f.name.clone().unwrap_or_default(),
+        f.claimed.clone().unwrap_or_default(),
+        f.computed.clone().unwrap_or_default(),
+        f.message(lang),
+    ]
+}
+
 /// A project's audit as JSON: the engine's audit and what a reviewer finds, row by row.
 #[derive(serde::Serialize)]
 struct ProjectAuditAnswer<'a> {
@@ -374,19 +386,7 @@ fn write_audit(
                     .iter()
                     .map(|s| s.to_string())
                     .collect();
-                    let found: Vec<Vec<String>> = f
-                        .iter()
-                        .map(|f| {
-                            vec![
-                                f.row.map(|r| r.to_string()).unwrap_or_default(),
-                                f.kind(lang).to_string(),
-                                f.name.clone().unwrap_or_default(),
-                                f.claimed.clone().unwrap_or_default(),
-                                f.computed.clone().unwrap_or_default(),
-                                f.message(lang),
-                            ]
-                        })
-                        .collect();
+                    let found: Vec<Vec<String>> = f.iter().map(|f| finding_cells(f, lang)).collect();
                     let (a, b) = if zh {
                         ("复核表", "问题")
                     } else {
@@ -679,16 +679,9 @@ fn audit_project_folder(
                     String::new(),
                 ]);
                 findings.extend(review.findings.iter().map(|f| {
-                    vec![
-                        file.clone(),
-                        project.clone(),
-                        f.row.map(|r| r.to_string()).unwrap_or_default(),
-                        f.kind(lang).to_string(),
-                        f.name.clone().unwrap_or_default(),
-                        f.claimed.clone().unwrap_or_default(),
-                        f.computed.clone().unwrap_or_default(),
-                        f.message(lang).to_string(),
-                    ]
+                    let mut cells = vec![file.clone(), project.clone()];
+                    cells.extend(finding_cells(f, lang));
+                    cells
                 }));
             }
             Err(message) => {

@@ -50,11 +50,11 @@ pub fn read_rows(path: &Path) -> Result<unit::Table> {
     })
 }
 
-/// Whether an element is `table` itself or has no `table` between it and `table`.
-fn nearest_table<'a>(e: ElementRef<'a>) -> Option<ElementRef<'a>> {
+/// The nearest enclosing element named `name` (a cell's row, a row's table).
+fn nearest<'a>(e: ElementRef<'a>, name: &str) -> Option<ElementRef<'a>> {
     e.ancestors()
         .filter_map(ElementRef::wrap)
-        .find(|a| a.value().name() == "table")
+        .find(|a| a.value().name() == name)
 }
 
 fn cell_text(e: ElementRef<'_>) -> String {
@@ -87,19 +87,17 @@ fn grid(page: &Html) -> Vec<Vec<String>> {
         }
         let rows: Vec<ElementRef<'_>> = table
             .select(&rows_sel)
-            .filter(|r| nearest_table(*r).is_some_and(|t| t.id() == id))
+            .filter(|r| nearest(*r, "table").is_some_and(|t| t.id() == id))
             .collect();
         let mut taken: BTreeSet<(usize, usize)> = BTreeSet::new();
         let mut grid: Vec<Vec<String>> = Vec::with_capacity(rows.len());
         for (r, row) in rows.iter().enumerate() {
             let mut cells: Vec<String> = Vec::new();
             let mut c = 0;
-            for cell in row.select(&cells_sel).filter(|cell| {
-                cell.ancestors()
-                    .filter_map(ElementRef::wrap)
-                    .find(|a| a.value().name() == "tr")
-                    .is_some_and(|tr| tr.id() == row.id())
-            }) {
+            for cell in row
+                .select(&cells_sel)
+                .filter(|cell| nearest(*cell, "tr").is_some_and(|tr| tr.id() == row.id()))
+            {
                 while taken.contains(&(r, c)) {
                     c += 1;
                 }

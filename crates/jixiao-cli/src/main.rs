@@ -395,6 +395,18 @@ fn csv_for_excel(text: String) -> String {
     format!("\u{feff}{text}")
 }
 
+/// Rows as CSV text for Excel (a byte-order mark first); rows may differ in length.
+pub fn csv_text<'a>(rows: impl IntoIterator<Item = &'a Vec<String>>) -> Result<String> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    for r in rows {
+        w.write_record(r).map_err(|e| Fail::new(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
+    Ok(csv_for_excel(
+        String::from_utf8(bytes).map_err(|e| Fail::new(e.to_string()))?,
+    ))
+}
+
 /// A system file that does not load. The problems are located by the format's own field paths
 /// (`indicators[2.1.1].rule`), which are English, and worded in English; the frame is in the
 /// run's language.
@@ -738,14 +750,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
                 let unit = unit.unwrap_or_default();
                 format!("{}\n", serde_json::to_string_pretty(&unit).unwrap_or_default())
             }
-            InputsFormat::Csv => {
-                let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
-                for r in &grid {
-                    w.write_record(r).map_err(|e| Fail::new(e.to_string()))?;
-                }
-                let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
-                csv_for_excel(String::from_utf8(bytes).map_err(|e| Fail::new(e.to_string()))?)
-            }
+            InputsFormat::Csv => csv_text(&grid)?,
             InputsFormat::Text => {
                 let lines: Vec<String> = grid
                     .iter()

@@ -262,13 +262,8 @@ pub fn batch(template: &ProjectTemplate, input: &Path, out: &Path, lang: Lang) -
             std::fs::write(out, bytes).map_err(|e| crate::cannot_write(out, &e))?;
         }
         "csv" => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            for r in std::iter::once(&head).chain(&rows) {
-                w.write_record(r).map_err(|e| Fail::new(e.to_string()))?;
-            }
-            let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
-            let text = String::from_utf8(bytes).map_err(|e| Fail::new(e.to_string()))?;
-            std::fs::write(out, format!("\u{feff}{text}")).map_err(|e| crate::cannot_write(out, &e))?;
+            let text = crate::csv_text(std::iter::once(&head).chain(&rows))?;
+            std::fs::write(out, text).map_err(|e| crate::cannot_write(out, &e))?;
         }
         other => {
             return Err(Fail::say(

@@ -496,7 +496,18 @@ pub struct Instantiated {
 }
 
 /// A project's rows with their leaves, by section and 二级指标.
-type Grouped<'r> = Vec<Vec<Vec<(usize, &'r ProjectRow, Value)>>>;
+type Grouped<'r> = Vec<Vec<Vec<Leaf<'r>>>>;
+
+/// A scored row on its way into the system: its number as the reader sees it, its index in
+/// [`ProjectUnit::rows`], whether it met its target (for a quantity or a date), the row and its
+/// leaf.
+struct Leaf<'r> {
+    no: usize,
+    index: usize,
+    met: Option<bool>,
+    row: &'r ProjectRow,
+    leaf: Value,
+}
 
 /// How one row is scored, as read from its cells.
 enum RowKind {
@@ -864,12 +875,10 @@ impl ProjectTemplate {
             json!({"name": "全年执行数", "unit": "万元", "min": "0", "description": "年度资金总额：全年执行数"}),
         ];
         // Rows by section and 二级指标, in the template's order.
-        let mut at: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut met_at: BTreeMap<usize, Option<bool>> = BTreeMap::new();
         let mut grouped: Grouped<'_> = self
             .sections
             .iter()
-            .map(|s| vec![Vec::new(); s.children.len()])
+            .map(|s| s.children.iter().map(|_| Vec::new()).collect())
             .collect();
         let mut sums = vec![Decimal::ZERO; self.sections.len()];
         // Where the 预算执行率 row stands when a section holds it: (section, 二级指标).
@@ -992,19 +1001,16 @@ impl ProjectTemplate {
                 name.push('_');
             }
             used_names.push(name.clone());
-            met_at.insert(
-                no,
-                match &kind {
-                    RowKind::Quantity {
-                        comparator,
-                        target,
-                        actual,
-                        ..
-                    } => Some(comparator.met(*actual, *target)),
-                    RowKind::Date { target, actual } => Some(actual <= target),
-                    RowKind::Level { .. } => None,
-                },
-            );
+            let met = match &kind {
+                RowKind::Quantity {
+                    comparator,
+                    target,
+                    actual,
+                    ..
+                } => Some(comparator.met(*actual, *target)),
+                RowKind::Date { target, actual } => Some(actual <= target),
+                RowKind::Level { .. } => None,
+            };
             let (decl, rule, value, standard) = match kind {
                 RowKind::Quantity {
                     comparator,
@@ -1099,8 +1105,13 @@ impl ProjectTemplate {
             inputs.set(&name, value);
             let leaf = json!({"name": row.name.trim(), "points": num(points), "standard": standard, "rule": rule});
             if let Some(group) = grouped.get_mut(s).and_then(|g| g.get_mut(c)) {
-                group.push((no, row, leaf));
-                at.insert(no, i);
+                group.push(Leaf {
+                    no,
+                    index: i,
+                    met,
+                    row,
+                    leaf,
+                });
             }
         }
         // The weights: each section's rows add up to its points, and the whole to 100.
@@ -1210,20 +1221,20 @@ impl ProjectTemplate {
                     items.push(leaf);
                 }
                 let first = items.len();
-                for (n, (no, _, leaf)) in leaves.iter().enumerate() {
+                for (n, l) in leaves.iter().enumerate() {
                     let id = format!("{k}.{j}.{}", n + 1 + first);
-                    let mut leaf = leaf.clone();
+                    let mut leaf = l.leaf.clone();
                     if let Value::Object(m) = &mut leaf {
                         m.insert("id".into(), Value::String(id.clone()));
                     }
-                    rows.push((*no, id));
-                    indices.push(at.get(no).copied().unwrap_or_default());
-                    met.push(met_at.get(no).copied().flatten());
+                    rows.push((l.no, id));
+                    indices.push(l.index);
+                    met.push(l.met);
                     items.push(leaf);
                 }
                 let points: Decimal = leaves
                     .iter()
-                    .filter_map(|(_, r, _)| r.points.map(Dec::value))
+                    .filter_map(|l| l.row.points.map(Dec::value))
                     .chain(holds_execution.then(|| self.execution.points.value()))
                     .fold(Decimal::ZERO, |a, b| a.add_checked(b).unwrap_or(Decimal::MAX));
                 children

@@ -294,6 +294,8 @@ pub struct LongProject {
     pub key: String,
     /// Its 项目名称.
     pub name: String,
+    /// Its 项目编码, when the table has one.
+    pub code: Option<String>,
     /// The sheet rows (1-based) that hold it.
     pub sheet_rows: Vec<usize>,
     /// The project, or the problems of its cells (located by sheet row and column).
@@ -377,6 +379,7 @@ impl Gathering {
         LongProject {
             key: self.key,
             name: self.name,
+            code: unit.info.get("项目编码").cloned(),
             sheet_rows: self.sheet_rows,
             unit: if problems.is_empty() {
                 Ok(unit)
@@ -509,6 +512,7 @@ impl ProjectUnit {
             read.push(LongProject {
                 key: String::new(),
                 name: String::new(),
+                code: None,
                 sheet_rows: orphans.iter().filter_map(|p| p.row).collect(),
                 unit: Err(ProjectErrors { problems: orphans }),
             });
