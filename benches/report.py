@@ -20,14 +20,25 @@ CRITERION_DIRS = [ROOT / "target" / "criterion", ROOT / "benches" / "peer-zen" /
 BENCH_DIR = ROOT / "target" / "bench"
 
 
-def criterion_medians():
-    """{(group, function, parameter): median ns per iteration}"""
+def run_info():
+    """The run that `benches/run.sh` tagged (target/bench/run.json), or None."""
+    try:
+        return json.loads((BENCH_DIR / "run.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def criterion_medians(started):
+    """{(group, function, parameter): median ns per iteration}, from this run only: an estimate
+    written before the run started (`started`, seconds since the epoch) is stale and left out."""
     out = {}
     for base in CRITERION_DIRS:
         if not base.is_dir():
             continue
         for meta in base.glob("**/new/benchmark.json"):
             try:
+                if started is not None and (meta.parent / "estimates.json").stat().st_mtime < started:
+                    continue
                 b = json.loads(meta.read_text())
                 est = json.loads((meta.parent / "estimates.json").read_text())
             except (OSError, ValueError):
@@ -37,9 +48,12 @@ def criterion_medians():
     return out
 
 
-def load_json(name):
+def load_json(name, started=None):
+    path = BENCH_DIR / name
     try:
-        return json.loads((BENCH_DIR / name).read_text())
+        if started is not None and path.stat().st_mtime < started:
+            return None
+        return json.loads(path.read_text())
     except (OSError, ValueError):
         return None
 
@@ -68,7 +82,9 @@ def fmt_ns(ns):
 
 
 def main():
-    m = criterion_medians()
+    run = run_info()
+    started = None if run is None else run.get("started")
+    m = criterion_medians(started)
 
     def get(group, function, value=None, per=1):
         ns = m.get((group, function, value))
@@ -89,6 +105,12 @@ def main():
     evaluate = get("handwritten", "hunan-dept/engine evaluate", per=1000)
     r = ratio(score, hand)
     row("1. engine scores vs hand-written Rust", f"{fmt_ns(score)} vs {fmt_ns(hand)}", r, "≤ 1.5×", None if r is None else r <= 1.5)
+    tuned = get("handwritten", "hunan-dept/score_by_hand tuned", per=1000)
+    r = ratio(score, tuned)
+    row("   engine scores vs tuned hand-written (the limit)", f"{fmt_ns(score)} vs {fmt_ns(tuned)}", r, "(for reference)", None)
+    named = get("handwritten", "hunan-dept/engine prepare + score_into", per=1000)
+    r = ratio(named, hand)
+    row("   engine from named inputs vs hand-written", f"{fmt_ns(named)} vs {fmt_ns(hand)}", r, "≤ 2×", None if r is None else r <= 2)
     r2 = ratio(evaluate, hand)
     row("   engine full evaluate vs hand-written", f"{fmt_ns(evaluate)} vs {fmt_ns(hand)}", r2, "(for reference)", None)
 
@@ -114,7 +136,7 @@ def main():
     one = get("batch", "one thread", "1000000", per=1_000_000)
     r = ratio(one, large)
     row("   all cores vs one thread (1M units)", f"{fmt_ns(large)} vs {fmt_ns(one)}", r, f"≥ 1.8× on 2 cores ({os.cpu_count()} here)", None if r is None else r >= 1.8)
-    cli = load_json("cli.json")
+    cli = load_json("cli.json", started)
     if cli:
         runs = sorted(cli, key=lambda c: c["rows"])
         lo, hi = runs[0], runs[-1]
@@ -125,7 +147,7 @@ def main():
         row("   CLI streamed CSV, peak memory", mem, hi["peak_kib"] / lo["peak_kib"], "flat (not × rows)", hi["peak_kib"] < 2 * lo["peak_kib"])
 
     # 4. Python.
-    py = load_json("python.json")
+    py = load_json("python.json", started)
     if py:
         for key, label, goal, limit, higher in [
             ("arrow_speedup", "4. Python batch from pyarrow vs pure Python", "≥ 30×", 30, True),
@@ -139,7 +161,7 @@ def main():
         row("4. Python", "not run (build the wheel: make test-python)", None, "", None)
 
     # 5. WASM in Node.
-    node = load_json("node.json")
+    node = load_json("node.json", started)
     if node:
         r = ratio(node.get("wasm_score_ns"), node.get("native_score_ns"))
         row("5. Node (wasm) score vs native, same code", f"{fmt_ns(node.get('wasm_score_ns'))} vs {fmt_ns(node.get('native_score_ns'))}", r, "≤ 3×", None if r is None else r <= 3)
@@ -156,7 +178,25 @@ def main():
     r = ratio(explained, plain)
     row("   evaluate + explanation vs evaluate", f"{fmt_ns(explained)} vs {fmt_ns(plain)}", r, "≤ 3×", None if r is None else r <= 3)
 
+    # A verdict needs the whole run: every figure present, full measurement times, one tagged run.
+    partial = run is None or run.get("quick") or any(r[1].startswith("not run") for r in rows) or any(
+        "—" in r[1] and r[3] not in ("(for reference)", "") for r in rows
+    )
+    if partial:
+        why = (
+            "no tagged run (target/bench/run.json: run `make bench`)"
+            if run is None
+            else "a smoke run (JIXIAO_BENCH_QUICK=1)"
+            if run.get("quick")
+            else "some stages did not run or left no figure"
+        )
+        rows = [(t, meas, rat, goal, "(not judged)" if v in ("met", "NOT met") else v) for t, meas, rat, goal, v in rows]
+
     print(f"jixiao benchmarks — {machine()}")
+    if run is not None:
+        print(f"run {run.get('id')}{' (quick)' if run.get('quick') else ''}")
+    if partial:
+        print(f"no verdicts: {why}")
     widths = [max(len(str(x[i])) for x in rows + [("target", "measured", "ratio", "goal", "")]) for i in range(5)]
     header = ("target", "measured", "ratio", "goal", "")
     for line in [header] + rows:

@@ -11,6 +11,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 OUT="$ROOT/target/bench"
 mkdir -p "$OUT"
+# One run, one table: whatever an earlier run left (criterion's estimates, the binding benches'
+# JSON) is removed first, and the run is tagged, so that report.py never mixes in a stale figure and
+# judges a target only from a complete, full-length run. (Criterion's comparison with the previous
+# run is lost; the table compares within the run.)
+rm -rf "$ROOT/target/criterion" "$ROOT/benches/peer-zen/target/criterion"
+rm -f "$OUT"/*.json "$OUT/table.txt"
+printf '{"id": "%s", "started": %s, "quick": %s}\n' "$(date -u +%Y%m%dT%H%M%SZ)" "$(date +%s)" \
+  "$([ "${JIXIAO_BENCH_QUICK:-0}" = 1 ] && echo true || echo false)" > "$OUT/run.json"
 CRITERION_ARGS=()
 if [ "${JIXIAO_BENCH_QUICK:-0}" = 1 ]; then
   CRITERION_ARGS=(--warm-up-time 1 --measurement-time 2)
@@ -40,7 +48,6 @@ for rows in 10000 100000 1000000; do
 done
 printf ']\n' >> "$OUT/cli.json"
 
-rm -f "$OUT/python.json" "$OUT/node.json"
 if [ -x target/python-ci/bin/python ]; then
   echo "== Python (bindings/python/bench.py)"
   target/python-ci/bin/python bindings/python/bench.py --json | tee "$tmp/python.log"

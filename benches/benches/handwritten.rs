@@ -12,7 +12,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jixiao::{Inputs, PreparedInputs, Scores};
-use jixiao_benches::hunan::{HunanUnit, hunan_dept_units, score_by_hand};
+use jixiao_benches::hunan::{HunanUnit, hunan_dept_units, score_by_hand, score_by_hand_tuned};
 
 const UNITS: usize = 1_000;
 const SEED: u64 = 2024;
@@ -28,6 +28,11 @@ fn handwritten(c: &mut Criterion) {
         let by_hand = score_by_hand(unit).expect("the unit scores by hand");
         let engine = scorer.evaluate(input).expect("the unit evaluates");
         assert_eq!(by_hand.total, engine.total, "hand-written and engine totals differ");
+        assert_eq!(
+            score_by_hand_tuned(unit),
+            Some(by_hand),
+            "the tuned hand-written code differs"
+        );
     }
 
     let mut g = c.benchmark_group("handwritten");
@@ -36,6 +41,15 @@ fn handwritten(c: &mut Criterion) {
         b.iter(|| {
             for unit in &units {
                 black_box(score_by_hand(black_box(unit)));
+            }
+        })
+    });
+    // The practical limit: the same figures with the divisions a comparison makes unnecessary left
+    // out (see `score_by_hand_tuned`).
+    g.bench_function("hunan-dept/score_by_hand tuned", |b| {
+        b.iter(|| {
+            for unit in &units {
+                black_box(score_by_hand_tuned(black_box(unit)));
             }
         })
     });

@@ -2,9 +2,16 @@
 //! data of one department, a generator of realistic varied departments, and the system's scoring
 //! written by hand with rust_decimal — the plain-code baseline the rules engine is measured against.
 //!
-//! [`score_by_hand`] performs the same decimal operations as the engine, in the same order (each
-//! metric as its expression reads, `gap / step` before multiplying by the points per step, subtotals
-//! summed child by child), so its scores equal the engine's to the last digit.
+//! [`score_by_hand`] forms each score from the same decimal operations as the engine, in the same
+//! order (each metric as its expression reads, `gap / step` before multiplying by the points per
+//! step, subtotals summed child by child), so its scores equal the engine's to the last digit. Like
+//! the engine it uses overflow-checked arithmetic (`checked_*`, `None` on overflow or a zero
+//! divisor). Unlike the engine it checks nothing it is not given as a type (it takes the inputs to
+//! lie in their declared ranges), returns at the first error instead of naming it, skips a metric
+//! whose leaf does not need it (the building ratios without a new building, 质量达标率 with no task
+//! done) where the engine's not-applicable rule or `if` guards the same division, and builds no
+//! explanation data. [`score_by_hand_tuned`] is the same with the divisions that a comparison makes
+//! unnecessary left out: the practical limit for W.
 
 use jixiao::{Decimal, InputValue, Inputs};
 
@@ -877,4 +884,248 @@ pub fn score_by_hand(u: &HunanUnit) -> Option<HandScores> {
         total,
         grade,
     })
+}
+
+/// hunan-dept scored by hand as a performance-minded programmer would write it: the practical
+/// limit that bounds what any rules engine can reach on W. It gives exactly [`score_by_hand`]'s
+/// results (`None` for the same units; tested on 20 000 units) with less work:
+///
+/// - a rate is compared with its threshold without dividing when the comparison decides the score
+///   (在职人员数 ≤ 编制数 is full points; the quotient is formed only when points are deducted), with
+///   the divisor checked for zero first, as the engine reports it;
+/// - the stated precision with `round_dp_with_strategy` (one call) instead of truncate-and-compare;
+/// - subtotals with plain `+` (scores are bounded by their points: no overflow is possible);
+/// - counts compared as integers.
+///
+/// The divisions it does make are the engine's expressions, in the engine's order, so that the
+/// quotient (rounded by rust_decimal at 28 digits) and every score equal the engine's to the last
+/// digit.
+pub fn score_by_hand_tuned(u: &HunanUnit) -> Option<HandScores> {
+    use rust_decimal::RoundingStrategy;
+    let stated = |x: Decimal| x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+
+    // 1.1.1 在职人员控制率 ≤ 100%: full points without the quotient.
+    if u.staff_quota == 0 {
+        return None;
+    }
+    let l111 = if u.staff_on_post <= u.staff_quota {
+        FIVE
+    } else {
+        let rate = Decimal::from(u.staff_on_post).checked_div(Decimal::from(u.staff_quota))?;
+        above(rate, PCT_100, PCT_1, HALF_POINT, false, FIVE)?
+    };
+
+    // 1.1.2 三公经费变动率 ≤ 0 ⇔ 本年 ≤ 上年 (上年 > 0).
+    let (this_year, last_year) = (u.three_public_budget, u.three_public_budget_last_year);
+    let l112 = if last_year.is_zero() {
+        if this_year.is_zero() {
+            EIGHT
+        } else {
+            above(Decimal::ONE, Decimal::ZERO, PCT_1, POINT_8, false, EIGHT)?
+        }
+    } else if this_year <= last_year {
+        EIGHT
+    } else {
+        let change = this_year.checked_sub(last_year)?.checked_div(last_year)?;
+        above(change, Decimal::ZERO, PCT_1, POINT_8, false, EIGHT)?
+    };
+
+    // 2.1.1 预算完成率: the quotient is needed (whole 5% steps below 100%), unless nothing is left.
+    let funds = u
+        .carried_over
+        .checked_add(u.initial_budget)?
+        .checked_add(u.added_budget)?;
+    if funds.is_zero() || u.year_end_balance > funds {
+        return None;
+    }
+    let l211 = if u.year_end_balance.is_zero() {
+        FIVE
+    } else {
+        let completion = funds.checked_sub(u.year_end_balance)?.checked_div(funds)?;
+        below(completion, PCT_100, PCT_5, TWO, true, FIVE)?
+    };
+
+    // 2.1.2 预算控制率: tiers.
+    if u.initial_budget.is_zero() {
+        return None;
+    }
+    let l212 = if u.added_budget.is_zero() {
+        FIVE
+    } else {
+        let control = u.added_budget.checked_div(u.initial_budget)?;
+        if control <= PCT_10 {
+            FOUR
+        } else if control <= PCT_20 {
+            THREE
+        } else if control <= PCT_30 {
+            TWO
+        } else {
+            Decimal::ZERO
+        }
+    };
+
+    // 2.1.3 / 2.1.4: within the approved area and estimate is full points.
+    let (l213, l214) = if u.has_new_building {
+        if u.building_approved_area.is_zero() || u.building_approved_investment.is_zero() {
+            return None;
+        }
+        let within = |actual: Decimal, approved: Decimal| -> Option<Decimal> {
+            if actual <= approved {
+                Some(FIVE)
+            } else {
+                above(actual.checked_div(approved)?, PCT_100, PCT_5, TWO, true, FIVE)
+            }
+        };
+        (
+            within(u.building_actual_area, u.building_approved_area)?,
+            within(u.building_actual_investment, u.building_approved_investment)?,
+        )
+    } else {
+        (FIVE, FIVE)
+    };
+
+    // 2.2.1 公用经费控制率 ≤ 100%.
+    if u.public_budget.is_zero() {
+        return None;
+    }
+    let l221 = if u.public_spent <= u.public_budget {
+        FIVE
+    } else {
+        above(
+            u.public_spent.checked_div(u.public_budget)?,
+            PCT_100,
+            PCT_1,
+            HALF_POINT,
+            false,
+            FIVE,
+        )?
+    };
+
+    // 2.2.2 三公经费控制率 ≤ 100%; 预算为0: 无支出满分, 有支出按200% (扣完).
+    let l222 = if u.three_public_spent <= u.three_public_budget {
+        FIVE
+    } else if u.three_public_budget.is_zero() {
+        above(TWO, PCT_100, PCT_1, HALF_POINT, false, FIVE)?
+    } else {
+        let rate = u.three_public_spent.checked_div(u.three_public_budget)?;
+        above(rate, PCT_100, PCT_1, HALF_POINT, false, FIVE)?
+    };
+
+    // 2.2.3 政府采购执行偏离度: 0 when spent equals budget.
+    let l223 = if u.procurement_budget.is_zero() || u.procurement_spent == u.procurement_budget {
+        FIVE
+    } else {
+        let deviation = u
+            .procurement_spent
+            .checked_div(u.procurement_budget)?
+            .checked_sub(Decimal::ONE)?
+            .abs();
+        above(deviation, Decimal::ZERO, PCT_1, POINT_1, false, FIVE)?
+    };
+
+    let l224 = checklist(THREE, &u.budget_rules);
+    let l225 = per_occurrence(FIVE, u.fund_violations);
+    let l226 = checklist(FOUR, &u.disclosure);
+    let l227 = match u.basic_info {
+        InfoLevel::Complete => FOUR,
+        InfoLevel::Basic => FOUR.checked_mul(PCT_60)?,
+        InfoLevel::Incomplete => Decimal::ZERO,
+    };
+
+    let l231 = checklist(THREE, &u.asset_rules);
+    let l232 = per_occurrence(THREE, u.asset_issues);
+    if u.fixed_assets.is_zero() {
+        return None;
+    }
+    let used = u.fixed_assets_in_use.checked_add(u.fixed_assets_lent)?;
+    let l233 = if used >= u.fixed_assets {
+        FOUR
+    } else {
+        below(used.checked_div(u.fixed_assets)?, PCT_100, PCT_1, POINT_2, false, FOUR)?
+    };
+
+    // 3.1.x: 分值 × 率, full points at or above 100%.
+    if u.tasks_planned == 0 {
+        return None;
+    }
+    let share = |part: u32, whole: u32| -> Option<Decimal> {
+        if part >= whole {
+            Some(FOUR)
+        } else {
+            rate(FOUR, Decimal::from(part).checked_div(Decimal::from(whole))?)
+        }
+    };
+    let l311 = share(u.tasks_done, u.tasks_planned)?;
+    let l312 = share(u.tasks_on_time, u.tasks_planned)?;
+    let l313 = if u.tasks_done == 0 {
+        Decimal::ZERO
+    } else {
+        share(u.tasks_up_to_standard, u.tasks_done)?
+    };
+    let l314 = if u.key_tasks == 0 {
+        FOUR
+    } else {
+        share(u.key_tasks_done, u.key_tasks)?
+    };
+
+    let l411 = benefit_score(u.economic, TWO)?;
+    let l412 = benefit_score(u.social, TWO)?;
+    let l413 = if u.ecology_relevant {
+        benefit_score(u.ecological, TWO)?
+    } else {
+        TWO
+    };
+    let l414 = if u.satisfaction >= PCT_90 {
+        FOUR
+    } else {
+        below(u.satisfaction, PCT_90, PCT_1, POINT_2, false, FOUR)?
+    };
+
+    let leaves = [
+        l111, l112, l211, l212, l213, l214, l221, l222, l223, l224, l225, l226, l227, l231, l232, l233, l311, l312,
+        l313, l314, l411, l412, l413, l414,
+    ]
+    .map(stated);
+    let [
+        l111,
+        l112,
+        l211,
+        l212,
+        l213,
+        l214,
+        l221,
+        l222,
+        l223,
+        l224,
+        l225,
+        l226,
+        l227,
+        l231,
+        l232,
+        l233,
+        l311,
+        l312,
+        l313,
+        l314,
+        l411,
+        l412,
+        l413,
+        l414,
+    ] = leaves;
+    let total = stated(
+        (l111 + l112)
+            + ((l211 + l212 + l213 + l214) + (l221 + l222 + l223 + l224 + l225 + l226 + l227) + (l231 + l232 + l233))
+            + (l311 + l312 + l313 + l314)
+            + (l411 + l412 + l413 + l414),
+    );
+    let grade = if total >= dec(90, 0) {
+        "优"
+    } else if total >= dec(80, 0) {
+        "良"
+    } else if total >= dec(60, 0) {
+        "中"
+    } else {
+        "差"
+    };
+    Some(HandScores { leaves, total, grade })
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jixiao::{Decimal, Evaluation, InputValue, Scorer, Status};
 use jixiao_benches::hunan::{
     Attainment, Benefit, HUNAN_LEAF_IDS, HUNAN_LEAVES, HunanUnit, InfoLevel, hunan_dept_inputs, hunan_dept_units,
-    score_by_hand,
+    score_by_hand, score_by_hand_tuned,
 };
 
 const UNITS: usize = 20_000;
@@ -58,6 +58,12 @@ fn hand_scores_equal_the_engine_on_20000_units() {
             .evaluate(inputs)
             .unwrap_or_else(|err| panic!("unit {i}: {err}\n{unit:?}"));
         let hand = score_by_hand(unit).unwrap_or_else(|| panic!("unit {i}: no hand score\n{unit:?}"));
+        // The tuned variant (the practical limit of the benchmarks) gives the same figures.
+        assert_eq!(
+            score_by_hand_tuned(unit),
+            Some(hand),
+            "unit {i}: tuned by hand\n{unit:?}"
+        );
         let engine = leaves(&e);
         for (k, (h, g)) in hand.leaves.iter().zip(&engine).enumerate() {
             assert!(
@@ -224,6 +230,7 @@ fn hand_scoring_fails_where_the_engine_does() {
             "{what}: the engine scores it"
         );
         assert!(score_by_hand(&unit).is_none(), "{what}: scored by hand");
+        assert!(score_by_hand_tuned(&unit).is_none(), "{what}: scored by the tuned hand");
     }
     // Guarded zeros score as the engine scores them.
     let guarded = [
@@ -260,6 +267,7 @@ fn hand_scoring_fails_where_the_engine_does() {
     for (i, unit) in guarded.iter().enumerate() {
         let e = scorer.evaluate(&unit.to_inputs()).unwrap();
         let hand = score_by_hand(unit).unwrap();
+        assert_eq!(score_by_hand_tuned(unit), Some(hand), "case {i}: tuned");
         assert_eq!(hand.leaves.to_vec(), leaves(&e), "case {i}");
         assert_eq!((hand.total, hand.grade), (e.total, &*e.grade), "case {i}");
     }
