@@ -1,8 +1,9 @@
 //! Writes N generated `hunan-dept` units (benches/src/hunan.rs) as a CSV table for `jixiao batch`:
 //! a `单位` column, then one column per input, as a finance officer's sheet would have them.
 //!
-//! `cargo run --release -p jixiao-benches --example hunan_csv -- ROWS > units.csv` (used by
-//! `make bench` to measure the streamed CLI batch at several sizes).
+//! `cargo run --release -p jixiao-benches --example hunan_csv -- ROWS [SEED] > units.csv` (used by
+//! `make bench` to measure the streamed CLI batch at several sizes, and to give the Python bench
+//! workload W's units: seed 2024, as the criterion benches draw them).
 
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -30,11 +31,15 @@ fn cell(v: &InputValue) -> String {
 fn run() -> Result<(), String> {
     let rows: usize = std::env::args()
         .nth(1)
-        .ok_or("usage: hunan_csv ROWS")?
+        .ok_or("usage: hunan_csv ROWS [SEED]")?
         .parse()
         .map_err(|e| format!("ROWS: {e}"))?;
+    let seed: u64 = match std::env::args().nth(2) {
+        Some(s) => s.parse().map_err(|e| format!("SEED: {e}"))?,
+        None => 5,
+    };
     // 10 000 distinct units, repeated: generating a million would time the generator, not jixiao.
-    let units = hunan_dept_inputs(rows.min(10_000), 5);
+    let units = hunan_dept_inputs(rows.min(10_000), seed);
     let names: Vec<&String> = units.first().map(|u| u.values.keys().collect()).unwrap_or_default();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let header: Vec<&str> = std::iter::once("单位")

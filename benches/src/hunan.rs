@@ -13,7 +13,7 @@
 //! explanation data. [`score_by_hand_tuned`] is the same with the divisions that a comparison makes
 //! unnecessary left out: the practical limit for W.
 
-use jixiao::{Decimal, InputValue, Inputs};
+use jixiao::{Decimal, InputValue, Inputs, InputsBuilder, Scorer};
 
 use crate::Lcg;
 
@@ -195,49 +195,128 @@ fn benefit_input(b: Benefit) -> InputValue {
     }
 }
 
+/// The names of the 38 inputs a [`HunanUnit`] gives, in the order of [`HunanUnit::input_values`].
+pub const HUNAN_INPUT_NAMES: [&str; 38] = [
+    "编制数",
+    "在职人员数",
+    "本年三公经费预算数",
+    "上年三公经费预算数",
+    "本年三公经费实际支出数",
+    "上年结转",
+    "年初预算",
+    "本年追加",
+    "年末结余",
+    "有新建楼堂馆所项目",
+    "楼堂馆所批准面积",
+    "楼堂馆所实际面积",
+    "楼堂馆所批准概算",
+    "楼堂馆所实际投资",
+    "公用经费预算数",
+    "公用经费实际支出数",
+    "政府采购预算数",
+    "政府采购实际金额",
+    "预算管理制度",
+    "违规使用资金事项",
+    "预决算公开",
+    "基础信息完善程度",
+    "资产管理制度",
+    "资产管理问题数",
+    "固定资产总额",
+    "在用固定资产",
+    "出租出借固定资产",
+    "计划工作任务数",
+    "实际完成工作任务数",
+    "按时完成工作任务数",
+    "质量达标工作任务数",
+    "重点工作数",
+    "重点工作办结数",
+    "经济效益",
+    "社会效益",
+    "涉及生态效益",
+    "生态效益",
+    "满意度",
+];
+
 impl HunanUnit {
     /// The engine's inputs for this unit: the 38 typed inputs (政策性追加数 left to its default 0).
     pub fn to_inputs(&self) -> Inputs {
         let mut i = Inputs::new();
-        i.set("编制数", i64::from(self.staff_quota));
-        i.set("在职人员数", i64::from(self.staff_on_post));
-        i.set("本年三公经费预算数", self.three_public_budget);
-        i.set("上年三公经费预算数", self.three_public_budget_last_year);
-        i.set("本年三公经费实际支出数", self.three_public_spent);
-        i.set("上年结转", self.carried_over);
-        i.set("年初预算", self.initial_budget);
-        i.set("本年追加", self.added_budget);
-        i.set("年末结余", self.year_end_balance);
-        i.set("有新建楼堂馆所项目", self.has_new_building);
-        i.set("楼堂馆所批准面积", self.building_approved_area);
-        i.set("楼堂馆所实际面积", self.building_actual_area);
-        i.set("楼堂馆所批准概算", self.building_approved_investment);
-        i.set("楼堂馆所实际投资", self.building_actual_investment);
-        i.set("公用经费预算数", self.public_budget);
-        i.set("公用经费实际支出数", self.public_spent);
-        i.set("政府采购预算数", self.procurement_budget);
-        i.set("政府采购实际金额", self.procurement_spent);
-        i.set("预算管理制度", items(&BUDGET_RULE_ITEMS, &self.budget_rules));
-        i.set("违规使用资金事项", i64::from(self.fund_violations));
-        i.set("预决算公开", items(&DISCLOSURE_ITEMS, &self.disclosure));
-        i.set("基础信息完善程度", self.basic_info.name());
-        i.set("资产管理制度", items(&ASSET_RULE_ITEMS, &self.asset_rules));
-        i.set("资产管理问题数", i64::from(self.asset_issues));
-        i.set("固定资产总额", self.fixed_assets);
-        i.set("在用固定资产", self.fixed_assets_in_use);
-        i.set("出租出借固定资产", self.fixed_assets_lent);
-        i.set("计划工作任务数", i64::from(self.tasks_planned));
-        i.set("实际完成工作任务数", i64::from(self.tasks_done));
-        i.set("按时完成工作任务数", i64::from(self.tasks_on_time));
-        i.set("质量达标工作任务数", i64::from(self.tasks_up_to_standard));
-        i.set("重点工作数", i64::from(self.key_tasks));
-        i.set("重点工作办结数", i64::from(self.key_tasks_done));
-        i.set("经济效益", benefit_input(self.economic));
-        i.set("社会效益", benefit_input(self.social));
-        i.set("涉及生态效益", self.ecology_relevant);
-        i.set("生态效益", benefit_input(self.ecological));
-        i.set("满意度", self.satisfaction);
+        for (name, value) in HUNAN_INPUT_NAMES.into_iter().zip(self.input_values()) {
+            i.set(name, value);
+        }
         i
+    }
+
+    /// Fills `builder` with this unit's inputs by slot, numbers without going through text: the
+    /// engine's own typed entry (as a batch from typed columns uses it), the like-for-like of a
+    /// peer engine's typed request.
+    pub fn fill(&self, builder: &mut InputsBuilder<'_>, slots: &HunanSlots) {
+        for (&slot, value) in slots.0.iter().zip(self.input_values()) {
+            match value {
+                InputValue::Number(d) => builder.set_number(slot, d),
+                other => builder.set(slot, &other),
+            }
+        }
+    }
+
+    /// The values of the 38 inputs, in the order of [`HUNAN_INPUT_NAMES`].
+    pub fn input_values(&self) -> [InputValue; 38] {
+        let count = |n: u32| InputValue::Number(Decimal::from(n));
+        [
+            count(self.staff_quota),
+            count(self.staff_on_post),
+            self.three_public_budget.into(),
+            self.three_public_budget_last_year.into(),
+            self.three_public_spent.into(),
+            self.carried_over.into(),
+            self.initial_budget.into(),
+            self.added_budget.into(),
+            self.year_end_balance.into(),
+            InputValue::Bool(self.has_new_building),
+            self.building_approved_area.into(),
+            self.building_actual_area.into(),
+            self.building_approved_investment.into(),
+            self.building_actual_investment.into(),
+            self.public_budget.into(),
+            self.public_spent.into(),
+            self.procurement_budget.into(),
+            self.procurement_spent.into(),
+            items(&BUDGET_RULE_ITEMS, &self.budget_rules),
+            count(self.fund_violations),
+            items(&DISCLOSURE_ITEMS, &self.disclosure),
+            InputValue::Text(self.basic_info.name().to_string()),
+            items(&ASSET_RULE_ITEMS, &self.asset_rules),
+            count(self.asset_issues),
+            self.fixed_assets.into(),
+            self.fixed_assets_in_use.into(),
+            self.fixed_assets_lent.into(),
+            count(self.tasks_planned),
+            count(self.tasks_done),
+            count(self.tasks_on_time),
+            count(self.tasks_up_to_standard),
+            count(self.key_tasks),
+            count(self.key_tasks_done),
+            benefit_input(self.economic),
+            benefit_input(self.social),
+            InputValue::Bool(self.ecology_relevant),
+            benefit_input(self.ecological),
+            self.satisfaction.into(),
+        ]
+    }
+}
+
+/// The engine's input slot of each of a [`HunanUnit`]'s 38 inputs, looked up once by name.
+#[derive(Debug, Clone)]
+pub struct HunanSlots(Vec<usize>);
+
+impl HunanSlots {
+    /// The slots in `scorer` (hunan-dept), or the first name it does not declare.
+    pub fn new(scorer: &Scorer) -> Result<HunanSlots, &'static str> {
+        HUNAN_INPUT_NAMES
+            .iter()
+            .map(|name| scorer.input_slot(name).ok_or(*name))
+            .collect::<Result<Vec<_>, _>>()
+            .map(HunanSlots)
     }
 }
 

@@ -388,3 +388,24 @@ fn inputs_carry_the_units_values() {
         Some(&InputValue::Bool(unit.has_new_building))
     );
 }
+
+/// The typed entry (slots, numbers set without text) prepares the same inputs as the names do:
+/// the benchmarks' "natural input" row measures the same scoring.
+#[test]
+fn typed_fill_scores_as_the_named_inputs() {
+    use jixiao::Scores;
+    use jixiao_benches::hunan::HunanSlots;
+    let scorer = scorer();
+    let slots = HunanSlots::new(&scorer).unwrap();
+    let (mut by_slot, mut by_name) = (Scores::default(), Scores::default());
+    for (i, (unit, inputs)) in hunan_dept_units(2_000, SEED).iter().enumerate() {
+        let mut builder = scorer.inputs_builder();
+        unit.fill(&mut builder, &slots);
+        let typed = builder.finish().unwrap_or_else(|e| panic!("unit {i}: {e}"));
+        scorer.score_into(&typed, &mut by_slot).unwrap();
+        scorer
+            .score_into(&scorer.prepare(inputs).unwrap(), &mut by_name)
+            .unwrap();
+        assert_eq!(by_slot, by_name, "unit {i}");
+    }
+}
