@@ -50,7 +50,9 @@ printf ']\n' >> "$OUT/cli.json"
 
 if [ -x target/python-ci/bin/python ]; then
   echo "== Python (bindings/python/bench.py)"
-  target/python-ci/bin/python bindings/python/bench.py --json | tee "$tmp/python.log"
+  # Workload W's generator and seed (benches/src/hunan.rs, seed 2024), 100 000 rows.
+  "$ROOT/target/release/examples/hunan_csv" 100000 2024 > "$tmp/w.csv"
+  target/python-ci/bin/python bindings/python/bench.py --json --units-csv "$tmp/w.csv" | tee "$tmp/python.log"
   tail -n 1 "$tmp/python.log" > "$OUT/python.json"
 else
   echo "== Python: skipped (no target/python-ci: run make test-python first)"
