@@ -108,6 +108,7 @@ function relabel() {
     recompute();
   }
   setEngineStatus(t('计算引擎已就绪'));
+  $('engine-status').title = t('加载用时 {ms} ms', { ms: Math.round(timing.ready) });
   showDraftNote(...draftNote);
   renderPrintSheet();
 }
@@ -525,7 +526,7 @@ function recompute() {
     state.fresh = true;
     renderResult(evaluation);
     $('status').textContent = t('已按填写的数据计算。');
-    $('status').title = `计算用时 ${elapsed.toFixed(1)} ms`; // for developers, not on the page
+    $('status').title = t('计算用时 {ms} ms', { ms: elapsed.toFixed(1) }); // for developers, not on the page
     $('status').className = 'status ok';
     if (timing.firstResult === null) {
       timing.firstResult = performance.now();
@@ -1352,7 +1353,7 @@ function start() {
   fillBuiltinList();
   wire();
   setEngineStatus(t('计算引擎已就绪'));
-  $('engine-status').title = `加载用时 ${Math.round(timing.ready)} ms`;
+  $('engine-status').title = t('加载用时 {ms} ms', { ms: Math.round(timing.ready) });
   const params = new URLSearchParams(location.search);
   const id = params.get('system');
   if (id && document.querySelector(`#project-templates option[value="project:${CSS.escape(id)}"]`)) {

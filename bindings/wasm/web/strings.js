@@ -100,6 +100,8 @@ export const PAGE_STRINGS = {
   '来源：{source}': 'Source: {source}',
   '{name}（{extra}）': '{name} ({extra})',
   '计算引擎已就绪': 'Engine ready',
+  '加载用时 {ms} ms': 'loaded in {ms} ms',
+  '计算用时 {ms} ms': 'calculated in {ms} ms',
   '页面出错：{message}': 'The page failed: {message}',
 
   // app.js: the form
