@@ -273,7 +273,7 @@ function chooseBuiltin(id, options) {
     return useSystem(IndicatorSystem.builtin(id), id, options);
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
-    showLoadErrors(KIND_TITLES[e.kind] ? t(KIND_TITLES[e.kind]) : message(e), e.errors);
+    showLoadErrors(KIND_TITLES[e.kind] ? t(KIND_TITLES[e.kind]) : english() ? e.message : (e.messageZh ?? e.message), e.errors);
     return false;
   }
 }
