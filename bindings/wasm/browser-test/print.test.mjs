@@ -184,3 +184,16 @@ test('print before the figures are complete: the table with empty scores and a n
   assert.match(await page.locator('#print-sheet .sheet-note').innerText(), /得分待计算/);
   assert.equal(await page.locator('#print-sheet .sheet-title').innerText(), '部门整体支出绩效自评表', 'no year: the title without it');
 });
+
+test('来源与说明: each built-in cites its official document in Chinese, no document-sharing site', async (t) => {
+  const page = await site.open(t);
+  for (const b of jx.builtins()) {
+    await page.selectOption('#system-select', b.id);
+    await page.waitForFunction((name) => document.querySelector('#system-name').textContent === name, b.name);
+    await page.click('#system-notes-box summary');
+    const source = await page.locator('#system-source').innerText();
+    assert.match(source, /^来源：.*(《|“).*〔\d{4}〕\d+号/, `${b.id}: ${source}`);
+    assert.doesNotMatch(source, /51dongshi|yzwku|wenku365|wanglu|as used by|public copies/, `${b.id}: ${source}`);
+    await page.click('#system-notes-box summary'); // closed again for the next system
+  }
+});
