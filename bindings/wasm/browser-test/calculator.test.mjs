@@ -373,11 +373,10 @@ test('time to first result, exports and the print layout', async (t) => {
   assert.equal(rows.length, jx.builtin(SEED).inputs().length + 1);
   assert.ok(rows.includes('满意度,95%,%,社会公众或服务对象满意度调查结果'));
 
-  // Print layout: no toolbar, the form as plain values, the table and chart kept.
+  // Print layout: no toolbar; the printed 自评表 (its own test: print.test.mjs).
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('.toolbar').isVisible(), false);
-  assert.equal(await page.locator('#result-table').isVisible(), true);
-  assert.equal(await page.locator('#chart svg').isVisible(), true);
+  assert.equal(await page.locator('#print-sheet .sheet-table').isVisible(), true);
   await page.screenshot({ path: path.join(RESULTS, 'calculator-print.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
 });
@@ -803,10 +802,10 @@ test('an identified table: 单位名称, 年度, 填报人, 填报日期 kept, p
 
   // Print: the identification under the title, signature lines at the end.
   await page.emulateMedia({ media: 'print' });
-  const meta = await page.locator('#print-meta').textContent();
+  const meta = (await page.locator('#print-sheet .sheet-meta').textContent()).replace(/\s+/g, '');
   for (const part of ['单位名称：某某局', '年度：2023', '填报人：张三', '填报日期：2024-03-15']) assert.ok(meta.includes(part), meta);
-  assert.equal(await page.locator('#print-meta').isVisible(), true);
-  assert.equal(await page.locator('.signatures').isVisible(), true);
+  assert.equal(await page.locator('#print-sheet .sheet-meta').isVisible(), true);
+  assert.equal(await page.locator('#print-sheet .signatures').isVisible(), true);
   assert.doesNotMatch(await page.locator('body').innerText(), /rust_decimal|二进制浮点|毫秒/);
   await page.screenshot({ path: path.join(RESULTS, 'calculator-print-identified.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });

@@ -11,6 +11,11 @@ import {
   version,
 } from './pkg/index.js';
 
+import { addStrings, applyStatic, lang, onLangChange, setLang, t } from './i18n.js';
+import { PAGE_STRINGS } from './strings.js';
+
+addStrings(PAGE_STRINGS);
+
 const timing = { ready: performance.now(), firstResult: null, firstEvaluateMs: null };
 window.__jixiao = timing;
 performance.mark('jixiao:ready');
@@ -50,6 +55,65 @@ const KIND_TITLES = {
   check: '基础数据勾稽关系不符',
   request: '请求有误',
 };
+const kindTitle = (kind, fallback) => t(KIND_TITLES[kind] ?? fallback);
+
+// ---------------------------------------------------------------------------------------------
+// Language: the page's texts through t(); the engine's texts in the engine's language (`lang`);
+// names from the system in English where the system gives one, else as the system has them.
+
+const english = () => lang() === 'en';
+
+/** An engine error detail in the page's language (the engine writes both). */
+const message = (d) => (english() ? d.message : (d.message_zh ?? d.message));
+
+/** A grade as the system names it in the page's language. */
+function gradeLabel(label) {
+  if (!english()) return label;
+  return state.info?.grades.find((g) => g.label === label)?.label_en ?? label;
+}
+
+function builtinLabel(b) {
+  const name = english() && b.name_en ? b.name_en : b.name;
+  const extra = english() ? (b.year ? String(b.year) : null) : [b.region, b.year ? `${b.year}年` : null].filter(Boolean).join(' · ');
+  return extra ? t('{name}（{extra}）', { name, extra }) : name;
+}
+
+/** After a switch of language: every text of the page again, the figures as they are. */
+function relabel() {
+  for (const option of $('system-select').options) {
+    const b = builtinsById.get(option.value);
+    if (b) option.textContent = builtinLabel(b);
+  }
+  if (state.system && !document.body.classList.contains('mode-project')) {
+    const values = formValues();
+    const touched = new Set(state.touched);
+    state.info = state.system.info(lang());
+    renderHeader(state.info);
+    buildForm(state.info);
+    setInputs(values);
+    for (const name of touched) state.touched.add(name);
+    fillTargetForm(state.info);
+    renderTable(state.info, null);
+    renderChart(null);
+    if (state.lastEvaluation && !state.fresh) {
+      // The last result stays on screen, faded, in the new language: evaluated again from the
+      // inputs it came from.
+      try {
+        state.lastEvaluation = state.system.evaluate(state.lastInputs, { lang: lang() });
+        renderResult(state.lastEvaluation);
+      } catch (e) {
+        if (!(e instanceof JixiaoError)) throw e;
+      }
+    }
+    recompute();
+  }
+  setEngineStatus(t('计算引擎已就绪'));
+  $('engine-status').title = t('加载用时 {ms} ms', { ms: Math.round(timing.ready) });
+  showDraftNote(...draftNote);
+  renderPrintSheet();
+}
+
+const builtinsById = new Map();
 
 // ---------------------------------------------------------------------------------------------
 // Small DOM helpers
@@ -90,8 +154,8 @@ function fillBuiltinList() {
   const select = $('system-select');
   const projects = $('project-templates'); // the project templates' group stays last
   for (const b of builtins()) {
-    const extra = [b.region, b.year ? `${b.year}年` : null].filter(Boolean).join(' · ');
-    select.insertBefore(el('option', { value: b.id, text: extra ? `${b.name}（${extra}）` : b.name }), projects);
+    builtinsById.set(b.id, b);
+    select.insertBefore(el('option', { value: b.id, text: builtinLabel(b) }), projects);
   }
   select.disabled = false;
 }
@@ -103,7 +167,7 @@ export function showLoadErrors(title, errors) {
     el(
       'table',
       {},
-      el('thead', {}, el('tr', {}, el('th', { text: '位置' }), el('th', { text: '说明' }))),
+      el('thead', {}, el('tr', {}, el('th', { text: t('位置') }), el('th', { text: t('说明') }))),
       el(
         'tbody',
         {},
@@ -111,8 +175,8 @@ export function showLoadErrors(title, errors) {
           el(
             'tr',
             {},
-            el('td', { class: 'path', text: e.position ? `${e.path}（第${e.position}个字符）` : e.path || '—' }),
-            el('td', { text: e.message }),
+            el('td', { class: 'path', text: e.position ? t('{path}（第{n}个字符）', { path: e.path, n: e.position }) : e.path || '—' }),
+            el('td', { text: message(e) }),
           ),
         ),
       ),
@@ -153,11 +217,11 @@ async function chooseProject(id) {
 function useSystem(system, builtinId, { restore = true, ask = true } = {}) {
   const check = system.validate();
   if (!check.valid) {
-    showLoadErrors(`${KIND_TITLES[check.kind] ?? '指标体系有错误'}：共${check.errors.length}处`, check.errors);
+    showLoadErrors(t('{title}：共{n}处', { title: kindTitle(check.kind, '指标体系有错误'), n: check.errors.length }), check.errors);
     system.free();
     return false;
   }
-  const info = system.info('zh');
+  const info = system.info(lang());
   const first = state.info === null;
   const carried = {};
   const dropped = [];
@@ -197,6 +261,7 @@ function useSystem(system, builtinId, { restore = true, ask = true } = {}) {
   for (const name of Object.keys(values)) state.touched.add(name);
   state.dirty = Object.keys(carried).length > 0 ? state.dirty || Boolean(draft?.dirty) : Boolean(draft?.dirty);
   showDraftNote(draft, Object.keys(carried).length);
+  defaultDate();
   refreshSavedUnits();
   recompute();
   return true;
@@ -208,7 +273,7 @@ function chooseBuiltin(id, options) {
     return useSystem(IndicatorSystem.builtin(id), id, options);
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
-    showLoadErrors(KIND_TITLES[e.kind] ?? e.message, e.errors);
+    showLoadErrors(KIND_TITLES[e.kind] ? t(KIND_TITLES[e.kind]) : english() ? e.message : (e.messageZh ?? e.message), e.errors);
     return false;
   }
 }
@@ -225,25 +290,31 @@ async function openSystemFile(file) {
     if (useSystem(system, null)) {
       const select = $('system-select');
       select.querySelector('option[data-file]')?.remove();
-      const option = el('option', { value: 'file:', 'data-file': '1', text: `文件：${file.name}` });
+      const option = el('option', { value: 'file:', 'data-file': '1', text: t('文件：{name}', { name: file.name }) });
       select.append(option);
       option.selected = true;
       state.selected = 'file:';
     }
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
-    showLoadErrors(`${file.name}：${KIND_TITLES[e.kind] ?? '无法读取'}`, e.errors);
+    showLoadErrors(`${file.name}${t('：')}${kindTitle(e.kind, '无法读取')}`, e.errors);
   }
 }
 
 function renderHeader(info) {
   $('system-header').hidden = false;
-  $('system-name').textContent = info.name;
-  const meta = [info.issuer, info.region, info.year ? `${info.year}年` : null, `满分${info.total_points}分`, `编号 ${info.id}`];
+  $('system-name').textContent = english() && info.name_en ? info.name_en : info.name;
+  const meta = [
+    info.issuer,
+    info.region,
+    info.year ? t('{year}年', { year: info.year }) : null,
+    t('满分{n}分', { n: info.total_points }),
+    t('编号 {id}', { id: info.id }),
+  ];
   $('system-meta').textContent = meta.filter(Boolean).join(' · ');
   const hasNotes = info.source || info.notes.length > 0;
   $('system-notes-box').hidden = !hasNotes;
-  $('system-source').textContent = info.source ? `来源：${info.source}` : '';
+  $('system-source').textContent = info.source ? t('来源：{source}', { source: info.source }) : '';
   $('system-notes').replaceChildren(...info.notes.map((n) => el('li', { text: n })));
 }
 
@@ -259,7 +330,7 @@ function buildForm(info) {
     const msg = el('p', { class: 'msg', id: `${id}-msg`, role: 'alert' });
     const desc = input.description ? el('p', { class: 'desc', id: `${id}-desc`, text: input.description }) : null;
     const describedBy = [desc ? `${id}-desc` : null, `${id}-msg`].filter(Boolean).join(' ');
-    const required = input.required ? el('span', { class: 'req', title: '必填', text: '*' }) : null;
+    const required = input.required ? el('span', { class: 'req', title: t('必填'), text: '*' }) : null;
     const root = el('div', { class: `field kind-${input.kind}`, 'data-input': input.name });
     const field = { input, root, msg };
 
@@ -285,17 +356,17 @@ function buildForm(info) {
     } else {
       let control;
       if (input.kind === 'boolean') {
-        const dflt = typeof input.default === 'boolean' ? `（默认：${input.default ? '是' : '否'}）` : '请选择';
+        const dflt = typeof input.default === 'boolean' ? t('（默认：{value}）', { value: t(input.default ? '是' : '否') }) : t('请选择');
         control = el(
           'select',
           { id, 'aria-describedby': describedBy },
           el('option', { value: '', text: dflt }),
-          el('option', { value: 'true', text: '是' }),
-          el('option', { value: 'false', text: '否' }),
+          el('option', { value: 'true', text: t('是') }),
+          el('option', { value: 'false', text: t('否') }),
         );
         field.select = control;
       } else if (input.kind === 'level') {
-        const dflt = typeof input.default === 'string' ? `（默认：${input.default}）` : '请选择等级';
+        const dflt = typeof input.default === 'string' ? t('（默认：{value}）', { value: input.default }) : t('请选择等级');
         control = el(
           'select',
           { id, 'aria-describedby': describedBy },
@@ -308,18 +379,18 @@ function buildForm(info) {
           inputmode: 'decimal',
           class: 'level-score',
           id: `${id}-score`,
-          placeholder: '档内得分（选填）',
-          'aria-label': `${input.name}档内得分`,
+          placeholder: t('档内得分（选填）'),
+          'aria-label': t('{name}档内得分', { name: input.name }),
         });
       } else {
         const placeholder =
           typeof input.default === 'string'
-            ? `默认${input.default}`
+            ? t('默认{value}', { value: input.default })
             : input.kind === 'count'
-              ? '次数，如 0'
+              ? t('次数，如 0')
               : input.unit === '%'
-                ? '如 95%'
-                : '必填';
+                ? t('如 95%')
+                : t('必填');
         control = el('input', {
           type: 'text',
           inputmode: 'decimal',
@@ -361,7 +432,7 @@ function collectInputs() {
         const score = f.score.value.trim();
         if (level && score) inputs[name] = { level, score };
         else if (level) inputs[name] = level;
-        else if (score) local.set(name, '请先选择等级，再填写档内得分');
+        else if (score) local.set(name, t('请先选择等级，再填写档内得分'));
         break;
       }
       default: {
@@ -424,9 +495,9 @@ function fieldMessage(name, text) {
  * engine's checks), without the input's name, which the field already shows.
  */
 function invalidMessage(f, detail) {
-  const prefix = `“${f.input.name}”：`;
-  const zh = detail.message_zh ?? detail.message;
-  return zh.startsWith(prefix) ? zh.slice(prefix.length) : zh;
+  const prefix = english() ? `input \`${f.input.name}\`: ` : `“${f.input.name}”：`;
+  const text = message(detail);
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -443,7 +514,7 @@ function recompute() {
   let evaluation = null;
   const started = performance.now();
   try {
-    evaluation = state.system.evaluate(inputs);
+    evaluation = state.system.evaluate(inputs, { lang: lang() });
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
     showEvaluationError(e);
@@ -454,8 +525,8 @@ function recompute() {
     state.lastInputs = inputs;
     state.fresh = true;
     renderResult(evaluation);
-    $('status').textContent = '已按填写的数据计算。';
-    $('status').title = `计算用时 ${elapsed.toFixed(1)} ms`; // for developers, not on the page
+    $('status').textContent = t('已按填写的数据计算。');
+    $('status').title = t('计算用时 {ms} ms', { ms: elapsed.toFixed(1) }); // for developers, not on the page
     $('status').className = 'status ok';
     if (timing.firstResult === null) {
       timing.firstResult = performance.now();
@@ -465,10 +536,11 @@ function recompute() {
   } else {
     state.fresh = false;
     document.body.classList.toggle('stale', state.lastEvaluation !== null);
-    if (evaluation) $('status').textContent = '请修正标红的输入。';
+    if (evaluation) $('status').textContent = t('请修正标红的输入。');
   }
   for (const id of ['export-json', 'export-csv', 'export-inputs-csv', 'print']) $(id).disabled = !state.fresh;
   document.body.classList.toggle('has-result', state.fresh);
+  renderPrintSheet();
 }
 
 function showEvaluationError(e) {
@@ -481,32 +553,32 @@ function showEvaluationError(e) {
       const f = state.fields.get(d.input);
       if (d.kind === 'missing') {
         missing.push(d.input);
-        if (state.touched.has(d.input) || state.showAllMissing) fieldMessage(d.input, '请填写此项（必填）');
+        if (state.touched.has(d.input) || state.showAllMissing) fieldMessage(d.input, t('请填写此项（必填）'));
       } else if (d.kind === 'invalid' && f) {
         invalid += 1;
         fieldMessage(d.input, invalidMessage(f, d));
       } else {
-        $('eval-errors').append(el('li', { text: d.message_zh ?? d.message }));
+        $('eval-errors').append(el('li', { text: message(d) }));
       }
     }
     const parts = [];
-    if (invalid) parts.push(`${invalid}项数据有误，请按标红处修正`);
+    if (invalid) parts.push(t('{n}项数据有误，请按标红处修正', { n: invalid }));
     if (missing.length) {
-      const names = missing.slice(0, 4).join('、') + (missing.length > 4 ? ' 等' : '');
-      parts.push(`还有${missing.length}项必填数据未填写：${names}`);
+      const names = missing.slice(0, 4).join(t('、')) + (missing.length > 4 ? t(' 等') : '');
+      parts.push(t('还有{n}项必填数据未填写：{names}', { n: missing.length, names }));
     }
-    if (state.lastEvaluation) parts.push('下方为上次的计算结果');
-    status.replaceChildren(parts.join('；') + '。');
+    if (state.lastEvaluation) parts.push(t('下方为上次的计算结果'));
+    status.replaceChildren(parts.join(t('；')) + t('。'));
     if (missing.length && !state.showAllMissing) {
-      status.append(' ', el('button', { type: 'button', class: 'link', text: '标出未填项', onclick: showMissing }));
+      status.append(' ', el('button', { type: 'button', class: 'link', text: t('标出未填项'), onclick: showMissing }));
     }
     return;
   }
-  status.textContent = `${KIND_TITLES[e.kind] ?? '无法计算'}。${state.lastEvaluation ? '下方为上次的计算结果。' : ''}`;
+  status.textContent = `${kindTitle(e.kind, '无法计算')}${t('。')}${state.lastEvaluation ? t('下方为上次的计算结果。') : ''}`;
   for (const d of e.errors) {
-    const zh = d.message_zh ?? d.message;
-    if (d.input) fieldMessage(d.input, e.kind === 'missing_input' ? '计算需要此项，请填写' : zh);
-    $('eval-errors').append(el('li', { text: zh }));
+    const text = message(d);
+    if (d.input) fieldMessage(d.input, e.kind === 'missing_input' ? t('计算需要此项，请填写') : text);
+    $('eval-errors').append(el('li', { text }));
   }
 }
 
@@ -524,21 +596,26 @@ function renderResult(ev) {
   $('total').textContent = ev.total;
   $('full-points').textContent = ev.full_points;
   const grade = $('grade');
-  grade.textContent = ev.grade;
+  grade.textContent = gradeLabel(ev.grade);
   grade.dataset.rank = String(state.info.grades.findIndex((g) => g.label === ev.grade));
   const notes = [];
-  if (ev.rescaled_total !== null) notes.push(`不适用指标${ev.excluded_points}分不计入总分，按比例折算`);
-  if (ev.bonus.length && ev.bonus_total !== '0') notes.push(`含加分${ev.bonus_total}分`);
+  if (ev.rescaled_total !== null) notes.push(t('不适用指标{n}分不计入总分，按比例折算', { n: ev.excluded_points }));
+  if (ev.bonus.length && ev.bonus_total !== '0') notes.push(t('含加分{n}分', { n: ev.bonus_total }));
   for (const k of ev.checks ?? []) {
-    if (k.passed === false) notes.push(`勾稽关系不符：${k.name}（请核对基础数据）`);
+    if (k.passed === false) notes.push(t('勾稽关系不符：{name}（请核对基础数据）', { name: english() && k.name_en ? k.name_en : k.name }));
   }
-  for (const k of ev.core_caps ?? []) notes.push(`核心指标${k.id}未达标，评价等次不高于“${k.grade}”`);
+  for (const k of ev.core_caps ?? []) notes.push(t('核心指标{id}未达标，评价等次不高于“{grade}”', { id: k.id, grade: gradeLabel(k.grade) }));
   const vetoes = $('vetoes');
   vetoes.hidden = ev.vetoes.length === 0 && notes.length === 0;
   vetoes.textContent = [
     ...notes,
-    ...ev.vetoes.map((v) => `一票否决：${v.name}${v.grade ? `（评价等次不高于“${v.grade}”）` : ''}${v.max_total ? `（总分不超过${v.max_total}分）` : ''}`),
-  ].join('；');
+    ...ev.vetoes.map(
+      (v) =>
+        t('一票否决：{name}', { name: english() && v.name_en ? v.name_en : v.name }) +
+        (v.grade ? t('（评价等次不高于“{grade}”）', { grade: gradeLabel(v.grade) }) : '') +
+        (v.max_total ? t('（总分不超过{n}分）', { n: v.max_total }) : ''),
+    ),
+  ].join(t('；'));
   renderTable(state.info, ev);
   renderChart(ev);
   $('explanation').textContent = ev.explanation;
@@ -563,10 +640,10 @@ function renderTable(info, ev) {
         // The engine states each score at the system's precision (5.00, 4.73): shown as stated,
         // so that the column adds up as printed; the exact score beside it when it differs.
         score = r.score;
-        if (trimZeros(r.exact_score) !== trimZeros(r.score)) exact = `计算值${r.exact_score}`;
+        if (trimZeros(r.exact_score) !== trimZeros(r.score)) exact = t('计算值{value}', { value: r.exact_score });
         if (r.status === 'not_applicable') {
-          const outcome = { full_points: '按满分计', zero: '计0分', excluded: '不计入' }[r.na_outcome] ?? '';
-          badge = el('span', { class: 'badge na', text: `不适用·${outcome}` });
+          const outcome = { full_points: '按满分计', zero: '计0分', excluded: '不计入' }[r.na_outcome];
+          badge = el('span', { class: 'badge na', text: `${t('不适用')}·${outcome ? t(outcome) : ''}` });
         }
       }
       const reason = el('td', { class: 'c-reason' });
@@ -576,7 +653,7 @@ function renderTable(info, ev) {
       if (r && row.leaf) {
         if (r.deductions.length) {
           const parts = r.deductions.map((d) => (d.item ? `${d.item} ${d.amount}` : d.amount));
-          reason.append(el('div', { class: 'deduction', text: `扣分：${parts.join('；')}` }));
+          reason.append(el('div', { class: 'deduction', text: t('扣分：{items}', { items: parts.join(t('；')) }) }));
         }
         reason.append(el('div', { class: 'why', text: r.explanation }));
       }
@@ -587,7 +664,7 @@ function renderTable(info, ev) {
           { class: 'c-name' },
           el('span', { class: 'name', text: row.name }),
           badge,
-          row.assumed ? el('span', { class: 'assumed', title: row.assumed, text: '※推定' }) : null,
+          row.assumed ? el('span', { class: 'assumed', title: row.assumed, text: t('※推定') }) : null,
         ),
         el('td', { class: 'c-points', text: row.points }),
         el('td', { class: 'c-score', title: exact }, el('output', { text: score })),
@@ -609,7 +686,7 @@ function renderChart(ev) {
   box.replaceChildren();
   const rows = ev ? ev.indicators.filter((r) => r.depth === 0) : [];
   if (rows.length === 0) {
-    box.append(el('p', { class: 'placeholder', text: '填写基础数据后显示各一级指标的得分。' }));
+    box.append(el('p', { class: 'placeholder', text: t('填写基础数据后显示各一级指标的得分。') }));
     return;
   }
   // Geometry only: bar lengths are pixels, so a float is fine here; every figure shown is the
@@ -625,7 +702,7 @@ function renderChart(ev) {
     viewBox: `0 0 ${width} ${height}`,
     width: '100%',
     role: 'img',
-    'aria-label': `一级指标得分：${rows.map((r) => `${r.name} ${r.score}/${r.points}`).join('，')}`,
+    'aria-label': t('一级指标得分：{list}', { list: rows.map((r) => `${r.name} ${r.score}/${r.points}`).join(t('，')) }),
     class: 'chart',
   });
   rows.forEach((r, i) => {
@@ -644,9 +721,9 @@ function renderChart(ev) {
   const ly = rows.length * rowH + 14;
   root.append(
     svg('rect', { x: labelW, y: ly - 9, width: 12, height: 10, class: 'bar-score' }),
-    svg('text', { x: labelW + 16, y: ly, class: 'legend' }, '得分'),
+    svg('text', { x: labelW + 16, y: ly, class: 'legend' }, t('得分')),
     svg('rect', { x: labelW + 60, y: ly - 9, width: 12, height: 10, class: 'bar-points' }),
-    svg('text', { x: labelW + 76, y: ly, class: 'legend' }, '分值'),
+    svg('text', { x: labelW + 76, y: ly, class: 'legend' }, t('分值')),
   );
   box.append(root);
 }
@@ -657,8 +734,8 @@ function renderChart(ev) {
 function fillTargetForm(info) {
   const inputs = info.inputs.filter((i) => i.kind === 'number' || i.kind === 'count');
   $('target-input').replaceChildren(...inputs.map((i) => el('option', { value: i.name, text: i.unit ? `${i.name}（${i.unit}）` : i.name })));
-  const goals = info.grades.filter((g) => g.min !== null).map((g) => el('option', { value: `grade:${g.label}`, text: `评价等次达到“${g.label}”` }));
-  goals.push(el('option', { value: `total:${info.total_points}`, text: `总分${info.total_points}分（满分）` }));
+  const goals = info.grades.filter((g) => g.min !== null).map((g) => el('option', { value: `grade:${g.label}`, text: t('评价等次达到“{grade}”', { grade: gradeLabel(g.label) }) }));
+  goals.push(el('option', { value: `total:${info.total_points}`, text: t('总分{n}分（满分）', { n: info.total_points }) }));
   $('target-goal').replaceChildren(...goals);
   $('target-result').textContent = '';
   $('target-box').hidden = inputs.length === 0;
@@ -667,22 +744,25 @@ function fillTargetForm(info) {
 function runTarget() {
   const out = $('target-result');
   if (!state.fresh) {
-    out.textContent = '请先把基础数据填写完整、无误，再测算。';
+    out.textContent = t('请先把基础数据填写完整、无误，再测算。');
     return;
   }
   const [kind, value] = $('target-goal').value.split(/:(.*)/s);
   const goal = kind === 'grade' ? { grade: value } : { total: value };
   try {
-    const t = state.system.analyze({ target: { inputs: state.lastInputs, input: $('target-input').value, goal } });
-    out.replaceChildren(t.message);
-    if (t.deciding.length) {
+    const found = state.system.analyze(
+      { target: { inputs: state.lastInputs, input: $('target-input').value, goal } },
+      { lang: lang() },
+    );
+    out.replaceChildren(found.message);
+    if (found.deciding.length) {
       const names = new Map(state.info.indicators.map((r) => [r.id, r.name]));
-      const list = t.deciding.map((id) => (names.has(id) ? `${id} ${names.get(id)}` : id)).join('、');
-      out.append(el('span', { class: 'deciding', text: `（起作用的指标：${list}）` }));
+      const list = found.deciding.map((id) => (names.has(id) ? `${id} ${names.get(id)}` : id)).join(t('、'));
+      out.append(el('span', { class: 'deciding', text: t('（起作用的指标：{list}）', { list }) }));
     }
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
-    out.textContent = `无法测算：${e.messageZh ?? e.message}`;
+    out.textContent = t('无法测算：{reason}', { reason: english() ? e.message : (e.messageZh ?? e.message) });
   }
 }
 
@@ -746,6 +826,148 @@ function exportJson() {
   markExported();
 }
 
+// The 自评表 as printed on A4 (#print-sheet; style.css shows only it in print): 表头 with the
+// 填报信息, the 指标表 (一级/二级/三级指标, 分值, 评分标准, 得分 as the engine states it, so that
+// each parent is the sum of its children as printed, 合计 and 等次), the 基础数据 and the signature
+// lines. Written again whenever a result, the 填报信息 or the language changes, so that what is
+// printed is always what is on screen.
+
+/** A base-data value as printed: checklists, booleans, levels in words; a default marked. */
+function printedValue(input, v) {
+  if (Array.isArray(v)) return v.length ? v.join(t('、')) : t('（无）');
+  if (typeof v === 'boolean') return t(v ? '是' : '否');
+  if (v && typeof v === 'object') return t('{level}（档内得分{score}）', { level: v.level, score: v.score });
+  if (v !== undefined && v !== null && v !== '') return String(v);
+  if (input.default !== null && input.default !== undefined) {
+    const d = typeof input.default === 'boolean' ? t(input.default ? '是' : '否') : Array.isArray(input.default) ? input.default.join(t('、')) : String(input.default);
+    return t('{value}（默认）', { value: d });
+  }
+  return '';
+}
+
+function renderPrintSheet() {
+  const sheet = $('print-sheet');
+  const info = state.info;
+  if (!info) {
+    sheet.replaceChildren();
+    return;
+  }
+  const ev = state.fresh ? state.lastEvaluation : null;
+  const inputs = ev ? state.lastInputs : collectInputs().inputs;
+  const meta = metaValues();
+  const blank = '\u3000'.repeat(6);
+  const title = meta.年度 ? t('{year}年度部门整体支出绩效自评表', { year: meta.年度 }) : t('部门整体支出绩效自评表');
+  const systemName = english() && info.name_en ? info.name_en : info.name;
+  const metaCell = (key) =>
+    el('td', { 'data-field': key }, el('span', { class: 'k', text: `${t(key)}${t('：')}` }), el('span', { class: 'v', text: meta[key] || blank }));
+
+  const results = new Map();
+  if (ev) for (const r of [...ev.indicators, ...ev.bonus]) results.set(r.id, r);
+  const head = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      ['一级指标', '二级指标', '三级指标', '分值', '评分标准', '得分', '扣分原因'].map((h) => el('th', { text: t(h) })),
+    ),
+  );
+  const rows = info.indicators.map((row) => {
+    const r = results.get(row.id);
+    const names = ['', '', ''];
+    names[Math.min(row.depth, 2)] = row.depth > 2 ? `${'　'.repeat(row.depth - 2)}${row.name}` : row.name;
+    let reason = '';
+    if (r?.status === 'not_applicable') {
+      const outcome = { full_points: '按满分计', zero: '计0分', excluded: '不计入' }[r.na_outcome];
+      reason = `${t('不适用')}${outcome ? `·${t(outcome)}` : ''}`;
+    } else if (r && row.leaf && r.deductions.length) {
+      reason = r.explanation;
+    }
+    return el(
+      'tr',
+      { class: `depth-${Math.min(row.depth, 3)}${row.leaf ? ' leaf' : ''}`, 'data-id': row.id, 'data-parent': r?.parent ?? '' },
+      names.map((n, i) => el('td', { class: `c-level${i + 1}`, text: n })),
+      el('td', { class: 'c-points', text: row.points }),
+      el('td', { class: 'c-standard', text: row.leaf ? row.standard : '' }),
+      el('td', { class: 'c-score', text: r ? r.score : '' }),
+      el('td', { class: 'c-reason', text: reason }),
+    );
+  });
+  const bonus = (ev?.bonus ?? []).map((r) =>
+    el(
+      'tr',
+      { class: 'bonus', 'data-id': r.id },
+      el('td', { colspan: '3', text: t('加分：{name}', { name: r.name }) }),
+      el('td', { class: 'c-points', text: r.points }),
+      el('td', { class: 'c-standard' }),
+      el('td', { class: 'c-score', text: r.score }),
+      el('td', { class: 'c-reason', text: r.deductions.length ? r.explanation : '' }),
+    ),
+  );
+  const notes = [];
+  if (ev?.rescaled_total !== null && ev?.rescaled_total !== undefined) {
+    notes.push(t('不适用指标{n}分不计入总分，按比例折算', { n: ev.excluded_points }));
+  }
+  for (const v of ev?.vetoes ?? []) notes.push(t('一票否决：{name}', { name: english() && v.name_en ? v.name_en : v.name }));
+  const total = el(
+    'tr',
+    { class: 'sum-row', 'data-id': 'total' },
+    el('td', { colspan: '3', text: t('合计') }),
+    el('td', { class: 'c-points', text: info.total_points }),
+    el('td', { class: 'c-standard', text: notes.join(t('；')) }),
+    el('td', { class: 'c-score', text: ev ? ev.total : '' }),
+    el('td', { class: 'c-reason' }),
+  );
+  const grade = el(
+    'tr',
+    { class: 'grade-row', 'data-id': 'grade' },
+    el('td', { colspan: '3', text: t('评价等次') }),
+    el('td', { colspan: '4', class: 'c-grade', text: ev ? gradeLabel(ev.grade) : '' }),
+  );
+
+  const data = el(
+    'table',
+    { class: 'sheet-data' },
+    el('thead', {}, el('tr', {}, ['序号', '基础数据项', '数值', '单位'].map((h) => el('th', { text: t(h) })))),
+    el(
+      'tbody',
+      {},
+      info.inputs.map((input, i) =>
+        el(
+          'tr',
+          { 'data-input': input.name },
+          el('td', { class: 'c-no', text: String(i + 1) }),
+          el('td', { text: english() && input.name_en ? input.name_en : input.name }),
+          el('td', { class: 'c-value', text: printedValue(input, inputs[input.name]) }),
+          el('td', { text: input.unit ?? '' }),
+        ),
+      ),
+    ),
+  );
+  const sign = (who) =>
+    el(
+      'div',
+      { class: 'sign' },
+      el('span', { class: 'k', text: t('{who}（签字）：', { who: t(who) }) }),
+      el('span', { class: 'line' }),
+      el('span', { class: 'k', text: t('日期：') }),
+      el('span', { class: 'line short' }),
+    );
+
+  const parts = [
+    el('h1', { class: 'sheet-title', text: title }),
+    el('p', { class: 'sheet-system', text: t('评价指标体系：{name}', { name: systemName }) }),
+    el('table', { class: 'sheet-meta' }, el('tbody', {}, el('tr', {}, metaCell('单位名称'), metaCell('年度')), el('tr', {}, metaCell('填报人'), metaCell('填报日期')))),
+    el('h2', { text: t('一、绩效评价指标及得分') }),
+    el('table', { class: 'sheet-table' }, head, el('tbody', {}, rows, bonus, total, grade)),
+    ev ? null : el('p', { class: 'sheet-note', text: t('基础数据尚未填写完整，得分待计算。') }),
+    el('h2', { text: t('二、基础数据') }),
+    data,
+    el('div', { class: 'signatures' }, ['单位负责人', '财务负责人', '填报人'].map(sign)),
+  ];
+  sheet.replaceChildren(...parts.filter(Boolean));
+}
+
 function exportCsv() {
   // The engine's own 自评表 CSV (as `jixiao score --format csv`), with a BOM for Excel.
   const text = state.system.report(state.lastInputs, { format: 'csv', lang: 'zh' });
@@ -759,7 +981,7 @@ async function importInputs(file) {
   try {
     doc = JSON.parse(await file.text());
   } catch (e) {
-    showLoadErrors(`${file.name}：不是有效的 JSON`, [{ path: '', message: String(e.message) }]);
+    showLoadErrors(t('{name}：不是有效的 JSON', { name: file.name }), [{ path: '', message: String(e.message) }]);
     return;
   }
   const inputs = doc && typeof doc === 'object' && doc.inputs && typeof doc.inputs === 'object' ? doc.inputs : doc;
@@ -833,12 +1055,20 @@ function setMeta(meta, commit) {
     if (typeof v === 'string' || typeof v === 'number') input.value = String(v);
   }
   if (commit) state.unit = metaValues().单位名称;
-  updatePrintMeta();
+  renderPrintSheet();
 }
 
-function updatePrintMeta() {
-  const meta = metaValues();
-  $('print-meta').textContent = META.map((k) => `${k}：${meta[k] || '　　　　'}`).join('　　');
+/** Today as the date field writes it (YYYY-MM-DD), in the user's local time. */
+function localToday() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** 填报日期 left empty is today's date (editable). */
+function defaultDate() {
+  const date = $('meta-date');
+  if (!date.value) date.value = localToday();
 }
 
 /** The form as typed, half-typed and wrong values too (setInputs reads it back). */
@@ -884,7 +1114,8 @@ function saveDraft(leaving = false) {
   const meta = metaValues();
   if (leaving) state.unit = meta.单位名称;
   else meta.单位名称 = state.unit; // a name being typed is not yet the unit
-  const empty = Object.keys(values).length === 0 && META.every((k) => !meta[k]);
+  // Today's date filled in by the page alone is nothing to keep.
+  const empty = Object.keys(values).length === 0 && META.every((k) => !meta[k] || (k === '填报日期' && meta[k] === localToday()));
   store.set(draftKey(state.systemKey, state.unit), empty ? null : { saved: Date.now(), values, meta, dirty: state.dirty });
   store.set(LAST_UNIT + state.systemKey, state.unit);
   if (state.builtinId) store.set(LAST_SYSTEM, state.builtinId);
@@ -896,7 +1127,7 @@ function changed(dirty = true) {
   if (dirty) state.dirty = true;
   clearTimeout(state.saveTimer);
   state.saveTimer = setTimeout(saveDraft, 300);
-  updatePrintMeta();
+  renderPrintSheet();
 }
 
 function markExported() {
@@ -919,15 +1150,18 @@ function when(ms) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+let draftNote = [null, 0]; // what the note says, for a switch of language
+
 function showDraftNote(draft, carried) {
+  draftNote = [draft, carried];
   const note = $('draft-note');
   const parts = [];
   if (draft && Object.keys(draft.values).length) {
     const unit = draft.meta?.单位名称;
-    parts.push(`已恢复上次填写的数据（${when(draft.saved)}${unit ? `，${unit}` : ''}）`);
+    parts.push(t('已恢复上次填写的数据（{when}）', { when: `${when(draft.saved)}${unit ? `${t('，')}${unit}` : ''}` }));
   }
-  if (carried) parts.push(`已保留与原指标体系同名的${carried}项数据`);
-  note.textContent = parts.length ? `${parts.join('；')}。` : '';
+  if (carried) parts.push(t('已保留与原指标体系同名的{n}项数据', { n: carried }));
+  note.textContent = parts.length ? `${parts.join(t('；'))}${t('。')}` : '';
   note.hidden = parts.length === 0;
 }
 
@@ -951,9 +1185,10 @@ function commitUnit() {
   state.unit = unit;
   if (draft?.values && Object.keys(draft.values).length) {
     const current = filledValues();
-    const ask =
-      `“${unit}”已有保存的数据（${when(draft.saved)}）。\n\n` +
-      `确定：载入“${unit}”保存的数据；\n取消：保留当前填写的数据，作为“${unit}”的数据保存。`;
+    const ask = t('“{unit}”已有保存的数据（{when}）。\n\n确定：载入“{unit}”保存的数据；\n取消：保留当前填写的数据，作为“{unit}”的数据保存。', {
+      unit,
+      when: when(draft.saved),
+    });
     if (Object.keys(current).length === 0 || confirm(ask)) {
       setMeta({ ...draft.meta, 单位名称: unit }, true);
       setInputs(draft.values);
@@ -969,10 +1204,12 @@ function commitUnit() {
 }
 
 function confirmDrop(names, target) {
-  const list = names.slice(0, 8).join('、') + (names.length > 8 ? ` 等${names.length}项` : '');
+  const list = names.slice(0, 8).join(t('、')) + (names.length > 8 ? t(' 等{n}项', { n: names.length }) : '');
   return confirm(
-    `切换到“${target}”后，以下已填写的数据在新指标体系中没有对应项，将不再显示：\n${list}\n\n` +
-      '（它们仍保存在本机浏览器中，切换回原指标体系即可恢复。）是否切换？',
+    t(
+      '切换到“{target}”后，以下已填写的数据在新指标体系中没有对应项，将不再显示：\n{list}\n\n（它们仍保存在本机浏览器中，切换回原指标体系即可恢复。）是否切换？',
+      { target, list },
+    ),
   );
 }
 
@@ -1048,12 +1285,12 @@ function wire() {
   });
   $('fill-example').addEventListener('click', () => {
     if (!state.builtinId) return;
-    if (Object.keys(filledValues()).length && !confirm('用示例数据替换已填写的数据？')) return;
+    if (Object.keys(filledValues()).length && !confirm(t('用示例数据替换已填写的数据？'))) return;
     fillExample();
     changed(false); // saved, but the example is nobody's work to lose
   });
   $('clear-form').addEventListener('click', () => {
-    if (Object.keys(filledValues()).length && !confirm('清空所有已填写的基础数据？此操作不能撤销。')) return;
+    if (Object.keys(filledValues()).length && !confirm(t('清空所有已填写的基础数据？此操作不能撤销。'))) return;
     showDraftNote(null, 0);
     setInputs({});
     for (const f of state.fields.values()) {
@@ -1095,10 +1332,11 @@ function wire() {
   });
   $('print').addEventListener('click', () => window.print());
   $('target-run').addEventListener('click', runTarget);
-  window.addEventListener('beforeprint', () => {
-    updatePrintMeta();
-    $('print-stamp').textContent = `打印于${new Date().toLocaleString('zh-CN')}`;
-  });
+  window.addEventListener('beforeprint', renderPrintSheet);
+  for (const button of document.querySelectorAll('[data-set-lang]')) {
+    button.addEventListener('click', () => setLang(button.dataset.setLang));
+  }
+  onLangChange(relabel);
   window.addEventListener('beforeunload', (e) => {
     if (state.saveTimer) saveDraft(true);
     if (state.dirty && Object.keys(filledValues()).length && !document.body.classList.contains('mode-project')) {
@@ -1110,11 +1348,12 @@ function wire() {
 }
 
 function start() {
+  applyStatic();
   $('version').textContent = version();
   fillBuiltinList();
   wire();
-  setEngineStatus('计算引擎已就绪');
-  $('engine-status').title = `加载用时 ${Math.round(timing.ready)} ms`;
+  setEngineStatus(t('计算引擎已就绪'));
+  $('engine-status').title = t('加载用时 {ms} ms', { ms: Math.round(timing.ready) });
   const params = new URLSearchParams(location.search);
   const id = params.get('system');
   if (id && document.querySelector(`#project-templates option[value="project:${CSS.escape(id)}"]`)) {
@@ -1141,6 +1380,6 @@ function start() {
 try {
   start();
 } catch (e) {
-  setEngineStatus(`页面出错：${e.message}`, true);
+  setEngineStatus(t('页面出错：{message}', { message: e.message }), true);
   throw e;
 }

@@ -8,33 +8,92 @@ import { JixiaoError } from './pkg/index.js';
 import { projectExample, projectTemplates, readProjectCsv, scoreProject } from './pkg/project.js';
 
 import { $, el, showLoadErrors } from './app.js';
+import { addStrings, applyStatic, lang, onLangChange, t } from './i18n.js';
+
+addStrings({
+  项目支出绩效自评: 'Project expenditure self-evaluation',
+  项目基本情况: 'The project',
+  项目名称: 'Project',
+  主管部门: 'Competent department',
+  实施单位: 'Implementing unit',
+  年度: 'Year',
+  '全年预算数（万元）': 'Full-year budget (10k yuan)',
+  '全年执行数（万元）': 'Full-year spending (10k yuan)',
+  预算执行率得分: 'Budget execution score',
+  自评结果: 'Self-evaluation result',
+  总分: 'Total',
+  等级: 'Grade',
+  绩效指标: 'Performance indicators',
+  '（定性指标的“得分”为评价人在档内的评分；计算得分由引擎按模板计分）':
+    "(a qualitative row's 得分 is the evaluator's score within its band; the computed score is the engine's, by the template)",
+  添加指标: 'Add indicator',
+  序号: 'No.',
+  一级指标: 'Level 1',
+  二级指标: 'Level 2',
+  三级指标: 'Level 3',
+  指标性质: 'Comparator',
+  年度指标值: 'Target',
+  实际完成值: 'Actual',
+  分值: 'Points',
+  得分: 'Score',
+  偏差原因分析及改进措施: 'Reasons for deviation and improvements',
+  计算得分: 'Computed score',
+  删除: 'Remove',
+  删除此行: 'Remove this row',
+  完整说明: 'Full explanation',
+  '如 ≥1200人': 'e.g. ≥1200人',
+  '如 1236人、达成': 'e.g. 1236人, 达成',
+  定性: 'qualitative',
+  '指标性质；“—”表示写在年度指标值中（如 ≥1200人）': 'Comparator; "—": written into the target (e.g. ≥1200人)',
+  '第{n}行{column}': 'row {n}, {column}',
+  '请填写{names}。': 'Please fill in {names}.',
+  资金情况未填写完整: 'The funds are not complete',
+  '已按填写的项目表计算（{ms}毫秒）。': 'Calculated from the table as filled in.',
+  '已按填写的项目表计算。': 'Calculated from the table as filled in.',
+  '；各行得分为上次的计算结果': '; the row scores are the last result',
+  '{column}“{value}”不是有效的数值': '{column} "{value}" is not a valid number',
+  '{n}处有误，请按标红处修正': '{n} problem(s): please correct those marked in red',
+  无法计算: 'Cannot calculate',
+  未填写的指标行不计分: 'An empty row is not scored',
+  '未填写的指标行，不计分': 'An empty row is not scored',
+  '{year}年': '{year}',
+  '编号 {id}': 'id {id}',
+  '来源：{source}': 'Source: {source}',
+  '{name}：无法读取项目表': '{name}: the project table cannot be read',
+  '第{row}行': 'row {row}',
+  全年预算数: 'the full-year budget',
+  全年执行数: 'the full-year spending',
+  '、': ', ',
+  '。': '.',
+  '：': ': ',
+});
 
 // The workspace of project mode, added to the page the first time it is chosen.
 const WORKSPACE = `
-<section id="project-workspace" class="project-workspace" hidden aria-label="项目支出绩效自评">
+<section id="project-workspace" class="project-workspace" hidden aria-label="项目支出绩效自评" data-i18n-attrs="aria-label">
   <section class="panel project-info" aria-labelledby="project-info-title">
-    <h2 id="project-info-title">项目基本情况</h2>
+    <h2 id="project-info-title" data-i18n>项目基本情况</h2>
     <div class="info-grid" id="project-info">
-      <label class="info-field wide"><span>项目名称</span><input type="text" data-info="项目名称"></label>
-      <label class="info-field"><span>主管部门</span><input type="text" data-info="主管部门"></label>
-      <label class="info-field"><span>实施单位</span><input type="text" data-info="实施单位"></label>
-      <label class="info-field"><span>年度</span><input type="text" data-info="年度" inputmode="numeric"></label>
-      <label class="info-field"><span>全年预算数（万元）</span><input type="text" data-fund="全年预算数" inputmode="decimal"></label>
-      <label class="info-field"><span>全年执行数（万元）</span><input type="text" data-fund="全年执行数" inputmode="decimal"></label>
-      <div class="info-field execution"><span>预算执行率得分</span><output id="project-execution">—</output></div>
+      <label class="info-field wide"><span data-i18n>项目名称</span><input type="text" data-info="项目名称"></label>
+      <label class="info-field"><span data-i18n>主管部门</span><input type="text" data-info="主管部门"></label>
+      <label class="info-field"><span data-i18n>实施单位</span><input type="text" data-info="实施单位"></label>
+      <label class="info-field"><span data-i18n>年度</span><input type="text" data-info="年度" inputmode="numeric"></label>
+      <label class="info-field"><span data-i18n>全年预算数（万元）</span><input type="text" data-fund="全年预算数" inputmode="decimal"></label>
+      <label class="info-field"><span data-i18n>全年执行数（万元）</span><input type="text" data-fund="全年执行数" inputmode="decimal"></label>
+      <div class="info-field execution"><span data-i18n>预算执行率得分</span><output id="project-execution">—</output></div>
     </div>
     <p id="project-funds-msg" class="msg" role="alert"></p>
   </section>
 
   <section class="panel project-result" aria-labelledby="project-result-title">
-    <h2 id="project-result-title" class="visually-hidden">自评结果</h2>
+    <h2 id="project-result-title" class="visually-hidden" data-i18n>自评结果</h2>
     <div class="summary" aria-live="polite">
       <div class="total-box">
-        <div class="label">总分</div>
+        <div class="label" data-i18n>总分</div>
         <div class="total"><output id="project-total">—</output><span class="of"> / <span id="project-full">—</span></span></div>
       </div>
       <div class="grade-box">
-        <div class="label">等级</div>
+        <div class="label" data-i18n>等级</div>
         <div class="grade" id="project-grade">—</div>
       </div>
       <div class="status-box">
@@ -47,23 +106,23 @@ const WORKSPACE = `
 
   <section class="panel project-rows" aria-labelledby="project-rows-title">
     <div class="rows-head">
-      <h2 id="project-rows-title">绩效指标 <span class="hint">（定性指标的“得分”为评价人在档内的评分；计算得分由引擎按模板计分）</span></h2>
-      <button type="button" id="project-add-row">添加指标</button>
+      <h2 id="project-rows-title"><span data-i18n>绩效指标</span> <span class="hint" data-i18n>（定性指标的“得分”为评价人在档内的评分；计算得分由引擎按模板计分）</span></h2>
+      <button type="button" id="project-add-row" data-i18n>添加指标</button>
     </div>
     <div class="table-scroll">
       <table id="project-table" class="project-table">
         <thead>
           <tr>
-            <th class="c-no">序号</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标性质</th>
-            <th>年度指标值</th><th>实际完成值</th><th class="c-num">分值</th><th class="c-num">得分</th>
-            <th>偏差原因分析及改进措施</th><th class="c-num">计算得分</th><th class="c-del"><span class="visually-hidden">删除</span></th>
+            <th class="c-no" data-i18n>序号</th><th data-i18n>一级指标</th><th data-i18n>二级指标</th><th data-i18n>三级指标</th><th data-i18n>指标性质</th>
+            <th data-i18n>年度指标值</th><th data-i18n>实际完成值</th><th class="c-num" data-i18n>分值</th><th class="c-num" data-i18n>得分</th>
+            <th data-i18n>偏差原因分析及改进措施</th><th class="c-num" data-i18n>计算得分</th><th class="c-del"><span class="visually-hidden" data-i18n>删除</span></th>
           </tr>
         </thead>
         <tbody></tbody>
       </table>
     </div>
     <details class="explanation-box">
-      <summary>完整说明</summary>
+      <summary data-i18n>完整说明</summary>
       <pre id="project-explanation"></pre>
     </details>
   </section>
@@ -93,6 +152,33 @@ const COLUMNS = [
 // 指标性质 as the engine reads it; blank: written into 年度指标值 (≥1200人).
 const COMPARATORS = ['', '≥', '≤', '=', '>', '<', '定性'];
 
+const english = () => lang() === 'en';
+
+/** An engine error detail in the page's language (the engine writes both). */
+const message = (d) => (english() ? d.message : (d.message_zh ?? d.message));
+
+/** After a switch of language: the rows' labels, the header and the result again. */
+function relabel() {
+  if (!ps.template) return;
+  for (const r of ps.rows) {
+    for (const td of r.tr.querySelectorAll('td[data-column]')) td.dataset.label = t(td.dataset.column);
+    r.tr.querySelector('td.c-no').dataset.label = t('序号');
+    r.tr.querySelector('td.c-score').dataset.label = t('计算得分');
+    const remove = r.tr.querySelector('button.remove');
+    remove.textContent = t('删除');
+    remove.title = t('删除此行');
+    const comparator = r.cells.指标性质;
+    comparator.title = t('指标性质；“—”表示写在年度指标值中（如 ≥1200人）');
+    const qualitative = comparator.querySelector('option[value="定性"]');
+    if (qualitative) qualitative.textContent = t('定性');
+    for (const c of COLUMNS) if (c.placeholder) r.cells[c.key].placeholder = t(c.placeholder);
+  }
+  renumber();
+  if (!document.body.classList.contains('mode-project')) return;
+  renderHeader(ps.template);
+  recompute();
+}
+
 /** The template's section a 一级指标 cell names (by name or alias), for its list of 二级指标. */
 function sectionOf(name) {
   return ps.template.sections.find((s) => s.name === name || (s.aliases ?? []).includes(name));
@@ -106,7 +192,7 @@ function fillSelect(select, values, current, labels = {}) {
 }
 
 function control(column, value, rowNo) {
-  const label = `第${rowNo}行${column.key}`;
+  const label = t('第{n}行{column}', { n: rowNo, column: t(column.key) });
   switch (column.kind) {
     case 'level1': {
       const s = el('select', { 'aria-label': label });
@@ -117,8 +203,8 @@ function control(column, value, rowNo) {
       return el('select', { 'aria-label': label });
     case 'comparator': {
       const s = el('select', { 'aria-label': label });
-      fillSelect(s, COMPARATORS, value ?? '', { '': '—' });
-      s.title = '指标性质；“—”表示写在年度指标值中（如 ≥1200人）';
+      fillSelect(s, COMPARATORS, value ?? '', { '': '—', 定性: t('定性') });
+      s.title = t('指标性质；“—”表示写在年度指标值中（如 ≥1200人）');
       return s;
     }
     default:
@@ -126,7 +212,7 @@ function control(column, value, rowNo) {
         type: 'text',
         value: value ?? '',
         'aria-label': label,
-        placeholder: column.placeholder,
+        placeholder: column.placeholder && t(column.placeholder),
         inputmode: column.kind === 'number' ? 'decimal' : null,
       });
   }
@@ -140,21 +226,21 @@ function fillLevel2(row, value) {
 
 function makeRow(data) {
   const row = { cells: {} };
-  const no = el('td', { class: 'c-no', 'data-label': '序号' });
+  const no = el('td', { class: 'c-no', 'data-label': t('序号') });
   const tds = COLUMNS.map((c) => {
     const input = control(c, data[c.key], ps.rows.length + 1);
     row.cells[c.key] = input;
-    return el('td', { class: `c-${c.kind}${c.wide ? ' wide' : ''}`, 'data-label': c.key, 'data-column': c.key }, input);
+    return el('td', { class: `c-${c.kind}${c.wide ? ' wide' : ''}`, 'data-label': t(c.key), 'data-column': c.key }, input);
   });
   fillLevel2(row, data.二级指标);
   row.score = el('output', { text: '—' });
-  const remove = el('button', { type: 'button', class: 'remove', title: '删除此行', text: '删除' });
+  const remove = el('button', { type: 'button', class: 'remove', title: t('删除此行'), text: t('删除') });
   row.tr = el(
     'tr',
     { class: 'indicator-row' },
     no,
     ...tds,
-    el('td', { class: 'c-score', 'data-label': '计算得分' }, row.score),
+    el('td', { class: 'c-score', 'data-label': t('计算得分') }, row.score),
     el('td', { class: 'c-del' }, remove),
   );
   row.msg = el('td', { colspan: String(COLUMNS.length + 3), role: 'alert' });
@@ -173,7 +259,7 @@ function makeRow(data) {
 function renumber() {
   ps.rows.forEach((r, i) => {
     r.tr.firstChild.textContent = String(i + 1);
-    for (const c of COLUMNS) r.cells[c.key].setAttribute('aria-label', `第${i + 1}行${c.key}`);
+    for (const c of COLUMNS) r.cells[c.key].setAttribute('aria-label', t('第{n}行{column}', { n: i + 1, column: t(c.key) }));
   });
 }
 
@@ -264,20 +350,18 @@ export function recompute() {
   const status = $('project-status');
   if (missing.length) {
     for (const input of missing) input.setAttribute('aria-invalid', 'true');
-    $('project-funds-msg').textContent = `请填写${missing.map((i) => i.dataset.fund).join('、')}。`;
-    return stale('资金情况未填写完整');
+    $('project-funds-msg').textContent = t('请填写{names}。', { names: missing.map((i) => t(i.dataset.fund)).join(t('、')) });
+    return stale(t('资金情况未填写完整'));
   }
   let result;
-  const started = performance.now();
   try {
-    result = scoreProject(ps.template.id, project);
+    result = scoreProject(ps.template.id, project, { lang: lang() });
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
     return showError(e);
   }
-  const elapsed = performance.now() - started;
   render(result);
-  status.textContent = `已按填写的项目表计算（${elapsed < 1 ? '不到1' : elapsed.toFixed(0)}毫秒）。`;
+  status.textContent = t('已按填写的项目表计算。'); // no timing on the page: it is a developer's figure
   status.className = 'status ok';
 }
 
@@ -286,7 +370,7 @@ function stale(what) {
   document.body.classList.toggle('project-stale', ps.last !== null);
   const status = $('project-status');
   status.className = 'status bad';
-  status.textContent = `${what}${ps.last ? '；各行得分为上次的计算结果' : ''}。`;
+  status.textContent = `${what}${ps.last ? t('；各行得分为上次的计算结果') : ''}${t('。')}`;
 }
 
 function showError(e) {
@@ -294,7 +378,7 @@ function showError(e) {
   for (const d of e.errors) {
     const row = d.params?.row;
     // A project read from the page's JSON numbers its rows from 1 in the table's order.
-    if (row !== undefined && rowMessage(Number(row) - 1, d.params.column, d.message_zh ?? d.message)) {
+    if (row !== undefined && rowMessage(Number(row) - 1, d.params.column, message(d))) {
       located += 1;
       continue;
     }
@@ -302,7 +386,7 @@ function showError(e) {
     const at = /^rows\[(\d+)\]\.(\S+)/.exec(d.path ?? '');
     if (at && ps.rows[Number(at[1])]) {
       const value = ps.rows[Number(at[1])].cells[at[2]]?.value ?? '';
-      rowMessage(Number(at[1]), at[2], `${at[2]}“${value}”不是有效的数值`);
+      rowMessage(Number(at[1]), at[2], t('{column}“{value}”不是有效的数值', { column: t(at[2]), value }));
       located += 1;
       continue;
     }
@@ -310,13 +394,13 @@ function showError(e) {
     const input = fund && document.querySelector(`#project-info [data-fund="${fund[1]}"]`);
     if (input) {
       input.setAttribute('aria-invalid', 'true');
-      $('project-funds-msg').textContent = `${fund[1]}“${input.value.trim()}”不是有效的数值`;
+      $('project-funds-msg').textContent = t('{column}“{value}”不是有效的数值', { column: t(fund[1]), value: input.value.trim() });
       located += 1;
       continue;
     }
-    $('project-errors').append(el('li', { text: d.message_zh ?? d.message }));
+    $('project-errors').append(el('li', { text: message(d) }));
   }
-  stale(located ? `${located}处有误，请按标红处修正` : '无法计算');
+  stale(located ? t('{n}处有误，请按标红处修正', { n: located }) : t('无法计算'));
 }
 
 function render(ev) {
@@ -325,7 +409,8 @@ function render(ev) {
   $('project-total').textContent = ev.total;
   $('project-full').textContent = ev.full_points;
   const grade = $('project-grade');
-  grade.textContent = ev.grade;
+  const stated = ps.template.grades.find((g) => g.label === ev.grade);
+  grade.textContent = english() && stated?.label_en ? stated.label_en : ev.grade;
   grade.dataset.rank = String(ps.template.grades.findIndex((g) => g.label === ev.grade));
   const byId = new Map(ev.indicators.map((r) => [r.id, r]));
   const execution = byId.get('1');
@@ -338,7 +423,7 @@ function render(ev) {
   ps.rows.forEach((row, i) => {
     const r = scored.get(i);
     row.score.textContent = r ? r.score : '—';
-    row.score.title = r ? r.explanation : '未填写的指标行，不计分';
+    row.score.title = r ? r.explanation : t('未填写的指标行，不计分');
     row.tr.classList.toggle('lost', Boolean(r && r.deductions.length));
     row.tr.classList.toggle('unscored', !r);
   });
@@ -348,13 +433,13 @@ function render(ev) {
 // ---------------------------------------------------------------------------------------------
 // Opening a template, importing a table
 
-function renderHeader(t) {
+function renderHeader(tpl) {
   $('system-header').hidden = false;
-  $('system-name').textContent = t.name;
-  $('system-meta').textContent = [t.issuer, '项目支出绩效自评', `编号 ${t.id}`].filter(Boolean).join(' · ');
-  $('system-notes-box').hidden = !t.source && !(t.notes ?? []).length;
-  $('system-source').textContent = t.source ? `来源：${t.source}` : '';
-  $('system-notes').replaceChildren(...(t.notes ?? []).map((n) => el('li', { text: n })));
+  $('system-name').textContent = tpl.name;
+  $('system-meta').textContent = [tpl.issuer, t('项目支出绩效自评'), t('编号 {id}', { id: tpl.id })].filter(Boolean).join(' · ');
+  $('system-notes-box').hidden = !tpl.source && !(tpl.notes ?? []).length;
+  $('system-source').textContent = tpl.source ? t('来源：{source}', { source: tpl.source }) : '';
+  $('system-notes').replaceChildren(...(tpl.notes ?? []).map((n) => el('li', { text: n })));
 }
 
 let wired = false;
@@ -372,6 +457,8 @@ async function wire() {
   document.querySelector('.page-footer').insertAdjacentHTML('beforebegin', WORKSPACE);
   await loaded;
   const workspace = $('project-workspace');
+  applyStatic(workspace);
+  onLangChange(relabel);
   workspace.addEventListener('input', (e) => {
     // A select fires `change` too, after `input`: scored once, when its dependants are filled.
     if (e.target.tagName !== 'SELECT' && e.target.closest('#project-info, #project-table')) recompute();
@@ -405,12 +492,13 @@ async function importCsv(file) {
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
     showLoadErrors(
-      `${file.name}：无法读取项目表`,
+      t('{name}：无法读取项目表', { name: file.name }),
       e.errors.map((d) => {
         // Where, as the table shows it; the message without the same words again.
         const at = d.params?.row ? `第${d.params.row}行${d.params.column ? `“${d.params.column}”` : ''}` : '';
-        const message = d.message_zh ?? d.message;
-        return { path: at || '—', message: at && message.startsWith(`${at}：`) ? message.slice(at.length + 1) : message };
+        const text = message(d);
+        const where = d.params?.row ? `${t('第{row}行', { row: d.params.row })}${d.params.column ? ` ${d.params.column}` : ''}` : '';
+        return { path: english() ? where || '—' : at || '—', message: at && text.startsWith(`${at}：`) ? text.slice(at.length + 1) : text };
       }),
     );
     return;

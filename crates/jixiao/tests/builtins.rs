@@ -23,6 +23,60 @@ fn every_builtin_validates_and_scores_its_example() {
     }
 }
 
+/// What users read as a built-in's source (the page's 来源与说明, `jixiao show`): Chinese, naming
+/// an official document (《…》 with its 文号 where known, or the issuing body's table), and no
+/// address of a document-sharing site (those are kept for maintainers in systems/SOURCES.md).
+#[test]
+fn every_builtin_cites_an_official_document_in_chinese_without_reposting_sites() {
+    for b in builtins() {
+        let system = b.system().unwrap_or_else(|e| panic!("{}: {e}", b.id));
+        let source = system.source.as_deref().unwrap_or_default();
+        assert!(
+            source.contains('《') || source.contains('“'),
+            "{}: the document is named: {source}",
+            b.id
+        );
+        assert!(
+            cites_wen_hao(source),
+            "{}: a 文号 (财预〔2013〕53号 …) is cited: {source}",
+            b.id
+        );
+        let latin: String = source
+            .split(|c: char| c.is_whitespace() || "、，；：（）".contains(c))
+            .filter(|w| !w.starts_with("http"))
+            .collect::<String>();
+        assert!(
+            !latin.chars().any(|c| c.is_ascii_alphabetic()),
+            "{}: Chinese, no English words: {source}",
+            b.id
+        );
+        for word in source.split(|c: char| c.is_whitespace() || "、，；（）".contains(c)) {
+            if word.contains("http") || word.contains(".com") || word.contains(".net") {
+                assert!(word.contains(".gov.cn/"), "{}: a reposting site cited: {word}", b.id);
+            }
+        }
+        for note in &system.notes {
+            for site in ["51dongshi", "yzwku", "wenku365", "wanglu.net"] {
+                assert!(!note.contains(site), "{}: a reposting site in a note: {note}", b.id);
+            }
+        }
+    }
+}
+
+/// Whether `text` cites a document number: 〔year〕n号.
+fn cites_wen_hao(text: &str) -> bool {
+    text.split('〔').skip(1).any(|rest| {
+        let Some((year, after)) = rest.split_once('〕') else {
+            return false;
+        };
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        year.len() == 4
+            && year.chars().all(|c| c.is_ascii_digit())
+            && !digits.is_empty()
+            && after.strip_prefix(digits.as_str()).is_some_and(|r| r.starts_with('号'))
+    })
+}
+
 #[test]
 fn the_seed_report_is_reproduced() {
     let b = jixiao::builtin("xiangxi-commerce-2019").unwrap();
