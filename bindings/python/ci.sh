@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # CI stage of the Python package: from the repository root on a fresh machine, build the wheel
 # with maturin, install it into a fresh virtualenv with pinned test dependencies, and run pytest
-# (the conformance corpus, the API and batch tests, hypothesis properties, mypy.stubtest and the
-# example notebook executed with nbclient). Prints pytest's summary line last.
+# (the conformance corpus, the API and batch tests, hypothesis properties, mypy.stubtest, the
+# example notebook executed with nbclient, and the scale-out tests: Spark's mapInArrow in local
+# mode and Polars against the single-machine batch). Installs Debian's default-jre-headless (the
+# Java that PySpark needs) when there is no `java`. Prints pytest's summary line last.
 #
 #   bash bindings/python/ci.sh              # everything
 #   PYTHON=python3.11 bash bindings/python/ci.sh
@@ -32,6 +34,7 @@ PINS=(
   pandas==3.1.1
   polars==2.1.0
   pyarrow==26.0.1
+  pyspark==4.3.0
   matplotlib==3.11.2
   nbclient==0.11.0
   nbformat==5.11.1
@@ -42,7 +45,20 @@ step() {
   printf '\n==> %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"
 }
 
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
 start=$SECONDS
+
+# PySpark 4 (tests/test_scaleout.py, Spark in local mode) runs on Java 17 or 21: Debian 12's
+# default-jre-headless is OpenJDK 17.
+if ! command -v java >/dev/null 2>&1; then
+  step "apt-get install default-jre-headless (Java for PySpark)"
+  as_root apt-get update
+  as_root apt-get install -y default-jre-headless
+fi
+java -version 2>&1 | head -n 1
 
 step "python virtualenv ($("$PYTHON" --version))"
 rm -rf "$VENV"
@@ -62,7 +78,7 @@ step "install the wheel"
 # From an empty folder, so that the installed package is imported, not the source tree.
 (cd "$VENV" && "$VENV/bin/python" -c "import jixiao; print('jixiao', jixiao.__version__, 'from', jixiao.__file__)")
 
-step "pytest (corpus, API, batch, properties, stubtest, notebook)"
+step "pytest (corpus, API, batch, properties, stubtest, notebook, Spark and Polars)"
 export JIXIAO_NOTEBOOK_OUT="$VENV/evaluate-departments.ipynb"
 # Hypothesis derandomized (tests/conftest.py): the same examples on every run.
 export HYPOTHESIS_PROFILE=ci
