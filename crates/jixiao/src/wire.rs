@@ -1010,6 +1010,81 @@ pub fn score_with(scorer: &Scorer, inputs: &str) -> Result<String, JsonError> {
     }))
 }
 
+/// What can be scored of partly given inputs ([`Scorer::progress`]) as JSON text:
+/// `{"determined": "40.50", "determined_points": "45", "open_points": "55", "leaves": [{"id",
+/// "name", "points", "bonus", "inputs", "state": "scored" | "open" | "error", "score", "exact",
+/// "not_applicable"} | {..., "needs": [...]} | {..., "error": {kind, code, message, message_zh,
+/// errors}}]}`; `determined` at the stated precision, the sum of the scored leaves' stated scores.
+pub fn progress_with(scorer: &Scorer, inputs: &str) -> Result<String, JsonError> {
+    let p = scorer.progress(&inputs_from_json(inputs)?);
+    let leaves: Vec<serde_json::Value> = p
+        .leaves
+        .into_iter()
+        .map(|l| {
+            let mut v = serde_json::json!({
+                "id": l.id,
+                "name": l.name,
+                "points": Figure(l.points),
+                "bonus": l.bonus,
+                "inputs": l.inputs,
+            });
+            let extra = match l.state {
+                crate::eval::LeafState::Scored {
+                    score,
+                    exact,
+                    not_applicable,
+                } => serde_json::json!({
+                    "state": "scored",
+                    "score": Stated(score),
+                    "exact": Figure(exact),
+                    "not_applicable": not_applicable,
+                }),
+                crate::eval::LeafState::Open { needs } => serde_json::json!({"state": "open", "needs": needs}),
+                crate::eval::LeafState::Failed(e) => {
+                    serde_json::json!({"state": "error", "error": JsonError::from(*e)})
+                }
+            };
+            if let (Some(v), serde_json::Value::Object(extra)) = (v.as_object_mut(), extra) {
+                v.extend(extra);
+            }
+            v
+        })
+        .collect();
+    Ok(to_text(&serde_json::json!({
+        "determined": Stated(p.determined),
+        "determined_points": Figure(p.determined_points),
+        "open_points": Figure(p.open_points),
+        "leaves": leaves,
+    })))
+}
+
+/// The bands of the system's level indicators ([`Scorer::level_bands`]) as JSON text:
+/// `[{"indicator", "input", "points", "bands": [{"level", "min", "max", "min_inclusive",
+/// "max_inclusive", "default"}]}]`, every score in points (`default` null when a score must be
+/// given).
+pub fn level_bands_with(scorer: &Scorer) -> String {
+    let list: Vec<serde_json::Value> = scorer
+        .level_bands()
+        .into_iter()
+        .map(|l| {
+            serde_json::json!({
+                "indicator": l.indicator,
+                "input": l.input,
+                "points": Figure(l.points),
+                "bands": l.bands.into_iter().map(|b| serde_json::json!({
+                    "level": b.level,
+                    "min": Figure(b.min),
+                    "max": Figure(b.max),
+                    "min_inclusive": b.min_inclusive,
+                    "max_inclusive": b.max_inclusive,
+                    "default": b.default.map(Figure),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    to_text(&list)
+}
+
 /// The explanation text of one unit's evaluation.
 pub fn explain_json(system: &str, inputs: &str, lang: Lang) -> Result<String, JsonError> {
     let scorer = Scorer::from_text(system)?;
