@@ -13,7 +13,6 @@ addStrings({
   '项指标': ' indicators',
   '分值': 'points',
   '待填写：': 'waits for: ',
-  '待修正：': 'to correct: ',
   '无法计分：': 'cannot be scored: ',
   '已确定的指标': 'Indicators determined',
   '待定的指标': 'Indicators still open',
@@ -90,7 +89,7 @@ export function updateBandHint(f) {
 /**
  * The engine's progress on the inputs as typed: shown while the full result cannot be (inputs
  * missing or wrong). Returns the progress, or null when the engine refused the inputs' shape.
- * `fieldMessage(name, text)` puts a message on a field; `named(id)` is the row's name.
+ * `fieldMessage(name, text)` puts a message on a field; `tableRows()` gives the result table's rows.
  */
 export function showProgress(system, inputs, { fieldMessage, tableRows }) {
   const box = document.getElementById('progress');

@@ -26,6 +26,9 @@ addStrings({
   '等级': 'Grade',
   '无法比较：': 'Cannot compare: ',
   '有变化的指标': 'indicators changed',
+  '已载入方案': 'Scenario loaded: ',
+  '已删除方案': 'Scenario deleted: ',
+  '本机浏览器不允许保存（存储已满或已关闭），方案未保存。': 'This browser does not allow saving (storage full or off): the scenario was not saved.',
 });
 
 const KEY = 'jixiao:scenarios:v1:'; // + system key → [{name, saved, inputs, total, grade}]
@@ -97,7 +100,7 @@ function save() {
   const entry = { name, saved: Date.now(), inputs: now.inputs, total: now.evaluation.total, grade: now.evaluation.grade };
   if (at >= 0) list[at] = entry;
   else list.push(entry);
-  if (!write(list)) return say('本机浏览器不允许保存（存储已满或已关闭），方案未保存。');
+  if (!write(list)) return say(t('本机浏览器不允许保存（存储已满或已关闭），方案未保存。'));
   say(`${t('已保存方案')}“${name}”。`);
   render();
 }
@@ -107,7 +110,7 @@ function load(i) {
   if (!s) return;
   if (!confirm(`“${s.name}”：${t('用方案的数据替换当前填写的数据？')}`)) return;
   page.load(s.inputs);
-  say(`已载入方案“${s.name}”。`);
+  say(`${t('已载入方案')}“${s.name}”。`);
 }
 
 function remove(i) {
@@ -116,7 +119,7 @@ function remove(i) {
   if (!s || !confirm(`${t('删除方案')}“${s.name}”？`)) return;
   list.splice(i, 1);
   write(list);
-  say(`已删除方案“${s.name}”。`);
+  say(`${t('已删除方案')}“${s.name}”。`);
   render();
 }
 
