@@ -148,5 +148,6 @@ test('a half-typed value shows no faded result that was never the last one', asy
   const expected = system.progress(rest);
   await page.locator('#progress-determined').filter({ hasText: expected.determined }).waitFor();
   assert.equal(await text(page.locator('#progress-open')), expected.open_points);
+  assert.match(await text(page.locator('#progress-open-list li[data-id="2.1.1"] .needs')), /^待修正：年初预算$/);
   await screenshots(page, 'feedback-half-typed', page.locator('#progress'));
 });

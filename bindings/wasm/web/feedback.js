@@ -14,6 +14,7 @@ addStrings({
   '分值': 'points',
   '待填写：': 'waits for: ',
   '无法计分：': 'cannot be scored: ',
+  '待修正：': 'to correct: ',
   '已确定的指标': 'Indicators determined',
   '待定的指标': 'Indicators still open',
   '本档': 'band',
@@ -138,13 +139,7 @@ export function showProgress(system, inputs, { fieldMessage, tableRows }) {
             { 'data-id': l.id },
             el('span', { class: 'id', text: l.id }),
             ` ${l.name}（${l.points}${t('分')}）`,
-            el('span', {
-              class: 'needs',
-              text:
-                l.state === 'open'
-                  ? `${t('待填写：')}${l.needs.join('、')}`
-                  : `${t('无法计分：')}${l.error.message_zh}`,
-            }),
+            el('span', { class: 'needs', text: l.state === 'open' ? needsText(l.needs, inputs) : `${t('无法计分：')}${l.error.message_zh}` }),
           ),
         ),
       ),
@@ -164,6 +159,15 @@ export function showProgress(system, inputs, { fieldMessage, tableRows }) {
   );
   box.hidden = false;
   return p;
+}
+
+/** `待填写：年初预算；待修正：满意度`: a value given that the engine cannot read is to correct. */
+function needsText(needs, inputs) {
+  const wrong = needs.filter((n) => inputs[n] !== undefined);
+  const empty = needs.filter((n) => inputs[n] === undefined);
+  return [empty.length ? `${t('待填写：')}${empty.join('、')}` : '', wrong.length ? `${t('待修正：')}${wrong.join('、')}` : '']
+    .filter(Boolean)
+    .join('；');
 }
 
 export function hideProgress() {
