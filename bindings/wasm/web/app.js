@@ -682,15 +682,8 @@ function renderChart(ev) {
 function fillTargetForm(info) {
   const inputs = info.inputs.filter((i) => i.kind === 'number' || i.kind === 'count');
   $('target-input').replaceChildren(...inputs.map((i) => el('option', { value: i.name, text: i.unit ? `${i.name}（${i.unit}）` : i.name })));
-  // The leaves each input is read by, as the engine knows them (its progress on no inputs).
-  state.readers = new Map();
-  for (const leaf of state.system.progress({}).leaves) {
-    for (const name of leaf.inputs) {
-      if (!state.readers.has(name)) state.readers.set(name, []);
-      state.readers.get(name).push(leaf);
-    }
-  }
-  fillTargetGoals();
+  state.readers = null; // found when the goals are first needed (not before the first result)
+  $('target-goal').replaceChildren();
   $('target-result').textContent = '';
   $('target-box').hidden = inputs.length === 0;
 }
@@ -698,7 +691,17 @@ function fillTargetForm(info) {
 /** The goals for the chosen input: full points of an indicator that reads it, a grade, the total. */
 function fillTargetGoals() {
   const info = state.info;
-  const leaves = state.readers?.get($('target-input').value) ?? [];
+  if (!state.readers) {
+    // The leaves each input is read by, as the engine knows them (its progress on no inputs).
+    state.readers = new Map();
+    for (const leaf of state.system.progress({}).leaves) {
+      for (const name of leaf.inputs) {
+        if (!state.readers.has(name)) state.readers.set(name, []);
+        state.readers.get(name).push(leaf);
+      }
+    }
+  }
+  const leaves = state.readers.get($('target-input').value) ?? [];
   const goals = leaves
     .filter((l) => !l.bonus)
     .map((l) => el('option', { value: `indicator:${l.points}:${l.id}`, text: `“${l.name}”得满分（${l.points}分）` }));
@@ -1140,6 +1143,7 @@ function wire() {
   $('print').addEventListener('click', () => window.print());
   $('target-run').addEventListener('click', runTarget);
   $('target-input').addEventListener('change', fillTargetGoals);
+  $('target-box').addEventListener('toggle', () => $('target-box').open && !state.readers && fillTargetGoals());
   setupScenarios({
     current: () => (state.fresh ? { inputs: state.lastInputs, evaluation: state.lastEvaluation } : null),
     system: () => state.system,

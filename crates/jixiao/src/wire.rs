@@ -1017,45 +1017,93 @@ pub fn score_with(scorer: &Scorer, inputs: &str) -> Result<String, JsonError> {
 /// errors}}]}`; `determined` at the stated precision, the sum of the scored leaves' stated scores.
 pub fn progress_with(scorer: &Scorer, inputs: &str) -> Result<String, JsonError> {
     let p = scorer.progress(&inputs_from_json(inputs)?);
-    let leaves: Vec<serde_json::Value> = p
-        .leaves
-        .into_iter()
-        .map(|l| {
-            let mut v = serde_json::json!({
-                "id": l.id,
-                "name": l.name,
-                "points": Figure(l.points),
-                "bonus": l.bonus,
-                "inputs": l.inputs,
-            });
-            let extra = match l.state {
-                crate::eval::LeafState::Scored {
-                    score,
-                    exact,
-                    not_applicable,
-                } => serde_json::json!({
-                    "state": "scored",
-                    "score": Stated(score),
-                    "exact": Figure(exact),
-                    "not_applicable": not_applicable,
-                }),
-                crate::eval::LeafState::Open { needs } => serde_json::json!({"state": "open", "needs": needs}),
-                crate::eval::LeafState::Failed(e) => {
-                    serde_json::json!({"state": "error", "error": JsonError::from(*e)})
-                }
-            };
-            if let (Some(v), serde_json::Value::Object(extra)) = (v.as_object_mut(), extra) {
-                v.extend(extra);
+    Ok(to_text(&ProgressAnswer {
+        determined: Stated(p.determined),
+        determined_points: Figure(p.determined_points),
+        open_points: Figure(p.open_points),
+        leaves: p.leaves.iter().map(LeafAnswer::new).collect(),
+    }))
+}
+
+/// [`progress_with`]'s answer.
+#[derive(Debug, Serialize)]
+pub struct ProgressAnswer<'p> {
+    /// The sum of the scored leaves' stated scores.
+    pub determined: Stated,
+    /// Their points.
+    pub determined_points: Figure,
+    /// The points of the leaves open or failing.
+    pub open_points: Figure,
+    /// Every leaf.
+    pub leaves: Vec<LeafAnswer<'p>>,
+}
+
+/// A leaf of a [`ProgressAnswer`].
+#[derive(Debug, Serialize)]
+pub struct LeafAnswer<'p> {
+    /// Id.
+    pub id: &'p str,
+    /// Name.
+    pub name: &'p str,
+    /// Points.
+    pub points: Figure,
+    /// Whether it is a bonus item.
+    pub bonus: bool,
+    /// Every input it reads.
+    pub inputs: &'p [String],
+    /// `scored`, `open` or `error`.
+    pub state: &'static str,
+    /// The stated score (scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<Stated>,
+    /// The exact score (scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<Figure>,
+    /// Not applicable (scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<bool>,
+    /// The inputs it waits for (open).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<&'p [String]>,
+    /// Why it cannot be scored (error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<JsonError>,
+}
+
+impl<'p> LeafAnswer<'p> {
+    fn new(l: &'p crate::eval::LeafProgress) -> Self {
+        let mut a = LeafAnswer {
+            id: &l.id,
+            name: &l.name,
+            points: Figure(l.points),
+            bonus: l.bonus,
+            inputs: &l.inputs,
+            state: "open",
+            score: None,
+            exact: None,
+            not_applicable: None,
+            needs: None,
+            error: None,
+        };
+        match &l.state {
+            crate::eval::LeafState::Scored {
+                score,
+                exact,
+                not_applicable,
+            } => {
+                a.state = "scored";
+                a.score = Some(Stated(*score));
+                a.exact = Some(Figure(*exact));
+                a.not_applicable = Some(*not_applicable);
             }
-            v
-        })
-        .collect();
-    Ok(to_text(&serde_json::json!({
-        "determined": Stated(p.determined),
-        "determined_points": Figure(p.determined_points),
-        "open_points": Figure(p.open_points),
-        "leaves": leaves,
-    })))
+            crate::eval::LeafState::Open { needs } => a.needs = Some(needs),
+            crate::eval::LeafState::Failed(e) => {
+                a.state = "error";
+                a.error = Some(JsonError::from((**e).clone()));
+            }
+        }
+        a
+    }
 }
 
 /// The bands of the system's level indicators ([`Scorer::level_bands`]) as JSON text:
@@ -1063,26 +1111,58 @@ pub fn progress_with(scorer: &Scorer, inputs: &str) -> Result<String, JsonError>
 /// "max_inclusive", "default"}]}]`, every score in points (`default` null when a score must be
 /// given).
 pub fn level_bands_with(scorer: &Scorer) -> String {
-    let list: Vec<serde_json::Value> = scorer
-        .level_bands()
-        .into_iter()
-        .map(|l| {
-            serde_json::json!({
-                "indicator": l.indicator,
-                "input": l.input,
-                "points": Figure(l.points),
-                "bands": l.bands.into_iter().map(|b| serde_json::json!({
-                    "level": b.level,
-                    "min": Figure(b.min),
-                    "max": Figure(b.max),
-                    "min_inclusive": b.min_inclusive,
-                    "max_inclusive": b.max_inclusive,
-                    "default": b.default.map(Figure),
-                })).collect::<Vec<_>>(),
-            })
+    let list = scorer.level_bands();
+    let answer: Vec<LevelBandsAnswer<'_>> = list
+        .iter()
+        .map(|l| LevelBandsAnswer {
+            indicator: &l.indicator,
+            input: &l.input,
+            points: Figure(l.points),
+            bands: l
+                .bands
+                .iter()
+                .map(|b| BandAnswer {
+                    level: &b.level,
+                    min: Figure(b.min),
+                    max: Figure(b.max),
+                    min_inclusive: b.min_inclusive,
+                    max_inclusive: b.max_inclusive,
+                    default: b.default.map(Figure),
+                })
+                .collect(),
         })
         .collect();
-    to_text(&list)
+    to_text(&answer)
+}
+
+/// One level indicator of [`level_bands_with`].
+#[derive(Debug, Serialize)]
+pub struct LevelBandsAnswer<'b> {
+    /// The indicator's id.
+    pub indicator: &'b str,
+    /// The level input.
+    pub input: &'b str,
+    /// The indicator's points.
+    pub points: Figure,
+    /// One band per level.
+    pub bands: Vec<BandAnswer<'b>>,
+}
+
+/// One band of a [`LevelBandsAnswer`], in points.
+#[derive(Debug, Serialize)]
+pub struct BandAnswer<'b> {
+    /// The level.
+    pub level: &'b str,
+    /// Lowest score.
+    pub min: Figure,
+    /// Highest score.
+    pub max: Figure,
+    /// Whether `min` is in the band.
+    pub min_inclusive: bool,
+    /// Whether `max` is in the band.
+    pub max_inclusive: bool,
+    /// The score when none is given; null when one must be.
+    pub default: Option<Figure>,
 }
 
 /// The explanation text of one unit's evaluation.
