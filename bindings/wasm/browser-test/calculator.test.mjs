@@ -558,6 +558,7 @@ test('project mode: the 项目支出绩效自评表 example gives 93.37 / 优; r
 
   // On a phone: the rows as cards, nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
+  page.once('dialog', (d) => d.accept()); // 恢复示例 asks before replacing the user's table
   await page.click('#project-example');
   await waitForProjectTotal(page, '93.37');
   assert.equal(await page.locator('#load-errors').isVisible(), false);

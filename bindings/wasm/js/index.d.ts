@@ -534,6 +534,37 @@ export interface BuiltinInfo {
   year: number | null;
 }
 
+/** A leaf of a {@link Progress}. */
+export type LeafProgress = {
+  id: string;
+  name: string;
+  points: Decimal;
+  bonus: boolean;
+  /** Every input the leaf reads. */
+  inputs: string[];
+} & (
+  | { state: 'scored'; score: Decimal; exact: Decimal; not_applicable: boolean }
+  | { state: 'open'; needs: string[] }
+  | { state: 'error'; error: ErrorInfo }
+);
+
+/** What can be scored of partly given inputs. */
+export interface Progress {
+  /** The sum of the scored leaves' stated scores (bonus items not counted). */
+  determined: Decimal;
+  determined_points: Decimal;
+  open_points: Decimal;
+  leaves: LeafProgress[];
+}
+
+/** A level indicator's bands, in points. */
+export interface LevelBands {
+  indicator: string;
+  input: string;
+  points: Decimal;
+  bands: { level: string; min: Decimal; max: Decimal; min_inclusive: boolean; max_inclusive: boolean; default: Decimal | null }[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // The object API
 
@@ -558,6 +589,10 @@ export class IndicatorSystem {
   inputs(): InputInfo[];
   /** Scores one unit (a decimal number literal such as `0.95` is a type error: write `'0.95'`). */
   evaluate<const I extends Inputs>(inputs: I & DecimalsAsStrings<I>, options?: EvaluateOptions): Evaluation;
+  /** What can be scored of partly given inputs: the leaves scored, the ones open and what they need. */
+  progress<const I extends Inputs>(inputs: I & DecimalsAsStrings<I>): Progress;
+  /** The level indicators' bands in points, with each level's default score. */
+  levelBands(): LevelBands[];
   /** Scores many units in order; a failing unit gives `{error}` in its place. */
   evaluateBatch<const U extends Iterable<Inputs>>(units: U & DecimalsAsStrings<U>, options?: EvaluateOptions): BatchResult[];
   /** Runs one analysis: what-if, compare, audit, sensitivity or target. */

@@ -323,6 +323,21 @@ export class IndicatorSystem {
     return JSON.parse(call((t, l) => this.#live().evaluate(t, l), text, langOf(options)));
   }
 
+  /**
+   * What can be scored of partly given inputs (a form being filled in): `{determined,
+   * determined_points, open_points, leaves: [{id, name, points, bonus, inputs, state: 'scored'
+   * (score, exact, not_applicable) | 'open' (needs) | 'error' (error)}]}`. Values that cannot be
+   * read count as not given (evaluate reports them).
+   */
+  progress(inputs) {
+    return JSON.parse(call((t) => this.#live().progress(t), inputsJson(inputs)));
+  }
+
+  /** The level indicators' bands in points: `[{indicator, input, points, bands: [{level, min, max, min_inclusive, max_inclusive, default}]}]`. */
+  levelBands() {
+    return JSON.parse(call(() => this.#live().levelBands()));
+  }
+
   /** Scores many units in order; a unit that fails gives `{error: {kind, code, message, message_zh, errors}}` in its place. */
   evaluateBatch(units, options) {
     const list = Array.from(units);

@@ -214,6 +214,19 @@ impl CompiledSystem {
         wire::score_with(self.scorer()?, inputs).map_err(fail)
     }
 
+    /// What can be scored of partly given inputs (a form being filled in): the leaves scored,
+    /// the ones open with the inputs they wait for, and the sums (see `wire::progress_with`).
+    pub fn progress(&self, inputs: &str) -> JsonResult {
+        wire::progress_with(self.scorer()?, inputs).map_err(fail)
+    }
+
+    /// The bands of the level indicators in points, with each level's default score (see
+    /// `wire::level_bands_with`).
+    #[wasm_bindgen(js_name = levelBands)]
+    pub fn level_bands(&self) -> JsonResult {
+        Ok(wire::level_bands_with(self.scorer()?))
+    }
+
     /// Evaluates a JSON array of units in order; each element is an evaluation or `{"error": ...}`.
     #[wasm_bindgen(js_name = evaluateBatch)]
     pub fn evaluate_batch(&self, units: &str, lang_code: &str) -> JsonResult {
@@ -332,6 +345,22 @@ mod tests {
         assert_eq!(scored["total"], full["total"]);
         assert_eq!(scored["scores"]["2.1.1"], "2.00");
         assert_eq!(error(&system.score("{}").unwrap_err())["kind"], "inputs");
+    }
+
+    #[test]
+    fn progress_and_level_bands_are_the_cores() {
+        let sys = CompiledSystem::builtin(SEED).unwrap();
+        let p: Value = serde_json::from_str(&sys.progress(r#"{"满意度": "95%"}"#).unwrap()).unwrap();
+        let leaves = p["leaves"].as_array().unwrap();
+        assert!(
+            leaves
+                .iter()
+                .any(|l| l["state"] == "scored" && l["inputs"] == serde_json::json!(["满意度"]))
+        );
+        assert!(leaves.iter().any(|l| l["state"] == "open"));
+        let b: Value = serde_json::from_str(&sys.level_bands().unwrap()).unwrap();
+        assert!(b.as_array().unwrap().iter().any(|x| x["input"] == "经济效益"));
+        assert_eq!(error(&sys.progress("[]").unwrap_err())["kind"], "request");
     }
 
     #[test]

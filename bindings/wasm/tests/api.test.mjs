@@ -396,3 +396,26 @@ test('index.d.ts declares exactly the module exports', () => {
   assert.deepEqual([...proto, ...statics].filter((n) => !members.has(n)).sort(), [], 'undeclared members');
   assert.deepEqual([...members].filter((n) => !proto.includes(n) && !statics.includes(n)).sort(), [], 'declared members missing');
 });
+
+test('progress: partly given inputs score the leaves they decide, as evaluate scores them; level bands in points', () => {
+  const system = jx.IndicatorSystem.builtin(SEED);
+  const example = jx.builtinExample(SEED);
+  const full = system.evaluate(example);
+  const { 年初预算: _, ...rest } = example;
+  const p = system.progress(rest);
+  const open = p.leaves.filter((l) => l.state === 'open');
+  assert.ok(open.length > 0);
+  for (const l of open) assert.ok(l.needs.includes('年初预算'), l.id);
+  for (const l of p.leaves.filter((x) => x.state === 'scored')) {
+    assert.equal(l.score, full.indicators.find((r) => r.id === l.id).score, l.id);
+    assert.ok(!l.inputs.includes('年初预算'), l.id);
+  }
+  assert.equal(system.progress(example).determined, full.total);
+  const eco = system.levelBands().find((b) => b.input === '经济效益');
+  assert.equal(eco.indicator, '4.1.1');
+  assert.deepEqual(
+    eco.bands.map((b) => [b.level, b.min, b.max, b.default]),
+    [['达成', '1.6', '2', '2'], ['部分达成', '1', '1.6', null], ['未达成', '0', '1', null]],
+  );
+  throws(() => system.progress({ 满意度: 0.95 }), jx.RequestError, 'request');
+});

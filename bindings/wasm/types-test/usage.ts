@@ -36,6 +36,8 @@ import {
   type Inputs,
   type SystemInfo,
   type Target,
+  type Progress,
+  type LevelBands,
   type ValidationResult,
 } from '../js/index.js';
 import {
@@ -185,3 +187,15 @@ system.analyze({ what_if: { inputs: example, changes: { 满意度: 0.8 } } });
 system.analyze({ sensitivity: { inputs: example, input: '满意度', from: 0.5, to: '1' } });
 // @ts-expect-error: a project's figures are decimal strings.
 scoreProject('mof-project', { funds: { 全年预算数: 100.5, 全年执行数: '90' }, rows: [] });
+
+// Partly given inputs: what is determined and what is open.
+const progress: Progress = system.progress({ 满意度: '95%' });
+for (const leaf of progress.leaves) {
+  if (leaf.state === 'open') leaf.needs.join('、');
+  else if (leaf.state === 'scored') leaf.score.padEnd(4);
+  else leaf.error.message_zh.trim();
+}
+const levelBands: LevelBands[] = system.levelBands();
+export const firstDefault: string | null | undefined = levelBands[0]?.bands[0]?.default;
+// @ts-expect-error: in partly given inputs too.
+system.progress({ 满意度: 0.95 });

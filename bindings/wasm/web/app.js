@@ -15,6 +15,8 @@ import { addStrings, applyStatic, lang, onLangChange, setLang, t } from './i18n.
 import { PAGE_STRINGS } from './strings.js';
 
 addStrings(PAGE_STRINGS);
+import { hideProgress, setupFeedback, showProgress, updateBandHint } from './feedback.js';
+import { scenariosFor, setupScenarios } from './scenarios.js';
 
 const timing = { ready: performance.now(), firstResult: null, firstEvaluateMs: null };
 window.__jixiao = timing;
@@ -247,9 +249,11 @@ function useSystem(system, builtinId, { restore = true, ask = true } = {}) {
   $('load-errors').hidden = true;
   renderHeader(state.info);
   buildForm(state.info);
+  setupFeedback(state.system, state.fields);
   renderTable(state.info, null);
   renderChart(null);
   fillTargetForm(state.info);
+  scenariosFor(state.systemKey);
   $('workspace').hidden = false;
   document.body.classList.add('has-system');
   $('fill-example').disabled = builtinId === null;
@@ -511,16 +515,19 @@ function recompute() {
   errorsList.replaceChildren();
   const { inputs, local } = collectInputs();
   for (const [name, text] of local) fieldMessage(name, text);
+  for (const f of state.fields.values()) if (f.select && f.score) updateBandHint(f);
   let evaluation = null;
+  let error = null;
   const started = performance.now();
   try {
     evaluation = state.system.evaluate(inputs, { lang: lang() });
   } catch (e) {
     if (!(e instanceof JixiaoError)) throw e;
-    showEvaluationError(e);
+    error = e;
   }
   const elapsed = performance.now() - started;
   if (evaluation && local.size === 0) {
+    hideProgress();
     state.lastEvaluation = evaluation;
     state.lastInputs = inputs;
     state.fresh = true;
@@ -534,8 +541,18 @@ function recompute() {
       performance.mark('jixiao:first-result');
     }
   } else {
+    // No result for these figures: what they already decide, never an older result that a
+    // half-typed value would leave on screen as if it were the last one.
     state.fresh = false;
-    document.body.classList.toggle('stale', state.lastEvaluation !== null);
+    state.lastEvaluation = null;
+    document.body.classList.remove('stale');
+    renderTable(state.info, null);
+    renderChart(null);
+    const progress = showProgress(state.system, inputs, {
+      fieldMessage,
+      tableRows: () => $('result-table').tBodies[0].rows,
+    });
+    if (error) showEvaluationError(error, progress);
     if (evaluation) $('status').textContent = t('请修正标红的输入。');
   }
   for (const id of ['export-json', 'export-csv', 'export-inputs-csv', 'print']) $(id).disabled = !state.fresh;
@@ -543,7 +560,7 @@ function recompute() {
   renderPrintSheet();
 }
 
-function showEvaluationError(e) {
+function showEvaluationError(e, progress) {
   const status = $('status');
   status.className = 'status bad';
   if (e.kind === 'inputs') {
@@ -567,14 +584,21 @@ function showEvaluationError(e) {
       const names = missing.slice(0, 4).join(t('、')) + (missing.length > 4 ? t(' 等') : '');
       parts.push(t('还有{n}项必填数据未填写：{names}', { n: missing.length, names }));
     }
-    if (state.lastEvaluation) parts.push(t('下方为上次的计算结果'));
     status.replaceChildren(parts.join(t('；')) + t('。'));
     if (missing.length && !state.showAllMissing) {
       status.append(' ', el('button', { type: 'button', class: 'link', text: t('标出未填项'), onclick: showMissing }));
     }
     return;
   }
-  status.textContent = `${kindTitle(e.kind, '无法计算')}${t('。')}${state.lastEvaluation ? t('下方为上次的计算结果。') : ''}`;
+  // A leaf that cannot be scored although its inputs are given: its message is on those fields
+  // (feedback.js, from the engine's progress), the status says where to look.
+  const onField = new Set((progress?.leaves ?? []).filter((l) => l.state === 'error' && l.inputs.length).map((l) => l.id));
+  const located = e.errors.filter((d) => d.indicator && onField.has(d.indicator));
+  if (located.length) {
+    status.textContent = t('{n}项数据无法计分，请按标红处修正。', { n: located.length });
+    return;
+  }
+  status.textContent = `${kindTitle(e.kind, '无法计算')}${t('。')}`;
   for (const d of e.errors) {
     const text = message(d);
     if (d.input) fieldMessage(d.input, e.kind === 'missing_input' ? t('计算需要此项，请填写') : text);
@@ -734,11 +758,32 @@ function renderChart(ev) {
 function fillTargetForm(info) {
   const inputs = info.inputs.filter((i) => i.kind === 'number' || i.kind === 'count');
   $('target-input').replaceChildren(...inputs.map((i) => el('option', { value: i.name, text: i.unit ? `${i.name}（${i.unit}）` : i.name })));
-  const goals = info.grades.filter((g) => g.min !== null).map((g) => el('option', { value: `grade:${g.label}`, text: t('评价等次达到“{grade}”', { grade: gradeLabel(g.label) }) }));
-  goals.push(el('option', { value: `total:${info.total_points}`, text: t('总分{n}分（满分）', { n: info.total_points }) }));
-  $('target-goal').replaceChildren(...goals);
+  state.readers = null; // found when the goals are first needed (not before the first result)
+  $('target-goal').replaceChildren();
   $('target-result').textContent = '';
   $('target-box').hidden = inputs.length === 0;
+}
+
+/** The goals for the chosen input: full points of an indicator that reads it, a grade, the total. */
+function fillTargetGoals() {
+  const info = state.info;
+  if (!state.readers) {
+    // The leaves each input is read by, as the engine knows them (its progress on no inputs).
+    state.readers = new Map();
+    for (const leaf of state.system.progress({}).leaves) {
+      for (const name of leaf.inputs) {
+        if (!state.readers.has(name)) state.readers.set(name, []);
+        state.readers.get(name).push(leaf);
+      }
+    }
+  }
+  const leaves = state.readers.get($('target-input').value) ?? [];
+  const goals = leaves
+    .filter((l) => !l.bonus)
+    .map((l) => el('option', { value: `indicator:${l.points}:${l.id}`, text: `“${l.name}”得满分（${l.points}分）` }));
+  goals.push(...info.grades.filter((g) => g.min !== null).map((g) => el('option', { value: `grade:${g.label}`, text: `评价等次达到“${g.label}”` })));
+  goals.push(el('option', { value: `total:${info.total_points}`, text: `总分${info.total_points}分（满分）` }));
+  $('target-goal').replaceChildren(...goals);
 }
 
 function runTarget() {
@@ -748,7 +793,8 @@ function runTarget() {
     return;
   }
   const [kind, value] = $('target-goal').value.split(/:(.*)/s);
-  const goal = kind === 'grade' ? { grade: value } : { total: value };
+  const [points, id] = value.split(/:(.*)/s);
+  const goal = kind === 'grade' ? { grade: value } : kind === 'indicator' ? { indicator: id, score: points } : { total: value };
   try {
     const found = state.system.analyze(
       { target: { inputs: state.lastInputs, input: $('target-input').value, goal } },
@@ -1231,7 +1277,7 @@ function applySystemChoice() {
   }
   if (ok) {
     state.selected = value;
-    if (!value.startsWith('project:') && value) store.set(LAST_SYSTEM, value);
+    if (value) store.set(LAST_SYSTEM, value); // a project template too: a reload reopens it, with its autosave
   } else {
     select.value = state.selected;
   }
@@ -1337,6 +1383,18 @@ function wire() {
     button.addEventListener('click', () => setLang(button.dataset.setLang));
   }
   onLangChange(relabel);
+  $('target-input').addEventListener('change', fillTargetGoals);
+  $('target-box').addEventListener('toggle', () => $('target-box').open && !state.readers && fillTargetGoals());
+  setupScenarios({
+    current: () => (state.fresh ? { inputs: state.lastInputs, evaluation: state.lastEvaluation } : null),
+    system: () => state.system,
+    load(values) {
+      setInputs(values);
+      for (const name of Object.keys(values)) state.touched.add(name);
+      recompute();
+      changed();
+    },
+  });
   window.addEventListener('beforeunload', (e) => {
     if (state.saveTimer) saveDraft(true);
     if (state.dirty && Object.keys(filledValues()).length && !document.body.classList.contains('mode-project')) {
@@ -1355,18 +1413,23 @@ function start() {
   setEngineStatus(t('计算引擎已就绪'));
   $('engine-status').title = t('加载用时 {ms} ms', { ms: Math.round(timing.ready) });
   const params = new URLSearchParams(location.search);
-  const id = params.get('system');
+  const last = store.get(LAST_SYSTEM);
+  const lastProject = typeof last === 'string' && last.startsWith('project:') && !params.has('example') ? last.slice(8) : null;
+  const id = params.get('system') ?? lastProject;
   if (id && document.querySelector(`#project-templates option[value="project:${CSS.escape(id)}"]`)) {
     // A project template (?system=mof-project): its mode loads, then the page is ready.
     chooseProject(id).then((found) => {
-      if (found) $('system-select').value = state.selected = `project:${id}`;
+      if (found) {
+        $('system-select').value = state.selected = `project:${id}`;
+        store.set(LAST_SYSTEM, state.selected); // a reload reopens it, with its autosave
+      }
       document.documentElement.dataset.ready = 'true';
     });
     return;
   }
   // ?system=ID opens a built-in (with its example: ?example=1, then nothing is restored); a plain
   // reload reopens the built-in last used, with its autosaved figures.
-  const builtin = id ?? (params.has('example') ? null : store.get(LAST_SYSTEM));
+  const builtin = id ?? (params.has('example') ? null : last);
   if (builtin && [...$('system-select').options].some((o) => o.value === builtin)) {
     $('system-select').value = builtin;
     if (chooseBuiltin(builtin, { restore: !params.has('example') })) state.selected = builtin;

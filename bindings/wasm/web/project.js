@@ -83,6 +83,7 @@ const WORKSPACE = `
       <div class="info-field execution"><span data-i18n>预算执行率得分</span><output id="project-execution">—</output></div>
     </div>
     <p id="project-funds-msg" class="msg" role="alert"></p>
+    <p id="project-draft-note" class="draft-note" role="status" hidden></p>
   </section>
 
   <section class="panel project-result" aria-labelledby="project-result-title">
@@ -135,6 +136,9 @@ const ps = {
   extraFunds: {}, // 年初预算数 and the claimed 得分 of the funds block, kept as given
   claims: {}, // 总分 and 等次 as the project claims them, kept as given
   last: null, // the last evaluation shown
+  name: '', // 项目名称 as last committed (change, not each key): the autosave's second key
+  dirty: false, // changes by the user since the table was opened (the leave warning)
+  saveTimer: null,
 };
 
 // The editable columns of an indicator row, in the table's order.
@@ -252,6 +256,7 @@ function makeRow(data) {
     row.msgRow.remove();
     renumber();
     recompute();
+    changed();
   });
   return row;
 }
@@ -286,7 +291,89 @@ function setProject(project) {
   $('project-table').tBodies[0].replaceChildren();
   for (const r of project.rows ?? []) addRow(r);
   ps.last = null;
+  ps.name = project.info?.项目名称 ?? '';
 }
+
+// ---------------------------------------------------------------------------------------------
+// Autosave, as department mode's (app.js): the table as typed is saved in the browser per
+// template and 项目名称 a moment after each change, brought back when the template is opened
+// again, and leaving the page with changes asks first (project mode writes no file, so a change
+// is never "saved" in one).
+
+const DRAFT = 'jixiao:project-draft:v1:'; // + template id + '|' + 项目名称 → {saved, project, dirty}
+const LAST = 'jixiao:project-last:v1:'; // + template id → the 项目名称 last worked on
+
+const store = {
+  get(key) {
+    try {
+      const text = localStorage.getItem(key);
+      return text === null ? null : JSON.parse(text);
+    } catch {
+      return null;
+    }
+  },
+  set(key, value) {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // storage full or off: the page works on without autosave
+    }
+  },
+};
+
+function saveDraft() {
+  clearTimeout(ps.saveTimer);
+  ps.saveTimer = null;
+  if (!ps.template) return;
+  store.set(`${DRAFT}${ps.template.id}|${ps.name}`, { saved: Date.now(), project: collect().project, dirty: ps.dirty });
+  store.set(LAST + ps.template.id, ps.name);
+}
+
+/** A change: saved a moment later; `dirty`: the user's own work (an example is nobody's). */
+function changed(dirty = true) {
+  if (dirty) ps.dirty = true;
+  clearTimeout(ps.saveTimer);
+  ps.saveTimer = setTimeout(saveDraft, 300);
+}
+
+/** 项目名称 committed: the table on screen is now this project's; the previous keeps its save. */
+function commitName(input) {
+  const name = input.value.trim();
+  if (name === ps.name) return;
+  saveDraft();
+  ps.name = name;
+  changed();
+}
+
+function draftNote(draft) {
+  const note = $('project-draft-note');
+  if (!draft) {
+    note.hidden = true;
+    return;
+  }
+  const d = new Date(draft.saved);
+  const p = (n) => String(n).padStart(2, '0');
+  const at = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  note.textContent = `已恢复上次填写的项目表（${at}${ps.name ? `，${ps.name}` : ''}）。`;
+  note.hidden = false;
+}
+
+/** The autosave of a template (its last project), or null. */
+function readDraft(id) {
+  const name = store.get(LAST + id);
+  const draft = typeof name === 'string' ? store.get(`${DRAFT}${id}|${name}`) : null;
+  return draft && typeof draft === 'object' && draft.project && typeof draft.project === 'object' ? draft : null;
+}
+
+window.addEventListener('beforeunload', (e) => {
+  if (!document.body.classList.contains('mode-project')) return;
+  if (ps.saveTimer) saveDraft();
+  if (ps.dirty) {
+    e.preventDefault();
+    e.returnValue = ''; // older browsers need it set
+  }
+});
+window.addEventListener('pagehide', () => ps.saveTimer && saveDraft());
 
 /** The form as a project for the engine: every figure as typed text, blank cells left out. */
 function collect() {
@@ -462,9 +549,12 @@ async function wire() {
   workspace.addEventListener('input', (e) => {
     // A select fires `change` too, after `input`: scored once, when its dependants are filled.
     if (e.target.tagName !== 'SELECT' && e.target.closest('#project-info, #project-table')) recompute();
+    changed();
   });
   workspace.addEventListener('change', (e) => {
     if (e.target.tagName === 'SELECT') recompute();
+    if (e.target.dataset.info === '项目名称') commitName(e.target);
+    changed();
   });
   $('project-add-row').addEventListener('click', () => {
     const last = ps.rows.at(-1);
@@ -472,11 +562,17 @@ async function wire() {
     const row = addRow({ 一级指标: level1, 二级指标: last?.cells.二级指标.value });
     row.cells.三级指标.focus();
     recompute();
+    changed();
   });
   $('project-example').addEventListener('click', () => {
+    if (ps.dirty && !confirm('用示例项目替换已填写的项目表？')) return;
     $('load-errors').hidden = true;
+    saveDraft(); // the project on screen keeps its save under its 项目名称
     setProject(projectExample(ps.template.id));
+    draftNote(null);
+    ps.dirty = false;
     recompute();
+    changed(false);
   });
   $('project-csv').addEventListener('change', (e) => {
     const file = e.target.files?.[0];
@@ -504,8 +600,11 @@ async function importCsv(file) {
     return;
   }
   $('load-errors').hidden = true;
+  saveDraft();
   setProject(project);
+  draftNote(null);
   recompute();
+  changed();
 }
 
 /** Shows a built-in template with its bundled example project and scores it; false for an unknown id. */
@@ -517,7 +616,10 @@ export async function openProject(id) {
   $('project-workspace').hidden = false;
   $('load-errors').hidden = true;
   renderHeader(template);
-  setProject(projectExample(template.id));
+  const draft = readDraft(template.id);
+  setProject(draft?.project ?? projectExample(template.id));
+  ps.dirty = Boolean(draft?.dirty);
+  draftNote(draft);
   recompute();
   return true;
 }

@@ -12,7 +12,9 @@ use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, Paren
 use crate::inputs::Inputs;
 
 mod prepared;
+mod progress;
 pub use prepared::{InputsBuilder, PreparedInputs};
+pub use progress::{BandPoints, LeafProgress, LeafState, LevelBands, Progress};
 
 /// A measured value with what is needed to show it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -738,10 +738,6 @@ pub struct Expr {
     ops: Vec<Op>,
     root: u32,
     ty: Ty,
-    #[cfg_attr(
-        not(feature = "internals"),
-        expect(dead_code, reason = "read by the fuzzers and property tests only")
-    )]
     refs: Vec<Ref>,
 }
 
@@ -799,7 +795,6 @@ impl Expr {
     }
 
     /// Every input and metric the expression reads (each once).
-    #[cfg(feature = "internals")]
     pub fn refs(&self) -> &[Ref] {
         &self.refs
     }

@@ -31,8 +31,9 @@ pub use compile::{MAX_METRIC_CHAIN, MAX_TREE_DEPTH, Provenance, Scorer};
 pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ScoreProblem, ValidationErrors};
 pub use eval::{
-    CheckResult, CheckSides, CoreCapResult, Deduction, Evaluation, IndicatorResult, InputsBuilder, Measured, Outcome,
-    PreparedInputs, ScoreTable, Scores, Status, VetoResult,
+    BandPoints, CheckResult, CheckSides, CoreCapResult, Deduction, Evaluation, IndicatorResult, InputsBuilder,
+    LeafProgress, LeafState, LevelBands, Measured, Outcome, PreparedInputs, Progress, ScoreTable, Scores, Status,
+    VetoResult,
 };
 pub use explain::Lang;
 pub use format::{

@@ -1010,6 +1010,161 @@ pub fn score_with(scorer: &Scorer, inputs: &str) -> Result<String, JsonError> {
     }))
 }
 
+/// What can be scored of partly given inputs ([`Scorer::progress`]) as JSON text:
+/// `{"determined": "40.50", "determined_points": "45", "open_points": "55", "leaves": [{"id",
+/// "name", "points", "bonus", "inputs", "state": "scored" | "open" | "error", "score", "exact",
+/// "not_applicable"} | {..., "needs": [...]} | {..., "error": {kind, code, message, message_zh,
+/// errors}}]}`; `determined` at the stated precision, the sum of the scored leaves' stated scores.
+pub fn progress_with(scorer: &Scorer, inputs: &str) -> Result<String, JsonError> {
+    let p = scorer.progress(&inputs_from_json(inputs)?);
+    Ok(to_text(&ProgressAnswer {
+        determined: Stated(p.determined),
+        determined_points: Figure(p.determined_points),
+        open_points: Figure(p.open_points),
+        leaves: p.leaves.iter().map(LeafAnswer::new).collect(),
+    }))
+}
+
+/// [`progress_with`]'s answer.
+#[derive(Debug, Serialize)]
+pub struct ProgressAnswer<'p> {
+    /// The sum of the scored leaves' stated scores.
+    pub determined: Stated,
+    /// Their points.
+    pub determined_points: Figure,
+    /// The points of the leaves open or failing.
+    pub open_points: Figure,
+    /// Every leaf.
+    pub leaves: Vec<LeafAnswer<'p>>,
+}
+
+/// A leaf of a [`ProgressAnswer`].
+#[derive(Debug, Serialize)]
+pub struct LeafAnswer<'p> {
+    /// Id.
+    pub id: &'p str,
+    /// Name.
+    pub name: &'p str,
+    /// Points.
+    pub points: Figure,
+    /// Whether it is a bonus item.
+    pub bonus: bool,
+    /// Every input it reads.
+    pub inputs: &'p [String],
+    /// `scored`, `open` or `error`.
+    pub state: &'static str,
+    /// The stated score (scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<Stated>,
+    /// The exact score (scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<Figure>,
+    /// Not applicable (scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<bool>,
+    /// The inputs it waits for (open).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<&'p [String]>,
+    /// Why it cannot be scored (error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<JsonError>,
+}
+
+impl<'p> LeafAnswer<'p> {
+    fn new(l: &'p crate::eval::LeafProgress) -> Self {
+        let mut a = LeafAnswer {
+            id: &l.id,
+            name: &l.name,
+            points: Figure(l.points),
+            bonus: l.bonus,
+            inputs: &l.inputs,
+            state: "open",
+            score: None,
+            exact: None,
+            not_applicable: None,
+            needs: None,
+            error: None,
+        };
+        match &l.state {
+            crate::eval::LeafState::Scored {
+                score,
+                exact,
+                not_applicable,
+            } => {
+                a.state = "scored";
+                a.score = Some(Stated(*score));
+                a.exact = Some(Figure(*exact));
+                a.not_applicable = Some(*not_applicable);
+            }
+            crate::eval::LeafState::Open { needs } => a.needs = Some(needs),
+            crate::eval::LeafState::Failed(e) => {
+                a.state = "error";
+                a.error = Some(JsonError::from((**e).clone()));
+            }
+        }
+        a
+    }
+}
+
+/// The bands of the system's level indicators ([`Scorer::level_bands`]) as JSON text:
+/// `[{"indicator", "input", "points", "bands": [{"level", "min", "max", "min_inclusive",
+/// "max_inclusive", "default"}]}]`, every score in points (`default` null when a score must be
+/// given).
+pub fn level_bands_with(scorer: &Scorer) -> String {
+    let list = scorer.level_bands();
+    let answer: Vec<LevelBandsAnswer<'_>> = list
+        .iter()
+        .map(|l| LevelBandsAnswer {
+            indicator: &l.indicator,
+            input: &l.input,
+            points: Figure(l.points),
+            bands: l
+                .bands
+                .iter()
+                .map(|b| BandAnswer {
+                    level: &b.level,
+                    min: Figure(b.min),
+                    max: Figure(b.max),
+                    min_inclusive: b.min_inclusive,
+                    max_inclusive: b.max_inclusive,
+                    default: b.default.map(Figure),
+                })
+                .collect(),
+        })
+        .collect();
+    to_text(&answer)
+}
+
+/// One level indicator of [`level_bands_with`].
+#[derive(Debug, Serialize)]
+pub struct LevelBandsAnswer<'b> {
+    /// The indicator's id.
+    pub indicator: &'b str,
+    /// The level input.
+    pub input: &'b str,
+    /// The indicator's points.
+    pub points: Figure,
+    /// One band per level.
+    pub bands: Vec<BandAnswer<'b>>,
+}
+
+/// One band of a [`LevelBandsAnswer`], in points.
+#[derive(Debug, Serialize)]
+pub struct BandAnswer<'b> {
+    /// The level.
+    pub level: &'b str,
+    /// Lowest score.
+    pub min: Figure,
+    /// Highest score.
+    pub max: Figure,
+    /// Whether `min` is in the band.
+    pub min_inclusive: bool,
+    /// Whether `max` is in the band.
+    pub max_inclusive: bool,
+    /// The score when none is given; null when one must be.
+    pub default: Option<Figure>,
+}
+
 /// The explanation text of one unit's evaluation.
 pub fn explain_json(system: &str, inputs: &str, lang: Lang) -> Result<String, JsonError> {
     let scorer = Scorer::from_text(system)?;
