@@ -800,24 +800,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
         None => String::new(),
     };
     let kind = |k: jixiao::InputKind| k.as_str().to_string();
-    let describe = |i: &jixiao::InputDecl| {
-        let mut d = i.description.clone().unwrap_or_default();
-        if !i.levels.is_empty() {
-            d = format!(
-                "{d}{}可选：{}",
-                if d.is_empty() { "" } else { "；" },
-                i.levels.join("/")
-            );
-        }
-        if !i.items.is_empty() {
-            d = format!(
-                "{d}{}填已满足的项，以“、”分隔：{}",
-                if d.is_empty() { "" } else { "；" },
-                i.items.join("、")
-            );
-        }
-        d
-    };
+    let describe = jixiao::inputs::table::template_notes;
     let text = match format {
         InputsFormat::Json => {
             let list: Vec<_> = system
