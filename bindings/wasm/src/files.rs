@@ -489,7 +489,14 @@ mod tests {
     /// The rows of a sheet, read back by the core's reader.
     fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
         let sheets = jixiao::sheets::read_sheets(bytes, Some("xlsx")).unwrap();
-        sheets.into_iter().find(|(n, _)| n == name).unwrap().1.rows
+        let mut rows = sheets.into_iter().find(|(n, _)| n == name).unwrap().1.rows;
+        // The sheet's range is as wide as its widest row: the blank cells after a row's last are not its own.
+        for r in &mut rows {
+            while r.last().is_some_and(String::is_empty) {
+                r.pop();
+            }
+        }
+        rows
     }
 
     #[test]
@@ -508,6 +515,7 @@ mod tests {
                         .ok()
                         .zip(jixiao::parse_decimal(b).ok())
                         .map_or(a == b, |(x, y)| x == y),
+                    (Value::Number(a), Value::String(b)) => a.to_string() == *b,
                     _ => v == got,
                 };
                 assert!(same, "{what} {format}: {name}: {v} came back as {got}");
@@ -526,13 +534,16 @@ mod tests {
         assert_eq!(rows[4], ["填报日期", "2020-03-01"]);
         let header = &rows[6];
         let score = header.iter().position(|h| h == "自评得分").unwrap();
-        // Each stated parent (一级 in column A, 二级 in B) is the sum of its stated children.
+        // Each stated parent (一级 in column A, 二级 in B) is the sum of its stated children, and
+        // the stated total (合计) the sum of the 一级.
+        let stated = |r: &Vec<String>| jixiao::parse_decimal(r.get(score)?).ok();
         let table: Vec<(usize, jixiao::Decimal)> = rows[7..]
             .iter()
             .filter_map(|r| {
                 let level = r.iter().take(3).position(|c| !c.trim().is_empty())?;
-                let s = jixiao::parse_decimal(r.get(score)?).ok()?;
-                Some((level, s))
+                let first = r.get(level)?;
+                first.starts_with(|c: char| c.is_ascii_digit()).then_some(())?;
+                Some((level, stated(r)?))
             })
             .collect();
         let mut checked = 0;
@@ -549,6 +560,13 @@ mod tests {
             assert_eq!(*stated, sum, "row {i}");
             checked += 1;
         }
+        let total = rows
+            .iter()
+            .find(|r| r.first().is_some_and(|c| c == "合计"))
+            .and_then(stated)
+            .unwrap();
+        let firsts: jixiao::Decimal = table.iter().filter(|(l, _)| *l == 0).map(|(_, s)| *s).sum();
+        assert_eq!(total, firsts);
         assert!(checked >= 8, "{checked}");
     }
 
