@@ -126,7 +126,10 @@ async function open(t, query = '', { keep = false } = {}) {
 
 const field = (page, name) => page.locator(`.field[data-input="${name}"]`);
 const NAME = jx.builtin(SEED).name;
+// The CLI's templates: `jixiao inputs xiangxi-commerce-2019 --example --format csv` and the same
+// with `--format xlsx --out …`, committed as written by the CLI.
 const TEMPLATE = path.resolve(HERE, '../tests/tables/cli-inputs-xiangxi-commerce-2019.csv');
+const TEMPLATE_XLSX = path.resolve(HERE, '../tests/tables/cli-inputs-xiangxi-commerce-2019.xlsx');
 
 async function shown(page) {
   return {
@@ -224,14 +227,18 @@ test('exports of the 自评表 and the base data as .xlsx and CSV, named by unit
   assert.match(await fresh.locator('#load-errors').textContent(), /自评表 CSV 不含基础数据/);
 });
 
-test("the CLI's `jixiao inputs` template (CSV) imports and scores as the engine does", async (t) => {
-  const page = await emptySeed(t);
+test("the CLI's `jixiao inputs` template, CSV and .xlsx, imports and scores as the engine does", async (t) => {
   const want = jx.builtin(SEED).evaluate(example);
-  await page.setInputFiles('#inputs-file', TEMPLATE);
-  await page.waitForFunction((total) => document.querySelector('#total').textContent.trim() === total, want.total);
-  assert.deepEqual(await shown(page), { total: want.total, grade: want.grade });
-  assert.equal(await page.locator('#import-report table').count(), 0);
-  assertSameInputs(await inputsOf(page), JSON.parse(JSON.stringify(example, (k, v) => (typeof v === 'number' ? String(v) : v))), 'template');
+  for (const file of [TEMPLATE, TEMPLATE_XLSX]) {
+    const page = await emptySeed(t);
+    await page.setInputFiles('#inputs-file', file);
+    await page.waitForFunction((total) => document.querySelector('#total').textContent.trim() === total, want.total);
+    assert.deepEqual(await shown(page), { total: want.total, grade: want.grade }, file);
+    assert.equal(await page.locator('#import-report table').count(), 0, file);
+    const asText = JSON.parse(JSON.stringify(example, (k, v) => (typeof v === 'number' ? String(v) : v)));
+    assertSameInputs(await inputsOf(page), asText, path.basename(file));
+    await page.close();
+  }
 });
 
 test('a file with bad cells: each listed with its row, column and field in Chinese; the good cells filled', async (t) => {
