@@ -217,8 +217,16 @@ pub fn import_file(system: &str, bytes: &[u8], file_name: &str) -> Result<String
     };
     let mut found = Found::default();
     // 填报信息 (单位名称, 年度 ...) in column A with the value in B: above the page's 自评表, or
-    // rows of a base-data table.
-    for row in &meta_grid.rows {
+    // rows of a base-data table (a table with the input names as its header has its unit's name in
+    // its unit column instead: read with the table).
+    let wide = |g: &Grid| {
+        g.rows
+            .iter()
+            .find(|r| r.iter().any(|c| !c.trim().is_empty()))
+            .is_some_and(|r| names_inputs(r, system) >= 2)
+    };
+    let rows_of_meta = if wide(&meta_grid) { &[][..] } else { &meta_grid.rows[..] };
+    for row in rows_of_meta {
         if let (Some(key), Some(value)) = (row.first(), row.get(1))
             && META.contains(&key.trim())
             && !value.trim().is_empty()
@@ -358,6 +366,11 @@ fn read_grid(grid: &Grid, system: &IndicatorSystem, found: &mut Found) {
         }
         let Some(r) = data.first() else { return };
         let row = grid.rows.get(*r).map(Vec::as_slice).unwrap_or(&[]);
+        if let Some(unit) = columns.unit.and_then(|c| row.get(c)).filter(|u| !u.trim().is_empty()) {
+            found
+                .meta
+                .insert("单位名称".into(), Value::String(unit.trim().to_string()));
+        }
         for (c, name) in &columns.inputs {
             if let Some(p) = cell_problem(*r, *c) {
                 found.error(*r, Some(*c), name, p);

@@ -69,3 +69,18 @@ test('bad cells are listed in Chinese with row and column; the good ones read', 
   assert.deepEqual(back.values, { 编制数: '76', 在职人员数: '75' });
   assert.match(read(new Uint8Array([1, 2, 3]), 'x.xlsx').fatal, /无法作为电子表格打开/);
 });
+
+test('a table with the input names as its header: one unit read; an unknown column listed, the others filled', () => {
+  const csv = '单位名称,编制数（人）,在职人员数,备注栏,年初预算（万元）\n某某局,76,abc,随便,"2,000"\n';
+  const back = read(new TextEncoder().encode(csv), 'wide.csv');
+  assert.deepEqual(
+    back.errors.map((e) => [e.row, e.column, e.field]),
+    [[1, 'D', '备注栏'], [2, 'C', '在职人员数']],
+  );
+  assert.deepEqual(back.values, { 编制数: '76', 年初预算: '2,000' });
+  assert.deepEqual(back.meta, { 单位名称: '某某局' }, "the unit's name from its column, not the header row");
+  const wrongUnit = read(new TextEncoder().encode('编制数,年初预算（元）\n76,2000\n'), 'unit.csv');
+  assert.deepEqual(wrongUnit.errors.map((e) => [e.row, e.column, e.field]), [[1, 'B', '年初预算']]);
+  assert.match(wrongUnit.errors[0].message, /单位是元/);
+  assert.deepEqual(wrongUnit.values, { 编制数: '76' });
+});

@@ -768,7 +768,7 @@ async function importTable(file) {
   const result = await files.importFile(state.system.toJson(), file);
   $('import-report')?.remove();
   if (result.fatal) {
-    showLoadErrors(`${file.name}：无法导入`, [{ path: file.name, message: result.fatal }]);
+    showLoadErrors(files.fatalTitle(file.name), [{ path: file.name, message: result.fatal }]);
     return;
   }
   $('load-errors').hidden = true;

@@ -17,6 +17,7 @@ addStrings({
   '项，': ' values; ',
   '处未导入，见下表。': ' not imported, listed below.',
   '导入时发现问题': 'Problems found on import',
+  '无法导入': 'cannot be imported',
   '行': 'Row',
   '列': 'Column',
   '数据项': 'Field',
@@ -74,6 +75,11 @@ export async function importFile(systemJson, file) {
   } catch (e) {
     return { fatal: `${file.name}：${messageOf(e)}` };
   }
+}
+
+/** The title of a file that does not import at all. */
+export function fatalTitle(fileName) {
+  return `${fileName}：${t('无法导入')}`;
 }
 
 /** The per-cell list of an import's problems, as a table (file, row, column, field, problem). */
