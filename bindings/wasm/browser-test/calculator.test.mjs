@@ -354,16 +354,17 @@ test('time to first result, exports and the print layout', async (t) => {
   // JSON export: the inputs as given and the engine's evaluation.
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
   const doc = JSON.parse(fs.readFileSync(await jsonDownload.path(), 'utf8'));
-  assert.equal(jsonDownload.suggestedFilename(), `${SEED}-自评表.json`);
+  assert.equal(jsonDownload.suggestedFilename(), `${SEED}_湘西州商务局2019年度部门整体支出绩效自评表.json`);
   assert.equal(doc.system.id, SEED);
   assert.equal(doc.evaluation.total, '91.73');
   assert.deepEqual(jx.builtin(SEED).evaluate(doc.inputs), doc.evaluation, 'the exported inputs reproduce the result');
 
-  // CSV export: the engine's 自评表 (as `jixiao score --format csv`), with a BOM for Excel.
+  // CSV export: the 填报信息 above the engine's 自评表 (as `jixiao score --format csv`), with a BOM
+  // for Excel (files.test.mjs checks the heading and re-imports it).
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
   const csv = fs.readFileSync(await csvDownload.path(), 'utf8');
-  assert.ok(csv.startsWith('\ufeff'));
-  assert.equal(csv.slice(1), jx.builtin(SEED).report(example, { format: 'csv' }));
+  assert.ok(csv.startsWith(`\ufeff${jx.builtin(SEED).name}\r\n单位名称,\r\n`));
+  assert.ok(csv.endsWith(`\r\n\r\n${jx.builtin(SEED).report(example, { format: 'csv' })}`));
   assert.match(csv, /91\.73/);
 
   // Base-data CSV: one row per declared input, readable by `jixiao score --input`.
@@ -789,13 +790,13 @@ test('an identified table: 单位名称, 年度, 填报人, 填报日期 kept, p
   await page.fill('#meta-preparer', '张三');
   await page.fill('#meta-date', '2024-03-15');
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
-  assert.equal(jsonDownload.suggestedFilename(), '某某局-2023-自评表.json');
+  assert.equal(jsonDownload.suggestedFilename(), '某某局_2023年度_湘西州商务局2019年度部门整体支出绩效自评表.json');
   const doc = JSON.parse(fs.readFileSync(await jsonDownload.path(), 'utf8'));
   assert.deepEqual(doc.report, { 单位名称: '某某局', 年度: '2023', 填报人: '张三', 填报日期: '2024-03-15' });
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-  assert.equal(csvDownload.suggestedFilename(), '某某局-2023-自评表.csv');
+  assert.equal(csvDownload.suggestedFilename(), '某某局_2023年度_湘西州商务局2019年度部门整体支出绩效自评表.csv');
   const [inputsDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-inputs-csv')]);
-  assert.equal(inputsDownload.suggestedFilename(), '某某局-2023-基础数据.csv');
+  assert.equal(inputsDownload.suggestedFilename(), '某某局_2023年度_湘西州商务局2019年度部门整体支出绩效评价指标表_基础数据.csv');
 
   // No developer words on the page; timings only in a title for developers.
   const text = await page.locator('body').innerText();

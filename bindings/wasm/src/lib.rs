@@ -17,6 +17,8 @@ use jixiao::wire::{self, JsonError, Options, ValidationAnswer};
 use jixiao::{IndicatorSystem, Lang, LoadError, Scorer};
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "files")]
+pub mod files;
 #[cfg(feature = "project")]
 pub mod project;
 

@@ -555,7 +555,9 @@ function recompute() {
     if (error) showEvaluationError(error, progress);
     if (evaluation) $('status').textContent = t('请修正标红的输入。');
   }
-  for (const id of ['export-json', 'export-csv', 'export-inputs-csv', 'print']) $(id).disabled = !state.fresh;
+  for (const id of ['export-json', 'export-csv', 'export-xlsx', 'export-inputs-csv', 'export-inputs-xlsx', 'print']) {
+    $(id).disabled = !state.fresh;
+  }
   document.body.classList.toggle('has-result', state.fresh);
   renderPrintSheet();
 }
@@ -827,34 +829,25 @@ function download(name, text, type) {
 /** A file name part: what Windows and macOS refuse in names replaced. */
 const namePart = (s) => s.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim();
 
-/** 单位名称-年度-what (`某某局-2023-自评表`); the system's id stands for a missing unit. */
+/**
+ * 单位名称_年度_table (`湘西州商务局_2019年度_部门整体支出绩效自评表`): the table named from the
+ * system's name (its 评价指标表 as 自评表, the unit and year it may repeat left out), or the
+ * system's name and `what`. The system's id stands for a missing unit; a missing 年度 is left out.
+ */
 function fileName(what) {
   const meta = metaValues();
-  return [namePart(meta.单位名称) || state.info.id, namePart(meta.年度), what].filter(Boolean).join('-');
+  const unit = namePart(meta.单位名称);
+  const year = namePart(meta.年度);
+  let system = namePart(state.info.name);
+  for (const repeated of [unit, year && `${year}年度`, year && `${year}年`]) {
+    if (repeated && system.startsWith(repeated)) system = system.slice(repeated.length);
+  }
+  const table = what === '自评表' && /评价指标(表|体系)/.test(system) ? system.replace(/评价指标(表|体系)/, '自评表') : `${system}_${what}`;
+  return [unit || state.info.id, year && `${year}年度`, table].filter(Boolean).join('_');
 }
 
 function baseName() {
   return fileName('自评表');
-}
-
-function csvCell(s) {
-  const t = String(s ?? '');
-  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
-}
-
-/** The input values as the CLI reads a base-data table: 名称, 数值, 单位, 说明. */
-function inputsCsv(inputs) {
-  const rows = [['名称', '数值', '单位', '说明']];
-  for (const input of state.info.inputs) {
-    const v = inputs[input.name];
-    let cell = '';
-    if (Array.isArray(v)) cell = v.join('、');
-    else if (typeof v === 'boolean') cell = v ? '是' : '否';
-    else if (v && typeof v === 'object') cell = `${v.level}:${v.score}`;
-    else if (v !== undefined) cell = v;
-    rows.push([input.name, cell, input.unit ?? '', input.description ?? '']);
-  }
-  return `\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 function exportJson() {
@@ -1014,15 +1007,55 @@ function renderPrintSheet() {
   sheet.replaceChildren(...parts.filter(Boolean));
 }
 
-function exportCsv() {
-  // The engine's own 自评表 CSV (as `jixiao score --format csv`), with a BOM for Excel.
-  const text = state.system.report(state.lastInputs, { format: 'csv', lang: 'zh' });
-  download(`${baseName()}.csv`, `\ufeff${text}`, 'text/csv;charset=utf-8');
+/**
+ * The 自评表 (`evaluation`) or the base data (`inputs`) as .xlsx or CSV, written by the engine in
+ * the files module (loaded on first use).
+ */
+async function exportFile(what, format) {
+  const files = await import('./files.js');
+  const inputs = state.lastInputs;
+  let bytes;
+  try {
+    bytes = await files.exportBytes(state.system.toJson(), inputs, metaValues(), what, format);
+  } catch (e) {
+    $('status').textContent = e.message;
+    $('status').className = 'status error';
+    return;
+  }
+  const type = format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv;charset=utf-8';
+  download(`${fileName(what === 'inputs' ? '基础数据' : '自评表')}.${format}`, bytes, type);
   markExported();
+}
+
+/**
+ * Imports a base-data table (.xlsx, .xls, .ods or CSV): the cells that read are filled, every
+ * other one listed with its row, column and field; nothing else on the form changes.
+ */
+async function importTable(file) {
+  const files = await import('./files.js');
+  const result = await files.importFile(state.system.toJson(), file);
+  $('import-report')?.remove();
+  if (result.fatal) {
+    showLoadErrors(files.fatalTitle(file.name), [{ path: file.name, message: result.fatal }]);
+    return;
+  }
+  $('load-errors').hidden = true;
+  const meta = Object.fromEntries(Object.entries(result.meta ?? {}).filter(([, v]) => v !== ''));
+  if (Object.keys(meta).length) setMeta({ ...metaValues(), ...meta }, true);
+  setInputs({ ...formValues(), ...result.values });
+  for (const name of Object.keys(result.values)) state.touched.add(name);
+  $('load-errors').after(files.importReport(el, file.name, result));
+  showDraftNote(null, 0);
+  recompute();
+  changed();
 }
 
 async function importInputs(file) {
   if (state.saveTimer) saveDraft(); // the figures on screen, under their unit, before they are replaced
+  if (/\.(xlsx|xlsm|xls|ods|csv|txt)$/i.test(file.name)) {
+    await importTable(file);
+    return;
+  }
   let doc;
   try {
     doc = JSON.parse(await file.text());
@@ -1371,11 +1404,10 @@ function wire() {
   });
   form.addEventListener('submit', (e) => e.preventDefault());
   $('export-json').addEventListener('click', exportJson);
-  $('export-csv').addEventListener('click', exportCsv);
-  $('export-inputs-csv').addEventListener('click', () => {
-    download(`${fileName('基础数据')}.csv`, inputsCsv(state.lastInputs), 'text/csv;charset=utf-8');
-    markExported();
-  });
+  $('export-csv').addEventListener('click', () => exportFile('evaluation', 'csv'));
+  $('export-xlsx').addEventListener('click', () => exportFile('evaluation', 'xlsx'));
+  $('export-inputs-csv').addEventListener('click', () => exportFile('inputs', 'csv'));
+  $('export-inputs-xlsx').addEventListener('click', () => exportFile('inputs', 'xlsx'));
   $('print').addEventListener('click', () => window.print());
   $('target-run').addEventListener('click', runTarget);
   window.addEventListener('beforeprint', renderPrintSheet);

@@ -316,6 +316,8 @@ enum InputsFormat {
     Text,
     Csv,
     Json,
+    /// The CSV template as a workbook (needs --out FILE.xlsx).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -751,6 +753,12 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
                 format!("{}\n", serde_json::to_string_pretty(&unit).unwrap_or_default())
             }
             InputsFormat::Csv => csv_text(&grid)?,
+            InputsFormat::Xlsx => {
+                return Err(Fail::say(
+                    "项目模板的空白表请用 --format csv 生成（可用 Excel 或 WPS 打开）",
+                    "a project template's blank table is written with --format csv (Excel and WPS open it)",
+                ));
+            }
             InputsFormat::Text => {
                 let lines: Vec<String> = grid
                     .iter()
@@ -800,24 +808,7 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
         None => String::new(),
     };
     let kind = |k: jixiao::InputKind| k.as_str().to_string();
-    let describe = |i: &jixiao::InputDecl| {
-        let mut d = i.description.clone().unwrap_or_default();
-        if !i.levels.is_empty() {
-            d = format!(
-                "{d}{}可选：{}",
-                if d.is_empty() { "" } else { "；" },
-                i.levels.join("/")
-            );
-        }
-        if !i.items.is_empty() {
-            d = format!(
-                "{d}{}填已满足的项，以“、”分隔：{}",
-                if d.is_empty() { "" } else { "；" },
-                i.items.join("、")
-            );
-        }
-        d
-    };
+    let describe = jixiao::inputs::table::template_notes;
     let text = match format {
         InputsFormat::Json => {
             let list: Vec<_> = system
@@ -827,19 +818,33 @@ fn inputs(name: &str, format: InputsFormat, example: bool, out: &Option<PathBuf>
                 .collect();
             format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default())
         }
-        InputsFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut rows = vec![vec!["名称".to_string(), "数值".into(), "单位".into(), "说明".into()]];
-            for i in &system.inputs {
-                rows.push(vec![
-                    i.name.clone(),
-                    cell(values.get(&i.name)),
-                    i.unit.clone().unwrap_or_default(),
-                    describe(i),
-                ]);
+        InputsFormat::Csv | InputsFormat::Xlsx => {
+            let header = vec!["名称".to_string(), "数值".into(), "单位".into(), "说明".into()];
+            let rows: Vec<Vec<String>> = system
+                .inputs
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.name.clone(),
+                        cell(values.get(&i.name)),
+                        i.unit.clone().unwrap_or_default(),
+                        describe(i),
+                    ]
+                })
+                .collect();
+            if format == InputsFormat::Xlsx {
+                let path = out.as_ref().ok_or_else(|| {
+                    Fail::say(
+                        "--format xlsx 须同时用 --out 文件.xlsx 指定输出文件",
+                        "--format xlsx needs --out FILE.xlsx",
+                    )
+                })?;
+                xlsx::write_table(path, "基础数据", &header, &rows)?;
+                return Ok(0);
             }
-            for r in rows {
-                w.write_record(&r).map_err(|e| Fail::new(e.to_string()))?;
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for r in std::iter::once(&header).chain(&rows) {
+                w.write_record(r).map_err(|e| Fail::new(e.to_string()))?;
             }
             let bytes = w.into_inner().map_err(|e| Fail::new(e.to_string()))?;
             csv_for_excel(String::from_utf8(bytes).map_err(|e| Fail::new(e.to_string()))?)

@@ -7,7 +7,7 @@ use jixiao::{InputValue, Inputs, Scorer};
 
 use crate::{Fail, Result, read_text};
 
-pub use jixiao::inputs::table::{Columns, column_letter, inputs_from_row};
+pub use jixiao::inputs::table::{Columns, inputs_from_row};
 use jixiao::inputs::table::{HeaderMatch, TableError, TableOptions, match_header};
 
 /// The declared input a column header (or a name cell) names, if any; a bracketed unit other than

@@ -352,3 +352,55 @@ fn readme_walkthrough() {
         assert_eq!(common::data_text(&row[total_col]), total);
     }
 }
+
+/// The template as a workbook (`--format xlsx --out`): the CSV template's cells (numbers as
+/// numbers), read back by `jixiao score --input` to the example's result, for every built-in.
+#[test]
+fn xlsx_template_scores_as_the_example() {
+    let dir = tempdir();
+    assert_eq!(
+        fatal(dir.path(), &["inputs", SEED, "--format", "xlsx"]),
+        "error: --format xlsx needs --out FILE.xlsx"
+    );
+    for b in jixiao::builtins() {
+        let name = format!("{}.xlsx", b.id);
+        ok(
+            dir.path(),
+            &["inputs", b.id, "--format", "xlsx", "--example", "--out", &name],
+        );
+        let csv = parse_csv(&ok(dir.path(), &["inputs", b.id, "--format", "csv", "--example"]));
+        let sheet = common::read_xlsx(&dir.path().join(&name));
+        let texts: Vec<Vec<String>> = sheet
+            .iter()
+            .map(|r| r.iter().map(common::data_text).collect())
+            .collect();
+        assert_eq!(texts.len(), csv.len(), "{}", b.id);
+        for (row, want) in texts.iter().zip(&csv) {
+            // Names, units and notes as the CSV has them; values as the same decimals.
+            assert_eq!(row[0], want[0], "{}", b.id);
+            if let (Ok(a), Ok(b)) = (jixiao::parse_decimal(&row[1]), jixiao::parse_decimal(&want[1])) {
+                assert_eq!(a, b, "{}", want[0]);
+            } else {
+                assert_eq!(row[1], want[1]);
+            }
+        }
+        let expected = ok(
+            dir.path(),
+            &["score", "--system", b.id, "--example", "--format", "json"],
+        );
+        let got = ok(
+            dir.path(),
+            &["score", "--system", b.id, "--input", &name, "--format", "json"],
+        );
+        let (expected, got): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_str(&expected).unwrap(),
+            serde_json::from_str(&got).unwrap(),
+        );
+        assert_eq!(
+            (&got["total"], &got["grade"]),
+            (&expected["total"], &expected["grade"]),
+            "{}",
+            b.id
+        );
+    }
+}

@@ -22,6 +22,8 @@ pub mod explain;
 pub mod inputs;
 pub mod project;
 pub mod report;
+#[cfg(feature = "sheets")]
+pub mod sheets;
 pub mod wire;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;

@@ -79,6 +79,27 @@ fn split_level<'t>(text: &'t str, levels: &[Arc<str>]) -> Result<(&'t str, Optio
     Ok((name, Some(score)))
 }
 
+/// A level cell split into the level and its score inside the band, as the engine reads it
+/// (`部分达成:3.5` → (`部分达成`, 3.5)); a text naming no level comes back whole.
+pub fn level_parts(text: &str, levels: &[String]) -> Result<(String, Option<Decimal>), ValueProblem> {
+    let levels: Vec<Arc<str>> = levels.iter().map(|l| Arc::from(l.as_str())).collect();
+    split_level(text, &levels).map(|(l, s)| (l.to_string(), s))
+}
+
+/// A yes/no written as text, as the engine reads it (`是`, `有`, `true`, `1` / `否`, `无`, `false`, `0`).
+pub fn bool_text(text: &str) -> Option<bool> {
+    match text.trim() {
+        "true" | "TRUE" | "True" | "是" | "有" | "yes" | "1" => Some(true),
+        "false" | "FALSE" | "False" | "否" | "无" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// The items of a checklist cell, as the engine reads them (`制度A、制度B`).
+pub fn checklist_items(text: &str) -> Vec<String> {
+    split_items(text)
+}
+
 /// Converts a user's value into the slot form for an input, checking kind and range.
 /// A decimal for a number, count or manual-score input, checked against its declaration.
 pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, ValueProblem> {
@@ -113,13 +134,11 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, ValuePr
         InputKind::Boolean => match v {
             InputValue::Bool(b) => Ok(InVal::Bool(*b)),
             InputValue::Number(d) if *d == Decimal::ONE || d.is_zero() => Ok(InVal::Bool(*d == Decimal::ONE)),
-            InputValue::Text(t) => match t.trim() {
-                "true" | "TRUE" | "True" | "是" | "有" | "yes" | "1" => Ok(InVal::Bool(true)),
-                "false" | "FALSE" | "False" | "否" | "无" | "no" | "0" => Ok(InVal::Bool(false)),
-                other => Err(ValueProblem::BooleanExpected {
-                    text: Some(other.to_string()),
+            InputValue::Text(t) => bool_text(t)
+                .map(InVal::Bool)
+                .ok_or_else(|| ValueProblem::BooleanExpected {
+                    text: Some(t.trim().to_string()),
                 }),
-            },
             _ => Err(ValueProblem::BooleanExpected { text: None }),
         },
         InputKind::Level => {

@@ -13,6 +13,7 @@ pub mod table;
 mod value;
 
 pub(crate) use convert::{CInput, ITEM_SEPARATORS, InVal, check_number, convert_input};
+pub use convert::{bool_text, checklist_items, level_parts};
 pub use problem::{FloatAdvice, ValueProblem};
 pub use read::{InputDoc, ReadError, UnitInputs};
 pub use value::{InputValue, Inputs};

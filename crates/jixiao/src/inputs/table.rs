@@ -358,6 +358,40 @@ fn indicator_ids(system: &IndicatorSystem) -> Vec<&str> {
     out
 }
 
+/// The 说明 cell of an input in the base-data template (`jixiao inputs --format csv`, the page's
+/// 基础数据 files): its description, then the levels to choose from or the items to list.
+pub fn template_notes(i: &InputDecl) -> String {
+    let mut d = i.description.clone().unwrap_or_default();
+    if !i.levels.is_empty() {
+        d = format!(
+            "{d}{}可选：{}",
+            if d.is_empty() { "" } else { "；" },
+            i.levels.join("/")
+        );
+    }
+    if !i.items.is_empty() {
+        d = format!(
+            "{d}{}填已满足的项，以“、”分隔：{}",
+            if d.is_empty() { "" } else { "；" },
+            i.items.join("、")
+        );
+    }
+    d
+}
+
+/// A cell of the base-data template for a value: a decimal as its text, a yes/no as 是/否, a
+/// level with its score as `部分达成:3.5`, a checklist's items joined by `、`.
+pub fn template_cell(value: &InputValue) -> String {
+    match value {
+        InputValue::Number(d) => d.to_string(),
+        InputValue::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        InputValue::Text(t) => t.clone(),
+        InputValue::Level { level, score: Some(s) } => format!("{level}:{s}"),
+        InputValue::Level { level, score: None } => level.clone(),
+        InputValue::Items(items) => items.join("、"),
+    }
+}
+
 /// Whether a cell is blank: the input it stands for is not given.
 pub fn is_blank(cell: &str) -> bool {
     cell.trim().is_empty()
