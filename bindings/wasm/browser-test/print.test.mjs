@@ -173,7 +173,8 @@ test('print before the figures are complete: the table with empty scores and a n
   const page = await site.open(t, `?system=${SEED}&example=1`);
   await page.waitForFunction(() => document.querySelector('#total').textContent.trim() === '91.73');
   await page.locator('.field[data-input="编制数"] input').fill('');
-  await page.waitForFunction(() => document.body.classList.contains('stale'));
+  // No result for figures that are not complete (the page keeps no earlier one on screen).
+  await page.waitForFunction(() => !document.body.classList.contains('has-result'));
   await page.emulateMedia({ media: 'print' });
   const printed = await printedRows(page);
   const indicators = printed.filter((r) => r.id !== 'total' && r.id !== 'grade');

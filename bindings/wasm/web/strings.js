@@ -28,6 +28,25 @@ export const PAGE_STRINGS = {
   '导出 CSV': 'Export CSV',
   '自评表（与 jixiao score --format csv 相同）': 'The self-evaluation table (as jixiao score --format csv)',
   '导出基础数据 CSV': 'Export base data CSV',
+  '导出自评表 Excel': 'Export the self-evaluation table (Excel)',
+  '导出自评表 CSV': 'Export the self-evaluation table (CSV)',
+  '导出基础数据 Excel': 'Export base data (Excel)',
+  '自评表（含填报信息；第二张工作表为基础数据，可再导入）':
+    'The self-evaluation table with its report details; the second sheet holds the base data and can be imported again',
+  '自评表（含填报信息，表体与 jixiao score --format csv 相同）':
+    'The self-evaluation table with its report details (the table as jixiao score --format csv writes it)',
+  '基础数据表（可再导入，也可用 jixiao score --input 读取）':
+    'The base data table (can be imported again, and read by jixiao score --input)',
+  '导入基础数据：本页导出的 JSON、Excel（.xlsx）或 CSV，或 jixiao inputs 生成的模板':
+    'Import base data: JSON, Excel (.xlsx) or CSV exported by this page, or the template of jixiao inputs',
+  '方案：保存当前数据，比较两个方案各指标的得分': 'Scenarios: save the current figures, compare two scenarios indicator by indicator',
+  方案名称: 'Scenario name',
+  '如 追加预算前': 'e.g. before the budget increase',
+  保存为方案: 'Save as a scenario',
+  '尚未保存方案。': 'No scenario saved yet.',
+  方案A: 'Scenario A',
+  方案B: 'Scenario B',
+  比较: 'Compare',
   '基础数据表（可用 jixiao score --input 读取）': 'The base data table (readable by jixiao score --input)',
   打印: 'Print',
   恢复示例: 'Restore the example',
