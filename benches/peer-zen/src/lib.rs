@@ -9,17 +9,28 @@
 //! `rounding.indicator`) and adding the stated leaves into the subtotals and the total, rounded half
 //! up to 2 places, and a decision table for the grade.
 //!
-//! [`zen_input`] turns a unit's jixiao [`Inputs`] into the JSON request the graph reads, as a ZEN
-//! user must; [`ZenPeer`] loads and compiles the graph once and evaluates units.
+//! Three ways in, for the benchmarks' like-for-like rows:
+//! - [`ZenUnit`]: the request as a ZEN user in Rust keeps it, typed, turned into ZEN's value type by
+//!   zen's own `#[derive(ToVariable)]` (ZEN's natural input, as [`HunanUnit::fill`] is jixiao's);
+//! - [`zen_variable`]: from a unit's name-keyed jixiao [`Inputs`], straight to ZEN's value type
+//!   (a field table looked up by name, decimals moved as they are: no text, no JSON);
+//! - [`zen_input`]: the same as a JSON request (what a service receives).
+//!
+//! [`ZenPeer`] loads and compiles the graph once and evaluates units; [`ZenPeer::without_schema`] is
+//! the same graph without its input schema, for the row where both engines are given inputs checked
+//! beforehand. [`ZenScores`] carries what the graph computes beyond the leaves (the metrics and the
+//! subtotals), so that the cross-check compares everything a timed run computes.
 
 use std::str::FromStr;
 use std::sync::Arc;
 
 use jixiao::{Decimal, InputValue, Inputs, parse_decimal};
-use jixiao_benches::hunan::{HUNAN_LEAF_IDS, HUNAN_LEAVES};
+use jixiao_benches::hunan::{ASSET_RULE_ITEMS, BUDGET_RULE_ITEMS, DISCLOSURE_ITEMS, HUNAN_LEAF_IDS, HUNAN_LEAVES};
+use jixiao_benches::hunan::{Attainment, Benefit, HunanUnit, InfoLevel};
 use serde_json::{Map, Number, Value};
 use zen_engine::model::DecisionContent;
 use zen_engine::{Decision, DecisionEngine, Variable};
+use zen_expression::variable::{ToVariable, VariableMap};
 
 /// The JDM decision graph of hunan-dept.
 pub const HUNAN_DEPT_JDM: &str = include_str!("../hunan-dept.jdm.json");
@@ -232,6 +243,248 @@ pub fn zen_input(inputs: &Inputs) -> Result<Value, String> {
     Ok(Value::Object(request))
 }
 
+/// hunan-dept's request as a ZEN user in Rust keeps it: typed, under the graph's field names, and
+/// turned into ZEN's value type by zen's own `#[derive(ToVariable)]` — ZEN's natural input.
+#[derive(Debug, Clone, ToVariable)]
+#[serde(rename_all = "camelCase")]
+pub struct ZenUnit {
+    staffing: ZenStaffing,
+    three_public: ZenThreePublic,
+    budget: ZenBudget,
+    buildings: ZenBuildings,
+    public_funds: ZenPair,
+    procurement: ZenPair,
+    budget_rules: Vec<&'static str>,
+    fund_violations: Decimal,
+    disclosure: Vec<&'static str>,
+    basic_info: ZenLevel<'static>,
+    asset_rules: Vec<&'static str>,
+    asset_issues: Decimal,
+    fixed_assets: ZenFixedAssets,
+    tasks: ZenTasks,
+    benefits: ZenBenefits,
+    satisfaction: Decimal,
+}
+
+#[derive(Debug, Clone, ToVariable)]
+#[serde(rename_all = "camelCase")]
+struct ZenStaffing {
+    quota: u32,
+    on_post: u32,
+}
+
+#[derive(Debug, Clone, ToVariable)]
+#[serde(rename_all = "camelCase")]
+struct ZenThreePublic {
+    budget: Decimal,
+    last_year_budget: Decimal,
+    spent: Decimal,
+}
+
+#[derive(Debug, Clone, ToVariable)]
+#[serde(rename_all = "camelCase")]
+struct ZenBudget {
+    carried_over: Decimal,
+    initial: Decimal,
+    added: Decimal,
+    year_end_balance: Decimal,
+}
+
+#[derive(Debug, Clone, ToVariable)]
+#[serde(rename_all = "camelCase")]
+struct ZenBuildings {
+    has_new: bool,
+    approved_area: Decimal,
+    actual_area: Decimal,
+    approved_investment: Decimal,
+    actual_investment: Decimal,
+}
+
+/// A budget and what was spent of it (公用经费, 政府采购).
+#[derive(Debug, Clone, ToVariable)]
+struct ZenPair {
+    budget: Decimal,
+    spent: Decimal,
+}
+
+#[derive(Debug, Clone, ToVariable)]
+#[serde(rename_all = "camelCase")]
+struct ZenFixedAssets {
+    total: Decimal,
+    in_use: Decimal,
+    lent: Decimal,
+}
+
+#[derive(Debug, Clone, ToVariable)]
+#[serde(rename_all = "camelCase")]
+struct ZenTasks {
+    planned: u32,
+    done: u32,
+    on_time: u32,
+    up_to_standard: u32,
+    key: u32,
+    key_done: u32,
+}
+
+#[derive(Debug, Clone, ToVariable)]
+#[serde(rename_all = "camelCase")]
+struct ZenBenefits {
+    economic: ZenLevel<'static>,
+    social: ZenLevel<'static>,
+    ecological_relevant: bool,
+    ecological: ZenLevel<'static>,
+}
+
+/// `{ "level": name, "score": points }`, the score left out when not given (the graph's schema
+/// wants a number when the key is there, so a derived `null` would not do).
+#[derive(Debug, Clone)]
+struct ZenLevel<'a> {
+    level: &'a str,
+    score: Option<Decimal>,
+}
+
+impl ToVariable for ZenLevel<'_> {
+    fn to_variable(&self) -> Variable {
+        let mut map = VariableMap::with_capacity(2);
+        map.insert_str("level", self.level.to_variable());
+        if let Some(s) = self.score {
+            map.insert_str("score", Variable::Number(s));
+        }
+        Variable::from_object(map)
+    }
+}
+
+fn chosen(names: &[&'static str], present: &[bool]) -> Vec<&'static str> {
+    names
+        .iter()
+        .zip(present)
+        .filter(|(_, p)| **p)
+        .map(|(n, _)| *n)
+        .collect()
+}
+
+fn benefit(b: Benefit) -> ZenLevel<'static> {
+    let level = match b.level {
+        Attainment::Achieved => "达成",
+        Attainment::Partly => "部分达成",
+        Attainment::Missed => "未达成",
+    };
+    ZenLevel { level, score: b.score }
+}
+
+impl From<&HunanUnit> for ZenUnit {
+    fn from(u: &HunanUnit) -> ZenUnit {
+        ZenUnit {
+            staffing: ZenStaffing {
+                quota: u.staff_quota,
+                on_post: u.staff_on_post,
+            },
+            three_public: ZenThreePublic {
+                budget: u.three_public_budget,
+                last_year_budget: u.three_public_budget_last_year,
+                spent: u.three_public_spent,
+            },
+            budget: ZenBudget {
+                carried_over: u.carried_over,
+                initial: u.initial_budget,
+                added: u.added_budget,
+                year_end_balance: u.year_end_balance,
+            },
+            buildings: ZenBuildings {
+                has_new: u.has_new_building,
+                approved_area: u.building_approved_area,
+                actual_area: u.building_actual_area,
+                approved_investment: u.building_approved_investment,
+                actual_investment: u.building_actual_investment,
+            },
+            public_funds: ZenPair {
+                budget: u.public_budget,
+                spent: u.public_spent,
+            },
+            procurement: ZenPair {
+                budget: u.procurement_budget,
+                spent: u.procurement_spent,
+            },
+            budget_rules: chosen(&BUDGET_RULE_ITEMS, &u.budget_rules),
+            fund_violations: Decimal::from(u.fund_violations),
+            disclosure: chosen(&DISCLOSURE_ITEMS, &u.disclosure),
+            basic_info: ZenLevel {
+                level: match u.basic_info {
+                    InfoLevel::Complete => "完善",
+                    InfoLevel::Basic => "基本完善",
+                    InfoLevel::Incomplete => "不完善",
+                },
+                score: None,
+            },
+            asset_rules: chosen(&ASSET_RULE_ITEMS, &u.asset_rules),
+            asset_issues: Decimal::from(u.asset_issues),
+            fixed_assets: ZenFixedAssets {
+                total: u.fixed_assets,
+                in_use: u.fixed_assets_in_use,
+                lent: u.fixed_assets_lent,
+            },
+            tasks: ZenTasks {
+                planned: u.tasks_planned,
+                done: u.tasks_done,
+                on_time: u.tasks_on_time,
+                up_to_standard: u.tasks_up_to_standard,
+                key: u.key_tasks,
+                key_done: u.key_tasks_done,
+            },
+            benefits: ZenBenefits {
+                economic: benefit(u.economic),
+                social: benefit(u.social),
+                ecological_relevant: u.ecology_relevant,
+                ecological: benefit(u.ecological),
+            },
+            satisfaction: u.satisfaction,
+        }
+    }
+}
+
+/// The ZEN request for one unit straight from its name-keyed jixiao [`Inputs`] to ZEN's value type:
+/// each name found in a table built once (not searched), numbers moved as decimals (no text, no
+/// JSON). The like-for-like of jixiao's `prepare` from the same inputs.
+pub fn zen_variable(inputs: &Inputs) -> Result<Variable, String> {
+    thread_local! {
+        // Input name → (its kind, the request path `group.field`), built once per thread.
+        static FIELD_OF: std::collections::HashMap<&'static str, (Kind, String)> = FIELDS
+            .iter()
+            .map(|f| (f.0, (f.3, f.2.map_or_else(|| f.1.to_string(), |field| format!("{}.{field}", f.1)))))
+            .collect();
+    }
+    FIELD_OF.with(|fields| {
+        let root = Variable::empty_object();
+        for (name, value) in &inputs.values {
+            let Some((kind, path)) = fields.get(name.as_str()) else {
+                return Err(format!("`{name}` is not an input of hunan-dept"));
+            };
+            let v = match (*kind, value) {
+                (Kind::Number, InputValue::Number(d)) => Variable::Number(*d),
+                (Kind::Bool, InputValue::Bool(b)) => Variable::Bool(*b),
+                (Kind::Items, InputValue::Items(items)) => {
+                    Variable::from_array(items.iter().map(|i| i.as_str().to_variable()).collect())
+                }
+                (Kind::Level(_), InputValue::Level { level, score }) => ZenLevel { level, score: *score }.to_variable(),
+                (Kind::Level(levels), InputValue::Text(t)) => {
+                    let (level, score) = split_level(t, levels).map_err(|m| format!("{name}: {m}"))?;
+                    ZenLevel { level, score }.to_variable()
+                }
+                // Other spellings (text figures, 是/否, 、-separated items) take the JSON request's
+                // readers; the benchmarks' units never need them.
+                (kind, value) => Variable::from(match kind {
+                    Kind::Number => to_number(name, value)?,
+                    Kind::Bool => to_bool(name, value)?,
+                    Kind::Items => to_items(name, value)?,
+                    Kind::Level(levels) => to_level(name, value, levels)?,
+                }),
+            };
+            root.dot_insert(path, v);
+        }
+        Ok(root)
+    })
+}
+
 /// The scores ZEN gives one unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZenScores {
@@ -243,7 +496,45 @@ pub struct ZenScores {
     pub leaves: [Decimal; HUNAN_LEAVES],
     /// Every leaf indicator's score as stated (to 0.01, half up), in the same order.
     pub stated: [Decimal; HUNAN_LEAVES],
+    /// The subtotals of [`SUBTOTALS`], in its order.
+    pub subtotals: [Decimal; SUBTOTALS.len()],
+    /// The measured value of each leaf of [`METRICS`] (`None` where the graph leaves it null: the
+    /// indicator does not apply).
+    pub metrics: [Option<Decimal>; METRICS.len()],
 }
+
+/// The graph's subtotals: (jixiao's indicator id, the key in the graph's response).
+pub const SUBTOTALS: [(&str, &str); 10] = [
+    ("1.1", "budgetAllocation"),
+    ("2.1", "budgetExecution"),
+    ("2.2", "budgetManagement"),
+    ("2.3", "assetManagement"),
+    ("3.1", "dutyPerformance"),
+    ("4.1", "performanceBenefit"),
+    ("1", "input"),
+    ("2", "process"),
+    ("3", "output"),
+    ("4", "effect"),
+];
+
+/// The measured value of each leaf that measures one: (jixiao's leaf id, the graph's path).
+pub const METRICS: [(&str, &str); 15] = [
+    ("1.1.1", "metrics.staffControlRate"),
+    ("1.1.2", "metrics.threePublicChange"),
+    ("2.1.1", "metrics.budgetCompletion"),
+    ("2.1.2", "metrics.budgetControlRate"),
+    ("2.1.3", "metrics.buildingAreaRate"),
+    ("2.1.4", "metrics.buildingInvestmentRate"),
+    ("2.2.1", "metrics.publicFundsControl"),
+    ("2.2.2", "metrics.threePublicControl"),
+    ("2.2.3", "metrics.procurementDeviation"),
+    ("2.3.3", "metrics.assetUtilization"),
+    ("3.1.1", "metrics.completionRate"),
+    ("3.1.2", "metrics.onTimeRate"),
+    ("3.1.3", "metrics.qualityRate"),
+    ("3.1.4", "metrics.keyWorkRate"),
+    ("4.1.4", "satisfaction"),
+];
 
 impl ZenScores {
     /// The leaf scores with their indicator ids: (id, exact score, stated score).
@@ -268,6 +559,10 @@ impl ZenPeer {
     pub fn new() -> Result<Self, String> {
         let content: DecisionContent =
             serde_json::from_str(HUNAN_DEPT_JDM).map_err(|e| format!("the JDM graph does not load: {e}"))?;
+        Self::compiled(content)
+    }
+
+    fn compiled(content: DecisionContent) -> Result<Self, String> {
         let engine = DecisionEngine::default();
         let mut decision = engine.create_decision(Arc::new(content)).map_err(|e| e.to_string())?;
         decision
@@ -277,10 +572,40 @@ impl ZenPeer {
         Ok(ZenPeer { decision })
     }
 
-    /// Scores one unit given as jixiao inputs: builds the ZEN request, then evaluates it.
+    /// The same graph without its input schema: for requests checked beforehand (the row where
+    /// both engines are given pre-validated inputs). Everything else is [`ZenPeer::new`]'s graph.
+    pub fn without_schema() -> Result<Self, String> {
+        let mut graph: Value =
+            serde_json::from_str(HUNAN_DEPT_JDM).map_err(|e| format!("the JDM graph does not load: {e}"))?;
+        let nodes = graph
+            .get_mut("nodes")
+            .and_then(Value::as_array_mut)
+            .ok_or("the JDM graph has no nodes")?;
+        let mut removed = false;
+        for node in nodes {
+            if node.get("type").and_then(Value::as_str) == Some("inputNode")
+                && let Some(content) = node.get_mut("content").and_then(Value::as_object_mut)
+            {
+                removed |= content.remove("schema").is_some();
+            }
+        }
+        if !removed {
+            return Err("the JDM graph's input node has no schema".into());
+        }
+        let content: DecisionContent =
+            serde_json::from_value(graph).map_err(|e| format!("the JDM graph does not load: {e}"))?;
+        Self::compiled(content)
+    }
+
+    /// Scores one unit given as jixiao inputs: builds the ZEN request ([`zen_variable`]), then
+    /// evaluates it.
     pub fn evaluate_zen(&self, inputs: &Inputs) -> Result<ZenScores, String> {
-        let request = zen_input(inputs)?;
-        self.evaluate_variable(Variable::from(request))
+        self.evaluate_variable(zen_variable(inputs)?)
+    }
+
+    /// Scores one unit as a ZEN user holds it ([`ZenUnit`], converted by zen's derive).
+    pub fn evaluate_unit(&self, unit: &ZenUnit) -> Result<ZenScores, String> {
+        self.evaluate_variable(unit.to_variable())
     }
 
     /// Scores one ZEN request (a JSON value as [`zen_input`] builds it).
@@ -330,10 +655,23 @@ fn read_scores(result: &Variable) -> Result<ZenScores, String> {
         *exact = number(scores.dot(key), key)?;
         *shown = number(stated_scores.dot(key), key)?;
     }
+    let mut subtotals = [Decimal::ZERO; SUBTOTALS.len()];
+    for (slot, (_, key)) in subtotals.iter_mut().zip(SUBTOTALS) {
+        *slot = number(result.dot(key), key)?;
+    }
+    let mut metrics = [None; METRICS.len()];
+    for (slot, (_, path)) in metrics.iter_mut().zip(METRICS) {
+        *slot = match result.dot(path) {
+            None | Some(Variable::Null) => None,
+            v => Some(number(v, path)?),
+        };
+    }
     Ok(ZenScores {
         total,
         grade,
         leaves,
         stated,
+        subtotals,
+        metrics,
     })
 }

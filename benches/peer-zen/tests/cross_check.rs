@@ -7,10 +7,11 @@
     reason = "a test whose fixture does not load should stop at once, loudly"
 )]
 
-use jixiao::{Decimal, Evaluation, InputValue, Inputs, Scorer};
-use jixiao_benches::hunan::hunan_dept_inputs;
-use jixiao_peer_zen::{ZenPeer, ZenScores, zen_input};
+use jixiao::{Decimal, Evaluation, InputValue, Inputs, Scorer, Scores};
+use jixiao_benches::hunan::{HunanSlots, hunan_dept_inputs, hunan_dept_units};
+use jixiao_peer_zen::{METRICS, SUBTOTALS, ZenPeer, ZenScores, ZenUnit, zen_input, zen_variable};
 use zen_engine::Variable;
+use zen_expression::variable::ToVariable as _;
 
 fn scorer() -> Scorer {
     jixiao::builtin("hunan-dept")
@@ -35,6 +36,19 @@ fn differences(j: &Evaluation, z: &ZenScores) -> Vec<String> {
     }
     if *j.grade != *z.grade {
         out.push(format!("grade: jixiao {} zen {}", j.grade, z.grade));
+    }
+    for ((id, _), z) in SUBTOTALS.iter().zip(z.subtotals) {
+        match j.indicator(id) {
+            Some(r) if text(r.score) == text(z) => {}
+            Some(r) => out.push(format!("subtotal {id}: jixiao {} zen {}", text(r.score), text(z))),
+            None => out.push(format!("subtotal {id}: not in jixiao's result")),
+        }
+    }
+    for ((id, path), z) in METRICS.iter().zip(z.metrics) {
+        let j = j.indicator(id).and_then(|r| r.value);
+        if j.map(text) != z.map(text) {
+            out.push(format!("{id} ({path}): jixiao measured {j:?}, zen {z:?}"));
+        }
     }
     for (id, exact, stated) in z.by_id() {
         match j.indicator(id) {
@@ -108,6 +122,71 @@ fn thousands_of_varied_departments_score_the_same() {
     );
     assert!(grades.iter().all(|n| *n > 0), "every grade occurs: {grades:?}");
     assert!(long > units.len(), "the long quotients are compared too");
+}
+
+/// Every path the benchmarks time gives the figures the cross-check compares: ZEN from its typed
+/// request, from the name-keyed inputs, from the JSON request, and without its schema from a
+/// prebuilt request; jixiao's scores-only path from prepared inputs and from the typed fill.
+#[test]
+fn every_timed_path_gives_the_cross_checked_figures() {
+    let (scorer, zen, bare) = (scorer(), peer(), ZenPeer::without_schema().expect("the graph loads"));
+    let slots = HunanSlots::new(&scorer).expect("hunan-dept declares every input");
+    let mut differing = Vec::new();
+    // Seed 42's first 1 000 units are the benchmark's units.
+    for (i, (unit, inputs)) in hunan_dept_units(1_000, 42).iter().enumerate() {
+        let full = scorer
+            .evaluate(inputs)
+            .unwrap_or_else(|e| panic!("unit {i}: jixiao: {e}"));
+        let typed = ZenUnit::from(unit);
+        let z = zen
+            .evaluate_unit(&typed)
+            .unwrap_or_else(|e| panic!("unit {i}: zen: {e}"));
+        let d = differences(&full, &z);
+        if !d.is_empty() && differing.len() < 10 {
+            differing.push(format!("unit {i}:\n  {}", d.join("\n  ")));
+        }
+        let named = zen_variable(inputs).expect("the unit converts");
+        assert_eq!(named, typed.to_variable(), "unit {i}: the typed and the named requests");
+        assert_eq!(
+            zen.evaluate_zen(inputs).as_ref(),
+            Ok(&z),
+            "unit {i}: zen from the inputs"
+        );
+        let json = zen_input(inputs).expect("the unit converts");
+        assert_eq!(zen.evaluate_json(&json).as_ref(), Ok(&z), "unit {i}: zen from JSON");
+        assert_eq!(
+            bare.evaluate_variable(named.deep_clone()).as_ref(),
+            Ok(&z),
+            "unit {i}: zen without schema"
+        );
+
+        let ids: Vec<&str> = scorer.indicator_ids().collect();
+        let stated: Vec<Decimal> = ids
+            .iter()
+            .map(|id| full.indicator(id).map_or(Decimal::MIN, |r| r.score))
+            .collect();
+        let mut out = Scores::default();
+        scorer
+            .score_into(&scorer.prepare(inputs).expect("the inputs fit"), &mut out)
+            .expect("jixiao scores the unit");
+        assert_eq!(
+            (&out.indicators, out.total),
+            (&stated, full.total),
+            "unit {i}: score_into"
+        );
+        let mut builder = scorer.inputs_builder();
+        unit.fill(&mut builder, &slots);
+        let mut by_slot = Scores::default();
+        scorer
+            .score_into(&builder.finish().expect("the inputs fit"), &mut by_slot)
+            .expect("jixiao scores the unit");
+        assert_eq!(by_slot, out, "unit {i}: the typed fill");
+    }
+    assert!(
+        differing.is_empty(),
+        "ZEN disagrees with jixiao:\n{}",
+        differing.join("\n")
+    );
 }
 
 #[test]
