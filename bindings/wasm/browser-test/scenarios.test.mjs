@@ -49,14 +49,25 @@ test('scenarios: saved, kept over a reload, compared indicator by indicator as t
   assert.notEqual(c.total_change, '0', 'and in total');
   const table = page.locator('#scenario-table');
   await table.waitFor();
+  // Every score as the system states it (the engine's evaluation of each scenario: 13.00, not
+  // 13), equal in value to the engine's comparison.
+  const statedOf = (inputs) => {
+    const ev = system.evaluate(inputs);
+    return { total: ev.total, scores: new Map([...ev.indicators, ...ev.bonus].map((r) => [r.id, r.score])) };
+  };
+  const [sa, sb] = [statedOf(example), statedOf(changed)];
   for (const r of c.rows) {
     const row = table.locator(`tr[data-id="${r.id}"]`);
-    assert.equal(await text(row.locator('.a')), r.a ?? '—', `${r.id} A`);
-    assert.equal(await text(row.locator('.b')), r.b ?? '—', `${r.id} B`);
+    const [shownA, shownB] = [await text(row.locator('.a')), await text(row.locator('.b'))];
+    assert.equal(shownA, sa.scores.get(r.id) ?? r.a ?? '—', `${r.id} A`);
+    assert.equal(shownB, sb.scores.get(r.id) ?? r.b ?? '—', `${r.id} B`);
+    if (r.a !== null) assert.equal(jx.compareDecimals(shownA, r.a), 0, `${r.id} A is the comparison's value`);
+    if (r.b !== null) assert.equal(jx.compareDecimals(shownB, r.b), 0, `${r.id} B is the comparison's value`);
+    assert.match(shownA, /^\d+\.\d{2}$/, `${r.id} A stated to 0.01`);
     assert.equal(await row.evaluate((tr) => tr.classList.contains('changed')), c.changed.includes(r.id), `${r.id} marked changed`);
   }
-  assert.equal(await text(table.locator('.total-row .a')), c.total_a);
-  assert.equal(await text(table.locator('.total-row .b')), c.total_b);
+  assert.equal(await text(table.locator('.total-row .a')), sa.total);
+  assert.equal(await text(table.locator('.total-row .b')), sb.total);
   assert.equal(await text(table.locator('.grade-row .a')), c.grade_a);
   assert.equal(await text(table.locator('.grade-row .b')), c.grade_b);
   assert.equal(c.total_a, '91.73');

@@ -25,7 +25,7 @@ addStrings({
   '总分': 'Total',
   '等级': 'Grade',
   '无法比较：': 'Cannot compare: ',
-  '有变化的指标': 'indicators changed',
+  '{n}项指标有变化': '{n} indicators changed',
   '已载入方案': 'Scenario loaded: ',
   '已删除方案': 'Scenario deleted: ',
   '本机浏览器不允许保存（存储已满或已关闭），方案未保存。': 'This browser does not allow saving (storage full or off): the scenario was not saved.',
@@ -134,16 +134,32 @@ function compare() {
     return;
   }
   let c;
+  let stated;
   try {
     c = page.system().analyze({ compare: { a: a.inputs, b: b.inputs } });
+    // The comparison gives each figure in its shortest form; the page shows every score as the
+    // system states it (13.00, not 13), taken from the engine's evaluation of each scenario, and
+    // each change with the places of its two scores.
+    stated = [a, b].map((s) => {
+      const ev = page.system().evaluate(s.inputs);
+      return { total: ev.total, scores: new Map([...ev.indicators, ...ev.bonus].map((r) => [r.id, r.score])) };
+    });
   } catch (e) {
     out.replaceChildren(el('p', { class: 'msg', text: `${t('无法比较：')}${e.messageZh ?? e.message}` }));
     return;
   }
-  const sign = (d) => (d === null ? '—' : d.startsWith('-') ? d.replace('-', '−') : d === '0' ? '0' : `+${d}`);
+  const places = (d) => (d ?? '').split('.')[1]?.length ?? 0;
+  // A decimal string with at least `n` places (text only: the figure is never a float).
+  const padded = (d, n) => {
+    if (d === null || d === undefined || n === 0) return d;
+    const [whole, frac = ''] = d.split('.');
+    return `${whole}.${frac.padEnd(n, '0')}`;
+  };
+  const [sa, sb] = stated;
+  const sign = (d) => (d === null ? '—' : d.startsWith('-') ? d.replace('-', '−') : /^0(\.0+)?$/.test(d) ? d : `+${d}`);
   const changed = new Set(c.changed);
   out.replaceChildren(
-    el('p', { class: 'compare-summary', text: `${a.name} → ${b.name}：${t('总分')} ${c.total_a} → ${c.total_b}（${sign(c.total_change)}），${c.grade_a} → ${c.grade_b}；${c.changed.length}${t('有变化的指标')}。` }),
+    el('p', { class: 'compare-summary', text: `${a.name} → ${b.name}：${t('总分')} ${sa.total} → ${sb.total}（${sign(padded(c.total_change, Math.max(places(sa.total), places(sb.total))))}），${c.grade_a} → ${c.grade_b}；${t('{n}项指标有变化', { n: c.changed.length })}。` }),
     el(
       'div',
       { class: 'table-scroll' },
@@ -165,9 +181,12 @@ function compare() {
               el('td', { text: r.id }),
               el('td', { text: r.name }),
               el('td', { class: 'num', text: r.points }),
-              el('td', { class: 'num a', text: r.a ?? '—' }),
-              el('td', { class: 'num b', text: r.b ?? '—' }),
-              el('td', { class: 'num change', text: sign(r.change) }),
+              el('td', { class: 'num a', text: sa.scores.get(r.id) ?? r.a ?? '—' }),
+              el('td', { class: 'num b', text: sb.scores.get(r.id) ?? r.b ?? '—' }),
+              el('td', {
+                class: 'num change',
+                text: sign(padded(r.change, Math.max(places(sa.scores.get(r.id)), places(sb.scores.get(r.id))))),
+              }),
             ),
           ),
           el(
@@ -176,9 +195,9 @@ function compare() {
             el('td', {}),
             el('td', { text: t('总分') }),
             el('td', {}),
-            el('td', { class: 'num a', text: c.total_a }),
-            el('td', { class: 'num b', text: c.total_b }),
-            el('td', { class: 'num change', text: sign(c.total_change) }),
+            el('td', { class: 'num a', text: sa.total }),
+            el('td', { class: 'num b', text: sb.total }),
+            el('td', { class: 'num change', text: sign(padded(c.total_change, Math.max(places(sa.total), places(sb.total)))) }),
           ),
           el(
             'tr',
