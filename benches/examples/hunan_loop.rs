@@ -21,7 +21,9 @@ use jixiao_benches::hunan::{HunanSlots, hunan_dept_units, score_by_hand, score_b
 
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
-    let mode = args.next().ok_or("usage: hunan_loop hand|tuned|score|named|typed|evaluate ROUNDS")?;
+    let mode = args
+        .next()
+        .ok_or("usage: hunan_loop hand|tuned|score|named|typed|evaluate ROUNDS")?;
     let rounds: usize = args
         .next()
         .ok_or("ROUNDS missing")?

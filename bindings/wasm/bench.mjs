@@ -4,6 +4,9 @@
 //   node bindings/wasm/bench.mjs [UNITS] [ROUNDS]      (after build.sh; runs cargo for the native side)
 //
 // Each figure is the median over ROUNDS rounds (after a warm-up) of the time per unit:
+// The native side is built with the module's profile (out/profile.json, written by build.sh) and
+// every unit's total and grade are compared between the two before any figure is printed.
+//
 //   native engine   Scorer::evaluate on ready-made inputs
 //   native JSON     inputs JSON text → evaluate → evaluation JSON text (the JSON layer's work)
 //   wasm JSON       the same work in WebAssembly (CompiledSystem.evaluate, text in, text out)
@@ -17,8 +20,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { IndicatorSystem, version } from './out/pkg/index.js';
+import { IndicatorSystem, init, version } from './out/pkg/index.js';
 import { CompiledSystem } from './out/pkg/jixiao_wasm.js';
+
+// The package loads its module on request (no top-level await): the raw CompiledSystem below is
+// the same module instance, ready once init() has run.
+await init();
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -27,10 +34,19 @@ const rounds = Number(process.argv[3] ?? 7);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jixiao-bench-'));
 try {
+  // The native side is built with the profile build.sh built the module with (fat LTO, one codegen
+  // unit, its opt-level), in a target directory of its own so that the workspace's release
+  // artifacts are not rebuilt back and forth.
+  const profile = JSON.parse(fs.readFileSync(path.join(HERE, 'out/profile.json'), 'utf8'));
   const nativeLine = execFileSync(
     'cargo',
     ['run', '--quiet', '--release', '-p', 'jixiao-wasm', '--example', 'native_bench', '--', dir, String(units), String(rounds)],
-    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...profile, CARGO_TARGET_DIR: path.join(ROOT, 'target/bench-native') },
+    },
   );
   const native = JSON.parse(nativeLine.trim().split('\n').pop());
   const systemText = fs.readFileSync(path.join(dir, 'bench-30.json'), 'utf8');
@@ -66,10 +82,20 @@ try {
     const out = system.evaluateBatch(objects);
     if (out.some((r) => r.error)) throw new Error(`a unit failed: ${JSON.stringify(out.find((r) => r.error))}`);
   });
-  // Same answers on both sides: the first unit's evaluation, as text.
+  // Same answers on both sides: every unit's total and grade from the wasm score against the
+  // native one (written by native_bench), and the wasm paths against each other.
+  const nativeScores = JSON.parse(fs.readFileSync(path.join(dir, 'bench-30-scores.json'), 'utf8'));
+  texts.forEach((t, i) => {
+    const w = JSON.parse(raw.score(t));
+    const n = nativeScores[i];
+    if (w.total !== n.total || w.grade !== n.grade) {
+      throw new Error(`unit ${i}: wasm ${w.total} ${w.grade}, native ${n.total} ${n.grade}`);
+    }
+  });
   const check = JSON.parse(raw.evaluate(texts[0], 'zh'));
   if (check.total !== system.evaluate(objects[0]).total) throw new Error('the two wasm paths disagree');
   if (JSON.parse(raw.score(texts[0])).total !== check.total) throw new Error('score and evaluate disagree');
+  console.log(`every unit's total and grade equal in wasm and native (${texts.length} units)`);
 
   const us = (ns) => `${(ns / 1000).toFixed(1).padStart(7)} µs`;
   const lines = [

@@ -143,4 +143,8 @@ check_size jixiao_project 480
 # feedback (progress, level bands) it went 1 344 bytes over; built for size since (opt-level z,
 # wasm-opt -Oz): 967 813 bytes.
 check_size jixiao_files 1024
+# The profile the department module was built with, for bench.mjs to build its native side the
+# same way (same code, same profile: the ratio is WebAssembly's, not the build's).
+printf '{"CARGO_PROFILE_RELEASE_LTO": "%s", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "%s", "CARGO_PROFILE_RELEASE_OPT_LEVEL": "%s"}\n' \
+  "$CARGO_PROFILE_RELEASE_LTO" "$CARGO_PROFILE_RELEASE_CODEGEN_UNITS" "$OPT_LEVEL" > "$OUT/profile.json"
 echo "built $OUT/pkg and $OUT/site"

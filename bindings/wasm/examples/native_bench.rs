@@ -3,8 +3,9 @@
 //! side to time the very same work.
 //!
 //! `cargo run --release -p jixiao-wasm --example native_bench -- OUT_DIR [UNITS] [ROUNDS]` writes
-//! `OUT_DIR/bench-30.json` (the system) and `OUT_DIR/bench-30-units.json` (the units, decimals as
-//! strings) and prints one JSON line: nanoseconds per unit (median of the rounds) for
+//! `OUT_DIR/bench-30.json` (the system), `OUT_DIR/bench-30-units.json` (the units, decimals as
+//! strings) and `OUT_DIR/bench-30-scores.json` (each unit's total and grade, for bench.mjs to
+//! compare with the module's) and prints one JSON line: nanoseconds per unit (median of the rounds) for
 //! - `engine`: `Scorer::evaluate` on ready-made `Inputs`;
 //! - `json`: what the wasm `CompiledSystem.evaluate` does per unit: inputs JSON text parsed,
 //!   evaluated, the evaluation written as JSON text (explanations in Chinese);
@@ -93,6 +94,16 @@ fn run() -> Result<String, String> {
         }
         Ok(())
     })?;
+    // Every unit's total and grade, for bench.mjs to compare with the module's.
+    let scores = texts
+        .iter()
+        .map(|t| {
+            let v: Value = serde_json::from_str(&system.score(t)?).map_err(|e| e.to_string())?;
+            Ok(json!({"total": v.get("total"), "grade": v.get("grade")}))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    std::fs::write(format!("{out}/bench-30-scores.json"), Value::Array(scores).to_string())
+        .map_err(|e| e.to_string())?;
     Ok(
         json!({"units": n, "rounds": rounds, "engine_ns": engine, "json_ns": json_layer, "score_ns": score})
             .to_string(),
