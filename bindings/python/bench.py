@@ -348,7 +348,7 @@ def cross_check(engine: Any, plain: list[dict[str, Any]], ids: list[str]) -> str
 # this many times faster than plain Python.
 TARGET_SINGLE = 3.0
 TARGET_ARROW = 30.0
-TARGET_PANDAS = 15.0
+TARGET_PANDAS = 20.0
 
 
 def summary(rows: list[tuple[str, str, str, bool | None]]) -> None:
