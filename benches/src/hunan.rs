@@ -744,6 +744,19 @@ fn benefit_score(b: Benefit, points: Decimal) -> Option<Decimal> {
     (in_band && !s.is_sign_negative() && s <= points).then_some(s)
 }
 
+/// 评价等次 of a rounded total: 优 (≥ 90), 良 (≥ 80), 中 (≥ 60), else 差.
+fn grade_of(total: Decimal) -> &'static str {
+    if total >= dec(90, 0) {
+        "优"
+    } else if total >= dec(80, 0) {
+        "良"
+    } else if total >= dec(60, 0) {
+        "中"
+    } else {
+        "差"
+    }
+}
+
 /// A subtotal: the scores added one by one, in order.
 fn sum(scores: &[Decimal]) -> Option<Decimal> {
     scores.iter().try_fold(Decimal::ZERO, |acc, s| acc.checked_add(*s))
@@ -945,15 +958,7 @@ pub fn score_by_hand(u: &HunanUnit) -> Option<HandScores> {
     let output = sum(&[l311, l312, l313, l314])?;
     let effect = sum(&[l411, l412, l413, l414])?;
     let total = round_half_up_2(sum(&[input, process, output, effect])?);
-    let grade = if total >= dec(90, 0) {
-        "优"
-    } else if total >= dec(80, 0) {
-        "良"
-    } else if total >= dec(60, 0) {
-        "中"
-    } else {
-        "差"
-    };
+    let grade = grade_of(total);
 
     Some(HandScores {
         leaves: [
@@ -973,7 +978,8 @@ pub fn score_by_hand(u: &HunanUnit) -> Option<HandScores> {
 ///   (在职人员数 ≤ 编制数 is full points; the quotient is formed only when points are deducted), with
 ///   the divisor checked for zero first, as the engine reports it;
 /// - the stated precision with `round_dp_with_strategy` (one call) instead of truncate-and-compare;
-/// - subtotals with plain `+` (scores are bounded by their points: no overflow is possible);
+/// - the total as the plain sum of the stated leaves (exact decimal addition: the subtotals'
+///   grouping does not change it; scores are bounded by their points, so no overflow is possible);
 /// - counts compared as integers.
 ///
 /// The divisions it does make are the engine's expressions, in the engine's order, so that the
@@ -1165,46 +1171,9 @@ pub fn score_by_hand_tuned(u: &HunanUnit) -> Option<HandScores> {
         l313, l314, l411, l412, l413, l414,
     ]
     .map(stated);
-    let [
-        l111,
-        l112,
-        l211,
-        l212,
-        l213,
-        l214,
-        l221,
-        l222,
-        l223,
-        l224,
-        l225,
-        l226,
-        l227,
-        l231,
-        l232,
-        l233,
-        l311,
-        l312,
-        l313,
-        l314,
-        l411,
-        l412,
-        l413,
-        l414,
-    ] = leaves;
-    let total = stated(
-        (l111 + l112)
-            + ((l211 + l212 + l213 + l214) + (l221 + l222 + l223 + l224 + l225 + l226 + l227) + (l231 + l232 + l233))
-            + (l311 + l312 + l313 + l314)
-            + (l411 + l412 + l413 + l414),
-    );
-    let grade = if total >= dec(90, 0) {
-        "优"
-    } else if total >= dec(80, 0) {
-        "良"
-    } else if total >= dec(60, 0) {
-        "中"
-    } else {
-        "差"
-    };
+    // Decimal addition of these 2-place scores is exact, so the plain sum of the stated leaves is
+    // the sum of the subtotals in any grouping; scores are bounded by their points (no overflow).
+    let total = stated(leaves.iter().fold(Decimal::ZERO, |sum, l| sum + l));
+    let grade = grade_of(total);
     Some(HandScores { leaves, total, grade })
 }
