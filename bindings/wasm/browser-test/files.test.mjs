@@ -7,124 +7,35 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
-
 import * as jx from '../out/pkg/index.js';
+import { field } from './harness.mjs';
+import { RESULTS, startSite } from './site.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SITE = path.resolve(HERE, '../out/site');
-const RESULTS = path.resolve(HERE, '../out/test-results');
-const ROOT = path.resolve(HERE, '../../..');
 const SEED = 'xiangxi-commerce-2019';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // The time to first result (local server, no cache: the engine downloaded, compiled and ready, the
 // form built and filled, the first result shown) is measured and written down, not held to a number
 // of milliseconds that the machine's speed decides: what the page adds after the engine is ready is
 // held to at most what getting the engine ready took, measured in the same load.
 
-// What the Rust engine answers for the seed: the conformance vector that `cargo test` checks.
-const vector = JSON.parse(
-  fs.readFileSync(path.join(ROOT, 'tests/vectors/105-builtin-xiangxi-commerce-2019-seed.json'), 'utf8'),
-);
-const seedCase = vector.cases.find((c) => c.name === 'the seed report');
 const example = jx.builtinExample(SEED);
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.md': 'text/markdown; charset=utf-8',
-};
-
-let server;
-let base;
-let context;
-let profile;
+let site;
+let open;
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(SITE, 'index.html')), `no ${SITE}: run bindings/wasm/build.sh first`);
-  assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: apt-get install -y chromium`);
-  fs.mkdirSync(RESULTS, { recursive: true });
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    const file = path.normalize(path.join(SITE, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
-    if (!file.startsWith(SITE) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}/`;
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'jixiao-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1440, height: 900 },
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-    acceptDownloads: true,
-  });
+  site = await startSite({ viewport: { width: 1440, height: 900 } });
+  ({ open } = site);
 });
 
 after(async () => {
-  await context?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  await site?.close();
 });
 
-/**
- * A fresh page; every console error and page error fails the test at the end. The page's storage
- * (its autosave) is emptied on its first load, so that a test does not see what another left,
- * unless `keep`; reloads of the same page keep it.
- */
-async function open(t, query = '', { keep = false } = {}) {
-  const page = await context.newPage();
-  if (!keep) {
-    await page.addInitScript(() => {
-      if (!sessionStorage.getItem('jixiao-test-tab')) {
-        localStorage.clear();
-        sessionStorage.setItem('jixiao-test-tab', '1');
-      }
-    });
-  }
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  await page.goto(base + query);
-  await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
-  t.after(async () => {
-    await page.close();
-    assert.deepEqual(problems, [], 'the page logged errors');
-  });
-  return page;
-}
-
-
-const field = (page, name) => page.locator(`.field[data-input="${name}"]`);
 const NAME = jx.builtin(SEED).name;
 // The CLI's templates: `jixiao inputs xiangxi-commerce-2019 --example --format csv` and the same
 // with `--format xlsx --out …`, committed as written by the CLI.

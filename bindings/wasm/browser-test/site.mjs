@@ -1,6 +1,6 @@
-// Shared by the language and print browser tests: out/site served on 127.0.0.1 and Debian's
-// chromium (never a downloaded one) driven by playwright-core, with a fresh profile; pages that
-// fail their test on any console error. (calculator.test.mjs has the same set-up inline.)
+// The page's browser tests' one set-up: out/site served on 127.0.0.1 and Debian's chromium (never
+// a downloaded one) driven by playwright-core, with a fresh profile; pages that fail their test on
+// any console error or failed request. harness.mjs wraps it in a file's before/after.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -20,13 +20,15 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.wasm': 'application/wasm',
+  '.md': 'text/markdown; charset=utf-8',
 };
 
 /** Starts the server and the browser; `close()` ends both. */
-export async function startSite({ locale = 'zh-CN' } = {}) {
+export async function startSite({ locale = 'zh-CN', viewport = { width: 1366, height: 900 } } = {}) {
   assert.ok(fs.existsSync(path.join(SITE, 'index.html')), `no ${SITE}: run bindings/wasm/build.sh first`);
   assert.ok(fs.existsSync(CHROMIUM), `no ${CHROMIUM}: apt-get install -y chromium`);
   fs.mkdirSync(RESULTS, { recursive: true });
@@ -46,8 +48,17 @@ export async function startSite({ locale = 'zh-CN' } = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1366, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport,
     deviceScaleFactor: 1,
     locale,
     acceptDownloads: true,
@@ -69,6 +80,7 @@ export async function startSite({ locale = 'zh-CN' } = {}) {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
     await page.goto(base + query);
     await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
     t.after(async () => {
