@@ -95,6 +95,9 @@ pub(crate) struct Compiled {
     /// What the system allows but is probably a slip (a threshold outside the measured value's
     /// declared range, ...): reported by [`Scorer::warnings`], never a refusal.
     pub warnings: Vec<Issue>,
+    /// The system as one flat program, for the scores-only path.
+    #[cfg(feature = "compiled")]
+    pub program: crate::eval::program::Program,
 }
 
 #[derive(Debug)]
@@ -117,7 +120,7 @@ pub(crate) struct Measure {
     pub unit: Option<Arc<str>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct CTier {
     pub lower: Option<(Decimal, bool)>,
     pub upper: Option<(Decimal, bool)>,
@@ -140,7 +143,7 @@ impl CTier {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct CBand {
     pub min: Decimal,
     pub max: Decimal,
@@ -623,7 +626,8 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         return Err(ValidationErrors { issues: cx.issues });
     }
     let warnings = cx.warnings;
-    Ok(Compiled {
+    #[cfg_attr(not(feature = "compiled"), allow(unused_mut))]
+    let mut compiled = Compiled {
         id: NEXT_SCORER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         provenance: Arc::new(Provenance::of(&system)),
         rounding: system.rounding,
@@ -642,7 +646,14 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         grades,
         full_points,
         warnings,
-    })
+        #[cfg(feature = "compiled")]
+        program: crate::eval::program::Program::default(),
+    };
+    #[cfg(feature = "compiled")]
+    {
+        compiled.program = crate::eval::program::Program::build(&compiled);
+    }
+    Ok(compiled)
 }
 
 /// Refuses a grade whose lower bound no total can reach: with it, a unit scoring full points

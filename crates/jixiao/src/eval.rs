@@ -12,6 +12,8 @@ use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, Paren
 use crate::inputs::Inputs;
 
 mod prepared;
+#[cfg(feature = "compiled")]
+pub(crate) mod program;
 mod progress;
 pub use prepared::{InputsBuilder, PreparedInputs};
 pub use progress::{BandPoints, LeafProgress, LeafState, LevelBands, Progress};
@@ -458,17 +460,45 @@ impl Scorer {
     /// computed by the same code as [`evaluate`](Scorer::evaluate), without building names,
     /// outcomes and deductions. `out`'s buffers are reused: no allocation per unit once warm.
     pub fn score_into(&self, inputs: &PreparedInputs, out: &mut Scores) -> Result<(), EvalError> {
+        #[cfg(feature = "compiled")]
+        {
+            self.check_identity(inputs)?;
+            let c = &*self.inner;
+            if c.program.run(c, &inputs.values, out).is_ok() {
+                return Ok(());
+            }
+            // A unit the program does not answer (an error, mostly): the reference states it.
+        }
+        self.score_by_reference(inputs, out)
+    }
+
+    /// [`score_into`](Scorer::score_into) by the compiled program alone: `None` where it gives
+    /// no answer. For the differential tests and benchmarks; not a stable interface.
+    #[cfg(feature = "compiled")]
+    #[doc(hidden)]
+    pub fn score_compiled(&self, inputs: &PreparedInputs, out: &mut Scores) -> Option<Result<(), EvalError>> {
+        if let Err(e) = self.check_identity(inputs) {
+            return Some(Err(e));
+        }
+        let c = &*self.inner;
+        c.program.run(c, &inputs.values, out).ok().map(Ok)
+    }
+
+    /// [`score_into`](Scorer::score_into) by the reference evaluator (the tree walk that
+    /// [`evaluate`](Scorer::evaluate) runs). For the differential tests and benchmarks; not a
+    /// stable interface.
+    #[doc(hidden)]
+    pub fn score_by_reference(&self, inputs: &PreparedInputs, out: &mut Scores) -> Result<(), EvalError> {
         self.check_identity(inputs)?;
         let c = &*self.inner;
         let mut run = Run::reusing(
             c,
             &inputs.values,
             false,
-            std::mem::take(&mut out.metrics),
+            Vec::new(),
             std::mem::take(&mut out.indicators),
         );
         let result = run.run(&mut Vec::new(), &mut Vec::new());
-        out.metrics = std::mem::take(&mut run.metrics);
         out.indicators = std::mem::take(&mut run.scores);
         let t = result?;
         out.total = t.total;
@@ -515,7 +545,8 @@ impl Scorer {
             self.score_into(u, scratch).map(|()| Scores {
                 indicators: scratch.indicators.clone(),
                 failed_checks: scratch.failed_checks.clone(),
-                metrics: Vec::new(),
+                #[cfg(feature = "compiled")]
+                scratch: program::Scratch::default(),
                 ..*scratch
             })
         })
@@ -689,8 +720,9 @@ pub struct Scores {
     /// The consistency checks (勾稽关系) of severity `warning` that failed, as indices into the
     /// system's checks ([`Scorer::check_notice`]); the scores stand.
     pub failed_checks: Vec<usize>,
-    /// Scratch space for the metrics, kept between units.
-    metrics: Vec<Option<Value>>,
+    /// Scratch space for the compiled program, kept between units.
+    #[cfg(feature = "compiled")]
+    scratch: program::Scratch,
 }
 
 /// The figures of many units in flat columns ([`Scorer::score_table`]); reusable. A failed row
@@ -1074,32 +1106,10 @@ impl<'a> Run<'a> {
                 .ok_or_else(|| total_overflow("the total with the bonus"))?;
         }
 
-        if excluded > Decimal::ZERO && excluded >= c.full_points {
-            return Err(EvalError::AllExcluded);
-        }
-        let rescaled_total = if excluded > Decimal::ZERO && c.excluded == crate::format::ExcludedPoints::Rescale {
-            let available = c.full_points - excluded;
-            let scaled = tree_total
-                .mul_checked(c.full_points)
-                .and_then(|t| t.div_checked(available));
-            Some(scaled.ok_or_else(|| total_overflow("the rescaled total"))?)
-        } else {
-            None
-        };
-        // The bonus reported is what was actually added: after its own cap and the cap on the total.
-        let base = rescaled_total.unwrap_or(tree_total);
-        let mut bonus_total = c.max_bonus.map_or(bonus_sum, |m| bonus_sum.min(m));
-        if let Some(m) = c.max_total {
-            bonus_total = bonus_total.min((m - base).max(Decimal::ZERO));
-        }
-        let mut total = base
-            .add_checked(bonus_total)
-            .ok_or_else(|| total_overflow("the total with the bonus"))?;
-
+        let full = self.full;
         let mut vetoes = Vec::new();
-        let mut vetoed = false;
-        let mut forced: Option<u32> = None;
-        for v in &c.vetoes {
+        let core_forced = self.core_forced.take();
+        let settled = settle(c, tree_total, bonus_sum, excluded, core_forced, |_, v| {
             let holds = match v
                 .when
                 .eval(self)
@@ -1108,60 +1118,31 @@ impl<'a> Run<'a> {
                 Value::Bool(b) => b,
                 Value::Num(d) => !d.is_zero(),
             };
-            if !holds {
-                continue;
+            if holds && full {
+                vetoes.push(VetoResult {
+                    id: v.id.clone(),
+                    name: v.name.clone(),
+                    name_en: v.name_en.clone(),
+                    grade: v.grade.and_then(|g| c.grades.get(g as usize)).map(|g| g.label.clone()),
+                    grade_en: v
+                        .grade
+                        .and_then(|g| c.grades.get(g as usize))
+                        .and_then(|g| g.label_en.clone()),
+                    total: v.total,
+                    max_total: v.max_total,
+                });
             }
-            if let Some(t) = v.total {
-                total = t;
-            }
-            if let Some(m) = v.max_total {
-                total = total.min(m);
-            }
-            if let Some(g) = v.grade {
-                forced = Some(forced.map_or(g, |f| f.max(g)));
-            }
-            vetoed = true;
-            if !self.full {
-                continue;
-            }
-            vetoes.push(VetoResult {
-                id: v.id.clone(),
-                name: v.name.clone(),
-                name_en: v.name_en.clone(),
-                grade: v.grade.and_then(|g| c.grades.get(g as usize)).map(|g| g.label.clone()),
-                grade_en: v
-                    .grade
-                    .and_then(|g| c.grades.get(g as usize))
-                    .and_then(|g| g.label_en.clone()),
-                total: v.total,
-                max_total: v.max_total,
-            });
-        }
-
-        let exact_total = total;
-        // Rounding never lifts the total above what the points allow (e.g. `up` on 9.66 of 9.66).
-        let ceiling = exact_total.max(c.full_points.add_checked(bonus_total).unwrap_or(c.full_points));
-        let rounded = c.rounding.total.map_or(exact_total, |r| {
-            with_places(round(exact_total, r).min(ceiling), r.scale)
-        });
-        let graded = match c.rounding.grade_from {
-            crate::format::GradeFrom::RoundedTotal => rounded,
-            crate::format::GradeFrom::ExactTotal => exact_total,
-        };
-        let mut grade_index = c
-            .grades
-            .iter()
-            .position(|g| g.min.is_none_or(|m| graded >= m))
-            .unwrap_or(c.grades.len().saturating_sub(1));
-        // A core indicator not met caps the grade as a veto does: never raising what the total earns.
-        if let Some(g) = self.core_forced.take() {
-            forced = Some(forced.map_or(g, |f| f.max(g)));
-        }
+            Ok(holds)
+        })?;
         let core_caps = std::mem::take(&mut self.core_caps);
-        // A veto forces its grade but never raises the grade the total earns.
-        if let Some(f) = forced {
-            grade_index = grade_index.max(f as usize);
-        }
+        let Settled {
+            rescaled_total,
+            bonus_total,
+            vetoed,
+            exact_total,
+            total: rounded,
+            grade: grade_index,
+        } = settled;
         Ok(Totals {
             tree_total,
             excluded,
@@ -1311,8 +1292,7 @@ impl<'a> Run<'a> {
 
     /// Records a core indicator (scored, so applicable) that scores below its share of the points.
     fn core_missed(&mut self, node: &CNode, score: Decimal, g: u32, share: Decimal) {
-        let min = node.points.mul_checked(share).unwrap_or(node.points);
-        if score >= min {
+        if core_cap_missed(node, score).is_none() {
             return;
         }
         self.core_forced = Some(self.core_forced.map_or(g, |f| f.max(g)));
@@ -1909,13 +1889,123 @@ impl<'a> Run<'a> {
     }
 }
 
+/// The figures after the tree and the bonus are summed: rescaled, capped, vetoed, rounded, graded.
+pub(crate) struct Settled {
+    pub rescaled_total: Option<Decimal>,
+    pub bonus_total: Decimal,
+    pub vetoed: bool,
+    pub exact_total: Decimal,
+    pub total: Decimal,
+    pub grade: usize,
+}
+
+/// From the summed tree and bonus to the total and the grade: the rescale for excluded points,
+/// the bonus caps, the vetoes (`holds` says whether veto `index` applies), the total's rounding
+/// and the grade with its caps (vetoes, `core_forced`). One definition for every evaluation path.
+pub(crate) fn settle(
+    c: &Compiled,
+    tree_total: Decimal,
+    bonus_sum: Decimal,
+    excluded: Decimal,
+    core_forced: Option<u32>,
+    mut holds: impl FnMut(usize, &crate::compile::CVeto) -> Result<bool, EvalError>,
+) -> Result<Settled, EvalError> {
+    if excluded > Decimal::ZERO && excluded >= c.full_points {
+        return Err(EvalError::AllExcluded);
+    }
+    let rescaled_total = if excluded > Decimal::ZERO && c.excluded == crate::format::ExcludedPoints::Rescale {
+        let available = c.full_points - excluded;
+        let scaled = tree_total
+            .mul_checked(c.full_points)
+            .and_then(|t| t.div_checked(available));
+        Some(scaled.ok_or_else(|| total_overflow("the rescaled total"))?)
+    } else {
+        None
+    };
+    // The bonus reported is what was actually added: after its own cap and the cap on the total.
+    let base = rescaled_total.unwrap_or(tree_total);
+    let mut bonus_total = c.max_bonus.map_or(bonus_sum, |m| bonus_sum.min(m));
+    if let Some(m) = c.max_total {
+        bonus_total = bonus_total.min((m - base).max(Decimal::ZERO));
+    }
+    let mut total = base
+        .add_checked(bonus_total)
+        .ok_or_else(|| total_overflow("the total with the bonus"))?;
+
+    let mut vetoed = false;
+    let mut forced: Option<u32> = None;
+    for (index, v) in c.vetoes.iter().enumerate() {
+        if !holds(index, v)? {
+            continue;
+        }
+        if let Some(t) = v.total {
+            total = t;
+        }
+        if let Some(m) = v.max_total {
+            total = total.min(m);
+        }
+        if let Some(g) = v.grade {
+            forced = Some(forced.map_or(g, |f| f.max(g)));
+        }
+        vetoed = true;
+    }
+
+    let exact_total = total;
+    // Rounding never lifts the total above what the points allow (e.g. `up` on 9.66 of 9.66).
+    let ceiling = exact_total.max(c.full_points.add_checked(bonus_total).unwrap_or(c.full_points));
+    let rounded = c.rounding.total.map_or(exact_total, |r| {
+        with_places(round(exact_total, r).min(ceiling), r.scale)
+    });
+    let graded = match c.rounding.grade_from {
+        crate::format::GradeFrom::RoundedTotal => rounded,
+        crate::format::GradeFrom::ExactTotal => exact_total,
+    };
+    let mut grade = c
+        .grades
+        .iter()
+        .position(|g| g.min.is_none_or(|m| graded >= m))
+        .unwrap_or(c.grades.len().saturating_sub(1));
+    // A core indicator not met caps the grade as a veto does: never raising what the total earns.
+    if let Some(g) = core_forced {
+        forced = Some(forced.map_or(g, |f| f.max(g)));
+    }
+    // A veto forces its grade but never raises the grade the total earns.
+    if let Some(f) = forced {
+        grade = grade.max(f as usize);
+    }
+    Ok(Settled {
+        rescaled_total,
+        bonus_total,
+        vetoed,
+        exact_total,
+        total: rounded,
+        grade,
+    })
+}
+
+/// The grade a core indicator caps the unit at when `score` falls below its share of the points.
+fn core_cap_missed(node: &CNode, score: Decimal) -> Option<u32> {
+    let (g, share) = node.core_cap?;
+    let min = node.points.mul_checked(share).unwrap_or(node.points);
+    (score < min).then_some(g)
+}
+
 /// A rounded score stays within [0, points]: rounding a 9.66-point score up must not give 9.7.
 fn clamp_points(score: Decimal, points: Decimal) -> Decimal {
     score.max(Decimal::ZERO).min(points)
 }
 
 fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Decimal, bool) {
-    let cap = max.map_or(points, |m| m.min(points));
+    capped(raw, deduction_cap(max, points))
+}
+
+/// The most a rule may deduct: its own cap, never more than the points.
+fn deduction_cap(max: Option<Decimal>, points: Decimal) -> Decimal {
+    max.map_or(points, |m| m.min(points))
+}
+
+/// A deduction within `[0, cap]`, and whether the cap cut it.
+fn capped(raw: Decimal, cap: Decimal) -> (Decimal, bool) {
     if raw > cap {
         (cap, true)
     } else {

@@ -87,7 +87,7 @@ fn describe(tok: &Tok) -> String {
 }
 
 /// Comparison operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CmpOp {
     /// `<`
     Lt,
@@ -115,7 +115,7 @@ impl CmpOp {
         }
     }
 
-    fn holds(self, a: Decimal, b: Decimal) -> bool {
+    pub(crate) fn holds(self, a: Decimal, b: Decimal) -> bool {
         match self {
             CmpOp::Lt => a < b,
             CmpOp::Le => a <= b,
@@ -246,7 +246,7 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
 }
 
 /// Arithmetic operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ArOp {
     /// `+`
     Add,
@@ -702,7 +702,7 @@ impl Ty {
 }
 
 #[derive(Debug, Clone)]
-enum Op {
+pub(crate) enum Op {
     Const(Decimal),
     Bool(bool),
     Load(Ref),
@@ -792,6 +792,13 @@ impl Expr {
     /// The expression's static type.
     pub fn ty(&self) -> &Ty {
         &self.ty
+    }
+
+    /// The operations (each reads operations by index) and the root's index: what the compiled
+    /// program lowers into its straight-line code.
+    #[cfg(feature = "compiled")]
+    pub(crate) fn ops(&self) -> (&[Op], u32) {
+        (&self.ops, self.root)
     }
 
     /// Every input and metric the expression reads (each once).

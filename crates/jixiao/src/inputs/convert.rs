@@ -40,11 +40,10 @@ const NO_ITEMS: [&str; 5] = ["无", "none", "-", "—", "／"];
 /// What separates the items of a checklist cell (`制度A、制度B`); an item may contain none of them.
 pub(crate) const ITEM_SEPARATORS: [char; 6] = ['、', ',', '，', ';', '；', '\n'];
 
-fn split_items(text: &str) -> Vec<String> {
+fn split_items(text: &str) -> Vec<&str> {
     text.split(ITEM_SEPARATORS)
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
         .collect()
 }
 
@@ -97,7 +96,7 @@ pub fn bool_text(text: &str) -> Option<bool> {
 
 /// The items of a checklist cell, as the engine reads them (`制度A、制度B`).
 pub fn checklist_items(text: &str) -> Vec<String> {
-    split_items(text)
+    split_items(text).into_iter().map(str::to_string).collect()
 }
 
 /// Converts a user's value into the slot form for an input, checking kind and range.
@@ -156,8 +155,9 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, ValuePr
             }
         }
         InputKind::Checklist => {
-            let names = match v {
-                InputValue::Items(items) => items.clone(),
+            // Borrowed: a unit's checklist is read, not copied.
+            let names: Vec<&str> = match v {
+                InputValue::Items(items) => items.iter().map(String::as_str).collect(),
                 // A spreadsheet cell says "none of them" with 无 or a dash (unless that is an item).
                 InputValue::Text(t) if NO_ITEMS.contains(&t.trim()) && !c.items.iter().any(|i| **i == *t.trim()) => {
                     Vec::new()

@@ -1,0 +1,1286 @@
+//! The compiled program: a system's metrics, consistency checks, not-applicable guards, rules and
+//! subtotals lowered at compile time into one flat list of instructions over numbered registers,
+//! run in a loop without recursion for the scores-only path ([`Scorer::score_into`] and
+//! everything built on it).
+//!
+//! - Inputs are bound to their slots, constants (thresholds, scores of cases, not-applicable
+//!   fills) sit in registers filled once, and each expression becomes straight-line code with
+//!   jumps only where `and`, `or` and `if` must not evaluate a side.
+//! - Metrics run first, in dependency order. A metric whose evaluation fails is marked, not
+//!   reported: the reference evaluator computes metrics only when a rule reads them, so the
+//!   failure counts only where the metric is read (a guard at each read).
+//! - Not-applicable guards are hoisted to the head of their indicator's code: when one holds,
+//!   the program writes the subtree's precomputed scores and jumps past it.
+//! - No instruction returns a `Result`: a fault (a division by zero, an overflow, a missing input,
+//!   a failed `error` check, a score the system refuses) stops the program with [`Bail`], and the
+//!   unit is scored by the reference evaluator, which states the error with its location exactly
+//!   as [`Scorer::evaluate`] does. Errors are the rare path; the program answers every unit the
+//!   reference scores without error, except a unit whose consistency check reads an input not
+//!   given (the reference reports that check as undecided).
+//!
+//! The reference evaluator (`Run`) stays the definition of the figures: differential tests
+//! compare the two on every conformance vector and on generated systems and units.
+//!
+//! [`Scorer::score_into`]: crate::Scorer::score_into
+//! [`Scorer::evaluate`]: crate::Scorer::evaluate
+
+use rust_decimal::Decimal;
+
+use super::{Scores, capped, clamp01, core_cap_missed, deduction_cap, round, settle, stated};
+use crate::compile::{CBand, CRule, CTier, Compiled, InVal};
+use crate::dec::{Arith as _, with_places};
+use crate::expr::{ArOp, CmpOp, Expr, Op, Ref, Ty};
+use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, ParentScore, Rounding};
+
+type Reg = u32;
+
+/// The program gave no answer for this unit: the reference evaluator scores it.
+#[derive(Debug)]
+pub(crate) struct Bail;
+
+#[derive(Debug, Clone, Copy)]
+enum Ins {
+    /// An input's value: the number, 1 or 0 for yes/no, the count of a checklist's satisfied
+    /// items, 0 for a level (as the reference reads them); a fault when it is not given.
+    Input {
+        dst: Reg,
+        slot: u32,
+    },
+    /// Whether a level input is at `level`; a fault when it is not given.
+    LevelIs {
+        dst: Reg,
+        slot: u32,
+        level: u16,
+    },
+    /// A read of a metric: a fault when the metric's own evaluation failed.
+    Guard {
+        metric: u32,
+    },
+    Neg {
+        dst: Reg,
+        a: Reg,
+    },
+    Not {
+        dst: Reg,
+        a: Reg,
+    },
+    Truth {
+        dst: Reg,
+        a: Reg,
+    },
+    Abs {
+        dst: Reg,
+        a: Reg,
+    },
+    Round {
+        dst: Reg,
+        a: Reg,
+        places: u32,
+    },
+    Ar {
+        op: ArOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Cmp {
+        op: CmpOp,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    BoolEq {
+        equal: bool,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    Mov {
+        dst: Reg,
+        a: Reg,
+    },
+    /// The least (`min`) or greatest of `n` registers listed from `args` in `lists`.
+    MinMax {
+        min: bool,
+        dst: Reg,
+        args: u32,
+        n: u32,
+    },
+    JumpIfZero {
+        c: Reg,
+        to: u32,
+    },
+    JumpIfNonZero {
+        c: Reg,
+        to: u32,
+    },
+    Jump {
+        to: u32,
+    },
+    /// A metric's value is in `reg`: checked against its declared range (a fault outside it).
+    MetricRange {
+        metric: u32,
+        reg: Reg,
+    },
+    /// A consistency check's value: false stops an `error` check and lists a `warning` one.
+    Check {
+        c: Reg,
+        index: u32,
+        error: bool,
+    },
+    /// An indicator's not-applicable guard: when `c` holds, the `n` precomputed scores from
+    /// `fills` are written (the indicator's first) and the program continues at `end`.
+    Na {
+        node: u32,
+        c: Reg,
+        fills: u32,
+        n: u32,
+        end: u32,
+    },
+    /// A rule (parameters in `rules`) over its measured values `a` and `b`, into `raw`.
+    Rule {
+        rule: u32,
+        a: Reg,
+        b: Reg,
+        raw: Reg,
+    },
+    /// A leaf's rule and [`Leaf`](Ins::Leaf) in one, after the guard of the metric it reads
+    /// (`NO_GUARD` for none).
+    Scored {
+        rule: u32,
+        a: Reg,
+        b: Reg,
+        node: u32,
+        guard: u32,
+    },
+    /// A state the system refuses to score (no case holds, no option applies).
+    Refuse,
+    /// A leaf's score in `raw`: stated at its precision, recorded, checked against its core share.
+    Leaf {
+        node: u32,
+        raw: Reg,
+    },
+    /// A group's score: the sum of the `n` children listed from `children` in `lists`.
+    Group {
+        node: u32,
+        children: u32,
+        n: u32,
+    },
+}
+
+/// A rule's parameters, constant-folded at compile time (points included).
+#[derive(Debug)]
+enum RuleP {
+    Step {
+        points: Decimal,
+        direction: Direction,
+        threshold: Decimal,
+        step: Decimal,
+        deduct: Decimal,
+        counting: Counting,
+        /// The most it deducts ([`deduction_cap`]).
+        cap: Decimal,
+    },
+    Tiers {
+        tiers: Vec<CTier>,
+        otherwise: Option<Decimal>,
+    },
+    Ratio {
+        points: Decimal,
+        better: Better,
+        round_rate: Option<Rounding>,
+    },
+    Rate {
+        points: Decimal,
+        round_rate: Option<Rounding>,
+    },
+    Level {
+        points: Decimal,
+        slot: u32,
+        bands: Vec<CBand>,
+    },
+    Checklist {
+        points: Decimal,
+        slot: u32,
+        mode: ChecklistMode,
+        item_points: Vec<Decimal>,
+    },
+    PerOccurrence {
+        points: Decimal,
+        deduct: Decimal,
+        cap: Decimal,
+    },
+    Manual {
+        points: Decimal,
+        slot: u32,
+    },
+    Formula {
+        points: Decimal,
+        clamp: bool,
+    },
+}
+
+/// A system's compiled program (built once with the [`Compiled`] system).
+#[derive(Debug, Default)]
+pub(crate) struct Program {
+    code: Vec<Ins>,
+    /// The constants with their registers, written once per scratch and never again.
+    consts: Vec<(Reg, Decimal)>,
+    registers: usize,
+    /// Where the metrics' code ends (faults before it mark a metric; after it, stop).
+    metrics_end: usize,
+    metric_count: usize,
+    /// Each metric's code: where it starts and ends (a fault inside marks the metric and
+    /// continues at the end), in code order.
+    metric_spans: Vec<(u32, u32, u32)>,
+    /// The inputs every prepared unit has (required or with a default), each read once into its
+    /// register before the code runs.
+    bound: Vec<(u32, Reg)>,
+    /// Whether groups' exact sums are read (only when parents sum exact scores; otherwise each
+    /// exact score lies in [0, points] like the stated one, and nothing reads the sum).
+    exact_sums: bool,
+    lists: Vec<u32>,
+    fills: Vec<(u32, Decimal)>,
+    rules: Vec<RuleP>,
+    /// Each veto's condition.
+    vetoes: Vec<Reg>,
+}
+
+/// A caller's reusable space for running programs ([`Scores`] keeps one).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    /// The system whose constants `regs` holds.
+    owner: u64,
+    regs: Vec<Decimal>,
+    exact: Vec<Decimal>,
+    /// Where each metric's code failed in this unit (`RAN` when it did not).
+    failed_at: Vec<u32>,
+}
+
+/// A metric whose code ran to its end ([`Scratch::failed_at`]).
+const RAN: u32 = u32::MAX;
+
+/// A value the builder has computed into a register, to compute it only once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    /// A constant by its exact representation (value and scale).
+    Const([u8; 16]),
+    Input(u32),
+    LevelIs(u32, u16),
+    Neg(Reg),
+    Not(Reg),
+    Abs(Reg),
+    Round(Reg, u32),
+    Ar(ArOp, Reg, Reg),
+    Cmp(CmpOp, Reg, Reg),
+    BoolEq(bool, Reg, Reg),
+    MinMax(bool, Vec<Reg>),
+    /// A metric's guard has run.
+    Guard(u32),
+}
+
+struct Builder<'c> {
+    c: &'c Compiled,
+    p: Program,
+    metric_regs: Vec<Option<Reg>>,
+    input_regs: Vec<Option<Reg>>,
+    /// What has been computed where every later instruction of the current scope can read it,
+    /// with the metric whose code computed it. A metric's code that fails stops part-way, and
+    /// the reference computes each metric on its own: a value from a metric's code serves that
+    /// metric only (others compute it again), so that one metric's failure never spreads.
+    known: std::collections::HashMap<Key, (Reg, Option<u32>)>,
+    /// The keys in the order they became known, to forget those of a scope at its end.
+    learned: Vec<Key>,
+    /// The metric whose code is being built, if any.
+    building: Option<u32>,
+    /// The last place a jump lands.
+    landed: usize,
+}
+
+/// No guard ([`Ins::Scored`]).
+const NO_GUARD: u32 = u32::MAX;
+
+impl Program {
+    /// Lowers a validated system into its program.
+    pub(crate) fn build(c: &Compiled) -> Program {
+        let mut b = Builder {
+            c,
+            p: Program {
+                metric_count: c.metrics.len(),
+                exact_sums: c.rounding.parent == ParentScore::RoundedExactSum,
+                ..Program::default()
+            },
+            metric_regs: vec![None; c.metrics.len()],
+            input_regs: vec![None; c.inputs.len()],
+            known: std::collections::HashMap::new(),
+            learned: Vec::new(),
+            building: None,
+            landed: 0,
+        };
+        for m in metric_order(c) {
+            b.metric(m);
+        }
+        b.building = None;
+        b.p.metrics_end = b.p.code.len();
+        for (index, k) in c.checks.iter().enumerate() {
+            let r = b.expr(&k.expr);
+            b.push(Ins::Check {
+                c: r,
+                index: index as u32,
+                error: k.severity == crate::format::Severity::Error,
+            });
+        }
+        for &t in c.top.iter().chain(&c.bonus) {
+            b.node(t);
+        }
+        for v in &c.vetoes {
+            let r = b.expr(&v.when);
+            b.p.vetoes.push(r);
+        }
+        b.p
+    }
+
+    /// Scores one unit into `out` (indicators, totals, grade, failed checks), or gives no answer.
+    pub(crate) fn run(&self, c: &Compiled, inputs: &[InVal], out: &mut Scores) -> Result<(), Bail> {
+        let s = &mut out.scratch;
+        if s.owner != c.id || s.regs.len() != self.registers {
+            s.owner = c.id;
+            s.regs.clear();
+            s.regs.resize(self.registers, Decimal::ZERO);
+            for &(r, d) in &self.consts {
+                set(&mut s.regs, r, d);
+            }
+        }
+        s.failed_at.clear();
+        s.failed_at.resize(self.metric_count, RAN);
+        s.exact.clear();
+        s.exact.resize(c.nodes.len(), Decimal::ZERO);
+        out.indicators.clear();
+        out.indicators.resize(c.nodes.len(), Decimal::ZERO);
+        out.failed_checks.clear();
+        let regs: &mut [Decimal] = &mut s.regs;
+        let scores: &mut [Decimal] = &mut out.indicators;
+        let exact: &mut [Decimal] = &mut s.exact;
+        let failed_at: &mut [u32] = &mut s.failed_at;
+        let failed_checks = &mut out.failed_checks;
+        for &(slot, r) in &self.bound {
+            let v = match inputs.get(slot as usize) {
+                Some(InVal::Num(d)) => *d,
+                Some(InVal::Bool(b)) => truth(*b),
+                Some(InVal::Items(set)) => Decimal::from(set.iter().filter(|s| **s).count()),
+                Some(InVal::Level(..)) => Decimal::ZERO,
+                Some(InVal::Absent) | None => return Err(Bail),
+            };
+            set(regs, r, v);
+        }
+        let mut excluded = Decimal::ZERO;
+        let mut bonus_excluded = Decimal::ZERO;
+        let mut core_forced: Option<u32> = None;
+        let mut pc = 0_usize;
+        while let Some(&ins) = self.code.get(pc) {
+            pc += 1;
+            let fault = 'fault: {
+                match ins {
+                    Ins::Input { dst, slot } => {
+                        let v = match inputs.get(slot as usize) {
+                            Some(InVal::Num(d)) => *d,
+                            Some(InVal::Bool(b)) => truth(*b),
+                            Some(InVal::Items(set)) => Decimal::from(set.iter().filter(|s| **s).count()),
+                            Some(InVal::Level(..)) => Decimal::ZERO,
+                            Some(InVal::Absent) | None => break 'fault true,
+                        };
+                        set(regs, dst, v);
+                    }
+                    Ins::LevelIs { dst, slot, level } => match inputs.get(slot as usize) {
+                        Some(InVal::Level(l, _)) => set(regs, dst, truth(*l == level)),
+                        _ => break 'fault true,
+                    },
+                    Ins::Guard { metric } => {
+                        if failed_at.get(metric as usize) != Some(&RAN) {
+                            break 'fault true;
+                        }
+                    }
+                    Ins::Neg { dst, a } => {
+                        let v = -get(regs, a);
+                        set(regs, dst, v);
+                    }
+                    Ins::Not { dst, a } => {
+                        let v = truth(get(regs, a).is_zero());
+                        set(regs, dst, v);
+                    }
+                    Ins::Truth { dst, a } => {
+                        let v = truth(!get(regs, a).is_zero());
+                        set(regs, dst, v);
+                    }
+                    Ins::Abs { dst, a } => {
+                        let v = get(regs, a).abs();
+                        set(regs, dst, v);
+                    }
+                    Ins::Round { dst, a, places } => {
+                        let v = get(regs, a)
+                            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                        set(regs, dst, v);
+                    }
+                    Ins::Ar { op, dst, a, b } => {
+                        let (x, y) = (get(regs, a), get(regs, b));
+                        let r = match op {
+                            ArOp::Add => x.add_checked(y),
+                            ArOp::Sub => x.sub_checked(y),
+                            ArOp::Mul => x.mul_checked(y),
+                            ArOp::Div if y.is_zero() => None,
+                            ArOp::Div => x.div_checked(y),
+                        };
+                        let Some(r) = r else { break 'fault true };
+                        set(regs, dst, r);
+                    }
+                    Ins::Cmp { op, dst, a, b } => {
+                        let v = truth(op.holds(get(regs, a), get(regs, b)));
+                        set(regs, dst, v);
+                    }
+                    Ins::BoolEq { equal, dst, a, b } => {
+                        let same = get(regs, a).is_zero() == get(regs, b).is_zero();
+                        set(regs, dst, truth(same == equal));
+                    }
+                    Ins::Mov { dst, a } => {
+                        let v = get(regs, a);
+                        set(regs, dst, v);
+                    }
+                    Ins::MinMax { min, dst, args, n } => {
+                        let args = self.lists.get(args as usize..(args + n) as usize).unwrap_or_default();
+                        let mut best: Option<Decimal> = None;
+                        for &a in args {
+                            let v = get(regs, a);
+                            best = Some(match best {
+                                None => v,
+                                Some(b) if min => b.min(v),
+                                Some(b) => b.max(v),
+                            });
+                        }
+                        set(regs, dst, best.unwrap_or(Decimal::ZERO));
+                    }
+                    Ins::JumpIfZero { c, to } => {
+                        if get(regs, c).is_zero() {
+                            pc = to as usize;
+                        }
+                    }
+                    Ins::JumpIfNonZero { c, to } => {
+                        if !get(regs, c).is_zero() {
+                            pc = to as usize;
+                        }
+                    }
+                    Ins::Jump { to } => pc = to as usize,
+                    Ins::MetricRange { metric: m, reg } => {
+                        let d = get(regs, reg);
+                        let Some(decl) = c.metrics.get(m as usize) else {
+                            break 'fault true;
+                        };
+                        if decl.min.is_some_and(|lo| d < lo) || decl.max.is_some_and(|hi| d > hi) {
+                            break 'fault true;
+                        }
+                    }
+                    Ins::Check { c: r, index, error } => {
+                        if get(regs, r).is_zero() {
+                            if error {
+                                break 'fault true;
+                            }
+                            failed_checks.push(index as usize);
+                        }
+                    }
+                    Ins::Na {
+                        node,
+                        c: r,
+                        fills,
+                        n,
+                        end,
+                    } => {
+                        if get(regs, r).is_zero() {
+                            break 'fault false;
+                        }
+                        let fills = self.fills.get(fills as usize..(fills + n) as usize).unwrap_or_default();
+                        for &(i, v) in fills {
+                            set(scores, i, v);
+                        }
+                        let own = fills.first().map_or(Decimal::ZERO, |f| f.1);
+                        set(exact, node, own);
+                        let Some(cn) = c.nodes.get(node as usize) else {
+                            break 'fault true;
+                        };
+                        if cn.na.as_ref().is_some_and(|na| na.outcome == NaOutcome::Excluded) {
+                            let sum = if cn.is_bonus {
+                                &mut bonus_excluded
+                            } else {
+                                &mut excluded
+                            };
+                            let Some(t) = sum.add_checked(cn.points) else {
+                                break 'fault true;
+                            };
+                            *sum = t;
+                        }
+                        pc = end as usize;
+                    }
+                    Ins::Rule { rule, a, b, raw } => {
+                        let Some(p) = self.rules.get(rule as usize) else {
+                            break 'fault true;
+                        };
+                        let Some(v) = score_rule(p, get(regs, a), get(regs, b), inputs) else {
+                            break 'fault true;
+                        };
+                        set(regs, raw, v);
+                    }
+                    Ins::Scored {
+                        rule,
+                        a,
+                        b,
+                        node,
+                        guard,
+                    } => {
+                        if guard != NO_GUARD && failed_at.get(guard as usize) != Some(&RAN) {
+                            break 'fault true;
+                        }
+                        let (Some(p), Some(cn)) = (self.rules.get(rule as usize), c.nodes.get(node as usize)) else {
+                            break 'fault true;
+                        };
+                        let Some(raw) = score_rule(p, get(regs, a), get(regs, b), inputs) else {
+                            break 'fault true;
+                        };
+                        let score = cn.rounding.map_or(raw, |r| stated(raw, r, cn.points));
+                        set(scores, node, score);
+                        if self.exact_sums {
+                            set(exact, node, raw);
+                        }
+                        if let Some(g) = core_cap_missed(cn, score) {
+                            core_forced = Some(core_forced.map_or(g, |f| f.max(g)));
+                        }
+                    }
+                    Ins::Refuse => break 'fault true,
+                    Ins::Leaf { node, raw } => {
+                        let Some(cn) = c.nodes.get(node as usize) else {
+                            break 'fault true;
+                        };
+                        let raw = get(regs, raw);
+                        let score = cn.rounding.map_or(raw, |r| stated(raw, r, cn.points));
+                        set(scores, node, score);
+                        set(exact, node, raw);
+                        if let Some(g) = core_cap_missed(cn, score) {
+                            core_forced = Some(core_forced.map_or(g, |f| f.max(g)));
+                        }
+                    }
+                    Ins::Group { node, children, n } => {
+                        let Some(cn) = c.nodes.get(node as usize) else {
+                            break 'fault true;
+                        };
+                        let children = self
+                            .lists
+                            .get(children as usize..(children + n) as usize)
+                            .unwrap_or_default();
+                        let (mut sum, mut ex) = (Decimal::ZERO, Decimal::ZERO);
+                        for &k in children {
+                            let Some(s) = sum.add_checked(get(scores, k)) else {
+                                break 'fault true;
+                            };
+                            sum = s;
+                        }
+                        if self.exact_sums {
+                            for &k in children {
+                                let Some(e) = ex.add_checked(get(exact, k)) else {
+                                    break 'fault true;
+                                };
+                                ex = e;
+                            }
+                        }
+                        let base = match c.rounding.parent {
+                            ParentScore::SumOfStated => sum,
+                            ParentScore::RoundedExactSum => ex,
+                        };
+                        let score = cn.rounding.map_or(base, |r| stated(base, r, cn.points));
+                        set(scores, node, score);
+                        set(exact, node, ex);
+                        if let Some(g) = core_cap_missed(cn, score) {
+                            core_forced = Some(core_forced.map_or(g, |f| f.max(g)));
+                        }
+                    }
+                }
+                false
+            };
+            if fault {
+                // `pc` is past the faulting instruction.
+                let at = pc.saturating_sub(1) as u32;
+                let Some(&(_, end, m)) = self
+                    .metric_spans
+                    .iter()
+                    .find(|(start, end, _)| (*start..*end).contains(&at))
+                else {
+                    return Err(Bail);
+                };
+                if let Some(f) = failed_at.get_mut(m as usize) {
+                    *f = at;
+                }
+                pc = end as usize;
+            }
+        }
+        let _ = bonus_excluded;
+        // The total is the tree's parent: formed from the stated or the exact top-level scores.
+        let summed = |i: u32| match c.rounding.parent {
+            ParentScore::SumOfStated => get(scores, i),
+            ParentScore::RoundedExactSum => get(exact, i),
+        };
+        let mut tree_total = Decimal::ZERO;
+        for &t in &c.top {
+            tree_total = tree_total.add_checked(summed(t)).ok_or(Bail)?;
+        }
+        let mut bonus_sum = Decimal::ZERO;
+        for &b in &c.bonus {
+            bonus_sum = bonus_sum.add_checked(summed(b)).ok_or(Bail)?;
+        }
+        let settled = settle(c, tree_total, bonus_sum, excluded, core_forced, |index, _| {
+            Ok(self.vetoes.get(index).is_some_and(|&r| !get(regs, r).is_zero()))
+        })
+        .map_err(|_| Bail)?;
+        out.total = settled.total;
+        out.exact_total = settled.exact_total;
+        out.grade = settled.grade;
+        out.vetoed = settled.vetoed;
+        Ok(())
+    }
+}
+
+fn get(regs: &[Decimal], r: u32) -> Decimal {
+    regs.get(r as usize).copied().unwrap_or_default()
+}
+
+fn set(regs: &mut [Decimal], r: u32, v: Decimal) {
+    if let Some(x) = regs.get_mut(r as usize) {
+        *x = v;
+    }
+}
+
+fn truth(b: bool) -> Decimal {
+    if b { Decimal::ONE } else { Decimal::ZERO }
+}
+
+/// A rule's raw score from its measured values, as the reference's `rule` computes it; `None`
+/// where the reference reports an error.
+fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Decimal> {
+    Some(match p {
+        RuleP::Step {
+            points,
+            direction,
+            threshold,
+            step,
+            deduct,
+            counting,
+            cap,
+        } => {
+            let gap = match direction {
+                Direction::Above if a > *threshold => a.sub_checked(*threshold)?,
+                Direction::Below if a < *threshold => threshold.sub_checked(a)?,
+                _ => Decimal::ZERO,
+            };
+            let raw_steps = gap.div_checked(*step)?;
+            let steps = match counting {
+                Counting::Whole => raw_steps.floor(),
+                Counting::Started => raw_steps.ceil(),
+                Counting::Proportional => raw_steps,
+            };
+            let (deduction, _) = capped(steps.mul_checked(*deduct)?, *cap);
+            *points - deduction
+        }
+        RuleP::Tiers { tiers, otherwise } => match tiers.iter().find(|t| t.contains(a)) {
+            Some(t) => t.score,
+            None => (*otherwise)?,
+        },
+        RuleP::Ratio {
+            points,
+            better,
+            round_rate,
+        } => {
+            let (av, tv) = (a, b);
+            let share = match better {
+                Better::HigherIsBetter if av >= tv => Decimal::ONE,
+                Better::HigherIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
+                Better::HigherIsBetter => clamp01(av.max(Decimal::ZERO).div_checked(tv)?),
+                Better::LowerIsBetter if av <= tv => Decimal::ONE,
+                Better::LowerIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
+                Better::LowerIsBetter => clamp01(tv.div_checked(av)?),
+            };
+            let share = round_rate.map_or(share, |r| round(share, r));
+            points.mul_checked(share)?
+        }
+        RuleP::Rate { points, round_rate } => {
+            let used = clamp01(round_rate.map_or(a, |r| round(a, r)));
+            points.mul_checked(used)?
+        }
+        RuleP::Level { points, slot, bands } => {
+            let Some(InVal::Level(li, given)) = inputs.get(*slot as usize) else {
+                return None;
+            };
+            let band = bands.get(usize::from(*li))?;
+            match given {
+                Some(s) => {
+                    let share = if points.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        s.div_checked(*points)?
+                    };
+                    if !band.contains(share) || s.is_sign_negative() || s > points {
+                        return None;
+                    }
+                    *s
+                }
+                None => {
+                    let share = match band.default {
+                        Some(d) => d,
+                        None if band.min == band.max => band.min,
+                        None => return None,
+                    };
+                    points.mul_checked(share)?
+                }
+            }
+        }
+        RuleP::Checklist {
+            points,
+            slot,
+            mode,
+            item_points,
+        } => {
+            let Some(InVal::Items(set)) = inputs.get(*slot as usize) else {
+                return None;
+            };
+            let (mut earned, mut lost) = (Decimal::ZERO, Decimal::ZERO);
+            for (p, &ok) in item_points.iter().zip(set) {
+                if ok {
+                    earned = earned.add_checked(*p)?;
+                } else {
+                    lost = lost.add_checked(*p)?;
+                }
+            }
+            match mode {
+                ChecklistMode::Award => earned.min(*points),
+                ChecklistMode::Deduct => (*points - lost.min(*points)).max(Decimal::ZERO),
+            }
+        }
+        RuleP::PerOccurrence { points, deduct, cap } => {
+            let raw = a.max(Decimal::ZERO).mul_checked(*deduct)?;
+            *points - capped(raw, *cap).0
+        }
+        RuleP::Manual { points, slot } => {
+            let Some(InVal::Num(v)) = inputs.get(*slot as usize) else {
+                return None;
+            };
+            if v.is_sign_negative() || v > points {
+                return None;
+            }
+            *v
+        }
+        RuleP::Formula { points, clamp } => {
+            let inside = !a.is_sign_negative() && a <= *points;
+            if !inside && !clamp {
+                return None;
+            }
+            a.max(Decimal::ZERO).min(*points)
+        }
+    })
+}
+
+/// The metrics in an order where each comes after the metrics it reads (validation refused
+/// cycles and chains longer than `MAX_METRIC_CHAIN`).
+fn metric_order(c: &Compiled) -> Vec<u32> {
+    fn visit(c: &Compiled, m: u32, seen: &mut [bool], order: &mut Vec<u32>, depth: usize) {
+        match seen.get_mut(m as usize) {
+            Some(s) if !*s => *s = true,
+            _ => return,
+        }
+        if depth <= crate::compile::MAX_METRIC_CHAIN
+            && let Some(metric) = c.metrics.get(m as usize)
+        {
+            for r in metric.expr.refs() {
+                if let Ref::Metric(k) = r {
+                    visit(c, *k, seen, order, depth + 1);
+                }
+            }
+        }
+        order.push(m);
+    }
+    let mut seen = vec![false; c.metrics.len()];
+    let mut order = Vec::with_capacity(c.metrics.len());
+    for m in 0..c.metrics.len() as u32 {
+        visit(c, m, &mut seen, &mut order, 0);
+    }
+    order
+}
+
+impl Builder<'_> {
+    fn push(&mut self, ins: Ins) -> usize {
+        self.p.code.push(ins);
+        self.p.code.len() - 1
+    }
+
+    fn here(&self) -> u32 {
+        self.p.code.len() as u32
+    }
+
+    /// Points the jump at `at` to the next instruction.
+    fn land(&mut self, at: usize) {
+        let here = self.here();
+        self.landed = self.p.code.len();
+        match self.p.code.get_mut(at) {
+            Some(Ins::JumpIfZero { to, .. } | Ins::JumpIfNonZero { to, .. } | Ins::Jump { to }) => *to = here,
+            Some(Ins::Na { end, .. }) => *end = here,
+            _ => {}
+        }
+    }
+
+    fn reg(&mut self) -> Reg {
+        self.p.registers += 1;
+        (self.p.registers - 1) as Reg
+    }
+
+    /// A register holding `d` for every unit.
+    fn constant(&mut self, d: Decimal) -> Reg {
+        let key = Key::Const(d.serialize());
+        if let Some(&(r, _)) = self.known.get(&key) {
+            return r;
+        }
+        let r = self.reg();
+        self.p.consts.push((r, d));
+        // Constants are written before any code runs: known everywhere, never forgotten.
+        self.known.insert(key, (r, None));
+        r
+    }
+
+    /// Where a scope (code that may not run: a branch, an indicator that may be not applicable)
+    /// starts; what becomes known inside is forgotten at [`end_scope`](Self::end_scope).
+    fn scope(&self) -> usize {
+        self.learned.len()
+    }
+
+    fn end_scope(&mut self, mark: usize) {
+        for key in self.learned.drain(mark..) {
+            self.known.remove(&key);
+        }
+    }
+
+    /// The register already holding `key`'s value, if any and if this code may read it.
+    fn recall(&mut self, key: &Key) -> Option<Reg> {
+        let (r, origin) = *self.known.get(key)?;
+        (origin.is_none() || origin == self.building).then_some(r)
+    }
+
+    /// Computes `key` into a new register with the instruction `make` gives, once.
+    fn value(&mut self, key: Key, make: impl FnOnce(Reg) -> Ins) -> Reg {
+        if let Some(r) = self.recall(&key) {
+            return r;
+        }
+        let dst = self.reg();
+        self.push(make(dst));
+        self.learn(key, dst);
+        dst
+    }
+
+    /// `key` is in `r` from now on (in this scope).
+    fn learn(&mut self, key: Key, r: Reg) {
+        self.known.insert(key.clone(), (r, self.building));
+        self.learned.push(key);
+    }
+
+    /// A read of metric `m`'s value (once per scope).
+    fn guard(&mut self, m: u32) {
+        let key = Key::Guard(m);
+        if self.known.contains_key(&key) || self.building == Some(m) {
+            return;
+        }
+        self.push(Ins::Guard { metric: m });
+        // A guard inside a metric's code only tells about that metric's own run.
+        if self.building.is_none() {
+            self.learn(key, 0);
+        }
+    }
+
+    fn metric(&mut self, m: u32) {
+        let Some(metric) = self.c.metrics.get(m as usize) else {
+            return;
+        };
+        let start = self.here();
+        self.building = Some(m);
+        let r = self.expr(&metric.expr);
+        if *metric.expr.ty() != Ty::Bool && (metric.min.is_some() || metric.max.is_some()) {
+            self.push(Ins::MetricRange { metric: m, reg: r });
+        }
+        let end = self.here();
+        self.p.metric_spans.push((start, end, m));
+        if let Some(slot) = self.metric_regs.get_mut(m as usize) {
+            *slot = Some(r);
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) -> Reg {
+        let (ops, root) = e.ops();
+        self.op(ops, root)
+    }
+
+    fn op(&mut self, ops: &[Op], i: u32) -> Reg {
+        let Some(op) = ops.get(i as usize) else {
+            return self.constant(Decimal::ZERO);
+        };
+        match op {
+            Op::Const(d) => self.constant(*d),
+            Op::Bool(v) => self.constant(truth(*v)),
+            Op::Load(Ref::Input(slot)) => {
+                let always = self
+                    .c
+                    .inputs
+                    .get(*slot as usize)
+                    .is_some_and(|d| d.required || d.default.is_some());
+                if always {
+                    if let Some(Some(r)) = self.input_regs.get(*slot as usize) {
+                        return *r;
+                    }
+                    let r = self.reg();
+                    self.p.bound.push((*slot, r));
+                    if let Some(x) = self.input_regs.get_mut(*slot as usize) {
+                        *x = Some(r);
+                    }
+                    return r;
+                }
+                let slot = *slot;
+                self.value(Key::Input(slot), |dst| Ins::Input { dst, slot })
+            }
+            Op::Load(Ref::Metric(m)) => {
+                self.guard(*m);
+                match self.metric_regs.get(*m as usize).copied().flatten() {
+                    Some(r) => r,
+                    // Unreachable after `metric_order`; never read (the guard faults first).
+                    None => self.constant(Decimal::ZERO),
+                }
+            }
+            &Op::LevelIs(slot, level) => self.value(Key::LevelIs(slot, level), |dst| Ins::LevelIs { dst, slot, level }),
+            Op::Neg(a) => {
+                let a = self.op(ops, *a);
+                self.value(Key::Neg(a), |dst| Ins::Neg { dst, a })
+            }
+            Op::Not(a) => {
+                let a = self.op(ops, *a);
+                self.value(Key::Not(a), |dst| Ins::Not { dst, a })
+            }
+            Op::Abs(a) => {
+                let a = self.op(ops, *a);
+                self.value(Key::Abs(a), |dst| Ins::Abs { dst, a })
+            }
+            &Op::Round(a, places) => {
+                let a = self.op(ops, a);
+                self.value(Key::Round(a, places), |dst| Ins::Round { dst, a, places })
+            }
+            &Op::Ar(op, a, b, _) => {
+                let (a, b) = (self.op(ops, a), self.op(ops, b));
+                self.value(Key::Ar(op, a, b), |dst| Ins::Ar { op, dst, a, b })
+            }
+            &Op::Cmp(op, a, b) => {
+                let (a, b) = (self.op(ops, a), self.op(ops, b));
+                self.value(Key::Cmp(op, a, b), |dst| Ins::Cmp { op, dst, a, b })
+            }
+            &Op::BoolEq(equal, a, b) => {
+                let (a, b) = (self.op(ops, a), self.op(ops, b));
+                self.value(Key::BoolEq(equal, a, b), |dst| Ins::BoolEq { equal, dst, a, b })
+            }
+            Op::And(a, b) | Op::Or(a, b) => {
+                let and = matches!(op, Op::And(..));
+                let a = self.op(ops, *a);
+                let dst = self.reg();
+                self.push(Ins::Truth { dst, a });
+                let skip = self.push(if and {
+                    Ins::JumpIfZero { c: dst, to: 0 }
+                } else {
+                    Ins::JumpIfNonZero { c: dst, to: 0 }
+                });
+                let mark = self.scope();
+                let b = self.op(ops, *b);
+                self.push(Ins::Truth { dst, a: b });
+                self.end_scope(mark);
+                self.land(skip);
+                dst
+            }
+            Op::If(cond, a, b) => {
+                let cond = self.op(ops, *cond);
+                let dst = self.reg();
+                let otherwise = self.push(Ins::JumpIfZero { c: cond, to: 0 });
+                let mark = self.scope();
+                let a = self.op(ops, *a);
+                self.push(Ins::Mov { dst, a });
+                self.end_scope(mark);
+                let done = self.push(Ins::Jump { to: 0 });
+                self.land(otherwise);
+                let b = self.op(ops, *b);
+                self.push(Ins::Mov { dst, a: b });
+                self.end_scope(mark);
+                self.land(done);
+                dst
+            }
+            Op::Min(args) | Op::Max(args) => {
+                let min = matches!(op, Op::Min(_));
+                let regs: Vec<Reg> = args.iter().map(|&a| self.op(ops, a)).collect();
+                let key = Key::MinMax(min, regs.clone());
+                if let Some(r) = self.recall(&key) {
+                    return r;
+                }
+                let dst = self.reg();
+                let start = self.p.lists.len() as u32;
+                self.p.lists.extend(&regs);
+                self.push(Ins::MinMax {
+                    min,
+                    dst,
+                    args: start,
+                    n: regs.len() as u32,
+                });
+                self.learn(key, dst);
+                dst
+            }
+        }
+    }
+
+    fn node(&mut self, i: u32) {
+        let c = self.c;
+        let Some(node) = c.nodes.get(i as usize) else { return };
+        let guard = node.na.as_ref().map(|na| {
+            let r = self.expr(&na.when);
+            let start = self.p.fills.len() as u32;
+            self.na_fills(i, na.outcome);
+            let n = self.p.fills.len() as u32 - start;
+            self.push(Ins::Na {
+                node: i,
+                c: r,
+                fills: start,
+                n,
+                end: 0,
+            })
+        });
+        let mark = self.scope();
+        if let Some(rule) = &node.rule {
+            let raw = self.reg();
+            self.rule(rule, node.points, raw);
+            // A rule that ends in one rule instruction (all but cases and options, which jump)
+            // scores and states the leaf in the same step.
+            let branches = matches!(rule, CRule::Cases { .. } | CRule::ChooseOne { .. });
+            match self.p.code.last().copied() {
+                Some(Ins::Rule { rule, a, b, .. }) if !branches => {
+                    self.p.code.pop();
+                    // The guard just before it, unless a jump lands between them.
+                    let guard = match self.p.code.last() {
+                        Some(&Ins::Guard { metric }) if self.landed < self.p.code.len() => {
+                            self.p.code.pop();
+                            metric
+                        }
+                        _ => NO_GUARD,
+                    };
+                    self.push(Ins::Scored {
+                        rule,
+                        a,
+                        b,
+                        node: i,
+                        guard,
+                    });
+                }
+                _ => {
+                    self.push(Ins::Leaf { node: i, raw });
+                }
+            }
+        } else {
+            for &k in &node.children {
+                self.node(k);
+            }
+            let start = self.p.lists.len() as u32;
+            self.p.lists.extend(&node.children);
+            self.push(Ins::Group {
+                node: i,
+                children: start,
+                n: node.children.len() as u32,
+            });
+        }
+        if let Some(at) = guard {
+            // What the indicator's code computed is not there when it was not applicable.
+            self.end_scope(mark);
+            self.land(at);
+        }
+    }
+
+    /// The scores of a not-applicable indicator and its subtree (itself first), as the reference
+    /// states them: the points or zero, at each one's places.
+    fn na_fills(&mut self, i: u32, outcome: NaOutcome) {
+        let Some(node) = self.c.nodes.get(i as usize) else {
+            return;
+        };
+        let score = if outcome == NaOutcome::FullPoints {
+            node.points
+        } else {
+            Decimal::ZERO
+        };
+        let score = node.rounding.map_or(score, |r| with_places(score, r.scale));
+        self.p.fills.push((i, score));
+        for &k in &node.children {
+            self.na_fills(k, outcome);
+        }
+    }
+
+    fn rule(&mut self, rule: &CRule, points: Decimal, raw: Reg) {
+        let emit = |b: &mut Self, p: RuleP, a: Reg, second: Reg| {
+            b.p.rules.push(p);
+            let rule = (b.p.rules.len() - 1) as u32;
+            b.push(Ins::Rule {
+                rule,
+                a,
+                b: second,
+                raw,
+            });
+        };
+        match rule {
+            CRule::Step {
+                value,
+                direction,
+                threshold,
+                step,
+                deduct,
+                counting,
+                max_deduction,
+            } => {
+                let a = self.expr(&value.expr);
+                let p = RuleP::Step {
+                    points,
+                    direction: *direction,
+                    threshold: *threshold,
+                    step: *step,
+                    deduct: *deduct,
+                    counting: *counting,
+                    cap: deduction_cap(*max_deduction, points),
+                };
+                emit(self, p, a, a);
+            }
+            CRule::Tiers {
+                value,
+                tiers,
+                otherwise,
+            } => {
+                let a = self.expr(&value.expr);
+                let p = RuleP::Tiers {
+                    tiers: tiers.clone(),
+                    otherwise: *otherwise,
+                };
+                emit(self, p, a, a);
+            }
+            CRule::Ratio {
+                actual,
+                target,
+                better,
+                round_rate,
+            } => {
+                let a = self.expr(&actual.expr);
+                let t = self.expr(&target.expr);
+                let p = RuleP::Ratio {
+                    points,
+                    better: *better,
+                    round_rate: *round_rate,
+                };
+                emit(self, p, a, t);
+            }
+            CRule::Rate { value, round_rate } => {
+                let a = self.expr(&value.expr);
+                let p = RuleP::Rate {
+                    points,
+                    round_rate: *round_rate,
+                };
+                emit(self, p, a, a);
+            }
+            CRule::Level { input, bands } => {
+                let p = RuleP::Level {
+                    points,
+                    slot: *input,
+                    bands: bands.clone(),
+                };
+                emit(self, p, raw, raw);
+            }
+            CRule::Checklist {
+                input,
+                mode,
+                item_points,
+            } => {
+                let p = RuleP::Checklist {
+                    points,
+                    slot: *input,
+                    mode: *mode,
+                    item_points: item_points.clone(),
+                };
+                emit(self, p, raw, raw);
+            }
+            CRule::PerOccurrence {
+                value,
+                deduct,
+                max_deduction,
+            } => {
+                let a = self.expr(&value.expr);
+                let p = RuleP::PerOccurrence {
+                    points,
+                    deduct: *deduct,
+                    cap: deduction_cap(*max_deduction, points),
+                };
+                emit(self, p, a, a);
+            }
+            CRule::Manual { input } => emit(self, RuleP::Manual { points, slot: *input }, raw, raw),
+            CRule::Formula { expr, clamp, .. } => {
+                let a = self.expr(expr);
+                emit(self, RuleP::Formula { points, clamp: *clamp }, a, a);
+            }
+            CRule::Cases { cases, otherwise } => {
+                // Each condition in order; the first that holds jumps to its score. Only the
+                // first surely runs: what the others compute is forgotten after the rule.
+                let mark = self.scope();
+                let mut taken = Vec::with_capacity(cases.len());
+                for case in cases {
+                    let r = self.expr(&case.when);
+                    taken.push(self.push(Ins::JumpIfNonZero { c: r, to: 0 }));
+                }
+                let mut done = Vec::with_capacity(cases.len() + 1);
+                match otherwise {
+                    Some(o) => {
+                        let k = self.constant(*o);
+                        self.push(Ins::Mov { dst: raw, a: k });
+                        done.push(self.push(Ins::Jump { to: 0 }));
+                    }
+                    None => {
+                        self.push(Ins::Refuse);
+                    }
+                }
+                for (case, at) in cases.iter().zip(taken) {
+                    self.land(at);
+                    let k = self.constant(case.score);
+                    self.push(Ins::Mov { dst: raw, a: k });
+                    done.push(self.push(Ins::Jump { to: 0 }));
+                }
+                for at in done {
+                    self.land(at);
+                }
+                self.end_scope(mark);
+            }
+            CRule::ChooseOne { options } => {
+                // As with cases: only the first option's condition surely runs.
+                let outer = self.scope();
+                let mut done = Vec::with_capacity(options.len());
+                for option in options {
+                    let skip = option.when.as_ref().map(|(e, _)| {
+                        let r = self.expr(e);
+                        self.push(Ins::JumpIfZero { c: r, to: 0 })
+                    });
+                    let mark = self.scope();
+                    self.rule(&option.rule, points, raw);
+                    self.end_scope(mark);
+                    done.push(self.push(Ins::Jump { to: 0 }));
+                    if let Some(at) = skip {
+                        self.land(at);
+                    }
+                }
+                self.push(Ins::Refuse);
+                for at in done {
+                    self.land(at);
+                }
+                self.end_scope(outer);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The compiled program (the scores-only path) against the reference evaluator on every case of
+//! every conformance vector: the same figures to the last place, and the same units answered
+//! (see [`compiled_agrees`]). The property tests (`properties.rs`) do the same on generated
+//! systems and units.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "test code")]
+
+use jixiao_conformance::{compiled_agrees, load_vectors, system_text, vectors_dir};
+
+#[test]
+fn the_compiled_program_agrees_with_the_reference_on_every_vector() {
+    let dir = vectors_dir();
+    let vectors = load_vectors(&dir).unwrap_or_else(|e| panic!("malformed vectors: {}", e.join("\n")));
+    let (mut answered, mut left, mut failures) = (0, 0, Vec::new());
+    for v in &vectors {
+        let Ok(text) = system_text(v, &dir) else { continue };
+        // Validation vectors: no system to run.
+        let Ok(scorer) = jixiao::Scorer::from_text(&text) else {
+            continue;
+        };
+        for (i, case) in v.cases() {
+            if v.case_text(i, "analysis").is_some() {
+                continue;
+            }
+            let inputs = v.case_text(i, "inputs").unwrap_or_else(|| "{}".to_string());
+            let Ok(inputs) = jixiao::wire::inputs_from_json(&inputs) else {
+                continue;
+            };
+            // Input errors are found before any scoring.
+            let Ok(unit) = scorer.prepare(&inputs) else { continue };
+            match compiled_agrees(&scorer, &unit) {
+                Ok(true) => answered += 1,
+                Ok(false) => left += 1,
+                Err(e) => {
+                    let name = case.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+                    failures.push(format!("{} / {name}:\n{e}", v.file));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    // The corpus scores far more units than it fails: the program must have answered them.
+    assert!(
+        answered >= 150,
+        "the program answered only {answered} cases ({left} left to the reference)"
+    );
+    eprintln!("compiled program: {answered} cases answered alike, {left} left to the reference");
+}
+
+/// Scores `units` (inputs as JSON) with `system` and checks each against the reference.
+fn agree(system: &str, units: &[&str]) -> usize {
+    let scorer = jixiao::Scorer::from_text(system).unwrap_or_else(|e| panic!("{e}"));
+    let mut answered = 0;
+    for u in units {
+        let unit = scorer.prepare(&jixiao::wire::inputs_from_json(u).unwrap()).unwrap();
+        match compiled_agrees(&scorer, &unit) {
+            Ok(true) => answered += 1,
+            Ok(false) => {}
+            Err(e) => panic!("{u}: {e}"),
+        }
+    }
+    answered
+}
+
+fn system(inputs: &str, metrics: &str, leaves: &str) -> String {
+    format!(
+        r#"{{"format": 1, "id": "t", "name": "测试", "inputs": [{inputs}], "metrics": [{metrics}],
+        "indicators": [{{"id": "1", "name": "组", "points": "20", "children": [{leaves}]}}],
+        "grades": [{{"label": "优", "min": "18"}}, {{"label": "差"}}],
+        "rounding": {{"indicator": {{"scale": 2, "mode": "half_up"}}, "total": {{"scale": 2, "mode": "half_up"}}}}}}"#
+    )
+}
+
+const XY: &str =
+    r#"{"name": "x", "kind": "number", "required": true}, {"name": "y", "kind": "number", "required": true}"#;
+
+/// A value computed in the condition of a later case (which does not run when an earlier case
+/// holds) is computed again where it is needed after the rule, not read from an empty register.
+#[test]
+fn a_value_from_a_case_that_did_not_run_is_not_reused() {
+    let s = system(
+        XY,
+        "",
+        r#"{"id": "1.1", "name": "甲", "points": "10", "rule": {"type": "cases",
+              "cases": [{"when": "y > 0", "score": "2"}, {"when": "x * 2 > 5", "score": "4"}], "otherwise": "1"}},
+           {"id": "1.2", "name": "乙", "points": "10", "rule": {"type": "rate", "value": "x * 2 / 100"}}"#,
+    );
+    assert_eq!(agree(&s, &[r#"{"x": "30", "y": "1"}"#, r#"{"x": "30", "y": "-1"}"#]), 2);
+}
+
+/// The same for an arm of `if` and for an indicator that is not applicable.
+#[test]
+fn values_from_code_that_was_skipped_are_not_reused() {
+    let s = system(
+        XY,
+        "",
+        r#"{"id": "1.1", "name": "甲", "points": "10", "not_applicable": {"when": "y == 0", "outcome": "full_points"},
+              "rule": {"type": "rate", "value": "if(y > 1, x / y / 100, x / 200)"}},
+           {"id": "1.2", "name": "乙", "points": "10", "rule": {"type": "rate", "value": "x / y / 100 + x / 200"}}"#,
+    );
+    let units = [
+        r#"{"x": "30", "y": "2"}"#,
+        r#"{"x": "30", "y": "1"}"#,
+        r#"{"x": "30", "y": "0"}"#,
+    ];
+    // y = 0: 1.2 divides by zero, so the reference fails and the program leaves it.
+    assert_eq!(agree(&s, &units), 2);
+}
+
+/// A metric whose code fails part-way: what it computed before the failure serves other
+/// metrics; what it did not reach is computed where needed, so the unit is still answered.
+#[test]
+fn a_metric_failing_part_way_leaves_the_values_it_did_not_reach_to_others() {
+    let s = system(
+        XY,
+        r#"{"name": "坏", "expr": "x / y + x * 3"}, {"name": "好", "expr": "x * 3 / 100"}"#,
+        r#"{"id": "1.1", "name": "甲", "points": "10", "not_applicable": {"when": "y == 0", "outcome": "zero"},
+              "rule": {"type": "rate", "value": "坏 / 100"}},
+           {"id": "1.2", "name": "乙", "points": "10", "rule": {"type": "rate", "value": "好"}}"#,
+    );
+    assert_eq!(agree(&s, &[r#"{"x": "10", "y": "0"}"#, r#"{"x": "10", "y": "5"}"#]), 2);
+}
