@@ -80,6 +80,9 @@ pub(crate) struct Compiled {
     pub system: IndicatorSystem,
     pub inputs: Vec<CInput>,
     pub input_index: HashMap<String, u32>,
+    /// The input names in byte order with their slots: a unit's inputs (kept in the same order)
+    /// meet them in one merge, without hashing a name.
+    pub inputs_by_name: Vec<(Arc<str>, u32)>,
     pub metrics: Vec<CMetric>,
     pub nodes: Vec<CNode>,
     pub top: Vec<u32>,
@@ -547,6 +550,8 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         .enumerate()
         .map(|(i, d)| (d.name.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
         .collect();
+    let mut inputs_by_name: Vec<(Arc<str>, u32)> = input_index.iter().map(|(n, &i)| (arc(n), i)).collect();
+    inputs_by_name.sort_unstable();
     let metrics = compile_metrics(&mut cx, &system.metrics);
 
     let mut nodes = Vec::new();
@@ -635,6 +640,7 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         system,
         inputs,
         input_index,
+        inputs_by_name,
         metrics,
         nodes,
         top,

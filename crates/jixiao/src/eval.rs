@@ -667,9 +667,12 @@ impl Scorer {
     /// The inputs by name into their slots: what [`InputsBuilder`] does slot by slot.
     pub(crate) fn resolve_inputs(&self, inputs: &Inputs) -> Result<Vec<InVal>, EvalError> {
         let mut builder = self.inputs_builder();
+        // Both in byte order of the names: one merge, no hashing.
+        let mut declared = self.inner.inputs_by_name.iter().peekable();
         for (name, value) in &inputs.values {
-            match self.inner.input_index.get(name.as_str()) {
-                Some(&i) => builder.set(i as usize, value),
+            while declared.next_if(|(d, _)| **d < **name).is_some() {}
+            match declared.next_if(|(d, _)| **d == **name) {
+                Some(&(_, i)) => builder.set(i as usize, value),
                 None => builder.errors.push(InputError::Unknown { name: name.clone() }),
             }
         }

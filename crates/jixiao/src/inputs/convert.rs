@@ -167,7 +167,8 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, ValuePr
             };
             let mut set = vec![false; c.items.len()];
             for n in &names {
-                match c.items.iter().position(|i| **i == *n.trim()) {
+                let n = n.trim();
+                match c.items.iter().position(|i| **i == *n) {
                     Some(k) => {
                         if let Some(s) = set.get_mut(k) {
                             *s = true;
