@@ -33,6 +33,17 @@ pub(crate) fn with_places(mut d: Decimal, places: u32) -> Decimal {
     d
 }
 
+/// `d.max(Decimal::ZERO)` — the same value and scale — read from the sign instead of through
+/// a comparison call: the scoring paths take it for every score they state.
+#[inline]
+pub(crate) fn at_least_zero(d: Decimal) -> Decimal {
+    if d.is_sign_negative() && !d.is_zero() {
+        Decimal::ZERO
+    } else {
+        d
+    }
+}
+
 /// The limit of an exact decimal, as messages word it.
 pub(crate) const LIMIT_DIGITS_AND_MAGNITUDE: &str = "at most 28 significant digits, magnitude below 7.9e28";
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::compile::{CBand, CNode, CRule, Compiled, InVal, Measure, Scorer, range_display};
-use crate::dec::{Arith, with_places};
+use crate::dec::{Arith, at_least_zero, with_places};
 use crate::error::{ArithmeticFault, EvalError, InputError, ScoreProblem};
 use crate::expr::{Env, Expr, Fault, Ref, Value};
 use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, ParentScore, Rounding, RoundingMode};
@@ -995,7 +995,7 @@ struct Scored {
 const UNREAD: Outcome = Outcome::Group;
 
 fn clamp01(d: Decimal) -> Decimal {
-    d.max(Decimal::ZERO).min(Decimal::ONE)
+    at_least_zero(d).min(Decimal::ONE)
 }
 
 impl<'a> Run<'a> {
@@ -1550,7 +1550,7 @@ impl<'a> Run<'a> {
                     Better::HigherIsBetter if av >= tv => Decimal::ONE,
                     Better::HigherIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
                     Better::HigherIsBetter => clamp01(
-                        av.max(Decimal::ZERO)
+                        at_least_zero(av)
                             .div_checked(tv)
                             .ok_or_else(|| overflow_at(node, "the ratio"))?,
                     ),
@@ -1630,7 +1630,7 @@ impl<'a> Run<'a> {
                 }
                 let score = match mode {
                     ChecklistMode::Award => earned.min(points),
-                    ChecklistMode::Deduct => (points - lost.min(points)).max(Decimal::ZERO),
+                    ChecklistMode::Deduct => at_least_zero(points - lost.min(points)),
                 };
                 Scored {
                     score,
@@ -1651,7 +1651,7 @@ impl<'a> Run<'a> {
                 max_deduction,
             } => {
                 let v = self.measure(value, &|| format!("{}.value", prefix()))?;
-                let n = v.max(Decimal::ZERO);
+                let n = at_least_zero(v);
                 let raw = n
                     .mul_checked(*deduct)
                     .ok_or_else(|| overflow_at(node, "the deduction"))?;
@@ -1737,7 +1737,7 @@ impl<'a> Run<'a> {
                         problem: ScoreProblem::FormulaOutside { value: v, points },
                     });
                 }
-                let score = v.max(Decimal::ZERO).min(points);
+                let score = at_least_zero(v).min(points);
                 let outcome = if full {
                     Outcome::Formula {
                         expr: text.clone(),
@@ -1995,7 +1995,7 @@ fn core_cap_missed(node: &CNode, score: Decimal) -> Option<u32> {
 
 /// A rounded score stays within [0, points]: rounding a 9.66-point score up must not give 9.7.
 fn clamp_points(score: Decimal, points: Decimal) -> Decimal {
-    score.max(Decimal::ZERO).min(points)
+    at_least_zero(score).min(points)
 }
 
 fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Decimal, bool) {
@@ -2012,7 +2012,7 @@ fn capped(raw: Decimal, cap: Decimal) -> (Decimal, bool) {
     if raw > cap {
         (cap, true)
     } else {
-        (raw.max(Decimal::ZERO), false)
+        (at_least_zero(raw), false)
     }
 }
 

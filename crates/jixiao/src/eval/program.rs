@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 
 use super::{Scores, capped, clamp01, core_cap_missed, deduction_cap, round, settle, stated};
 use crate::compile::{CBand, CRule, CTier, Compiled, InVal};
-use crate::dec::{Arith as _, with_places};
+use crate::dec::{Arith as _, at_least_zero, with_places};
 use crate::expr::{ArOp, CmpOp, Expr, Op, Ref, Ty};
 use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, ParentScore, Rounding};
 
@@ -698,7 +698,7 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             let share = match better {
                 Better::HigherIsBetter if av >= tv => Decimal::ONE,
                 Better::HigherIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
-                Better::HigherIsBetter => clamp01(av.max(Decimal::ZERO).div_checked(tv)?),
+                Better::HigherIsBetter => clamp01(at_least_zero(av).div_checked(tv)?),
                 Better::LowerIsBetter if av <= tv => Decimal::ONE,
                 Better::LowerIsBetter if tv <= Decimal::ZERO => Decimal::ZERO,
                 Better::LowerIsBetter => clamp01(tv.div_checked(av)?),
@@ -756,11 +756,11 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             }
             match mode {
                 ChecklistMode::Award => earned.min(*points),
-                ChecklistMode::Deduct => (*points - lost.min(*points)).max(Decimal::ZERO),
+                ChecklistMode::Deduct => at_least_zero(*points - lost.min(*points)),
             }
         }
         RuleP::PerOccurrence { points, deduct, cap } => {
-            let raw = a.max(Decimal::ZERO).mul_checked(*deduct)?;
+            let raw = at_least_zero(a).mul_checked(*deduct)?;
             *points - capped(raw, *cap).0
         }
         RuleP::Manual { points, slot } => {
@@ -777,7 +777,7 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             if !inside && !clamp {
                 return None;
             }
-            a.max(Decimal::ZERO).min(*points)
+            at_least_zero(a).min(*points)
         }
     })
 }
