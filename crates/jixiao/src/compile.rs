@@ -132,15 +132,16 @@ pub(crate) struct CTier {
 
 impl CTier {
     pub fn contains(&self, v: Decimal) -> bool {
+        use crate::dec::cmp;
         let above = match self.lower {
             None => true,
-            Some((b, true)) => v >= b,
-            Some((b, false)) => v > b,
+            Some((b, true)) => cmp(v, b).is_ge(),
+            Some((b, false)) => cmp(v, b).is_gt(),
         };
         let below = match self.upper {
             None => true,
-            Some((b, true)) => v <= b,
-            Some((b, false)) => v < b,
+            Some((b, true)) => cmp(v, b).is_le(),
+            Some((b, false)) => cmp(v, b).is_lt(),
         };
         above && below
     }
@@ -157,8 +158,8 @@ pub(crate) struct CBand {
 
 impl CBand {
     pub fn contains(&self, share: Decimal) -> bool {
-        (share > self.min || self.min_inclusive && share == self.min)
-            && (share < self.max || self.max_inclusive && share == self.max)
+        let (lo, hi) = (crate::dec::cmp(share, self.min), crate::dec::cmp(share, self.max));
+        (lo.is_gt() || self.min_inclusive && lo.is_eq()) && (hi.is_lt() || self.max_inclusive && hi.is_eq())
     }
 }
 

@@ -995,7 +995,7 @@ struct Scored {
 const UNREAD: Outcome = Outcome::Group;
 
 fn clamp01(d: Decimal) -> Decimal {
-    at_least_zero(d).min(Decimal::ONE)
+    crate::dec::min(at_least_zero(d), Decimal::ONE)
 }
 
 impl<'a> Run<'a> {
@@ -1995,7 +1995,7 @@ fn core_cap_missed(node: &CNode, score: Decimal) -> Option<u32> {
 
 /// A rounded score stays within [0, points]: rounding a 9.66-point score up must not give 9.7.
 fn clamp_points(score: Decimal, points: Decimal) -> Decimal {
-    at_least_zero(score).min(points)
+    crate::dec::min(at_least_zero(score), points)
 }
 
 fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Decimal, bool) {
@@ -2009,7 +2009,7 @@ fn deduction_cap(max: Option<Decimal>, points: Decimal) -> Decimal {
 
 /// A deduction within `[0, cap]`, and whether the cap cut it.
 fn capped(raw: Decimal, cap: Decimal) -> (Decimal, bool) {
-    if raw > cap {
+    if crate::dec::gt(raw, cap) {
         (cap, true)
     } else {
         (at_least_zero(raw), false)

@@ -116,13 +116,14 @@ impl CmpOp {
     }
 
     pub(crate) fn holds(self, a: Decimal, b: Decimal) -> bool {
+        let o = crate::dec::cmp(a, b);
         match self {
-            CmpOp::Lt => a < b,
-            CmpOp::Le => a <= b,
-            CmpOp::Gt => a > b,
-            CmpOp::Ge => a >= b,
-            CmpOp::Eq => a == b,
-            CmpOp::Ne => a != b,
+            CmpOp::Lt => o.is_lt(),
+            CmpOp::Le => o.is_le(),
+            CmpOp::Gt => o.is_gt(),
+            CmpOp::Ge => o.is_ge(),
+            CmpOp::Eq => o.is_eq(),
+            CmpOp::Ne => o.is_ne(),
         }
     }
 }

@@ -244,6 +244,9 @@ pub(crate) struct Program {
     rules: Vec<RuleP>,
     /// Each veto's condition.
     vetoes: Vec<Reg>,
+    /// Each node's points written at its stated places where that keeps their value (5 as
+    /// 5.00): the same cap for its stated score, compared without rescaling.
+    caps: Vec<Decimal>,
 }
 
 /// A caller's reusable space for running programs ([`Scores`] keeps one).
@@ -317,6 +320,11 @@ impl Program {
             building: None,
             landed: 0,
         };
+        b.p.caps = c
+            .nodes
+            .iter()
+            .map(|n| n.rounding.map_or(n.points, |r| with_places(n.points, r.scale)))
+            .collect();
         for m in metric_order(c) {
             b.metric(m);
         }
@@ -474,7 +482,9 @@ impl Program {
                         let Some(decl) = c.metrics.get(m as usize) else {
                             break 'fault true;
                         };
-                        if decl.min.is_some_and(|lo| d < lo) || decl.max.is_some_and(|hi| d > hi) {
+                        if decl.min.is_some_and(|lo| crate::dec::gt(lo, d))
+                            || decl.max.is_some_and(|hi| crate::dec::gt(d, hi))
+                        {
                             break 'fault true;
                         }
                     }
@@ -543,7 +553,7 @@ impl Program {
                         let Some(raw) = score_rule(p, get(regs, a), get(regs, b), inputs) else {
                             break 'fault true;
                         };
-                        let score = cn.rounding.map_or(raw, |r| stated(raw, r, cn.points));
+                        let score = cn.rounding.map_or(raw, |r| stated(raw, r, get(&self.caps, node)));
                         set(scores, node, score);
                         if self.exact_sums {
                             set(exact, node, raw);
@@ -558,7 +568,7 @@ impl Program {
                             break 'fault true;
                         };
                         let raw = get(regs, raw);
-                        let score = cn.rounding.map_or(raw, |r| stated(raw, r, cn.points));
+                        let score = cn.rounding.map_or(raw, |r| stated(raw, r, get(&self.caps, node)));
                         set(scores, node, score);
                         set(exact, node, raw);
                         if let Some(g) = core_cap_missed(cn, score) {
@@ -592,7 +602,7 @@ impl Program {
                             ParentScore::SumOfStated => sum,
                             ParentScore::RoundedExactSum => ex,
                         };
-                        let score = cn.rounding.map_or(base, |r| stated(base, r, cn.points));
+                        let score = cn.rounding.map_or(base, |r| stated(base, r, get(&self.caps, node)));
                         set(scores, node, score);
                         set(exact, node, ex);
                         if let Some(g) = core_cap_missed(cn, score) {
@@ -672,8 +682,8 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             cap,
         } => {
             let gap = match direction {
-                Direction::Above if a > *threshold => a.sub_checked(*threshold)?,
-                Direction::Below if a < *threshold => threshold.sub_checked(a)?,
+                Direction::Above if crate::dec::gt(a, *threshold) => a.sub_checked(*threshold)?,
+                Direction::Below if crate::dec::gt(*threshold, a) => threshold.sub_checked(a)?,
                 _ => Decimal::ZERO,
             };
             let raw_steps = gap.div_checked(*step)?;
