@@ -68,6 +68,16 @@ fn handwritten(c: &mut Criterion) {
             }
         })
     });
+    // The same figures by the tree walk (the reference the compiled program is tested against).
+    g.bench_function("hunan-dept/engine tree walk (reference)", |b| {
+        let mut out = Scores::default();
+        b.iter(|| {
+            for p in &prepared {
+                scorer.score_by_reference(black_box(p), &mut out).expect("the unit scores");
+                black_box(&out);
+            }
+        })
+    });
     // From name-keyed inputs: prepare (name lookup, conversion, checks) + score.
     g.bench_function("hunan-dept/engine prepare + score_into", |b| {
         let mut out = Scores::default();

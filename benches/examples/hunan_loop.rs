@@ -10,7 +10,8 @@
 //!
 //! The difference of the two totals (`Collected`) over 10 000 units is the path's instructions per
 //! unit; setting up W is the same in both. Paths: `hand`, `tuned`, `score` (the engine's
-//! `score_into` on prepared inputs), `named` (`prepare` + `score_into`), `typed` (the typed fill +
+//! `score_into` on prepared inputs: the compiled program), `walk` (the same figures by the tree
+//! walk, the reference), `named` (`prepare` + `score_into`), `typed` (the typed fill +
 //! `score_into`) and `evaluate`.
 
 use std::hint::black_box;
@@ -23,7 +24,7 @@ fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let mode = args
         .next()
-        .ok_or("usage: hunan_loop hand|tuned|score|named|typed|evaluate ROUNDS")?;
+        .ok_or("usage: hunan_loop hand|tuned|score|walk|named|typed|evaluate ROUNDS")?;
     let rounds: usize = args
         .next()
         .ok_or("ROUNDS missing")?
@@ -51,6 +52,11 @@ fn run() -> Result<(), String> {
             "score" => {
                 for p in &prepared {
                     scorer.score_into(black_box(p), &mut out).map_err(|e| e.to_string())?;
+                }
+            }
+            "walk" => {
+                for p in &prepared {
+                    scorer.score_by_reference(black_box(p), &mut out).map_err(|e| e.to_string())?;
                 }
             }
             "named" => {
