@@ -73,7 +73,9 @@ fn handwritten(c: &mut Criterion) {
         let mut out = Scores::default();
         b.iter(|| {
             for p in &prepared {
-                scorer.score_by_reference(black_box(p), &mut out).expect("the unit scores");
+                scorer
+                    .score_by_reference(black_box(p), &mut out)
+                    .expect("the unit scores");
                 black_box(&out);
             }
         })

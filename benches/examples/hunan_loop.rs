@@ -56,7 +56,9 @@ fn run() -> Result<(), String> {
             }
             "walk" => {
                 for p in &prepared {
-                    scorer.score_by_reference(black_box(p), &mut out).map_err(|e| e.to_string())?;
+                    scorer
+                        .score_by_reference(black_box(p), &mut out)
+                        .map_err(|e| e.to_string())?;
                 }
             }
             "named" => {

@@ -5,7 +5,8 @@
 //! (explanations in Chinese and English, the JSON form). Nothing may panic, and a few invariants
 //! that the design promises are checked on the way: leaf scores lie in [0, points], deductions
 //! add up to points − score, groups are the sum of their children, batch and single evaluation
-//! agree, and the JSON form of a loaded system loads back to the same system.
+//! agree, the compiled program (scores only) agrees with the tree walk, and the JSON form of a
+//! loaded system loads back to the same system.
 #![no_main]
 // A fuzz harness reports a broken invariant by panicking; libFuzzer records the input.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -35,6 +36,11 @@ fuzz_target!(|data: &[u8]| {
     let batch = scorer.evaluate_batch(&units);
     assert_eq!(batch.len(), units.len());
     for (unit, batched) in units.iter().zip(&batch) {
+        if let Ok(prepared) = scorer.prepare(unit)
+            && let Err(difference) = scorer.compiled_agrees(&prepared)
+        {
+            panic!("the compiled program and the tree walk differ: {difference}");
+        }
         let single = scorer.evaluate(unit);
         assert_eq!(&single, batched, "batch and single evaluation disagree");
         match single {

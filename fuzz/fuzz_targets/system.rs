@@ -6,7 +6,8 @@
 //! tiny to ±10^28), not-applicable conditions, bonus items, vetoes, grades and rounding. Mostly
 //! consistent (groups' points add up), sometimes not. The system must survive its JSON form, then
 //! load: refused with located errors, or compiled; a compiled system is evaluated on generated
-//! inputs and given a what-if, an audit, a sensitivity and a target over bounded ranges.
+//! inputs (by the tree walk and by the compiled program, which must agree) and given a what-if,
+//! an audit, a sensitivity and a target over bounded ranges.
 //! Nothing may panic or hang, and a score always lies within its points.
 #![no_main]
 // A fuzz harness reports a broken invariant by panicking; libFuzzer records the input.
@@ -476,6 +477,13 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     };
     let _ = scorer.warnings();
     let base = inputs(u)?;
+    // The compiled program (the scores-only path) agrees with the tree walk, or leaves the unit
+    // to it where the tree walk fails.
+    if let Ok(prepared) = scorer.prepare(&base)
+        && let Err(difference) = scorer.compiled_agrees(&prepared)
+    {
+        panic!("the compiled program and the tree walk differ: {difference}\n{json}");
+    }
     if let Ok(e) = scorer.evaluate(&base) {
         for r in e.indicators.iter().filter(|r| r.is_leaf) {
             assert!(

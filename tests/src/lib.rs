@@ -1028,52 +1028,8 @@ pub fn wire_outputs(v: &Vector, dir: &Path) -> Result<Value, String> {
     Ok(serde_json::json!({ "cases": cases }))
 }
 
-/// The compiled program against the reference evaluator on one prepared unit (issue 17's
-/// differential safety net): `Ok(true)` when the program answered and its figures are the
-/// reference's to the last place (`5.00` is not `5`); `Ok(false)` when it gave no answer and the
-/// reference fails too, or reports a consistency check it could not decide (an input the check
-/// reads was not given) — the only units the program leaves to the reference that the reference
-/// scores; `Err` with what differs otherwise.
+/// The compiled program against the reference evaluator on one prepared unit
+/// ([`jixiao::Scorer::compiled_agrees`], which the fuzzers run too).
 pub fn compiled_agrees(scorer: &jixiao::Scorer, unit: &jixiao::PreparedInputs) -> Result<bool, String> {
-    let mut reference = jixiao::Scores::default();
-    let expected = scorer.score_by_reference(unit, &mut reference);
-    let mut compiled = jixiao::Scores::default();
-    // Twice into the same buffers: nothing of one unit may leak into the next.
-    for _ in 0..2 {
-        let got = scorer.score_compiled(unit, &mut compiled);
-        match (&expected, got) {
-            (Ok(()), Some(Ok(()))) => {
-                let text = |s: &jixiao::Scores| {
-                    let scores: Vec<String> = s.indicators.iter().map(ToString::to_string).collect();
-                    format!(
-                        "scores {scores:?} total {} exact {} grade {} vetoed {} failed checks {:?}",
-                        s.total, s.exact_total, s.grade, s.vetoed, s.failed_checks
-                    )
-                };
-                let (want, have) = (text(&reference), text(&compiled));
-                if want != have {
-                    return Err(format!("reference: {want}\ncompiled:  {have}"));
-                }
-            }
-            (Err(e), Some(Ok(()))) => {
-                return Err(format!(
-                    "the reference fails ({e}) but the program scores it: total {}",
-                    compiled.total
-                ));
-            }
-            (_, Some(Err(e))) => return Err(format!("the program reports an error of its own: {e}")),
-            (Err(_), None) => return Ok(false),
-            (Ok(()), None) => {
-                let evaluation = scorer.evaluate_prepared(unit).map_err(|e| e.to_string())?;
-                if evaluation.checks.iter().any(|k| k.passed.is_none()) {
-                    return Ok(false);
-                }
-                return Err(format!(
-                    "the reference scores it ({} / {}) but the program gives no answer",
-                    reference.total, evaluation.grade
-                ));
-            }
-        }
-    }
-    Ok(true)
+    scorer.compiled_agrees(unit)
 }

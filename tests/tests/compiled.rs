@@ -125,3 +125,23 @@ fn a_metric_failing_part_way_leaves_the_values_it_did_not_reach_to_others() {
     );
     assert_eq!(agree(&s, &[r#"{"x": "10", "y": "0"}"#, r#"{"x": "10", "y": "5"}"#]), 2);
 }
+
+/// A leaf whose rule reads no metric, right after a metric that only reads another one (its
+/// code is one guard): the leaf's rule is not taken for part of that metric's code, so its
+/// error (a level score outside its band) reaches the reference, which reports it. (Found by the
+/// `system` fuzzer.)
+#[test]
+fn a_leaf_after_a_metric_alias_keeps_its_own_errors() {
+    let s = system(
+        r#"{"name": "x", "kind": "number", "required": true},
+           {"name": "l", "kind": "level", "required": true, "levels": ["达成", "未达成"]}"#,
+        r#"{"name": "m0", "expr": "x"}, {"name": "m1", "expr": "m0"}"#,
+        r#"{"id": "1.1", "name": "甲", "points": "10", "rule": {"type": "level", "input": "l", "bands": [
+              {"level": "达成", "min": "0.8", "max": "1", "min_inclusive": true, "max_inclusive": true},
+              {"level": "未达成", "min": "0", "max": "0.8", "min_inclusive": true, "max_inclusive": false}]}},
+           {"id": "1.2", "name": "乙", "points": "10", "rule": {"type": "rate", "value": "x / 100"}}"#,
+    );
+    let good = r#"{"x": "50", "l": {"level": "达成", "score": "9"}}"#;
+    let outside = r#"{"x": "50", "l": {"level": "达成", "score": "150"}}"#;
+    assert_eq!(agree(&s, &[good, outside]), 1);
+}

@@ -484,6 +484,58 @@ impl Scorer {
         c.program.run(c, &inputs.values, out).ok().map(Ok)
     }
 
+    /// The compiled program against the reference evaluator on one prepared unit (issue 17's
+    /// differential safety net, run by the tests and the fuzzers): `Ok(true)` when the program
+    /// answered and its figures are the reference's to the last place (`5.00` is not `5`);
+    /// `Ok(false)` when it gave no answer and the reference fails too, or reports a consistency
+    /// check it could not decide (an input the check reads was not given) — the only units the
+    /// program leaves to the reference that the reference scores; `Err` with what differs
+    /// otherwise. Not a stable interface.
+    #[cfg(feature = "compiled")]
+    #[doc(hidden)]
+    pub fn compiled_agrees(&self, unit: &PreparedInputs) -> Result<bool, String> {
+        let text = |s: &Scores| {
+            let scores: Vec<String> = s.indicators.iter().map(ToString::to_string).collect();
+            format!(
+                "scores {scores:?} total {} exact {} grade {} vetoed {} failed checks {:?}",
+                s.total, s.exact_total, s.grade, s.vetoed, s.failed_checks
+            )
+        };
+        let mut reference = Scores::default();
+        let expected = self.score_by_reference(unit, &mut reference);
+        let mut compiled = Scores::default();
+        // Twice into the same buffers: nothing of one unit may leak into the next.
+        for _ in 0..2 {
+            match (&expected, self.score_compiled(unit, &mut compiled)) {
+                (Ok(()), Some(Ok(()))) => {
+                    let (want, have) = (text(&reference), text(&compiled));
+                    if want != have {
+                        return Err(format!("reference: {want}\ncompiled:  {have}"));
+                    }
+                }
+                (Err(e), Some(Ok(()))) => {
+                    return Err(format!(
+                        "the reference fails ({e}) but the program scores it: {}",
+                        text(&compiled)
+                    ));
+                }
+                (_, Some(Err(e))) => return Err(format!("the program reports an error of its own: {e}")),
+                (Err(_), None) => return Ok(false),
+                (Ok(()), None) => {
+                    let evaluation = self.evaluate_prepared(unit).map_err(|e| e.to_string())?;
+                    if evaluation.checks.iter().any(|k| k.passed.is_none()) {
+                        return Ok(false);
+                    }
+                    return Err(format!(
+                        "the reference scores it ({}) but the program gives no answer",
+                        text(&reference)
+                    ));
+                }
+            }
+        }
+        Ok(true)
+    }
+
     /// [`score_into`](Scorer::score_into) by the reference evaluator (the tree walk that
     /// [`evaluate`](Scorer::evaluate) runs). For the differential tests and benchmarks; not a
     /// stable interface.

@@ -1066,6 +1066,7 @@ impl Builder<'_> {
         let mark = self.scope();
         if let Some(rule) = &node.rule {
             let raw = self.reg();
+            let start = self.p.code.len();
             self.rule(rule, node.points, raw);
             // A rule that ends in one rule instruction (all but cases and options, which jump)
             // scores and states the leaf in the same step.
@@ -1073,9 +1074,11 @@ impl Builder<'_> {
             match self.p.code.last().copied() {
                 Some(Ins::Rule { rule, a, b, .. }) if !branches => {
                     self.p.code.pop();
-                    // The guard just before it, unless a jump lands between them.
+                    // The guard just before it, when the rule's own code put it there (not the
+                    // code before the leaf) and no jump lands between them.
+                    let at = self.p.code.len();
                     let guard = match self.p.code.last() {
-                        Some(&Ins::Guard { metric }) if self.landed < self.p.code.len() => {
+                        Some(&Ins::Guard { metric }) if at > start && self.landed < at => {
                             self.p.code.pop();
                             metric
                         }
