@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use jixiao::{Decimal, Lang};
+use jixiao::{Decimal, IndicatorSystem, InputKind, InputValue, Inputs, Lang};
 use serde_json::{Map, Value};
 
 /// The folder holding the vectors (`tests/vectors`).
@@ -1028,8 +1028,53 @@ pub fn wire_outputs(v: &Vector, dir: &Path) -> Result<Value, String> {
     Ok(serde_json::json!({ "cases": cases }))
 }
 
-/// The compiled program against the reference evaluator on one prepared unit
-/// ([`jixiao::Scorer::compiled_agrees`], which the fuzzers run too).
-pub fn compiled_agrees(scorer: &jixiao::Scorer, unit: &jixiao::PreparedInputs) -> Result<bool, String> {
-    scorer.compiled_agrees(unit)
+/// A small deterministic generator (splitmix64), so that one proptest seed gives one unit.
+#[derive(Debug)]
+pub struct Mix(pub u64);
+
+impl Mix {
+    pub fn draw(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.draw() % n.max(1)
+    }
+}
+
+/// The built-in's example with every figure varied (×0–2, to 0.01; counts whole), levels, lists
+/// and yes/no answers drawn at random.
+pub fn varied(system: &IndicatorSystem, example: &Inputs, seed: u64) -> Inputs {
+    let mut mix = Mix(seed);
+    let mut out = example.clone();
+    for decl in &system.inputs {
+        let value = match decl.kind {
+            InputKind::Number | InputKind::Count => {
+                let Some(InputValue::Number(base)) = example.values.get(&decl.name) else {
+                    continue;
+                };
+                let factor = Decimal::new(i64::try_from(mix.below(2001)).unwrap_or(1000), 3);
+                let places = if decl.kind == InputKind::Count { 0 } else { 2 };
+                InputValue::Number((*base * factor).round_dp(places))
+            }
+            InputKind::Boolean => InputValue::Bool(mix.below(2) == 1),
+            InputKind::Level => {
+                let pick = usize::try_from(mix.below(decl.levels.len() as u64)).unwrap_or(0);
+                let Some(level) = decl.levels.get(pick).cloned() else {
+                    continue;
+                };
+                InputValue::Level { level, score: None }
+            }
+            InputKind::Checklist => {
+                InputValue::Items(decl.items.iter().filter(|_| mix.below(3) > 0).cloned().collect())
+            }
+            _ => continue,
+        };
+        out.values.insert(decl.name.clone(), value);
+    }
+    out
 }

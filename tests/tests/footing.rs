@@ -16,55 +16,9 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use jixiao::report::{Format, evaluation_report};
-use jixiao::{Decimal, Evaluation, IndicatorSystem, InputKind, InputValue, Inputs, Lang, Scorer};
+use jixiao::{Decimal, Evaluation, IndicatorSystem, Inputs, Lang, Scorer};
+use jixiao_conformance::varied;
 use proptest::prelude::*;
-
-/// A small deterministic generator (splitmix64), so that one proptest seed gives one unit.
-struct Mix(u64);
-
-impl Mix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
-/// The built-in's example with every figure varied (×0–2, to 0.01; counts whole), levels, lists
-/// and yes/no answers drawn at random.
-fn varied(system: &IndicatorSystem, example: &Inputs, seed: u64) -> Inputs {
-    let mut mix = Mix(seed);
-    let mut out = example.clone();
-    for decl in &system.inputs {
-        let value = match decl.kind {
-            InputKind::Number | InputKind::Count => {
-                let Some(InputValue::Number(base)) = example.values.get(&decl.name) else {
-                    continue;
-                };
-                let factor = Decimal::new(i64::try_from(mix.below(2001)).unwrap(), 3);
-                let places = if decl.kind == InputKind::Count { 0 } else { 2 };
-                InputValue::Number((*base * factor).round_dp(places))
-            }
-            InputKind::Boolean => InputValue::Bool(mix.below(2) == 1),
-            InputKind::Level => {
-                let level = decl.levels[usize::try_from(mix.below(decl.levels.len() as u64)).unwrap()].clone();
-                InputValue::Level { level, score: None }
-            }
-            InputKind::Checklist => {
-                InputValue::Items(decl.items.iter().filter(|_| mix.below(3) > 0).cloned().collect())
-            }
-            _ => continue,
-        };
-        out.values.insert(decl.name.clone(), value);
-    }
-    out
-}
 
 /// The stated figures of a table, by indicator id, and its stated total.
 struct Printed {

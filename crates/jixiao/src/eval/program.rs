@@ -15,8 +15,8 @@
 //!   a failed `error` check, a score the system refuses) stops the program with [`Bail`], and the
 //!   unit is scored by the reference evaluator, which states the error with its location exactly
 //!   as [`Scorer::evaluate`] does. Errors are the rare path; the program answers every unit the
-//!   reference scores without error, except a unit whose consistency check reads an input not
-//!   given (the reference reports that check as undecided).
+//!   reference scores without error. A consistency check that reads an input not given is
+//!   undecided, as in the reference: the program leaves it and goes on.
 //!
 //! The reference evaluator (`Run`) stays the definition of the figures: differential tests
 //! compare the two on every conformance vector and on generated systems and units.
@@ -233,6 +233,8 @@ pub(crate) struct Program {
     /// Each metric's code: where it starts and ends (a fault inside marks the metric and
     /// continues at the end), in code order.
     metric_spans: Vec<(u32, u32, u32)>,
+    /// Each consistency check's code, where an input not given leaves the check undecided.
+    check_spans: Vec<(u32, u32)>,
     /// The inputs every prepared unit has (required or with a default), each read once into its
     /// register before the code runs.
     bound: Vec<(u32, Reg)>,
@@ -256,12 +258,17 @@ pub(crate) struct Scratch {
     owner: u64,
     regs: Vec<Decimal>,
     exact: Vec<Decimal>,
-    /// Where each metric's code failed in this unit (`RAN` when it did not).
-    failed_at: Vec<u32>,
+    /// How each metric's code ended in this unit: [`RAN`], [`MISSING`] or [`FAULT`].
+    failed: Vec<u8>,
 }
 
-/// A metric whose code ran to its end ([`Scratch::failed_at`]).
-const RAN: u32 = u32::MAX;
+/// No fault: a metric whose code ran to its end ([`Scratch::failed`]).
+const RAN: u8 = 0;
+/// A fault for an input not given: the reference's `MissingInput`, which leaves a consistency
+/// check undecided (and fails everything else).
+const MISSING: u8 = 1;
+/// Any other fault (a division by zero, an overflow, a value outside its range, a refusal).
+const FAULT: u8 = 2;
 
 /// A value the builder has computed into a register, to compute it only once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -331,12 +338,16 @@ impl Program {
         b.building = None;
         b.p.metrics_end = b.p.code.len();
         for (index, k) in c.checks.iter().enumerate() {
+            // A check may stop part-way (undecided): what it computes serves itself only.
+            let (mark, start) = (b.scope(), b.here());
             let r = b.expr(&k.expr);
             b.push(Ins::Check {
                 c: r,
                 index: index as u32,
                 error: k.severity == crate::format::Severity::Error,
             });
+            b.end_scope(mark);
+            b.p.check_spans.push((start, b.here()));
         }
         for &t in c.top.iter().chain(&c.bonus) {
             b.node(t);
@@ -359,8 +370,8 @@ impl Program {
                 set(&mut s.regs, r, d);
             }
         }
-        s.failed_at.clear();
-        s.failed_at.resize(self.metric_count, RAN);
+        s.failed.clear();
+        s.failed.resize(self.metric_count, RAN);
         s.exact.clear();
         s.exact.resize(c.nodes.len(), Decimal::ZERO);
         out.indicators.clear();
@@ -369,7 +380,7 @@ impl Program {
         let regs: &mut [Decimal] = &mut s.regs;
         let scores: &mut [Decimal] = &mut out.indicators;
         let exact: &mut [Decimal] = &mut s.exact;
-        let failed_at: &mut [u32] = &mut s.failed_at;
+        let failed: &mut [u8] = &mut s.failed;
         let failed_checks = &mut out.failed_checks;
         for &(slot, r) in &self.bound {
             let v = match inputs.get(slot as usize) {
@@ -395,17 +406,18 @@ impl Program {
                             Some(InVal::Bool(b)) => truth(*b),
                             Some(InVal::Items(set)) => Decimal::from(set.iter().filter(|s| **s).count()),
                             Some(InVal::Level(..)) => Decimal::ZERO,
-                            Some(InVal::Absent) | None => break 'fault true,
+                            Some(InVal::Absent) | None => break 'fault MISSING,
                         };
                         set(regs, dst, v);
                     }
                     Ins::LevelIs { dst, slot, level } => match inputs.get(slot as usize) {
                         Some(InVal::Level(l, _)) => set(regs, dst, truth(*l == level)),
-                        _ => break 'fault true,
+                        _ => break 'fault MISSING,
                     },
                     Ins::Guard { metric } => {
-                        if failed_at.get(metric as usize) != Some(&RAN) {
-                            break 'fault true;
+                        let how = failed.get(metric as usize).copied().unwrap_or(FAULT);
+                        if how != RAN {
+                            break 'fault how;
                         }
                     }
                     Ins::Neg { dst, a } => {
@@ -438,7 +450,7 @@ impl Program {
                             ArOp::Div if y.is_zero() => None,
                             ArOp::Div => x.div_checked(y),
                         };
-                        let Some(r) = r else { break 'fault true };
+                        let Some(r) = r else { break 'fault FAULT };
                         set(regs, dst, r);
                     }
                     Ins::Cmp { op, dst, a, b } => {
@@ -480,18 +492,18 @@ impl Program {
                     Ins::MetricRange { metric: m, reg } => {
                         let d = get(regs, reg);
                         let Some(decl) = c.metrics.get(m as usize) else {
-                            break 'fault true;
+                            break 'fault FAULT;
                         };
                         if decl.min.is_some_and(|lo| crate::dec::gt(lo, d))
                             || decl.max.is_some_and(|hi| crate::dec::gt(d, hi))
                         {
-                            break 'fault true;
+                            break 'fault FAULT;
                         }
                     }
                     Ins::Check { c: r, index, error } => {
                         if get(regs, r).is_zero() {
                             if error {
-                                break 'fault true;
+                                break 'fault FAULT;
                             }
                             failed_checks.push(index as usize);
                         }
@@ -504,7 +516,7 @@ impl Program {
                         end,
                     } => {
                         if get(regs, r).is_zero() {
-                            break 'fault false;
+                            break 'fault RAN;
                         }
                         let fills = self.fills.get(fills as usize..(fills + n) as usize).unwrap_or_default();
                         for &(i, v) in fills {
@@ -513,7 +525,7 @@ impl Program {
                         let own = fills.first().map_or(Decimal::ZERO, |f| f.1);
                         set(exact, node, own);
                         let Some(cn) = c.nodes.get(node as usize) else {
-                            break 'fault true;
+                            break 'fault FAULT;
                         };
                         if cn.na.as_ref().is_some_and(|na| na.outcome == NaOutcome::Excluded) {
                             let sum = if cn.is_bonus {
@@ -522,7 +534,7 @@ impl Program {
                                 &mut excluded
                             };
                             let Some(t) = sum.add_checked(cn.points) else {
-                                break 'fault true;
+                                break 'fault FAULT;
                             };
                             *sum = t;
                         }
@@ -530,10 +542,10 @@ impl Program {
                     }
                     Ins::Rule { rule, a, b, raw } => {
                         let Some(p) = self.rules.get(rule as usize) else {
-                            break 'fault true;
+                            break 'fault FAULT;
                         };
                         let Some(v) = score_rule(p, get(regs, a), get(regs, b), inputs) else {
-                            break 'fault true;
+                            break 'fault FAULT;
                         };
                         set(regs, raw, v);
                     }
@@ -544,14 +556,14 @@ impl Program {
                         node,
                         guard,
                     } => {
-                        if guard != NO_GUARD && failed_at.get(guard as usize) != Some(&RAN) {
-                            break 'fault true;
+                        if guard != NO_GUARD && failed.get(guard as usize) != Some(&RAN) {
+                            break 'fault FAULT;
                         }
                         let (Some(p), Some(cn)) = (self.rules.get(rule as usize), c.nodes.get(node as usize)) else {
-                            break 'fault true;
+                            break 'fault FAULT;
                         };
                         let Some(raw) = score_rule(p, get(regs, a), get(regs, b), inputs) else {
-                            break 'fault true;
+                            break 'fault FAULT;
                         };
                         let score = cn.rounding.map_or(raw, |r| stated(raw, r, get(&self.caps, node)));
                         set(scores, node, score);
@@ -562,10 +574,10 @@ impl Program {
                             core_forced = Some(core_forced.map_or(g, |f| f.max(g)));
                         }
                     }
-                    Ins::Refuse => break 'fault true,
+                    Ins::Refuse => break 'fault FAULT,
                     Ins::Leaf { node, raw } => {
                         let Some(cn) = c.nodes.get(node as usize) else {
-                            break 'fault true;
+                            break 'fault FAULT;
                         };
                         let raw = get(regs, raw);
                         let score = cn.rounding.map_or(raw, |r| stated(raw, r, get(&self.caps, node)));
@@ -577,7 +589,7 @@ impl Program {
                     }
                     Ins::Group { node, children, n } => {
                         let Some(cn) = c.nodes.get(node as usize) else {
-                            break 'fault true;
+                            break 'fault FAULT;
                         };
                         let children = self
                             .lists
@@ -586,14 +598,14 @@ impl Program {
                         let (mut sum, mut ex) = (Decimal::ZERO, Decimal::ZERO);
                         for &k in children {
                             let Some(s) = sum.add_checked(get(scores, k)) else {
-                                break 'fault true;
+                                break 'fault FAULT;
                             };
                             sum = s;
                         }
                         if self.exact_sums {
                             for &k in children {
                                 let Some(e) = ex.add_checked(get(exact, k)) else {
-                                    break 'fault true;
+                                    break 'fault FAULT;
                                 };
                                 ex = e;
                             }
@@ -610,22 +622,27 @@ impl Program {
                         }
                     }
                 }
-                false
+                RAN
             };
-            if fault {
+            if fault != RAN {
                 // `pc` is past the faulting instruction.
                 let at = pc.saturating_sub(1) as u32;
-                let Some(&(_, end, m)) = self
-                    .metric_spans
-                    .iter()
-                    .find(|(start, end, _)| (*start..*end).contains(&at))
-                else {
+                let within = |&(start, end): &(u32, u32)| (start..end).contains(&at);
+                if let Some(&(start, end, m)) = self.metric_spans.iter().find(|(s, e, _)| within(&(*s, *e))) {
+                    // The metric fails; whoever reads it fails alike.
+                    let _ = start;
+                    if let Some(f) = failed.get_mut(m as usize) {
+                        *f = fault;
+                    }
+                    pc = end as usize;
+                } else if let Some(&(_, end)) = self.check_spans.iter().find(|span| within(span))
+                    && fault == MISSING
+                {
+                    // A check that reads an input not given is undecided: neither passed nor failed.
+                    pc = end as usize;
+                } else {
                     return Err(Bail);
-                };
-                if let Some(f) = failed_at.get_mut(m as usize) {
-                    *f = at;
                 }
-                pc = end as usize;
             }
         }
         let _ = bonus_excluded;
