@@ -551,8 +551,12 @@ fn compile(system: IndicatorSystem) -> Result<Compiled, ValidationErrors> {
         .enumerate()
         .map(|(i, d)| (d.name.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
         .collect();
-    let mut inputs_by_name: Vec<(Arc<str>, u32)> = input_index.iter().map(|(n, &i)| (arc(n), i)).collect();
-    inputs_by_name.sort_unstable();
+    // Each name put in its place (a binary search): no sort to carry in the browser modules.
+    let mut inputs_by_name: Vec<(Arc<str>, u32)> = Vec::with_capacity(input_index.len());
+    for (name, &i) in &input_index {
+        let at = inputs_by_name.partition_point(|(n, _)| **n < **name);
+        inputs_by_name.insert(at, (arc(name), i));
+    }
     let metrics = compile_metrics(&mut cx, &system.metrics);
 
     let mut nodes = Vec::new();

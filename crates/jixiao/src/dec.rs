@@ -35,7 +35,8 @@ pub(crate) fn with_places(mut d: Decimal, places: u32) -> Decimal {
 
 /// `d.max(Decimal::ZERO)` — the same value and scale — read from the sign instead of through
 /// a comparison call: the scoring paths take it for every score they state.
-#[inline]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
 pub(crate) fn at_least_zero(d: Decimal) -> Decimal {
     if d.is_sign_negative() && !d.is_zero() {
         Decimal::ZERO
@@ -46,10 +47,12 @@ pub(crate) fn at_least_zero(d: Decimal) -> Decimal {
 
 /// `a.cmp(b)`, with the common case of scoring — the same scale, neither negative — compared
 /// from the mantissas here (rust_decimal's comparison is a call that rescales and unpacks);
-/// every other case is rust_decimal's.
-#[inline]
+/// every other case is rust_decimal's. (The browser modules, built for size, take rust_decimal's
+/// for every case.)
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
 pub(crate) fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
-    if a.scale() == b.scale() && !a.is_sign_negative() && !b.is_sign_negative() {
+    if cfg!(not(target_arch = "wasm32")) && a.scale() == b.scale() && !a.is_sign_negative() && !b.is_sign_negative() {
         a.mantissa().cmp(&b.mantissa())
     } else {
         a.cmp(&b)
@@ -57,13 +60,15 @@ pub(crate) fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
 }
 
 /// `a > b` by [`cmp`].
-#[inline]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
 pub(crate) fn gt(a: Decimal, b: Decimal) -> bool {
     cmp(a, b).is_gt()
 }
 
 /// `a.min(b)` (rust_decimal's: `a` unless `b` is smaller) by [`cmp`].
-#[inline]
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
+#[cfg_attr(target_arch = "wasm32", inline(never))]
 pub(crate) fn min(a: Decimal, b: Decimal) -> Decimal {
     if gt(a, b) { b } else { a }
 }

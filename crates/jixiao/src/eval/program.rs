@@ -305,6 +305,9 @@ struct Builder<'c> {
     building: Option<u32>,
     /// The last place a jump lands.
     landed: usize,
+    /// While a consistency check is built: where in its scope it may first stop (undecided), if
+    /// it may.
+    check_stops: Option<Option<usize>>,
 }
 
 /// No guard ([`Ins::Scored`]).
@@ -326,6 +329,7 @@ impl Program {
             learned: Vec::new(),
             building: None,
             landed: 0,
+            check_stops: None,
         };
         b.p.caps = c
             .nodes
@@ -338,15 +342,19 @@ impl Program {
         b.building = None;
         b.p.metrics_end = b.p.code.len();
         for (index, k) in c.checks.iter().enumerate() {
-            // A check may stop part-way (undecided): what it computes serves itself only.
-            let (mark, start) = (b.scope(), b.here());
+            // A check stops part-way, undecided, at the first read of an input not given: what it
+            // computes from there on serves itself only (`push` marks the place).
+            let start = b.here();
+            b.check_stops = Some(None);
             let r = b.expr(&k.expr);
             b.push(Ins::Check {
                 c: r,
                 index: index as u32,
                 error: k.severity == crate::format::Severity::Error,
             });
-            b.end_scope(mark);
+            if let Some(Some(mark)) = b.check_stops.take() {
+                b.end_scope(mark);
+            }
             b.p.check_spans.push((start, b.here()));
         }
         for &t in c.top.iter().chain(&c.bonus) {
@@ -838,6 +846,11 @@ fn metric_order(c: &Compiled) -> Vec<u32> {
 
 impl Builder<'_> {
     fn push(&mut self, ins: Ins) -> usize {
+        if let Some(stops @ None) = &mut self.check_stops
+            && matches!(ins, Ins::Input { .. } | Ins::LevelIs { .. } | Ins::Guard { .. })
+        {
+            *stops = Some(self.learned.len());
+        }
         self.p.code.push(ins);
         self.p.code.len() - 1
     }
