@@ -1654,6 +1654,16 @@ fn spoil_unit(unit: &mut Inputs, how: u8) {
     }
 }
 
+/// `units` with unit `i` spoiled as `how` says ([`spoil_unit`]) for each `(i, how)`.
+fn spoiled(mut units: Vec<Inputs>, spoil: &[(usize, u8)]) -> Vec<Inputs> {
+    for &(i, how) in spoil {
+        if let Some(unit) = units.get_mut(i) {
+            spoil_unit(unit, how);
+        }
+    }
+    units
+}
+
 /// Rounds as the format defines the modes (written here from their definitions, not the engine's).
 fn round_like_the_engine(d: Decimal, r: Rounding) -> Decimal {
     use rust_decimal::RoundingStrategy as S;
@@ -1940,14 +1950,10 @@ proptest! {
     /// `evaluate_batch` equals `evaluate` unit by unit, including units that fail.
     #[test]
     fn batch_equals_single(
-        (built, mut units) in system_with_units(0..=6),
+        (built, units) in system_with_units(0..=6),
         spoil in prop::collection::vec((0usize..6, 0u8..4), 0..=3),
     ) {
-        for (i, how) in spoil {
-            if let Some(unit) = units.get_mut(i) {
-                spoil_unit(unit, how);
-            }
-        }
+        let units = spoiled(units, &spoil);
         let scorer = scorer(&built);
         let batch = scorer.evaluate_batch(&units);
         prop_assert_eq!(batch.len(), units.len());
@@ -2009,12 +2015,7 @@ proptest! {
         (built, units) in system_with_units(1..=6),
         spoil in prop::collection::vec((0usize..6, 0u8..4), 0..=3),
     ) {
-        let mut units = units;
-        for (i, how) in spoil {
-            if let Some(unit) = units.get_mut(i) {
-                spoil_unit(unit, how);
-            }
-        }
+        let units = spoiled(units, &spoil);
         let scorer = scorer(&built);
         for unit in &units {
             scores_agree(&scorer, unit)?;
@@ -2068,12 +2069,7 @@ proptest! {
         size in 100usize..=400,
         spoil in prop::collection::vec((0usize..400, 0u8..4), 0..=20),
     ) {
-        let mut batch: Vec<Inputs> = units.iter().cycle().take(size).cloned().collect();
-        for (i, how) in spoil {
-            if let Some(unit) = batch.get_mut(i) {
-                spoil_unit(unit, how);
-            }
-        }
+        let batch = spoiled(units.iter().cycle().take(size).cloned().collect(), &spoil);
         let scorer = scorer(&built);
         let results = scorer.evaluate_batch(&batch);
         prop_assert_eq!(results.len(), batch.len());
@@ -2862,12 +2858,7 @@ proptest! {
         (built, units) in system_with_units(1..=6),
         spoil in prop::collection::vec((0usize..6, 0u8..4), 0..=3),
     ) {
-        let mut units = units;
-        for (i, how) in spoil {
-            if let Some(unit) = units.get_mut(i) {
-                spoil_unit(unit, how);
-            }
-        }
+        let units = spoiled(units, &spoil);
         let scorer = scorer(&built);
         for unit in &units {
             let Ok(prepared) = scorer.prepare(unit) else { continue };

@@ -1503,27 +1503,14 @@ impl<'a> Run<'a> {
                 max_deduction,
             } => {
                 let v = self.measure(value, &|| format!("{}.value", prefix()))?;
-                let gap = match direction {
-                    Direction::Above if v > *threshold => v
-                        .sub_checked(*threshold)
-                        .ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
-                    Direction::Below if v < *threshold => threshold
-                        .sub_checked(v)
-                        .ok_or_else(|| overflow_at(node, "the distance to the threshold"))?,
-                    _ => Decimal::ZERO,
-                };
-                let raw_steps = gap
-                    .div_checked(*step)
-                    .ok_or_else(|| overflow_at(node, "the number of steps"))?;
-                let steps = match counting {
-                    Counting::Whole => raw_steps.floor(),
-                    Counting::Started => raw_steps.ceil(),
-                    Counting::Proportional => raw_steps,
-                };
-                let raw = steps
-                    .mul_checked(*deduct)
-                    .ok_or_else(|| overflow_at(node, "the deduction"))?;
-                let (deduction, capped) = capped_deduction(raw, *max_deduction, points);
+                let cap = deduction_cap(*max_deduction, points);
+                let StepFigures {
+                    gap,
+                    steps,
+                    deduction,
+                    capped,
+                } = step_figures(v, *direction, *threshold, *step, *deduct, *counting, cap)
+                    .map_err(|what| overflow_at(node, what))?;
                 let outcome = if full {
                     Outcome::Step {
                         measured: self.measured(value, v),
@@ -2047,6 +2034,51 @@ fn clamp_points(score: Decimal, points: Decimal) -> Decimal {
 
 fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Decimal, bool) {
     capped(raw, deduction_cap(max, points))
+}
+
+/// What a step rule works out from its measured value.
+pub(crate) struct StepFigures {
+    /// How far the value lies beyond the threshold (zero on the right side of it).
+    pub gap: Decimal,
+    /// The steps counted in the gap.
+    pub steps: Decimal,
+    /// The deduction, within the cap.
+    pub deduction: Decimal,
+    /// Whether the cap cut it.
+    pub capped: bool,
+}
+
+/// A step rule on value `v` (每超过一个百分点扣0.5分): one definition for the tree walk and the
+/// compiled program. On overflow, what overflowed.
+pub(crate) fn step_figures(
+    v: Decimal,
+    direction: Direction,
+    threshold: Decimal,
+    step: Decimal,
+    deduct: Decimal,
+    counting: Counting,
+    cap: Decimal,
+) -> Result<StepFigures, &'static str> {
+    const DISTANCE: &str = "the distance to the threshold";
+    let gap = match direction {
+        Direction::Above if crate::dec::gt(v, threshold) => v.sub_checked(threshold).ok_or(DISTANCE)?,
+        Direction::Below if crate::dec::gt(threshold, v) => threshold.sub_checked(v).ok_or(DISTANCE)?,
+        _ => Decimal::ZERO,
+    };
+    let raw_steps = gap.div_checked(step).ok_or("the number of steps")?;
+    let steps = match counting {
+        Counting::Whole => raw_steps.floor(),
+        Counting::Started => raw_steps.ceil(),
+        Counting::Proportional => raw_steps,
+    };
+    let raw = steps.mul_checked(deduct).ok_or("the deduction")?;
+    let (deduction, capped) = capped(raw, cap);
+    Ok(StepFigures {
+        gap,
+        steps,
+        deduction,
+        capped,
+    })
 }
 
 /// The most a rule may deduct: its own cap, never more than the points.

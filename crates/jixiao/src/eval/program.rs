@@ -26,7 +26,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Scores, capped, clamp01, core_cap_missed, deduction_cap, round, settle, stated};
+use super::{Scores, capped, clamp01, core_cap_missed, deduction_cap, round, settle, stated, step_figures};
 use crate::compile::{CBand, CRule, CTier, Compiled, InVal};
 use crate::dec::{Arith as _, at_least_zero, with_places};
 use crate::expr::{ArOp, CmpOp, Expr, Op, Ref, Ty};
@@ -227,8 +227,6 @@ pub(crate) struct Program {
     /// The constants with their registers, written once per scratch and never again.
     consts: Vec<(Reg, Decimal)>,
     registers: usize,
-    /// Where the metrics' code ends (faults before it mark a metric; after it, stop).
-    metrics_end: usize,
     metric_count: usize,
     /// Each metric's code: where it starts and ends (a fault inside marks the metric and
     /// continues at the end), in code order.
@@ -340,7 +338,6 @@ impl Program {
             b.metric(m);
         }
         b.building = None;
-        b.p.metrics_end = b.p.code.len();
         for (index, k) in c.checks.iter().enumerate() {
             // A check stops part-way, undecided, at the first read of an input not given: what it
             // computes from there on serves itself only (`push` marks the place).
@@ -401,6 +398,7 @@ impl Program {
             set(regs, r, v);
         }
         let mut excluded = Decimal::ZERO;
+        // Only its overflow counts (the tree walk reports it); the bonus is never rescaled.
         let mut bonus_excluded = Decimal::ZERO;
         let mut core_forced: Option<u32> = None;
         let mut pc = 0_usize;
@@ -636,9 +634,8 @@ impl Program {
                 // `pc` is past the faulting instruction.
                 let at = pc.saturating_sub(1) as u32;
                 let within = |&(start, end): &(u32, u32)| (start..end).contains(&at);
-                if let Some(&(start, end, m)) = self.metric_spans.iter().find(|(s, e, _)| within(&(*s, *e))) {
+                if let Some(&(_, end, m)) = self.metric_spans.iter().find(|(s, e, _)| within(&(*s, *e))) {
                     // The metric fails; whoever reads it fails alike.
-                    let _ = start;
                     if let Some(f) = failed.get_mut(m as usize) {
                         *f = fault;
                     }
@@ -653,7 +650,6 @@ impl Program {
                 }
             }
         }
-        let _ = bonus_excluded;
         // The total is the tree's parent: formed from the stated or the exact top-level scores.
         let summed = |i: u32| match c.rounding.parent {
             ParentScore::SumOfStated => get(scores, i),
@@ -706,19 +702,8 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             counting,
             cap,
         } => {
-            let gap = match direction {
-                Direction::Above if crate::dec::gt(a, *threshold) => a.sub_checked(*threshold)?,
-                Direction::Below if crate::dec::gt(*threshold, a) => threshold.sub_checked(a)?,
-                _ => Decimal::ZERO,
-            };
-            let raw_steps = gap.div_checked(*step)?;
-            let steps = match counting {
-                Counting::Whole => raw_steps.floor(),
-                Counting::Started => raw_steps.ceil(),
-                Counting::Proportional => raw_steps,
-            };
-            let (deduction, _) = capped(steps.mul_checked(*deduct)?, *cap);
-            *points - deduction
+            let f = step_figures(a, *direction, *threshold, *step, *deduct, *counting, *cap).ok()?;
+            *points - f.deduction
         }
         RuleP::Tiers { tiers, otherwise } => match tiers.iter().find(|t| t.contains(a)) {
             Some(t) => t.score,
