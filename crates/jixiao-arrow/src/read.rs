@@ -171,24 +171,13 @@ fn list_cells<I: Iterator<Item = Option<ArrayRef>>>(it: I) -> Result<Vec<Cell>, 
     .collect()
 }
 
-/// Sets a text cell through `scratch` (an `InputValue::Text` whose buffer is reused); a blank cell
-/// is not given.
-fn set_text(builder: &mut InputsBuilder<'_>, slot: usize, text: &str, scratch: &mut InputValue) {
-    let t = text.trim();
-    if t.is_empty() {
-        return;
-    }
-    if let InputValue::Text(buf) = &mut *scratch {
-        buf.clear();
-        buf.push_str(t);
-    } else {
-        *scratch = InputValue::Text(t.to_string());
-    }
-    builder.set(slot, scratch);
+/// Sets a text cell, trimmed; a blank cell is not given.
+fn set_text(builder: &mut InputsBuilder<'_>, slot: usize, text: &str) {
+    builder.set_text(slot, text.trim());
 }
 
 /// One input column of a record batch, read cell by cell straight into an [`InputsBuilder`]:
-/// numbers become decimals without an `InputValue`, text goes through one reused buffer, and
+/// numbers become decimals and text is read where it lies, neither through an `InputValue`, and
 /// dictionary values are read once per column. The same values, blanks and errors as [`cells`].
 #[derive(Debug)]
 pub(crate) enum ColumnReader<'a> {
@@ -205,7 +194,7 @@ pub(crate) enum ColumnReader<'a> {
     /// Decimal32/64 mantissas with the column's scale.
     Decimal(&'a dyn Array, fn(&dyn Array, usize) -> i128, i8),
     Bool(&'a BooleanArray),
-    /// Text, trimmed, through a reused buffer; blank text is not given.
+    /// Text, trimmed, read in place; blank text is not given.
     Utf8(&'a StringArray),
     LargeUtf8(&'a LargeStringArray),
     Utf8View(&'a StringViewArray),
@@ -315,15 +304,8 @@ impl<'a> ColumnReader<'a> {
     }
 
     /// Sets the cell of row `row` into `slot` of `builder`: nothing for a null or blank cell (the
-    /// input is then not given), `Err` with the reason for a cell that cannot be read. `scratch`
-    /// is a reused buffer for text.
-    pub(crate) fn set(
-        &self,
-        row: usize,
-        slot: usize,
-        builder: &mut InputsBuilder<'_>,
-        scratch: &mut InputValue,
-    ) -> Result<(), ValueProblem> {
+    /// input is then not given), `Err` with the reason for a cell that cannot be read.
+    pub(crate) fn set(&self, row: usize, slot: usize, builder: &mut InputsBuilder<'_>) -> Result<(), ValueProblem> {
         match self {
             ColumnReader::Int64(a) => {
                 if a.is_valid(row)
@@ -370,17 +352,17 @@ impl<'a> ColumnReader<'a> {
             }
             ColumnReader::Utf8(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    set_text(builder, slot, a.value(row), scratch);
+                    set_text(builder, slot, a.value(row));
                 }
             }
             ColumnReader::LargeUtf8(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    set_text(builder, slot, a.value(row), scratch);
+                    set_text(builder, slot, a.value(row));
                 }
             }
             ColumnReader::Utf8View(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    set_text(builder, slot, a.value(row), scratch);
+                    set_text(builder, slot, a.value(row));
                 }
             }
             ColumnReader::Dictionary { array, keys, values } => {

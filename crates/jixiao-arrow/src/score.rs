@@ -14,9 +14,7 @@ use std::ops::Range;
 
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, Field};
-use jixiao::{
-    Decimal, EvalError, Evaluation, InputError, InputValue, InputsBuilder, Lang, PreparedInputs, Scorer, Scores,
-};
+use jixiao::{Decimal, EvalError, Evaluation, InputError, InputsBuilder, Lang, PreparedInputs, Scorer, Scores};
 use rayon::prelude::*;
 
 use crate::read::ColumnReader;
@@ -260,13 +258,12 @@ fn finish<'s>(
 }
 
 /// A task's reused buffers: the builder that a row's cells are set into, the prepared inputs it
-/// completes into, the scores, a reused text value and the row's unreadable cells.
+/// completes into, the scores and the row's unreadable cells.
 #[derive(Debug)]
 struct Worker<'s> {
     builder: InputsBuilder<'s>,
     prepared: Option<PreparedInputs>,
     scores: Scores,
-    scratch: InputValue,
     unread: Vec<InputError>,
 }
 
@@ -276,7 +273,6 @@ impl<'s> Worker<'s> {
             builder: scorer.inputs_builder(),
             prepared: None,
             scores: Scores::default(),
-            scratch: InputValue::Text(String::new()),
             unread: Vec::new(),
         }
     }
@@ -293,7 +289,7 @@ impl<'s> Worker<'s> {
         for row in rows {
             self.unread.clear();
             for (c, reader) in readers {
-                if let Err(problem) = reader.set(row, c.slot, &mut self.builder, &mut self.scratch) {
+                if let Err(problem) = reader.set(row, c.slot, &mut self.builder) {
                     self.unread.push(InputError::Invalid {
                         name: c.name.clone(),
                         problem,

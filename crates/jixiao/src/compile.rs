@@ -770,6 +770,16 @@ fn compile_inputs(cx: &mut Cx<'_>, decls: &[InputDecl]) -> Vec<CInput> {
         }
         if d.kind == InputKind::Checklist {
             check_unique_list(cx, &format!("{path}.items"), &d.items, "item");
+            if d.items.len() > crate::inputs::MAX_ITEMS {
+                cx.issue(
+                    format!("{path}.items"),
+                    format!(
+                        "a checklist holds at most {} items; this one declares {} (split it into several checklist inputs)",
+                        crate::inputs::MAX_ITEMS,
+                        d.items.len()
+                    ),
+                );
+            }
             for (k, item) in d.items.iter().enumerate() {
                 if item.trim() != item && !item.trim().is_empty() {
                     cx.issue(

@@ -986,7 +986,7 @@ impl Run<'_> {
             Ref::Input(i) => match self.inputs.get(i as usize) {
                 Some(InVal::Num(d)) => Ok(Value::Num(*d)),
                 Some(InVal::Bool(b)) => Ok(Value::Bool(*b)),
-                Some(InVal::Items(set)) => Ok(Value::Num(Decimal::from(set.iter().filter(|s| **s).count()))),
+                Some(InVal::Items(set)) => Ok(Value::Num(Decimal::from(set.count()))),
                 Some(InVal::Level(..)) => Ok(Value::Num(Decimal::ZERO)),
                 Some(InVal::Absent) | None => Err(EvalError::MissingInput {
                     input: self
@@ -1643,7 +1643,7 @@ impl<'a> Run<'a> {
                 let mut earned = Decimal::ZERO;
                 let mut lost = Decimal::ZERO;
                 let mut count = 0_usize;
-                for ((name, p), &ok) in names.iter().zip(item_points).zip(set) {
+                for ((name, p), ok) in names.iter().zip(item_points).zip(set.iter(names.len())) {
                     if ok {
                         count += 1;
                         if full {

@@ -2,10 +2,10 @@
 
 use rust_decimal::Decimal;
 
-use crate::compile::{InVal, Scorer};
+use crate::compile::{CInput, InVal, Scorer};
 use crate::error::{EvalError, InputError};
 use crate::format::InputKind;
-use crate::inputs::{InputValue, check_number, convert_input};
+use crate::inputs::{InputValue, ValueProblem, check_number, convert_input, convert_text};
 
 /// A unit's inputs resolved against one system ([`Scorer::prepare`], [`InputsBuilder`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,21 @@ impl InputsBuilder<'_> {
         {
             return self.clear(slot);
         }
+        self.put(slot, |decl| convert_input(decl, value));
+    }
+
+    /// Sets the input in `slot` from a cell's text, as [`set`](Self::set) sets
+    /// [`InputValue::Text`], reading the text where it lies (no copy): numbers (`82.39%`,
+    /// `3,867`), yes/no, levels with their score, checklist items. Blank text is not given.
+    pub fn set_text(&mut self, slot: usize, text: &str) {
+        if crate::inputs::table::is_blank(text) {
+            return self.clear(slot);
+        }
+        self.put(slot, |decl| convert_text(decl, text));
+    }
+
+    /// Marks `slot` given and stores what `convert` makes of its value, or records why it cannot.
+    fn put(&mut self, slot: usize, convert: impl FnOnce(&CInput) -> Result<InVal, ValueProblem>) {
         let c = &*self.scorer.inner;
         let (Some(decl), Some(target), Some(given)) =
             (c.inputs.get(slot), self.values.get_mut(slot), self.given.get_mut(slot))
@@ -49,7 +64,7 @@ impl InputsBuilder<'_> {
             return;
         };
         *given = true;
-        match convert_input(decl, value) {
+        match convert(decl) {
             Ok(v) => *target = v,
             Err(message) => self.errors.push(InputError::Invalid {
                 name: decl.name.to_string(),
@@ -60,21 +75,16 @@ impl InputsBuilder<'_> {
 
     /// Sets a decimal input without going through [`InputValue`] (numbers from a typed column).
     pub fn set_number(&mut self, slot: usize, value: Decimal) {
-        let c = &*self.scorer.inner;
-        match (c.inputs.get(slot), self.values.get_mut(slot), self.given.get_mut(slot)) {
-            (Some(decl), Some(target), Some(given))
-                if matches!(decl.kind, InputKind::Number | InputKind::Count | InputKind::Manual) =>
-            {
-                *given = true;
-                match check_number(decl, value) {
-                    Ok(v) => *target = v,
-                    Err(message) => self.errors.push(InputError::Invalid {
-                        name: decl.name.to_string(),
-                        problem: message,
-                    }),
-                }
-            }
-            _ => self.set(slot, &InputValue::Number(value)),
+        let numeric = self
+            .scorer
+            .inner
+            .inputs
+            .get(slot)
+            .is_some_and(|decl| matches!(decl.kind, InputKind::Number | InputKind::Count | InputKind::Manual));
+        if numeric {
+            self.put(slot, |decl| check_number(decl, value));
+        } else {
+            self.set(slot, &InputValue::Number(value));
         }
     }
 
@@ -104,7 +114,7 @@ impl InputsBuilder<'_> {
         for ((decl, slot), given) in c.inputs.iter().zip(self.values.iter_mut()).zip(self.given.iter_mut()) {
             if !*given {
                 if let Some(d) = &decl.default {
-                    *slot = d.clone();
+                    *slot = *d;
                 } else if decl.required {
                     self.errors.push(InputError::Missing {
                         name: decl.name.to_string(),

@@ -391,7 +391,7 @@ impl Program {
             let v = match inputs.get(slot as usize) {
                 Some(InVal::Num(d)) => *d,
                 Some(InVal::Bool(b)) => truth(*b),
-                Some(InVal::Items(set)) => Decimal::from(set.iter().filter(|s| **s).count()),
+                Some(InVal::Items(set)) => Decimal::from(set.count()),
                 Some(InVal::Level(..)) => Decimal::ZERO,
                 Some(InVal::Absent) | None => return Err(Bail),
             };
@@ -410,7 +410,7 @@ impl Program {
                         let v = match inputs.get(slot as usize) {
                             Some(InVal::Num(d)) => *d,
                             Some(InVal::Bool(b)) => truth(*b),
-                            Some(InVal::Items(set)) => Decimal::from(set.iter().filter(|s| **s).count()),
+                            Some(InVal::Items(set)) => Decimal::from(set.count()),
                             Some(InVal::Level(..)) => Decimal::ZERO,
                             Some(InVal::Absent) | None => break 'fault MISSING,
                         };
@@ -767,7 +767,7 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
                 return None;
             };
             let (mut earned, mut lost) = (Decimal::ZERO, Decimal::ZERO);
-            for (p, &ok) in item_points.iter().zip(set) {
+            for (p, ok) in item_points.iter().zip(set.iter(item_points.len())) {
                 if ok {
                     earned = earned.add_checked(*p)?;
                 } else {

@@ -138,7 +138,9 @@ pub struct InputDecl {
     pub levels: Vec<String>,
     /// The items of a `checklist` input (e.g. 财务管理制度, 资产管理制度, 内控制度); an item may not
     /// contain a separator of a checklist cell (`、` `,` `，` `;` `；`, a line break) nor edge spaces.
+    /// At most 128 items.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 128))]
     pub items: Vec<String>,
 }
 

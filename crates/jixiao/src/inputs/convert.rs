@@ -24,14 +24,41 @@ pub(crate) struct CInput {
     pub items: Vec<Arc<str>>,
 }
 
-/// An input value in its slot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An input value in its slot: plain data, so that filling and reusing slots never allocates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum InVal {
     Absent,
     Num(Decimal),
     Bool(bool),
     Level(u16, Option<Decimal>),
-    Items(Vec<bool>),
+    Items(ItemSet),
+}
+
+/// The most items a checklist input may declare (the width of [`ItemSet`]); checked when a system
+/// is loaded.
+pub(crate) const MAX_ITEMS: usize = 128;
+
+/// The items of a checklist that a unit satisfies, by their place in the declaration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ItemSet(u128);
+
+impl ItemSet {
+    /// Marks item `k` satisfied (an item beyond [`MAX_ITEMS`] cannot be declared).
+    pub(crate) fn insert(&mut self, k: usize) {
+        if let Some(bit) = u32::try_from(k).ok().and_then(|k| 1u128.checked_shl(k)) {
+            self.0 |= bit;
+        }
+    }
+
+    /// How many items are satisfied.
+    pub(crate) fn count(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    /// Whether each item of a checklist of `len` items is satisfied, in declaration order.
+    pub(crate) fn iter(self, len: usize) -> impl Iterator<Item = bool> {
+        (0..len.min(MAX_ITEMS)).map(move |k| self.0 >> k & 1 == 1)
+    }
 }
 
 /// Checklist cells meaning that no item is satisfied.
@@ -40,11 +67,8 @@ const NO_ITEMS: [&str; 5] = ["无", "none", "-", "—", "／"];
 /// What separates the items of a checklist cell (`制度A、制度B`); an item may contain none of them.
 pub(crate) const ITEM_SEPARATORS: [char; 6] = ['、', ',', '，', ';', '；', '\n'];
 
-fn split_items(text: &str) -> Vec<&str> {
-    text.split(ITEM_SEPARATORS)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
+fn split_items(text: &str) -> impl Iterator<Item = &str> {
+    text.split(ITEM_SEPARATORS).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Splits a level written as text with its score, as a spreadsheet cell holds it:
@@ -96,10 +120,9 @@ pub fn bool_text(text: &str) -> Option<bool> {
 
 /// The items of a checklist cell, as the engine reads them (`制度A、制度B`).
 pub fn checklist_items(text: &str) -> Vec<String> {
-    split_items(text).into_iter().map(str::to_string).collect()
+    split_items(text).map(str::to_string).collect()
 }
 
-/// Converts a user's value into the slot form for an input, checking kind and range.
 /// A decimal for a number, count or manual-score input, checked against its declaration.
 pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, ValueProblem> {
     if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
@@ -116,73 +139,137 @@ pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, ValueProblem
     Ok(InVal::Num(d))
 }
 
+/// Converts a user's value into the slot form for an input, checking kind and range.
 pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, ValueProblem> {
-    let levels = || c.levels.iter().map(|l| l.to_string()).collect::<Vec<_>>();
-    let items = || c.items.iter().map(|i| i.to_string()).collect::<Vec<_>>();
-    let number = |v: &InputValue| -> Result<Decimal, ValueProblem> {
-        match v {
-            InputValue::Number(d) => Ok(*d),
-            InputValue::Text(t) => parse_decimal(t),
-            InputValue::Bool(_) => Err(ValueProblem::NumberExpected { found: "boolean" }),
-            InputValue::Level { .. } => Err(ValueProblem::NumberExpected { found: "level" }),
-            InputValue::Items(_) => Err(ValueProblem::NumberExpected { found: "list" }),
-        }
-    };
+    use InputKind::{Boolean, Checklist, Count, Level, Manual, Number};
+    match (c.kind, v) {
+        (_, InputValue::Text(t)) => convert_text(c, t),
+        (Number | Count | Manual, InputValue::Number(d)) => check_number(c, *d),
+        (Number | Count | Manual, other) => Err(ValueProblem::NumberExpected {
+            found: match other {
+                InputValue::Bool(_) => "boolean",
+                InputValue::Level { .. } => "level",
+                _ => "list",
+            },
+        }),
+        (Boolean, InputValue::Bool(b)) => Ok(InVal::Bool(*b)),
+        (Boolean, InputValue::Number(d)) if *d == Decimal::ONE || d.is_zero() => Ok(InVal::Bool(*d == Decimal::ONE)),
+        (Boolean, _) => Err(ValueProblem::BooleanExpected { text: None }),
+        (Level, InputValue::Level { level, score }) => level_slot(c, level.trim(), *score),
+        (Level, _) => Err(ValueProblem::LevelExpected {
+            levels: c.levels.iter().map(|l| l.to_string()).collect(),
+        }),
+        // Borrowed: a unit's checklist is read, not copied.
+        (Checklist, InputValue::Items(items)) => item_set(c, items.iter().map(|i| i.trim())),
+        (Checklist, _) => Err(ValueProblem::ItemsExpected {
+            items: c.items.iter().map(|i| i.to_string()).collect(),
+        }),
+    }
+}
+
+/// Converts a cell's text into the slot form for an input, as [`convert_input`] converts
+/// [`InputValue::Text`]: read where it lies, without a copy.
+pub(crate) fn convert_text(c: &CInput, t: &str) -> Result<InVal, ValueProblem> {
     match c.kind {
-        InputKind::Number | InputKind::Count | InputKind::Manual => check_number(c, number(v)?),
-        InputKind::Boolean => match v {
-            InputValue::Bool(b) => Ok(InVal::Bool(*b)),
-            InputValue::Number(d) if *d == Decimal::ONE || d.is_zero() => Ok(InVal::Bool(*d == Decimal::ONE)),
-            InputValue::Text(t) => bool_text(t)
-                .map(InVal::Bool)
-                .ok_or_else(|| ValueProblem::BooleanExpected {
-                    text: Some(t.trim().to_string()),
-                }),
-            _ => Err(ValueProblem::BooleanExpected { text: None }),
-        },
+        InputKind::Number | InputKind::Count | InputKind::Manual => check_number(c, parse_decimal(t)?),
+        InputKind::Boolean => bool_text(t)
+            .map(InVal::Bool)
+            .ok_or_else(|| ValueProblem::BooleanExpected {
+                text: Some(t.trim().to_string()),
+            }),
         InputKind::Level => {
-            let (name, score) = match v {
-                InputValue::Text(t) => split_level(t.trim(), &c.levels)?,
-                InputValue::Level { level, score } => (level.trim(), *score),
-                _ => return Err(ValueProblem::LevelExpected { levels: levels() }),
-            };
-            match c.levels.iter().position(|l| &**l == name) {
-                Some(i) => Ok(InVal::Level(u16::try_from(i).unwrap_or(u16::MAX), score)),
-                None => Err(ValueProblem::NotALevel {
-                    text: name.to_string(),
-                    levels: levels(),
-                }),
-            }
+            let (name, score) = split_level(t.trim(), &c.levels)?;
+            level_slot(c, name, score)
         }
         InputKind::Checklist => {
-            // Borrowed: a unit's checklist is read, not copied.
-            let names: Vec<&str> = match v {
-                InputValue::Items(items) => items.iter().map(String::as_str).collect(),
-                // A spreadsheet cell says "none of them" with 无 or a dash (unless that is an item).
-                InputValue::Text(t) if NO_ITEMS.contains(&t.trim()) && !c.items.iter().any(|i| **i == *t.trim()) => {
-                    Vec::new()
-                }
-                InputValue::Text(t) => split_items(t),
-                _ => return Err(ValueProblem::ItemsExpected { items: items() }),
-            };
-            let mut set = vec![false; c.items.len()];
-            for n in &names {
-                let n = n.trim();
-                match c.items.iter().position(|i| **i == *n) {
-                    Some(k) => {
-                        if let Some(s) = set.get_mut(k) {
-                            *s = true;
-                        }
-                    }
-                    None => {
-                        return Err(ValueProblem::NotAnItem {
-                            item: n.to_string(),
-                            items: items(),
-                        });
-                    }
-                }
+            // A spreadsheet cell says "none of them" with 无 or a dash (unless that is an item).
+            let whole = t.trim();
+            if NO_ITEMS.contains(&whole) && !c.items.iter().any(|i| **i == *whole) {
+                return Ok(InVal::Items(ItemSet::default()));
             }
-            Ok(InVal::Items(set))
+            item_set(c, split_items(t))
         }
+    }
+}
+
+/// The slot of a level input named `name` (with its score inside the band, if given).
+fn level_slot(c: &CInput, name: &str, score: Option<Decimal>) -> Result<InVal, ValueProblem> {
+    match c.levels.iter().position(|l| &**l == name) {
+        Some(i) => Ok(InVal::Level(u16::try_from(i).unwrap_or(u16::MAX), score)),
+        None => Err(ValueProblem::NotALevel {
+            text: name.to_string(),
+            levels: c.levels.iter().map(|l| l.to_string()).collect(),
+        }),
+    }
+}
+
+/// The slot of a checklist input whose satisfied items are `names` (trimmed): each must be
+/// declared.
+fn item_set<'n>(c: &CInput, names: impl Iterator<Item = &'n str>) -> Result<InVal, ValueProblem> {
+    let mut set = ItemSet::default();
+    for n in names {
+        match c.items.iter().position(|i| **i == *n) {
+            Some(k) => set.insert(k),
+            None => {
+                return Err(ValueProblem::NotAnItem {
+                    item: n.to_string(),
+                    items: c.items.iter().map(|i| i.to_string()).collect(),
+                });
+            }
+        }
+    }
+    Ok(InVal::Items(set))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{IndicatorSystem, Inputs, Scorer};
+
+    #[test]
+    fn an_item_set_holds_every_place_up_to_the_limit() {
+        let mut set = ItemSet::default();
+        for k in [0, 1, 64, MAX_ITEMS - 1] {
+            set.insert(k);
+        }
+        assert_eq!(set.count(), 4);
+        let ticked: Vec<usize> = set
+            .iter(MAX_ITEMS)
+            .enumerate()
+            .filter(|(_, t)| *t)
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(ticked, [0, 1, 64, MAX_ITEMS - 1]);
+        // A shorter checklist reads only its own places.
+        assert_eq!(set.iter(2).collect::<Vec<_>>(), [true, true]);
+        assert_eq!(set.iter(3).collect::<Vec<_>>(), [true, true, false]);
+    }
+
+    /// A system with one checklist of `n` items, one point each (10 at most).
+    fn checklist_system(n: usize) -> String {
+        let items: Vec<String> = (0..n).map(|k| format!("制度{k}")).collect();
+        serde_json::json!({
+            "format": 1, "id": "items", "name": "测试体系",
+            "inputs": [{"name": "管理制度", "kind": "checklist", "items": items}],
+            "indicators": [{"id": "1", "name": "管理制度健全性", "points": "10",
+                            "rule": {"type": "checklist", "input": "管理制度", "points_per_item": "1"}}],
+            "grades": [{"label": "优", "min": "9"}, {"label": "差"}]
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn a_checklist_may_declare_as_many_items_as_a_set_holds_and_no_more() {
+        let system = IndicatorSystem::from_json(&checklist_system(MAX_ITEMS)).expect("the system reads");
+        let scorer = Scorer::new(&system).expect("128 items load");
+        let mut inputs = Inputs::default();
+        inputs.set("管理制度", InputValue::Text(format!("制度0、制度{}", MAX_ITEMS - 1)));
+        let e = scorer.evaluate(&inputs).expect("the unit scores");
+        assert_eq!(e.total, Decimal::TWO);
+
+        let system = IndicatorSystem::from_json(&checklist_system(MAX_ITEMS + 1)).expect("the system reads");
+        let error = Scorer::new(&system).expect_err("129 items do not load").to_string();
+        assert!(error.contains("at most 128 items; this one declares 129"), "{error}");
+        assert!(error.contains("inputs[管理制度].items"), "{error}");
     }
 }

@@ -12,7 +12,7 @@ pub mod read;
 pub mod table;
 mod value;
 
-pub(crate) use convert::{CInput, ITEM_SEPARATORS, InVal, check_number, convert_input};
+pub(crate) use convert::{CInput, ITEM_SEPARATORS, InVal, MAX_ITEMS, check_number, convert_input, convert_text};
 pub use convert::{bool_text, checklist_items, level_parts};
 pub use problem::{FloatAdvice, ValueProblem};
 pub use read::{InputDoc, ReadError, UnitInputs};
