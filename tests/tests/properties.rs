@@ -2034,6 +2034,16 @@ proptest! {
         scorer.score_table(&many[..many.len() / 3], &mut table);
         scorer.score_table(&many, &mut table);
         prop_assert_eq!(table.len(), many.len());
+        // Reused after a batch of other units in every row (the same units reversed: a row that
+        // fails now held figures before), it equals a table filled once: a failed row holds zeros.
+        let mut fresh = jixiao::ScoreTable::default();
+        scorer.score_table(&many, &mut fresh);
+        let reversed: Vec<_> = many.iter().rev().cloned().collect();
+        let mut reused_table = jixiao::ScoreTable::default();
+        scorer.score_table(&reversed, &mut reused_table);
+        scorer.score_table(&many, &mut reused_table);
+        prop_assert_eq!(&reused_table, &fresh);
+        prop_assert_eq!(&table, &fresh);
         let failed: Vec<usize> = table.errors.iter().map(|(r, _)| *r).collect();
         let expected_failed: Vec<usize> = batch.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
         prop_assert_eq!(failed, expected_failed);

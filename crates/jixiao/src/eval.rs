@@ -605,11 +605,13 @@ impl Scorer {
     pub fn score_table(&self, units: &[PreparedInputs], out: &mut ScoreTable) {
         let width = self.inner.nodes.len();
         out.width = width;
-        out.scores.clear();
+        // Every row is written below (a failed one with zeros), across the cores: the buffers
+        // keep what they hold and only grow, rather than being cleared on this one thread first.
+        out.scores.truncate(units.len() * width);
         out.scores.resize(units.len() * width, Decimal::ZERO);
-        out.totals.clear();
+        out.totals.truncate(units.len());
         out.totals.resize(units.len(), Decimal::ZERO);
-        out.grades.clear();
+        out.grades.truncate(units.len());
         out.grades.resize(units.len(), 0);
         out.errors.clear();
         out.warnings.clear();
@@ -635,7 +637,12 @@ impl Scorer {
                             warnings.push((first + r, std::mem::take(&mut scratch.failed_checks)));
                         }
                     }
-                    Err(e) => errors.push((first + r, e)),
+                    Err(e) => {
+                        row.fill(Decimal::ZERO);
+                        *total = Decimal::ZERO;
+                        *grade = 0;
+                        errors.push((first + r, e));
+                    }
                 }
             }
             (errors, warnings)

@@ -38,26 +38,29 @@ pub(crate) enum InVal {
 /// is loaded.
 pub(crate) const MAX_ITEMS: usize = 128;
 
-/// The items of a checklist that a unit satisfies, by their place in the declaration.
+/// The items of a checklist that a unit satisfies, by their place in the declaration: bit `k % 32`
+/// of word `k / 32`. (Words of 32 bits keep a slot 4-byte aligned, as a decimal is: 24 bytes a
+/// slot, where a `u128` would make it 32.)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct ItemSet(u128);
+pub(crate) struct ItemSet([u32; MAX_ITEMS / 32]);
 
 impl ItemSet {
     /// Marks item `k` satisfied (an item beyond [`MAX_ITEMS`] cannot be declared).
     pub(crate) fn insert(&mut self, k: usize) {
-        if let Some(bit) = u32::try_from(k).ok().and_then(|k| 1u128.checked_shl(k)) {
-            self.0 |= bit;
+        if let Some(word) = self.0.get_mut(k / 32) {
+            *word |= 1 << (k % 32);
         }
     }
 
     /// How many items are satisfied.
     pub(crate) fn count(self) -> u32 {
-        self.0.count_ones()
+        self.0.iter().map(|w| w.count_ones()).sum()
     }
 
     /// Whether each item of a checklist of `len` items is satisfied, in declaration order.
     pub(crate) fn iter(self, len: usize) -> impl Iterator<Item = bool> {
-        (0..len.min(MAX_ITEMS)).map(move |k| self.0 >> k & 1 == 1)
+        let bits = self.0;
+        (0..len.min(MAX_ITEMS)).map(move |k| bits.get(k / 32).is_some_and(|w| w >> (k % 32) & 1 == 1))
     }
 }
 
@@ -243,6 +246,12 @@ mod tests {
         // A shorter checklist reads only its own places.
         assert_eq!(set.iter(2).collect::<Vec<_>>(), [true, true]);
         assert_eq!(set.iter(3).collect::<Vec<_>>(), [true, true, false]);
+    }
+
+    /// A batch reads every unit's slots: keep them as small as a decimal with its tag allows.
+    #[test]
+    fn a_slot_is_twenty_four_bytes() {
+        assert_eq!(std::mem::size_of::<InVal>(), 24);
     }
 
     /// A system with one checklist of `n` items, one point each (10 at most).
