@@ -190,7 +190,11 @@ pub(crate) fn convert_text(c: &CInput, t: &str) -> Result<InVal, ValueProblem> {
             if NO_ITEMS.contains(&whole) && !c.items.iter().any(|i| **i == *whole) {
                 return Ok(InVal::Items(ItemSet::default()));
             }
-            item_set(c, split_items(t))
+            match matched_items(t, &c.items) {
+                Some(set) => Ok(InVal::Items(set)),
+                // An item not declared: the pieces say which.
+                None => item_set(c, split_items(t)),
+            }
         }
     }
 }
@@ -203,6 +207,42 @@ fn level_slot(c: &CInput, name: &str, score: Option<Decimal>) -> Result<InVal, V
             text: name.to_string(),
             levels: c.levels.iter().map(|l| l.to_string()).collect(),
         }),
+    }
+}
+
+/// Whitespace that is not also a separator (a line break separates items).
+fn is_space(c: char) -> bool {
+    c.is_whitespace() && !ITEM_SEPARATORS.contains(&c)
+}
+
+/// The satisfied items of a checklist cell, read by finding each declared item where it stands
+/// rather than cutting the cell into pieces first: the same set as cutting it at its separators
+/// and finding each trimmed piece among the items ([`item_set`] over [`split_items`]), or `None`
+/// where that would fail (an item not declared), so that the pieces can say which.
+fn matched_items(text: &str, items: &[Arc<str>]) -> Option<ItemSet> {
+    let mut set = ItemSet::default();
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches(is_space);
+        let mut chars = rest.chars();
+        match chars.next() {
+            None => return Some(set),
+            // An empty piece, as the cut drops it.
+            Some(c) if ITEM_SEPARATORS.contains(&c) => {
+                rest = chars.as_str();
+                continue;
+            }
+            Some(_) => {}
+        }
+        // The item that is this whole piece: followed by spaces, then a separator or the end.
+        // (At most one is: two would both be the same trimmed piece, and items are unique.)
+        let (k, after) = items.iter().enumerate().find_map(|(k, item)| {
+            let after = rest.strip_prefix(&**item)?.trim_start_matches(is_space);
+            let whole = after.chars().next().is_none_or(|c| ITEM_SEPARATORS.contains(&c));
+            whole.then_some((k, after))
+        })?;
+        set.insert(k);
+        rest = after;
     }
 }
 
@@ -246,6 +286,40 @@ mod tests {
         // A shorter checklist reads only its own places.
         assert_eq!(set.iter(2).collect::<Vec<_>>(), [true, true]);
         assert_eq!(set.iter(3).collect::<Vec<_>>(), [true, true, false]);
+    }
+
+    proptest::proptest! {
+        /// Finding the items where they stand reads every cell as cutting it into pieces does:
+        /// the same set, or a failure exactly where the pieces name an item not declared. Cells
+        /// are made of items (one the prefix of another, one with a space inside), separators,
+        /// spaces of several widths and text that is no item.
+        #[test]
+        fn matching_items_in_place_reads_a_cell_as_its_pieces(
+            parts in proptest::collection::vec(0usize..16, 0..12),
+        ) {
+            const ITEMS: [&str; 5] = ["制度", "制度A", "预算 管理", "内控", "无"];
+            const PARTS: [&str; 16] = [
+                "制度", "制度A", "预算 管理", "内控", "、", ",", "，", "；", "\n", " ", "\u{3000}",
+                "\t", "A", "预算", "制度B", "",
+            ];
+            let text: String = parts.iter().filter_map(|k| PARTS.get(*k).copied()).collect();
+            let c = CInput {
+                name: Arc::from("制度"),
+                kind: InputKind::Checklist,
+                percent: false,
+                required: true,
+                default: None,
+                min: None,
+                max: None,
+                levels: Vec::new(),
+                items: ITEMS.iter().map(|i| Arc::from(*i)).collect(),
+            };
+            let by_pieces = match item_set(&c, split_items(&text)) {
+                Ok(InVal::Items(set)) => Some(set),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(matched_items(&text, &c.items), by_pieces, "{:?}", text);
+        }
     }
 
     /// A batch reads every unit's slots: keep them as small as a decimal with its tag allows.
