@@ -190,11 +190,13 @@ pub(crate) fn convert_text(c: &CInput, t: &str) -> Result<InVal, ValueProblem> {
             if NO_ITEMS.contains(&whole) && !c.items.iter().any(|i| **i == *whole) {
                 return Ok(InVal::Items(ItemSet::default()));
             }
-            match matched_items(t, &c.items) {
-                Some(set) => Ok(InVal::Items(set)),
-                // An item not declared: the pieces say which.
-                None => item_set(c, split_items(t)),
+            // The browser modules, built for size and scoring one unit at a time, read the pieces.
+            #[cfg(not(target_arch = "wasm32"))]
+            if let Some(set) = matched_items(t, &c.items) {
+                return Ok(InVal::Items(set));
             }
+            // (Or an item not declared: the pieces say which.)
+            item_set(c, split_items(t))
         }
     }
 }
@@ -211,6 +213,7 @@ fn level_slot(c: &CInput, name: &str, score: Option<Decimal>) -> Result<InVal, V
 }
 
 /// Whitespace that is not also a separator (a line break separates items).
+#[cfg(not(target_arch = "wasm32"))]
 fn is_space(c: char) -> bool {
     c.is_whitespace() && !ITEM_SEPARATORS.contains(&c)
 }
@@ -219,6 +222,7 @@ fn is_space(c: char) -> bool {
 /// rather than cutting the cell into pieces first: the same set as cutting it at its separators
 /// and finding each trimmed piece among the items ([`item_set`] over [`split_items`]), or `None`
 /// where that would fail (an item not declared), so that the pieces can say which.
+#[cfg(not(target_arch = "wasm32"))]
 fn matched_items(text: &str, items: &[Arc<str>]) -> Option<ItemSet> {
     let mut set = ItemSet::default();
     let mut rest = text;
