@@ -84,3 +84,95 @@ fn the_csv_and_the_json_form_give_the_snapshot() {
         insta::assert_snapshot!("hunan-units", text);
     });
 }
+
+/// A cell as a table holds the value.
+fn cell(v: &jixiao::InputValue) -> String {
+    use jixiao::InputValue as V;
+    match v {
+        V::Number(d) => d.to_string(),
+        V::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        V::Text(t) => t.clone(),
+        V::Level { level, score } => score.map_or_else(|| level.clone(), |s| format!("{level}:{s}")),
+        V::Items(items) if items.is_empty() => "无".to_string(),
+        V::Items(items) => items.join("、"),
+    }
+}
+
+/// Every row both ways: `prepare` of its name-keyed inputs, and the row read straight into slots
+/// (`finish_row` one by one with one reused builder, and `prepare_rows` across threads).
+fn assert_rows_prepare_alike(scorer: &Scorer, columns: &table::Columns, rows: &[Vec<String>]) -> (usize, usize) {
+    let slots = scorer.row_slots(columns);
+    let named: Vec<_> = rows
+        .iter()
+        .map(|row| scorer.prepare(&table::inputs_from_row(columns, row)))
+        .collect();
+    let mut builder = scorer.inputs_builder();
+    for (row, expected) in rows.iter().zip(&named) {
+        assert_eq!(&builder.finish_row(&slots, row), expected, "{row:?}");
+    }
+    assert_eq!(scorer.prepare_rows(&slots, rows), named);
+    let failed = named.iter().filter(|p| p.is_err()).count();
+    (named.len() - failed, failed)
+}
+
+/// A row read straight into prepared inputs (`row_slots`, `finish_row`, `prepare_rows`: the CLI's
+/// batch) is prepared exactly as its name-keyed inputs are, or fails with the same error, problems
+/// listed in the same order: the fixture's rows, and each built-in's varied units as text cells,
+/// columns in reverse order, with cells spoiled as tables spoil them (text that is no figure, a
+/// decimal comma, blanks, a level or item not declared, spaces around).
+#[test]
+fn a_row_read_into_slots_is_prepared_as_its_named_inputs() {
+    let scorer = jixiao::builtin("hunan-dept").unwrap().scorer().unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(dir().join("hunan-units.csv"))
+        .unwrap();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let columns = table::map_columns(&rows[0], scorer.system(), &TableOptions::default()).unwrap();
+    let (scored, failed) = assert_rows_prepare_alike(&scorer, &columns, &rows[1..]);
+    assert!(scored >= 3 && failed >= 2, "{scored} {failed}");
+
+    const SPOILS: [&str; 8] = [
+        "abc",
+        "453,5",
+        "",
+        "  ",
+        "不存在的等级",
+        "制度A、不存在的制度",
+        "１２．５％",
+        "-",
+    ];
+    for b in jixiao::builtins() {
+        let system = b.system().unwrap();
+        let scorer = Scorer::new(&system).unwrap();
+        let example = b.example_inputs().unwrap();
+        let header: Vec<String> = system.inputs.iter().rev().map(|i| i.name.clone()).collect();
+        let columns = table::map_columns(&header, &system, &TableOptions::default()).unwrap();
+        let mut mix = jixiao_conformance::Mix(7);
+        let rows: Vec<Vec<String>> = (0..600)
+            .map(|seed| {
+                let unit = jixiao_conformance::varied(&system, &example, seed);
+                header
+                    .iter()
+                    .map(|name| {
+                        let text = unit.values.get(name).map(cell).unwrap_or_default();
+                        match mix.below(12) {
+                            0 => SPOILS[usize::try_from(mix.below(8)).unwrap()].to_string(),
+                            1 => format!(" {text} "),
+                            _ => text,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let (scored, failed) = assert_rows_prepare_alike(&scorer, &columns, &rows);
+        assert!(
+            scored >= 10 && failed >= 10,
+            "{}: {scored} prepared, {failed} refused",
+            b.id
+        );
+    }
+}

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jixiao::csv_rows::CsvRowNumbers;
 use jixiao::report::system_rows;
-use jixiao::{EvalError, IndicatorSystem, Inputs, Lang, ScoreTable, Scorer};
+use jixiao::{EvalError, IndicatorSystem, Lang, RowSlots, ScoreTable, Scorer};
 use rust_xlsxwriter::Workbook;
 
-use crate::unit::{Columns, Problem, column_is_read, extension, inputs_from_row, map_columns, names_input};
+use crate::unit::{Columns, Problem, column_is_read, extension, map_columns, names_input};
 use crate::{Fail, Result};
 
 /// Units scored together (and held in memory at once).
@@ -277,15 +277,18 @@ struct Run<'a> {
     failed: usize,
     /// The scores of the current chunk (buffers reused from chunk to chunk).
     table: ScoreTable,
+    /// The input columns bound to the system's slots: each row's cells are read straight into
+    /// prepared inputs.
+    slots: RowSlots,
 }
 
 impl Run<'_> {
-    fn flush(&mut self, chunk: &mut Vec<(usize, String, Inputs)>) -> Result<()> {
-        // Scores only (the result table has no explanations): inputs prepared and scored across
-        // the cores into a flat table whose buffers serve every chunk.
-        let inputs: Vec<Inputs> = chunk.iter_mut().map(|(_, _, i)| std::mem::take(i)).collect();
-        let prepared = self.o.scorer.prepare_batch(&inputs);
-        drop(inputs);
+    fn flush(&mut self, chunk: &mut Vec<(usize, String, Vec<String>)>) -> Result<()> {
+        // Scores only (the result table has no explanations): each row's cells read into prepared
+        // inputs and scored across the cores, into a flat table whose buffers serve every chunk.
+        let cells: Vec<Vec<String>> = chunk.iter_mut().map(|(_, _, c)| std::mem::take(c)).collect();
+        let prepared = self.o.scorer.prepare_rows(&self.slots, &cells);
+        drop(cells);
         let mut ready = Vec::with_capacity(prepared.len());
         let mut outcome: Vec<std::result::Result<usize, EvalError>> = Vec::with_capacity(prepared.len());
         for p in prepared {
@@ -341,7 +344,7 @@ impl Run<'_> {
     /// A row that cannot be scored: written after the pending rows, to keep the input order.
     fn bad_row(
         &mut self,
-        chunk: &mut Vec<(usize, String, Inputs)>,
+        chunk: &mut Vec<(usize, String, Vec<String>)>,
         row_no: usize,
         unit: String,
         message: String,
@@ -430,7 +433,7 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
     let result_header = header(o.system, o.lang);
     let temp = Temp::beside(o.out);
     // Nothing is created before the input is open and its header mapped.
-    let start = || -> Result<Run<'_>> {
+    let start = |columns: &Columns| -> Result<Run<'_>> {
         let numeric = numeric_columns(result_header.len(), node_count);
         let mut sink = Sink::create(kind, &temp.path, o.out, numeric)?;
         sink.write(&result_header, o.out)?;
@@ -441,9 +444,10 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             scored: 0,
             failed: 0,
             table: ScoreTable::default(),
+            slots: o.scorer.row_slots(columns),
         })
     };
-    let mut chunk: Vec<(usize, String, Inputs)> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<(usize, String, Vec<String>)> = Vec::with_capacity(CHUNK);
     let run = match extension(o.input).as_str() {
         "csv" => {
             let f = File::open(o.input)
@@ -484,7 +488,7 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             let header_index = header_row.as_ref().map_or(0, |r| r.no - 1);
             let header = header_row.map(|r| r.cells).unwrap_or_default();
             let columns = map_columns(&header, o.scorer, o.id_column, o.ignore, &file)?;
-            let mut run = start()?;
+            let mut run = start(&columns)?;
             let bar = progress(len);
             for row in first {
                 push_row(&mut run, &mut chunk, &columns, (header.len(), header_index), row)?;
@@ -535,7 +539,7 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
             let header_index = header_row.as_ref().map_or(0, |r| r.no - 1);
             let header = header_row.map(|r| r.cells).unwrap_or_default();
             let columns = map_columns(&header, o.scorer, o.id_column, o.ignore, &file)?;
-            let mut run = start()?;
+            let mut run = start(&columns)?;
             for row in first.chain(rows) {
                 push_row(&mut run, &mut chunk, &columns, (header.len(), header_index), row)?;
                 if chunk.len() >= CHUNK {
@@ -578,7 +582,7 @@ pub fn run(o: &Options<'_>) -> Result<u8> {
 
 fn push_row(
     run: &mut Run<'_>,
-    chunk: &mut Vec<(usize, String, Inputs)>,
+    chunk: &mut Vec<(usize, String, Vec<String>)>,
     columns: &Columns,
     (width, header): (usize, usize),
     row: Row,
@@ -639,7 +643,7 @@ fn push_row(
         let line = row_line(run.o.input, row.no, &unit, &message);
         return run.bad_row(chunk, row.no, unit, message, &line);
     }
-    chunk.push((row.no, unit, inputs_from_row(columns, &cells)));
+    chunk.push((row.no, unit, cells));
     Ok(())
 }
 

@@ -15,7 +15,7 @@ mod prepared;
 #[cfg(feature = "compiled")]
 pub(crate) mod program;
 mod progress;
-pub use prepared::{InputsBuilder, PreparedInputs};
+pub use prepared::{InputsBuilder, PreparedInputs, RowSlots};
 pub use progress::{BandPoints, LeafProgress, LeafState, LevelBands, Progress};
 
 /// A measured value with what is needed to show it.
@@ -431,6 +431,20 @@ impl Scorer {
     /// Prepares many units, in order, across the machine's cores (with the `parallel` feature).
     pub fn prepare_batch(&self, units: &[Inputs]) -> Vec<Result<PreparedInputs, EvalError>> {
         map_units(units, || (), |(), u| self.prepare(u))
+    }
+
+    /// Prepares the units of a table's rows ([`row_slots`](Self::row_slots)), across the machine's
+    /// cores (with the `parallel` feature): each as [`InputsBuilder::finish_row`] prepares it.
+    pub fn prepare_rows<R: AsRef<[C]> + Sync, C: AsRef<str>>(
+        &self,
+        slots: &RowSlots,
+        rows: &[R],
+    ) -> Vec<Result<PreparedInputs, EvalError>> {
+        map_units(
+            rows,
+            || self.inputs_builder(),
+            |builder, row| builder.finish_row(slots, row.as_ref()),
+        )
     }
 
     /// An empty set of prepared inputs, to fill slot by slot with [`InputsBuilder`] (columnar

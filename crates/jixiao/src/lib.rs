@@ -34,8 +34,8 @@ pub use dec::{Dec, parse_decimal};
 pub use error::{ArithmeticFault, EvalError, InputError, Issue, LoadError, ScoreProblem, ValidationErrors};
 pub use eval::{
     BandPoints, CheckResult, CheckSides, CoreCapResult, Deduction, Evaluation, IndicatorResult, InputsBuilder,
-    LeafProgress, LeafState, LevelBands, Measured, Outcome, PreparedInputs, Progress, ScoreTable, Scores, Status,
-    VetoResult,
+    LeafProgress, LeafState, LevelBands, Measured, Outcome, PreparedInputs, Progress, RowSlots, ScoreTable, Scores,
+    Status, VetoResult,
 };
 pub use explain::Lang;
 pub use format::{

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use crate::compile::{CInput, InVal, Scorer};
 use crate::error::{EvalError, InputError};
 use crate::format::InputKind;
+use crate::inputs::table::{Columns, is_blank};
 use crate::inputs::{InputValue, ValueProblem, check_number, convert_input, convert_text};
 
 /// A unit's inputs resolved against one system ([`Scorer::prepare`], [`InputsBuilder`]).
@@ -14,6 +15,33 @@ pub struct PreparedInputs {
     /// them with another is an error.
     pub(crate) system: u64,
     pub(crate) values: Vec<InVal>,
+}
+
+/// A table's input columns bound to one system's slots ([`Scorer::row_slots`]), so that each row
+/// is read straight into prepared inputs ([`InputsBuilder::finish_row`], [`Scorer::prepare_rows`]):
+/// the same values, blanks and problems, reported in the same order, as
+/// [`inputs_from_row`](crate::inputs::table::inputs_from_row) followed by [`Scorer::prepare`],
+/// without a map of names and a copy of every cell in between.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowSlots {
+    /// (column, the input's slot or, for a name the system does not declare, the name), in byte
+    /// order of the input names: the order in which `prepare` reports problems.
+    cells: Vec<(usize, Result<usize, String>)>,
+}
+
+impl Scorer {
+    /// Binds a table's input columns ([`map_columns`](crate::inputs::table::map_columns)) to this
+    /// system's slots, once for every row of the table.
+    pub fn row_slots(&self, columns: &Columns) -> RowSlots {
+        let mut named: Vec<(&str, usize)> = columns.inputs.iter().map(|(c, name)| (name.as_str(), *c)).collect();
+        named.sort_unstable();
+        RowSlots {
+            cells: named
+                .into_iter()
+                .map(|(name, c)| (c, self.input_slot(name).ok_or_else(|| name.to_string())))
+                .collect(),
+        }
+    }
 }
 
 /// Fills prepared inputs slot by slot ([`Scorer::inputs_builder`]); reusable across units.
@@ -128,6 +156,25 @@ impl InputsBuilder<'_> {
         } else {
             Err(EvalError::Inputs(std::mem::take(&mut self.errors)))
         }
+    }
+
+    /// Reads the input cells of a table's row ([`Scorer::row_slots`]; blank cells are not given)
+    /// and completes the unit, as [`Scorer::prepare`] prepares
+    /// [`inputs_from_row`](crate::inputs::table::inputs_from_row)'s inputs.
+    pub fn finish_row(&mut self, slots: &RowSlots, row: &[impl AsRef<str>]) -> Result<PreparedInputs, EvalError> {
+        for (column, slot) in &slots.cells {
+            let Some(cell) = row.get(*column).map(AsRef::as_ref) else {
+                continue;
+            };
+            if is_blank(cell) {
+                continue;
+            }
+            match slot {
+                Ok(slot) => self.set_text(*slot, cell.trim()),
+                Err(name) => self.errors.push(InputError::Unknown { name: name.clone() }),
+            }
+        }
+        self.finish()
     }
 
     /// Completes the unit (see [`finish_into`](Self::finish_into)).
