@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jixiao::csv_rows::CsvRowNumbers;
 use jixiao::report::system_rows;
 use jixiao::{EvalError, IndicatorSystem, Lang, RowSlots, ScoreTable, Scorer};
+use rayon::prelude::*;
 use rust_xlsxwriter::Workbook;
 
 use crate::unit::{Columns, Problem, column_is_read, extension, map_columns, names_input};
@@ -303,15 +304,30 @@ impl Run<'_> {
         let mut table = std::mem::take(&mut self.table);
         self.o.scorer.score_table(&ready, &mut table);
         let mut errors = std::mem::take(&mut table.errors).into_iter().peekable();
-        for ((row_no, unit, _), outcome) in chunk.drain(..).zip(outcome) {
-            let result = outcome.and_then(|r| match errors.next_if(|(i, _)| *i == r) {
-                Some((_, e)) => Err(e),
-                None => Ok(r),
-            });
-            let row = match result {
-                Ok(r) => {
+        let results: Vec<std::result::Result<usize, EvalError>> = outcome
+            .into_iter()
+            .map(|outcome| {
+                outcome.and_then(|r| match errors.next_if(|(i, _)| *i == r) {
+                    Some((_, e)) => Err(e),
+                    None => Ok(r),
+                })
+            })
+            .collect();
+        // The scored rows' cells are written out across the cores too; the rows go to the sink in
+        // their order.
+        let (o, node_count) = (self.o, self.node_count);
+        let formatted: Vec<std::result::Result<Vec<String>, EvalError>> = results
+            .into_par_iter()
+            .zip(chunk.par_iter_mut())
+            .map(|(result, (row_no, unit, _))| {
+                result.map(|r| result_row(o, node_count, *row_no, std::mem::take(unit), &table, r))
+            })
+            .collect();
+        for ((row_no, unit, _), formatted) in chunk.drain(..).zip(formatted) {
+            let row = match formatted {
+                Ok(row) => {
                     self.scored += 1;
-                    self.result_row(row_no, unit, &table, r)
+                    row
                 }
                 Err(e) => {
                     let message = e.message(crate::message_lang());
@@ -354,28 +370,37 @@ impl Run<'_> {
         let row = self.failed_row(row_no, unit, message, line);
         self.sink.write(&row, self.o.out)
     }
+}
 
-    fn result_row(&self, row_no: usize, unit: String, table: &ScoreTable, r: usize) -> Vec<String> {
-        let mut row = Vec::with_capacity(self.node_count + 5);
-        row.push(row_no.to_string());
-        row.push(unit);
-        row.extend(table.row(r).unwrap_or_default().iter().map(|s| s.to_string()));
-        row.push(table.total(r).map(|t| t.to_string()).unwrap_or_default());
-        let grade = table.grade(r).and_then(|g| self.o.scorer.grade_label(g));
-        row.push(grade.unwrap_or_default().to_string());
-        row.push(String::new());
-        // Failed `warning` checks (勾稽关系): the scores stand, the reader is told.
-        if self.o.scorer.has_checks() {
-            let lang = self.o.lang;
-            let notices: Vec<String> = table
-                .failed_checks(r)
-                .iter()
-                .filter_map(|k| self.o.scorer.check_notice(*k, lang))
-                .collect();
-            row.push(notices.join(if lang == Lang::Zh { "；" } else { "; " }));
-        }
-        row
+/// A scored row of the result table: its number, unit, every figure, total, grade, an empty error
+/// cell and, for a system with consistency checks, the failed `warning` checks.
+fn result_row(
+    o: &Options<'_>,
+    node_count: usize,
+    row_no: usize,
+    unit: String,
+    table: &ScoreTable,
+    r: usize,
+) -> Vec<String> {
+    let mut row = Vec::with_capacity(node_count + 5);
+    row.push(row_no.to_string());
+    row.push(unit);
+    row.extend(table.row(r).unwrap_or_default().iter().map(|s| s.to_string()));
+    row.push(table.total(r).map(|t| t.to_string()).unwrap_or_default());
+    let grade = table.grade(r).and_then(|g| o.scorer.grade_label(g));
+    row.push(grade.unwrap_or_default().to_string());
+    row.push(String::new());
+    // Failed `warning` checks (勾稽关系): the scores stand, the reader is told.
+    if o.scorer.has_checks() {
+        let lang = o.lang;
+        let notices: Vec<String> = table
+            .failed_checks(r)
+            .iter()
+            .filter_map(|k| o.scorer.check_notice(*k, lang))
+            .collect();
+        row.push(notices.join(if lang == Lang::Zh { "；" } else { "; " }));
     }
+    row
 }
 
 /// The result table's header; a system with consistency checks gets a 提示 column listing the
