@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, LargeStringArray, RecordBatch};
+use jixiao::inputs::table::template_cell;
 use jixiao::{InputValue, Inputs};
 use jixiao_arrow::{Options, score_batch};
 use jixiao_benches::hunan::hunan_dept_units;
@@ -61,17 +62,14 @@ fn pandas_like(scorer: &jixiao::Scorer, units: &[&Inputs]) -> Result<RecordBatch
                     })
                     .collect::<BooleanArray>(),
             ),
+            // As a sheet holds them (`部分达成:1.2`, items separated by `、`, `无` for none).
             InputValue::Text(_) | InputValue::Items(_) | InputValue::Level { .. } => Arc::new(
                 values
                     .iter()
                     .map(|v| match v {
-                        Some(InputValue::Text(t)) => Some(t.clone()),
                         Some(InputValue::Items(items)) if items.is_empty() => Some("无".to_string()),
-                        Some(InputValue::Items(items)) => Some(items.join("、")),
-                        Some(InputValue::Level { level, score }) => {
-                            Some(score.map_or_else(|| level.clone(), |s| format!("{level}:{s}")))
-                        }
-                        _ => None,
+                        Some(v) => Some(template_cell(v)),
+                        None => None,
                     })
                     .collect::<LargeStringArray>(),
             ),

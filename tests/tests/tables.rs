@@ -34,15 +34,20 @@ fn row_result(unit: &str, result: Result<Evaluation, jixiao::EvalError>) -> Valu
 }
 
 /// The CSV through the engine's table reading.
-fn from_csv(scorer: &Scorer, name: &str) -> Vec<Value> {
+/// The rows of a fixture CSV, its header first.
+fn fixture_rows(name: &str) -> Vec<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_path(dir().join(name))
         .unwrap();
-    let rows: Vec<Vec<String>> = reader
+    reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect();
+        .collect()
+}
+
+fn from_csv(scorer: &Scorer, name: &str) -> Vec<Value> {
+    let rows = fixture_rows(name);
     let columns = table::map_columns(&rows[0], scorer.system(), &TableOptions::default()).unwrap();
     let unit = columns.unit.expect("the 单位名称 column names the units");
     rows[1..]
@@ -85,16 +90,12 @@ fn the_csv_and_the_json_form_give_the_snapshot() {
     });
 }
 
-/// A cell as a table holds the value.
+/// A cell as a table holds the value: the template's cell, and `无` for no item (a blank cell
+/// would mean "not given").
 fn cell(v: &jixiao::InputValue) -> String {
-    use jixiao::InputValue as V;
     match v {
-        V::Number(d) => d.to_string(),
-        V::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        V::Text(t) => t.clone(),
-        V::Level { level, score } => score.map_or_else(|| level.clone(), |s| format!("{level}:{s}")),
-        V::Items(items) if items.is_empty() => "无".to_string(),
-        V::Items(items) => items.join("、"),
+        jixiao::InputValue::Items(items) if items.is_empty() => "无".to_string(),
+        v => table::template_cell(v),
     }
 }
 
@@ -123,14 +124,7 @@ fn assert_rows_prepare_alike(scorer: &Scorer, columns: &table::Columns, rows: &[
 #[test]
 fn a_row_read_into_slots_is_prepared_as_its_named_inputs() {
     let scorer = jixiao::builtin("hunan-dept").unwrap().scorer().unwrap();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(dir().join("hunan-units.csv"))
-        .unwrap();
-    let rows: Vec<Vec<String>> = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect();
+    let rows = fixture_rows("hunan-units.csv");
     let columns = table::map_columns(&rows[0], scorer.system(), &TableOptions::default()).unwrap();
     let (scored, failed) = assert_rows_prepare_alike(&scorer, &columns, &rows[1..]);
     assert!(scored >= 3 && failed >= 2, "{scored} {failed}");

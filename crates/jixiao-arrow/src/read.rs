@@ -171,11 +171,6 @@ fn list_cells<I: Iterator<Item = Option<ArrayRef>>>(it: I) -> Result<Vec<Cell>, 
     .collect()
 }
 
-/// Sets a text cell, trimmed; a blank cell is not given.
-fn set_text(builder: &mut InputsBuilder<'_>, slot: usize, text: &str) {
-    builder.set_text(slot, text.trim());
-}
-
 /// One input column of a record batch, read cell by cell straight into an [`InputsBuilder`]:
 /// numbers become decimals and text is read where it lies, neither through an `InputValue`, and
 /// dictionary values are read once per column. The same values, blanks and errors as [`cells`].
@@ -352,17 +347,17 @@ impl<'a> ColumnReader<'a> {
             }
             ColumnReader::Utf8(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    set_text(builder, slot, a.value(row));
+                    builder.set_text(slot, a.value(row).trim());
                 }
             }
             ColumnReader::LargeUtf8(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    set_text(builder, slot, a.value(row));
+                    builder.set_text(slot, a.value(row).trim());
                 }
             }
             ColumnReader::Utf8View(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    set_text(builder, slot, a.value(row));
+                    builder.set_text(slot, a.value(row).trim());
                 }
             }
             ColumnReader::Dictionary { array, keys, values } => {

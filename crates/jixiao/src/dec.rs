@@ -45,104 +45,19 @@ pub(crate) fn at_least_zero(d: Decimal) -> Decimal {
     }
 }
 
-/// `a.cmp(b)`, compared here from the mantissas when one can be brought to the other's scale
-/// within an `i128` (every comparison of scoring: a rate at 28 places with a threshold at 2, a
-/// score with its points); rust_decimal's comparison, which rescales 96-bit words in a loop, is
-/// taken only where that overflows. The mantissa is signed and -0 is 0, so signs and zeros order
-/// as rust_decimal orders them. (The browser modules, built for size, take rust_decimal's for
-/// every case.)
+/// `a.cmp(b)`, with the common case of scoring — the same scale, neither negative — compared
+/// from the mantissas here (rust_decimal's comparison is a call that rescales and unpacks);
+/// every other case is rust_decimal's. (The browser modules, built for size, take rust_decimal's
+/// for every case.)
 #[cfg_attr(not(target_arch = "wasm32"), inline)]
 #[cfg_attr(target_arch = "wasm32", inline(never))]
 pub(crate) fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
-    if cfg!(not(target_arch = "wasm32")) {
-        let (ma, mb) = (a.mantissa(), b.mantissa());
-        let (sa, sb) = (a.scale(), b.scale());
-        // m × 10^by when it fits: |m| at most i128::MAX / 10^by (a plain multiplication then).
-        let up = |m: i128, by: u32| {
-            let k = by as usize;
-            match (POW10_I128.get(k), FITS_I128.get(k)) {
-                (Some(p), Some(limit)) if m.unsigned_abs() <= limit.unsigned_abs() => Some(m.wrapping_mul(*p)),
-                _ => None,
-            }
-        };
-        let same = match sa.cmp(&sb) {
-            std::cmp::Ordering::Equal => Some((ma, mb)),
-            std::cmp::Ordering::Less => up(ma, sb - sa).map(|ma| (ma, mb)),
-            std::cmp::Ordering::Greater => up(mb, sa - sb).map(|mb| (ma, mb)),
-        };
-        if let Some((ma, mb)) = same {
-            return ma.cmp(&mb);
-        }
+    if cfg!(not(target_arch = "wasm32")) && a.scale() == b.scale() && !a.is_sign_negative() && !b.is_sign_negative() {
+        a.mantissa().cmp(&b.mantissa())
+    } else {
+        a.cmp(&b)
     }
-    a.cmp(&b)
 }
-
-/// i128::MAX / 10^k for k in 0..=28: the largest magnitude that [`POW10_I128`]`[k]` multiplies
-/// within an `i128`.
-const FITS_I128: [i128; 29] = [
-    i128::MAX / 10i128.pow(0),
-    i128::MAX / 10i128.pow(1),
-    i128::MAX / 10i128.pow(2),
-    i128::MAX / 10i128.pow(3),
-    i128::MAX / 10i128.pow(4),
-    i128::MAX / 10i128.pow(5),
-    i128::MAX / 10i128.pow(6),
-    i128::MAX / 10i128.pow(7),
-    i128::MAX / 10i128.pow(8),
-    i128::MAX / 10i128.pow(9),
-    i128::MAX / 10i128.pow(10),
-    i128::MAX / 10i128.pow(11),
-    i128::MAX / 10i128.pow(12),
-    i128::MAX / 10i128.pow(13),
-    i128::MAX / 10i128.pow(14),
-    i128::MAX / 10i128.pow(15),
-    i128::MAX / 10i128.pow(16),
-    i128::MAX / 10i128.pow(17),
-    i128::MAX / 10i128.pow(18),
-    i128::MAX / 10i128.pow(19),
-    i128::MAX / 10i128.pow(20),
-    i128::MAX / 10i128.pow(21),
-    i128::MAX / 10i128.pow(22),
-    i128::MAX / 10i128.pow(23),
-    i128::MAX / 10i128.pow(24),
-    i128::MAX / 10i128.pow(25),
-    i128::MAX / 10i128.pow(26),
-    i128::MAX / 10i128.pow(27),
-    i128::MAX / 10i128.pow(28),
-];
-
-/// 10^0 ..= 10^28: every difference of two decimals' scales.
-const POW10_I128: [i128; 29] = [
-    10i128.pow(0),
-    10i128.pow(1),
-    10i128.pow(2),
-    10i128.pow(3),
-    10i128.pow(4),
-    10i128.pow(5),
-    10i128.pow(6),
-    10i128.pow(7),
-    10i128.pow(8),
-    10i128.pow(9),
-    10i128.pow(10),
-    10i128.pow(11),
-    10i128.pow(12),
-    10i128.pow(13),
-    10i128.pow(14),
-    10i128.pow(15),
-    10i128.pow(16),
-    10i128.pow(17),
-    10i128.pow(18),
-    10i128.pow(19),
-    10i128.pow(20),
-    10i128.pow(21),
-    10i128.pow(22),
-    10i128.pow(23),
-    10i128.pow(24),
-    10i128.pow(25),
-    10i128.pow(26),
-    10i128.pow(27),
-    10i128.pow(28),
-];
 
 /// `a > b` by [`cmp`].
 #[cfg_attr(not(target_arch = "wasm32"), inline)]
@@ -525,7 +440,7 @@ mod cmp_tests {
     }
 
     /// The same over 200 000 generated pairs: every scale, both signs, mantissas of every width
-    /// up to 96 bits (so that bringing one to the other's scale overflows an `i128` too).
+    /// up to 96 bits.
     #[test]
     fn the_fast_comparison_is_rust_decimals_on_generated_pairs() {
         fn next(state: &mut u64) -> u64 {
