@@ -200,3 +200,73 @@ fn an_undecided_check_does_not_stop_the_program() {
         3
     );
 }
+
+/// Expressions a metric may be, over inputs with and without a minimum: the program leaves out
+/// the range check of a metric whose expression can never be negative, and the computation of
+/// a metric nothing reads; neither may change a figure or an answer.
+const FORMS: &[&str] = &[
+    "p / (p + 1)",
+    "p - n",
+    "abs(p - n)",
+    "n * p",
+    "max(n, 0)",
+    "min(n, p)",
+    "min(p, k)",
+    "if(f, p, k)",
+    "if(f, p, n)",
+    "round(p / 3, 2)",
+    "-p",
+    "p * -1",
+    "p * 2 + k / 4",
+    "if(n == 0, 0, p / n)",
+    "上游 + p",
+    "上游 - 1",
+];
+
+/// A metric's declared range: none, from zero, from below zero, from above zero, and zero to one.
+const RANGES: &[&str] = &[
+    "",
+    r#", "min": "0""#,
+    r#", "min": "-1""#,
+    r#", "min": "0.5""#,
+    r#", "min": "0", "max": "1""#,
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 256, failure_persistence: None, ..Default::default() })]
+
+    #[test]
+    fn range_checks_left_out_and_metrics_not_computed_change_nothing(
+        form in 0..FORMS.len(),
+        range in 0..RANGES.len(),
+        upstream in 0..RANGES.len(),
+        unread in proptest::bool::ANY,
+        units in proptest::collection::vec((-300i64..300, -300i64..300, 0u8..5, proptest::bool::ANY), 12),
+    ) {
+        let unread_metric = if unread { r#", {"name": "未读", "expr": "p / (n - n)", "min": "0"}"# } else { "" };
+        let s = system(
+            r#"{"name": "p", "kind": "number", "min": "0", "required": true},
+               {"name": "n", "kind": "number", "required": true},
+               {"name": "k", "kind": "count", "required": true},
+               {"name": "f", "kind": "boolean", "required": true}"#,
+            &format!(
+                r#"{{"name": "m", "expr": "{}"{}}}, {{"name": "上游", "expr": "n * 2"{}}}{unread_metric}"#,
+                FORMS[form], RANGES[range], RANGES[upstream]
+            ),
+            r#"{"id": "1.1", "name": "甲", "points": "10", "rule": {"type": "step", "value": "m", "direction": "above",
+                  "threshold": "0", "step": "1", "deduct": "0.5", "counting": "proportional"}},
+               {"id": "1.2", "name": "乙", "points": "10", "rule": {"type": "rate", "value": "k / 4"}}"#,
+        );
+        let units: Vec<String> = units
+            .iter()
+            .map(|(p, n, k, f)| {
+                format!(
+                    r#"{{"p": "{}", "n": "{}", "k": "{k}", "f": {f}}}"#,
+                    rust_decimal::Decimal::new(p.abs(), 2),
+                    rust_decimal::Decimal::new(*n, 2)
+                )
+            })
+            .collect();
+        agree(&s, &units.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+}

@@ -30,7 +30,7 @@ use super::{Scores, capped, clamp01, core_cap_missed, deduction_cap, round, sett
 use crate::compile::{CBand, CRule, CTier, Compiled, InVal};
 use crate::dec::{Arith as _, at_least_zero, with_places};
 use crate::expr::{ArOp, CmpOp, Expr, Op, Ref, Ty};
-use crate::format::{Better, ChecklistMode, Counting, Direction, NaOutcome, ParentScore, Rounding};
+use crate::format::{Better, ChecklistMode, Counting, Direction, InputKind, NaOutcome, ParentScore, Rounding};
 
 type Reg = u32;
 
@@ -306,6 +306,8 @@ struct Builder<'c> {
     /// While a consistency check is built: where in its scope it may first stop (undecided), if
     /// it may.
     check_stops: Option<Option<usize>>,
+    /// The metrics read by code outside the metrics' own.
+    read: Vec<bool>,
 }
 
 /// No guard ([`Ins::Scored`]).
@@ -313,7 +315,24 @@ const NO_GUARD: u32 = u32::MAX;
 
 impl Program {
     /// Lowers a validated system into its program.
+    ///
+    /// A metric that nothing reads — no check, guard, rule or veto, directly or through other
+    /// metrics — is not computed: the reference computes a metric only where it is read, so its
+    /// value and its failure are never seen. (Lowered once to learn what is read, and once more
+    /// without the metrics nobody reads, when there are any.)
     pub(crate) fn build(c: &Compiled) -> Program {
+        let (program, read) = Self::lower(c, None);
+        let live = live_metrics(c, &read);
+        if live.iter().all(|&l| l) {
+            program
+        } else {
+            Self::lower(c, Some(&live)).0
+        }
+    }
+
+    /// The program with the metrics in `live` (all when `None`), and the metrics read by code
+    /// outside the metrics' own.
+    fn lower(c: &Compiled, live: Option<&[bool]>) -> (Program, Vec<bool>) {
         let mut b = Builder {
             c,
             p: Program {
@@ -328,6 +347,7 @@ impl Program {
             building: None,
             landed: 0,
             check_stops: None,
+            read: vec![false; c.metrics.len()],
         };
         b.p.caps = c
             .nodes
@@ -335,7 +355,9 @@ impl Program {
             .map(|n| n.rounding.map_or(n.points, |r| with_places(n.points, r.scale)))
             .collect();
         for m in metric_order(c) {
-            b.metric(m);
+            if live.is_none_or(|live| live.get(m as usize).copied().unwrap_or(true)) {
+                b.metric(m);
+            }
         }
         b.building = None;
         for (index, k) in c.checks.iter().enumerate() {
@@ -361,7 +383,7 @@ impl Program {
             let r = b.expr(&v.when);
             b.p.vetoes.push(r);
         }
-        b.p
+        (b.p, b.read)
     }
 
     /// Scores one unit into `out` (indicators, totals, grade, failed checks), or gives no answer.
@@ -829,6 +851,28 @@ fn metric_order(c: &Compiled) -> Vec<u32> {
     order
 }
 
+/// The metrics whose values count: those `read` by code outside the metrics' own, and those
+/// they read in turn.
+fn live_metrics(c: &Compiled, read: &[bool]) -> Vec<bool> {
+    let mut live = vec![false; c.metrics.len()];
+    let mut stack: Vec<u32> = (0..c.metrics.len() as u32)
+        .filter(|&m| read.get(m as usize).copied().unwrap_or(true))
+        .collect();
+    while let Some(m) = stack.pop() {
+        match live.get_mut(m as usize) {
+            Some(l) if !*l => *l = true,
+            _ => continue,
+        }
+        if let Some(metric) = c.metrics.get(m as usize) {
+            stack.extend(metric.expr.refs().iter().filter_map(|r| match r {
+                Ref::Metric(k) => Some(*k),
+                Ref::Input(_) => None,
+            }));
+        }
+    }
+    live
+}
+
 impl Builder<'_> {
     fn push(&mut self, ins: Ins) -> usize {
         if let Some(stops @ None) = &mut self.check_stops
@@ -928,7 +972,12 @@ impl Builder<'_> {
         let start = self.here();
         self.building = Some(m);
         let r = self.expr(&metric.expr);
-        if *metric.expr.ty() != Ty::Bool && (metric.min.is_some() || metric.max.is_some()) {
+        // A range of the form `min ≤ 0` with no maximum holds for every value an expression
+        // that is never negative can take: nothing to check.
+        let holds = metric.max.is_none()
+            && metric.min.is_some_and(|lo| lo.is_sign_negative() || lo.is_zero())
+            && self.never_negative(&metric.expr);
+        if *metric.expr.ty() != Ty::Bool && (metric.min.is_some() || metric.max.is_some()) && !holds {
             self.push(Ins::MetricRange { metric: m, reg: r });
         }
         let end = self.here();
@@ -936,6 +985,45 @@ impl Builder<'_> {
         if let Some(slot) = self.metric_regs.get_mut(m as usize) {
             *slot = Some(r);
         }
+    }
+
+    /// Whether `e` is never negative, by what it reads: a number input with a minimum of at least
+    /// zero (every value given is checked against it), a count, a checklist's count, a yes/no, a
+    /// metric whose range starts at zero or above (checked where it is computed), a truth value,
+    /// and sums, products, quotients, conditionals, rounding, least and greatest of those.
+    fn never_negative(&self, e: &Expr) -> bool {
+        fn walk(c: &Compiled, ops: &[Op], i: u32) -> bool {
+            let at_least_zero = |d: &Decimal| !d.is_sign_negative() || d.is_zero();
+            match ops.get(i as usize) {
+                None | Some(Op::Neg(_) | Op::Ar(ArOp::Sub, ..)) => false,
+                Some(Op::Const(d)) => at_least_zero(d),
+                Some(
+                    Op::Bool(_)
+                    | Op::LevelIs(..)
+                    | Op::Not(_)
+                    | Op::Cmp(..)
+                    | Op::BoolEq(..)
+                    | Op::And(..)
+                    | Op::Or(..)
+                    | Op::Abs(_),
+                ) => true,
+                Some(Op::Load(Ref::Input(slot))) => c.inputs.get(*slot as usize).is_some_and(|d| match d.kind {
+                    InputKind::Number | InputKind::Manual => d.min.as_ref().is_some_and(at_least_zero),
+                    InputKind::Count | InputKind::Boolean | InputKind::Checklist | InputKind::Level => true,
+                }),
+                Some(Op::Load(Ref::Metric(m))) => c.metrics.get(*m as usize).is_some_and(|metric| {
+                    *metric.expr.ty() == Ty::Bool || metric.min.as_ref().is_some_and(at_least_zero)
+                }),
+                Some(&Op::Ar(ArOp::Add | ArOp::Mul | ArOp::Div, a, b, _) | &Op::If(_, a, b)) => {
+                    walk(c, ops, a) && walk(c, ops, b)
+                }
+                Some(Op::Min(args)) => args.iter().all(|&a| walk(c, ops, a)),
+                Some(Op::Max(args)) => args.iter().any(|&a| walk(c, ops, a)),
+                Some(&Op::Round(a, _)) => walk(c, ops, a),
+            }
+        }
+        let (ops, root) = e.ops();
+        walk(self.c, ops, root)
     }
 
     fn expr(&mut self, e: &Expr) -> Reg {
@@ -971,6 +1059,11 @@ impl Builder<'_> {
                 self.value(Key::Input(slot), |dst| Ins::Input { dst, slot })
             }
             Op::Load(Ref::Metric(m)) => {
+                if self.building.is_none()
+                    && let Some(r) = self.read.get_mut(*m as usize)
+                {
+                    *r = true;
+                }
                 self.guard(*m);
                 match self.metric_regs.get(*m as usize).copied().flatten() {
                     Some(r) => r,
@@ -1309,6 +1402,111 @@ impl Builder<'_> {
                 }
                 self.end_scope(outer);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program_of(id: &str) -> (std::sync::Arc<Compiled>, usize) {
+        let scorer = crate::builtin(id)
+            .and_then(|b| b.scorer().ok())
+            .unwrap_or_else(|| unreachable!("{id} is built in"));
+        let c = scorer.inner.clone();
+        let ranges = c
+            .program
+            .code
+            .iter()
+            .filter(|i| matches!(i, Ins::MetricRange { .. }))
+            .count();
+        (c, ranges)
+    }
+
+    /// hunan-dept computes 政府采购执行率 but no rule, check, guard or veto reads it; its other
+    /// metrics all declare `min: 0`, and all but 预算完成率 (which also has a maximum) and
+    /// 预算控制率 (a difference of inputs) are quotients, sums and conditionals of inputs declared
+    /// at least zero.
+    #[test]
+    fn metrics_nobody_reads_are_not_computed_and_ranges_that_always_hold_are_not_checked() {
+        let (c, ranges) = program_of("hunan-dept");
+        let computed: Vec<&str> = c
+            .program
+            .metric_spans
+            .iter()
+            .filter_map(|&(_, _, m)| c.metrics.get(m as usize).map(|m| &*m.name))
+            .collect();
+        assert!(!computed.contains(&"政府采购执行率"), "{computed:?}");
+        assert!(computed.contains(&"政府采购执行偏离度"), "{computed:?}");
+        assert_eq!(computed.len(), c.metrics.len() - 1, "{computed:?}");
+        let checked: Vec<&str> = c
+            .program
+            .code
+            .iter()
+            .filter_map(|i| match i {
+                Ins::MetricRange { metric, .. } => c.metrics.get(*metric as usize).map(|m| &*m.name),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(checked, ["预算完成率", "预算控制率"]);
+        assert_eq!(ranges, 2);
+    }
+
+    #[test]
+    fn never_negative_follows_the_declared_ranges_of_what_an_expression_reads() {
+        let cases = [
+            ("p / (p + 1)", true),
+            ("p - 1", false),
+            ("abs(n)", true),
+            ("n * p", false),
+            ("max(n, 0)", true),
+            ("min(n, p)", false),
+            ("min(p, k)", true),
+            ("if(f, p, k)", true),
+            ("if(f, p, n)", false),
+            ("round(p / 3, 2)", true),
+            ("-p", false),
+            ("p * -1", false),
+            ("p * 2 + k / 4", true),
+            ("低", true),
+            ("零下", false),
+            ("无界", false),
+        ];
+        let metrics: Vec<String> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, (e, _))| format!(r#"{{"name": "m{i}", "expr": "{e}"}}"#))
+            .collect();
+        let system = format!(
+            r#"{{"format": 1, "id": "t", "name": "测试",
+              "inputs": [{{"name": "p", "kind": "number", "min": "0"}}, {{"name": "n", "kind": "number"}},
+                         {{"name": "k", "kind": "count"}}, {{"name": "f", "kind": "boolean"}}],
+              "metrics": [{},
+                          {{"name": "低", "expr": "p - 5", "min": "0"}}, {{"name": "零下", "expr": "p", "min": "-1"}},
+                          {{"name": "无界", "expr": "p"}}],
+              "indicators": [{{"id": "1", "name": "甲", "points": "10", "rule": {{"type": "rate", "value": "m0"}}}}],
+              "grades": [{{"label": "优", "min": "9"}}, {{"label": "差"}}]}}"#,
+            metrics.join(", ")
+        );
+        let scorer = crate::Scorer::from_text(&system).unwrap_or_else(|e| unreachable!("{e}"));
+        let c = &*scorer.inner;
+        let b = Builder {
+            c,
+            p: Program::default(),
+            metric_regs: Vec::new(),
+            input_regs: Vec::new(),
+            known: std::collections::HashMap::new(),
+            learned: Vec::new(),
+            building: None,
+            landed: 0,
+            check_stops: None,
+            read: Vec::new(),
+        };
+        for (i, (text, expected)) in cases.iter().enumerate() {
+            let metric = c.metrics.iter().find(|m| *m.name == *format!("m{i}"));
+            let Some(metric) = metric else { unreachable!("m{i}") };
+            assert_eq!(b.never_negative(&metric.expr), *expected, "{text}");
         }
     }
 }
