@@ -391,8 +391,12 @@ pub(crate) fn round(value: Decimal, r: Rounding) -> Decimal {
 /// A score stated at `r`: rounded, kept within [0, points], and written with `r.scale` places
 /// (5.00, not 5), so that every front end shows the figure the table states. Points finer than
 /// the precision (9.66 at one place) cap the score at the points themselves, not at 9.7.
+///
+/// The rounded score is written at its places before it is compared with the points, which the
+/// program holds at the same places: a comparison of two mantissas rather than one that rescales
+/// (the same figure either way: writing a value at more places does not change it).
 fn stated(value: Decimal, r: Rounding, points: Decimal) -> Decimal {
-    with_places(clamp_points(round(value, r), points), r.scale)
+    with_places(clamp_points(with_places(round(value, r), r.scale), points), r.scale)
 }
 
 impl Scorer {
