@@ -123,25 +123,26 @@ pub(crate) struct Measure {
     pub unit: Option<Arc<str>>,
 }
 
+/// A tier: its bounds (each inclusive or not) and its score. The compiled program holds its
+/// bounds as [`Bound`](crate::eval::program::Bound)s.
 #[derive(Debug, Clone)]
-pub(crate) struct CTier {
-    pub lower: Option<(Decimal, bool)>,
-    pub upper: Option<(Decimal, bool)>,
+pub(crate) struct CTier<B = Decimal> {
+    pub lower: Option<(B, bool)>,
+    pub upper: Option<(B, bool)>,
     pub score: Decimal,
 }
 
-impl CTier {
+impl<B: crate::eval::Limit> CTier<B> {
     pub fn contains(&self, v: Decimal) -> bool {
-        use crate::dec::cmp;
-        let above = match self.lower {
+        let above = match &self.lower {
             None => true,
-            Some((b, true)) => cmp(v, b).is_ge(),
-            Some((b, false)) => cmp(v, b).is_gt(),
+            Some((b, true)) => b.compare(v).is_ge(),
+            Some((b, false)) => b.compare(v).is_gt(),
         };
-        let below = match self.upper {
+        let below = match &self.upper {
             None => true,
-            Some((b, true)) => cmp(v, b).is_le(),
-            Some((b, false)) => cmp(v, b).is_lt(),
+            Some((b, true)) => b.compare(v).is_le(),
+            Some((b, false)) => b.compare(v).is_lt(),
         };
         above && below
     }

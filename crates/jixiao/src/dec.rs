@@ -373,7 +373,7 @@ pub(crate) fn range_display(min: Option<Decimal>, max: Option<Decimal>) -> Strin
 }
 
 #[cfg(test)]
-mod cmp_tests {
+pub(crate) mod cmp_tests {
     use super::*;
 
     /// The fast comparison orders every pair as rust_decimal does: signs, zeros (also -0), equal
@@ -439,25 +439,33 @@ mod cmp_tests {
         }
     }
 
+    /// A fixed-seed stream of pseudo-random numbers.
+    pub(crate) fn numbers(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed;
+        move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 16
+        }
+    }
+
+    /// A decimal of any scale and either sign, its mantissa of any width up to 96 bits (zero
+    /// among them, and -0).
+    pub(crate) fn generated_decimal(next: &mut dyn FnMut() -> u64) -> Decimal {
+        let bits = next() % 97;
+        let raw = (u128::from(next()) << 64 | u128::from(next()) << 16 | u128::from(next())) & ((1u128 << 96) - 1);
+        let m = if bits == 0 { 0 } else { raw >> (96 - bits) };
+        let d = Decimal::from_i128_with_scale(i128::try_from(m).unwrap(), (next() % 29) as u32);
+        if next().is_multiple_of(2) { -d } else { d }
+    }
+
     /// The same over 200 000 generated pairs: every scale, both signs, mantissas of every width
     /// up to 96 bits.
     #[test]
     fn the_fast_comparison_is_rust_decimals_on_generated_pairs() {
-        fn next(state: &mut u64) -> u64 {
-            *state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            *state >> 16
-        }
-        let mut state = 0x2026_1207_u64;
-        let mut next = || next(&mut state);
-        let decimal = |next: &mut dyn FnMut() -> u64| {
-            let bits = next() % 97;
-            let raw = (u128::from(next()) << 64 | u128::from(next()) << 16 | u128::from(next())) & ((1u128 << 96) - 1);
-            let m = if bits == 0 { 0 } else { raw >> (96 - bits) };
-            let d = Decimal::from_i128_with_scale(i128::try_from(m).unwrap(), (next() % 29) as u32);
-            if next().is_multiple_of(2) { -d } else { d }
-        };
+        let mut next = numbers(0x2026_1207);
+        let decimal = |next: &mut dyn FnMut() -> u64| generated_decimal(next);
         for _ in 0..200_000 {
             let (a, b) = (decimal(&mut next), decimal(&mut next));
             assert_eq!(cmp(a, b), a.cmp(&b), "{a} vs {b}");

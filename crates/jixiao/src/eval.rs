@@ -1534,7 +1534,7 @@ impl<'a> Run<'a> {
                     steps,
                     deduction,
                     capped,
-                } = step_figures(v, *direction, *threshold, *step, *deduct, *counting, cap)
+                } = step_figures(v, *direction, threshold, *step, *deduct, *counting, &cap)
                     .map_err(|what| overflow_at(node, what))?;
                 let outcome = if full {
                     Outcome::Step {
@@ -2058,7 +2058,7 @@ fn clamp_points(score: Decimal, points: Decimal) -> Decimal {
 }
 
 fn capped_deduction(raw: Decimal, max: Option<Decimal>, points: Decimal) -> (Decimal, bool) {
-    capped(raw, deduction_cap(max, points))
+    capped(raw, &deduction_cap(max, points))
 }
 
 /// What a step rule works out from its measured value.
@@ -2078,16 +2078,16 @@ pub(crate) struct StepFigures {
 pub(crate) fn step_figures(
     v: Decimal,
     direction: Direction,
-    threshold: Decimal,
+    threshold: &impl Limit,
     step: Decimal,
     deduct: Decimal,
     counting: Counting,
-    cap: Decimal,
+    cap: &impl Limit,
 ) -> Result<StepFigures, &'static str> {
     const DISTANCE: &str = "the distance to the threshold";
     let gap = match direction {
-        Direction::Above if crate::dec::gt(v, threshold) => v.sub_checked(threshold).ok_or(DISTANCE)?,
-        Direction::Below if crate::dec::gt(threshold, v) => threshold.sub_checked(v).ok_or(DISTANCE)?,
+        Direction::Above if threshold.compare(v).is_gt() => v.sub_checked(threshold.value()).ok_or(DISTANCE)?,
+        Direction::Below if threshold.compare(v).is_lt() => threshold.value().sub_checked(v).ok_or(DISTANCE)?,
         _ => Decimal::ZERO,
     };
     let raw_steps = gap.div_checked(step).ok_or("the number of steps")?;
@@ -2112,11 +2112,31 @@ fn deduction_cap(max: Option<Decimal>, points: Decimal) -> Decimal {
 }
 
 /// A deduction within `[0, cap]`, and whether the cap cut it.
-fn capped(raw: Decimal, cap: Decimal) -> (Decimal, bool) {
-    if crate::dec::gt(raw, cap) {
-        (cap, true)
+fn capped(raw: Decimal, cap: &impl Limit) -> (Decimal, bool) {
+    if cap.compare(raw).is_gt() {
+        (cap.value(), true)
     } else {
         (at_least_zero(raw), false)
+    }
+}
+
+/// A constant that measured values are compared with (a step rule's threshold and cap, a tier's
+/// bounds): a decimal, or in the compiled program a [`Bound`](program::Bound), the constant
+/// written at every scale.
+pub(crate) trait Limit {
+    /// The constant.
+    fn value(&self) -> Decimal;
+    /// How `v` compares with the constant.
+    fn compare(&self, v: Decimal) -> std::cmp::Ordering;
+}
+
+impl Limit for Decimal {
+    fn value(&self) -> Decimal {
+        *self
+    }
+
+    fn compare(&self, v: Decimal) -> std::cmp::Ordering {
+        crate::dec::cmp(v, *self)
     }
 }
 

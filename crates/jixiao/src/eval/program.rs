@@ -161,10 +161,13 @@ enum Ins {
         raw: Reg,
     },
     /// A group's score: the sum of the `n` children listed from `children` in `lists`.
+    /// `plain` when stating the sum only writes it at the group's places (see
+    /// [`Builder::plain_sum`]).
     Group {
         node: u32,
         children: u32,
         n: u32,
+        plain: bool,
     },
 }
 
@@ -174,15 +177,15 @@ enum RuleP {
     Step {
         points: Decimal,
         direction: Direction,
-        threshold: Decimal,
+        threshold: Bound,
         step: Decimal,
         deduct: Decimal,
         counting: Counting,
         /// The most it deducts ([`deduction_cap`]).
-        cap: Decimal,
+        cap: Bound,
     },
     Tiers {
-        tiers: Vec<CTier>,
+        tiers: Vec<CTier<Bound>>,
         otherwise: Option<Decimal>,
     },
     Ratio {
@@ -208,7 +211,7 @@ enum RuleP {
     PerOccurrence {
         points: Decimal,
         deduct: Decimal,
-        cap: Decimal,
+        cap: Bound,
     },
     Manual {
         points: Decimal,
@@ -218,6 +221,52 @@ enum RuleP {
         points: Decimal,
         clamp: bool,
     },
+}
+
+/// A constant that values of any scale are compared with (a threshold, a cap, a tier's bound),
+/// written once at every scale from its own up to 28: a value of one of those scales is compared
+/// with it as two mantissas at one scale, where rust_decimal would rescale one of them for each
+/// comparison (a metric's quotient has up to 28 places; thresholds have two or none).
+#[derive(Debug, Clone)]
+pub(crate) struct Bound {
+    value: Decimal,
+    /// Index = scale: `value` at that scale, or `value` itself where it cannot be written so.
+    at: Box<[Decimal; 29]>,
+}
+
+impl Bound {
+    fn new(value: Decimal) -> Bound {
+        let mut at = Box::new([value; 29]);
+        for (scale, slot) in (0_u32..).zip(at.iter_mut()) {
+            let w = with_places(value, scale);
+            if w.scale() == scale {
+                *slot = w;
+            }
+        }
+        Bound { value, at }
+    }
+}
+
+impl super::Limit for Bound {
+    fn value(&self) -> Decimal {
+        self.value
+    }
+
+    fn compare(&self, v: Decimal) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        if self.value.is_zero() {
+            // A sign decides (and -0 is 0).
+            return match (v.is_zero(), v.is_sign_negative()) {
+                (true, _) => Ordering::Equal,
+                (false, true) => Ordering::Less,
+                (false, false) => Ordering::Greater,
+            };
+        }
+        match self.at.get(v.scale() as usize) {
+            Some(c) if c.scale() == v.scale() => v.mantissa().cmp(&c.mantissa()),
+            _ => crate::dec::cmp(v, self.value),
+        }
+    }
 }
 
 /// A system's compiled program (built once with the [`Compiled`] system).
@@ -615,7 +664,12 @@ impl Program {
                             core_forced = Some(core_forced.map_or(g, |f| f.max(g)));
                         }
                     }
-                    Ins::Group { node, children, n } => {
+                    Ins::Group {
+                        node,
+                        children,
+                        n,
+                        plain,
+                    } => {
                         let Some(cn) = c.nodes.get(node as usize) else {
                             break 'fault FAULT;
                         };
@@ -642,7 +696,11 @@ impl Program {
                             ParentScore::SumOfStated => sum,
                             ParentScore::RoundedExactSum => ex,
                         };
-                        let score = cn.rounding.map_or(base, |r| stated(base, r, get(&self.caps, node)));
+                        let score = match cn.rounding {
+                            Some(r) if plain => with_places(base, r.scale),
+                            Some(r) => stated(base, r, get(&self.caps, node)),
+                            None => base,
+                        };
                         set(scores, node, score);
                         set(exact, node, ex);
                         if let Some(g) = core_cap_missed(cn, score) {
@@ -724,7 +782,7 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             counting,
             cap,
         } => {
-            let f = step_figures(a, *direction, *threshold, *step, *deduct, *counting, *cap).ok()?;
+            let f = step_figures(a, *direction, threshold, *step, *deduct, *counting, cap).ok()?;
             *points - f.deduction
         }
         RuleP::Tiers { tiers, otherwise } => match tiers.iter().find(|t| t.contains(a)) {
@@ -803,7 +861,7 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
         }
         RuleP::PerOccurrence { points, deduct, cap } => {
             let raw = at_least_zero(a).mul_checked(*deduct)?;
-            *points - capped(raw, *cap).0
+            *points - capped(raw, cap).0
         }
         RuleP::Manual { points, slot } => {
             let Some(InVal::Num(v)) = inputs.get(*slot as usize) else {
@@ -1210,10 +1268,12 @@ impl Builder<'_> {
             }
             let start = self.p.lists.len() as u32;
             self.p.lists.extend(&node.children);
+            let plain = self.plain_sum(i);
             self.push(Ins::Group {
                 node: i,
                 children: start,
                 n: node.children.len() as u32,
+                plain,
             });
         }
         if let Some(at) = guard {
@@ -1221,6 +1281,37 @@ impl Builder<'_> {
             self.end_scope(mark);
             self.land(at);
         }
+    }
+
+    /// Whether stating group `i`'s score only writes the sum of its children's stated scores at
+    /// the group's places: the parent is the sum of the stated scores, each child is stated at
+    /// no more places than the group (its points too), and their points add up to no more than
+    /// the group's. Then the sum needs no rounding and lies within [0, points], so the stated
+    /// figure is the sum itself at the group's places, exactly what [`stated`] gives.
+    fn plain_sum(&self, i: u32) -> bool {
+        let c = self.c;
+        let Some(node) = c.nodes.get(i as usize) else {
+            return false;
+        };
+        let Some(r) = node.rounding else { return false };
+        if c.rounding.parent != ParentScore::SumOfStated {
+            return false;
+        }
+        let mut points = Decimal::ZERO;
+        for &k in &node.children {
+            let Some(child) = c.nodes.get(k as usize) else {
+                return false;
+            };
+            let stated_at = child.rounding.map(|rk| rk.scale.max(child.points.scale()));
+            let Some(sum) = points.add_checked(child.points) else {
+                return false;
+            };
+            if stated_at.is_none_or(|places| places > r.scale) {
+                return false;
+            }
+            points = sum;
+        }
+        crate::dec::cmp(points, node.points).is_le()
     }
 
     /// The scores of a not-applicable indicator and its subtree (itself first), as the reference
@@ -1266,11 +1357,11 @@ impl Builder<'_> {
                 let p = RuleP::Step {
                     points,
                     direction: *direction,
-                    threshold: *threshold,
+                    threshold: Bound::new(*threshold),
                     step: *step,
                     deduct: *deduct,
                     counting: *counting,
-                    cap: deduction_cap(*max_deduction, points),
+                    cap: Bound::new(deduction_cap(*max_deduction, points)),
                 };
                 emit(self, p, a, a);
             }
@@ -1280,8 +1371,16 @@ impl Builder<'_> {
                 otherwise,
             } => {
                 let a = self.expr(&value.expr);
+                let bound = |b: &Option<(Decimal, bool)>| b.map(|(d, inclusive)| (Bound::new(d), inclusive));
                 let p = RuleP::Tiers {
-                    tiers: tiers.clone(),
+                    tiers: tiers
+                        .iter()
+                        .map(|t| CTier {
+                            lower: bound(&t.lower),
+                            upper: bound(&t.upper),
+                            score: t.score,
+                        })
+                        .collect(),
                     otherwise: *otherwise,
                 };
                 emit(self, p, a, a);
@@ -1339,7 +1438,7 @@ impl Builder<'_> {
                 let p = RuleP::PerOccurrence {
                     points,
                     deduct: *deduct,
-                    cap: deduction_cap(*max_deduction, points),
+                    cap: Bound::new(deduction_cap(*max_deduction, points)),
                 };
                 emit(self, p, a, a);
             }
@@ -1451,6 +1550,76 @@ mod tests {
             .collect();
         assert_eq!(checked, ["预算完成率", "预算控制率"]);
         assert_eq!(ranges, 2);
+    }
+
+    /// Each group of hunan-dept has children stated at two places, as it is: stating a group's
+    /// sum only writes it at two places. A group with a child stated at more places (or whose
+    /// points have more), or whose parent is formed from exact scores, is stated in full.
+    #[test]
+    fn a_group_is_stated_plainly_only_when_its_sum_cannot_need_rounding_or_capping() {
+        let plain = |c: &Compiled| -> Vec<bool> {
+            c.program
+                .code
+                .iter()
+                .filter_map(|i| match i {
+                    Ins::Group { plain, .. } => Some(*plain),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (c, _) = program_of("hunan-dept");
+        assert_eq!(plain(&c), [true; 10]);
+        let system = |first: &str, places: &str, parent: &str| {
+            let second = Decimal::TEN - first.parse::<Decimal>().unwrap_or_default();
+            format!(
+                r#"{{"format": 1, "id": "t", "name": "测试", "inputs": [{{"name": "x", "kind": "number"}}],
+                  "indicators": [{{"id": "1", "name": "组", "points": "10", "children": [
+                      {{"id": "1.1", "name": "甲", "points": "{first}", "rounding": {{"scale": {places}, "mode": "half_up"}},
+                        "rule": {{"type": "rate", "value": "x"}}}},
+                      {{"id": "1.2", "name": "乙", "points": "{second}", "rule": {{"type": "rate", "value": "x"}}}}]}}],
+                  "grades": [{{"label": "优", "min": "9"}}, {{"label": "差"}}],
+                  "rounding": {{"indicator": {{"scale": 2, "mode": "half_up"}}, "total": {{"scale": 2, "mode": "half_up"}},
+                               "parent": "{parent}"}}}}"#
+            )
+        };
+        let compiled = |text: &str| {
+            crate::Scorer::from_text(text)
+                .unwrap_or_else(|e| unreachable!("{e}"))
+                .inner
+        };
+        let sums = "sum_of_stated";
+        assert_eq!(plain(&compiled(&system("6", "2", sums))), [true]);
+        assert_eq!(plain(&compiled(&system("6", "1", sums))), [true]);
+        assert_eq!(plain(&compiled(&system("6", "3", sums))), [false]);
+        assert_eq!(plain(&compiled(&system("5.995", "2", sums))), [false]);
+        assert_eq!(plain(&compiled(&system("6", "2", "rounded_exact_sum"))), [false]);
+    }
+
+    /// A bound compares every value as rust_decimal compares it with the constant: over 200 000
+    /// generated pairs of every scale, sign and width, and thresholds as systems write them.
+    #[test]
+    fn a_bound_compares_as_rust_decimal() {
+        use super::super::Limit as _;
+        use crate::dec::cmp_tests::{generated_decimal, numbers};
+        let mut next = numbers(0x2026_1208);
+        let written: Vec<Decimal> = ["0", "-0", "1", "0.05", "1.00", "0.9", "-0.3", "100", "5", "0.0001"]
+            .iter()
+            .map(|t| t.parse().unwrap_or_default())
+            .collect();
+        for i in 0..200_000_usize {
+            let c = match written.get(i % 20) {
+                Some(d) => *d,
+                None => generated_decimal(&mut next),
+            };
+            let bound = Bound::new(c);
+            let v = generated_decimal(&mut next);
+            assert_eq!(bound.compare(v), v.cmp(&c), "{v} vs {c}");
+            // The same value at other scales: the usual case of a measured value at a threshold.
+            let mut w = c;
+            w.rescale((c.scale() + (next() % 27) as u32).min(28));
+            assert_eq!(bound.compare(w), w.cmp(&c), "{w} vs {c}");
+            assert_eq!(bound.value(), c);
+        }
     }
 
     #[test]
