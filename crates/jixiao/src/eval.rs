@@ -1067,7 +1067,16 @@ struct Scored {
 const UNREAD: Outcome = Outcome::Group;
 
 fn clamp01(d: Decimal) -> Decimal {
-    crate::dec::min(at_least_zero(d), Decimal::ONE)
+    clamp_share(d, &Decimal::ONE)
+}
+
+/// `d` within [0, 1], `one` being 1 (the compiled program's is written at every scale).
+fn clamp_share(d: Decimal, one: &impl Limit) -> Decimal {
+    if one.compare(d).is_gt() {
+        one.value()
+    } else {
+        at_least_zero(d)
+    }
 }
 
 impl<'a> Run<'a> {
@@ -1688,8 +1697,8 @@ impl<'a> Run<'a> {
                     }
                 }
                 let score = match mode {
-                    ChecklistMode::Award => earned.min(points),
-                    ChecklistMode::Deduct => at_least_zero(points - lost.min(points)),
+                    ChecklistMode::Award => crate::dec::min(earned, points),
+                    ChecklistMode::Deduct => at_least_zero(points - crate::dec::min(lost, points)),
                 };
                 Scored {
                     score,

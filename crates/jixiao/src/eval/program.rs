@@ -26,7 +26,9 @@
 
 use rust_decimal::Decimal;
 
-use super::{Scores, capped, clamp01, core_cap_missed, deduction_cap, round, settle, stated, step_figures};
+use super::{
+    Scores, capped, clamp_share, clamp01, core_cap_missed, deduction_cap, round, settle, stated, step_figures,
+};
 use crate::compile::{CBand, CRule, CTier, Compiled, InVal};
 use crate::dec::{Arith as _, at_least_zero, with_places};
 use crate::expr::{ArOp, CmpOp, Expr, Op, Ref, Ty};
@@ -196,6 +198,8 @@ enum RuleP {
     Rate {
         points: Decimal,
         round_rate: Option<Rounding>,
+        /// 1, which the rate is kept within.
+        one: Bound,
     },
     Level {
         points: Decimal,
@@ -446,12 +450,9 @@ impl Program {
                 set(&mut s.regs, r, d);
             }
         }
-        s.failed.clear();
-        s.failed.resize(self.metric_count, RAN);
-        s.exact.clear();
-        s.exact.resize(c.nodes.len(), Decimal::ZERO);
-        out.indicators.clear();
-        out.indicators.resize(c.nodes.len(), Decimal::ZERO);
+        refill(&mut s.failed, self.metric_count, RAN);
+        refill(&mut s.exact, c.nodes.len(), Decimal::ZERO);
+        refill(&mut out.indicators, c.nodes.len(), Decimal::ZERO);
         out.failed_checks.clear();
         let regs: &mut [Decimal] = &mut s.regs;
         let scores: &mut [Decimal] = &mut out.indicators;
@@ -755,6 +756,16 @@ impl Program {
     }
 }
 
+/// `v` as `n` copies of `x`: filled in place when it has that length already (one memset).
+fn refill<T: Copy>(v: &mut Vec<T>, n: usize, x: T) {
+    if v.len() == n {
+        v.fill(x);
+    } else {
+        v.clear();
+        v.resize(n, x);
+    }
+}
+
 fn get(regs: &[Decimal], r: u32) -> Decimal {
     regs.get(r as usize).copied().unwrap_or_default()
 }
@@ -806,8 +817,12 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             let share = round_rate.map_or(share, |r| round(share, r));
             points.mul_checked(share)?
         }
-        RuleP::Rate { points, round_rate } => {
-            let used = clamp01(round_rate.map_or(a, |r| round(a, r)));
+        RuleP::Rate {
+            points,
+            round_rate,
+            one,
+        } => {
+            let used = clamp_share(round_rate.map_or(a, |r| round(a, r)), one);
             points.mul_checked(used)?
         }
         RuleP::Level { points, slot, bands } => {
@@ -855,8 +870,8 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
                 }
             }
             match mode {
-                ChecklistMode::Award => earned.min(*points),
-                ChecklistMode::Deduct => at_least_zero(*points - lost.min(*points)),
+                ChecklistMode::Award => crate::dec::min(earned, *points),
+                ChecklistMode::Deduct => at_least_zero(*points - crate::dec::min(lost, *points)),
             }
         }
         RuleP::PerOccurrence { points, deduct, cap } => {
@@ -1405,6 +1420,7 @@ impl Builder<'_> {
                 let p = RuleP::Rate {
                     points,
                     round_rate: *round_rate,
+                    one: Bound::new(Decimal::ONE),
                 };
                 emit(self, p, a, a);
             }
