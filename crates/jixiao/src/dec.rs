@@ -59,6 +59,26 @@ pub(crate) fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
     }
 }
 
+/// `d` rounded to `places` decimal places, half away from zero (四舍五入): what rust_decimal's
+/// `round_dp_with_strategy(places, MidpointAwayFromZero)` gives — value, scale and sign alike —
+/// taken through its `rescale`, which drops up to nine digits at a time where
+/// `round_dp_with_strategy` builds the midpoint digit by digit (a quotient of 28 places rounded to
+/// two: a quarter of the work).
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+pub(crate) fn round_half_up(d: Decimal, places: u32) -> Decimal {
+    if d.scale() <= places {
+        return d;
+    }
+    let mut r = d;
+    r.rescale(places);
+    // `rescale` keeps the sign of a value that rounds to zero; `round_dp_with_strategy` clears
+    // it (and keeps that of a zero it is given).
+    if r.is_zero() && !d.is_zero() {
+        r.set_sign_positive(true);
+    }
+    r
+}
+
 /// `a > b` by [`cmp`].
 #[cfg_attr(not(target_arch = "wasm32"), inline)]
 #[cfg_attr(target_arch = "wasm32", inline(never))]
@@ -262,6 +282,7 @@ impl Arith for Decimal {
         self.checked_mul(other)
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline)]
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn add_checked(self, other: Decimal) -> Option<Decimal> {
         self.checked_add(other)
@@ -458,6 +479,37 @@ pub(crate) mod cmp_tests {
         let m = if bits == 0 { 0 } else { raw >> (96 - bits) };
         let d = Decimal::from_i128_with_scale(i128::try_from(m).unwrap(), (next() % 29) as u32);
         if next().is_multiple_of(2) { -d } else { d }
+    }
+
+    /// Half away from zero through `rescale` is rust_decimal's `round_dp_with_strategy`: value,
+    /// scale and sign (of zero too) alike, over 200 000 generated decimals rounded to every number
+    /// of places, and values on the midpoint.
+    #[test]
+    #[expect(clippy::disallowed_methods, reason = "the definition it is checked against")]
+    fn rounding_half_up_is_rust_decimals() {
+        let mut next = numbers(0x2026_1209);
+        let strategy = rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+        let check = |d: Decimal, places: u32| {
+            let (want, have) = (d.round_dp_with_strategy(places, strategy), round_half_up(d, places));
+            assert_eq!(
+                have.serialize(),
+                want.serialize(),
+                "{d} to {places} places: {have} vs {want}"
+            );
+        };
+        for text in [
+            "2.5", "-2.5", "0.125", "-0.125", "0.0049", "-0.0049", "-0.000", "0.000", "9.995", "-9.995",
+        ] {
+            let d: Decimal = text.parse().unwrap();
+            for places in 0..=4 {
+                check(d, places);
+            }
+        }
+        for _ in 0..200_000 {
+            let d = generated_decimal(&mut next);
+            let places = (next() % 29) as u32;
+            check(d, places);
+        }
     }
 
     /// The same over 200 000 generated pairs: every scale, both signs, mantissas of every width

@@ -378,9 +378,13 @@ impl Evaluation {
     }
 }
 
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the one place that rounds in the modes other than half away from zero"
+)]
 pub(crate) fn round(value: Decimal, r: Rounding) -> Decimal {
     let strategy = match r.mode {
-        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        RoundingMode::HalfUp => return crate::dec::round_half_up(value, r.scale),
         RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
         RoundingMode::Down => RoundingStrategy::ToZero,
         RoundingMode::Up => RoundingStrategy::AwayFromZero,

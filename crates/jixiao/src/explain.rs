@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::dec::Arith;
 use crate::eval::{CheckResult, CoreCapResult, Evaluation, IndicatorResult, Measured, Outcome, Status};
@@ -93,7 +93,7 @@ pub fn figure(d: Decimal) -> String {
     if n.scale() <= 4 {
         text(n)
     } else {
-        num(n.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+        num(crate::dec::round_half_up(n, 2))
     }
 }
 
@@ -103,7 +103,7 @@ pub(crate) fn detail(d: Decimal) -> String {
     if n.scale() <= 6 {
         text(n)
     } else {
-        num(n.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero))
+        num(crate::dec::round_half_up(n, 6))
     }
 }
 
@@ -112,7 +112,7 @@ fn two(d: Decimal) -> String {
 }
 
 fn places(d: Decimal, dp: u32) -> String {
-    num(d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
+    num(crate::dec::round_half_up(d, dp))
 }
 
 /// A measured value: percentages as `82.39%`, other values to two places at most.
@@ -139,7 +139,7 @@ fn shown_dp(value: Decimal, percent: bool, dp: u32) -> String {
 /// The value as displayed with `dp` places (percentages: `dp` places of the percentage).
 fn displayed(value: Decimal, percent: bool, dp: u32) -> Decimal {
     let dp = if percent { dp + 2 } else { dp };
-    value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+    crate::dec::round_half_up(value, dp)
 }
 
 /// The fewest places (2, 4, 6 ...) at which the displayed figure still tells the truth, e.g.

@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::dec::Arith;
 use crate::dec::percent_to_ratio;
@@ -1014,10 +1014,7 @@ impl Expr {
                 Value::Num(best.unwrap_or(Decimal::ZERO))
             }
             Op::Abs(a) => Value::Num(self.num(*a, env)?.abs()),
-            Op::Round(a, n) => Value::Num(
-                self.num(*a, env)?
-                    .round_dp_with_strategy(*n, RoundingStrategy::MidpointAwayFromZero),
-            ),
+            Op::Round(a, n) => Value::Num(crate::dec::round_half_up(self.num(*a, env)?, *n)),
         })
     }
 }

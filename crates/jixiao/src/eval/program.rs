@@ -515,8 +515,7 @@ impl Program {
                         set(regs, dst, v);
                     }
                     Ins::Round { dst, a, places } => {
-                        let v = get(regs, a)
-                            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                        let v = crate::dec::round_half_up(get(regs, a), places);
                         set(regs, dst, v);
                     }
                     Ins::Ar { op, dst, a, b } => {
@@ -1692,6 +1691,16 @@ mod tests {
             let metric = c.metrics.iter().find(|m| *m.name == *format!("m{i}"));
             let Some(metric) = metric else { unreachable!("m{i}") };
             assert_eq!(b.never_negative(&metric.expr), *expected, "{text}");
+        }
+    }
+}
+#[cfg(test)]
+mod dump_tmp {
+    #[test]
+    fn dump() {
+        let s = crate::builtin("hunan-dept").unwrap().scorer().unwrap();
+        for (i, ins) in s.inner.program.code.iter().enumerate() {
+            eprintln!("{i:3} {ins:?}");
         }
     }
 }
