@@ -746,9 +746,23 @@ impl Scorer {
         // Both in byte order of the names: one merge, no hashing.
         let mut declared = self.inner.inputs_by_name.iter().peekable();
         for (name, value) in &inputs.values {
-            while declared.next_if(|(d, _)| **d < **name).is_some() {}
-            match declared.next_if(|(d, _)| **d == **name) {
-                Some(&(_, i)) => builder.set(i as usize, value),
+            // One comparison of the two names a step (each of them a memcmp).
+            let mut found = None;
+            while let Some(&&(ref d, i)) = declared.peek() {
+                match (**d).cmp(&**name) {
+                    std::cmp::Ordering::Less => {
+                        declared.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        declared.next();
+                        found = Some(i);
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            match found {
+                Some(i) => builder.set(i as usize, value),
                 None => builder.errors.push(InputError::Unknown { name: name.clone() }),
             }
         }
