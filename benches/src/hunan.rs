@@ -977,7 +977,8 @@ pub fn score_by_hand(u: &HunanUnit) -> Option<HandScores> {
 /// - a rate is compared with its threshold without dividing when the comparison decides the score
 ///   (在职人员数 ≤ 编制数 is full points; the quotient is formed only when points are deducted), with
 ///   the divisor checked for zero first, as the engine reports it;
-/// - the stated precision with `round_dp_with_strategy` (one call) instead of truncate-and-compare;
+/// - the stated precision with `rescale` (one call, which rounds half away from zero dropping up
+///   to nine digits at a time) instead of truncate-and-compare;
 /// - the total as the plain sum of the stated leaves (exact decimal addition: the subtotals'
 ///   grouping does not change it; scores are bounded by their points, so no overflow is possible);
 /// - counts compared as integers.
@@ -986,8 +987,13 @@ pub fn score_by_hand(u: &HunanUnit) -> Option<HandScores> {
 /// quotient (rounded by rust_decimal at 28 digits) and every score equal the engine's to the last
 /// digit.
 pub fn score_by_hand_tuned(u: &HunanUnit) -> Option<HandScores> {
-    use rust_decimal::RoundingStrategy;
-    let stated = |x: Decimal| x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let stated = |x: Decimal| {
+        let mut r = x;
+        if r.scale() > 2 {
+            r.rescale(2);
+        }
+        r
+    };
 
     // 1.1.1 在职人员控制率 ≤ 100%: full points without the quotient.
     if u.staff_quota == 0 {
