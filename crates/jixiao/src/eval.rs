@@ -2073,6 +2073,7 @@ pub(crate) fn settle(
 }
 
 /// The grade a core indicator caps the unit at when `score` falls below its share of the points.
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 fn core_cap_missed(node: &CNode, score: Decimal) -> Option<u32> {
     let (g, share) = node.core_cap?;
     let min = node.points.mul_checked(share).unwrap_or(node.points);
