@@ -131,7 +131,15 @@ pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, ValueProblem
     if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
         return Err(ValueProblem::NotWhole { value: d });
     }
-    if c.min.is_some_and(|m| d < m) || c.max.is_some_and(|m| d > m) {
+    // The usual minimum, 0, is a test of the sign (-0 is 0), not a comparison that rescales.
+    let below = |m: Decimal| {
+        if m.is_zero() {
+            d.is_sign_negative() && !d.is_zero()
+        } else {
+            d < m
+        }
+    };
+    if c.min.is_some_and(below) || c.max.is_some_and(|m| d > m) {
         return Err(ValueProblem::OutOfRange {
             value: d,
             min: c.min,
@@ -272,6 +280,45 @@ fn item_set<'n>(c: &CInput, names: impl Iterator<Item = &'n str>) -> Result<InVa
 mod tests {
     use super::*;
     use crate::{IndicatorSystem, Inputs, Scorer};
+
+    /// A minimum of 0 refuses every negative value and nothing else (-0 is 0), as a comparison
+    /// would; other minimums and maximums compare.
+    #[test]
+    fn a_minimum_of_zero_refuses_exactly_the_negative_values() {
+        let number = |min: &str, max: Option<&str>| CInput {
+            name: Arc::from("甲"),
+            kind: InputKind::Number,
+            percent: false,
+            required: true,
+            default: None,
+            min: min.parse().ok(),
+            max: max.and_then(|m| m.parse().ok()),
+            levels: Vec::new(),
+            items: Vec::new(),
+        };
+        let accepted = |c: &CInput, v: &str| check_number(c, v.parse().unwrap_or_default()).is_ok();
+        let zero = number("0", None);
+        for (v, ok) in [
+            ("-0.01", false),
+            ("-5", false),
+            ("-0", true),
+            ("0", true),
+            ("0.000", true),
+            ("0.01", true),
+        ] {
+            assert_eq!(accepted(&zero, v), ok, "{v}");
+        }
+        let half = number("0.5", Some("1"));
+        for (v, ok) in [
+            ("0.49", false),
+            ("0.5", true),
+            ("0.500", true),
+            ("1.00", true),
+            ("1.01", false),
+        ] {
+            assert_eq!(accepted(&half, v), ok, "{v}");
+        }
+    }
 
     #[test]
     fn an_item_set_holds_every_place_up_to_the_limit() {
