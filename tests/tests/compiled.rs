@@ -270,3 +270,40 @@ proptest::proptest! {
         agree(&s, &units.iter().map(String::as_str).collect::<Vec<_>>());
     }
 }
+
+/// Conditions of every shape the program fuses (a comparison with the jump, check or copy that
+/// reads it) and where it must not (a jump landing between): nested `and`/`or`, `if` in a
+/// metric, a check of severity `error`, a not-applicable guard, cases; every combination of the
+/// inputs' signs, zeros and flags.
+#[test]
+fn fused_conditions_agree_with_the_reference_on_every_combination() {
+    let s = system(
+        r#"{"name": "x", "kind": "number", "required": true}, {"name": "y", "kind": "number", "required": true},
+           {"name": "f", "kind": "boolean", "required": true}"#,
+        r#"{"name": "比", "expr": "if(y == 0, if(x == 0, 0, 1), x / y)"},
+           {"name": "真", "expr": "(x > 0 and y > 0) or (f and x == y) or not (x < y or f)"}"#,
+        r#"{"id": "1.1", "name": "甲", "points": "10", "rule": {"type": "cases",
+              "cases": [{"when": "x > 1 and (y > 1 or f)", "score": "10"}, {"when": "真 and 比 > 0", "score": "6"},
+                        {"when": "x == 0", "score": "2"}], "otherwise": "1"}},
+           {"id": "1.2", "name": "乙", "points": "10", "not_applicable": {"when": "not f and y == 0", "outcome": "full_points"},
+            "rule": {"type": "rate", "value": "比"}}"#,
+    )
+    .replace(
+        r#""grades""#,
+        r#""checks": [{"id": "K1", "name": "甲", "expr": "x <= y or f", "severity": "warning"},
+                      {"id": "K2", "name": "乙", "expr": "(x >= 0 and y >= 0) or (f and x < 0)", "severity": "error"},
+                      {"id": "K3", "name": "丙", "expr": "比 <= 5", "severity": "warning"}],
+           "grades""#,
+    );
+    let mut units = Vec::new();
+    for x in ["-2", "0", "0.5", "1", "2", "7"] {
+        for y in ["-1", "0", "1", "2", "0.1"] {
+            for f in [true, false] {
+                units.push(format!(r#"{{"x": "{x}", "y": "{y}", "f": {f}}}"#));
+            }
+        }
+    }
+    let answered = agree(&s, &units.iter().map(String::as_str).collect::<Vec<_>>());
+    // The error check refuses the units with a negative figure and no flag; the rest are scored.
+    assert!(answered >= 30, "only {answered} of {} answered", units.len());
+}

@@ -66,10 +66,6 @@ enum Ins {
         dst: Reg,
         a: Reg,
     },
-    Truth {
-        dst: Reg,
-        a: Reg,
-    },
     Abs {
         dst: Reg,
         a: Reg,
@@ -118,6 +114,33 @@ enum Ins {
     },
     Jump {
         to: u32,
+    },
+    /// [`Cmp`](Ins::Cmp) into `dst` and `also`, then a jump to `to` when the comparison's truth
+    /// is `when`: a comparison and the jump (and the copy of `and`/`or`) that read it, in one.
+    CmpJump {
+        op: CmpOp,
+        when: bool,
+        dst: Reg,
+        also: Reg,
+        a: Reg,
+        b: Reg,
+        to: u32,
+    },
+    /// [`Mov`](Ins::Mov), then a jump to `to` when the value's truth is `when`.
+    MovJump {
+        when: bool,
+        dst: Reg,
+        a: Reg,
+        to: u32,
+    },
+    /// [`Cmp`](Ins::Cmp) into `dst`, then the [`Check`](Ins::Check) of its truth.
+    CmpCheck {
+        op: CmpOp,
+        error: bool,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+        index: u32,
     },
     /// A metric's value is in `reg`: checked against its declared range (a fault outside it).
     MetricRange {
@@ -416,6 +439,7 @@ impl Program {
         for (index, k) in c.checks.iter().enumerate() {
             // A check stops part-way, undecided, at the first read of an input not given: what it
             // computes from there on serves itself only (`push` marks the place).
+            b.barrier();
             let start = b.here();
             b.check_stops = Some(None);
             let r = b.expr(&k.expr);
@@ -428,6 +452,7 @@ impl Program {
                 b.end_scope(mark);
             }
             b.p.check_spans.push((start, b.here()));
+            b.barrier();
         }
         for &t in c.top.iter().chain(&c.bonus) {
             b.node(t);
@@ -506,10 +531,6 @@ impl Program {
                         let v = truth(get(regs, a).is_zero());
                         set(regs, dst, v);
                     }
-                    Ins::Truth { dst, a } => {
-                        let v = truth(!get(regs, a).is_zero());
-                        set(regs, dst, v);
-                    }
                     Ins::Abs { dst, a } => {
                         let v = get(regs, a).abs();
                         set(regs, dst, v);
@@ -566,6 +587,46 @@ impl Program {
                         }
                     }
                     Ins::Jump { to } => pc = to as usize,
+                    Ins::CmpJump {
+                        op,
+                        when,
+                        dst,
+                        also,
+                        a,
+                        b,
+                        to,
+                    } => {
+                        let holds = op.holds(get(regs, a), get(regs, b));
+                        set(regs, dst, truth(holds));
+                        set(regs, also, truth(holds));
+                        if holds == when {
+                            pc = to as usize;
+                        }
+                    }
+                    Ins::MovJump { when, dst, a, to } => {
+                        let v = get(regs, a);
+                        set(regs, dst, v);
+                        if v.is_zero() != when {
+                            pc = to as usize;
+                        }
+                    }
+                    Ins::CmpCheck {
+                        op,
+                        error,
+                        dst,
+                        a,
+                        b,
+                        index,
+                    } => {
+                        let holds = op.holds(get(regs, a), get(regs, b));
+                        set(regs, dst, truth(holds));
+                        if !holds {
+                            if error {
+                                break 'fault FAULT;
+                            }
+                            failed_checks.push(index as usize);
+                        }
+                    }
                     Ins::MetricRange { metric: m, reg } => {
                         let d = get(regs, reg);
                         let Some(decl) = c.metrics.get(m as usize) else {
@@ -952,8 +1013,90 @@ impl Builder<'_> {
         {
             *stops = Some(self.learned.len());
         }
+        if let Some(at) = self.fuse(ins) {
+            return at;
+        }
         self.p.code.push(ins);
         self.p.code.len() - 1
+    }
+
+    /// `ins` fused with the instructions just before it, where they read as one (a comparison
+    /// and the jump or check that reads it; a copy and the jump that reads it): fewer, larger
+    /// instructions to dispatch. Only where no jump lands between them and no metric's or check's
+    /// code begins or ends between them ([`barrier`](Self::barrier)), so that every path runs
+    /// the same instructions in the same order. The fused instruction's place, if fused.
+    fn fuse(&mut self, ins: Ins) -> Option<usize> {
+        let n = self.p.code.len();
+        // The earliest place a fused instruction may start: after the last landing.
+        let from = self.landed;
+        let jump = match ins {
+            Ins::JumpIfZero { c, to } => Some((c, to, false)),
+            Ins::JumpIfNonZero { c, to } => Some((c, to, true)),
+            _ => None,
+        };
+        let last = n.checked_sub(1).filter(|&p| p >= from)?;
+        let before = n.checked_sub(2).filter(|&p| p >= from);
+        let fused = match (
+            before.and_then(|p| self.p.code.get(p).copied()),
+            self.p.code.get(last).copied(),
+            ins,
+            jump,
+        ) {
+            // A comparison, the copy `and`/`or` makes of it, and the jump on that copy.
+            (Some(Ins::Cmp { op, dst, a, b }), Some(Ins::Mov { dst: also, a: x }), _, Some((c, to, when)))
+                if x == dst && c == also =>
+            {
+                Some((
+                    2,
+                    Ins::CmpJump {
+                        op,
+                        when,
+                        dst,
+                        also,
+                        a,
+                        b,
+                        to,
+                    },
+                ))
+            }
+            (_, Some(Ins::Cmp { op, dst, a, b }), _, Some((c, to, when))) if c == dst => Some((
+                1,
+                Ins::CmpJump {
+                    op,
+                    when,
+                    dst,
+                    also: dst,
+                    a,
+                    b,
+                    to,
+                },
+            )),
+            (_, Some(Ins::Mov { dst, a }), _, Some((c, to, when))) if c == dst || c == a => {
+                Some((1, Ins::MovJump { when, dst, a, to }))
+            }
+            (_, Some(Ins::Cmp { op, dst, a, b }), Ins::Check { c, index, error }, _) if c == dst => Some((
+                1,
+                Ins::CmpCheck {
+                    op,
+                    error,
+                    dst,
+                    a,
+                    b,
+                    index,
+                },
+            )),
+            _ => None,
+        };
+        let (back, fused) = fused?;
+        self.p.code.truncate(n - back);
+        self.p.code.push(fused);
+        Some(n - back)
+    }
+
+    /// No instruction is fused across this place (where a metric's or a check's code begins or
+    /// ends: a fault inside one is told by the place of the instruction).
+    fn barrier(&mut self) {
+        self.landed = self.p.code.len();
     }
 
     fn here(&self) -> u32 {
@@ -965,7 +1108,13 @@ impl Builder<'_> {
         let here = self.here();
         self.landed = self.p.code.len();
         match self.p.code.get_mut(at) {
-            Some(Ins::JumpIfZero { to, .. } | Ins::JumpIfNonZero { to, .. } | Ins::Jump { to }) => *to = here,
+            Some(
+                Ins::JumpIfZero { to, .. }
+                | Ins::JumpIfNonZero { to, .. }
+                | Ins::Jump { to }
+                | Ins::CmpJump { to, .. }
+                | Ins::MovJump { to, .. },
+            ) => *to = here,
             Some(Ins::Na { end, .. }) => *end = here,
             _ => {}
         }
@@ -1041,6 +1190,7 @@ impl Builder<'_> {
         let Some(metric) = self.c.metrics.get(m as usize) else {
             return;
         };
+        self.barrier();
         let start = self.here();
         self.building = Some(m);
         let r = self.expr(&metric.expr);
@@ -1054,6 +1204,7 @@ impl Builder<'_> {
         }
         let end = self.here();
         self.p.metric_spans.push((start, end, m));
+        self.barrier();
         if let Some(slot) = self.metric_regs.get_mut(m as usize) {
             *slot = Some(r);
         }
@@ -1174,9 +1325,10 @@ impl Builder<'_> {
             }
             Op::And(a, b) | Op::Or(a, b) => {
                 let and = matches!(op, Op::And(..));
+                // Both sides are yes/no values, which registers hold as exactly 0 or 1: a copy.
                 let a = self.op(ops, *a);
                 let dst = self.reg();
-                self.push(Ins::Truth { dst, a });
+                self.push(Ins::Mov { dst, a });
                 let skip = self.push(if and {
                     Ins::JumpIfZero { c: dst, to: 0 }
                 } else {
@@ -1184,7 +1336,7 @@ impl Builder<'_> {
                 });
                 let mark = self.scope();
                 let b = self.op(ops, *b);
-                self.push(Ins::Truth { dst, a: b });
+                self.push(Ins::Mov { dst, a: b });
                 self.end_scope(mark);
                 self.land(skip);
                 dst
@@ -1567,6 +1719,28 @@ mod tests {
         assert_eq!(ranges, 2);
     }
 
+    /// A comparison is one instruction with the check or the jump that reads it (and the copy
+    /// `and`/`or` make of it): hunan-dept's six checks of the form `a <= b` are one instruction
+    /// each, and no comparison is left just before a check or jump that reads it unless a jump
+    /// lands between them.
+    #[test]
+    fn comparisons_are_fused_with_what_reads_them() {
+        let (c, _) = program_of("hunan-dept");
+        let code = &c.program.code;
+        let count = |f: fn(&Ins) -> bool| code.iter().filter(|i| f(i)).count();
+        assert_eq!(count(|i| matches!(i, Ins::CmpCheck { .. })), 6);
+        assert!(count(|i| matches!(i, Ins::CmpJump { .. })) >= 8, "{code:#?}");
+        for pair in code.windows(2) {
+            if let [
+                Ins::Cmp { dst, .. },
+                Ins::Check { c, .. } | Ins::JumpIfZero { c, .. } | Ins::JumpIfNonZero { c, .. },
+            ] = pair
+            {
+                assert_ne!(dst, c, "{pair:?} left unfused");
+            }
+        }
+    }
+
     /// Each group of hunan-dept has children stated at two places, as it is: stating a group's
     /// sum only writes it at two places. A group with a child stated at more places (or whose
     /// points have more), or whose parent is formed from exact scores, is stated in full.
@@ -1691,16 +1865,6 @@ mod tests {
             let metric = c.metrics.iter().find(|m| *m.name == *format!("m{i}"));
             let Some(metric) = metric else { unreachable!("m{i}") };
             assert_eq!(b.never_negative(&metric.expr), *expected, "{text}");
-        }
-    }
-}
-#[cfg(test)]
-mod dump_tmp {
-    #[test]
-    fn dump() {
-        let s = crate::builtin("hunan-dept").unwrap().scorer().unwrap();
-        for (i, ins) in s.inner.program.code.iter().enumerate() {
-            eprintln!("{i:3} {ins:?}");
         }
     }
 }
