@@ -33,16 +33,19 @@ pub(crate) fn with_places(mut d: Decimal, places: u32) -> Decimal {
     d
 }
 
+/// Whether `d` is below zero, read from the sign: -0 (a negative sign on a zero mantissa, which
+/// parsing and rounding can leave) is zero, not below it.
+#[inline]
+pub(crate) fn is_negative(d: Decimal) -> bool {
+    d.is_sign_negative() && !d.is_zero()
+}
+
 /// `d.max(Decimal::ZERO)` — the same value and scale — read from the sign instead of through
 /// a comparison call: the scoring paths take it for every score they state.
 #[cfg_attr(not(target_arch = "wasm32"), inline)]
 #[cfg_attr(target_arch = "wasm32", inline(never))]
 pub(crate) fn at_least_zero(d: Decimal) -> Decimal {
-    if d.is_sign_negative() && !d.is_zero() {
-        Decimal::ZERO
-    } else {
-        d
-    }
+    if is_negative(d) { Decimal::ZERO } else { d }
 }
 
 /// `a.cmp(b)`, with the common case of scoring — the same scale, neither negative — compared

@@ -872,7 +872,7 @@ impl Expr {
     /// The text of op `i` and its precedence (1 sums, 2 products, 3 atoms).
     fn render<E: Env>(&self, i: u32, env: &mut E, figure: &dyn Fn(Decimal) -> String) -> Option<(String, u8)> {
         let atom = |d: Decimal| {
-            if d.is_sign_negative() && !d.is_zero() {
+            if crate::dec::is_negative(d) {
                 (format!("({})", figure(d)), 3)
             } else {
                 (figure(d), 3)

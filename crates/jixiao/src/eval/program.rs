@@ -1197,7 +1197,7 @@ impl Builder<'_> {
         // A range of the form `min ≤ 0` with no maximum holds for every value an expression
         // that is never negative can take: nothing to check.
         let holds = metric.max.is_none()
-            && metric.min.is_some_and(|lo| lo.is_sign_negative() || lo.is_zero())
+            && metric.min.is_some_and(|lo| crate::dec::is_negative(lo) || lo.is_zero())
             && self.never_negative(&metric.expr);
         if *metric.expr.ty() != Ty::Bool && (metric.min.is_some() || metric.max.is_some()) && !holds {
             self.push(Ins::MetricRange { metric: m, reg: r });
@@ -1216,7 +1216,7 @@ impl Builder<'_> {
     /// and sums, products, quotients, conditionals, rounding, least and greatest of those.
     fn never_negative(&self, e: &Expr) -> bool {
         fn walk(c: &Compiled, ops: &[Op], i: u32) -> bool {
-            let at_least_zero = |d: &Decimal| !d.is_sign_negative() || d.is_zero();
+            let at_least_zero = |d: &Decimal| !crate::dec::is_negative(*d);
             match ops.get(i as usize) {
                 None | Some(Op::Neg(_) | Op::Ar(ArOp::Sub, ..)) => false,
                 Some(Op::Const(d)) => at_least_zero(d),

@@ -132,13 +132,7 @@ pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, ValueProblem
         return Err(ValueProblem::NotWhole { value: d });
     }
     // The usual minimum, 0, is a test of the sign (-0 is 0), not a comparison that rescales.
-    let below = |m: Decimal| {
-        if m.is_zero() {
-            d.is_sign_negative() && !d.is_zero()
-        } else {
-            d < m
-        }
-    };
+    let below = |m: Decimal| if m.is_zero() { crate::dec::is_negative(d) } else { d < m };
     if c.min.is_some_and(below) || c.max.is_some_and(|m| d > m) {
         return Err(ValueProblem::OutOfRange {
             value: d,
