@@ -70,8 +70,20 @@ fuzz: fuzz-build fuzz-corpus
 	    -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) 2>&1 | { grep -v -E '^#[0-9]+' || true; }; \
 	done
 
+# A failed build prints its whole log, then, last (where a truncated CI log still shows them),
+# the machine's free disk and memory and the build's first error.
 fuzz-build:
-	$(CARGO) $(NIGHTLY) fuzz build $(FUZZ_BUILD_FLAGS)
+	log=$$(mktemp); \
+	if $(CARGO) $(NIGHTLY) fuzz build $(FUZZ_BUILD_FLAGS) > "$$log" 2>&1; then \
+	  grep -v -E '^ +Compiling ' "$$log" || true; rm -f "$$log"; \
+	else \
+	  cat "$$log"; \
+	  echo "== the fuzz build failed; disk and memory now:"; \
+	  df -h . | tail -n 1; free -m | sed -n 1,2p; \
+	  echo "== its first error:"; \
+	  grep -m 1 -A 14 -E '^error' "$$log" || tail -n 15 "$$log"; \
+	  rm -f "$$log"; exit 1; \
+	fi
 
 # The corpus (git-ignored) grows across runs; the committed seeds, and the built-in systems for
 # `load`, are (re)copied into it.
