@@ -170,3 +170,69 @@ fn a_row_read_into_slots_is_prepared_as_its_named_inputs() {
         );
     }
 }
+
+/// A builder that reads many rows remembers what each level's, checklist's and yes/no text reads
+/// as; what it remembers never changes a row's result. Texts repeat in random order, more distinct
+/// texts than it keeps for one input (levels with their own scores), texts it refuses (remembered
+/// too), spaced, blank and very long texts: every row is prepared as its name-keyed inputs are.
+#[test]
+fn remembered_texts_read_as_they_did_the_first_time() {
+    let b = jixiao::builtin("hunan-dept").unwrap();
+    let scorer = b.scorer().unwrap();
+    let example = b.example_inputs().unwrap();
+    let mut mix = jixiao_conformance::Mix(11);
+    let mut level_texts: Vec<String> = (0..700).map(|k| format!("部分达成:{}.{:02}", k % 2, k % 100)).collect();
+    level_texts.extend(["达成", "未达成", " 达成 ", "不存在的等级", "达成:9", "", "部分达成:abc"].map(String::from));
+    level_texts.push(format!("达成{}", "。".repeat(600)));
+    let list_texts = [
+        "已制定或具有相关管理制度、相关管理制度合法合规完整、相关管理制度得到有效执行",
+        "相关管理制度合法合规完整",
+        "无",
+        "不存在的制度",
+        "相关管理制度合法合规完整、不存在的制度",
+        "  ",
+    ];
+    let yes_no = ["是", "否", "也许", "1"];
+    let named = |name: &str| scorer.input_slot(name).unwrap();
+    let (level, list, flag) = (named("经济效益"), named("预算管理制度"), named("有新建楼堂馆所项目"));
+    let mut builder = scorer.inputs_builder();
+    let (mut refused, mut prepared) = (0, 0);
+    for _ in 0..3000 {
+        let mut texts = [
+            (
+                level,
+                "经济效益",
+                level_texts[usize::try_from(mix.below(level_texts.len() as u64)).unwrap()].as_str(),
+            ),
+            (list, "预算管理制度", list_texts[usize::try_from(mix.below(6)).unwrap()]),
+            (
+                flag,
+                "有新建楼堂馆所项目",
+                yes_no[usize::try_from(mix.below(4)).unwrap()],
+            ),
+        ];
+        // Set in byte order of the names, as `prepare` reports problems (and as the batches set them).
+        texts.sort_by_key(|&(_, name, _)| name);
+        let mut inputs = example.clone();
+        for (name, value) in &example.values {
+            if let Some(slot) = scorer.input_slot(name) {
+                builder.set(slot, value);
+            }
+        }
+        for (slot, name, text) in texts {
+            inputs.set(name, jixiao::InputValue::Text(text.to_string()));
+            builder.set_text(slot, text);
+        }
+        let expected = scorer.prepare(&inputs);
+        assert_eq!(builder.finish(), expected, "{texts:?}");
+        if expected.is_ok() {
+            prepared += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(
+        prepared > 300 && refused > 300,
+        "{prepared} prepared, {refused} refused"
+    );
+}

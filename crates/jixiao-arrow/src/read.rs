@@ -366,6 +366,9 @@ impl<'a> ColumnReader<'a> {
                     return Ok(());
                 }
                 match keys.get(row).and_then(|k| values.get(*k)) {
+                    // Text as a text column's (the builder remembers what a level's or a
+                    // checklist's text reads as).
+                    Some(Some(Ok(InputValue::Text(t)))) => builder.set_text(slot, t),
                     Some(Some(Ok(v))) => builder.set(slot, v),
                     Some(Some(Err(message))) => return Err(message.clone()),
                     Some(None) | None => {}

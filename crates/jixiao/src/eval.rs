@@ -464,6 +464,7 @@ impl Scorer {
             values: vec![InVal::Absent; n],
             given: vec![false; n],
             errors: Vec::new(),
+            memo: prepared::TextMemo::default(),
         }
     }
 

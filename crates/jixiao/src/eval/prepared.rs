@@ -51,6 +51,54 @@ pub struct InputsBuilder<'s> {
     pub(crate) values: Vec<InVal>,
     pub(crate) given: Vec<bool>,
     pub(crate) errors: Vec<InputError>,
+    pub(crate) memo: TextMemo,
+}
+
+/// The texts a builder has read for each level, checklist or yes/no input, with what each reads
+/// as: such a column holds a few texts over and over (完善, 基本完善, 不完善; the same list of
+/// items), and reading one again is a lookup instead of a parse. Nothing is kept until a text is
+/// read, so that a builder for one unit costs nothing more. (The browser modules, built for size
+/// and scoring one unit at a time, read every text.)
+#[derive(Debug, Default)]
+pub(crate) struct TextMemo {
+    /// By slot.
+    #[cfg(not(target_arch = "wasm32"))]
+    seen: Vec<rustc_hash::FxHashMap<Box<str>, Result<InVal, ValueProblem>>>,
+}
+
+/// The most texts remembered for one input (a column with more distinct texts has the others
+/// read each time), and the longest text remembered, in bytes: together they bound the memo's
+/// memory whatever the cells hold.
+#[cfg(not(target_arch = "wasm32"))]
+const MEMO_TEXTS: usize = 512;
+#[cfg(not(target_arch = "wasm32"))]
+const MEMO_TEXT_BYTES: usize = 1024;
+
+impl TextMemo {
+    /// What `text` reads as for the input `decl` in `slot`, as [`convert_text`] reads it (which
+    /// depends on the text and the declaration only).
+    fn read(&mut self, slot: usize, decl: &CInput, text: &str) -> Result<InVal, ValueProblem> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if matches!(decl.kind, InputKind::Level | InputKind::Checklist | InputKind::Boolean)
+            && text.len() <= MEMO_TEXT_BYTES
+        {
+            if self.seen.len() <= slot {
+                self.seen.resize_with(slot + 1, Default::default);
+            }
+            if let Some(seen) = self.seen.get_mut(slot) {
+                if let Some(read) = seen.get(text) {
+                    return read.clone();
+                }
+                let read = convert_text(decl, text);
+                if seen.len() < MEMO_TEXTS {
+                    seen.insert(text.into(), read.clone());
+                }
+                return read;
+            }
+        }
+        let _ = slot;
+        convert_text(decl, text)
+    }
 }
 
 impl InputsBuilder<'_> {
@@ -77,7 +125,14 @@ impl InputsBuilder<'_> {
         if crate::inputs::table::is_blank(text) {
             return self.clear(slot);
         }
-        self.put(slot, |decl| convert_text(decl, text));
+        let scorer = self.scorer;
+        match scorer.inner.inputs.get(slot) {
+            Some(decl) => {
+                let read = self.memo.read(slot, decl, text);
+                self.put(slot, |_| read);
+            }
+            None => self.put(slot, |decl| convert_text(decl, text)),
+        }
     }
 
     /// Marks `slot` given and stores what `convert` makes of its value, or records why it cannot.
