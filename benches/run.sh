@@ -31,7 +31,9 @@ echo "== criterion: the ZEN peer (benches/peer-zen, its own workspace)"
 (cd benches/peer-zen && cargo bench --bench peer -- "${CRITERION_ARGS[@]}")
 
 echo "== CLI: streamed CSV batch, time and peak memory by size"
-cargo build --release -p jixiao-cli -p jixiao-benches --example hunan_csv
+# Two builds: with `--example`, cargo would build only that example, not the CLI's binary.
+cargo build --release -p jixiao-cli
+cargo build --release -p jixiao-benches --example hunan_csv
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 first=1
