@@ -53,7 +53,7 @@ pub fn decimal_from_f64(f: f64) -> Result<Decimal, ValueProblem> {
 /// [`decimal_from_f64`] with other advice for a noisy float (an Excel cell's: round it there).
 pub fn decimal_from_f64_or(f: f64, advice: FloatAdvice) -> Result<Decimal, ValueProblem> {
     let d = shortest_f64(f)?;
-    if significant_digits(d) > f64::DIGITS {
+    if more_digits_than(d, f64::DIGITS) {
         return Err(noise(d, &format!("{f:.14e}"), advice));
     }
     Ok(d)
@@ -63,7 +63,7 @@ pub fn decimal_from_f64_or(f: f64, advice: FloatAdvice) -> Result<Decimal, Value
 /// widening to `f64`; more than 7 significant digits are binary noise.
 pub fn decimal_from_f32(f: f32) -> Result<Decimal, ValueProblem> {
     let d = shortest_f32(f)?;
-    if significant_digits(d) > f32::DIGITS + 1 {
+    if more_digits_than(d, f32::DIGITS + 1) {
         return Err(noise(d, &format!("{f:.6e}"), FloatAdvice::PassExactly));
     }
     Ok(d)
@@ -78,6 +78,15 @@ fn noise(d: Decimal, rounded: &str, advice: FloatAdvice) -> ValueProblem {
         meant,
         advice,
     }
+}
+
+/// Whether a decimal has more than `n` significant digits. A mantissa below 10^n has at most `n`
+/// digits, which settles the usual amount or rate with one comparison; only a longer one is counted.
+fn more_digits_than(d: Decimal, n: u32) -> bool {
+    let below = 10_u128
+        .checked_pow(n)
+        .is_some_and(|limit| d.mantissa().unsigned_abs() < limit);
+    !below && significant_digits(d) > n
 }
 
 /// The significant digits of a decimal (`0.0090` → 1, `1200` → 2).
