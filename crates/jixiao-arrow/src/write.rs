@@ -212,10 +212,13 @@ impl DecimalType {
     pub(crate) fn mantissa(self, d: Decimal) -> Option<i128> {
         let (m, s) = (d.mantissa(), d.scale());
         let (m, s) = if s <= self.scale { (m, s) } else { normal_parts(d) };
-        let shift = self.scale.checked_sub(s)?;
-        let m = m.checked_mul(*POW10.get(shift as usize)?)?;
-        let limit = POW10.get(usize::from(PRECISION))?;
-        (m.unsigned_abs() < limit.unsigned_abs()).then_some(m)
+        let shift = usize::try_from(self.scale.checked_sub(s)?).ok()?;
+        // |m|·10^shift < 10^38 exactly when |m| < 10^(38 - shift) (both sides whole numbers): one
+        // comparison instead of an overflow-checked 128-bit product and a second bound, and the
+        // product then cannot overflow.
+        let room = POW10.get(usize::from(PRECISION).checked_sub(shift)?)?;
+        let factor = POW10.get(shift)?;
+        (m.unsigned_abs() < room.unsigned_abs()).then(|| m.wrapping_mul(*factor))
     }
 
     /// The values of these parts (mantissas at the column's scale), one after the other, as one
