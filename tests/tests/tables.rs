@@ -191,8 +191,10 @@ fn remembered_texts_read_as_they_did_the_first_time() {
         "不存在的制度",
         "相关管理制度合法合规完整、不存在的制度",
         "  ",
+        "\u{3000}相关管理制度合法合规完整 ",
+        " 不存在的制度\t",
     ];
-    let yes_no = ["是", "否", "也许", "1"];
+    let yes_no = ["是", "否", "也许", "1", " 否\u{3000}", "\t也许 "];
     let named = |name: &str| scorer.input_slot(name).unwrap();
     let (level, list, flag) = (named("经济效益"), named("预算管理制度"), named("有新建楼堂馆所项目"));
     let mut builder = scorer.inputs_builder();
@@ -204,11 +206,11 @@ fn remembered_texts_read_as_they_did_the_first_time() {
                 "经济效益",
                 level_texts[usize::try_from(mix.below(level_texts.len() as u64)).unwrap()].as_str(),
             ),
-            (list, "预算管理制度", list_texts[usize::try_from(mix.below(6)).unwrap()]),
+            (list, "预算管理制度", list_texts[usize::try_from(mix.below(8)).unwrap()]),
             (
                 flag,
                 "有新建楼堂馆所项目",
-                yes_no[usize::try_from(mix.below(4)).unwrap()],
+                yes_no[usize::try_from(mix.below(6)).unwrap()],
             ),
         ];
         // Set in byte order of the names, as `prepare` reports problems (and as the batches set them).

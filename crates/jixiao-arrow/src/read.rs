@@ -347,17 +347,17 @@ impl<'a> ColumnReader<'a> {
             }
             ColumnReader::Utf8(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    builder.set_text(slot, a.value(row).trim());
+                    builder.set_text(slot, a.value(row));
                 }
             }
             ColumnReader::LargeUtf8(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    builder.set_text(slot, a.value(row).trim());
+                    builder.set_text(slot, a.value(row));
                 }
             }
             ColumnReader::Utf8View(a) => {
                 if a.is_valid(row) && row < a.len() {
-                    builder.set_text(slot, a.value(row).trim());
+                    builder.set_text(slot, a.value(row));
                 }
             }
             ColumnReader::Dictionary { array, keys, values } => {

@@ -120,9 +120,11 @@ impl InputsBuilder<'_> {
 
     /// Sets the input in `slot` from a cell's text, as [`set`](Self::set) sets
     /// [`InputValue::Text`], reading the text where it lies (no copy): numbers (`82.39%`,
-    /// `3,867`), yes/no, levels with their score, checklist items. Blank text is not given.
+    /// `3,867`), yes/no, levels with their score, checklist items. The white space around the text
+    /// is not part of it; blank text is not given.
     pub fn set_text(&mut self, slot: usize, text: &str) {
-        if crate::inputs::table::is_blank(text) {
+        let text = crate::inputs::table::trim_cell(text);
+        if text.is_empty() {
             return self.clear(slot);
         }
         let scorer = self.scorer;
@@ -225,7 +227,7 @@ impl InputsBuilder<'_> {
                 continue;
             }
             match slot {
-                Ok(slot) => self.set_text(*slot, cell.trim()),
+                Ok(slot) => self.set_text(*slot, cell),
                 Err(name) => self.errors.push(InputError::Unknown { name: name.clone() }),
             }
         }

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::{InputValue, ValueProblem};
 use crate::dec::parse_decimal;
 use crate::format::InputKind;
+use crate::inputs::table::trim_cell;
 
 /// A declared input as compiled: what a value is checked against.
 #[derive(Debug)]
@@ -114,7 +115,7 @@ pub fn level_parts(text: &str, levels: &[String]) -> Result<(String, Option<Deci
 
 /// A yes/no written as text, as the engine reads it (`是`, `有`, `true`, `1` / `否`, `无`, `false`, `0`).
 pub fn bool_text(text: &str) -> Option<bool> {
-    match text.trim() {
+    match trim_cell(text) {
         "true" | "TRUE" | "True" | "是" | "有" | "yes" | "1" => Some(true),
         "false" | "FALSE" | "False" | "否" | "无" | "no" | "0" => Some(false),
         _ => None,
@@ -160,12 +161,12 @@ pub(crate) fn convert_input(c: &CInput, v: &InputValue) -> Result<InVal, ValuePr
         (Boolean, InputValue::Bool(b)) => Ok(InVal::Bool(*b)),
         (Boolean, InputValue::Number(d)) if *d == Decimal::ONE || d.is_zero() => Ok(InVal::Bool(*d == Decimal::ONE)),
         (Boolean, _) => Err(ValueProblem::BooleanExpected { text: None }),
-        (Level, InputValue::Level { level, score }) => level_slot(c, level.trim(), *score),
+        (Level, InputValue::Level { level, score }) => level_slot(c, trim_cell(level), *score),
         (Level, _) => Err(ValueProblem::LevelExpected {
             levels: c.levels.iter().map(|l| l.to_string()).collect(),
         }),
         // Borrowed: a unit's checklist is read, not copied.
-        (Checklist, InputValue::Items(items)) => item_set(c, items.iter().map(|i| i.trim())),
+        (Checklist, InputValue::Items(items)) => item_set(c, items.iter().map(|i| trim_cell(i))),
         (Checklist, _) => Err(ValueProblem::ItemsExpected {
             items: c.items.iter().map(|i| i.to_string()).collect(),
         }),
@@ -183,12 +184,12 @@ pub(crate) fn convert_text(c: &CInput, t: &str) -> Result<InVal, ValueProblem> {
                 text: Some(t.trim().to_string()),
             }),
         InputKind::Level => {
-            let (name, score) = split_level(t.trim(), &c.levels)?;
+            let (name, score) = split_level(trim_cell(t), &c.levels)?;
             level_slot(c, name, score)
         }
         InputKind::Checklist => {
             // A spreadsheet cell says "none of them" with 无 or a dash (unless that is an item).
-            let whole = t.trim();
+            let whole = trim_cell(t);
             if NO_ITEMS.contains(&whole) && !c.items.iter().any(|i| **i == *whole) {
                 return Ok(InVal::Items(ItemSet::default()));
             }

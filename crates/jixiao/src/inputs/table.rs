@@ -394,7 +394,30 @@ pub fn template_cell(value: &InputValue) -> String {
 
 /// Whether a cell is blank: the input it stands for is not given.
 pub fn is_blank(cell: &str) -> bool {
-    cell.trim().is_empty()
+    trim_cell(cell).is_empty()
+}
+
+/// A cell's text without the white space around it, as `str::trim` gives it. Almost every cell has
+/// none: when neither its first nor its last character can be white space, judged from the first
+/// byte of each, the cell is returned as it is without decoding a character.
+pub fn trim_cell(cell: &str) -> &str {
+    let bytes = cell.as_bytes();
+    let first = bytes.first().copied();
+    // The first byte of the last character: the last byte that is not a continuation byte.
+    let last = bytes.iter().rev().take(4).copied().find(|b| b & 0xC0 != 0x80);
+    match (first, last) {
+        (Some(a), Some(z)) if !may_start_space(a) && !may_start_space(z) => cell,
+        _ => cell.trim(),
+    }
+}
+
+/// Whether a character whose UTF-8 encoding starts with `lead` may be white space
+/// (`char::is_whitespace`): the ASCII ones (tab to carriage return, space), and those from U+0085
+/// to U+3000, whose encodings start with 0xC2 (U+0085, U+00A0) or 0xE1 to 0xE3 (U+1680, U+2000 to
+/// U+205F, U+3000). No other character is (the test `white_space_starts_with_these_bytes` checks
+/// every character against the standard library's table).
+fn may_start_space(lead: u8) -> bool {
+    matches!(lead, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3)
 }
 
 /// One unit's inputs from a row: each input column's cell as text, blank cells left out (the input
@@ -417,6 +440,53 @@ mod tests {
 
     fn system() -> IndicatorSystem {
         IndicatorSystem::from_json(include_str!("../../systems/hunan-dept.json")).unwrap()
+    }
+
+    /// The quick test of `trim_cell` rests on where white space lies in UTF-8: every character the
+    /// standard library calls white space starts with a byte `may_start_space` names.
+    #[test]
+    fn white_space_starts_with_these_bytes() {
+        let mut spaces = 0;
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let mut buf = [0_u8; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            if c.is_whitespace() {
+                spaces += 1;
+                assert!(may_start_space(lead), "U+{:04X} is white space", u32::from(c));
+            }
+        }
+        assert_eq!(spaces, 25);
+    }
+
+    /// `trim_cell` and `is_blank` say what `str::trim` says, for cells with and without white space
+    /// at either end, in every script the cells use, and for broken-off or single characters.
+    #[test]
+    fn cells_trim_as_str_trim_does() {
+        let ends = [
+            "", " ", "\t", "\u{3000}", "\u{a0}", "\u{2003}", "\u{85}", "\u{1680}", "\u{feff}", "\u{200b}",
+        ];
+        let middles = [
+            "",
+            "完善",
+            "a",
+            "3,867",
+            "82.39%",
+            "好 的",
+            "·",
+            "\u{3000}",
+            "Ä",
+            "😀",
+            "\u{205f}x\u{3000}",
+        ];
+        for a in ends {
+            for m in middles {
+                for z in ends {
+                    let cell = format!("{a}{m}{z}");
+                    assert_eq!(trim_cell(&cell), cell.trim(), "{cell:?}");
+                    assert_eq!(is_blank(&cell), cell.trim().is_empty(), "{cell:?}");
+                }
+            }
+        }
     }
 
     #[test]
