@@ -163,6 +163,9 @@ fn row(r: usize, example: &Inputs, kinds: &[(String, Kind)]) -> BTreeMap<String,
     if r % 29 == 11 {
         set(&mut cells, "满意度", Cell::Float(1e-30)); // beyond 28 decimal places: refused
     }
+    if r % 31 == 4 {
+        set(&mut cells, "满意度", Cell::Null); // a null float
+    }
     cells
 }
 
@@ -407,6 +410,33 @@ fn rows_equal_evaluate_unit_by_unit() {
     }
     let nan = scored.errors.iter().find(|e| e.to_string().contains("NaN")).unwrap();
     assert_eq!(nan.columns()[0], "满意度");
+}
+
+/// A slice of a batch (its columns' values and validity bits then start part-way into a byte) is
+/// read as its own rows: nulls in integer, decimal and float columns at every offset.
+#[test]
+fn a_slice_of_a_batch_reads_its_own_rows() {
+    let (scorer, rows, kinds) = table(400, 0);
+    let batch = batch_of(&rows, &kinds);
+    for (offset, len) in [(3, 290), (301, 7), (13, 1), (9, 391), (0, 400)] {
+        let part = batch.slice(offset, len);
+        let expected: Vec<_> = rows[offset..offset + len]
+            .iter()
+            .map(|r| expected(&scorer, r))
+            .collect();
+        let scored = score_batches(&scorer, &part.schema(), &[part], &Options::default()).unwrap();
+        check(&scorer, &scored, &expected, None);
+    }
+    // The nulls are there: required ones fail their rows, optional ones take their defaults.
+    let text: Vec<String> = score_batches(&scorer, &batch.schema(), &[batch.slice(3, 290)], &Options::default())
+        .unwrap()
+        .errors
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for needle in ["input `编制数` is required", "input `满意度` is required"] {
+        assert!(text.iter().any(|t| t.contains(needle)), "{needle}: {text:?}");
+    }
 }
 
 #[test]
