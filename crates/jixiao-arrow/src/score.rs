@@ -3,9 +3,10 @@
 //! The rows are scored a chunk at a time; each task reads its rows, scores them and keeps only
 //! their figures, so that reading, scoring and gathering all spread across the cores. A task fills
 //! one reused `InputsBuilder` slot by slot (each column's slot looked up once, no input name per
-//! cell, numbers set as decimals), completes it into one reused `PreparedInputs` and, unless
-//! explanations are asked for, scores it into one reused `Scores` (`Scorer::score_into`: the
-//! figures only, no names, outcomes or deductions). Cells are set in the order of the inputs'
+//! cell, numbers set as decimals), completes it into a `PreparedInputs` reused from block to block
+//! (a few rows are read, then scored: see [`BLOCK`]) and, unless explanations are asked for, scores
+//! it into one reused `Scores` (`Scorer::score_into`: the figures only, no names, outcomes or
+//! deductions). Cells are set in the order of the inputs'
 //! names, as `Scorer::evaluate` reads its map of inputs, so that a row's errors come in the same
 //! order as for its unit alone.
 
@@ -257,27 +258,49 @@ fn finish<'s>(
     }
 }
 
-/// A task's reused buffers: the builder that a row's cells are set into, the prepared inputs it
-/// completes into, the scores and the row's unreadable cells.
+/// Rows read before they are scored. Reading a row touches every column, the builder and its
+/// memo; scoring one touches the program's code and data. Done row by row, each pushes the other
+/// out of the first-level cache; a few rows read, then scored, keep each phase's working set in it
+/// (W: 573 → 298 first-level data misses a unit under callgrind's cache simulation, the same
+/// instructions). Eight of W's prepared units take 7 KiB.
+const BLOCK: usize = 8;
+
+/// A row read and waiting to be scored: its prepared inputs (their buffer reused from block to
+/// block) or why they could not be completed, and its unreadable cells.
+#[derive(Debug)]
+struct Pending {
+    read: Result<PreparedInputs, EvalError>,
+    unread: Vec<InputError>,
+}
+
+/// What a row's place holds while it is being read (never scored: reading replaces it).
+const UNREAD: EvalError = EvalError::AllExcluded;
+
+/// A task's reused buffers: the builder that a row's cells are set into, the rows of a block and
+/// the scores.
 #[derive(Debug)]
 struct Worker<'s> {
     builder: InputsBuilder<'s>,
-    prepared: Option<PreparedInputs>,
+    block: Vec<Pending>,
     scores: Scores,
-    unread: Vec<InputError>,
 }
 
 impl<'s> Worker<'s> {
     fn new(scorer: &'s Scorer) -> Self {
         Worker {
             builder: scorer.inputs_builder(),
-            prepared: None,
+            block: (0..BLOCK)
+                .map(|_| Pending {
+                    read: Err(UNREAD),
+                    unread: Vec::new(),
+                })
+                .collect(),
             scores: Scores::default(),
-            unread: Vec::new(),
         }
     }
 
-    /// Scores rows `rows` of `readers`' batch (`first`: the number of its first row).
+    /// Scores rows `rows` of `readers`' batch (`first`: the number of its first row), [`BLOCK`]
+    /// rows at a time: read, then scored, in order.
     fn score(
         &mut self,
         layout: &Layout<'s>,
@@ -286,21 +309,32 @@ impl<'s> Worker<'s> {
         first: usize,
     ) -> Gathered<'s> {
         let mut out = Gathered::new(layout.messages, layout.ids.len(), first + rows.start..first + rows.end);
-        for row in rows {
-            self.unread.clear();
-            for (c, reader) in readers {
-                if let Err(problem) = reader.set(row, c.slot, &mut self.builder) {
-                    self.unread.push(InputError::Invalid {
-                        name: c.name.clone(),
-                        problem,
-                    });
+        let mut start = rows.start;
+        while start < rows.end {
+            let end = rows.end.min(start + BLOCK);
+            for (row, pending) in (start..end).zip(&mut self.block) {
+                pending.unread.clear();
+                for (c, reader) in readers {
+                    if let Err(problem) = reader.set(row, c.slot, &mut self.builder) {
+                        pending.unread.push(InputError::Invalid {
+                            name: c.name.clone(),
+                            problem,
+                        });
+                    }
                 }
+                pending.read = match std::mem::replace(&mut pending.read, Err(UNREAD)) {
+                    Ok(mut p) => self.builder.finish_into(&mut p).map(|()| p),
+                    Err(_) => self.builder.finish(),
+                };
             }
-            let prepared = match self.prepared {
-                Some(ref mut p) => self.builder.finish_into(p).map(|()| &*p),
-                None => self.builder.finish().map(|p| &*self.prepared.insert(p)),
-            };
-            finish(layout, &mut self.scores, prepared, &self.unread, &mut out);
+            for pending in self.block.iter_mut().take(end - start) {
+                let prepared = match &mut pending.read {
+                    Ok(p) => Ok(&*p),
+                    Err(e) => Err(std::mem::replace(e, UNREAD)),
+                };
+                finish(layout, &mut self.scores, prepared, &pending.unread, &mut out);
+            }
+            start = end;
         }
         out
     }
