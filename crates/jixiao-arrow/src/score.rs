@@ -6,9 +6,8 @@
 //! cell, numbers set as decimals), completes it into a `PreparedInputs` reused from block to block
 //! (a few rows are read, then scored: see [`BLOCK`]) and, unless explanations are asked for, scores
 //! it into one reused `Scores` (`Scorer::score_into`: the figures only, no names, outcomes or
-//! deductions). Cells are set in the order of the inputs'
-//! names, as `Scorer::evaluate` reads its map of inputs, so that a row's errors come in the same
-//! order as for its unit alone.
+//! deductions). Cells are set in the order of the inputs' names, as `Scorer::evaluate` reads its
+//! map of inputs, so that a row's errors come in the same order as for its unit alone.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -261,8 +260,9 @@ fn finish<'s>(
 /// Rows read before they are scored. Reading a row touches every column, the builder and its
 /// memo; scoring one touches the program's code and data. Done row by row, each pushes the other
 /// out of the first-level cache; a few rows read, then scored, keep each phase's working set in it
-/// (W: 573 → 298 first-level data misses a unit under callgrind's cache simulation, the same
-/// instructions). Eight of W's prepared units take 7 KiB.
+/// (W: 573 → 283 first-level data misses a unit under callgrind's cache simulation, the same
+/// instructions; no wall-time change measurable on the bench machine, see BENCHMARKS.md). Eight
+/// of W's prepared units take 7 KiB.
 const BLOCK: usize = 8;
 
 /// A row read and waiting to be scored: its prepared inputs (their buffer reused from block to
