@@ -10,6 +10,7 @@ use arrow_array::types::{
     UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, BooleanArray, GenericListArray, LargeStringArray, StringArray, StringViewArray};
+use arrow_buffer::NullBuffer;
 use arrow_schema::DataType;
 use jixiao::{Decimal, InputValue, InputsBuilder, parse_decimal};
 
@@ -211,24 +212,19 @@ pub(crate) enum ColumnReader<'a> {
     Broken(String),
 }
 
-/// A column's validity bits (`None`: no nulls), as a slice of bytes and the bit offset of row 0.
+/// A column's validity bits (`None`: no nulls), taken once per batch.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Validity<'a>(Option<(&'a [u8], usize)>);
+pub(crate) struct Validity<'a>(Option<&'a NullBuffer>);
 
 impl<'a> Validity<'a> {
     fn of(array: &'a dyn Array) -> Self {
-        Validity(array.nulls().map(|n| (n.inner().values(), n.inner().offset())))
+        Validity(array.nulls())
     }
 
-    /// Whether row `row` holds a value (Arrow's validity bitmap: least significant bit first).
+    /// Whether row `row` holds a value: Arrow's own reading of the bits (`row` is one of the
+    /// array's rows; the readers test it against the values first).
     fn is_valid(self, row: usize) -> bool {
-        match self.0 {
-            None => true,
-            Some((bits, offset)) => {
-                let i = offset + row;
-                bits.get(i / 8).is_some_and(|byte| byte >> (i % 8) & 1 == 1)
-            }
-        }
+        self.0.is_none_or(|n| n.is_valid(row))
     }
 }
 
@@ -325,15 +321,15 @@ impl<'a> ColumnReader<'a> {
     pub(crate) fn set(&self, row: usize, slot: usize, builder: &mut InputsBuilder<'_>) -> Result<(), ValueProblem> {
         match self {
             ColumnReader::Int64(values, validity) => {
-                if validity.is_valid(row)
-                    && let Some(v) = values.get(row)
+                if let Some(v) = values.get(row)
+                    && validity.is_valid(row)
                 {
                     builder.set_number(slot, Decimal::from(*v));
                 }
             }
             ColumnReader::Decimal128(values, scale, validity) => {
-                if validity.is_valid(row)
-                    && let Some(m) = values.get(row)
+                if let Some(m) = values.get(row)
+                    && validity.is_valid(row)
                 {
                     builder.set_number(slot, decimal_with_scale(*m, *scale)?);
                 }
@@ -344,15 +340,15 @@ impl<'a> ColumnReader<'a> {
                 }
             }
             ColumnReader::Float64(values, validity) => {
-                if validity.is_valid(row)
-                    && let Some(f) = values.get(row)
+                if let Some(f) = values.get(row)
+                    && validity.is_valid(row)
                 {
                     builder.set_number(slot, decimal_from_f64(*f)?);
                 }
             }
             ColumnReader::Float32(values, validity) => {
-                if validity.is_valid(row)
-                    && let Some(f) = values.get(row)
+                if let Some(f) = values.get(row)
+                    && validity.is_valid(row)
                 {
                     builder.set_number(slot, decimal_from_f32(*f)?);
                 }
@@ -363,22 +359,22 @@ impl<'a> ColumnReader<'a> {
                 }
             }
             ColumnReader::Bool(a) => {
-                if a.is_valid(row) && row < a.len() {
+                if row < a.len() && a.is_valid(row) {
                     builder.set(slot, &InputValue::Bool(a.value(row)));
                 }
             }
             ColumnReader::Utf8(a) => {
-                if a.is_valid(row) && row < a.len() {
+                if row < a.len() && a.is_valid(row) {
                     builder.set_text(slot, a.value(row));
                 }
             }
             ColumnReader::LargeUtf8(a) => {
-                if a.is_valid(row) && row < a.len() {
+                if row < a.len() && a.is_valid(row) {
                     builder.set_text(slot, a.value(row));
                 }
             }
             ColumnReader::Utf8View(a) => {
-                if a.is_valid(row) && row < a.len() {
+                if row < a.len() && a.is_valid(row) {
                     builder.set_text(slot, a.value(row));
                 }
             }
@@ -397,12 +393,12 @@ impl<'a> ColumnReader<'a> {
                 }
             }
             ColumnReader::List(a) => {
-                if a.is_valid(row) && row < a.len() {
+                if row < a.len() && a.is_valid(row) {
                     return set_list(builder, slot, a.value(row).as_ref());
                 }
             }
             ColumnReader::LargeList(a) => {
-                if a.is_valid(row) && row < a.len() {
+                if row < a.len() && a.is_valid(row) {
                     return set_list(builder, slot, a.value(row).as_ref());
                 }
             }
