@@ -307,3 +307,72 @@ fn fused_conditions_agree_with_the_reference_on_every_combination() {
     // The error check refuses the units with a negative figure and no flag; the rest are scored.
     assert!(answered >= 30, "only {answered} of {} answered", units.len());
 }
+
+/// The program's fixed cases (a step rule's value not past its threshold, a tier, a level given
+/// without a score, a checklist with every item, no occurrence, a rate above 100% when it is not
+/// rounded first: 100.04% rounds to 100.0%, which is kept as it is, not as 1) give the
+/// figures the reference computes, to the last place, on both sides of each case's edge: leaves
+/// are stated exactly (no rounding hides a scale) and the parent is the exact sum, so a raw
+/// score of another scale (`5.0` for `5`) or sign (`-0`) shows in the scores and the total.
+#[test]
+fn fixed_cases_agree_with_the_reference_to_the_last_place() {
+    let s = r#"{"format": 1, "id": "t", "name": "测试",
+        "inputs": [
+          {"name": "x", "kind": "number", "required": true},
+          {"name": "y", "kind": "number", "required": true},
+          {"name": "n", "kind": "number", "required": true},
+          {"name": "l", "kind": "level", "required": true, "levels": ["完善", "基本完善", "达成", "不完善"]},
+          {"name": "c", "kind": "checklist", "required": true, "items": ["甲", "乙", "丙"]}],
+        "metrics": [{"name": "率", "expr": "x / y"}],
+        "indicators": [{"id": "1", "name": "组", "points": "35", "children": [
+          {"id": "1.1", "name": "超", "points": "5", "rule": {"type": "step", "value": "率", "direction": "above",
+             "threshold": "100%", "step": "1%", "deduct": "0.5", "counting": "proportional"}},
+          {"id": "1.2", "name": "低", "points": "5", "rule": {"type": "step", "value": "率", "direction": "below",
+             "threshold": "90%", "step": "5%", "deduct": "2", "counting": "whole"}},
+          {"id": "1.3", "name": "档", "points": "5", "rule": {"type": "tiers", "value": "率", "tiers": [
+             {"le": "50%", "score": "1.5"}, {"gt": "50%", "le": "100%", "score": "5.00"}], "otherwise": "0.0"}},
+          {"id": "1.4", "name": "率分", "points": "4", "rule": {"type": "rate", "value": "率"}},
+          {"id": "1.8", "name": "率分(三位)", "points": "4", "rule": {"type": "rate", "value": "率", "round_rate": {"scale": 3}}},
+          {"id": "1.5", "name": "级", "points": "4", "rule": {"type": "level", "input": "l", "bands": [
+             {"level": "完善", "min": "100%", "max": "100%"},
+             {"level": "基本完善", "min": "60%", "max": "60%"},
+             {"level": "达成", "min": "80%", "max": "100%", "default": "100%"},
+             {"level": "不完善", "min": "0", "max": "50%"}]}},
+          {"id": "1.6", "name": "单", "points": "3", "rule": {"type": "checklist", "input": "c", "points_per_item": "1"}},
+          {"id": "1.7", "name": "次", "points": "5", "rule": {"type": "per_occurrence", "value": "n", "deduct": "1.5"}}]}],
+        "grades": [{"label": "优", "min": "25"}, {"label": "差"}],
+        "rounding": {"indicator": "none", "parent": "rounded_exact_sum", "total": "none"}}"#;
+    let mut units = Vec::new();
+    for (x, y) in [
+        ("95", "100"),
+        ("100", "100"),
+        ("100.0", "100"),
+        ("1.00", "1"),
+        ("101", "100"),
+        ("89.99", "100"),
+        ("90", "100"),
+        ("0", "7"),
+        ("-3", "7"),
+        ("50", "100"),
+        ("50.01", "100"),
+        ("700", "3"),
+        ("2", "3"),
+        ("1.0004", "1"),
+        ("1.0006", "1"),
+    ] {
+        for (n, l, c) in [
+            ("0", "完善", r#"["甲", "乙", "丙"]"#),
+            ("0.0", "基本完善", r#"["甲", "丙"]"#),
+            ("-0", "达成", r#"[]"#),
+            ("2", "达成:3.5", r#"["丙", "乙", "甲"]"#),
+            ("0.00", "不完善", r#"["乙"]"#),
+        ] {
+            units.push(format!(
+                r#"{{"x": "{x}", "y": "{y}", "n": "{n}", "l": "{l}", "c": {c}}}"#
+            ));
+        }
+    }
+    let units: Vec<&str> = units.iter().map(String::as_str).collect();
+    // 不完善 without a score has no default in its band: those units fail in both.
+    assert_eq!(agree(s, &units), units.len() / 5 * 4);
+}

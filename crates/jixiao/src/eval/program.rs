@@ -11,6 +11,10 @@
 //!   failure counts only where the metric is read (a guard at each read).
 //! - Not-applicable guards are hoisted to the head of their indicator's code: when one holds,
 //!   the program writes the subtree's precomputed scores and jumps past it.
+//! - A leaf's figures in the cases of its rule that do not depend on the unit (a value not past a
+//!   step rule's threshold, a tier, a level given without a score, every item of a checklist, no
+//!   occurrence, a rate above 100%) are computed once, when the program is built, by the same
+//!   functions: the usual department, within its thresholds, costs a comparison per leaf.
 //! - No instruction returns a `Result`: a fault (a division by zero, an overflow, a missing input,
 //!   a failed `error` check, a score the system refuses) stops the program with [`Bail`], and the
 //!   unit is scored by the reference evaluator, which states the error with its location exactly
@@ -27,12 +31,14 @@
 use rust_decimal::Decimal;
 
 use super::{
-    Scores, capped, clamp_share, clamp01, core_cap_missed, deduction_cap, round, settle, stated, step_figures,
+    Limit as _, Scores, capped, clamp_share, clamp01, core_cap_missed, deduction_cap, round, settle, stated,
+    step_figures,
 };
 use crate::compile::{CBand, CRule, CTier, Compiled, InVal};
 use crate::dec::{Arith as _, at_least_zero, with_places};
 use crate::expr::{ArOp, CmpOp, Expr, Op, Ref, Ty};
 use crate::format::{Better, ChecklistMode, Counting, Direction, InputKind, NaOutcome, ParentScore, Rounding};
+use crate::inputs::ItemSet;
 
 type Reg = u32;
 
@@ -208,10 +214,14 @@ enum RuleP {
         counting: Counting,
         /// The most it deducts ([`deduction_cap`]).
         cap: Bound,
+        /// The leaf's figures for a value not past the threshold.
+        within: Option<Fixed>,
     },
     Tiers {
         tiers: Vec<CTier<Bound>>,
         otherwise: Option<Decimal>,
+        /// The leaf's figures for each tier, then for none.
+        scores: Vec<Option<Fixed>>,
     },
     Ratio {
         points: Decimal,
@@ -223,22 +233,30 @@ enum RuleP {
         round_rate: Option<Rounding>,
         /// 1, which the rate is kept within.
         one: Bound,
+        /// The leaf's figures for a rate above 1 (none when the rate is rounded first).
+        full: Option<Fixed>,
     },
     Level {
         points: Decimal,
         slot: u32,
         bands: Vec<CBand>,
+        /// The leaf's figures for each level given without a score.
+        defaults: Vec<Option<Fixed>>,
     },
     Checklist {
         points: Decimal,
         slot: u32,
         mode: ChecklistMode,
         item_points: Vec<Decimal>,
+        /// Every item satisfied, and the leaf's figures then.
+        all: Option<(ItemSet, Fixed)>,
     },
     PerOccurrence {
         points: Decimal,
         deduct: Decimal,
         cap: Bound,
+        /// The leaf's figures for no occurrence (a count of exactly `0`).
+        none: Option<Fixed>,
     },
     Manual {
         points: Decimal,
@@ -249,6 +267,71 @@ enum RuleP {
         clamp: bool,
     },
 }
+
+/// A leaf's raw and stated score in a case of its rule whose figures do not depend on the unit's
+/// values ([`RuleP::fixed`]): a step rule's value not past its threshold, a level given without a
+/// score, a checklist with every item, no occurrence, a rate above 100%. Computed once, when the
+/// program is built, by [`score_rule`] and [`stated`] themselves for one unit of that case, so
+/// that they are the figures of every unit of it to the last place.
+#[derive(Debug, Clone, Copy)]
+struct Fixed {
+    raw: Decimal,
+    score: Decimal,
+}
+
+impl RuleP {
+    /// The leaf's figures when the unit's values (`a`, the inputs) fall in a case fixed at
+    /// compile time; `None` when they must be computed.
+    fn fixed(&self, a: Decimal, inputs: &[InVal]) -> Option<&Fixed> {
+        match self {
+            RuleP::Step {
+                direction,
+                threshold,
+                within: Some(f),
+                ..
+            } => {
+                // `step_figures` finds no distance for a value not past the threshold.
+                let past = match direction {
+                    Direction::Above => threshold.compare(a).is_gt(),
+                    Direction::Below => threshold.compare(a).is_lt(),
+                };
+                (!past).then_some(f)
+            }
+            RuleP::Tiers { tiers, scores, .. } => {
+                // The first tier that holds the value, or none (`otherwise`): every tier's score
+                // is a constant.
+                let tier = tiers.iter().position(|t| t.contains(a)).unwrap_or(tiers.len());
+                scores.get(tier).and_then(Option::as_ref)
+            }
+            RuleP::Rate { one, full: Some(f), .. } => one.compare(a).is_gt().then_some(f),
+            RuleP::Level { slot, defaults, .. } => match inputs.get(*slot as usize) {
+                Some(InVal::Level(level, None)) => defaults.get(usize::from(*level)).and_then(Option::as_ref),
+                _ => None,
+            },
+            RuleP::Checklist {
+                slot,
+                all: Some((items, f)),
+                ..
+            } => matches!(inputs.get(*slot as usize), Some(InVal::Items(set)) if set == items).then_some(f),
+            // Exactly `0`, the unit computed; any other zero (`0.0`, `-0`) is computed.
+            RuleP::PerOccurrence { none: Some(f), .. } => (a.serialize() == ZERO_BITS).then_some(f),
+            _ => None,
+        }
+    }
+}
+
+/// The fixed cases of one rule, as [`Builder::fix`] computes them.
+enum FixedCases {
+    Within(Option<Fixed>),
+    Tiers(Vec<Option<Fixed>>),
+    Full(Option<Fixed>),
+    Defaults(Vec<Option<Fixed>>),
+    All(Option<(ItemSet, Fixed)>),
+    None(Option<Fixed>),
+}
+
+/// [`Decimal::ZERO`]'s representation (positive, no places).
+const ZERO_BITS: [u8; 16] = [0; 16];
 
 /// A constant that values of any scale are compared with (a threshold, a cap, a tier's bound),
 /// written once at every scale from its own up to 28: a value of one of those scales is compared
@@ -700,10 +783,16 @@ impl Program {
                         let (Some(p), Some(cn)) = (self.rules.get(rule as usize), c.nodes.get(node as usize)) else {
                             break 'fault FAULT;
                         };
-                        let Some(raw) = score_rule(p, get(regs, a), get(regs, b), inputs) else {
-                            break 'fault FAULT;
+                        let va = get(regs, a);
+                        let (raw, score) = match p.fixed(va, inputs) {
+                            Some(f) => (f.raw, f.score),
+                            None => {
+                                let Some(raw) = score_rule(p, va, get(regs, b), inputs) else {
+                                    break 'fault FAULT;
+                                };
+                                (raw, cn.rounding.map_or(raw, |r| stated(raw, r, get(&self.caps, node))))
+                            }
                         };
-                        let score = cn.rounding.map_or(raw, |r| stated(raw, r, get(&self.caps, node)));
                         set(scores, node, score);
                         if self.exact_sums {
                             set(exact, node, raw);
@@ -852,11 +941,12 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             deduct,
             counting,
             cap,
+            ..
         } => {
             let f = step_figures(a, *direction, threshold, *step, *deduct, *counting, cap).ok()?;
             *points - f.deduction
         }
-        RuleP::Tiers { tiers, otherwise } => match tiers.iter().find(|t| t.contains(a)) {
+        RuleP::Tiers { tiers, otherwise, .. } => match tiers.iter().find(|t| t.contains(a)) {
             Some(t) => t.score,
             None => (*otherwise)?,
         },
@@ -881,11 +971,14 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             points,
             round_rate,
             one,
+            ..
         } => {
             let used = clamp_share(round_rate.map_or(a, |r| round(a, r)), one);
             points.mul_checked(used)?
         }
-        RuleP::Level { points, slot, bands } => {
+        RuleP::Level {
+            points, slot, bands, ..
+        } => {
             let Some(InVal::Level(li, given)) = inputs.get(*slot as usize) else {
                 return None;
             };
@@ -917,6 +1010,7 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
             slot,
             mode,
             item_points,
+            ..
         } => {
             let Some(InVal::Items(set)) = inputs.get(*slot as usize) else {
                 return None;
@@ -934,7 +1028,9 @@ fn score_rule(p: &RuleP, a: Decimal, b: Decimal, inputs: &[InVal]) -> Option<Dec
                 ChecklistMode::Deduct => at_least_zero(*points - crate::dec::min(lost, *points)),
             }
         }
-        RuleP::PerOccurrence { points, deduct, cap } => {
+        RuleP::PerOccurrence {
+            points, deduct, cap, ..
+        } => {
             let raw = at_least_zero(a).mul_checked(*deduct)?;
             *points - capped(raw, cap).0
         }
@@ -1423,6 +1519,7 @@ impl Builder<'_> {
                         node: i,
                         guard,
                     });
+                    self.fix(rule, i);
                 }
                 _ => {
                     self.push(Ins::Leaf { node: i, raw });
@@ -1446,6 +1543,67 @@ impl Builder<'_> {
             // What the indicator's code computed is not there when it was not applicable.
             self.end_scope(mark);
             self.land(at);
+        }
+    }
+
+    /// Computes the fixed cases of rule `rule`, the rule of leaf `node` ([`RuleP::fixed`]): for
+    /// one unit of each case, the figures that [`score_rule`] and [`stated`] give it.
+    fn fix(&mut self, rule: u32, node: u32) {
+        let c = self.c;
+        let (Some(p), Some(cn)) = (self.p.rules.get(rule as usize), c.nodes.get(node as usize)) else {
+            return;
+        };
+        let cap = get(&self.p.caps, node);
+        let stated_fixed = |raw: Decimal| Fixed {
+            raw,
+            score: cn.rounding.map_or(raw, |r| stated(raw, r, cap)),
+        };
+        let figures = |a: Decimal, inputs: &[InVal]| score_rule(p, a, a, inputs).map(stated_fixed);
+        let with = |slot: u32, v: InVal| {
+            let mut inputs = vec![InVal::Absent; c.inputs.len()];
+            if let Some(x) = inputs.get_mut(slot as usize) {
+                *x = v;
+            }
+            inputs
+        };
+        let fixed = match p {
+            // A tier's score is its constant (`score_rule` gives the first tier's that holds).
+            RuleP::Tiers { tiers, otherwise, .. } => FixedCases::Tiers(
+                tiers
+                    .iter()
+                    .map(|t| Some(stated_fixed(t.score)))
+                    .chain([otherwise.map(stated_fixed)])
+                    .collect(),
+            ),
+            RuleP::Step { threshold, .. } => FixedCases::Within(figures(super::Limit::value(threshold), &[])),
+            // A rate above 1 is kept at 1 whatever it is, unless rounding it comes first.
+            RuleP::Rate { round_rate: None, .. } => FixedCases::Full(figures(Decimal::TWO, &[])),
+            RuleP::Level { slot, bands, .. } => FixedCases::Defaults(
+                (0..bands.len())
+                    .map(|level| {
+                        let level = u16::try_from(level).ok()?;
+                        figures(Decimal::ZERO, &with(*slot, InVal::Level(level, None)))
+                    })
+                    .collect(),
+            ),
+            RuleP::Checklist { slot, item_points, .. } => {
+                let mut all = ItemSet::default();
+                for k in 0..item_points.len() {
+                    all.insert(k);
+                }
+                FixedCases::All(figures(Decimal::ZERO, &with(*slot, InVal::Items(all))).map(|f| (all, f)))
+            }
+            RuleP::PerOccurrence { .. } => FixedCases::None(figures(Decimal::ZERO, &[])),
+            _ => return,
+        };
+        match (self.p.rules.get_mut(rule as usize), fixed) {
+            (Some(RuleP::Step { within, .. }), FixedCases::Within(f)) => *within = f,
+            (Some(RuleP::Tiers { scores, .. }), FixedCases::Tiers(f)) => *scores = f,
+            (Some(RuleP::Rate { full, .. }), FixedCases::Full(f)) => *full = f,
+            (Some(RuleP::Level { defaults, .. }), FixedCases::Defaults(f)) => *defaults = f,
+            (Some(RuleP::Checklist { all, .. }), FixedCases::All(f)) => *all = f,
+            (Some(RuleP::PerOccurrence { none, .. }), FixedCases::None(f)) => *none = f,
+            _ => {}
         }
     }
 
@@ -1528,6 +1686,7 @@ impl Builder<'_> {
                     deduct: *deduct,
                     counting: *counting,
                     cap: Bound::new(deduction_cap(*max_deduction, points)),
+                    within: None,
                 };
                 emit(self, p, a, a);
             }
@@ -1548,6 +1707,7 @@ impl Builder<'_> {
                         })
                         .collect(),
                     otherwise: *otherwise,
+                    scores: Vec::new(),
                 };
                 emit(self, p, a, a);
             }
@@ -1572,6 +1732,7 @@ impl Builder<'_> {
                     points,
                     round_rate: *round_rate,
                     one: Bound::new(Decimal::ONE),
+                    full: None,
                 };
                 emit(self, p, a, a);
             }
@@ -1580,6 +1741,7 @@ impl Builder<'_> {
                     points,
                     slot: *input,
                     bands: bands.clone(),
+                    defaults: Vec::new(),
                 };
                 emit(self, p, raw, raw);
             }
@@ -1593,6 +1755,7 @@ impl Builder<'_> {
                     slot: *input,
                     mode: *mode,
                     item_points: item_points.clone(),
+                    all: None,
                 };
                 emit(self, p, raw, raw);
             }
@@ -1606,6 +1769,7 @@ impl Builder<'_> {
                     points,
                     deduct: *deduct,
                     cap: Bound::new(deduction_cap(*max_deduction, points)),
+                    none: None,
                 };
                 emit(self, p, a, a);
             }
@@ -1717,6 +1881,57 @@ mod tests {
             .collect();
         assert_eq!(checked, ["预算完成率", "预算控制率"]);
         assert_eq!(ranges, 2);
+    }
+
+    /// Every leaf rule of hunan-dept that has a case whose figures do not depend on the unit has
+    /// them fixed at compile time: each step rule for a value not past its threshold, the tiers,
+    /// each level given without a score whose band says what that scores (a fixed share, or a
+    /// default), every checklist with all its items, every count of occurrences at 0, and every
+    /// rate above 100% (none of hunan-dept's is rounded first).
+    #[test]
+    fn the_cases_whose_figures_are_fixed_are_computed_once() {
+        let (c, _) = program_of("hunan-dept");
+        let (mut steps, mut levels, mut others) = (0, 0, 0);
+        for p in &c.program.rules {
+            match p {
+                RuleP::Step { within, .. } => {
+                    assert!(within.is_some(), "{p:?}");
+                    steps += 1;
+                }
+                RuleP::Level { bands, defaults, .. } => {
+                    assert_eq!(defaults.len(), bands.len(), "{p:?}");
+                    for (band, fixed) in bands.iter().zip(defaults) {
+                        assert_eq!(fixed.is_some(), band.default.is_some() || band.min == band.max, "{p:?}");
+                    }
+                    levels += 1;
+                }
+                RuleP::Tiers { tiers, scores, .. } => {
+                    assert_eq!(scores.len(), tiers.len() + 1, "{p:?}");
+                    others += 1;
+                }
+                RuleP::Checklist { all, .. } => {
+                    assert!(all.is_some(), "{p:?}");
+                    others += 1;
+                }
+                RuleP::PerOccurrence { none, .. } => {
+                    assert!(none.is_some(), "{p:?}");
+                    others += 1;
+                }
+                RuleP::Rate { full, .. } => {
+                    assert!(full.is_some(), "{p:?}");
+                    others += 1;
+                }
+                _ => {}
+            }
+        }
+        // 10 step rules, 4 levels; 1 tiers, 3 checklists, 2 counts, 4 rates.
+        assert_eq!((steps, levels, others), (10, 4, 10));
+        // 5 full points for a value within its threshold, stated at two places.
+        let within = c.program.rules.iter().find_map(|p| match p {
+            RuleP::Step { within: Some(f), .. } => Some(f.score.to_string()),
+            _ => None,
+        });
+        assert_eq!(within.as_deref(), Some("5.00"));
     }
 
     /// A comparison is one instruction with the check or the jump that reads it (and the copy

@@ -12,6 +12,9 @@ pub mod read;
 pub mod table;
 mod value;
 
+/// For the compiled program's fixed checklist case.
+#[cfg(feature = "compiled")]
+pub(crate) use convert::ItemSet;
 pub(crate) use convert::{CInput, ITEM_SEPARATORS, InVal, MAX_ITEMS, check_number, convert_input, convert_text};
 pub use convert::{bool_text, checklist_items, level_parts};
 pub use problem::{FloatAdvice, ValueProblem};
