@@ -14,7 +14,9 @@
 //! - A leaf's figures in the cases of its rule that do not depend on the unit (a value not past a
 //!   step rule's threshold, a tier, a level given without a score, every item of a checklist, no
 //!   occurrence, a rate above 100%) are computed once, when the program is built, by the same
-//!   functions: the usual department, within its thresholds, costs a comparison per leaf.
+//!   functions: the usual department, within its thresholds, costs a comparison per leaf. A
+//!   quotient that only such a step rule reads is not even divided when a multiplication shows
+//!   it within the threshold.
 //! - No instruction returns a `Result`: a fault (a division by zero, an overflow, a missing input,
 //!   a failed `error` check, a score the system refuses) stops the program with [`Bail`], and the
 //!   unit is scored by the reference evaluator, which states the error with its location exactly
@@ -120,6 +122,17 @@ enum Ins {
     },
     Jump {
         to: u32,
+    },
+    /// [`Ar`](Ins::Ar) `Div` whose quotient only a step rule reads that deducts above
+    /// `limits[limit]` ([`Program::shortcut_quotients`]): when `a ≥ 0`, `b > 0` and
+    /// `a ≤ limit · b` (exactly), the quotient lies in `[0, limit]`, where the rule deducts
+    /// nothing whatever its value, and `dst` gets the limit itself without dividing. Otherwise,
+    /// and for its faults, it is the division.
+    Quotient {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+        limit: u32,
     },
     /// [`Cmp`](Ins::Cmp) into `dst` and `also`, then a jump to `to` when the comparison's truth
     /// is `when`: a comparison and the jump (and the copy of `and`/`or`) that read it, in one.
@@ -401,6 +414,8 @@ pub(crate) struct Program {
     lists: Vec<u32>,
     fills: Vec<(u32, Decimal)>,
     rules: Vec<RuleP>,
+    /// The thresholds of [`Ins::Quotient`].
+    limits: Vec<Decimal>,
     /// Each veto's condition.
     vetoes: Vec<Reg>,
     /// Each node's points written at its stated places where that keeps their value (5 as
@@ -482,10 +497,81 @@ impl Program {
     pub(crate) fn build(c: &Compiled) -> Program {
         let (program, read) = Self::lower(c, None);
         let live = live_metrics(c, &read);
-        if live.iter().all(|&l| l) {
+        let mut program = if live.iter().all(|&l| l) {
             program
         } else {
             Self::lower(c, Some(&live)).0
+        };
+        program.shortcut_quotients();
+        program
+    }
+
+    /// Turns each division whose quotient is read by nothing but one step rule that deducts
+    /// above a threshold `t ≥ 0` into an [`Ins::Quotient`]: for the usual unit, within its
+    /// limit (在职人员控制率 ≤ 100%), a multiplication and a comparison decide the rule's answer,
+    /// where the division computes 28 digits that nothing reads.
+    ///
+    /// Exact: a quotient in `[0, t]` makes the rule find no distance to the threshold (the
+    /// reference's `step_figures` takes zero for any value not above it), so the rule's
+    /// figures are the same for `t` as for the quotient; `a ≤ t·b` is tested only with `t·b`
+    /// computed exactly (no rounding, no overflow); a quotient in `[0, t]` cannot overflow, so
+    /// the division's only fault there is a zero divisor, which faults alike. The register is
+    /// written by the division alone and read by the rule alone, so no other figure sees the
+    /// stand-in.
+    fn shortcut_quotients(&mut self) {
+        let n = self.registers;
+        let (mut reads, mut writes) = (vec![0_u32; n], vec![0_u32; n]);
+        let count = |v: &mut Vec<u32>, r: Reg| {
+            if let Some(k) = v.get_mut(r as usize) {
+                *k += 1;
+            }
+        };
+        for ins in &self.code {
+            operands(ins, &self.lists, |r| count(&mut reads, r), |r| count(&mut writes, r));
+        }
+        for &r in &self.vetoes {
+            count(&mut reads, r);
+        }
+        for &(r, _) in &self.consts {
+            count(&mut writes, r);
+        }
+        for &(_, r) in &self.bound {
+            count(&mut writes, r);
+        }
+        let once = |v: &[u32], r: Reg, k: u32| v.get(r as usize) == Some(&k);
+        let mut found = Vec::new();
+        for ins in &self.code {
+            let (Ins::Scored { rule, a, b, .. } | Ins::Rule { rule, a, b, .. }) = *ins else {
+                continue;
+            };
+            let Some(RuleP::Step {
+                direction: Direction::Above,
+                threshold,
+                ..
+            }) = self.rules.get(rule as usize)
+            else {
+                continue;
+            };
+            let t = super::Limit::value(threshold);
+            // The rule instruction reads its value once, or twice as both operands.
+            let own = if a == b { 2 } else { 1 };
+            if !crate::dec::is_negative(t) && once(&reads, a, own) && once(&writes, a, 1) {
+                found.push((a, t));
+            }
+        }
+        for (r, t) in found {
+            let at = self
+                .code
+                .iter()
+                .position(|i| matches!(*i, Ins::Ar { op: ArOp::Div, dst, .. } if dst == r));
+            let Some(Ins::Ar { dst, a, b, .. }) = at.and_then(|at| self.code.get(at)).copied() else {
+                continue;
+            };
+            self.limits.push(t);
+            let limit = (self.limits.len() - 1) as u32;
+            if let Some(slot) = at.and_then(|at| self.code.get_mut(at)) {
+                *slot = Ins::Quotient { dst, a, b, limit };
+            }
         }
     }
 
@@ -633,6 +719,20 @@ impl Program {
                         };
                         let Some(r) = r else { break 'fault FAULT };
                         set(regs, dst, r);
+                    }
+                    Ins::Quotient { dst, a, b, limit } => {
+                        let (x, y) = (get(regs, a), get(regs, b));
+                        if y.is_zero() {
+                            break 'fault FAULT;
+                        }
+                        let v = match self.limits.get(limit as usize) {
+                            Some(&t) if at_most(x, y, t) => t,
+                            _ => match x.div_checked(y) {
+                                Some(q) => q,
+                                None => break 'fault FAULT,
+                            },
+                        };
+                        set(regs, dst, v);
                     }
                     Ins::Cmp { op, dst, a, b } => {
                         let v = truth(op.holds(get(regs, a), get(regs, b)));
@@ -902,6 +1002,76 @@ impl Program {
         out.grade = settled.grade;
         out.vetoed = settled.vetoed;
         Ok(())
+    }
+}
+
+/// Whether `x / y` lies in `[0, t]`, shown without dividing: `x ≥ 0`, `y > 0` and `x ≤ t·y` with
+/// `t·y` exact. `false` when that cannot be shown so (the caller divides).
+fn at_most(x: Decimal, y: Decimal, t: Decimal) -> bool {
+    if x.is_sign_negative() || y.is_sign_negative() || y.is_zero() {
+        return false;
+    }
+    match t.mul_checked(y) {
+        // Exact: no place was rounded off (rust_decimal rounds a product past 28 places).
+        Some(p) if p.scale() == t.scale() + y.scale() => crate::dec::cmp(x, p).is_le(),
+        _ => false,
+    }
+}
+
+/// Calls `read` for each register `ins` reads and `write` for each it writes (`lists` holds
+/// [`Ins::MinMax`]'s arguments).
+fn operands(ins: &Ins, lists: &[u32], mut read: impl FnMut(Reg), mut write: impl FnMut(Reg)) {
+    match *ins {
+        Ins::Input { dst, .. } | Ins::LevelIs { dst, .. } => write(dst),
+        Ins::Guard { .. } | Ins::Jump { .. } | Ins::Refuse | Ins::Group { .. } => {}
+        Ins::Neg { dst, a }
+        | Ins::Not { dst, a }
+        | Ins::Abs { dst, a }
+        | Ins::Round { dst, a, .. }
+        | Ins::Mov { dst, a } => {
+            read(a);
+            write(dst);
+        }
+        Ins::Ar { dst, a, b, .. }
+        | Ins::Quotient { dst, a, b, .. }
+        | Ins::Cmp { dst, a, b, .. }
+        | Ins::BoolEq { dst, a, b, .. }
+        | Ins::CmpCheck { dst, a, b, .. } => {
+            read(a);
+            read(b);
+            write(dst);
+        }
+        Ins::MinMax { dst, args, n, .. } => {
+            for &r in lists
+                .get(args as usize..(args as usize).saturating_add(n as usize))
+                .unwrap_or_default()
+            {
+                read(r);
+            }
+            write(dst);
+        }
+        Ins::JumpIfZero { c, .. } | Ins::JumpIfNonZero { c, .. } | Ins::Check { c, .. } | Ins::Na { c, .. } => read(c),
+        Ins::CmpJump { dst, also, a, b, .. } => {
+            read(a);
+            read(b);
+            write(dst);
+            write(also);
+        }
+        Ins::MovJump { dst, a, .. } => {
+            read(a);
+            write(dst);
+        }
+        Ins::MetricRange { reg, .. } => read(reg),
+        Ins::Rule { a, b, raw, .. } => {
+            read(a);
+            read(b);
+            write(raw);
+        }
+        Ins::Scored { a, b, .. } => {
+            read(a);
+            read(b);
+        }
+        Ins::Leaf { raw, .. } => read(raw),
     }
 }
 
@@ -1932,6 +2102,45 @@ mod tests {
             _ => None,
         });
         assert_eq!(within.as_deref(), Some("5.00"));
+    }
+
+    /// hunan-dept's quotients that only a step rule deducting above a threshold reads are
+    /// decided without dividing when within it; the others (read by a range check, by a rate, a
+    /// rule deducting below, or through `if`) stay divisions.
+    #[test]
+    fn quotients_only_a_step_rule_above_reads_are_shortcut() {
+        let (c, _) = program_of("hunan-dept");
+        let p = &c.program;
+        let metric_at = |at: usize| {
+            p.metric_spans
+                .iter()
+                .find(|(start, end, _)| (*start as usize..*end as usize).contains(&at))
+                .and_then(|&(_, _, m)| c.metrics.get(m as usize))
+                .map(|m| &*m.name)
+        };
+        let shortcut: Vec<_> = (0..p.code.len())
+            .filter(|&at| matches!(p.code.get(at), Some(Ins::Quotient { .. })))
+            .filter_map(metric_at)
+            .collect();
+        assert_eq!(
+            shortcut,
+            [
+                "在职人员控制率",
+                "楼堂馆所面积控制率",
+                "楼堂馆所投资概算控制率",
+                "公用经费控制率"
+            ]
+        );
+        assert_eq!(
+            p.limits.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["1.00"; 4]
+        );
+        let divisions = p
+            .code
+            .iter()
+            .filter(|i| matches!(i, Ins::Ar { op: ArOp::Div, .. }))
+            .count();
+        assert_eq!(divisions, 10);
     }
 
     /// A comparison is one instruction with the check or the jump that reads it (and the copy
