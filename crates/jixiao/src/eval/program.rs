@@ -282,10 +282,10 @@ enum RuleP {
 }
 
 /// A leaf's raw and stated score in a case of its rule whose figures do not depend on the unit's
-/// values ([`RuleP::fixed`]): a step rule's value not past its threshold, a level given without a
-/// score, a checklist with every item, no occurrence, a rate above 100%. Computed once, when the
-/// program is built, by [`score_rule`] and [`stated`] themselves for one unit of that case, so
-/// that they are the figures of every unit of it to the last place.
+/// values ([`RuleP::fixed`]): a step rule's value not past its threshold, a tier, a level given
+/// without a score, a checklist with every item, no occurrence, a rate above 100%. Computed once,
+/// when the program is built, by [`score_rule`] and [`stated`] themselves for one unit of that
+/// case, so that they are the figures of every unit of it to the last place.
 #[derive(Debug, Clone, Copy)]
 struct Fixed {
     raw: Decimal,
