@@ -344,7 +344,7 @@ enum FixedCases {
 }
 
 /// [`Decimal::ZERO`]'s representation (positive, no places).
-const ZERO_BITS: [u8; 16] = [0; 16];
+const ZERO_BITS: [u8; 16] = Decimal::ZERO.serialize();
 
 /// A constant that values of any scale are compared with (a threshold, a cap, a tier's bound),
 /// written once at every scale from its own up to 28: a value of one of those scales is compared
@@ -1028,7 +1028,8 @@ fn operands(ins: &Ins, lists: &[u32], mut read: impl FnMut(Reg), mut write: impl
         | Ins::Not { dst, a }
         | Ins::Abs { dst, a }
         | Ins::Round { dst, a, .. }
-        | Ins::Mov { dst, a } => {
+        | Ins::Mov { dst, a }
+        | Ins::MovJump { dst, a, .. } => {
             read(a);
             write(dst);
         }
@@ -1036,7 +1037,8 @@ fn operands(ins: &Ins, lists: &[u32], mut read: impl FnMut(Reg), mut write: impl
         | Ins::Quotient { dst, a, b, .. }
         | Ins::Cmp { dst, a, b, .. }
         | Ins::BoolEq { dst, a, b, .. }
-        | Ins::CmpCheck { dst, a, b, .. } => {
+        | Ins::CmpCheck { dst, a, b, .. }
+        | Ins::Rule { a, b, raw: dst, .. } => {
             read(a);
             read(b);
             write(dst);
@@ -1057,16 +1059,7 @@ fn operands(ins: &Ins, lists: &[u32], mut read: impl FnMut(Reg), mut write: impl
             write(dst);
             write(also);
         }
-        Ins::MovJump { dst, a, .. } => {
-            read(a);
-            write(dst);
-        }
         Ins::MetricRange { reg, .. } => read(reg),
-        Ins::Rule { a, b, raw, .. } => {
-            read(a);
-            read(b);
-            write(raw);
-        }
         Ins::Scored { a, b, .. } => {
             read(a);
             read(b);
