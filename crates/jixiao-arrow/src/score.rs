@@ -18,7 +18,7 @@ use jixiao::{Decimal, EvalError, Evaluation, InputError, InputsBuilder, Lang, Pr
 use rayon::prelude::*;
 
 use crate::read::ColumnReader;
-use crate::write::{DecimalType, Part, assemble};
+use crate::write::{DecimalType, Figures, Part, Slices, assemble};
 use crate::{RowError, Scored, Unit, with_unread};
 
 /// Fewest rows in one task.
@@ -88,17 +88,19 @@ impl<'s> Layout<'s> {
     }
 }
 
-/// What the results' columns gather, row by row, for the rows of one task.
+/// What the results' text columns gather, row by row, for the rows of one task; its figures go
+/// straight into the result columns' buffers ([`Slices`]).
 #[derive(Debug)]
 pub(crate) struct Gathered<'s> {
     /// The number of the first row (over every batch).
     first: usize,
-    /// One column per indicator, as mantissas at the figure columns' scale; null where the row
-    /// failed.
-    pub scores: Vec<Vec<Option<i128>>>,
-    pub total: Vec<Option<i128>>,
-    /// Scratch: the row's figures being converted.
-    row: Vec<Option<i128>>,
+    /// The number of the first row within its part (its input batch).
+    start: usize,
+    /// Rows gathered so far.
+    done: usize,
+    /// Figure cells left null in rows that were scored: (column, row within the part). A scored
+    /// row has every figure, so this stays empty unless that ever changes.
+    pub holes: Vec<(usize, usize)>,
     pub grade: Vec<Option<Cow<'s, str>>>,
     pub error: Vec<Option<String>>,
     /// The failed `warning` checks of a scored row (see [`Layout::warns`]).
@@ -110,14 +112,15 @@ pub(crate) struct Gathered<'s> {
 }
 
 impl<'s> Gathered<'s> {
-    fn new(messages: Lang, columns: usize, rows: Range<usize>) -> Self {
+    /// For rows `rows` of a part whose first row is row `first` over every batch.
+    fn new(messages: Lang, rows: Range<usize>, first: usize) -> Self {
         let n = rows.len();
         Gathered {
             messages,
-            first: rows.start,
-            scores: (0..columns).map(|_| Vec::with_capacity(n)).collect(),
-            total: Vec::with_capacity(n),
-            row: Vec::with_capacity(columns),
+            first: first + rows.start,
+            start: rows.start,
+            done: 0,
+            holes: Vec::new(),
             grade: Vec::with_capacity(n),
             error: Vec::with_capacity(n),
             warning: Vec::with_capacity(n),
@@ -126,64 +129,74 @@ impl<'s> Gathered<'s> {
         }
     }
 
-    pub fn rows(&self) -> usize {
-        self.total.len()
-    }
-
     /// A scored row: its figures (one per indicator column), total, grade and explanation. A
     /// figure that does not fit the columns' type fails the row instead.
+    #[allow(clippy::too_many_arguments)]
     fn push_row(
         &mut self,
         layout: &Layout<'s>,
-        figures: impl Iterator<Item = Option<Decimal>>,
+        to: &mut Slices<'_>,
+        mut figures: impl Iterator<Item = Option<Decimal>>,
         total: Decimal,
         grade: Cow<'s, str>,
         warning: Option<String>,
         explanation: Option<String>,
     ) {
-        self.row.clear();
-        for (j, figure) in figures.enumerate() {
-            match figure.map(|d| layout.decimal.mantissa(d).ok_or(d)).transpose() {
-                Ok(m) => self.row.push(m),
-                Err(d) => {
-                    let id = layout.ids.get(j).copied().unwrap_or_default();
-                    return self.push_error(EvalError::Score {
-                        indicator: id.to_string(),
-                        problem: jixiao::ScoreProblem::DoesNotFit {
-                            message: format!(
-                            "the score {d} does not fit the result column's type {} (a figure is never rounded to fit)",
-                            layout.decimal.data_type()
-                        ),
+        let at = self.done;
+        let count = layout.ids.len();
+        // The indicators' columns, then the total's, each written where the row lies in it.
+        for (j, column) in to.columns.iter_mut().enumerate() {
+            let figure = if j < count {
+                figures.next().flatten()
+            } else {
+                Some(total)
+            };
+            let Some(d) = figure else {
+                self.holes.push((j, self.start + at));
+                continue;
+            };
+            let Some(m) = layout.decimal.mantissa(d) else {
+                return self.push_error(
+                    to,
+                    match layout.ids.get(j) {
+                        Some(id) => EvalError::Score {
+                            indicator: id.to_string(),
+                            problem: jixiao::ScoreProblem::DoesNotFit {
+                                message: format!(
+                                    "the score {d} does not fit the result column's type {} (a figure is never rounded to fit)",
+                                    layout.decimal.data_type()
+                                ),
+                            },
                         },
-                    });
-                }
+                        None => EvalError::Overflow {
+                            location: "total".into(),
+                            what: "its decimal128 result column (the total does not fit the column's type)",
+                        },
+                    },
+                );
+            };
+            if let Some(cell) = column.get_mut(at) {
+                *cell = m;
             }
         }
-        let Some(t) = layout.decimal.mantissa(total) else {
-            return self.push_error(EvalError::Overflow {
-                location: "total".into(),
-                what: "its decimal128 result column (the total does not fit the column's type)",
-            });
-        };
-        let mut row = self.row.iter().copied();
-        for column in &mut self.scores {
-            column.push(row.next().flatten());
+        if let Some(scored) = to.scored.get_mut(at) {
+            *scored = true;
         }
-        self.total.push(Some(t));
+        self.done += 1;
         self.grade.push(Some(grade));
         self.error.push(None);
         self.warning.push(warning);
         self.explanation.push(explanation);
     }
 
-    fn push_scores(&mut self, layout: &Layout<'s>, s: &Scores) {
-        let figures = (0..self.scores.len()).map(|j| s.indicators.get(j).copied());
+    fn push_scores(&mut self, layout: &Layout<'s>, to: &mut Slices<'_>, s: &Scores) {
+        let figures = s.indicators.iter().map(|d| Some(*d));
         let grade = layout.scorer.grade_label(s.grade).unwrap_or_default();
         let warning = layout.warning(s.failed_checks.iter().copied());
-        self.push_row(layout, figures, s.total, Cow::Borrowed(grade), warning, None);
+        self.push_row(layout, to, figures, s.total, Cow::Borrowed(grade), warning, None);
     }
 
-    fn push_evaluation(&mut self, layout: &Layout<'s>, e: &Evaluation) {
+    fn push_evaluation(&mut self, layout: &Layout<'s>, to: &mut Slices<'_>, e: &Evaluation) {
         let nodes = e.indicators.len();
         let figures = layout.ids.iter().enumerate().map(|(j, id)| {
             let r = if j < nodes {
@@ -209,6 +222,7 @@ impl<'s> Gathered<'s> {
         let warning = layout.warning(failed);
         self.push_row(
             layout,
+            to,
             figures,
             e.total,
             Cow::Owned(e.grade.to_string()),
@@ -217,16 +231,17 @@ impl<'s> Gathered<'s> {
         );
     }
 
-    fn push_error(&mut self, error: EvalError) {
-        for column in &mut self.scores {
-            column.push(None);
+    /// A row that was not scored: its figures null (its place in `to.scored` stays `false`).
+    fn push_error(&mut self, to: &mut Slices<'_>, error: EvalError) {
+        if let Some(scored) = to.scored.get_mut(self.done) {
+            *scored = false;
         }
-        self.total.push(None);
+        let row = self.first + self.done;
+        self.done += 1;
         self.grade.push(None);
         self.error.push(Some(error.message(self.messages)));
         self.warning.push(None);
         self.explanation.push(None);
-        let row = self.first + self.rows().saturating_sub(1);
         self.errors.push(RowError { row, error });
     }
 }
@@ -239,20 +254,21 @@ fn finish<'s>(
     prepared: Result<&PreparedInputs, EvalError>,
     unread: &[InputError],
     out: &mut Gathered<'s>,
+    to: &mut Slices<'_>,
 ) {
     let prepared = match with_unread(prepared, unread) {
         Ok(p) => p,
-        Err(e) => return out.push_error(e),
+        Err(e) => return out.push_error(to, e),
     };
     if layout.explain.is_some() {
         match layout.scorer.evaluate_prepared(prepared) {
-            Ok(e) => out.push_evaluation(layout, &e),
-            Err(e) => out.push_error(e),
+            Ok(e) => out.push_evaluation(layout, to, &e),
+            Err(e) => out.push_error(to, e),
         }
     } else {
         match layout.scorer.score_into(prepared, scores) {
-            Ok(()) => out.push_scores(layout, scores),
-            Err(e) => out.push_error(e),
+            Ok(()) => out.push_scores(layout, to, scores),
+            Err(e) => out.push_error(to, e),
         }
     }
 }
@@ -300,15 +316,16 @@ impl<'s> Worker<'s> {
     }
 
     /// Scores rows `rows` of `readers`' batch (`first`: the number of its first row), [`BLOCK`]
-    /// rows at a time: read, then scored, in order.
+    /// rows at a time: read, then scored, in order; their figures into `to`.
     fn score(
         &mut self,
         layout: &Layout<'s>,
         readers: &[(&InputColumn, ColumnReader<'_>)],
         rows: Range<usize>,
         first: usize,
+        to: &mut Slices<'_>,
     ) -> Gathered<'s> {
-        let mut out = Gathered::new(layout.messages, layout.ids.len(), first + rows.start..first + rows.end);
+        let mut out = Gathered::new(layout.messages, rows.clone(), first);
         let mut start = rows.start;
         while start < rows.end {
             let end = rows.end.min(start + BLOCK);
@@ -332,7 +349,7 @@ impl<'s> Worker<'s> {
                     Ok(p) => Ok(&*p),
                     Err(e) => Err(std::mem::replace(e, UNREAD)),
                 };
-                finish(layout, &mut self.scores, prepared, &pending.unread, &mut out);
+                finish(layout, &mut self.scores, prepared, &pending.unread, &mut out, to);
             }
             start = end;
         }
@@ -369,12 +386,20 @@ pub(crate) fn arrow(
         })
         .collect();
     inputs.sort_by(|a, b| a.name.cmp(&b.name));
-    // Every batch's chunks in one list of tasks, so that many small batches share the cores too.
+    // Every batch's chunks in one list of tasks, so that many small batches share the cores too;
+    // each task writes its rows' figures into its own stretch of the batch's result columns.
+    let columns = layout.ids.len() + 1;
+    let mut figures: Vec<Figures> = batches.iter().map(|b| Figures::new(columns, b.num_rows())).collect();
     let mut tasks = Vec::new();
     let mut first = 0;
-    for (b, batch) in batches.iter().enumerate() {
-        tasks.extend(chunks(batch.num_rows()).map(|rows| (b, rows, first)));
-        first += batch.num_rows();
+    for (b, (batch, figures)) in batches.iter().zip(&mut figures).enumerate() {
+        let n = batch.num_rows();
+        tasks.extend(
+            chunks(n)
+                .zip(figures.split(chunk_for(n)))
+                .map(|(rows, to)| (b, rows, first, to)),
+        );
+        first += n;
     }
     let readers_of = |b: usize| -> Vec<(&InputColumn, ColumnReader<'_>)> {
         let Some(batch) = batches.get(b) else { return Vec::new() };
@@ -387,22 +412,24 @@ pub(crate) fn arrow(
         .into_par_iter()
         .map_init(
             || (Worker::new(scorer), None),
-            |(worker, readers), (b, rows, first)| {
+            |(worker, readers), (b, rows, first, mut to)| {
                 // A task's readers serve the next task of the same batch.
                 let same = matches!(readers, Some((rb, _)) if *rb == b);
                 if !same {
                     *readers = Some((b, readers_of(b)));
                 }
                 let r = readers.as_ref().map_or(&[][..], |(_, r)| &r[..]);
-                (b, worker.score(&layout, r, rows, first))
+                (b, worker.score(&layout, r, rows, first, &mut to))
             },
         )
         .collect();
     let mut parts: Vec<Part<'_>> = batches
         .iter()
-        .map(|batch| Part {
+        .zip(figures)
+        .map(|(batch, figures)| Part {
             rows: batch.num_rows(),
             ids: id.as_ref().and_then(|(i, _)| batch.columns().get(*i).cloned()),
+            figures,
             pieces: Vec::new(),
         })
         .collect();
@@ -423,11 +450,13 @@ pub(crate) fn units(
     messages: Option<Lang>,
 ) -> Result<Scored, ArrowError> {
     let layout = Layout::new(scorer, explain, messages);
-    let pieces: Vec<Gathered<'_>> = chunks(units.len())
-        .collect::<Vec<_>>()
+    let n = units.len();
+    let mut figures = Figures::new(layout.ids.len() + 1, n);
+    let tasks: Vec<_> = chunks(n).zip(figures.split(chunk_for(n))).collect();
+    let pieces: Vec<Gathered<'_>> = tasks
         .into_par_iter()
-        .map_init(Scores::default, |scores, rows| {
-            let mut out = Gathered::new(layout.messages, layout.ids.len(), rows.clone());
+        .map_init(Scores::default, |scores, (rows, mut to)| {
+            let mut out = Gathered::new(layout.messages, rows.clone(), 0);
             for unit in units.get(rows).unwrap_or_default() {
                 let prepared = scorer.prepare(&unit.inputs);
                 finish(
@@ -436,6 +465,7 @@ pub(crate) fn units(
                     prepared.as_ref().map_err(Clone::clone),
                     &unit.unread,
                     &mut out,
+                    &mut to,
                 );
             }
             out
@@ -443,8 +473,9 @@ pub(crate) fn units(
         .collect();
     let (field, ids) = id.map_or((None, None), |(f, a)| (Some(f), Some(a)));
     let part = Part {
-        rows: units.len(),
+        rows: n,
         ids,
+        figures,
         pieces,
     };
     assemble(&layout, vec![part], field)

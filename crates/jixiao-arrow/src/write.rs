@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::NullBufferBuilder;
 use arrow_array::types::Decimal128Type;
 use arrow_array::{ArrayRef, PrimitiveArray, RecordBatch, StringArray};
+use arrow_buffer::{BooleanBufferBuilder, NullBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use jixiao::Decimal;
 use rayon::prelude::*;
@@ -14,17 +14,83 @@ use crate::Scored;
 use crate::score::{Gathered, Layout};
 
 /// The rows of one input batch, which become one result batch: the id column's array (carried
-/// over as it is), if any, and the rows' figures, one piece per task.
+/// over as it is), if any, the rows' figures, and their text columns, one piece per task.
 #[derive(Debug)]
 pub(crate) struct Part<'s> {
     pub rows: usize,
     pub ids: Option<ArrayRef>,
+    pub figures: Figures,
     pub pieces: Vec<Gathered<'s>>,
 }
 
-/// Decimal column `j` of a piece: indicator `j`'s scores, or the totals after the last.
-fn decimals<'g>(g: &'g Gathered<'_>, j: usize) -> &'g [Option<i128>] {
-    g.scores.get(j).unwrap_or(&g.total)
+/// The figure columns of one part, as the result arrays will hold them: each column's mantissas
+/// at the columns' scale (the indicators' in the order of their ids, then the total's), and
+/// which rows were scored (the others are null in every figure column). The tasks write into
+/// them where their rows lie ([`Figures::split`]), and the arrays take the buffers over as they
+/// are: a figure is written once, not gathered and then copied.
+#[derive(Debug)]
+pub(crate) struct Figures {
+    columns: Vec<Vec<i128>>,
+    scored: Vec<bool>,
+}
+
+/// One task's stretch of a part's [`Figures`]: its rows of every column.
+#[derive(Debug)]
+pub(crate) struct Slices<'f> {
+    pub columns: Vec<&'f mut [i128]>,
+    pub scored: &'f mut [bool],
+}
+
+impl Figures {
+    /// `columns` figure columns of `rows` rows, none scored yet.
+    pub(crate) fn new(columns: usize, rows: usize) -> Self {
+        Figures {
+            columns: (0..columns).map(|_| vec![0; rows]).collect(),
+            scored: vec![false; rows],
+        }
+    }
+
+    /// The rows in stretches of `chunk` (the last one shorter), in order.
+    pub(crate) fn split(&mut self, chunk: usize) -> Vec<Slices<'_>> {
+        let chunk = chunk.max(1);
+        let mut columns: Vec<_> = self.columns.iter_mut().map(|c| c.chunks_mut(chunk)).collect();
+        self.scored
+            .chunks_mut(chunk)
+            .map(|scored| Slices {
+                columns: columns.iter_mut().filter_map(Iterator::next).collect(),
+                scored,
+            })
+            .collect()
+    }
+
+    /// The figure columns as arrays of type `column`: null where a row was not scored, and in
+    /// the `holes` (column, row) of rows that were.
+    fn arrays(self, column: DecimalType, holes: &[(usize, usize)]) -> Result<Vec<ArrayRef>, ArrowError> {
+        let rows = self.scored.len();
+        // One validity buffer for every column without holes (shared, not copied).
+        let scored = NullBuffer::from(&self.scored[..]);
+        let shared = (scored.null_count() > 0).then(|| scored.clone());
+        self.columns
+            .into_iter()
+            .enumerate()
+            .map(|(j, values)| {
+                let nulls = if holes.iter().any(|&(c, _)| c == j) {
+                    let mut valid = BooleanBufferBuilder::new(rows);
+                    valid.append_buffer(scored.inner());
+                    for &(_, row) in holes.iter().filter(|&&(c, _)| c == j) {
+                        if row < rows {
+                            valid.set_bit(row, false);
+                        }
+                    }
+                    Some(NullBuffer::new(valid.finish()))
+                } else {
+                    shared.clone()
+                };
+                let array = PrimitiveArray::<Decimal128Type>::try_new(ScalarBuffer::from(values), nulls)?;
+                Ok(Arc::new(array.with_precision_and_scale(PRECISION, column.scale_i8())?) as ArrayRef)
+            })
+            .collect()
+    }
 }
 
 /// A text column of a part.
@@ -39,60 +105,56 @@ fn texts<'g, T: AsRef<str> + 'g>(
     Arc::new(array)
 }
 
-/// Result column `j` (the indicators', then `total`, `grade`, `error`, `warning` when the system
-/// has checks, `explanation`): its type and one array per part.
-fn build_column(
-    parts: &[Part<'_>],
-    j: usize,
-    count: usize,
-    warns: bool,
-    column: DecimalType,
-) -> Result<(DataType, Vec<ArrayRef>), ArrowError> {
-    if j < count {
-        let arrays = parts
-            .iter()
-            .map(|p| column.build(p.pieces.iter().map(|g| decimals(g, j))))
-            .collect::<Result<Vec<_>, _>>()?;
-        return Ok((column.data_type(), arrays));
-    }
-    let arrays = parts
+/// Text column `k` of the results (`grade`, `error`, `warning` when the system has checks,
+/// `explanation`): one array per part.
+fn text_column(parts: &[Part<'_>], k: usize, warns: bool) -> Vec<ArrayRef> {
+    parts
         .iter()
-        .map(|p| match (j - count, warns) {
+        .map(|p| match (k, warns) {
             (0, _) => texts(&p.pieces, |g| &g.grade),
             (1, _) => texts(&p.pieces, |g| &g.error),
             (2, true) => texts(&p.pieces, |g| &g.warning),
             _ => texts(&p.pieces, |g| &g.explanation),
         })
-        .collect();
-    Ok((DataType::Utf8, arrays))
+        .collect()
 }
 
-/// The result batches, one per part, their columns built in parallel.
-pub(crate) fn assemble(layout: &Layout<'_>, parts: Vec<Part<'_>>, id: Option<Field>) -> Result<Scored, ArrowError> {
-    let decimals = layout.ids.len() + 1;
+/// The result batches, one per part, their text columns built in parallel.
+pub(crate) fn assemble(layout: &Layout<'_>, mut parts: Vec<Part<'_>>, id: Option<Field>) -> Result<Scored, ArrowError> {
     let warns = layout.warns();
-    let mut names: Vec<&str> = layout.ids.iter().copied().chain(["total", "grade", "error"]).collect();
+    let mut names: Vec<&str> = layout.ids.iter().copied().chain(["total"]).collect();
+    let figure_columns = names.len();
+    names.extend(["grade", "error"]);
     if warns {
         names.push("warning");
     }
     if layout.explains() {
         names.push("explanation");
     }
-    let built = (0..names.len())
+    // Each part's figure arrays take over their buffers; its text columns are gathered.
+    let mut figures = Vec::with_capacity(parts.len());
+    for part in &mut parts {
+        let holes: Vec<(usize, usize)> = part.pieces.iter().flat_map(|g| g.holes.iter().copied()).collect();
+        let taken = std::mem::replace(&mut part.figures, Figures::new(0, 0));
+        figures.push(taken.arrays(layout.decimal, &holes)?);
+    }
+    let texts: Vec<Vec<ArrayRef>> = (0..names.len() - figure_columns)
         .into_par_iter()
-        .map(|j| build_column(&parts, j, decimals, warns, layout.decimal))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|k| text_column(&parts, k, warns))
+        .collect();
     let mut fields = Vec::with_capacity(names.len() + 1);
     fields.extend(id.clone());
-    fields.extend(
-        names
-            .iter()
-            .zip(&built)
-            .map(|(name, (t, _))| Field::new(*name, t.clone(), true)),
-    );
+    fields.extend(names.iter().enumerate().map(|(j, name)| {
+        let t = if j < figure_columns {
+            layout.decimal.data_type()
+        } else {
+            DataType::Utf8
+        };
+        Field::new(*name, t, true)
+    }));
     let schema: SchemaRef = Arc::new(Schema::new(fields));
     let mut batches = Vec::with_capacity(parts.len());
-    for (k, part) in parts.iter().enumerate() {
+    for (k, (part, figures)) in parts.iter().zip(figures).enumerate() {
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
         if let Some(f) = &id {
             columns.push(match &part.ids {
@@ -100,7 +162,8 @@ pub(crate) fn assemble(layout: &Layout<'_>, parts: Vec<Part<'_>>, id: Option<Fie
                 None => arrow_array::new_null_array(f.data_type(), part.rows),
             });
         }
-        columns.extend(built.iter().filter_map(|(_, arrays)| arrays.get(k).cloned()));
+        columns.extend(figures);
+        columns.extend(texts.iter().filter_map(|arrays| arrays.get(k).cloned()));
         batches.push(RecordBatch::try_new(schema.clone(), columns)?);
     }
     let errors = parts
@@ -220,25 +283,6 @@ impl DecimalType {
         let factor = POW10.get(shift)?;
         (m.unsigned_abs() < room.unsigned_abs()).then(|| m.wrapping_mul(*factor))
     }
-
-    /// The values of these parts (mantissas at the column's scale), one after the other, as one
-    /// array (null for `None`).
-    pub(crate) fn build<'v>(
-        self,
-        parts: impl IntoIterator<Item = &'v [Option<i128>]> + Clone,
-    ) -> Result<ArrayRef, ArrowError> {
-        let len: usize = parts.clone().into_iter().map(<[_]>::len).sum();
-        let mut mantissas = Vec::with_capacity(len);
-        let mut nulls = NullBufferBuilder::new(len);
-        for values in parts {
-            for v in values {
-                mantissas.push(v.unwrap_or(0));
-                nulls.append(v.is_some());
-            }
-        }
-        let array = PrimitiveArray::<Decimal128Type>::try_new(mantissas.into(), nulls.finish())?;
-        Ok(Arc::new(array.with_precision_and_scale(PRECISION, self.scale_i8())?) as ArrayRef)
-    }
 }
 
 #[cfg(test)]
@@ -260,11 +304,36 @@ mod tests {
         assert_eq!(values, [Some(500), Some(500), Some(9173), Some(9000)]);
         // More places than the column states: not rounded, refused.
         assert_eq!(column.mantissa(d("1.495")), None);
-        let a = column.build([&values[..2], &[None, values[2]][..]]).unwrap();
-        let a = a.as_primitive::<Decimal128Type>();
-        assert_eq!((a.len(), a.value(0), a.value(3)), (4, 500, 9173));
-        assert!(a.is_null(2));
-        assert_eq!(a.value_as_string(3), "91.73");
+    }
+
+    /// Tasks write their stretches of rows; the arrays take the buffers over: null in every
+    /// column where a row was not scored, and only in its own column for a hole.
+    #[test]
+    fn figures_written_by_stretch_become_arrays_null_where_not_scored() {
+        let column = DecimalType { scale: 2 };
+        let mut figures = Figures::new(2, 5);
+        let mut tasks = figures.split(2);
+        assert_eq!(tasks.iter().map(|t| t.scored.len()).collect::<Vec<_>>(), [2, 2, 1]);
+        for (k, task) in tasks.iter_mut().enumerate() {
+            for (at, scored) in task.scored.iter_mut().enumerate() {
+                let row = 2 * k + at;
+                *scored = row != 3;
+                for (j, c) in task.columns.iter_mut().enumerate() {
+                    c[at] = (100 * row + j) as i128;
+                }
+            }
+        }
+        let arrays = figures.arrays(column, &[(1, 0)]).unwrap();
+        let (a, b) = (
+            arrays[0].as_primitive::<Decimal128Type>(),
+            arrays[1].as_primitive::<Decimal128Type>(),
+        );
+        assert_eq!(a.data_type(), &DataType::Decimal128(38, 2));
+        assert_eq!((a.len(), a.value(4), b.value(4)), (5, 400, 401));
+        assert_eq!(a.value_as_string(2), "2.00");
+        assert!(a.is_null(3) && b.is_null(3));
+        assert!(a.is_valid(0) && b.is_null(0), "a hole is null in its own column only");
+        assert_eq!((a.null_count(), b.null_count()), (1, 2));
     }
 
     #[test]
