@@ -424,3 +424,41 @@ fn a_quotient_decided_without_dividing_scores_as_the_division() {
     // 30 places: rounded to 28 it would be 3·10^-28, and 100% of it would read as within 95%.)
     assert_eq!(agree(&s, &units), units.len() - 4);
 }
+
+/// A quotient below zero decided without dividing (`-x ≤ y`, the quotient in `[-1, 0)`), read by
+/// its rule directly or through a branch of `if`, scores as the division, and a negative quotient
+/// that would overflow still fails as the division does.
+#[test]
+fn a_negative_quotient_decided_without_dividing_scores_as_the_division() {
+    let s = system(
+        XY,
+        r#"{"name": "变动率", "expr": "if(y == 0, 2, x / y)"}, {"name": "率", "expr": "x / y"}"#,
+        r#"{"id": "1.1", "name": "甲", "points": "10", "rule": {"type": "step", "value": "变动率", "direction": "above",
+              "threshold": "0", "step": "1%", "deduct": "0.8", "counting": "proportional"}},
+           {"id": "1.2", "name": "乙", "points": "10", "rule": {"type": "step", "value": "率", "direction": "above",
+              "threshold": "0", "step": "1%", "deduct": "0.5", "counting": "proportional"}}"#,
+    );
+    let units = [
+        ("-50", "100"),
+        ("-100", "100"),
+        ("-100.0000000000000000000000001", "100"),
+        ("-101", "100"),
+        ("-0.0000000000000000000000000001", "1"),
+        ("-0", "100"),
+        ("0", "100"),
+        ("1", "100"),
+        ("-5", "-100"),
+        ("-79228162514264337593543950335", "79228162514264337593543950335"),
+        ("-79228162514264337593543950335", "0.5"),
+        ("-10", "0.0000000000000000000000000001"),
+        ("-5", "0"),
+    ];
+    let units: Vec<String> = units
+        .iter()
+        .map(|(x, y)| format!(r#"{{"x": "{x}", "y": "{y}"}}"#))
+        .collect();
+    let units: Vec<&str> = units.iter().map(String::as_str).collect();
+    // -79228162514264337593543950335 / 0.5 and -10 / 10^-28 overflow, and -5 / 0 divides by zero:
+    // the reference fails those three, and the program leaves them to it.
+    assert_eq!(agree(&s, &units), units.len() - 3);
+}

@@ -507,17 +507,18 @@ impl Program {
     }
 
     /// Turns each division whose quotient is read by nothing but one step rule that deducts
-    /// above a threshold `t ≥ 0` into an [`Ins::Quotient`]: for the usual unit, within its
-    /// limit (在职人员控制率 ≤ 100%), a multiplication and a comparison decide the rule's answer,
+    /// above a threshold `t ≥ 0` (directly, or through the copy of one branch of an `if`, as
+    /// “三公经费”控制率's) into an [`Ins::Quotient`]: for the usual unit, within its limit
+    /// (在职人员控制率 ≤ 100%, “三公经费”变动率 ≤ 0), a comparison decides the rule's answer,
     /// where the division computes 28 digits that nothing reads.
     ///
-    /// Exact: a quotient in `[0, t]` makes the rule find no distance to the threshold (the
+    /// Exact: a quotient in `[-1, t]` makes the rule find no distance to the threshold (the
     /// reference's `step_figures` takes zero for any value not above it), so the rule's
     /// figures are the same for `t` as for the quotient; `a ≤ t·b` is tested only with `t·b`
-    /// computed exactly (no rounding, no overflow); a quotient in `[0, t]` cannot overflow, so
-    /// the division's only fault there is a zero divisor, which faults alike. The register is
-    /// written by the division alone and read by the rule alone, so no other figure sees the
-    /// stand-in.
+    /// computed exactly (no rounding, no overflow); a quotient in `[-1, t]` cannot overflow, so
+    /// the division's only fault there is a zero divisor, which faults alike. The quotient's
+    /// register is written by the division alone and read by the rule alone (or by the one copy
+    /// into a register that the rule alone reads), so no other figure sees the stand-in.
     fn shortcut_quotients(&mut self) {
         let n = self.registers;
         let (mut reads, mut writes) = (vec![0_u32; n], vec![0_u32; n]);
@@ -539,7 +540,8 @@ impl Program {
             count(&mut writes, r);
         }
         let once = |v: &[u32], r: Reg, k: u32| v.get(r as usize) == Some(&k);
-        let mut found = Vec::new();
+        // The registers that only a step rule deducting above `t ≥ 0` reads, with `t`.
+        let mut read_by_rule = std::collections::HashMap::new();
         for ins in &self.code {
             let (Ins::Scored { rule, a, b, .. } | Ins::Rule { rule, a, b, .. }) = *ins else {
                 continue;
@@ -555,23 +557,41 @@ impl Program {
             let t = super::Limit::value(threshold);
             // The rule instruction reads its value once, or twice as both operands.
             let own = if a == b { 2 } else { 1 };
-            if !crate::dec::is_negative(t) && once(&reads, a, own) && once(&writes, a, 1) {
-                found.push((a, t));
+            if !crate::dec::is_negative(t) && once(&reads, a, own) {
+                read_by_rule.insert(a, t);
             }
         }
-        for (r, t) in found {
-            let at = self
-                .code
-                .iter()
-                .position(|i| matches!(*i, Ins::Ar { op: ArOp::Div, dst, .. } if dst == r));
-            let Some(Ins::Ar { dst, a, b, .. }) = at.and_then(|at| self.code.get(at)).copied() else {
+        // A division's quotient reaches such a register and nothing else when the division writes
+        // it, its only writer; or when one copy reads the quotient into it (a branch of `if`, whose
+        // other branches write the register too: each value it gets is read by the rule alone).
+        let mut copied = std::collections::HashMap::new();
+        for ins in &self.code {
+            if let Ins::Mov { dst, a } | Ins::MovJump { dst, a, .. } = *ins
+                && let Some(&t) = read_by_rule.get(&dst)
+                && once(&reads, a, 1)
+            {
+                copied.insert(a, t);
+            }
+        }
+        for slot in &mut self.code {
+            let Ins::Ar {
+                op: ArOp::Div,
+                dst,
+                a,
+                b,
+            } = *slot
+            else {
+                continue;
+            };
+            if !once(&writes, dst, 1) {
+                continue;
+            }
+            let Some(&t) = read_by_rule.get(&dst).or_else(|| copied.get(&dst)) else {
                 continue;
             };
             self.limits.push(t);
             let limit = (self.limits.len() - 1) as u32;
-            if let Some(slot) = at.and_then(|at| self.code.get_mut(at)) {
-                *slot = Ins::Quotient { dst, a, b, limit };
-            }
+            *slot = Ins::Quotient { dst, a, b, limit };
         }
     }
 
@@ -1005,11 +1025,16 @@ impl Program {
     }
 }
 
-/// Whether `x / y` lies in `[0, t]`, shown without dividing: `x ≥ 0`, `y > 0` and `x ≤ t·y` with
-/// `t·y` exact. `false` when that cannot be shown so (the caller divides).
+/// Whether `x / y` lies in `[-1, t]` (`t ≥ 0`), shown without dividing: `y > 0`, and `-x ≤ y`
+/// for `x < 0`, `x ≤ t·y` with `t·y` exact otherwise. `false` when that cannot be shown so (the
+/// caller divides).
 fn at_most(x: Decimal, y: Decimal, t: Decimal) -> bool {
-    if x.is_sign_negative() || y.is_sign_negative() || y.is_zero() {
+    if y.is_sign_negative() || y.is_zero() {
         return false;
+    }
+    if x.is_sign_negative() {
+        // x / y in [-1, 0): below any t ≥ 0, and too small to overflow.
+        return crate::dec::cmp(-x, y).is_le();
     }
     match t.mul_checked(y) {
         // Exact: no place was rounded off (rust_decimal rounds a product past 28 places).
@@ -2097,9 +2122,10 @@ mod tests {
         assert_eq!(within.as_deref(), Some("5.00"));
     }
 
-    /// hunan-dept's quotients that only a step rule deducting above a threshold reads are
-    /// decided without dividing when within it; the others (read by a range check, by a rate, a
-    /// rule deducting below, or through `if`) stay divisions.
+    /// hunan-dept's quotients that only a step rule deducting above a threshold reads (directly
+    /// or through a branch of `if`) are decided without dividing when within it; the others
+    /// (read by a range check, by a rate, by a rule deducting below, or inside `abs`) stay
+    /// divisions.
     #[test]
     fn quotients_only_a_step_rule_above_reads_are_shortcut() {
         let (c, _) = program_of("hunan-dept");
@@ -2119,21 +2145,23 @@ mod tests {
             shortcut,
             [
                 "在职人员控制率",
+                "“三公经费”变动率",
                 "楼堂馆所面积控制率",
                 "楼堂馆所投资概算控制率",
-                "公用经费控制率"
+                "公用经费控制率",
+                "“三公经费”控制率"
             ]
         );
         assert_eq!(
             p.limits.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            ["1.00"; 4]
+            ["1.00", "0", "1.00", "1.00", "1.00", "1.00"]
         );
         let divisions = p
             .code
             .iter()
             .filter(|i| matches!(i, Ins::Ar { op: ArOp::Div, .. }))
             .count();
-        assert_eq!(divisions, 10);
+        assert_eq!(divisions, 8);
     }
 
     /// A comparison is one instruction with the check or the jump that reads it (and the copy
