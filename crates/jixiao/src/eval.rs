@@ -744,6 +744,7 @@ impl Scorer {
     /// The inputs by name into their slots: what [`InputsBuilder`] does slot by slot.
     pub(crate) fn resolve_inputs(&self, inputs: &Inputs) -> Result<Vec<InVal>, EvalError> {
         let mut builder = self.inputs_builder();
+        #[cfg(feature = "compiled")]
         touch(inputs);
         // Both in byte order of the names: one merge, no hashing.
         let mut declared = self.inner.inputs_by_name.iter().peekable();
@@ -778,7 +779,10 @@ impl Scorer {
 /// them one by one, a few hundred instructions each, so the processor reaches the next name's
 /// miss only after the last one's has been served; this loop is a few instructions a name, and
 /// the processor has all of them in flight at once. W from named inputs, 1 000 units (several
-/// MiB of maps, beyond the second-level cache): about a fifth less time (BENCHMARKS.md).
+/// MiB of maps, beyond the second-level cache): about a fifth less time (BENCHMARKS.md). With
+/// the compiled program only, as the native engine's other speed-ups: the browser modules score
+/// one unit at a time and count their bytes.
+#[cfg(feature = "compiled")]
 fn touch(inputs: &Inputs) {
     let first = |s: &str| s.as_bytes().first().copied().unwrap_or(0);
     let sum = inputs.values.iter().fold(0_u8, |sum, (name, value)| {
