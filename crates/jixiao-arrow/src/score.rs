@@ -88,6 +88,14 @@ impl<'s> Layout<'s> {
     }
 }
 
+/// A scored row's text cells: its grade, failed `warning` checks and explanation.
+#[derive(Debug)]
+struct RowText<'s> {
+    grade: Cow<'s, str>,
+    warning: Option<String>,
+    explanation: Option<String>,
+}
+
 /// What the results' text columns gather, row by row, for the rows of one task; its figures go
 /// straight into the result columns' buffers ([`Slices`]).
 #[derive(Debug)]
@@ -129,18 +137,15 @@ impl<'s> Gathered<'s> {
         }
     }
 
-    /// A scored row: its figures (one per indicator column), total, grade and explanation. A
-    /// figure that does not fit the columns' type fails the row instead.
-    #[allow(clippy::too_many_arguments)]
+    /// A scored row: its figures (one per indicator column), total and text cells. A figure that
+    /// does not fit the columns' type fails the row instead.
     fn push_row(
         &mut self,
         layout: &Layout<'s>,
         to: &mut Slices<'_>,
         mut figures: impl Iterator<Item = Option<Decimal>>,
         total: Decimal,
-        grade: Cow<'s, str>,
-        warning: Option<String>,
-        explanation: Option<String>,
+        text: RowText<'s>,
     ) {
         let at = self.done;
         let count = layout.ids.len();
@@ -183,17 +188,22 @@ impl<'s> Gathered<'s> {
             *scored = true;
         }
         self.done += 1;
-        self.grade.push(Some(grade));
+        self.grade.push(Some(text.grade));
         self.error.push(None);
-        self.warning.push(warning);
-        self.explanation.push(explanation);
+        self.warning.push(text.warning);
+        self.explanation.push(text.explanation);
     }
 
     fn push_scores(&mut self, layout: &Layout<'s>, to: &mut Slices<'_>, s: &Scores) {
         let figures = s.indicators.iter().map(|d| Some(*d));
         let grade = layout.scorer.grade_label(s.grade).unwrap_or_default();
         let warning = layout.warning(s.failed_checks.iter().copied());
-        self.push_row(layout, to, figures, s.total, Cow::Borrowed(grade), warning, None);
+        let text = RowText {
+            grade: Cow::Borrowed(grade),
+            warning,
+            explanation: None,
+        };
+        self.push_row(layout, to, figures, s.total, text);
     }
 
     fn push_evaluation(&mut self, layout: &Layout<'s>, to: &mut Slices<'_>, e: &Evaluation) {
@@ -220,15 +230,12 @@ impl<'s> Gathered<'s> {
             .filter(|(_, k)| k.passed == Some(false))
             .map(|(i, _)| i);
         let warning = layout.warning(failed);
-        self.push_row(
-            layout,
-            to,
-            figures,
-            e.total,
-            Cow::Owned(e.grade.to_string()),
+        let text = RowText {
+            grade: Cow::Owned(e.grade.to_string()),
             warning,
             explanation,
-        );
+        };
+        self.push_row(layout, to, figures, e.total, text);
     }
 
     /// A row that was not scored: its figures null (its place in `to.scored` stays `false`).
