@@ -28,7 +28,7 @@ pub(crate) struct Part<'s> {
 /// which rows were scored (the others are null in every figure column). The tasks write into
 /// them where their rows lie ([`Figures::split`]), and the arrays take the buffers over as they
 /// are: a figure is written once, not gathered and then copied.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Figures {
     columns: Vec<Vec<i128>>,
     scored: Vec<bool>,
@@ -135,8 +135,7 @@ pub(crate) fn assemble(layout: &Layout<'_>, mut parts: Vec<Part<'_>>, id: Option
     let mut figures = Vec::with_capacity(parts.len());
     for part in &mut parts {
         let holes: Vec<(usize, usize)> = part.pieces.iter().flat_map(|g| g.holes.iter().copied()).collect();
-        let taken = std::mem::replace(&mut part.figures, Figures::new(0, 0));
-        figures.push(taken.arrays(layout.decimal, &holes)?);
+        figures.push(std::mem::take(&mut part.figures).arrays(layout.decimal, &holes)?);
     }
     let texts: Vec<Vec<ArrayRef>> = (0..names.len() - figure_columns)
         .into_par_iter()
