@@ -166,6 +166,13 @@ fn row(r: usize, example: &Inputs, kinds: &[(String, Kind)]) -> BTreeMap<String,
     if r % 31 == 4 {
         set(&mut cells, "满意度", Cell::Null); // a null float
     }
+    // Typed numbers that do not fit their inputs: each fails its row, as it fails `evaluate`.
+    match r % 37 {
+        12 => set(&mut cells, "违规使用资金事项", Cell::Int(-1)), // a count below zero
+        13 => set(&mut cells, "满意度", Cell::Float(1.5)),        // above its maximum, 100%
+        14 => set(&mut cells, "在职人员数", Cell::Int(-3)),       // below its minimum, 0
+        _ => {}
+    }
     cells
 }
 

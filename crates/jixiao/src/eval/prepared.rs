@@ -6,7 +6,7 @@ use crate::compile::{CInput, InVal, Scorer};
 use crate::error::{EvalError, InputError};
 use crate::format::InputKind;
 use crate::inputs::table::{Columns, is_blank};
-use crate::inputs::{InputValue, ValueProblem, check_number, convert_input, convert_text};
+use crate::inputs::{InputValue, ValueProblem, check_number, convert_input, convert_text, number_fits};
 
 /// A unit's inputs resolved against one system ([`Scorer::prepare`], [`InputsBuilder`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,7 +159,26 @@ impl InputsBuilder<'_> {
     }
 
     /// Sets a decimal input without going through [`InputValue`] (numbers from a typed column).
+    #[inline]
     pub fn set_number(&mut self, slot: usize, value: Decimal) {
+        // A number that fits its number input, inline: a batch sets a column of them.
+        let c = &*self.scorer.inner;
+        if let (Some(decl), Some(target), Some(given)) =
+            (c.inputs.get(slot), self.values.get_mut(slot), self.given.get_mut(slot))
+            && matches!(decl.kind, InputKind::Number | InputKind::Count | InputKind::Manual)
+            && number_fits(decl, value)
+        {
+            *given = true;
+            *target = InVal::Num(value);
+            return;
+        }
+        self.set_number_checked(slot, value);
+    }
+
+    /// [`set_number`](Self::set_number) of a number that does not fit, or of another kind of
+    /// input: the problem recorded, or the number read as that input reads it.
+    #[inline(never)]
+    fn set_number_checked(&mut self, slot: usize, value: Decimal) {
         let numeric = self
             .scorer
             .inner

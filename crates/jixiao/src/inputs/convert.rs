@@ -128,21 +128,40 @@ pub fn checklist_items(text: &str) -> Vec<String> {
 }
 
 /// A decimal for a number, count or manual-score input, checked against its declaration.
+#[inline]
 pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, ValueProblem> {
+    if number_fits(c, d) {
+        Ok(InVal::Num(d))
+    } else {
+        Err(number_problem(c, d))
+    }
+}
+
+/// Whether a decimal fits a number, count or manual-score input: whole and not negative for a
+/// count, within the declared range.
+#[inline]
+pub(crate) fn number_fits(c: &CInput, d: Decimal) -> bool {
     if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
-        return Err(ValueProblem::NotWhole { value: d });
+        return false;
     }
     // The usual minimum, 0, is a test of the sign (-0 is 0), not a comparison that rescales.
     let below = |m: Decimal| if m.is_zero() { crate::dec::is_negative(d) } else { d < m };
-    if c.min.is_some_and(below) || c.max.is_some_and(|m| d > m) {
-        return Err(ValueProblem::OutOfRange {
-            value: d,
-            min: c.min,
-            max: c.max,
-            percent: c.percent,
-        });
+    !(c.min.is_some_and(below) || c.max.is_some_and(|m| d > m))
+}
+
+/// Why a decimal does not fit its input ([`number_fits`] is false).
+#[cold]
+#[inline(never)]
+fn number_problem(c: &CInput, d: Decimal) -> ValueProblem {
+    if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
+        return ValueProblem::NotWhole { value: d };
     }
-    Ok(InVal::Num(d))
+    ValueProblem::OutOfRange {
+        value: d,
+        min: c.min,
+        max: c.max,
+        percent: c.percent,
+    }
 }
 
 /// Converts a user's value into the slot form for an input, checking kind and range.

@@ -46,11 +46,21 @@ pub const PASS_EXACTLY: &str = "pass the figure as a string or Decimal";
 /// assert!(decimal_from_f64(f64::NAN).is_err());
 /// assert!(decimal_from_f64(1e-30).is_err());
 /// ```
+#[inline]
 pub fn decimal_from_f64(f: f64) -> Result<Decimal, ValueProblem> {
-    decimal_from_f64_or(f, FloatAdvice::PassExactly)
+    // The usual amount or rate, inline: a batch reads a column of them, and a result passed back
+    // through memory costs more than the conversion.
+    match shortest_decimal(f) {
+        Some(d) if d.mantissa().unsigned_abs() < F64_EXACT => Ok(d),
+        _ => decimal_from_f64_or(f, FloatAdvice::PassExactly),
+    }
 }
 
+/// 10^15: a mantissa below it has at most [`f64::DIGITS`] digits, never binary noise.
+const F64_EXACT: u128 = 10_u128.pow(f64::DIGITS);
+
 /// [`decimal_from_f64`] with other advice for a noisy float (an Excel cell's: round it there).
+#[inline(never)]
 pub fn decimal_from_f64_or(f: f64, advice: FloatAdvice) -> Result<Decimal, ValueProblem> {
     let d = shortest_f64(f)?;
     if more_digits_than(d, f64::DIGITS) {
@@ -203,6 +213,7 @@ const F64_POW10: [f64; 18] = [
 /// whole number is `m'`. There is at most one such `m'` (10^-k is wider than the float's spacing,
 /// which is under a quarter of it). The fewest places is the fewest significant digits, which is
 /// what `Display` writes; `m` then has no trailing zero, so the decimal has the text's scale.
+#[inline]
 fn shortest_decimal(f: f64) -> Option<Decimal> {
     if f == 0.0 {
         // `Display` writes -0.0 as `-0`: the slow path keeps its sign.

@@ -15,7 +15,9 @@ mod value;
 /// For the compiled program's fixed checklist case.
 #[cfg(feature = "compiled")]
 pub(crate) use convert::ItemSet;
-pub(crate) use convert::{CInput, ITEM_SEPARATORS, InVal, MAX_ITEMS, check_number, convert_input, convert_text};
+pub(crate) use convert::{
+    CInput, ITEM_SEPARATORS, InVal, MAX_ITEMS, check_number, convert_input, convert_text, number_fits,
+};
 pub use convert::{bool_text, checklist_items, level_parts};
 pub use problem::{FloatAdvice, ValueProblem};
 pub use read::{InputDoc, ReadError, UnitInputs};
