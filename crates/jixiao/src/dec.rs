@@ -302,6 +302,69 @@ impl Arith for Decimal {
     }
 }
 
+/// The sum of a node's children (`None` on overflow): rust_decimal's sum, added in order from
+/// zero, mantissa, scale and sign.
+///
+/// Native builds first add the mantissas as 128-bit integers at the largest scale seen (a zero term
+/// is skipped, and a zero partial sum replaced by the next term, as rust_decimal does). rust_decimal
+/// returns each sum through memory, written as four 32-bit words and read back as one 128-bit
+/// value, which the processor cannot forward and waits for, at every child of every node. Whenever
+/// each term and each partial sum fits 96 bits at that scale, every one of rust_decimal's additions
+/// is exact too, and so the same; a zero total (whose sign follows rust_decimal's own rules:
+/// `0 + -0` is `-0`, `-0 + 0` is `0`) and anything larger is left to it
+/// (`a_sum_is_rust_decimals_added_in_order` checks both over signs, zeros, scales and 96-bit
+/// extremes).
+#[inline]
+pub(crate) fn sum_checked<I: Iterator<Item = Decimal> + Clone>(values: I) -> Option<Decimal> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(d) = exact_total(values.clone()) {
+        return Some(d);
+    }
+    let mut sum = Decimal::ZERO;
+    for d in values {
+        sum = sum.add_checked(d)?;
+    }
+    Some(sum)
+}
+
+/// [`sum_checked`]'s integer addition, `None` when it does not apply.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn exact_total(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    const LIMIT: u128 = 1 << 96;
+    let (mut total, mut scale) = (0_i128, 0_u32);
+    for d in values {
+        let (mut m, s) = (d.mantissa(), d.scale());
+        // rust_decimal adds a zero as nothing, and to a zero gives the other term as it is (its
+        // own scale).
+        if m == 0 {
+            continue;
+        }
+        if total == 0 {
+            (total, scale) = (m, s);
+            continue;
+        }
+        if s > scale {
+            total = total.checked_mul(10_i128.checked_pow(s - scale)?)?;
+            scale = s;
+        } else if s < scale {
+            m = m.checked_mul(10_i128.checked_pow(scale - s)?)?;
+        }
+        if m.unsigned_abs() >= LIMIT || total.unsigned_abs() >= LIMIT {
+            return None;
+        }
+        // Both below 2^96: no overflow.
+        total = total.wrapping_add(m);
+        if total.unsigned_abs() >= LIMIT {
+            return None;
+        }
+    }
+    if total == 0 {
+        return None;
+    }
+    Decimal::try_from_i128_with_scale(total, scale).ok()
+}
+
 fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
@@ -531,6 +594,88 @@ pub(crate) mod cmp_tests {
                 assert_eq!(cmp(a, c), std::cmp::Ordering::Equal, "{a} vs {c}");
                 assert_eq!(cmp(c, a), std::cmp::Ordering::Equal, "{c} vs {a}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod sum_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// rust_decimal's sum in order from zero: the reference.
+    #[expect(clippy::disallowed_methods, reason = "the reference: rust_decimal's own addition")]
+    fn in_order(values: &[Decimal]) -> Option<Decimal> {
+        values.iter().try_fold(Decimal::ZERO, |sum, d| sum.checked_add(*d))
+    }
+
+    /// The same parts: mantissa, scale and sign (`==` would call 1.0 and 1.00, or 0 and -0, equal).
+    fn parts(d: Option<Decimal>) -> Option<(i128, u32, bool)> {
+        d.map(|d| (d.mantissa(), d.scale(), d.is_sign_negative()))
+    }
+
+    /// A decimal from its parts: zero and -0, mantissas near zero, near 2^64 and near 2^96, either
+    /// sign; scales mostly those of scores (0 to 4), and any up to 28.
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        let max = (1_i128 << 96) - 1;
+        let mantissa = prop_oneof![
+            Just(0_i128),
+            -1_000_i128..=1_000,
+            -100_000_000_i128..=100_000_000,
+            any::<i64>().prop_map(i128::from),
+            (max - 1000..=max),
+            (-max..=-max + 1000),
+            (-max..=max),
+        ];
+        let scale = prop_oneof![0_u32..=4, 0_u32..=28];
+        (mantissa, scale, any::<bool>()).prop_map(|(m, scale, negative)| {
+            let mut d = Decimal::from_i128_with_scale(m, scale);
+            if m == 0 && negative {
+                d.set_sign_negative(true);
+            }
+            d
+        })
+    }
+
+    #[test]
+    fn a_sum_is_rust_decimals_added_in_order_at_the_edges() {
+        let mut zeros = Vec::new();
+        for zero in [Decimal::ZERO, Decimal::new(0, 2)] {
+            let mut negative = zero;
+            negative.set_sign_negative(true);
+            zeros.extend([zero, negative]);
+        }
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        let max = Decimal::MAX;
+        let cases: Vec<Vec<Decimal>> = vec![
+            vec![],
+            vec![d("5"), d("4.50"), d("0.5")],
+            vec![d("1.00"), d("-1.00")],
+            vec![zeros[0], zeros[1]],
+            vec![zeros[1], zeros[0]],
+            vec![zeros[1], zeros[3]],
+            vec![zeros[3], d("-0.01"), d("0.01")],
+            vec![max, d("1")],
+            vec![max, d("-1"), d("0.5")],
+            vec![d("7922816251426433759354395033.5"), d("0.01")],
+            vec![d("0.0000000000000000000000000001"), d("1")],
+            vec![d("12.34"), d("0.0000000000000000000000000001")],
+        ];
+        for values in cases {
+            assert_eq!(
+                parts(sum_checked(values.iter().copied())),
+                parts(in_order(&values)),
+                "{values:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn a_sum_is_rust_decimals_added_in_order(values in proptest::collection::vec(decimal(), 0..8)) {
+            prop_assert_eq!(parts(sum_checked(values.iter().copied())), parts(in_order(&values)), "{:?}", values);
         }
     }
 }

@@ -37,7 +37,7 @@ use super::{
     step_figures,
 };
 use crate::compile::{CBand, CRule, CTier, Compiled, InVal};
-use crate::dec::{Arith as _, at_least_zero, with_places};
+use crate::dec::{Arith as _, at_least_zero, sum_checked, with_places};
 use crate::expr::{ArOp, CmpOp, Expr, Op, Ref, Ty};
 use crate::format::{Better, ChecklistMode, Counting, Direction, InputKind, NaOutcome, ParentScore, Rounding};
 use crate::inputs::ItemSet;
@@ -947,21 +947,17 @@ impl Program {
                             .lists
                             .get(children as usize..(children + n) as usize)
                             .unwrap_or_default();
-                        let (mut sum, mut ex) = (Decimal::ZERO, Decimal::ZERO);
-                        for &k in children {
-                            let Some(s) = sum.add_checked(get(scores, k)) else {
+                        let Some(sum) = sum_checked(children.iter().map(|&k| get(scores, k))) else {
+                            break 'fault FAULT;
+                        };
+                        let ex = if self.exact_sums {
+                            let Some(e) = sum_checked(children.iter().map(|&k| get(exact, k))) else {
                                 break 'fault FAULT;
                             };
-                            sum = s;
-                        }
-                        if self.exact_sums {
-                            for &k in children {
-                                let Some(e) = ex.add_checked(get(exact, k)) else {
-                                    break 'fault FAULT;
-                                };
-                                ex = e;
-                            }
-                        }
+                            e
+                        } else {
+                            Decimal::ZERO
+                        };
                         let base = match c.rounding.parent {
                             ParentScore::SumOfStated => sum,
                             ParentScore::RoundedExactSum => ex,
