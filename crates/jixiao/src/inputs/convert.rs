@@ -141,7 +141,7 @@ pub(crate) fn check_number(c: &CInput, d: Decimal) -> Result<InVal, ValueProblem
 /// count, within the declared range.
 #[inline]
 pub(crate) fn number_fits(c: &CInput, d: Decimal) -> bool {
-    if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
+    if not_a_count(c, d) {
         return false;
     }
     // The usual minimum, 0, is a test of the sign (-0 is 0), not a comparison that rescales.
@@ -149,11 +149,17 @@ pub(crate) fn number_fits(c: &CInput, d: Decimal) -> bool {
     !(c.min.is_some_and(below) || c.max.is_some_and(|m| d > m))
 }
 
+/// Whether `c` is a count and `d` is not one: a fraction, or below zero.
+#[inline]
+fn not_a_count(c: &CInput, d: Decimal) -> bool {
+    c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative())
+}
+
 /// Why a decimal does not fit its input ([`number_fits`] is false).
 #[cold]
 #[inline(never)]
 fn number_problem(c: &CInput, d: Decimal) -> ValueProblem {
-    if c.kind == InputKind::Count && (!d.fract().is_zero() || d.is_sign_negative()) {
+    if not_a_count(c, d) {
         return ValueProblem::NotWhole { value: d };
     }
     ValueProblem::OutOfRange {
