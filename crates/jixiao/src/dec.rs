@@ -302,10 +302,10 @@ impl Arith for Decimal {
     }
 }
 
-/// The sum of a node's children (`None` on overflow): rust_decimal's sum, added in order from
-/// zero, mantissa, scale and sign.
+/// The sum of a node's children in the compiled program (`None` on overflow): rust_decimal's sum,
+/// added in order from zero, mantissa, scale and sign.
 ///
-/// Native builds first add the mantissas as 128-bit integers at the largest scale seen (a zero term
+/// It first adds the mantissas as 128-bit integers at the largest scale seen (a zero term
 /// is skipped, and a zero partial sum replaced by the next term, as rust_decimal does). rust_decimal
 /// returns each sum through memory, written as four 32-bit words and read back as one 128-bit
 /// value, which the processor cannot forward and waits for, at every child of every node. Whenever
@@ -314,9 +314,9 @@ impl Arith for Decimal {
 /// `0 + -0` is `-0`, `-0 + 0` is `0`) and anything larger is left to it
 /// (`a_sum_is_rust_decimals_added_in_order` checks both over signs, zeros, scales and 96-bit
 /// extremes).
+#[cfg(feature = "compiled")]
 #[inline]
 pub(crate) fn sum_checked<I: Iterator<Item = Decimal> + Clone>(values: I) -> Option<Decimal> {
-    #[cfg(not(target_arch = "wasm32"))]
     if let Some(d) = exact_total(values.clone()) {
         return Some(d);
     }
@@ -328,7 +328,7 @@ pub(crate) fn sum_checked<I: Iterator<Item = Decimal> + Clone>(values: I) -> Opt
 }
 
 /// [`sum_checked`]'s integer addition, `None` when it does not apply.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "compiled")]
 #[inline]
 fn exact_total(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
     const LIMIT: u128 = 1 << 96;
@@ -598,7 +598,7 @@ pub(crate) mod cmp_tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compiled"))]
 mod sum_tests {
     use super::*;
     use proptest::prelude::*;
